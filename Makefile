@@ -1,0 +1,43 @@
+# Two commands: `make run` and `make test`. Everything else is what they need.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PLUGINS := intranet community workspace wiki
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint bench clean translations
+
+run: $(STAMP) translations
+	$(BIN)/pleio -c development.ini demo
+	$(BIN)/pserve development.ini
+
+test: $(STAMP) translations
+	$(BIN)/ruff check pleio_core plugins tests bench
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+install: $(STAMP)
+
+$(STAMP): setup.cfg pyproject.toml $(foreach p,$(PLUGINS),plugins/$(p)/setup.cfg)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test,postgres]' $(foreach p,$(PLUGINS),-e plugins/$(p)) babel
+	touch $@
+
+# Compiled catalogs (*.mo) are build output: made from the committed *.po files.
+translations: $(STAMP)
+	@for po in $$(find pleio_core/locale plugins/*/pleio_*/locale -name '*.po'); do \
+		mo=$${po%.po}.mo; \
+		if [ ! -f $$mo ] || [ $$po -nt $$mo ]; then \
+			$(BIN)/pybabel -q compile -i $$po -o $$mo || exit 1; \
+		fi; \
+	done
+
+lint: $(STAMP)
+	$(BIN)/ruff check pleio_core plugins tests bench
+	$(BIN)/ruff format --check pleio_core plugins tests bench
+
+bench: $(STAMP) translations
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var build *.egg-info plugins/*/*.egg-info

@@ -1,0 +1,46 @@
+"""Pleio: one installation, many deelsites. ``main`` builds the WSGI application."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from pyramid.config import Configurator
+
+from .plugins import PluginError
+from .settings import PleioSettings, SettingsError
+from .sites import SiteConfigError
+
+STARTUP_ERRORS = (PluginError, SettingsError, SiteConfigError)
+
+DEFAULTS = {
+    "tm.manager_hook": "pyramid_tm.explicit_manager",
+    "retry.attempts": "3",
+    "pyramid.default_locale_name": "nl",
+}
+
+
+def make_configurator(settings: Mapping[str, Any], full: bool = True) -> Configurator:
+    """The Configurator of the platform; ``full=False`` stops after plugins (for the CLI)."""
+    config = Configurator(settings={**DEFAULTS, **settings})
+    config.registry.pleio_settings = PleioSettings.from_settings(config.registry.settings)
+    config.include("pyramid_chameleon")
+    config.include(".plugins")
+    if full:
+        config.include(".security")
+        config.include(".storage")
+        config.include(".sites")
+        config.include(".i18n")
+        config.include(".layout")
+        config.include(".admin")
+    return config
+
+
+def main(global_config: Mapping[str, Any], **settings: Any) -> Any:
+    """The ``paste.app_factory``: a bad plugin or site file stops start-up with one line."""
+    try:
+        config = make_configurator({**global_config, **settings})
+        return config.make_wsgi_app()
+    except STARTUP_ERRORS as exc:
+        sys.exit(f"pleio: cannot start: {exc}")

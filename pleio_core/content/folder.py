@@ -1,0 +1,62 @@
+"""Folders: persistent containers that keep their children in an OOBTree with a Length."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from BTrees.Length import Length
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+
+
+class Item(Persistent):
+    """The smallest piece of content: a title, a place in the tree."""
+
+    __name__: str | None = None
+    __parent__: object = None
+
+    def __init__(self, title: str = "") -> None:
+        self.title = title
+
+
+class Folder(Item):
+    """A container; the child count is a ``Length`` so concurrent adds do not conflict."""
+
+    def __init__(self, title: str = "") -> None:
+        super().__init__(title)
+        self._items: OOBTree = OOBTree()
+        self._count = Length()
+
+    def __getitem__(self, name: str) -> Item:
+        return self._items[name]
+
+    def get(self, name: str, default: Item | None = None) -> Item | None:
+        return self._items.get(name, default)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name in self._items
+
+    def __len__(self) -> int:
+        return self._count()
+
+    def keys(self) -> Iterator[str]:
+        return iter(self._items.keys())
+
+    def values(self) -> Iterator[Item]:
+        return iter(self._items.values())
+
+    def add(self, name: str, item: Item) -> Item:
+        if not name or "/" in name or name.startswith("@@") or name in (".", ".."):
+            raise ValueError(f"{name!r} cannot be the name of an item")
+        if name in self._items:
+            raise KeyError(f"{name!r} already exists in this folder")
+        item.__name__, item.__parent__ = name, self
+        self._items[name] = item
+        self._count.change(1)
+        return item
+
+    def remove(self, name: str) -> Item:
+        item = self._items.pop(name)
+        self._count.change(-1)
+        item.__parent__ = None
+        return item

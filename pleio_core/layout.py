@@ -1,0 +1,84 @@
+"""The base layout: what every page's frame needs (site name, menu, languages)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+from urllib.parse import urlencode
+
+from pyramid.config import Configurator
+from pyramid.events import BeforeRender
+from pyramid.renderers import get_renderer
+from pyramid.request import Request
+
+from .i18n import LANGUAGES, _
+from .plugins import MenuItem
+
+
+class Page:
+    """The frame around one rendered page; templates reach it as ``page``."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+        self.site = None if request.is_platform else request.site
+        self.site_root = request.site_root if self.site is not None else None
+
+    @property
+    def site_title(self) -> str:
+        return self.site.title if self.site is not None else "Pleio"
+
+    @property
+    def home_url(self) -> str:
+        return self.request.application_url + "/"
+
+    @cached_property
+    def menu(self) -> list[dict[str, Any]]:
+        request = self.request
+        if self.site_root is None:
+            return []
+        items = [MenuItem(request.localizer.translate(_("Home")), self.home_url, order=0)]
+        for contributed in request.plugin_hooks.pleio_menu_items(request=request):
+            items.extend(contributed)
+        items.sort(key=lambda item: item.order)
+        here = request.path_url.rstrip("/") + "/"
+        return [
+            {
+                "title": request.localizer.translate(item.title),
+                "href": item.href,
+                "current": item.href.rstrip("/") + "/" == here,
+            }
+            for item in items
+        ]
+
+    @property
+    def languages(self) -> list[dict[str, Any]]:
+        came_from = self.request.path_qs
+        return [
+            {
+                "code": code,
+                "name": name,
+                "current": code == self.request.locale_name,
+                "href": f"{self.request.application_url}/@@language?"
+                + urlencode({"lang": code, "came_from": came_from}),
+            }
+            for code, name in LANGUAGES.items()
+        ]
+
+    @property
+    def theme_url(self) -> str | None:
+        if self.site_root is None:
+            return None
+        return self.request.application_url + "/@@theme.css"
+
+
+def add_layout(event: BeforeRender) -> None:
+    request = event.get("request")
+    if request is None or "page" in event:
+        return
+    event["page"] = Page(request)
+    event["layout"] = get_renderer("pleio_core:templates/layout.pt").implementation()
+
+
+def includeme(config: Configurator) -> None:
+    config.add_subscriber(add_layout, BeforeRender)
+    config.add_static_view("static", "pleio_core:static", cache_max_age=3600)

@@ -1,0 +1,84 @@
+"""Plugins (modules) as pluggy plugins, and the core's guarantee that disabled ones are invisible.
+
+Public API for plugin authors: ``hookimpl``, ``PluginInfo``, ``MenuItem``, the
+``config.add_module_folder`` directive and ``request.plugin_hooks``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyramid.config import Configurator
+from pyramid.httpexceptions import HTTPNotFound
+from pyramid.interfaces import IViewDeriverInfo
+from pyramid.request import Request
+
+from .hookspecs import MenuItem, PluginInfo
+from .manager import (
+    InstalledPlugin,
+    PluginError,
+    PluginSet,
+    SiteHooks,
+    hookimpl,
+    load_plugins,
+    make_plugin_manager,
+)
+
+__all__ = [
+    "InstalledPlugin",
+    "MenuItem",
+    "PluginError",
+    "PluginInfo",
+    "PluginSet",
+    "hookimpl",
+    "includeme",
+]
+
+
+def module_guard(view: Any, info: IViewDeriverInfo) -> Any:
+    """Make every view registered by a plugin answer 404 on sites that have not enabled it."""
+    plugins: PluginSet = info.registry.pleio_plugins
+    module = plugins.plugin_of_package(info.package.__name__) if info.package else None
+    if module is None:
+        return view
+
+    def guarded(context: Any, request: Request) -> Any:
+        if module not in request.enabled_modules:
+            raise HTTPNotFound()
+        return view(context, request)
+
+    return guarded
+
+
+def add_module_folder(config: Configurator, module: str, title: str) -> None:
+    """Claim ``/<module>`` in every site: a ModuleFolder created when the module is enabled.
+
+    The folder is invisible (404) while the module is disabled; its content is kept.
+    """
+    plugins: PluginSet = config.registry.pleio_plugins
+    if module not in plugins:
+        raise PluginError(f"add_module_folder: {module!r} is not an installed plugin")
+
+    def register() -> None:
+        config.registry.pleio_module_folders[module] = title
+
+    config.action(("pleio.module_folder", module), register)
+
+
+def plugin_hooks(request: Request) -> SiteHooks:
+    """Hook callers for the plugins the current site has enabled."""
+    return request.registry.pleio_plugins.hooks_for(request.enabled_modules)
+
+
+def includeme(config: Configurator) -> None:
+    settings = config.registry.pleio_settings
+    pm = make_plugin_manager()
+    plugins = PluginSet(pm, load_plugins(pm, disabled=settings.disabled_plugins))
+    config.registry.pleio_plugins = plugins
+    config.registry.pleio_module_folders = {}
+    config.add_directive("add_module_folder", add_module_folder)
+    config.add_view_deriver(module_guard, under="secured_view")
+    config.add_request_method(plugin_hooks, "plugin_hooks", reify=True)
+    for plugin in plugins:
+        plugin_config = config.with_package(plugin.module)
+        plugins.call_for(plugin.name, "pleio_configure", config=plugin_config)

@@ -1,0 +1,113 @@
+"""The plugin contract: every hook a Pleio plugin may implement.
+
+A plugin is a Python module registered under the entry point group ``pleio.plugins``; the
+entry point's name is the plugin's (module's) name. It implements hooks by defining
+functions with these names, marked with ``pleio_core.plugins.hookimpl``. Misspelled hooks
+stop start-up (``check_pending``).
+
+Hooks come in two kinds:
+
+* **start-up hooks** run once for every installed plugin, whether any site enables it;
+* **request hooks** run only for the plugins that the current deelsite has enabled
+  (call them through ``request.plugin_hooks``, never through the plugin manager).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from pyramid.config import Configurator
+    from pyramid.registry import Registry
+    from pyramid.request import Request
+
+    from pleio_core.content.site import SiteRoot
+
+PROJECT = "pleio"
+hookspec = pluggy.HookspecMarker(PROJECT)
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    """What a plugin says about itself (shown in ``pleio plugins list`` and the control panel).
+
+    ``title`` and ``description`` may be translation strings. ``requires_core`` is a PEP 440
+    version specifier (e.g. ``">=0.1,<0.2"``) that ``pleio_core``'s version must satisfy;
+    ``requires`` names the plugins that must be enabled together with this one.
+    """
+
+    title: str
+    description: str
+    version: str
+    requires_core: str = ""
+    requires: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """One entry of a deelsite's main menu."""
+
+    title: str
+    href: str
+    #: Lower comes first; the core's own items use 0 (home) and 1000+.
+    order: int = 100
+
+
+# -- start-up hooks ------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def pleio_plugin_info() -> PluginInfo:
+    """Describe the plugin. Required: a plugin without it is refused at start-up.
+
+    Called once per plugin at start-up (the core calls each plugin's implementation on its
+    own). ``firstresult``: a plugin returns exactly one PluginInfo.
+    """
+
+
+@hookspec
+def pleio_configure(config: Configurator) -> None:
+    """Register the plugin's views, templates, static files, translations and module folder.
+
+    Called once at start-up with a Configurator whose package is the plugin's. Views
+    registered here answer 404 on every site that has not enabled the plugin: the core
+    guards them, the plugin does not have to check. Use ``config.add_module_folder`` to
+    claim the plugin's top-level folder (``/<name>``) in every site.
+    """
+
+
+# -- site lifecycle hooks ------------------------------------------------------------------
+
+
+@hookspec
+def pleio_module_enabled(site: SiteRoot, registry: Registry) -> None:
+    """The plugin was just enabled on ``site`` (also on creation of a site that has it).
+
+    Called inside the transaction that enables it, only for the plugin being enabled.
+    Create initial content here; it is called again on each re-enable, so it must leave
+    existing content alone. Data is never removed on disable: a disabled module's content
+    is hidden and comes back when it is enabled again.
+    """
+
+
+@hookspec
+def pleio_sample_content(site: SiteRoot, registry: Registry) -> None:
+    """Add demonstration content to a demo site (``make run``), once, after creation.
+
+    Called only for the plugins the site has enabled.
+    """
+
+
+# -- request hooks -------------------------------------------------------------------------
+
+
+@hookspec
+def pleio_menu_items(request: Request) -> list[MenuItem]:
+    """Return the plugin's entries for the site's main menu (may be empty).
+
+    Called per page render, only for plugins the current site has enabled; the results
+    of all plugins are merged and sorted by ``MenuItem.order``.
+    """

@@ -1,0 +1,165 @@
+"""Finding, checking and calling plugins.
+
+Plugins are loaded from the ``pleio.plugins`` entry point group. Per request, hooks are
+called through a ``SiteHooks`` object that only includes the plugins the site enabled
+(pluggy's ``subset_hook_caller``, cached per enabled set).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from importlib.metadata import entry_points, version
+from types import ModuleType
+from typing import Any
+
+import pluggy
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import Version
+
+from . import hookspecs
+from .hookspecs import PluginInfo
+
+ENTRY_POINT_GROUP = "pleio.plugins"
+hookimpl = pluggy.HookimplMarker(hookspecs.PROJECT)
+
+
+class PluginError(RuntimeError):
+    """A plugin cannot be loaded; the message is one line naming the plugin and why."""
+
+
+@dataclass(frozen=True)
+class InstalledPlugin:
+    name: str
+    module: ModuleType
+    info: PluginInfo
+    distribution: str
+
+    @property
+    def package(self) -> str:
+        return self.module.__name__.split(".")[0]
+
+
+def core_version() -> str:
+    return version("pleio_core")
+
+
+def make_plugin_manager() -> pluggy.PluginManager:
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    return pm
+
+
+def load_plugins(
+    pm: pluggy.PluginManager, disabled: Iterable[str] = ()
+) -> dict[str, InstalledPlugin]:
+    """Import and register every installed plugin; raise PluginError on the first bad one."""
+    found: dict[str, InstalledPlugin] = {}
+    skip = set(disabled)
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        if ep.name in skip or ep.name in found:
+            continue
+        dist = ep.dist.name if ep.dist else "?"
+        try:
+            module = ep.load()
+        except Exception as exc:
+            raise PluginError(
+                f"plugin {ep.name!r} ({dist}) failed to import: {type(exc).__name__}: {exc}"
+            ) from exc
+        try:
+            pm.register(module, name=ep.name)
+        except (ValueError, pluggy.PluginValidationError) as exc:
+            raise PluginError(f"plugin {ep.name!r} ({dist}) is invalid: {exc}") from exc
+        info = _plugin_info(pm, ep.name, module, dist)
+        found[ep.name] = InstalledPlugin(ep.name, module, info, dist)
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(f"a plugin implements an unknown hook: {exc}") from exc
+    for plugin in found.values():
+        missing = [r for r in plugin.info.requires if r not in found]
+        if missing:
+            raise PluginError(
+                f"plugin {plugin.name!r} needs plugin(s) that are not installed: {', '.join(missing)}"
+            )
+    return found
+
+
+def _plugin_info(pm: pluggy.PluginManager, name: str, module: ModuleType, dist: str) -> PluginInfo:
+    impl = getattr(module, "pleio_plugin_info", None)
+    if impl is None:
+        raise PluginError(f"plugin {name!r} ({dist}) does not implement pleio_plugin_info")
+    info = impl()
+    if not isinstance(info, PluginInfo):
+        raise PluginError(f"plugin {name!r} ({dist}): pleio_plugin_info must return a PluginInfo")
+    if info.requires_core:
+        try:
+            spec = SpecifierSet(info.requires_core)
+        except InvalidSpecifier:
+            raise PluginError(
+                f"plugin {name!r} ({dist}) declares an invalid core range {info.requires_core!r}"
+            ) from None
+        have = core_version()
+        if Version(have) not in spec:
+            raise PluginError(
+                f"plugin {name!r} ({dist}) supports pleio_core {info.requires_core}, "
+                f"but {have} is installed"
+            )
+    if not info.version:
+        info = replace(info, version=version(dist) if dist != "?" else "0")
+    return info
+
+
+class SiteHooks:
+    """Hook callers limited to one set of enabled plugins; ``hooks.pleio_menu_items(...)``."""
+
+    def __init__(self, pm: pluggy.PluginManager, remove: list[object]) -> None:
+        self._pm = pm
+        self._remove = remove
+        self._callers: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        if not name.startswith("pleio_"):
+            raise AttributeError(name)
+        caller = self._callers.get(name)
+        if caller is None:
+            caller = self._pm.subset_hook_caller(name, self._remove)
+            self._callers[name] = caller
+        return caller
+
+
+class PluginSet:
+    """The installed plugins, and cached SiteHooks per enabled set."""
+
+    def __init__(self, pm: pluggy.PluginManager, plugins: dict[str, InstalledPlugin]) -> None:
+        self.pm = pm
+        self.plugins = plugins
+        self._by_package = {p.package: p.name for p in plugins.values()}
+        self._hooks: dict[frozenset[str], SiteHooks] = {}
+        self._lock = threading.Lock()
+
+    def __iter__(self):
+        return iter(self.plugins.values())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.plugins
+
+    def names(self) -> list[str]:
+        return list(self.plugins)
+
+    def plugin_of_package(self, package: str) -> str | None:
+        return self._by_package.get(package.split(".")[0])
+
+    def hooks_for(self, enabled: Iterable[str]) -> SiteHooks:
+        key = frozenset(enabled)
+        hooks = self._hooks.get(key)
+        if hooks is None:
+            remove = [p.module for p in self.plugins.values() if p.name not in key]
+            with self._lock:
+                hooks = self._hooks.setdefault(key, SiteHooks(self.pm, remove))
+        return hooks
+
+    def call_for(self, plugin: str, hook: str, **kwargs: Any) -> list[Any]:
+        """Call ``hook`` of one plugin only."""
+        return self.hooks_for([plugin]).__getattr__(hook)(**kwargs)

@@ -1,0 +1,184 @@
+"""One deelsite's configuration file (``site_configs/NAME.toml``): parsing and validation."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+SITE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,61}[a-z0-9]$")
+HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+ACCESS_LEVELS = ("public", "closed")
+LANGUAGES = ("nl", "en")
+KEYS = ("title", "description", "hosts", "modules", "access", "language", "storage")
+
+
+class SiteConfigError(ValueError):
+    """A site configuration is invalid; the message names the file, the key and why."""
+
+    def __init__(self, source: str, key: str | None, reason: str) -> None:
+        self.source, self.key, self.reason = source, key, reason
+        where = f"{source}: {key}" if key else source
+        super().__init__(f"{where}: {reason}")
+
+
+def normalise_host(host: str) -> str | None:
+    """Lower-case ``host``, strip its port and a trailing dot; None if it is not a host name."""
+    host = host.strip().lower()
+    if host.startswith("["):  # an IPv6 literal, with or without port
+        end = host.find("]")
+        return host[: end + 1] if end > 0 else None
+    host = host.rsplit(":", 1)[0] if ":" in host else host
+    host = host.rstrip(".")
+    if not host or len(host) > 253:
+        return None
+    if all(HOST_LABEL.match(label) for label in host.split(".")):
+        return host
+    return None
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The operator's description of a deelsite, as read from its file."""
+
+    name: str
+    title: str
+    hosts: tuple[str, ...]
+    modules: tuple[str, ...] = ()
+    description: str = ""
+    access: str = "public"
+    language: str = "nl"
+    storage: str | None = None
+    source: str = field(default="", compare=False)
+
+    @property
+    def primary_host(self) -> str:
+        return self.hosts[0]
+
+    def to_toml(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "title": self.title,
+            "description": self.description,
+            "hosts": list(self.hosts),
+            "modules": list(self.modules),
+            "access": self.access,
+            "language": self.language,
+        }
+        if self.storage:
+            data["storage"] = self.storage
+        return data
+
+
+def validate_site_name(name: str, source: str = "site name") -> str:
+    if not SITE_NAME.match(name):
+        raise SiteConfigError(
+            source,
+            None,
+            f"invalid site name {name!r}: use 2-63 lower-case letters, digits and '-', "
+            "starting with a letter",
+        )
+    return name
+
+
+def build_site_config(
+    name: str, data: Mapping[str, Any], source: str, known_modules: Collection[str]
+) -> SiteConfig:
+    """Check ``data`` (the parsed TOML) key by key and return the SiteConfig."""
+    validate_site_name(name, source)
+    for key in data:
+        if key not in KEYS:
+            raise SiteConfigError(source, key, f"unknown key (allowed: {', '.join(KEYS)})")
+
+    def text(key: str, required: bool = False, default: str = "") -> str:
+        value = data.get(key, default)
+        if not isinstance(value, str):
+            raise SiteConfigError(source, key, "must be a string")
+        value = value.strip()
+        if required and not value:
+            raise SiteConfigError(source, key, "is required and may not be empty")
+        return value
+
+    def choice(key: str, allowed: tuple[str, ...]) -> str:
+        value = text(key, default=allowed[0])
+        if value not in allowed:
+            raise SiteConfigError(source, key, f"must be one of {', '.join(allowed)}, not {value!r}")
+        return value
+
+    def string_list(key: str) -> list[str]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise SiteConfigError(source, key, "must be a list of strings")
+        return value
+
+    hosts: list[str] = []
+    for raw in string_list("hosts"):
+        host = normalise_host(raw)
+        if host is None or ":" in raw:
+            raise SiteConfigError(source, "hosts", f"{raw!r} is not a host name (no port, no scheme)")
+        if host not in hosts:
+            hosts.append(host)
+    if not hosts:
+        raise SiteConfigError(source, "hosts", "at least one host name is required")
+
+    modules: list[str] = []
+    for module in string_list("modules"):
+        if module not in known_modules:
+            installed = ", ".join(sorted(known_modules)) or "none"
+            raise SiteConfigError(
+                source, "modules", f"unknown module {module!r} (installed: {installed})"
+            )
+        if module not in modules:
+            modules.append(module)
+
+    storage = text("storage") or None
+    if storage is not None and "://" not in storage:
+        raise SiteConfigError(source, "storage", f"{storage!r} is not a storage URI")
+
+    return SiteConfig(
+        name=name,
+        title=text("title", required=True),
+        description=text("description"),
+        hosts=tuple(hosts),
+        modules=tuple(modules),
+        access=choice("access", ACCESS_LEVELS),
+        language=choice("language", LANGUAGES),
+        storage=storage,
+        source=source,
+    )
+
+
+def read_site_config(path: Path, known_modules: Collection[str]) -> SiteConfig:
+    """Parse one ``NAME.toml`` file; raise SiteConfigError naming the file on any problem."""
+    source = str(path)
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        raise SiteConfigError(source, None, f"malformed TOML: {exc}") from None
+    except OSError as exc:
+        raise SiteConfigError(source, None, f"cannot be read: {exc.strerror}") from None
+    return build_site_config(path.stem, data, source, known_modules)
+
+
+def write_site_config(directory: Path, config: SiteConfig) -> Path:
+    """Write ``config`` to ``directory/NAME.toml`` atomically (a reader never sees half a file)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / f"{config.name}.toml"
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{config.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            tomli_w.dump(config.to_toml(), f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

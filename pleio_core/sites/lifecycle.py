@@ -1,0 +1,68 @@
+"""Creating a site's root object and switching its modules on and off."""
+
+from __future__ import annotations
+
+import logging
+
+from pyramid.registry import Registry
+from ZODB.Connection import Connection
+
+from pleio_core.content.site import ROOT_KEY, ModuleFolder, SiteRoot
+
+from .config import SiteConfig
+
+log = logging.getLogger(__name__)
+
+
+def enable_module(root: SiteRoot, module: str, registry: Registry) -> bool:
+    """Switch ``module`` on; create its folder if it has none. False if already on."""
+    plugins = registry.pleio_plugins
+    if module not in plugins or module in root.enabled_modules:
+        return False
+    missing = [m for m in plugins.plugins[module].info.requires if m not in root.enabled_modules]
+    for needed in missing:
+        enable_module(root, needed, registry)
+    folder_title = registry.pleio_module_folders.get(module)
+    if folder_title is not None and module not in root:
+        root.add(module, ModuleFolder(module, str(folder_title)))
+    root.enabled_modules = (*root.enabled_modules, module)
+    plugins.call_for(module, "pleio_module_enabled", site=root, registry=registry)
+    return True
+
+
+def disable_module(root: SiteRoot, module: str, registry: Registry) -> bool:
+    """Switch ``module`` off; its data stays. False if it was not on."""
+    if module not in root.enabled_modules:
+        return False
+    root.enabled_modules = tuple(m for m in root.enabled_modules if m != module)
+    return True
+
+
+def apply_site_config(root: SiteRoot, site: SiteConfig, registry: Registry) -> None:
+    """Apply what changed in the operator's file since it was last applied.
+
+    A module added to the file is enabled, one removed from it is disabled; modules the
+    holder switched on or off in between are otherwise left as they are.
+    """
+    root.set_acl(site.access)
+    if root.file_modules == site.modules:
+        return
+    for module in site.modules:
+        if module not in root.file_modules:
+            enable_module(root, module, registry)
+    for module in root.file_modules:
+        if module not in site.modules:
+            disable_module(root, module, registry)
+    root.file_modules = site.modules
+
+
+def get_site_root(conn: Connection, site: SiteConfig, registry: Registry) -> SiteRoot:
+    """The SiteRoot in ``conn``'s database, created (with its modules) on first use."""
+    zodb_root = conn.root()
+    root = zodb_root.get(ROOT_KEY)
+    if root is None:
+        log.info("creating the database of site %s", site.name)
+        root = SiteRoot(site.name, site.title)
+        zodb_root[ROOT_KEY] = root
+    apply_site_config(root, site, registry)
+    return root

@@ -1,0 +1,80 @@
+"""The pages every deelsite has: its home page, module start pages, theme, and error pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyramid.config import Configurator
+from pyramid.httpexceptions import HTTPBadRequest
+from pyramid.request import Request
+from pyramid.response import Response
+from pyramid.security import NO_PERMISSION_REQUIRED
+
+from pleio_core.content.site import ModuleFolder, SiteRoot
+from pleio_core.i18n import _
+
+DEFAULT_COLOURS = {"primary": "#01689b", "secondary": "#154273"}
+
+
+def home(context: SiteRoot, request: Request) -> dict[str, Any]:
+    plugins = request.registry.pleio_plugins.plugins
+    modules = [
+        {
+            "title": plugins[name].info.title,
+            "description": plugins[name].info.description,
+            "href": request.resource_url(context[name]) if name in context else None,
+        }
+        for name in request.enabled_modules
+    ]
+    return {
+        "site": request.site,
+        "can_view": bool(request.has_permission("view", context)),
+        "modules": [m for m in modules if m["href"]],
+    }
+
+
+def module_start(context: ModuleFolder, request: Request) -> dict[str, Any]:
+    title = request.registry.pleio_module_folders.get(context.module, context.title)
+    items = [
+        {"title": item.title or item.__name__, "href": request.resource_url(item)}
+        for item in context.values()
+    ]
+    return {"title": title, "items": items}
+
+
+def theme_css(context: SiteRoot, request: Request) -> Response:
+    colours = {**DEFAULT_COLOURS, **getattr(context, "colours", {})}
+    body = ":root {\n" + "".join(f"  --pleio-{k}: {v};\n" for k, v in colours.items()) + "}\n"
+    response = Response(body, content_type="text/css", charset="utf-8")
+    response.cache_control.no_cache = True
+    return response
+
+
+ERRORS = {
+    400: (_("Bad request"), _("The address or the request is not valid.")),
+    403: (_("No access"), _("This page is only for members of this site.")),
+    404: (_("Page not found"), _("There is no page at this address.")),
+}
+
+
+def error_page(exc: Exception, request: Request) -> dict[str, Any]:
+    status = getattr(exc, "code", 500)
+    request.response.status_int = status
+    title, text = ERRORS.get(status, ERRORS[404])
+    return {"title": title, "text": text, "status": status, "detail": getattr(exc, "detail", None)}
+
+
+def includeme(config: Configurator) -> None:
+    config.add_view(
+        home,
+        context=SiteRoot,
+        renderer="pleio_core:templates/home.pt",
+        permission=NO_PERMISSION_REQUIRED,
+    )
+    config.add_view(module_start, context=ModuleFolder, renderer="pleio_core:templates/module.pt")
+    config.add_view(theme_css, context=SiteRoot, name="theme.css", permission=NO_PERMISSION_REQUIRED)
+    config.add_exception_view(
+        error_page, context=HTTPBadRequest, renderer="pleio_core:templates/error.pt"
+    )
+    config.add_notfound_view(error_page, renderer="pleio_core:templates/error.pt")
+    config.add_forbidden_view(error_page, renderer="pleio_core:templates/error.pt")

@@ -1,0 +1,167 @@
+"""Per-site ZODB databases: opened lazily, at most ``max_open_sites`` at once.
+
+A database is closed again when it is the least recently used one and no request holds a
+connection to it. The platform database (accounts) is opened once and never closed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import zodburi
+from ZODB import DB
+from ZODB.Connection import Connection
+
+from .postgres import ensure_postgres_database
+
+log = logging.getLogger(__name__)
+
+
+class StorageError(RuntimeError):
+    """A site's storage could not be opened."""
+
+
+def open_database(uri: str, database_name: str) -> DB:
+    """Open the ZODB database behind a zodburi ``uri``; create folders/databases it needs."""
+    scheme = urlsplit(uri).scheme
+    if scheme == "file":
+        path = Path(urlsplit(uri).path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif scheme == "postgres":
+        ensure_postgres_database(uri)
+    try:
+        factory, dbkw = zodburi.resolve_uri(uri)
+    except Exception as exc:  # zodburi raises KeyError/ValueError for unknown or bad URIs
+        raise StorageError(f"bad storage URI for {database_name}: {exc}") from None
+    dbkw.setdefault("cache_size", 2000)
+    dbkw["database_name"] = database_name
+    return DB(factory(), **dbkw)
+
+
+#: Storages that only one process can open (FileStorage locks its file): this process
+#: sees every commit the moment it happens.
+SINGLE_PROCESS_SCHEMES = frozenset({"file", "memory"})
+
+
+def is_single_process(uri: str) -> bool:
+    return urlsplit(uri).scheme in SINGLE_PROCESS_SCHEMES
+
+
+class SiteDatabases:
+    """The open site databases of this process, least recently used first."""
+
+    def __init__(
+        self,
+        uri_for: Callable[[str], str],
+        max_open: int,
+        on_close: Callable[[str], None] | None = None,
+    ) -> None:
+        self._uri_for = uri_for
+        self.max_open = max_open
+        self._on_close = on_close
+        self._dbs: OrderedDict[str, DB] = OrderedDict()
+        self._single_process: set[str] = set()
+        self._in_use: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._opening: dict[str, threading.Lock] = {}
+
+    def __len__(self) -> int:
+        return len(self._dbs)
+
+    def open_names(self) -> list[str]:
+        return list(self._dbs)
+
+    def get(self, name: str) -> DB:
+        """The database of site ``name``, opened if needed (without taking a connection)."""
+        with self._lock:
+            db = self._dbs.get(name)
+            if db is not None:
+                self._dbs.move_to_end(name)
+                return db
+            opening = self._opening.setdefault(name, threading.Lock())
+        with opening:  # one opener per site; others wait for it
+            with self._lock:
+                db = self._dbs.get(name)
+                if db is not None:
+                    return db
+            uri = self._uri_for(name)
+            db = open_database(uri, name)
+            with self._lock:
+                self._dbs[name] = db
+                if is_single_process(uri):
+                    self._single_process.add(name)
+                else:
+                    self._single_process.discard(name)
+                self._opening.pop(name, None)
+                self._close_idle(keep=name)
+        return db
+
+    def sees_every_commit(self, name: str) -> bool:
+        """True if no other process can write site ``name``'s (open) database."""
+        return name in self._single_process
+
+    def connect(self, name: str, transaction_manager: object) -> Connection:
+        """A connection to site ``name`` for one request; give it back with ``release``."""
+        while True:
+            db = self.get(name)
+            with self._lock:
+                if self._dbs.get(name) is db:  # not closed between get() and here
+                    self._in_use[name] = self._in_use.get(name, 0) + 1
+                    break
+        try:
+            return db.open(transaction_manager=transaction_manager)
+        except BaseException:
+            self._release_count(name)
+            raise
+
+    def release(self, name: str, connection: Connection) -> None:
+        try:
+            connection.close()
+        finally:
+            self._release_count(name)
+
+    def _release_count(self, name: str) -> None:
+        with self._lock:
+            self._in_use[name] -= 1
+            if not self._in_use[name]:
+                del self._in_use[name]
+            self._close_idle()
+
+    def _close_idle(self, keep: str | None = None) -> None:
+        """Close least recently used idle databases until at most ``max_open`` are open."""
+        excess = len(self._dbs) - self.max_open
+        if excess <= 0:
+            return
+        for name in list(self._dbs):
+            if excess <= 0:
+                break
+            if name == keep or self._in_use.get(name):
+                continue
+            db = self._dbs.pop(name)
+            excess -= 1
+            try:
+                db.close()
+            except Exception:
+                log.exception("closing the database of site %s failed", name)
+            if self._on_close:
+                self._on_close(name)
+
+    def close(self, name: str) -> None:
+        """Close site ``name``'s database now (e.g. before its files are removed)."""
+        with self._lock:
+            db = self._dbs.pop(name, None)
+        if db is not None:
+            db.close()
+            if self._on_close:
+                self._on_close(name)
+
+    def close_all(self) -> None:
+        with self._lock:
+            dbs, self._dbs = list(self._dbs.values()), OrderedDict()
+        for db in dbs:
+            db.close()

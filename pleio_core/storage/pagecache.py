@@ -1,0 +1,103 @@
+"""A page cache for anonymous visitors that is never stale.
+
+An entry remembers the site database's last transaction id when the page was rendered; it
+is served only while that id is unchanged, so any commit to the site invalidates every
+page of that site. It is used only where this process sees every commit at once (a
+FileStorage, which only one process can open), only for public sites, only for visitors
+without a sign-in cookie, and only for 200 responses that set no cookie and are not private.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from pyramid.httpexceptions import HTTPException
+from pyramid.registry import Registry
+from pyramid.request import Request
+from pyramid.response import Response
+
+
+CACHEABLE_TYPES = ("text/html", "text/css")
+
+
+class PageCache:
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._entries: OrderedDict[Any, tuple[bytes, str, list, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: Any, tid: bytes) -> tuple[str, list, bytes] | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] != tid:
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return entry[1:]
+
+    def put(self, key: Any, tid: bytes, response: Response) -> None:
+        headers = [(k, v) for k, v in response.headerlist if k.lower() != "content-length"]
+        with self._lock:
+            self._entries[key] = (tid, response.status, headers, response.body)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def drop_site(self, site: str) -> None:
+        with self._lock:
+            for key in [k for k in self._entries if k[0].name == site]:
+                del self._entries[key]
+
+
+def _cacheable(response: Response) -> bool:
+    cc = response.cache_control
+    return (
+        response.status_int == 200
+        and response.content_type in CACHEABLE_TYPES
+        and "Set-Cookie" not in response.headers
+        and not cc.private
+        and not cc.no_store
+    )
+
+
+def page_cache_tween_factory(
+    handler: Callable[[Request], Response], registry: Registry
+) -> Callable[[Request], Response]:
+    cache: PageCache = registry.pleio_page_cache
+
+    def page_cache_tween(request: Request) -> Response:
+        if request.method not in ("GET", "HEAD") or request.may_be_signed_in:
+            return handler(request)
+        try:
+            site = None if request.is_platform else request.site
+        except HTTPException:
+            return handler(request)  # the exception view answers it
+        if site is None or site.access != "public":
+            return handler(request)
+        databases = registry.pleio_databases
+        db = databases.get(site.name)
+        if not databases.sees_every_commit(site.name):
+            return handler(request)
+        tid = db.lastTransaction()
+        key = (site, request.host_url, request.path_qs, request.locale_name)
+        hit = cache.get(key, tid)
+        if hit is not None:
+            status, headers, body = hit
+            response = Response(status=status, headerlist=list(headers), body=body)
+            response.headers["X-Pleio-Cache"] = "hit"
+            return response
+        response = handler(request)
+        if _cacheable(response):
+            cache.put(key, tid, response)
+            response.headers["X-Pleio-Cache"] = "miss"
+        return response
+
+    return page_cache_tween

@@ -1,0 +1,42 @@
+"""RelStorage on PostgreSQL: each deelsite gets its own PostgreSQL database, created on demand."""
+
+from __future__ import annotations
+
+import threading
+from urllib.parse import unquote, urlsplit
+
+_created: set[str] = set()
+_lock = threading.Lock()
+
+
+def ensure_postgres_database(uri: str) -> None:
+    """Create the database named in a ``postgres://`` zodburi URI if it does not exist.
+
+    The role in the URI needs the CREATEDB privilege; without it, create the databases
+    beforehand (the operator guide shows how).
+    """
+    import psycopg2
+    from psycopg2 import sql
+
+    parts = urlsplit(uri)
+    dbname = unquote(parts.path.lstrip("/"))
+    key = f"{parts.hostname}:{parts.port}/{dbname}"
+    with _lock:
+        if key in _created:
+            return
+        conn = psycopg2.connect(
+            dbname="postgres",
+            user=unquote(parts.username or "") or None,
+            password=unquote(parts.password or "") or None,
+            host=parts.hostname,
+            port=parts.port,
+        )
+        try:
+            conn.autocommit = True
+            with conn.cursor() as cur:
+                cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,))
+                if cur.fetchone() is None:
+                    cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
+        finally:
+            conn.close()
+        _created.add(key)
