@@ -37,8 +37,9 @@ class Page:
         if self.site_root is None:
             return []
         items = [MenuItem(request.localizer.translate(_("Home")), self.home_url, order=0)]
-        for contributed in request.plugin_hooks.pleio_menu_items(request=request):
-            items.extend(contributed)
+        if request.has_permission("view", self.site_root):
+            for contributed in request.plugin_hooks.pleio_menu_items(request=request):
+                items.extend(contributed)
         items.sort(key=lambda item: item.order)
         here = request.path_url.rstrip("/") + "/"
         return [

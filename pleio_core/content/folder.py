@@ -10,13 +10,16 @@ from persistent import Persistent
 
 
 class Item(Persistent):
-    """The smallest piece of content: a title, a place in the tree."""
+    """The smallest piece of content: a title, a plain text, a place in the tree."""
 
     __name__: str | None = None
     __parent__: object = None
+    text: str = ""
 
-    def __init__(self, title: str = "") -> None:
+    def __init__(self, title: str = "", text: str = "") -> None:
         self.title = title
+        if text:
+            self.text = text
 
 
 class Folder(Item):

@@ -94,10 +94,11 @@ def pleio_module_enabled(site: SiteRoot, registry: Registry) -> None:
 
 
 @hookspec
-def pleio_sample_content(site: SiteRoot, registry: Registry) -> None:
+def pleio_sample_content(site: SiteRoot, registry: Registry, language: str) -> None:
     """Add demonstration content to a demo site (``make run``), once, after creation.
 
-    Called only for the plugins the site has enabled.
+    Called only for the plugins the site has enabled; ``language`` is the site's default
+    language (``nl`` or ``en``), for the sample texts.
     """
 
 

@@ -10,7 +10,7 @@ from pyramid.request import Request
 from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 
-from pleio_core.content.site import ModuleFolder, SiteRoot
+from pleio_core.content import Item, ModuleFolder, SiteRoot
 from pleio_core.i18n import _
 
 DEFAULT_COLOURS = {"primary": "#01689b", "secondary": "#154273"}
@@ -40,6 +40,10 @@ def module_start(context: ModuleFolder, request: Request) -> dict[str, Any]:
         for item in context.values()
     ]
     return {"title": title, "items": items}
+
+
+def item_view(context: Item, request: Request) -> dict[str, Any]:
+    return {"title": context.title, "text": context.text}
 
 
 def theme_css(context: SiteRoot, request: Request) -> Response:
@@ -72,6 +76,7 @@ def includeme(config: Configurator) -> None:
         permission=NO_PERMISSION_REQUIRED,
     )
     config.add_view(module_start, context=ModuleFolder, renderer="pleio_core:templates/module.pt")
+    config.add_view(item_view, context=Item, renderer="pleio_core:templates/item.pt")
     config.add_view(theme_css, context=SiteRoot, name="theme.css", permission=NO_PERMISSION_REQUIRED)
     config.add_exception_view(
         error_page, context=HTTPBadRequest, renderer="pleio_core:templates/error.pt"

@@ -1,0 +1,95 @@
+"""What every command needs: the settings, the installed plugins and the site registry.
+
+Commands do not build the whole web application: a running server may hold the platform
+database's lock, and no command needs it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import transaction
+from pyramid.paster import get_appsettings
+from pyramid.registry import Registry
+
+from pleio_core import make_configurator
+from pleio_core.content.site import ROOT_KEY
+from pleio_core.sites import SiteRegistry
+from pleio_core.sites.config import SiteConfig
+from pleio_core.sites.lifecycle import get_site_root
+from pleio_core.storage import site_storage_uri
+from pleio_core.storage.databases import open_database
+
+
+class ConfigFileError(Exception):
+    pass
+
+
+@dataclass
+class Platform:
+    registry: Registry
+    sites: SiteRegistry
+
+    @property
+    def settings(self):
+        return self.registry.pleio_settings
+
+    def storage_uri(self, name: str, site: SiteConfig | None = None) -> str:
+        sites = {name: site} if site is not None else self.sites
+        return site_storage_uri(self.settings, sites, name)
+
+    def initialise_site(self, site: SiteConfig) -> None:
+        """Create the site's database and root object (with its modules), if needed."""
+        self.edit_site(site, lambda root: None)
+
+    def edit_site(self, site: SiteConfig, change) -> None:
+        db = open_database(self.storage_uri(site.name, site), site.name)
+        try:
+            tm = transaction.TransactionManager()
+            conn = db.open(transaction_manager=tm)
+            with tm:
+                change(get_site_root(conn, site, self.registry))
+            conn.close()
+        finally:
+            db.close()
+
+    def effective_modules(self, site: SiteConfig) -> tuple[str, ...] | None:
+        """The modules switched on for ``site`` as a server would apply them now.
+
+        Reads the database read-only (a running server may hold it); None if the site has
+        no database yet.
+        """
+        uri = self.storage_uri(site.name, site)
+        if urlsplit(uri).scheme == "file":
+            if not Path(urlsplit(uri).path).exists():
+                return None
+            uri += ("&" if "?" in uri else "?") + "read_only=1"
+        db = open_database(uri, site.name)
+        try:
+            tm = transaction.TransactionManager()
+            conn = db.open(transaction_manager=tm)
+            try:
+                if ROOT_KEY not in conn.root():
+                    return None
+                root = get_site_root(conn, site, self.registry)
+                return root.enabled_modules
+            finally:
+                tm.abort()  # applying the file's changes here was only to show them
+                conn.close()
+        finally:
+            db.close()
+
+
+def load_platform(config_file: str) -> Platform:
+    if not os.path.exists(config_file):
+        raise ConfigFileError(f"{config_file}: no such configuration file")
+    settings = get_appsettings(config_file)
+    config = make_configurator(settings, full=False)
+    config.commit()
+    s = config.registry.pleio_settings
+    sites = SiteRegistry(s.site_configs_dir, config.registry.pleio_plugins.names(), s.platform_host)
+    sites.load()
+    return Platform(config.registry, sites)

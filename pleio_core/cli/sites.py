@@ -1,0 +1,154 @@
+"""``pleio site …``: list, create, show, enable-module, disable-module."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+
+from pleio_core.sites.config import (
+    SiteConfig,
+    build_site_config,
+    normalise_host,
+    validate_site_name,
+    write_site_config,
+)
+
+from .context import ConfigFileError, Platform, load_platform
+
+
+def _platform(args: argparse.Namespace) -> Platform:
+    from . import UsageError
+
+    try:
+        return load_platform(args.config)
+    except ConfigFileError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _site(platform: Platform, name: str) -> SiteConfig:
+    from . import UsageError
+
+    site = platform.sites.get(name)
+    if site is None:
+        raise UsageError(f"no site named {name!r} (see: pleio site list)")
+    return site
+
+
+def site_list(args: argparse.Namespace) -> int:
+    platform = _platform(args)
+    for site in platform.sites:
+        print(f"{site.name}\t{site.access}\t{','.join(site.hosts)}\t{site.title}")
+    return 0
+
+
+def site_create(args: argparse.Namespace) -> int:
+    from . import UsageError
+
+    platform = _platform(args)
+    validate_site_name(args.name)
+    if args.name in platform.sites:
+        raise UsageError(f"a site named {args.name!r} already exists")
+    for host in args.host:
+        owner = platform.sites.host_owner(host)
+        if owner:
+            raise UsageError(f"host {host!r} is already used by site {owner!r}")
+        if normalise_host(host) == platform.settings.platform_host:
+            raise UsageError(f"host {host!r} is the platform host")
+    directory = platform.settings.site_configs_dir
+    source = str(directory / f"{args.name}.toml")
+    data = {
+        "title": args.title,
+        "description": args.description,
+        "hosts": args.host,
+        "modules": args.module,
+        "access": args.access,
+        "language": args.language,
+    }
+    if args.storage:
+        data["storage"] = args.storage
+    site = build_site_config(args.name, data, source, platform.sites.known_modules)
+    platform.initialise_site(site)  # the database first: a file means a working site
+    write_site_config(directory, site)
+    print(f"created site {site.name}: http://{site.primary_host}/")
+    return 0
+
+
+def site_show(args: argparse.Namespace) -> int:
+    platform = _platform(args)
+    site = _site(platform, args.name)
+    enabled = platform.effective_modules(site)
+    print(f"name:        {site.name}")
+    print(f"title:       {site.title}")
+    print(f"description: {site.description}")
+    print(f"hosts:       {', '.join(site.hosts)}")
+    print(f"access:      {site.access}")
+    print(f"language:    {site.language}")
+    print(f"storage:     {platform.storage_uri(site.name)}")
+    print(f"file:        {site.source}")
+    if enabled is None:
+        print(f"modules:     {', '.join(site.modules)} (no database yet)")
+    else:
+        print(f"modules:     {', '.join(enabled)}")
+    return 0
+
+
+def _change_module(args: argparse.Namespace, enable: bool) -> int:
+    """Change the site's file; running servers apply the change within seconds."""
+    from . import UsageError
+
+    platform = _platform(args)
+    site = _site(platform, args.name)
+    plugins = platform.registry.pleio_plugins
+    if args.module not in plugins:
+        raise UsageError(
+            f"unknown module {args.module!r} (installed: {', '.join(plugins.names()) or 'none'})"
+        )
+    if enable:
+        needed = [m for m in plugins.plugins[args.module].info.requires if m not in site.modules]
+        modules = (*site.modules, *needed, args.module) if args.module not in site.modules else None
+    else:
+        dependants = [
+            m for m in site.modules if args.module in plugins.plugins[m].info.requires
+        ] if args.module in site.modules else []
+        if dependants:
+            raise UsageError(f"{args.module!r} is needed by {', '.join(dependants)}: disable those first")
+        modules = tuple(m for m in site.modules if m != args.module)
+        if modules == site.modules:
+            modules = None
+    if modules is None:
+        state = "enabled" if enable else "disabled"
+        print(f"{args.module} is already {state} on {site.name}", file=sys.stderr)
+        return 0
+    write_site_config(platform.settings.site_configs_dir, replace(site, modules=modules))
+    print(f"{'enabled' if enable else 'disabled'} {args.module} on {site.name}")
+    return 0
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    site = commands.add_parser("site", help="manage deelsites")
+    sub = site.add_subparsers(dest="site_command", required=True, metavar="SUBCOMMAND")
+
+    p = sub.add_parser("list", help="list every deelsite")
+    p.set_defaults(run=site_list)
+
+    p = sub.add_parser("create", help="create a deelsite (its file and its database)")
+    p.add_argument("name")
+    p.add_argument("--title", required=True)
+    p.add_argument("--host", action="append", required=True, help="repeat for more hosts")
+    p.add_argument("--module", action="append", default=[], help="repeat for more modules")
+    p.add_argument("--access", choices=("public", "closed"), default="public")
+    p.add_argument("--language", choices=("nl", "en"), default="nl")
+    p.add_argument("--description", default="")
+    p.add_argument("--storage", default="", help="a zodburi URI (default: pleio.storage_uri)")
+    p.set_defaults(run=site_create)
+
+    p = sub.add_parser("show", help="show a deelsite's effective settings")
+    p.add_argument("name")
+    p.set_defaults(run=site_show)
+
+    for verb, enable in (("enable-module", True), ("disable-module", False)):
+        p = sub.add_parser(verb, help=f"{verb.split('-')[0]} a module on a deelsite")
+        p.add_argument("name")
+        p.add_argument("module")
+        p.set_defaults(run=lambda args, enable=enable: _change_module(args, enable))

@@ -1,0 +1,308 @@
+"""Pytest fixtures for Pleio and its plugins (registered as the ``pleio`` pytest plugin).
+
+Everything is real: FileStorage files in a temporary directory, a waitress server on
+loopback, Debian's Chromium driven by Playwright, axe-core for accessibility, and a
+PostgreSQL server started for the session when a test asks for it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("PLEIO_CHROMIUM", "/usr/bin/chromium")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WIDTHS = (375, 768, 1280)
+SECRET = "test-secret-0123456789-0123456789-0123456789"
+
+
+# -- sites and the application -------------------------------------------------------------
+
+
+class PleioTestSetup:
+    """A temporary installation: its settings, its site files, and apps built from them."""
+
+    def __init__(self, root: Path, storage_uri: str | None = None) -> None:
+        self.root = root
+        self.site_configs = root / "site_configs"
+        self.site_configs.mkdir(parents=True, exist_ok=True)
+        self.settings: dict[str, str] = {
+            "here": str(root),
+            "pleio.site_configs": str(self.site_configs),
+            "pleio.platform_host": "localhost",
+            "pleio.secret": SECRET,
+            "pleio.config_check_interval": "0.2",
+        }
+        if storage_uri:
+            self.settings["pleio.storage_uri"] = storage_uri
+        self._apps: list[Any] = []
+
+    def write_site(
+        self,
+        name: str,
+        modules: tuple[str, ...] | list[str] = (),
+        hosts: tuple[str, ...] | list[str] | None = None,
+        **fields: Any,
+    ) -> Path:
+        """Write ``site_configs/NAME.toml`` (atomically), as an operator would."""
+        from pleio_core.sites.config import SiteConfig, write_site_config
+
+        config = SiteConfig(
+            name=name,
+            title=fields.pop("title", name.capitalize()),
+            hosts=tuple(hosts or (f"{name}.localhost",)),
+            modules=tuple(modules),
+            **fields,
+        )
+        return write_site_config(self.site_configs, config)
+
+    def make_app(self, **settings: str) -> Any:
+        """Build the WSGI application from the current files (as ``pserve`` would)."""
+        from pleio_core import make_configurator
+
+        config = make_configurator({**self.settings, **settings})
+        app = config.make_wsgi_app()
+        self._apps.append(app)
+        return app
+
+    def client(self, app: Any = None, host: str = "localhost") -> Any:
+        """A WebTest client that talks to ``host``; ``client.get(url, host=…)`` overrides it."""
+        return PleioTestApp(app if app is not None else self.make_app(), host)
+
+    def close(self) -> None:
+        for app in self._apps:
+            app.registry.pleio_databases.close_all()
+            app.registry.pleio_platform_db.close()
+        self._apps.clear()
+
+
+class PleioTestApp:
+    """A thin WebTest wrapper that sets the Host header of every request."""
+
+    def __init__(self, app: Any, host: str) -> None:
+        from webtest import TestApp
+
+        self.app = app
+        self.registry = app.registry
+        self.host = host
+        self.testapp = TestApp(app)
+
+    def __getattr__(self, verb: str) -> Callable[..., Any]:
+        method = getattr(self.testapp, verb)
+
+        def call(url: str, *args: Any, host: str | None = None, **kw: Any) -> Any:
+            headers = dict(kw.pop("headers", None) or {})
+            headers.setdefault("Host", self.host if host is None else host)
+            return method(url, *args, headers=headers, **kw)
+
+        return call
+
+
+@pytest.fixture
+def pleio_storage_uri() -> str | None:
+    """The ``pleio.storage_uri`` of ``pleio_setup``; None means FileStorage under tmp."""
+    return None
+
+
+@pytest.fixture
+def pleio_setup(tmp_path: Path, pleio_storage_uri: str | None) -> Iterator[PleioTestSetup]:
+    setup = PleioTestSetup(tmp_path / "pleio", pleio_storage_uri)
+    yield setup
+    setup.close()
+
+
+# -- a live server -------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    def __init__(self, app: Any) -> None:
+        from waitress.server import create_server
+
+        self.port = free_port()
+        self.server = create_server(app, host="127.0.0.1", port=self.port, threads=4)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+
+    def url(self, host: str = "localhost", path: str = "/") -> str:
+        return f"http://{host}:{self.port}{path}"
+
+    def close(self) -> None:
+        self.server.close()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server_factory() -> Iterator[Callable[[Any], LiveServer]]:
+    servers: list[LiveServer] = []
+
+    def start(app: Any) -> LiveServer:
+        server = LiveServer(app)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+# -- the browser ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, with every ``*.localhost`` resolving to loopback."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) "
+            "or set PLEIO_CHROMIUM; browser tests are part of the suite and are never skipped",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--host-resolver-rules=MAP *.localhost 127.0.0.1, MAP localhost 127.0.0.1",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.1 A/AA violations on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    )
+    return results.response["violations"]
+
+
+def assert_accessible(page: Any, url: str, widths: tuple[int, ...] = WIDTHS) -> None:
+    """Load ``url`` at each width: no axe violations, no horizontal scrolling, skip link works."""
+    problems: list[str] = []
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 900})
+        response = page.goto(url)
+        assert response is not None and response.ok, f"{url} answered {response and response.status}"
+        for violation in axe_violations(page):
+            targets = [", ".join(n["target"]) for n in violation["nodes"]]
+            problems.append(f"{width}px {violation['id']}: {violation['help']} at {targets}")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 0:
+            problems.append(f"{width}px: scrolls horizontally by {overflow}px")
+    assert not problems, f"{url}:\n" + "\n".join(problems)
+
+
+# -- PostgreSQL ------------------------------------------------------------------------------
+
+
+def _pg_bin(name: str) -> str:
+    found = shutil.which(name)
+    if found:
+        return found
+    for candidate in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True):
+        return str(candidate)
+    pytest.fail(
+        f"PostgreSQL's {name} was not found (looked on PATH and in /usr/lib/postgresql/*/bin): "
+        "install the postgresql package; the RelStorage tests are never skipped",
+        pytrace=False,
+    )
+
+
+class PostgresServer:
+    """A throw-away PostgreSQL cluster on loopback, run as ``postgres`` when we are root."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.data = base / "data"
+        self.port = free_port()
+        self.as_postgres = os.geteuid() == 0
+        base.mkdir(parents=True, exist_ok=True)
+        if self.as_postgres:
+            shutil.chown(base, "postgres", "postgres")
+        self._run(_pg_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres",
+                  "--no-sync", "-E", "UTF8")
+        self._run(
+            _pg_bin("pg_ctl"), "-D", str(self.data), "-l", str(base / "server.log"), "-w",
+            "-o", f"-p {self.port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off",
+            "start",
+        )
+
+    def _run(self, *cmd: str) -> None:
+        if self.as_postgres:
+            cmd = ("runuser", "-u", "postgres", "--", *cmd)
+        result = subprocess.run(cmd, capture_output=True, text=True, cwd="/")
+        if result.returncode:
+            log = self.base / "server.log"
+            tail = log.read_text()[-2000:] if log.exists() else ""
+            pytest.fail(f"{' '.join(cmd)} failed:\n{result.stdout}{result.stderr}{tail}",
+                        pytrace=False)
+
+    def uri(self, database: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def stop(self) -> None:
+        self._run(_pg_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    # Not under pytest's tmp dir: that is private to root, and the server runs as postgres.
+    base = Path(tempfile.mkdtemp(prefix="pleio-postgres-"))
+    server = PostgresServer(base)
+    yield server
+    server.stop()
+    shutil.rmtree(base, ignore_errors=True)
+
+
+# -- waiting ---------------------------------------------------------------------------------
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 5.0, interval: float = 0.05) -> Any:
+    """Call ``check`` until it returns something true; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout}s: {check}")
+        time.sleep(interval)

@@ -1,0 +1,170 @@
+"""Deelsites over HTTP: hosts, the sites overview, modules per site, errors."""
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from pleio_core.testing import PleioTestSetup, wait_for
+
+
+@pytest.fixture
+def two_sites(pleio_setup: PleioTestSetup):
+    pleio_setup.write_site("alpha", modules=("wiki", "community"), title="Alpha Gemeente",
+                           description="Alpha's own site")
+    pleio_setup.write_site("beta", modules=("community",), title="Beta Provincie")
+    pleio_setup.write_site("gamma", modules=("wiki",), title="Gamma Besloten", access="closed")
+    return pleio_setup.client()
+
+
+def test_the_overview_lists_public_sites_only(two_sites) -> None:
+    page = two_sites.get("/", host="localhost")
+    assert "Alpha Gemeente" in page.text and "Alpha's own site" in page.text
+    assert 'href="http://alpha.localhost/"' in page.text
+    assert "Beta Provincie" in page.text
+    assert "Gamma Besloten" not in page.text
+
+
+def test_each_site_answers_on_its_own_host_with_its_own_modules(two_sites) -> None:
+    alpha = two_sites.get("/", host="ALPHA.localhost.:6543")
+    assert "<h1>Alpha Gemeente</h1>" in alpha.text
+    assert '/wiki/">Wiki</a>' in alpha.text
+    assert two_sites.get("/wiki/", host="alpha.localhost").status_int == 200
+    assert two_sites.get("/wiki/", host="beta.localhost", status=404)
+    beta_home = two_sites.get("/", host="beta.localhost")
+    assert "/wiki/" not in beta_home.text  # no menu item, no card
+    assert "/community/" in beta_home.text
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [("unknown.localhost", 404), ("bad_host!", 400), ("", 400), ("a..b", 400)],
+)
+def test_unknown_or_garbage_hosts(two_sites, host: str, status: int) -> None:
+    response = two_sites.get("/", host=host, status=status)
+    assert "<main" in response.text  # a real page, not a traceback
+
+
+def test_a_request_without_host_header_is_400(two_sites) -> None:
+    two_sites.get("/", headers={"Host": ""}, status=400)
+    response = two_sites.testapp.get("/", extra_environ={"HTTP_HOST": ""}, status=400)
+    assert "Host" in response.text
+
+
+def test_a_closed_site_shows_only_a_notice_to_outsiders(two_sites) -> None:
+    home = two_sites.get("/", host="gamma.localhost")
+    assert "besloten" in home.text
+    assert "/wiki/" not in home.text
+    two_sites.get("/wiki/", host="gamma.localhost", status=403)
+
+
+def test_health_on_any_host(two_sites) -> None:
+    for host in ("localhost", "alpha.localhost", "nowhere.localhost"):
+        health = two_sites.get("/_health", host=host).json
+        assert health["status"] == "ok" and health["sites"] == 3
+        assert health["version"] == "0.1.0"
+        assert isinstance(health["open_databases"], int)
+
+
+def test_a_new_site_file_is_served_without_restart(pleio_setup: PleioTestSetup) -> None:
+    client = pleio_setup.client()
+    client.get("/", host="late.localhost", status=404)
+    pleio_setup.write_site("late", title="Late Waterschap")
+    start = time.monotonic()
+    wait_for(lambda: client.get("/", host="late.localhost", expect_errors=True).status_int == 200)
+    assert time.monotonic() - start < 5
+    assert "Late Waterschap" in client.get("/", host="localhost").text
+
+
+def test_a_broken_change_keeps_the_site_serving(two_sites, pleio_setup: PleioTestSetup) -> None:
+    (pleio_setup.site_configs / "alpha.toml").write_text("title = [oops")
+    time.sleep(0.3)
+    assert "Alpha Gemeente" in two_sites.get("/", host="alpha.localhost").text
+
+
+def test_language_default_and_choice(pleio_setup: PleioTestSetup) -> None:
+    pleio_setup.write_site("nlsite", language="nl", modules=("wiki",))
+    pleio_setup.write_site("ensite", language="en", modules=("wiki",))
+    client = pleio_setup.client()
+    nl = client.get("/", host="nlsite.localhost")
+    assert '<html lang="nl"' in nl.text and "Naar de inhoud" in nl.text
+    en = client.get("/", host="ensite.localhost")
+    assert '<html lang="en"' in en.text and "Skip to content" in en.text
+    switched = client.get("/@@language?lang=en&came_from=/wiki/", host="nlsite.localhost", status=303)
+    assert switched.location == "http://nlsite.localhost/wiki/"
+    assert "pleio_lang=en" in switched.headers["Set-Cookie"]
+    assert "HttpOnly" in switched.headers["Set-Cookie"]
+    assert '<html lang="en"' in client.get("/wiki/", host="nlsite.localhost").text
+
+
+@pytest.mark.parametrize(
+    "came_from", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:x"]
+)
+def test_language_switch_has_no_open_redirect(two_sites, came_from: str) -> None:
+    response = two_sites.get("/@@language", params={"lang": "nl", "came_from": came_from},
+                             host="alpha.localhost", status=303)
+    assert response.location == "http://alpha.localhost/"
+
+
+def test_an_unknown_language_is_a_clear_400(two_sites) -> None:
+    response = two_sites.get("/@@language?lang=de", host="alpha.localhost", status=400)
+    assert "Unknown language" in response.text
+
+
+def test_sample_item_view(two_sites) -> None:
+    from pleio_core.content import Item
+
+    app = two_sites.app
+    two_sites.get("/", host="alpha.localhost")  # the first request creates the site's root
+    with app.registry.pleio_databases.get("alpha").transaction() as conn:
+        conn.root()["pleio_site"]["wiki"].add("hello", Item("Hallo wereld", "Eerste tekst"))
+    page = two_sites.get("/wiki/", host="alpha.localhost")
+    assert "Hallo wereld" in page.text
+    item = two_sites.get("/wiki/hello", host="alpha.localhost")
+    assert "Eerste tekst" in item.text
+
+
+def test_theme_css_carries_the_site_colours(two_sites) -> None:
+    css = two_sites.get("/@@theme.css", host="alpha.localhost")
+    assert css.content_type == "text/css" and "--pleio-primary: #01689b;" in css.text
+
+
+TRANSLATE_ELEMENT = re.compile(r'<([\w:]+)[^>]*?i18n:translate=""[^>]*>(.*?)</\1>', re.S)
+TRANSLATE_ATTRIBUTES = re.compile(r'<[^>]*?i18n:attributes="([^"]+)"[^>]*>', re.S)
+PYTHON_MESSAGE = re.compile(r'\b_\(\s*"([^"]+)"\s*\)')
+
+
+def messages_in(package: Path) -> set[str]:
+    """The msgids a package uses in its templates and code (a small extractor)."""
+    found: set[str] = set()
+    for template in package.rglob("*.pt"):
+        text = template.read_text()
+        found.update(" ".join(m.group(2).split()) for m in TRANSLATE_ELEMENT.finditer(text))
+        for tag in TRANSLATE_ATTRIBUTES.finditer(text):
+            for attr in tag.group(1).split(";"):
+                value = re.search(rf'\b{attr.strip()}="([^"]+)"', tag.group(0))
+                assert value, f"{template}: i18n:attributes names {attr} without a value"
+                found.add(value.group(1))
+    for module in package.rglob("*.py"):
+        found.update(PYTHON_MESSAGE.findall(module.read_text()))
+    return found
+
+
+def dutch_catalog(po: Path) -> dict[str, str]:
+    entries = re.findall(r'^msgid "(.*)"\nmsgstr "(.*)"$', po.read_text(), re.M)
+    return {msgid: msgstr for msgid, msgstr in entries if msgid}
+
+
+@pytest.mark.parametrize(
+    "package", ["pleio_core", "plugins/intranet/pleio_intranet", "plugins/community/pleio_community",
+                "plugins/workspace/pleio_workspace", "plugins/wiki/pleio_wiki"]
+)
+def test_every_message_has_its_dutch_text(package: str) -> None:
+    root = Path(__file__).parents[1] / package
+    (po,) = root.glob("locale/nl/LC_MESSAGES/*.po")
+    catalog = dutch_catalog(po)
+    used = messages_in(root)
+    assert used, f"no messages found in {package}"
+    missing = sorted(m for m in used if not catalog.get(m))
+    assert not missing, f"{po} lacks Dutch for: {missing}"
