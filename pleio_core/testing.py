@@ -66,14 +66,33 @@ class PleioTestSetup:
         )
         return write_site_config(self.site_configs, config)
 
-    def make_app(self, **settings: str) -> Any:
-        """Build the WSGI application from the current files (as ``pserve`` would)."""
+    def make_app(self, configure: Callable[[Any], None] | None = None, **settings: str) -> Any:
+        """Build the WSGI application from the current files (as ``pserve`` would).
+
+        ``configure(config)`` may add test views before the application is made.
+        """
         from pleio_core import make_configurator
 
         config = make_configurator({**self.settings, **settings})
+        if configure is not None:
+            configure(config)
         app = config.make_wsgi_app()
         self._apps.append(app)
         return app
+
+    def ini_file(self) -> Path:
+        """An ``.ini`` file with these settings, for the ``pleio`` command."""
+        path = self.root / "test.ini"
+        lines = ["[app:main]", "use = egg:pleio_core"]
+        lines += [f"{k} = {v}" for k, v in self.settings.items() if k != "here"]
+        path.write_text("\n".join(lines) + "\n")
+        return path
+
+    def pleio(self, *args: str) -> int:
+        """Run ``pleio -c <this setup's ini> ARGS...`` in this process; its exit status."""
+        from pleio_core.cli import main
+
+        return main(["-c", str(self.ini_file()), *args])
 
     def client(self, app: Any = None, host: str = "localhost") -> Any:
         """A WebTest client that talks to ``host``; ``client.get(url, host=…)`` overrides it."""

@@ -1,0 +1,126 @@
+"""A database per deelsite, on FileStorage and on RelStorage/PostgreSQL alike."""
+
+import itertools
+from pathlib import Path
+
+import pytest
+from ZODB.POSException import ConflictError
+
+from pleio_core.content import Item
+from pleio_core.content.site import ROOT_KEY
+from pleio_core.testing import PleioTestSetup, wait_for
+
+_run = itertools.count()
+
+
+@pytest.fixture(params=["file", "postgres"])
+def storage_kind(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def pleio_storage_uri(storage_kind: str, request: pytest.FixtureRequest) -> str | None:
+    if storage_kind == "file":
+        return None
+    server = request.getfixturevalue("postgres_server")
+    return server.uri(f"pleio_t{next(_run)}_{{site}}")
+
+
+def add_item(client, site: str, folder: str, name: str, title: str) -> None:
+    with client.registry.pleio_databases.get(site).transaction() as conn:
+        conn.root()[ROOT_KEY][folder].add(name, Item(title))
+
+
+def wiki_status(client, site: str) -> int:
+    return client.get("/wiki/", host=f"{site}.localhost", expect_errors=True).status_int
+
+
+def test_modules_differ_per_site_and_change_without_restart(pleio_setup: PleioTestSetup) -> None:
+    pleio_setup.write_site("alpha", modules=("wiki", "community"))
+    pleio_setup.write_site("beta", modules=("community",))
+    client = pleio_setup.client()
+    assert wiki_status(client, "alpha") == 200
+    assert wiki_status(client, "beta") == 404
+
+    assert pleio_setup.pleio("site", "enable-module", "beta", "wiki") == 0
+    wait_for(lambda: wiki_status(client, "beta") == 200, timeout=5)
+    add_item(client, "beta", "wiki", "agenda", "Agenda van de stuurgroep")
+    assert "Agenda van de stuurgroep" in client.get("/wiki/", host="beta.localhost").text
+
+    assert pleio_setup.pleio("site", "disable-module", "beta", "wiki") == 0
+    wait_for(lambda: wiki_status(client, "beta") == 404, timeout=5)
+    client.get("/wiki/agenda", host="beta.localhost", status=404)
+    assert "/wiki/" not in client.get("/", host="beta.localhost").text
+
+    assert pleio_setup.pleio("site", "enable-module", "beta", "wiki") == 0
+    wait_for(lambda: wiki_status(client, "beta") == 200, timeout=5)
+    assert "Agenda van de stuurgroep" in client.get("/wiki/", host="beta.localhost").text
+    assert client.get("/wiki/agenda", host="beta.localhost").status_int == 200
+
+
+def test_what_one_site_writes_is_never_readable_through_another(
+    pleio_setup: PleioTestSetup, storage_kind: str, request: pytest.FixtureRequest
+) -> None:
+    pleio_setup.write_site("alpha", modules=("wiki",))
+    pleio_setup.write_site("beta", modules=("wiki",))
+    client = pleio_setup.client()
+    for site in ("alpha", "beta"):
+        client.get("/", host=f"{site}.localhost")
+    add_item(client, "alpha", "wiki", "secret", "Vertrouwelijk memo")
+    assert "Vertrouwelijk memo" in client.get("/wiki/secret", host="alpha.localhost").text
+    client.get("/wiki/secret", host="beta.localhost", status=404)
+    assert "Vertrouwelijk memo" not in client.get("/wiki/", host="beta.localhost").text
+
+    if storage_kind == "file":
+        files = sorted(p.relative_to(pleio_setup.root) for p in pleio_setup.root.rglob("Data.fs"))
+        assert files == [Path("var/platform/Data.fs"), Path("var/sites/alpha/Data.fs"),
+                         Path("var/sites/beta/Data.fs")]
+    else:
+        import psycopg2
+
+        server = request.getfixturevalue("postgres_server")
+        uri = pleio_setup.settings["pleio.storage_uri"]
+        prefix = uri.rsplit("/", 1)[1].replace("{site}", "")
+        with psycopg2.connect(dbname="postgres", user="postgres", host="127.0.0.1",
+                              port=server.port) as conn, conn.cursor() as cur:
+            cur.execute("SELECT datname FROM pg_database WHERE datname LIKE %s ORDER BY 1",
+                        (prefix + "%",))
+            assert [row[0] for row in cur.fetchall()] == [prefix + "alpha", prefix + "beta"]
+        conn.close()
+
+
+def test_at_most_max_open_sites_databases_are_open(pleio_setup: PleioTestSetup) -> None:
+    names = ["s1", "s2", "s3", "s4", "s5"]
+    for name in names:
+        pleio_setup.write_site(name, modules=("wiki",))
+    client = pleio_setup.client(pleio_setup.make_app(**{"pleio.max_open_sites": "2"}))
+    databases = client.registry.pleio_databases
+    for name in names * 2:
+        assert client.get("/wiki/", host=f"{name}.localhost").status_int == 200
+        assert len(databases) <= 2, databases.open_names()
+    assert databases.open_names() == ["s4", "s5"]
+    assert client.get("/_health").json["open_databases"] == 2
+
+
+def test_a_conflict_error_is_retried(pleio_setup: PleioTestSetup) -> None:
+    pleio_setup.write_site("alpha", modules=("wiki",))
+    attempts: list[int] = []
+
+    def flaky(context, request):
+        attempts.append(1)
+        request.site_root.welcome = f"attempt {len(attempts)}"
+        if len(attempts) == 1:
+            raise ConflictError("simulated conflict")
+        return request.response
+
+    def configure(config) -> None:
+        from pleio_core.content import SiteRoot
+
+        config.add_view(flaky, context=SiteRoot, name="flaky", request_method="POST",
+                        require_csrf=False)
+
+    client = pleio_setup.client(pleio_setup.make_app(configure))
+    assert client.post("/flaky", host="alpha.localhost").status_int == 200
+    assert len(attempts) == 2
+    with client.registry.pleio_databases.get("alpha").transaction() as conn:
+        assert conn.root()[ROOT_KEY].welcome == "attempt 2"  # the failed attempt left nothing
