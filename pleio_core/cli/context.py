@@ -86,8 +86,8 @@ class Platform:
 def load_platform(config_file: str) -> Platform:
     if not os.path.exists(config_file):
         raise ConfigFileError(f"{config_file}: no such configuration file")
-    settings = get_appsettings(config_file)
-    config = make_configurator(settings, full=False)
+    here = os.path.dirname(os.path.abspath(config_file))
+    config = make_configurator({"here": here, **get_appsettings(config_file)}, full=False)
     config.commit()
     s = config.registry.pleio_settings
     sites = SiteRegistry(s.site_configs_dir, config.registry.pleio_plugins.names(), s.platform_host)

@@ -1,0 +1,143 @@
+"""Plugins: discovery by entry point, start-up errors, per-site hooks, the 404 guard."""
+
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pleio_core import main
+from pleio_core.plugins import PluginError
+from pleio_core.testing import PleioTestSetup
+
+PLUGIN_CODE = '''
+from pyramid.response import Response
+from pleio_core.content import SiteRoot
+from pleio_core.plugins import MenuItem, PluginInfo, hookimpl
+
+CALLS = []
+
+@hookimpl
+def pleio_plugin_info():
+    return PluginInfo(title="Poll", description="Quick polls", version="", requires_core={core!r},
+                      requires={requires!r})
+
+def hello(context, request):
+    return Response("poll says hello")
+
+@hookimpl
+def pleio_configure(config):
+    config.add_view(hello, context=SiteRoot, name="poll-hello")
+
+@hookimpl
+def pleio_menu_items(request):
+    CALLS.append(request.site.name)
+    return [MenuItem("Poll", request.application_url + "/poll-hello", order=50)]
+
+@hookimpl
+def pleio_module_enabled(site, registry):
+    site.welcome = "poll was enabled"
+{extra}
+'''
+
+
+@pytest.fixture
+def install_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Install a plugin distribution on sys.path (a real .dist-info with an entry point)."""
+
+    def install(name: str = "poll", code: str | None = None, core: str = ">=0.1,<0.2",
+                requires: tuple[str, ...] = (), extra: str = "") -> None:
+        package = f"pleio_test_{name}"
+        base = tmp_path / "site-packages"
+        (base / package).mkdir(parents=True)
+        body = code if code is not None else PLUGIN_CODE.format(core=core, requires=requires,
+                                                                extra=extra)
+        (base / package / "__init__.py").write_text(textwrap.dedent(body))
+        info = base / f"{package}-1.2.3.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {package}\nVersion: 1.2.3\n")
+        (info / "entry_points.txt").write_text(f"[pleio.plugins]\n{name} = {package}\n")
+        monkeypatch.syspath_prepend(str(base))
+        monkeypatch.delitem(sys.modules, package, raising=False)
+
+    yield install
+    for module in [m for m in sys.modules if m.startswith("pleio_test_")]:
+        del sys.modules[module]
+
+
+def test_a_plugin_is_discovered_and_listed(pleio_setup: PleioTestSetup, install_plugin, capsys) -> None:
+    install_plugin()
+    assert pleio_setup.pleio("plugins", "list") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "poll\t1.2.3\tPoll\tQuick polls" in lines
+    assert [line.split("\t")[0] for line in lines] == ["community", "intranet", "poll", "wiki",
+                                                       "workspace"]
+
+
+def test_plugin_views_answer_404_where_the_plugin_is_not_enabled(
+    pleio_setup: PleioTestSetup, install_plugin
+) -> None:
+    install_plugin()
+    pleio_setup.write_site("with", modules=("poll",))
+    pleio_setup.write_site("without", modules=("wiki",))
+    client = pleio_setup.client()
+    assert client.get("/poll-hello", host="with.localhost").text == "poll says hello"
+    client.get("/poll-hello", host="without.localhost", status=404)
+    client.get("/poll-hello", host="localhost", status=404)
+    assert "/poll-hello" in client.get("/", host="with.localhost").text  # its menu item
+    assert "/poll-hello" not in client.get("/", host="without.localhost").text
+    assert "poll was enabled" in client.get("/", host="with.localhost").text
+
+
+def test_request_hooks_run_only_for_enabled_plugins(pleio_setup: PleioTestSetup, install_plugin) -> None:
+    install_plugin()
+    pleio_setup.write_site("with", modules=("poll", "wiki"))
+    pleio_setup.write_site("without", modules=("wiki",))
+    client = pleio_setup.client()
+    calls = sys.modules["pleio_test_poll"].CALLS
+    client.get("/", host="without.localhost")
+    client.get("/", host="with.localhost")
+    client.get("/wiki/", host="without.localhost")
+    assert calls == ["with"]
+    plugins = client.registry.pleio_plugins
+    assert plugins.hooks_for(["wiki", "poll"]) is plugins.hooks_for(["poll", "wiki"])  # cached
+
+
+def test_a_plugin_needing_another_enables_both(pleio_setup: PleioTestSetup, install_plugin) -> None:
+    install_plugin(requires=("wiki",))
+    pleio_setup.write_site("alpha", modules=("poll",))
+    client = pleio_setup.client()
+    assert client.get("/wiki/", host="alpha.localhost").status_int == 200
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"code": "raise ImportError('no module named numpy')"},
+         "plugin 'poll' (pleio_test_poll) failed to import: ImportError: no module named numpy"),
+        ({"core": ">=9.0"},
+         "plugin 'poll' (pleio_test_poll) supports pleio_core >=9.0, but 0.1.0 is installed"),
+        ({"core": "not a range"}, "declares an invalid core range 'not a range'"),
+        ({"requires": ("calendar",)}, "plugin 'poll' needs plugin(s) that are not installed: calendar"),
+        ({"extra": "@hookimpl\ndef pleio_menu_itemz(request):\n    return []\n"},
+         "unknown hook 'pleio_menu_itemz'"),
+        ({"code": "x = 1"}, "plugin 'poll' (pleio_test_poll) does not implement pleio_plugin_info"),
+    ],
+)
+def test_a_bad_plugin_stops_start_up_with_one_line(
+    pleio_setup: PleioTestSetup, install_plugin, kwargs: dict, message: str
+) -> None:
+    install_plugin(**kwargs)
+    with pytest.raises(PluginError) as info:
+        pleio_setup.make_app()
+    assert message in str(info.value)
+    with pytest.raises(SystemExit) as stop:
+        main({}, **pleio_setup.settings)
+    line = str(stop.value.code)
+    assert line.startswith("pleio: cannot start: ") and message in line and "\n" not in line
+
+
+def test_an_operator_can_leave_an_installed_plugin_out(pleio_setup: PleioTestSetup, install_plugin) -> None:
+    install_plugin(code="raise ImportError('broken')")
+    app = pleio_setup.make_app(**{"pleio.disabled_plugins": "poll"})
+    assert "poll" not in app.registry.pleio_plugins
