@@ -153,6 +153,7 @@ class LiveServer:
     def __init__(self, app: Any) -> None:
         from waitress.server import create_server
 
+        self.app = app
         self.port = free_port()
         self.server = create_server(app, host="127.0.0.1", port=self.port, threads=4)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
