@@ -44,13 +44,13 @@ def set_language(request: Request) -> HTTPSeeOther:
         raise HTTPBadRequest(f"Unknown language {lang!r}; choose one of: {', '.join(LANGUAGES)}.")
     response = HTTPSeeOther(location=local_path(request.GET.get("came_from")))
     response.set_cookie(
-            COOKIE,
-            lang,
-            max_age=365 * 24 * 3600,
-            httponly=True,
-            samesite="Lax",
-            secure=request.registry.pleio_settings.secure_cookies,
-        )
+        COOKIE,
+        lang,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=request.registry.pleio_settings.secure_cookies,
+    )
     return response
 
 

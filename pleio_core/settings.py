@@ -52,7 +52,9 @@ class PleioSettings:
             f"file://{var}/sites/{{site}}/Data.fs?blobstorage_dir={var}/sites/{{site}}/blobs",
         )
         if "{site}" not in storage_uri:
-            raise SettingsError("pleio.storage_uri must contain {site}, e.g. file:///var/{site}/Data.fs")
+            raise SettingsError(
+                "pleio.storage_uri must contain {site}, e.g. file:///var/{site}/Data.fs"
+            )
         configs = Path(get("site_configs", str(Path(here) / "site_configs")))
         if not configs.is_absolute():
             configs = Path(here) / configs

@@ -227,7 +227,8 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(
-        page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+        page,
+        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
     )
     return results.response["violations"]
 
@@ -238,7 +239,9 @@ def assert_accessible(page: Any, url: str, widths: tuple[int, ...] = WIDTHS) -> 
     for width in widths:
         page.set_viewport_size({"width": width, "height": 900})
         response = page.goto(url)
-        assert response is not None and response.ok, f"{url} answered {response and response.status}"
+        assert response is not None and response.ok, (
+            f"{url} answered {response and response.status}"
+        )
         for violation in axe_violations(page):
             targets = [", ".join(n["target"]) for n in violation["nodes"]]
             problems.append(f"{width}px {violation['id']}: {violation['help']} at {targets}")
@@ -277,11 +280,27 @@ class PostgresServer:
         base.mkdir(parents=True, exist_ok=True)
         if self.as_postgres:
             shutil.chown(base, "postgres", "postgres")
-        self._run(_pg_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres",
-                  "--no-sync", "-E", "UTF8")
         self._run(
-            _pg_bin("pg_ctl"), "-D", str(self.data), "-l", str(base / "server.log"), "-w",
-            "-o", f"-p {self.port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
+            _pg_bin("initdb"),
+            "-D",
+            str(self.data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        )
+        self._run(
+            _pg_bin("pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(base / "server.log"),
+            "-w",
+            "-o",
+            f"-p {self.port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off",
             "start",
         )
@@ -293,8 +312,9 @@ class PostgresServer:
         if result.returncode:
             log = self.base / "server.log"
             tail = log.read_text()[-2000:] if log.exists() else ""
-            pytest.fail(f"{' '.join(cmd)} failed:\n{result.stdout}{result.stderr}{tail}",
-                        pytrace=False)
+            pytest.fail(
+                f"{' '.join(cmd)} failed:\n{result.stdout}{result.stderr}{tail}", pytrace=False
+            )
 
     def uri(self, database: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"

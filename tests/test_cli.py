@@ -13,8 +13,9 @@ PLEIO = str(Path(sys.executable).with_name("pleio"))
 
 
 def pleio(setup: PleioTestSetup, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([PLEIO, "-c", str(setup.ini_file()), *args], capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        [PLEIO, "-c", str(setup.ini_file()), *args], capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.fixture
@@ -24,35 +25,66 @@ def setup(pleio_setup: PleioTestSetup) -> PleioTestSetup:
 
 
 def test_site_create_writes_the_file_and_the_database(setup: PleioTestSetup) -> None:
-    result = pleio(setup, "site", "create", "gemeente", "--title", "Gemeente Voorbeeld",
-                   "--host", "Gemeente.localhost", "--module", "wiki", "--module", "community",
-                   "--access", "closed", "--language", "en")
+    result = pleio(
+        setup,
+        "site",
+        "create",
+        "gemeente",
+        "--title",
+        "Gemeente Voorbeeld",
+        "--host",
+        "Gemeente.localhost",
+        "--module",
+        "wiki",
+        "--module",
+        "community",
+        "--access",
+        "closed",
+        "--language",
+        "en",
+    )
     assert result.returncode == 0, result.stderr
     assert "created site gemeente: http://gemeente.localhost/" in result.stdout
     data = tomllib.loads((setup.site_configs / "gemeente.toml").read_text())
-    assert data == {"title": "Gemeente Voorbeeld", "description": "", "hosts": ["gemeente.localhost"],
-                    "modules": ["wiki", "community"], "access": "closed", "language": "en"}
+    assert data == {
+        "title": "Gemeente Voorbeeld",
+        "description": "",
+        "hosts": ["gemeente.localhost"],
+        "modules": ["wiki", "community"],
+        "access": "closed",
+        "language": "en",
+    }
     assert (setup.root / "var/sites/gemeente/Data.fs").exists()
     shown = pleio(setup, "site", "show", "gemeente")
     assert "modules:     wiki, community" in shown.stdout
     assert "access:      closed" in shown.stdout
     listed = pleio(setup, "site", "list").stdout.splitlines()
-    assert listed == ["gemeente\tclosed\tgemeente.localhost\tGemeente Voorbeeld",
-                      "kia\tpublic\tkia.localhost\tKIA"]
+    assert listed == [
+        "gemeente\tclosed\tgemeente.localhost\tGemeente Voorbeeld",
+        "kia\tpublic\tkia.localhost\tKIA",
+    ]
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["site", "create", "kia", "--title", "T", "--host", "x.localhost"],
-         "a site named 'kia' already exists"),
-        (["site", "create", "new", "--title", "T", "--host", "KIA.localhost"],
-         "host 'KIA.localhost' is already used by site 'kia'"),
+        (
+            ["site", "create", "kia", "--title", "T", "--host", "x.localhost"],
+            "a site named 'kia' already exists",
+        ),
+        (
+            ["site", "create", "new", "--title", "T", "--host", "KIA.localhost"],
+            "host 'KIA.localhost' is already used by site 'kia'",
+        ),
         (["site", "create", "new", "--title", "T", "--host", "localhost"], "platform host"),
-        (["site", "create", "Bad_Name", "--title", "T", "--host", "x.localhost"],
-         "invalid site name 'Bad_Name'"),
-        (["site", "create", "new", "--title", "T", "--host", "x.localhost", "--module", "blog"],
-         "unknown module 'blog'"),
+        (
+            ["site", "create", "Bad_Name", "--title", "T", "--host", "x.localhost"],
+            "invalid site name 'Bad_Name'",
+        ),
+        (
+            ["site", "create", "new", "--title", "T", "--host", "x.localhost", "--module", "blog"],
+            "unknown module 'blog'",
+        ),
         (["site", "create", "new", "--title", " ", "--host", "x.localhost"], "title: is required"),
         (["site", "create", "new", "--title", "T", "--host", "http://x"], "not a host name"),
         (["site", "create", "new", "--title", "T"], "the following arguments are required: --host"),
@@ -62,7 +94,9 @@ def test_site_create_writes_the_file_and_the_database(setup: PleioTestSetup) -> 
         (["site", "frobnicate"], "invalid choice: 'frobnicate'"),
     ],
 )
-def test_bad_input_is_one_line_and_status_2(setup: PleioTestSetup, args: list[str], message: str) -> None:
+def test_bad_input_is_one_line_and_status_2(
+    setup: PleioTestSetup, args: list[str], message: str
+) -> None:
     before = sorted(p.name for p in setup.site_configs.iterdir())
     result = pleio(setup, *args)
     assert result.returncode == 2
@@ -72,13 +106,16 @@ def test_bad_input_is_one_line_and_status_2(setup: PleioTestSetup, args: list[st
 
 
 def test_a_missing_config_file_is_one_line(tmp_path: Path) -> None:
-    result = subprocess.run([PLEIO, "-c", str(tmp_path / "nope.ini"), "site", "list"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [PLEIO, "-c", str(tmp_path / "nope.ini"), "site", "list"], capture_output=True, text=True
+    )
     assert result.returncode == 2 and "nope.ini: no such configuration file" in result.stderr
 
 
 def test_a_bad_site_file_is_named(setup: PleioTestSetup) -> None:
-    (setup.site_configs / "broken.toml").write_text('title = "B"\nhosts = ["b.localhost"]\nfoo = 1\n')
+    (setup.site_configs / "broken.toml").write_text(
+        'title = "B"\nhosts = ["b.localhost"]\nfoo = 1\n'
+    )
     result = pleio(setup, "site", "list")
     assert result.returncode == 2
     assert "broken.toml: foo: unknown key" in result.stderr
@@ -107,8 +144,11 @@ def test_show_reads_a_database_a_server_holds_open(setup: PleioTestSetup) -> Non
 def test_plugins_list(setup: PleioTestSetup) -> None:
     lines = pleio(setup, "plugins", "list").stdout.splitlines()
     assert [line.split("\t")[:3] for line in lines] == [
-        ["community", "0.1.0", "Community"], ["intranet", "0.1.0", "Intranet"],
-        ["wiki", "0.1.0", "Wiki"], ["workspace", "0.1.0", "Workspace"]]
+        ["community", "0.1.0", "Community"],
+        ["intranet", "0.1.0", "Intranet"],
+        ["wiki", "0.1.0", "Wiki"],
+        ["workspace", "0.1.0", "Workspace"],
+    ]
 
 
 def test_demo_creates_three_sites_with_sample_content_once(pleio_setup: PleioTestSetup) -> None:
@@ -116,7 +156,10 @@ def test_demo_creates_three_sites_with_sample_content_once(pleio_setup: PleioTes
     assert first.returncode == 0, first.stderr
     assert "http://rijksportaal.localhost:6543/" in first.stdout
     assert sorted(p.name for p in pleio_setup.site_configs.iterdir()) == [
-        "kia.toml", "rijksportaal.toml", "waterschap.toml"]
+        "kia.toml",
+        "rijksportaal.toml",
+        "waterschap.toml",
+    ]
     client = pleio_setup.client()
     wiki = client.get("/wiki/", host="rijksportaal.localhost")
     assert "Beginnen met de wiki" in wiki.text

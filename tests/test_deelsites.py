@@ -11,8 +11,12 @@ from pleio_core.testing import PleioTestSetup, wait_for
 
 @pytest.fixture
 def two_sites(pleio_setup: PleioTestSetup):
-    pleio_setup.write_site("alpha", modules=("wiki", "community"), title="Alpha Gemeente",
-                           description="Alpha's own site")
+    pleio_setup.write_site(
+        "alpha",
+        modules=("wiki", "community"),
+        title="Alpha Gemeente",
+        description="Alpha's own site",
+    )
     pleio_setup.write_site("beta", modules=("community",), title="Beta Provincie")
     pleio_setup.write_site("gamma", modules=("wiki",), title="Gamma Besloten", access="closed")
     return pleio_setup.client()
@@ -91,7 +95,9 @@ def test_language_default_and_choice(pleio_setup: PleioTestSetup) -> None:
     assert '<html lang="nl"' in nl.text and "Naar de inhoud" in nl.text
     en = client.get("/", host="ensite.localhost")
     assert '<html lang="en"' in en.text and "Skip to content" in en.text
-    switched = client.get("/@@language?lang=en&came_from=/wiki/", host="nlsite.localhost", status=303)
+    switched = client.get(
+        "/@@language?lang=en&came_from=/wiki/", host="nlsite.localhost", status=303
+    )
     assert switched.location == "http://nlsite.localhost/wiki/"
     assert "pleio_lang=en" in switched.headers["Set-Cookie"]
     assert "HttpOnly" in switched.headers["Set-Cookie"]
@@ -102,8 +108,12 @@ def test_language_default_and_choice(pleio_setup: PleioTestSetup) -> None:
     "came_from", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:x"]
 )
 def test_language_switch_has_no_open_redirect(two_sites, came_from: str) -> None:
-    response = two_sites.get("/@@language", params={"lang": "nl", "came_from": came_from},
-                             host="alpha.localhost", status=303)
+    response = two_sites.get(
+        "/@@language",
+        params={"lang": "nl", "came_from": came_from},
+        host="alpha.localhost",
+        status=303,
+    )
     assert response.location == "http://alpha.localhost/"
 
 
@@ -157,8 +167,14 @@ def dutch_catalog(po: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(
-    "package", ["pleio_core", "plugins/intranet/pleio_intranet", "plugins/community/pleio_community",
-                "plugins/workspace/pleio_workspace", "plugins/wiki/pleio_wiki"]
+    "package",
+    [
+        "pleio_core",
+        "plugins/intranet/pleio_intranet",
+        "plugins/community/pleio_community",
+        "plugins/workspace/pleio_workspace",
+        "plugins/wiki/pleio_wiki",
+    ],
 )
 def test_every_message_has_its_dutch_text(package: str) -> None:
     root = Path(__file__).parents[1] / package

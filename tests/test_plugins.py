@@ -10,7 +10,7 @@ from pleio_core import main
 from pleio_core.plugins import PluginError
 from pleio_core.testing import PleioTestSetup
 
-PLUGIN_CODE = '''
+PLUGIN_CODE = """
 from pyramid.response import Response
 from pleio_core.content import SiteRoot
 from pleio_core.plugins import MenuItem, PluginInfo, hookimpl
@@ -38,20 +38,28 @@ def pleio_menu_items(request):
 def pleio_module_enabled(site, registry):
     site.welcome = "poll was enabled"
 {extra}
-'''
+"""
 
 
 @pytest.fixture
 def install_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Install a plugin distribution on sys.path (a real .dist-info with an entry point)."""
 
-    def install(name: str = "poll", code: str | None = None, core: str = ">=0.1,<0.2",
-                requires: tuple[str, ...] = (), extra: str = "") -> None:
+    def install(
+        name: str = "poll",
+        code: str | None = None,
+        core: str = ">=0.1,<0.2",
+        requires: tuple[str, ...] = (),
+        extra: str = "",
+    ) -> None:
         package = f"pleio_test_{name}"
         base = tmp_path / "site-packages"
         (base / package).mkdir(parents=True)
-        body = code if code is not None else PLUGIN_CODE.format(core=core, requires=requires,
-                                                                extra=extra)
+        body = (
+            code
+            if code is not None
+            else PLUGIN_CODE.format(core=core, requires=requires, extra=extra)
+        )
         (base / package / "__init__.py").write_text(textwrap.dedent(body))
         info = base / f"{package}-1.2.3.dist-info"
         info.mkdir()
@@ -65,13 +73,20 @@ def install_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         del sys.modules[module]
 
 
-def test_a_plugin_is_discovered_and_listed(pleio_setup: PleioTestSetup, install_plugin, capsys) -> None:
+def test_a_plugin_is_discovered_and_listed(
+    pleio_setup: PleioTestSetup, install_plugin, capsys
+) -> None:
     install_plugin()
     assert pleio_setup.pleio("plugins", "list") == 0
     lines = capsys.readouterr().out.splitlines()
     assert "poll\t1.2.3\tPoll\tQuick polls" in lines
-    assert [line.split("\t")[0] for line in lines] == ["community", "intranet", "poll", "wiki",
-                                                       "workspace"]
+    assert [line.split("\t")[0] for line in lines] == [
+        "community",
+        "intranet",
+        "poll",
+        "wiki",
+        "workspace",
+    ]
 
 
 def test_plugin_views_answer_404_where_the_plugin_is_not_enabled(
@@ -89,7 +104,9 @@ def test_plugin_views_answer_404_where_the_plugin_is_not_enabled(
     assert "poll was enabled" in client.get("/", host="with.localhost").text
 
 
-def test_request_hooks_run_only_for_enabled_plugins(pleio_setup: PleioTestSetup, install_plugin) -> None:
+def test_request_hooks_run_only_for_enabled_plugins(
+    pleio_setup: PleioTestSetup, install_plugin
+) -> None:
     install_plugin()
     pleio_setup.write_site("with", modules=("poll", "wiki"))
     pleio_setup.write_site("without", modules=("wiki",))
@@ -113,14 +130,23 @@ def test_a_plugin_needing_another_enables_both(pleio_setup: PleioTestSetup, inst
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"code": "raise ImportError('no module named numpy')"},
-         "plugin 'poll' (pleio_test_poll) failed to import: ImportError: no module named numpy"),
-        ({"core": ">=9.0"},
-         "plugin 'poll' (pleio_test_poll) supports pleio_core >=9.0, but 0.1.0 is installed"),
+        (
+            {"code": "raise ImportError('no module named numpy')"},
+            "plugin 'poll' (pleio_test_poll) failed to import: ImportError: no module named numpy",
+        ),
+        (
+            {"core": ">=9.0"},
+            "plugin 'poll' (pleio_test_poll) supports pleio_core >=9.0, but 0.1.0 is installed",
+        ),
         ({"core": "not a range"}, "declares an invalid core range 'not a range'"),
-        ({"requires": ("calendar",)}, "plugin 'poll' needs plugin(s) that are not installed: calendar"),
-        ({"extra": "@hookimpl\ndef pleio_menu_itemz(request):\n    return []\n"},
-         "unknown hook 'pleio_menu_itemz'"),
+        (
+            {"requires": ("calendar",)},
+            "plugin 'poll' needs plugin(s) not installed: calendar",
+        ),
+        (
+            {"extra": "@hookimpl\ndef pleio_menu_itemz(request):\n    return []\n"},
+            "unknown hook 'pleio_menu_itemz'",
+        ),
         ({"code": "x = 1"}, "plugin 'poll' (pleio_test_poll) does not implement pleio_plugin_info"),
     ],
 )
@@ -137,7 +163,9 @@ def test_a_bad_plugin_stops_start_up_with_one_line(
     assert line.startswith("pleio: cannot start: ") and message in line and "\n" not in line
 
 
-def test_an_operator_can_leave_an_installed_plugin_out(pleio_setup: PleioTestSetup, install_plugin) -> None:
+def test_an_operator_can_leave_an_installed_plugin_out(
+    pleio_setup: PleioTestSetup, install_plugin
+) -> None:
     install_plugin(code="raise ImportError('broken')")
     app = pleio_setup.make_app(**{"pleio.disabled_plugins": "poll"})
     assert "poll" not in app.registry.pleio_plugins

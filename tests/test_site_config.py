@@ -62,7 +62,9 @@ def test_a_complete_file_is_read(tmp_path: Path) -> None:
 
 
 def test_defaults(tmp_path: Path) -> None:
-    site = read_site_config(write(tmp_path, "kia", 'title = "K"\nhosts = ["kia.localhost"]\n'), MODULES)
+    site = read_site_config(
+        write(tmp_path, "kia", 'title = "K"\nhosts = ["kia.localhost"]\n'), MODULES
+    )
     assert (site.access, site.language, site.modules, site.storage) == ("public", "nl", (), None)
 
 
@@ -76,11 +78,31 @@ def test_defaults(tmp_path: Path) -> None:
         ("kia", 'title = "K"\nhosts = ["k.localhost:80"]\n', "hosts", "not a host name"),
         ("kia", 'title = "K"\nhosts = ["http://k"]\n', "hosts", "not a host name"),
         ("kia", 'title = "K"\nhosts = "k.localhost"\n', "hosts", "list of strings"),
-        ("kia", 'title = "K"\nhosts = ["k.localhost"]\nmodules = ["blog"]\n', "modules", "unknown module"),
-        ("kia", 'title = "K"\nhosts = ["k.localhost"]\naccess = "secret"\n', "access", "must be one of"),
-        ("kia", 'title = "K"\nhosts = ["k.localhost"]\nlanguage = "de"\n', "language", "must be one of"),
+        (
+            "kia",
+            'title = "K"\nhosts = ["k.localhost"]\nmodules = ["blog"]\n',
+            "modules",
+            "unknown module",
+        ),
+        (
+            "kia",
+            'title = "K"\nhosts = ["k.localhost"]\naccess = "secret"\n',
+            "access",
+            "must be one of",
+        ),
+        (
+            "kia",
+            'title = "K"\nhosts = ["k.localhost"]\nlanguage = "de"\n',
+            "language",
+            "must be one of",
+        ),
         ("kia", 'title = 3\nhosts = ["k.localhost"]\n', "title", "must be a string"),
-        ("kia", 'title = "K"\nhosts = ["k.localhost"]\nstorage = "nowhere"\n', "storage", "storage URI"),
+        (
+            "kia",
+            'title = "K"\nhosts = ["k.localhost"]\nstorage = "nowhere"\n',
+            "storage",
+            "storage URI",
+        ),
         ("Bad_Name", 'title = "K"\nhosts = ["k.localhost"]\n', None, "invalid site name"),
     ],
 )

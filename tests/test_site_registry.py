@@ -46,7 +46,9 @@ def test_the_platform_host_cannot_be_claimed(tmp_path: Path) -> None:
         SiteRegistry(tmp_path, set()).load()
 
 
-def test_new_changed_and_removed_files_are_picked_up(registry: SiteRegistry, tmp_path: Path) -> None:
+def test_new_changed_and_removed_files_are_picked_up(
+    registry: SiteRegistry, tmp_path: Path
+) -> None:
     version = registry.version
     write(tmp_path, "two", "Two", '"two.localhost"', '"wiki"')
     write(tmp_path, "one", "One renamed", '"one.localhost"')

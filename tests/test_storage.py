@@ -73,18 +73,26 @@ def test_what_one_site_writes_is_never_readable_through_another(
 
     if storage_kind == "file":
         files = sorted(p.relative_to(pleio_setup.root) for p in pleio_setup.root.rglob("Data.fs"))
-        assert files == [Path("var/platform/Data.fs"), Path("var/sites/alpha/Data.fs"),
-                         Path("var/sites/beta/Data.fs")]
+        assert files == [
+            Path("var/platform/Data.fs"),
+            Path("var/sites/alpha/Data.fs"),
+            Path("var/sites/beta/Data.fs"),
+        ]
     else:
         import psycopg2
 
         server = request.getfixturevalue("postgres_server")
         uri = pleio_setup.settings["pleio.storage_uri"]
         prefix = uri.rsplit("/", 1)[1].replace("{site}", "")
-        with psycopg2.connect(dbname="postgres", user="postgres", host="127.0.0.1",
-                              port=server.port) as conn, conn.cursor() as cur:
-            cur.execute("SELECT datname FROM pg_database WHERE datname LIKE %s ORDER BY 1",
-                        (prefix + "%",))
+        with (
+            psycopg2.connect(
+                dbname="postgres", user="postgres", host="127.0.0.1", port=server.port
+            ) as conn,
+            conn.cursor() as cur,
+        ):
+            cur.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s ORDER BY 1", (prefix + "%",)
+            )
             assert [row[0] for row in cur.fetchall()] == [prefix + "alpha", prefix + "beta"]
         conn.close()
 
@@ -116,8 +124,9 @@ def test_a_conflict_error_is_retried(pleio_setup: PleioTestSetup) -> None:
     def configure(config) -> None:
         from pleio_core.content import SiteRoot
 
-        config.add_view(flaky, context=SiteRoot, name="flaky", request_method="POST",
-                        require_csrf=False)
+        config.add_view(
+            flaky, context=SiteRoot, name="flaky", request_method="POST", require_csrf=False
+        )
 
     client = pleio_setup.client(pleio_setup.make_app(configure))
     assert client.post("/flaky", host="alpha.localhost").status_int == 200

@@ -45,6 +45,4 @@ def includeme(config: Configurator) -> None:
         sites_overview, context=PlatformRoot, renderer="pleio_core:templates/overview.pt"
     )
     config.add_route("health", "/_health", factory=lambda request: None)
-    config.add_view(
-        health, route_name="health", renderer="json", permission=NO_PERMISSION_REQUIRED
-    )
+    config.add_view(health, route_name="health", renderer="json", permission=NO_PERMISSION_REQUIRED)

@@ -69,7 +69,9 @@ def demo(args: argparse.Namespace) -> int:
         if site is not None:
             add_sample_content(platform, site)
     suffix = "" if args.port == 80 else f":{args.port}"
-    print(f"Pleio serves on http://{platform.settings.platform_host}{suffix}/ with these deelsites:")
+    print(
+        f"Pleio serves on http://{platform.settings.platform_host}{suffix}/ with these deelsites:"
+    )
     for site in platform.sites:
         print(f"  http://{site.primary_host}{suffix}/  {site.title} ({site.access})")
     return 0

@@ -108,11 +108,15 @@ def _change_module(args: argparse.Namespace, enable: bool) -> int:
         needed = [m for m in plugins.plugins[args.module].info.requires if m not in site.modules]
         modules = (*site.modules, *needed, args.module) if args.module not in site.modules else None
     else:
-        dependants = [
-            m for m in site.modules if args.module in plugins.plugins[m].info.requires
-        ] if args.module in site.modules else []
+        dependants = (
+            [m for m in site.modules if args.module in plugins.plugins[m].info.requires]
+            if args.module in site.modules
+            else []
+        )
         if dependants:
-            raise UsageError(f"{args.module!r} is needed by {', '.join(dependants)}: disable those first")
+            raise UsageError(
+                f"{args.module!r} is needed by {', '.join(dependants)}: disable those first"
+            )
         modules = tuple(m for m in site.modules if m != args.module)
         if modules == site.modules:
             modules = None

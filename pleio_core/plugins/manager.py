@@ -80,9 +80,8 @@ def load_plugins(
     for plugin in found.values():
         missing = [r for r in plugin.info.requires if r not in found]
         if missing:
-            raise PluginError(
-                f"plugin {plugin.name!r} needs plugin(s) that are not installed: {', '.join(missing)}"
-            )
+            needed = ", ".join(missing)
+            raise PluginError(f"plugin {plugin.name!r} needs plugin(s) not installed: {needed}")
     return found
 
 

@@ -108,7 +108,9 @@ def build_site_config(
     def choice(key: str, allowed: tuple[str, ...]) -> str:
         value = text(key, default=allowed[0])
         if value not in allowed:
-            raise SiteConfigError(source, key, f"must be one of {', '.join(allowed)}, not {value!r}")
+            raise SiteConfigError(
+                source, key, f"must be one of {', '.join(allowed)}, not {value!r}"
+            )
         return value
 
     def string_list(key: str) -> list[str]:
@@ -121,7 +123,9 @@ def build_site_config(
     for raw in string_list("hosts"):
         host = normalise_host(raw)
         if host is None or ":" in raw:
-            raise SiteConfigError(source, "hosts", f"{raw!r} is not a host name (no port, no scheme)")
+            raise SiteConfigError(
+                source, "hosts", f"{raw!r} is not a host name (no port, no scheme)"
+            )
         if host not in hosts:
             hosts.append(host)
     if not hosts:

@@ -77,7 +77,9 @@ def includeme(config: Configurator) -> None:
     )
     config.add_view(module_start, context=ModuleFolder, renderer="pleio_core:templates/module.pt")
     config.add_view(item_view, context=Item, renderer="pleio_core:templates/item.pt")
-    config.add_view(theme_css, context=SiteRoot, name="theme.css", permission=NO_PERMISSION_REQUIRED)
+    config.add_view(
+        theme_css, context=SiteRoot, name="theme.css", permission=NO_PERMISSION_REQUIRED
+    )
     config.add_exception_view(
         error_page, context=HTTPBadRequest, renderer="pleio_core:templates/error.pt"
     )

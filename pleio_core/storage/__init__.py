@@ -60,5 +60,6 @@ def includeme(config: Configurator) -> None:
     config.add_request_method(platform_root, "platform_root", reify=True)
     if settings.page_cache and settings.page_cache_entries:
         config.add_tween(
-            "pleio_core.storage.pagecache.page_cache_tween_factory", over="pyramid_tm.tm_tween_factory"
+            "pleio_core.storage.pagecache.page_cache_tween_factory",
+            over="pyramid_tm.tm_tween_factory",
         )

@@ -19,7 +19,6 @@ from pyramid.registry import Registry
 from pyramid.request import Request
 from pyramid.response import Response
 
-
 CACHEABLE_TYPES = ("text/html", "text/css")
 
 

@@ -6,8 +6,8 @@ It uses only the public plugin API of ``pleio_core``.
 from __future__ import annotations
 
 from pyramid.config import Configurator
-from pyramid.registry import Registry
 from pyramid.i18n import TranslationStringFactory
+from pyramid.registry import Registry
 from pyramid.request import Request
 
 from pleio_core.content import Item, SiteRoot
