@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +34,11 @@ class PleioSettings:
         here = settings.get("here") or os.getcwd()
 
         def get(key: str, default: str) -> str:
-            value = settings.get(f"pleio.{key}", default)
-            return os.path.expandvars(str(value)).strip()
+            value = os.path.expandvars(str(settings.get(f"pleio.{key}", default))).strip()
+            unset = re.search(r"\$\{?(\w+)", value)
+            if unset:
+                raise SettingsError(f"pleio.{key} needs the environment variable {unset[1]}")
+            return value
 
         def get_int(key: str, default: int, minimum: int) -> int:
             raw = get(key, str(default))

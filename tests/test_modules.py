@@ -1,0 +1,41 @@
+"""The four module plugins: each registers with the core, adds its menu item and start page."""
+
+import pytest
+
+from pleio_core.testing import PleioTestSetup
+
+MODULES = {
+    "intranet": ("Intranet", "Intranet"),
+    "community": ("Community", "Community"),
+    "workspace": ("Werkruimte", "Workspace"),
+    "wiki": ("Wiki", "Wiki"),
+}
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_module_start_page_menu_item_and_translations(
+    pleio_setup: PleioTestSetup, module: str
+) -> None:
+    dutch, english = MODULES[module]
+    pleio_setup.write_site("nl", modules=(module,))
+    pleio_setup.write_site("en", modules=(module,), language="en")
+    pleio_setup.write_site("off", modules=())
+    client = pleio_setup.client()
+    start = client.get(f"/{module}/", host="nl.localhost")
+    assert f"<h1>{dutch}</h1>" in start.text
+    assert "Hier staat nog niets." in start.text  # the empty state
+    home = client.get("/", host="nl.localhost")
+    assert f'href="http://nl.localhost/{module}/" aria-current' not in home.text
+    assert f'<a href="http://nl.localhost/{module}/">{dutch}</a>' in home.text
+    assert f"<h1>{english}</h1>" in client.get(f"/{module}/", host="en.localhost").text
+    client.get(f"/{module}/", host="off.localhost", status=404)
+    assert f"/{module}/" not in client.get("/", host="off.localhost").text
+    info = client.registry.pleio_plugins.plugins[module].info
+    assert info.version == "0.1.0" and info.requires_core == ">=0.1,<0.2"
+
+
+def test_the_current_menu_item_is_marked(pleio_setup: PleioTestSetup) -> None:
+    pleio_setup.write_site("nl", modules=("wiki", "community"))
+    page = pleio_setup.client().get("/wiki/", host="nl.localhost")
+    assert '<a href="http://nl.localhost/wiki/" aria-current="page">Wiki</a>' in page.text
+    assert '<a href="http://nl.localhost/community/">Community</a>' in page.text

@@ -1,0 +1,67 @@
+"""Settings are parsed once; bad ones stop start-up with a clear line."""
+
+from pathlib import Path
+
+import pytest
+from pyramid.paster import get_appsettings
+
+from pleio_core.settings import PleioSettings, SettingsError
+
+ROOT = Path(__file__).parents[1]
+SECRET = "s" * 40
+
+
+def test_defaults() -> None:
+    s = PleioSettings.from_settings({"here": "/srv/pleio", "pleio.secret": SECRET})
+    assert s.platform_host == "localhost"
+    assert s.storage_uri.startswith("file:///srv/pleio/var/sites/{site}/Data.fs")
+    assert s.platform_storage_uri.startswith("file:///srv/pleio/var/platform/Data.fs")
+    assert s.site_configs_dir == Path("/srv/pleio/site_configs")
+    assert (s.max_open_sites, s.page_cache, s.secure_cookies) == (64, True, False)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("pleio.max_open_sites", "many", "must be a whole number"),
+        ("pleio.max_open_sites", "0", "must be at least 1"),
+        ("pleio.storage_uri", "file:///var/Data.fs", "must contain {site}"),
+        ("pleio.secret", "short", "at least 32 characters"),
+        ("pleio.config_check_interval", "soon", "number of seconds"),
+    ],
+)
+def test_bad_settings(key: str, value: str, message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        PleioSettings.from_settings({"here": "/srv", "pleio.secret": SECRET, key: value})
+
+
+def test_production_ini_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLEIO_SECRET", SECRET)
+    monkeypatch.setenv("PLEIO_PLATFORM_HOST", "Pleio.Example.nl")
+    monkeypatch.setenv("PLEIO_SITE_CONFIGS", "/etc/pleio/sites")
+    monkeypatch.setenv("PLEIO_STORAGE_URI", "postgres://pleio@db/pleio_{site}")
+    monkeypatch.setenv("PLEIO_PLATFORM_STORAGE_URI", "postgres://pleio@db/pleio_platform")
+    s = PleioSettings.from_settings(get_appsettings(str(ROOT / "production.ini")))
+    assert s.secure_cookies and s.secret == SECRET
+    assert s.platform_host == "pleio.example.nl"
+    assert s.storage_uri == "postgres://pleio@db/pleio_{site}"
+    assert s.site_configs_dir == Path("/etc/pleio/sites")
+
+
+@pytest.mark.parametrize(
+    "missing", ["PLEIO_SECRET", "PLEIO_STORAGE_URI", "PLEIO_SITE_CONFIGS", "PLEIO_PLATFORM_HOST"]
+)
+def test_production_ini_names_a_missing_variable(
+    monkeypatch: pytest.MonkeyPatch, missing: str
+) -> None:
+    for name in (
+        "PLEIO_PLATFORM_HOST",
+        "PLEIO_SITE_CONFIGS",
+        "PLEIO_STORAGE_URI",
+        "PLEIO_PLATFORM_STORAGE_URI",
+    ):
+        monkeypatch.setenv(name, "x{site}")
+    monkeypatch.setenv("PLEIO_SECRET", SECRET)
+    monkeypatch.delenv(missing)
+    with pytest.raises(SettingsError, match=f"needs the environment variable {missing}"):
+        PleioSettings.from_settings(get_appsettings(str(ROOT / "production.ini")))
