@@ -11,8 +11,9 @@ from pyramid.config import Configurator
 from .plugins import PluginError
 from .settings import PleioSettings, SettingsError
 from .sites import SiteConfigError
+from .storage import StorageError
 
-STARTUP_ERRORS = (PluginError, SettingsError, SiteConfigError)
+STARTUP_ERRORS = (PluginError, SettingsError, SiteConfigError, StorageError)
 
 DEFAULTS = {
     "tm.manager_hook": "pyramid_tm.explicit_manager",

@@ -34,11 +34,15 @@ class PleioSettings:
         here = settings.get("here") or os.getcwd()
 
         def get(key: str, default: str) -> str:
-            value = os.path.expandvars(str(settings.get(f"pleio.{key}", default))).strip()
-            unset = re.search(r"\$\{?(\w+)", value)
-            if unset:
-                raise SettingsError(f"pleio.{key} needs the environment variable {unset[1]}")
-            return value
+            def variable(match: re.Match[str]) -> str:
+                if match[1] not in os.environ:
+                    raise SettingsError(f"pleio.{key} needs the environment variable {match[1]}")
+                return os.environ[match[1]]
+
+            # only ${NAME} is replaced, so a lone "$" (in a password, say) stays as it is
+            return re.sub(
+                r"\$\{(\w+)\}", variable, str(settings.get(f"pleio.{key}", default))
+            ).strip()
 
         def get_int(key: str, default: int, minimum: int) -> int:
             raw = get(key, str(default))

@@ -169,3 +169,31 @@ def test_an_operator_can_leave_an_installed_plugin_out(
     install_plugin(code="raise ImportError('broken')")
     app = pleio_setup.make_app(**{"pleio.disabled_plugins": "poll"})
     assert "poll" not in app.registry.pleio_plugins
+
+
+def test_a_disabled_plugin_answers_404_even_on_a_closed_site(
+    pleio_setup: PleioTestSetup, install_plugin
+) -> None:
+    install_plugin()
+    pleio_setup.write_site("closed", modules=("wiki",), access="closed")
+    client = pleio_setup.client()
+    client.get("/poll-hello", host="closed.localhost", status=404)
+    client.get("/wiki/", host="closed.localhost", status=403)
+
+
+def test_a_plugin_may_only_claim_its_own_folder(
+    pleio_setup: PleioTestSetup, install_plugin
+) -> None:
+    install_plugin(
+        extra="\n@hookimpl\ndef pleio_configure(config):\n    config.add_module_folder('wiki', 'Mine')\n"
+    )
+    with pytest.raises(PluginError, match="may only claim the folder named after itself"):
+        pleio_setup.make_app()
+
+
+def test_two_distributions_with_one_plugin_name_stop_start_up(
+    pleio_setup: PleioTestSetup, install_plugin
+) -> None:
+    install_plugin(name="wiki")
+    with pytest.raises(PluginError, match="plugin 'wiki' is installed twice"):
+        pleio_setup.make_app()

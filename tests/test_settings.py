@@ -65,3 +65,30 @@ def test_production_ini_names_a_missing_variable(
     monkeypatch.delenv(missing)
     with pytest.raises(SettingsError, match=f"needs the environment variable {missing}"):
         PleioSettings.from_settings(get_appsettings(str(ROOT / "production.ini")))
+
+
+def test_a_dollar_sign_is_kept_and_only_braced_variables_are_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DB_HOST", "db.example.nl")
+    s = PleioSettings.from_settings(
+        {
+            "here": "/srv",
+            "pleio.secret": "pa$word" + "x" * 32,
+            "pleio.storage_uri": "postgres://pleio:pa$word@${DB_HOST}/pleio_{site}",
+        }
+    )
+    assert s.secret.startswith("pa$word")
+    assert s.storage_uri == "postgres://pleio:pa$word@db.example.nl/pleio_{site}"
+
+
+def test_a_bad_storage_uri_stops_start_up_with_one_line(tmp_path: Path) -> None:
+    from pleio_core import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(
+            {},
+            here=str(tmp_path),
+            **{"pleio.secret": SECRET, "pleio.platform_storage_uri": "nosuch://x"},
+        )
+    assert str(stop.value.code).startswith("pleio: cannot start: bad storage URI for platform")

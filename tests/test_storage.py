@@ -133,3 +133,29 @@ def test_a_conflict_error_is_retried(pleio_setup: PleioTestSetup) -> None:
     assert len(attempts) == 2
     with client.registry.pleio_databases.get("alpha").transaction() as conn:
         assert conn.root()[ROOT_KEY].welcome == "attempt 2"  # the failed attempt left nothing
+
+
+def test_many_threads_over_more_sites_than_may_be_open(
+    pleio_setup: PleioTestSetup, live_server_factory
+) -> None:
+    """Four server threads, six sites, two open databases: every request answers 200."""
+    import http.client
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = [f"t{i}" for i in range(6)]
+    for name in names:
+        pleio_setup.write_site(name, modules=("wiki",))
+    app = pleio_setup.make_app(**{"pleio.max_open_sites": "2", "pleio.page_cache": "false"})
+    server = live_server_factory(app)
+
+    def visit(i: int) -> int:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        conn.request("GET", "/wiki/", headers={"Host": f"{names[i % len(names)]}.localhost"})
+        status = conn.getresponse().status
+        conn.close()
+        return status
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(visit, range(600)))
+    assert statuses == [200] * 600
+    assert len(app.registry.pleio_databases) <= 2

@@ -6,6 +6,7 @@ database's lock, and no command needs it.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +20,11 @@ from pleio_core import make_configurator
 from pleio_core.content.site import ROOT_KEY
 from pleio_core.sites import SiteRegistry
 from pleio_core.sites.config import SiteConfig
-from pleio_core.sites.lifecycle import get_site_root
+from pleio_core.sites.lifecycle import get_site_root, pending_modules
 from pleio_core.storage import site_storage_uri
 from pleio_core.storage.databases import open_database
+
+log = logging.getLogger(__name__)
 
 
 class ConfigFileError(Exception):
@@ -57,28 +60,27 @@ class Platform:
             db.close()
 
     def effective_modules(self, site: SiteConfig) -> tuple[str, ...] | None:
-        """The modules switched on for ``site`` as a server would apply them now.
+        """The modules switched on for ``site`` once a server has applied its file.
 
-        Reads the database read-only (a running server may hold it); None if the site has
-        no database yet.
+        Only reads (a FileStorage read-only, as a running server may hold it); creates
+        nothing and calls no hooks. None if the site has no database yet.
         """
         uri = self.storage_uri(site.name, site)
         if urlsplit(uri).scheme == "file":
             if not Path(urlsplit(uri).path).exists():
                 return None
             uri += ("&" if "?" in uri else "?") + "read_only=1"
-        db = open_database(uri, site.name)
         try:
-            tm = transaction.TransactionManager()
-            conn = db.open(transaction_manager=tm)
-            try:
-                if ROOT_KEY not in conn.root():
+            db = open_database(uri, site.name, create=False)
+        except Exception as exc:  # e.g. a PostgreSQL database that does not exist yet
+            log.debug("cannot read site %s: %s", site.name, exc)
+            return None
+        try:
+            with db.transaction() as conn:
+                root = conn.root().get(ROOT_KEY)
+                if root is None:
                     return None
-                root = get_site_root(conn, site, self.registry)
-                return root.enabled_modules
-            finally:
-                tm.abort()  # applying the file's changes here was only to show them
-                conn.close()
+                return pending_modules(root, site)
         finally:
             db.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import replace
+from urllib.parse import urlsplit, urlunsplit
 
 from pleio_core.sites.config import (
     SiteConfig,
@@ -33,6 +34,14 @@ def _site(platform: Platform, name: str) -> SiteConfig:
     if site is None:
         raise UsageError(f"no site named {name!r} (see: pleio site list)")
     return site
+
+
+def without_password(uri: str) -> str:
+    parts = urlsplit(uri)
+    if parts.password is None:
+        return uri
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def site_list(args: argparse.Namespace) -> int:
@@ -84,7 +93,7 @@ def site_show(args: argparse.Namespace) -> int:
     print(f"hosts:       {', '.join(site.hosts)}")
     print(f"access:      {site.access}")
     print(f"language:    {site.language}")
-    print(f"storage:     {platform.storage_uri(site.name)}")
+    print(f"storage:     {without_password(platform.storage_uri(site.name))}")
     print(f"file:        {site.source}")
     if enabled is None:
         print(f"modules:     {', '.join(site.modules)} (no database yet)")

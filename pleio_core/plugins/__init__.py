@@ -12,6 +12,7 @@ from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.interfaces import IViewDeriverInfo
 from pyramid.request import Request
+from pyramid.viewderivers import INGRESS
 
 from .hookspecs import MenuItem, PluginInfo
 from .manager import (
@@ -56,8 +57,12 @@ def add_module_folder(config: Configurator, module: str, title: str) -> None:
     The folder is invisible (404) while the module is disabled; its content is kept.
     """
     plugins: PluginSet = config.registry.pleio_plugins
-    if module not in plugins:
-        raise PluginError(f"add_module_folder: {module!r} is not an installed plugin")
+    owner = plugins.plugin_of_package(config.package_name)
+    if owner != module:
+        raise PluginError(
+            f"add_module_folder({module!r}) called from {config.package_name}: a plugin may only "
+            "claim the folder named after itself"
+        )
 
     def register() -> None:
         config.registry.pleio_module_folders[module] = title
@@ -77,7 +82,8 @@ def includeme(config: Configurator) -> None:
     config.registry.pleio_plugins = plugins
     config.registry.pleio_module_folders = {}
     config.add_directive("add_module_folder", add_module_folder)
-    config.add_view_deriver(module_guard, under="secured_view")
+    # Outside the permission check: a disabled module answers 404, never 403.
+    config.add_view_deriver(module_guard, under=INGRESS, over="secured_view")
     config.add_request_method(plugin_hooks, "plugin_hooks", reify=True)
     for plugin in plugins:
         plugin_config = config.with_package(plugin.module)

@@ -58,9 +58,16 @@ def load_plugins(
     found: dict[str, InstalledPlugin] = {}
     skip = set(disabled)
     for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-        if ep.name in skip or ep.name in found:
-            continue
         dist = ep.dist.name if ep.dist else "?"
+        if ep.name in skip:
+            continue
+        if ep.name in found:
+            if found[ep.name].distribution == dist:
+                continue  # the same distribution seen twice on sys.path
+            raise PluginError(
+                f"plugin {ep.name!r} is installed twice: by {found[ep.name].distribution} "
+                f"and by {dist}"
+            )
         try:
             module = ep.load()
         except Exception as exc:

@@ -56,6 +56,14 @@ def apply_site_config(root: SiteRoot, site: SiteConfig, registry: Registry) -> N
     root.file_modules = site.modules
 
 
+def pending_modules(root: SiteRoot, site: SiteConfig) -> tuple[str, ...]:
+    """The modules ``root`` will have once ``apply_site_config`` applied ``site``'s file."""
+    added = [m for m in site.modules if m not in root.file_modules]
+    removed = [m for m in root.file_modules if m not in site.modules]
+    kept = [m for m in root.enabled_modules if m not in removed]
+    return (*kept, *(m for m in added if m not in kept))
+
+
 def get_site_root(conn: Connection, site: SiteConfig, registry: Registry) -> SiteRoot:
     """The SiteRoot in ``conn``'s database, created (with its modules) on first use."""
     zodb_root = conn.root()

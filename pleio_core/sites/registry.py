@@ -35,7 +35,7 @@ class SiteRegistry:
         self.check_interval = check_interval
         self._sites: dict[str, SiteConfig] = {}
         self._stamps: dict[str, Stamp] = {}
-        self._hosts: dict[str, str] = {}
+        self._hosts: dict[str, SiteConfig] = {}  # host → site: one lookup, never torn
         self._lock = threading.Lock()
         self._checked = 0.0
         #: Incremented whenever the set of sites or any site's settings change.
@@ -105,8 +105,8 @@ class SiteRegistry:
                 stamps[entry.name[: -len(".toml")]] = (st.st_mtime_ns, st.st_size)
         return stamps
 
-    def _host_map(self, sites: Collection[SiteConfig]) -> dict[str, str]:
-        hosts: dict[str, str] = {}
+    def _host_map(self, sites: Collection[SiteConfig]) -> dict[str, SiteConfig]:
+        hosts: dict[str, SiteConfig] = {}
         for site in sites:
             for host in site.hosts:
                 if host == self.platform_host:
@@ -115,9 +115,11 @@ class SiteRegistry:
                     )
                 if host in hosts:
                     raise SiteConfigError(
-                        site.source, "hosts", f"{host!r} is already claimed by site {hosts[host]!r}"
+                        site.source,
+                        "hosts",
+                        f"{host!r} is already claimed by site {hosts[host].name!r}",
                     )
-                hosts[host] = site.name
+                hosts[host] = site
         return hosts
 
     # -- looking up --------------------------------------------------------------------
@@ -136,8 +138,8 @@ class SiteRegistry:
 
     def site_for_host(self, host: str) -> SiteConfig | None:
         """The site answering on ``host`` (already normalised), or None."""
-        name = self._hosts.get(host)
-        return self._sites.get(name) if name else None
+        return self._hosts.get(host)
 
     def host_owner(self, host: str) -> str | None:
-        return self._hosts.get(normalise_host(host) or "")
+        site = self._hosts.get(normalise_host(host) or "")
+        return site.name if site else None

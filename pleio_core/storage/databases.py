@@ -26,19 +26,28 @@ class StorageError(RuntimeError):
     """A site's storage could not be opened."""
 
 
-def open_database(uri: str, database_name: str) -> DB:
-    """Open the ZODB database behind a zodburi ``uri``; create folders/databases it needs."""
-    scheme = urlsplit(uri).scheme
-    if scheme == "file":
-        path = Path(urlsplit(uri).path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-    elif scheme == "postgres":
+#: Objects kept in memory per connection, unless the URI says ``connection_cache_size``;
+#: zodburi's own default (10,000) is meant for one big database, not thousands of small ones.
+CONNECTION_CACHE_SIZE = 2000
+
+
+def open_database(uri: str, database_name: str, create: bool = True) -> DB:
+    """Open the ZODB database behind a zodburi ``uri``.
+
+    With ``create``, make what it needs first: the FileStorage's folder, or the PostgreSQL
+    database of a RelStorage URI.
+    """
+    parts = urlsplit(uri)
+    if create and parts.scheme == "file":
+        Path(parts.path).parent.mkdir(parents=True, exist_ok=True)
+    elif create and parts.scheme == "postgres":
         ensure_postgres_database(uri)
     try:
         factory, dbkw = zodburi.resolve_uri(uri)
     except Exception as exc:  # zodburi raises KeyError/ValueError for unknown or bad URIs
-        raise StorageError(f"bad storage URI for {database_name}: {exc}") from None
-    dbkw.setdefault("cache_size", 2000)
+        raise StorageError(f"bad storage URI for {database_name}: {exc!r}") from None
+    if "connection_cache_size" not in parts.query:
+        dbkw["cache_size"] = CONNECTION_CACHE_SIZE
     dbkw["database_name"] = database_name
     return DB(factory(), **dbkw)
 
@@ -68,6 +77,8 @@ class SiteDatabases:
         self._single_process: set[str] = set()
         self._in_use: dict[str, int] = {}
         self._lock = threading.Lock()
+        # One lock per site, kept for good: a lock dropped after opening would let two
+        # threads open the same FileStorage after it was closed again (LockError).
         self._opening: dict[str, threading.Lock] = {}
 
     def __len__(self) -> int:
@@ -97,7 +108,6 @@ class SiteDatabases:
                     self._single_process.add(name)
                 else:
                     self._single_process.discard(name)
-                self._opening.pop(name, None)
                 self._close_idle(keep=name)
         return db
 

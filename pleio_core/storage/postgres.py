@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 _created: set[str] = set()
 _lock = threading.Lock()
@@ -19,15 +19,16 @@ def ensure_postgres_database(uri: str) -> None:
     from psycopg2 import sql
 
     parts = urlsplit(uri)
-    dbname = unquote(parts.path.lstrip("/"))
+    dbname = parts.path.lstrip("/")
     key = f"{parts.hostname}:{parts.port}/{dbname}"
     with _lock:
         if key in _created:
             return
         conn = psycopg2.connect(
             dbname="postgres",
-            user=unquote(parts.username or "") or None,
-            password=unquote(parts.password or "") or None,
+            # as RelStorage's resolver reads them: not %-decoded
+            user=parts.username,
+            password=parts.password,
             host=parts.hostname,
             port=parts.port,
         )
