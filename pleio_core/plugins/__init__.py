@@ -86,5 +86,5 @@ def includeme(config: Configurator) -> None:
     config.add_view_deriver(module_guard, under=INGRESS, over="secured_view")
     config.add_request_method(plugin_hooks, "plugin_hooks", reify=True)
     for plugin in plugins:
-        plugin_config = config.with_package(plugin.module)
+        plugin_config = config.with_package(plugin.package)
         plugins.call_for(plugin.name, "pleio_configure", config=plugin_config)

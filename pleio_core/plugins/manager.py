@@ -7,6 +7,7 @@ called through a ``SiteHooks`` object that only includes the plugins the site en
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -31,14 +32,14 @@ class PluginError(RuntimeError):
 
 @dataclass(frozen=True)
 class InstalledPlugin:
+    """A loaded plugin: ``hooks`` is what its entry point names (a module or an object)."""
+
     name: str
-    module: ModuleType
+    hooks: object
     info: PluginInfo
     distribution: str
-
-    @property
-    def package(self) -> str:
-        return self.module.__name__.split(".")[0]
+    #: The top-level package the entry point lives in; the views it registers are its own.
+    package: ModuleType
 
 
 def core_version() -> str:
@@ -69,17 +70,18 @@ def load_plugins(
                 f"and by {dist}"
             )
         try:
-            module = ep.load()
+            hooks = ep.load()
+            package = importlib.import_module(ep.module.split(".")[0])
         except Exception as exc:
             raise PluginError(
                 f"plugin {ep.name!r} ({dist}) failed to import: {type(exc).__name__}: {exc}"
             ) from exc
         try:
-            pm.register(module, name=ep.name)
+            pm.register(hooks, name=ep.name)
         except (ValueError, pluggy.PluginValidationError) as exc:
             raise PluginError(f"plugin {ep.name!r} ({dist}) is invalid: {exc}") from exc
-        info = _plugin_info(pm, ep.name, module, dist)
-        found[ep.name] = InstalledPlugin(ep.name, module, info, dist)
+        info = _plugin_info(ep.name, hooks, dist)
+        found[ep.name] = InstalledPlugin(ep.name, hooks, info, dist, package)
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
@@ -92,8 +94,8 @@ def load_plugins(
     return found
 
 
-def _plugin_info(pm: pluggy.PluginManager, name: str, module: ModuleType, dist: str) -> PluginInfo:
-    impl = getattr(module, "pleio_plugin_info", None)
+def _plugin_info(name: str, hooks: object, dist: str) -> PluginInfo:
+    impl = getattr(hooks, "pleio_plugin_info", None)
     if impl is None:
         raise PluginError(f"plugin {name!r} ({dist}) does not implement pleio_plugin_info")
     info = impl()
@@ -141,7 +143,7 @@ class PluginSet:
     def __init__(self, pm: pluggy.PluginManager, plugins: dict[str, InstalledPlugin]) -> None:
         self.pm = pm
         self.plugins = plugins
-        self._by_package = {p.package: p.name for p in plugins.values()}
+        self._by_package = {p.package.__name__: p.name for p in plugins.values()}
         self._hooks: dict[frozenset[str], SiteHooks] = {}
         self._lock = threading.Lock()
 
@@ -161,7 +163,7 @@ class PluginSet:
         key = frozenset(enabled)
         hooks = self._hooks.get(key)
         if hooks is None:
-            remove = [p.module for p in self.plugins.values() if p.name not in key]
+            remove = [p.hooks for p in self.plugins.values() if p.name not in key]
             with self._lock:
                 hooks = self._hooks.setdefault(key, SiteHooks(self.pm, remove))
         return hooks
