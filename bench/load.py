@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
+import shlex
 import subprocess
 
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
-DURATION = re.compile(r"^(\d+)([smh]?)$")
 
 
 def wrk_command(url: str, host: str | None, duration: str, connections: int = 8) -> list[str]:
@@ -46,4 +46,4 @@ def run_wrk(url: str, host: str | None, duration: str) -> dict:
     """Run wrk against ``url`` (with ``Host: host``); its parsed report plus the command."""
     cmd = wrk_command(url, host, duration)
     done = subprocess.run(cmd, capture_output=True, text=True, check=True)
-    return {**parse_wrk(done.stdout), "command": " ".join(cmd)}
+    return {**parse_wrk(done.stdout), "command": shlex.join(cmd)}

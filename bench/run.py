@@ -1,0 +1,97 @@
+"""Pleio's benchmarks in one run: throughput against hello world, and 1,000 deelsites.
+
+    .venv/bin/python bench/run.py [--duration 10s] [--rounds 2] [--sites 1000]
+
+Prints a table and writes everything measured to bench/results/latest.json. What each
+figure means is in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from report import figures, format_table
+from scale import run_scale
+from throughput import run_throughput
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+
+
+def git(*args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+def environment(argv: list[str]) -> dict:
+    with open("/proc/loadavg") as f:
+        loadavg = f.read().split()[:3]
+    return {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "command": shlex.join([os.path.relpath(sys.executable, REPO), "bench/run.py", *argv]),
+        "git_commit": git("rev-parse", "--short", "HEAD"),
+        "uncommitted_changes": git("status", "--porcelain", "pleio_core", "plugins") != "",
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "loadavg_before": loadavg,
+    }
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", default="10s", help="wrk -d per target (default 10s)")
+    parser.add_argument("--rounds", type=int, default=2, help="wrk runs per target (median)")
+    parser.add_argument("--sites", type=int, default=1000, help="deelsites of the scale test")
+    parser.add_argument("--startup-repeats", type=int, default=3, help="start-ups (median)")
+    parser.add_argument("--reopen", type=int, default=200, help="closed sites to reopen")
+    parser.add_argument("--only", choices=("throughput", "scale"), help="run one part")
+    parser.add_argument("--output", type=Path, default=HERE / "results" / "latest.json")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    results: dict = {"environment": environment(argv)}
+    started = time.perf_counter()
+    tmp = Path(tempfile.mkdtemp(prefix="pleio-bench-"))
+    try:
+        if args.only in (None, "throughput"):
+            print(f"throughput: wrk -t1 -c8 -d{args.duration} x {args.rounds} ...", flush=True)
+            results["throughput"] = run_throughput(tmp / "throughput", args.duration, args.rounds)
+        if args.only in (None, "scale"):
+            print(f"scale: {args.sites} deelsites ...", flush=True)
+            results["scale"] = run_scale(
+                tmp / "scale", tmp, args.sites, args.startup_repeats, args.reopen
+            )
+    except Exception:
+        print(f"failed; server logs are in {tmp}", file=sys.stderr)
+        raise
+    else:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    with open("/proc/loadavg") as f:
+        results["environment"]["loadavg_after"] = f.read().split()[:3]
+    results["environment"]["elapsed_s"] = time.perf_counter() - started
+    results["figures"] = figures(results)
+
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    print(format_table(results))
+    print(f"\nwritten to {args.output}")
+
+
+if __name__ == "__main__":
+    main()
