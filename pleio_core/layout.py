@@ -51,6 +51,18 @@ class Page:
             for item in items
         ]
 
+    @cached_property
+    def account(self) -> Any:
+        identity = self.request.identity
+        return identity.account if identity is not None else None
+
+    @property
+    def sign_in_url(self) -> str:
+        if self.site is None:
+            return self.request.application_url + "/login"
+        query = urlencode({"came_from": self.request.path_qs})
+        return f"{self.request.application_url}/@@login?{query}"
+
     @property
     def languages(self) -> list[dict[str, Any]]:
         came_from = self.request.path_qs

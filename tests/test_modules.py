@@ -39,3 +39,12 @@ def test_the_current_menu_item_is_marked(pleio_setup: PleioTestSetup) -> None:
     page = pleio_setup.client().get("/wiki/", host="nl.localhost")
     assert '<a href="http://nl.localhost/wiki/" aria-current="page">Wiki</a>' in page.text
     assert '<a href="http://nl.localhost/community/">Community</a>' in page.text
+
+
+def test_module_cards_on_the_home_page_are_translated(pleio_setup: PleioTestSetup) -> None:
+    pleio_setup.write_site("nl", modules=("workspace",))
+    home = pleio_setup.client().get("/", host="nl.localhost")
+    assert "Bestanden en mappen delen met collega&#39;s." in home.text or (
+        "Bestanden en mappen delen met collega's." in home.text
+    )
+    assert "Share files" not in home.text

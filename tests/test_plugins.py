@@ -185,7 +185,8 @@ def test_a_plugin_may_only_claim_its_own_folder(
     pleio_setup: PleioTestSetup, install_plugin
 ) -> None:
     install_plugin(
-        extra="\n@hookimpl\ndef pleio_configure(config):\n    config.add_module_folder('wiki', 'Mine')\n"
+        extra="\n@hookimpl\ndef pleio_configure(config):\n"
+        "    config.add_module_folder('wiki', 'Mine')\n"
     )
     with pytest.raises(PluginError, match="may only claim the folder named after itself"):
         pleio_setup.make_app()

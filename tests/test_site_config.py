@@ -28,6 +28,8 @@ MODULES = ("wiki", "community")
         ("-bad.localhost", None),
         ("a" * 64 + ".localhost", None),
         ("kia..localhost", None),
+        ("kia.localhost:1;script-src *", None),
+        ("kia.localhost:", None),
     ],
 )
 def test_normalise_host(raw: str, expected: str | None) -> None:

@@ -10,18 +10,16 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 
 from pleio_core.content.site import PlatformRoot
 from pleio_core.plugins.manager import core_version
+from pleio_core.sites.urls import host_url
 
 
 def sites_overview(context: PlatformRoot, request: Request) -> dict[str, Any]:
     """Every public deelsite with its title, description and link (as pleio.nl/sites)."""
-    port = request.host_port
-    default_port = "443" if request.scheme == "https" else "80"
-    suffix = "" if port == default_port else f":{port}"
     sites = [
         {
             "title": site.title,
             "description": site.description,
-            "href": f"{request.scheme}://{site.primary_host}{suffix}/",
+            "href": host_url(request, site.primary_host) + "/",
         }
         for site in request.registry.pleio_sites
         if site.access == "public"

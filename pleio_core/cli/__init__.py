@@ -13,7 +13,8 @@ from pleio_core.plugins import PluginError
 from pleio_core.settings import SettingsError
 from pleio_core.sites.config import SiteConfigError
 
-from . import demo, plugins, sites
+from . import demo, plugins, sites, users
+from .context import DatabaseInUse
 
 
 class UsageError(Exception):
@@ -35,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sites.add_commands(commands)
     plugins.add_commands(commands)
+    users.add_commands(commands)
     demo.add_commands(commands)
     return parser
 
@@ -44,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args) or 0
-    except (UsageError, SiteConfigError, SettingsError, PluginError) as exc:
+    except (UsageError, SiteConfigError, SettingsError, PluginError, DatabaseInUse) as exc:
         print(f"pleio: error: {exc}", file=sys.stderr)
         return 2
 

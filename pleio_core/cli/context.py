@@ -8,27 +8,55 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
-import transaction
+from persistent.mapping import PersistentMapping
 from pyramid.paster import get_appsettings
 from pyramid.registry import Registry
+from zc.lockfile import LockError
+from ZODB import DB
 
 from pleio_core import make_configurator
-from pleio_core.content.site import ROOT_KEY
+from pleio_core.content.site import ROOT_KEY, SiteRoot
 from pleio_core.sites import SiteRegistry
 from pleio_core.sites.config import SiteConfig
 from pleio_core.sites.lifecycle import get_site_root, pending_modules
-from pleio_core.storage import site_storage_uri
+from pleio_core.storage import PLATFORM_KEY, site_storage_uri
 from pleio_core.storage.databases import open_database
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class ConfigFileError(Exception):
     pass
+
+
+class DatabaseInUse(Exception):
+    """A FileStorage is held by a running server (only one process can open one)."""
+
+
+@contextmanager
+def opened(uri: str, name: str, read_only: bool = False) -> Iterator[DB]:
+    """The database behind ``uri``; DatabaseInUse if a running server holds its lock."""
+    if read_only and urlsplit(uri).scheme == "file":
+        uri += ("&" if "?" in uri else "?") + "read_only=1"
+    try:
+        db = open_database(uri, name, create=not read_only)
+    except LockError:
+        raise DatabaseInUse(
+            f"the {name} database is in use by a running server (a FileStorage allows one "
+            "process): stop the server first, or use ZEO or RelStorage"
+        ) from None
+    try:
+        yield db
+    finally:
+        db.close()
 
 
 @dataclass
@@ -48,16 +76,24 @@ class Platform:
         """Create the site's database and root object (with its modules), if needed."""
         self.edit_site(site, lambda root: None)
 
-    def edit_site(self, site: SiteConfig, change) -> None:
-        db = open_database(self.storage_uri(site.name, site), site.name)
-        try:
-            tm = transaction.TransactionManager()
-            conn = db.open(transaction_manager=tm)
-            with tm:
-                change(get_site_root(conn, site, self.registry))
-            conn.close()
-        finally:
-            db.close()
+    def edit_site(self, site: SiteConfig, change: Callable[[SiteRoot], T]) -> T:
+        """Run ``change(site_root)`` in one transaction; return what it returns."""
+        with opened(self.storage_uri(site.name, site), site.name) as db:
+            with db.transaction() as conn:
+                return change(get_site_root(conn, site, self.registry))
+
+    def edit_platform(self, change: Callable[[PersistentMapping], T]) -> T:
+        """Run ``change(platform_root)`` in one transaction; return what it returns."""
+        with opened(self.settings.platform_storage_uri, "platform") as db:
+            with db.transaction() as conn:
+                if PLATFORM_KEY not in conn.root():
+                    conn.root()[PLATFORM_KEY] = PersistentMapping()
+                return change(conn.root()[PLATFORM_KEY])
+
+    def read_platform(self, read: Callable[[PersistentMapping], T]) -> T:
+        with opened(self.settings.platform_storage_uri, "platform", read_only=True) as db:
+            with db.transaction() as conn:
+                return read(conn.root().get(PLATFORM_KEY, PersistentMapping()))
 
     def effective_modules(self, site: SiteConfig) -> tuple[str, ...] | None:
         """The modules switched on for ``site`` once a server has applied its file.

@@ -23,6 +23,10 @@ class ModuleFolder(Folder):
 class SiteRoot(Folder):
     """A deelsite. Traversal hides module folders of modules the site has not enabled."""
 
+    #: The site's members and their roles (``pleio_core.security.membership.Members``),
+    #: created with the first member.
+    members = None
+
     def __init__(self, name: str, title: str, modules: Iterable[str] = ()) -> None:
         super().__init__(title)
         self.site_name = name

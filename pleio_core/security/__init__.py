@@ -1,63 +1,20 @@
-"""Who is asking, and may they? The Pyramid 2 security policy of every host.
+"""Who is asking, and may they? Accounts, sign-in across hosts, roles per site, CSRF.
 
-Identity comes from a signed cookie holding an account id. Accounts, sign-in and roles per
-site are built on this (see the accounts issue); until an account signs in, every visitor
-is anonymous and sees what ``Everyone`` may see.
+See ``policy`` for identity and principals, ``accounts`` for the account model,
+``signin`` for the pages that sign people in and out.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from pyramid.authentication import AuthTktCookieHelper
-from pyramid.authorization import ACLHelper, Authenticated, Everyone
 from pyramid.config import Configurator
-from pyramid.request import Request
+from pyramid.csrf import CookieCSRFStoragePolicy
 
-AUTH_COOKIE = "pleio_auth"
+from .policy import AUTH_COOKIE, PleioSecurityPolicy, may_be_signed_in, site_allows
+from .throttle import SignInThrottle
 
+__all__ = ["AUTH_COOKIE", "PleioSecurityPolicy", "includeme"]
 
-class PleioSecurityPolicy:
-    def __init__(self, secret: str, secure: bool) -> None:
-        self.cookie_name = f"__Host-{AUTH_COOKIE}" if secure else AUTH_COOKIE
-        self.helper = AuthTktCookieHelper(
-            secret,
-            cookie_name=self.cookie_name,
-            secure=secure,
-            http_only=True,
-            samesite="Lax",
-            hashalg="sha512",
-            wild_domain=False,
-        )
-        self.acl = ACLHelper()
-
-    def identity(self, request: Request) -> dict[str, Any] | None:
-        return self.helper.identify(request)
-
-    def authenticated_userid(self, request: Request) -> str | None:
-        identity = request.identity
-        return identity["userid"] if identity else None
-
-    def principals(self, request: Request) -> list[str]:
-        userid = self.authenticated_userid(request)
-        if userid is None:
-            return [Everyone]
-        return [Everyone, Authenticated, f"account:{userid}"]
-
-    def permits(self, request: Request, context: Any, permission: str) -> Any:
-        return self.acl.permits(context, self.principals(request), permission)
-
-    def remember(self, request: Request, userid: str, **kw: Any) -> list[tuple[str, str]]:
-        return self.helper.remember(request, userid, **kw)
-
-    def forget(self, request: Request, **kw: Any) -> list[tuple[str, str]]:
-        return self.helper.forget(request)
-
-
-def may_be_signed_in(request: Request) -> bool:
-    """True if the request carries a sign-in cookie or credentials (valid or not)."""
-    policy = request.registry.pleio_security_policy
-    return policy.cookie_name in request.cookies or "HTTP_AUTHORIZATION" in request.environ
+CSRF_COOKIE = "pleio_csrf"
 
 
 def includeme(config: Configurator) -> None:
@@ -67,3 +24,19 @@ def includeme(config: Configurator) -> None:
     config.set_security_policy(policy)
     config.set_default_permission("view")
     config.add_request_method(may_be_signed_in, "may_be_signed_in", reify=True)
+    config.add_request_method(site_allows, "site_allows", reify=True)
+    # Double-submit cookie: works without server-side sessions, on every host separately,
+    # so a form from one deelsite cannot be posted to another.
+    config.set_csrf_storage_policy(
+        CookieCSRFStoragePolicy(
+            cookie_name=f"__Host-{CSRF_COOKIE}" if settings.secure_cookies else CSRF_COOKIE,
+            secure=settings.secure_cookies,
+            httponly=True,
+            samesite="Lax",
+        )
+    )
+    config.set_default_csrf_options(require_csrf=True)
+    # Per process: with N processes an attacker gets at most N times the limit.
+    config.registry.pleio_signin_throttle = SignInThrottle()
+    config.include(".headers")
+    config.include(".signin")

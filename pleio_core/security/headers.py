@@ -67,6 +67,17 @@ def form_action(request: Request, platform_host: str) -> str:
     return f"'self' {origin}"
 
 
+def allow_form_target(request: Request, origin: str) -> None:
+    """Let forms on this page post (or be redirected after posting) to ``origin``.
+
+    Browsers apply ``form-action`` to the redirects after a form is posted too: the sign-in
+    form on the platform host ends with a redirect to the deelsite it was opened from.
+    """
+    targets = request.__dict__.setdefault("pleio_form_targets", [])
+    if origin not in targets:
+        targets.append(origin)
+
+
 def security_headers_tween_factory(
     handler: Callable[[Request], Response], registry: Registry
 ) -> Callable[[Request], Response]:
@@ -78,9 +89,13 @@ def security_headers_tween_factory(
     def add_headers(request: Request, response: Response) -> None:
         headers = response.headers
         if "Content-Security-Policy" not in headers:
-            headers["Content-Security-Policy"] = CSP.format(
-                form_action=form_action(request, platform_host)
+            sources = " ".join(
+                [
+                    form_action(request, platform_host),
+                    *request.__dict__.get("pleio_form_targets", ()),
+                ]
             )
+            headers["Content-Security-Policy"] = CSP.format(form_action=sources)
         for name, value in fixed:
             if name not in headers:
                 headers[name] = value

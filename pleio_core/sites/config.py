@@ -35,7 +35,10 @@ def normalise_host(host: str) -> str | None:
     if host.startswith("["):  # an IPv6 literal, with or without port
         end = host.find("]")
         return host[: end + 1] if end > 0 else None
-    host = host.rsplit(":", 1)[0] if ":" in host else host
+    if ":" in host:
+        host, port = host.rsplit(":", 1)
+        if not port.isdigit() or len(port) > 5:
+            return None  # the port is copied into URLs we build: only digits
     host = host.rstrip(".")
     if not host or len(host) > 253:
         return None

@@ -18,10 +18,11 @@ DEFAULT_COLOURS = {"primary": "#01689b", "secondary": "#154273"}
 
 def home(context: SiteRoot, request: Request) -> dict[str, Any]:
     plugins = request.registry.pleio_plugins.plugins
+    translate = request.localizer.translate
     modules = [
         {
-            "title": plugins[name].info.title,
-            "description": plugins[name].info.description,
+            "title": translate(plugins[name].info.title),
+            "description": translate(plugins[name].info.description),
             "href": request.resource_url(context[name]) if name in context else None,
         }
         for name in request.enabled_modules

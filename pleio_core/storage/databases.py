@@ -6,6 +6,7 @@ connection to it. The platform database (accounts) is opened once and never clos
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections import OrderedDict
@@ -31,6 +32,12 @@ class StorageError(RuntimeError):
 CONNECTION_CACHE_SIZE = 2000
 
 
+@functools.lru_cache(maxsize=4096)
+def _resolve(uri: str) -> tuple[Callable[[], object], dict]:
+    """zodburi's resolution of ``uri``, once: it reads every entry point on each call."""
+    return zodburi.resolve_uri(uri)
+
+
 def open_database(uri: str, database_name: str, create: bool = True) -> DB:
     """Open the ZODB database behind a zodburi ``uri``.
 
@@ -43,9 +50,10 @@ def open_database(uri: str, database_name: str, create: bool = True) -> DB:
     elif create and parts.scheme == "postgres":
         ensure_postgres_database(uri)
     try:
-        factory, dbkw = zodburi.resolve_uri(uri)
+        factory, dbkw = _resolve(uri)
     except Exception as exc:  # zodburi raises KeyError/ValueError for unknown or bad URIs
         raise StorageError(f"bad storage URI for {database_name}: {exc!r}") from None
+    dbkw = dict(dbkw)
     if "connection_cache_size" not in parts.query:
         dbkw["cache_size"] = CONNECTION_CACHE_SIZE
     dbkw["database_name"] = database_name

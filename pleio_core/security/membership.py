@@ -1,0 +1,73 @@
+"""Membership of a deelsite: who is a member, editor or admin — in the site's own database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from BTrees.Length import Length
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+
+from pleio_core.content.site import SiteRoot
+
+from .accounts import now
+
+ROLES = ("member", "editor", "admin")  # each role includes the ones before it
+
+
+def principals_for_role(role: str) -> list[str]:
+    """``site:member`` plus ``role:<r>`` for the role and every role it includes."""
+    return ["site:member", *(f"role:{r}" for r in ROLES[: ROLES.index(role) + 1])]
+
+
+@dataclass(frozen=True)
+class Membership:
+    account_id: str
+    role: str
+    since: datetime
+
+
+class Members(Persistent):
+    def __init__(self) -> None:
+        self._roles: OOBTree = OOBTree()  # account id → (role, since)
+        self._count = Length()
+
+    def __len__(self) -> int:
+        return self._count()
+
+    def __iter__(self) -> Iterator[Membership]:
+        for account_id, (role, since) in self._roles.items():
+            yield Membership(account_id, role, since)
+
+    def role_of(self, account_id: str) -> str | None:
+        entry = self._roles.get(account_id)
+        return entry[0] if entry else None
+
+    def set_role(self, account_id: str, role: str) -> None:
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r} (roles: {', '.join(ROLES)})")
+        entry = self._roles.get(account_id)
+        if entry is None:
+            self._count.change(1)
+            self._roles[account_id] = (role, now())
+        elif entry[0] != role:
+            self._roles[account_id] = (role, entry[1])
+
+    def remove(self, account_id: str) -> bool:
+        if self._roles.pop(account_id, None) is None:
+            return False
+        self._count.change(-1)
+        return True
+
+    def admins(self) -> list[str]:
+        return [a for a, (role, _since) in self._roles.items() if role == "admin"]
+
+
+def site_members(root: SiteRoot, create: bool = False) -> Members | None:
+    """The site's members (created on the first write; sites made before have none)."""
+    members = getattr(root, "members", None)
+    if members is None and create:
+        members = root.members = Members()
+    return members

@@ -1,0 +1,45 @@
+"""Passwords: Argon2id hashes (argon2-cffi), rehashed when the parameters change."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from .accounts import Account, AccountError
+
+MIN_LENGTH = 12  # OWASP ASVS 2.1.1
+MAX_LENGTH = 1024  # long enough for any passphrase, short enough not to be a DoS
+
+_hasher = PasswordHasher()
+# Verified against for unknown accounts, so a wrong address costs as much time as a wrong
+# password: sign-in timing does not reveal which addresses have accounts.
+_DUMMY_HASH = _hasher.hash("pleio-no-such-account")
+
+
+def check_new_password(password: str) -> str:
+    if len(password) < MIN_LENGTH:
+        raise AccountError("password", f"A password has at least {MIN_LENGTH} characters.")
+    if len(password) > MAX_LENGTH:
+        raise AccountError("password", f"A password has at most {MAX_LENGTH} characters.")
+    return password
+
+
+def set_password(account: Account, password: str) -> None:
+    account.password_hash = _hasher.hash(check_new_password(password))
+
+
+def verify_password(account: Account | None, password: str) -> bool:
+    """True if ``password`` is ``account``'s; rehashes it if the parameters changed."""
+    if account is None or account.password_hash is None or len(password) > MAX_LENGTH:
+        try:
+            _hasher.verify(_DUMMY_HASH, password[:MAX_LENGTH] or "x")
+        except VerificationError:
+            pass
+        return False
+    try:
+        _hasher.verify(account.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if _hasher.check_needs_rehash(account.password_hash):
+        account.password_hash = _hasher.hash(password)
+    return True

@@ -1,0 +1,103 @@
+"""The security policy: who is asking (a signed cookie per host), and what may they do here.
+
+The cookie holds ``<account id>.<epoch>``; an account's epoch grows on every sign-out, so a
+sign-out anywhere ends the sessions on every host. Principals are per deelsite: the
+account's role in *this* site's database; nothing of one site's roles counts on another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pyramid.authentication import AuthTktCookieHelper
+from pyramid.authorization import ACLHelper, Authenticated, Everyone
+from pyramid.request import Request
+
+from .accounts import Account
+from .membership import principals_for_role, site_members
+from .store import platform_accounts
+
+AUTH_COOKIE = "pleio_auth"
+
+
+@dataclass(frozen=True)
+class Identity:
+    account: Account
+
+
+class PleioSecurityPolicy:
+    def __init__(self, secret: str, secure: bool) -> None:
+        self.cookie_name = f"__Host-{AUTH_COOKIE}" if secure else AUTH_COOKIE
+        self.helper = AuthTktCookieHelper(
+            secret,
+            cookie_name=self.cookie_name,
+            secure=secure,
+            http_only=True,
+            samesite="Lax",
+            hashalg="sha512",
+            wild_domain=False,
+            timeout=8 * 3600,  # a working day; then sign in again
+            reissue_time=600,
+        )
+        self.acl = ACLHelper()
+
+    def identity(self, request: Request) -> Identity | None:
+        ticket = self.helper.identify(request)
+        if not ticket:
+            return None
+        account_id, _, epoch = str(ticket["userid"]).partition(".")
+        accounts = platform_accounts(request)
+        account = accounts.get(account_id) if accounts is not None else None
+        if account is None or account.disabled or str(account.epoch) != epoch:
+            return None
+        return Identity(account)
+
+    def authenticated_userid(self, request: Request) -> str | None:
+        identity = request.identity
+        return identity.account.id if identity else None
+
+    def principals(self, request: Request) -> list[str]:
+        identity = request.identity
+        if identity is None:
+            return [Everyone]
+        account = identity.account
+        principals = [Everyone, Authenticated, f"account:{account.id}"]
+        if account.operator:
+            return [*principals, "role:operator", *principals_for_role("admin")]
+        root = request.site_root
+        if root is None or not request.site_allows(account):
+            return principals
+        members = site_members(root)
+        role = members.role_of(account.id) if members is not None else None
+        if role is not None:
+            principals += principals_for_role(role)
+        return principals
+
+    def permits(self, request: Request, context: Any, permission: str) -> Any:
+        return self.acl.permits(context, self.principals(request), permission)
+
+    def remember(self, request: Request, account: Account, **kw: Any) -> list[tuple[str, str]]:
+        return self.helper.remember(request, f"{account.id}.{account.epoch}", **kw)
+
+    def forget(self, request: Request, **kw: Any) -> list[tuple[str, str]]:
+        return self.helper.forget(request)
+
+
+def may_be_signed_in(request: Request) -> bool:
+    """True if the request carries a sign-in cookie or credentials (valid or not)."""
+    policy = request.registry.pleio_security_policy
+    return policy.cookie_name in request.cookies or "HTTP_AUTHORIZATION" in request.environ
+
+
+def site_allows(request: Request) -> Any:
+    """``request.site_allows(account)``: may this account use its role on this site?
+
+    A site that requires two-factor sign-in does not count the roles of accounts without it.
+    """
+
+    def allows(account: Account) -> bool:
+        root = request.site_root
+        return not (getattr(root, "require_two_factor", False) and not account.two_factor)
+
+    return allows

@@ -1,0 +1,92 @@
+"""One-time tokens: sign-on tickets, e-mail verification, password reset, invitations.
+
+Only a hash of each token is stored (in the platform database), so a copy of the database
+gives no usable links. A token is removed when redeemed: a second use is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+
+
+class TokenError(ValueError):
+    """The token is unknown, used already, expired, or meant for something else."""
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    account_id: str
+    data: dict[str, Any]
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class OneTimeTokens(Persistent):
+    def __init__(self) -> None:
+        self._tokens: OOBTree = OOBTree()  # digest → (purpose, account id, expires, data)
+        self._expiry: OOBTree = OOBTree()  # (expires, digest) → None, to purge in order
+
+    def __len__(self) -> int:
+        return len(self._tokens)
+
+    def issue(
+        self, purpose: str, account_id: str, ttl: float, now: float | None = None, **data: Any
+    ) -> str:
+        now = time.time() if now is None else now
+        self.purge(now)
+        token = secrets.token_urlsafe(32)
+        digest = _digest(token)
+        expires = now + ttl
+        self._tokens[digest] = (purpose, account_id, expires, dict(data))
+        self._expiry[(expires, digest)] = None
+        return token
+
+    def redeem(self, token: str, purpose: str, now: float | None = None) -> Redeemed:
+        """Use the token once; TokenError if it cannot be used (then nothing changes)."""
+        now = time.time() if now is None else now
+        digest = _digest(token or "")
+        entry = self._tokens.get(digest)
+        if entry is None:
+            raise TokenError("This link or ticket is unknown or has been used already.")
+        kind, account_id, expires, data = entry
+        if kind != purpose:
+            raise TokenError("This link or ticket is meant for something else.")
+        del self._tokens[digest]
+        self._expiry.pop((expires, digest), None)
+        if expires < now:
+            raise TokenError("This link or ticket has expired.")
+        return Redeemed(account_id, data)
+
+    def peek(self, token: str, purpose: str, now: float | None = None) -> Redeemed:
+        """What the token is for, without using it (to show a form before redeeming)."""
+        now = time.time() if now is None else now
+        entry = self._tokens.get(_digest(token or ""))
+        if entry is None or entry[0] != purpose:
+            raise TokenError("This link is unknown or has been used already.")
+        if entry[2] < now:
+            raise TokenError("This link has expired.")
+        return Redeemed(entry[1], dict(entry[3]))
+
+    def revoke_all(self, account_id: str, purpose: str) -> None:
+        for digest, entry in list(self._tokens.items()):
+            if entry[0] == purpose and entry[1] == account_id:
+                del self._tokens[digest]
+                self._expiry.pop((entry[2], digest), None)
+
+    def purge(self, now: float) -> None:
+        """Drop expired tokens (oldest first); keeps the tree from growing without bound."""
+        while self._expiry:
+            expires, digest = self._expiry.minKey()
+            if expires >= now:
+                break
+            del self._expiry[(expires, digest)]
+            self._tokens.pop(digest, None)
