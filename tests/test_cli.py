@@ -166,3 +166,15 @@ def test_demo_creates_three_sites_with_sample_content_once(pleio_setup: PleioTes
     assert "Getting started with the wiki" in client.get("/wiki/", host="kia.localhost").text
     pleio_setup.close()
     assert pleio(pleio_setup, "demo").returncode == 0  # idempotent
+
+
+def test_a_database_held_by_a_server_is_a_clear_error(setup: PleioTestSetup) -> None:
+    setup.client().get("/", host="kia.localhost")  # the "server" holds the FileStorages
+    result = subprocess.run(
+        [PLEIO, "-c", str(setup.ini_file()), "user", "create", "a@b.nl", "--name", "A"],
+        input="long enough password\n",
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "the platform database is in use by another process" in result.stderr

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from pleio_core.plugins import PluginError
 from pleio_core.settings import SettingsError
 from pleio_core.sites.config import SiteConfigError
+from pleio_core.storage import StorageError
 
 from . import demo, plugins, sites, users
-from .context import DatabaseInUse
 
 
 class UsageError(Exception):
@@ -46,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args) or 0
-    except (UsageError, SiteConfigError, SettingsError, PluginError, DatabaseInUse) as exc:
+    except (UsageError, SiteConfigError, SettingsError, PluginError, StorageError) as exc:
         print(f"pleio: error: {exc}", file=sys.stderr)
         return 2
 

@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 from persistent.mapping import PersistentMapping
 from pyramid.paster import get_appsettings
 from pyramid.registry import Registry
-from zc.lockfile import LockError
 from ZODB import DB
 
 from pleio_core import make_configurator
@@ -37,22 +36,12 @@ class ConfigFileError(Exception):
     pass
 
 
-class DatabaseInUse(Exception):
-    """A FileStorage is held by a running server (only one process can open one)."""
-
-
 @contextmanager
 def opened(uri: str, name: str, read_only: bool = False) -> Iterator[DB]:
     """The database behind ``uri``; DatabaseInUse if a running server holds its lock."""
     if read_only and urlsplit(uri).scheme == "file":
         uri += ("&" if "?" in uri else "?") + "read_only=1"
-    try:
-        db = open_database(uri, name, create=not read_only)
-    except LockError:
-        raise DatabaseInUse(
-            f"the {name} database is in use by a running server (a FileStorage allows one "
-            "process): stop the server first, or use ZEO or RelStorage"
-        ) from None
+    db = open_database(uri, name, create=not read_only)
     try:
         yield db
     finally:

@@ -8,10 +8,10 @@ from pyramid.config import Configurator
 from pyramid.request import Request
 from ZODB import DB
 
-from .databases import SiteDatabases, StorageError, open_database
+from .databases import DatabaseInUse, SiteDatabases, StorageError, open_database
 from .pagecache import PageCache
 
-__all__ = ["SiteDatabases", "StorageError", "includeme", "open_database"]
+__all__ = ["DatabaseInUse", "SiteDatabases", "StorageError", "includeme", "open_database"]
 
 PLATFORM_KEY = "pleio_platform"
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import zodburi
+from zc.lockfile import LockError
 from ZODB import DB
 from ZODB.Connection import Connection
 
@@ -25,6 +26,10 @@ log = logging.getLogger(__name__)
 
 class StorageError(RuntimeError):
     """A site's storage could not be opened."""
+
+
+class DatabaseInUse(StorageError):
+    """A FileStorage is held by another process (only one process can open one)."""
 
 
 #: Objects kept in memory per connection, unless the URI says ``connection_cache_size``;
@@ -57,7 +62,14 @@ def open_database(uri: str, database_name: str, create: bool = True) -> DB:
     if "connection_cache_size" not in parts.query:
         dbkw["cache_size"] = CONNECTION_CACHE_SIZE
     dbkw["database_name"] = database_name
-    return DB(factory(), **dbkw)
+    try:
+        storage = factory()
+    except LockError:
+        raise DatabaseInUse(
+            f"the {database_name} database is in use by another process (a FileStorage "
+            "allows one): stop that process first, or use ZEO or RelStorage"
+        ) from None
+    return DB(storage, **dbkw)
 
 
 #: Storages that only one process can open (FileStorage locks its file): this process

@@ -1,0 +1,188 @@
+"""Sign-in once for every deelsite: tickets, sign-out everywhere, CSRF, throttling."""
+
+import io
+import re
+import sys
+
+import pytest
+
+from pleio_core.security.tokens import OneTimeTokens, TokenError
+from pleio_core.testing import PleioTestSetup
+
+PASSWORD = "correct horse battery"
+
+
+def make_account(
+    setup: PleioTestSetup,
+    email: str,
+    name: str = "Anne de Vries",
+    password: str = PASSWORD,
+    **grants: str,
+) -> None:
+    stdin, sys.stdin = sys.stdin, io.StringIO(password + "\n")
+    try:
+        assert setup.pleio("user", "create", email, "--name", name) == 0
+    finally:
+        sys.stdin = stdin
+    for site, role in grants.items():
+        assert setup.pleio("user", "grant", email, site, role) == 0
+
+
+@pytest.fixture
+def setup(pleio_setup: PleioTestSetup) -> PleioTestSetup:
+    pleio_setup.write_site("alpha", modules=("wiki",), access="closed")
+    pleio_setup.write_site("beta", modules=("wiki",), access="closed")
+    make_account(pleio_setup, "anne@example.nl", alpha="member", beta="admin")
+    make_account(pleio_setup, "bert@example.nl", name="Bert", alpha="admin")
+    return pleio_setup
+
+
+def sign_in(
+    client, email: str, password: str = PASSWORD, site: str = "alpha.localhost", status: int = 303
+):
+    start = client.get("/@@login?came_from=/wiki/", host=site, status=303)
+    assert start.location.startswith("http://localhost/login?")
+    form = client.get(start.location[len("http://localhost") :], host="localhost").forms[0]
+    form["email"], form["password"] = email, password
+    return form.submit(headers={"Host": "localhost"}, status=status)
+
+
+def follow(client, response, host: str):
+    path = re.sub(r"^http://[^/]+", "", response.location)
+    return client.get(path, host=host)
+
+
+def test_sign_in_through_the_platform_host_with_a_one_time_ticket(setup) -> None:
+    client = setup.client()
+    client.get("/wiki/", host="alpha.localhost", status=403)
+    done = sign_in(client, "Anne@Example.nl")
+    assert done.location.startswith("http://alpha.localhost/@@sso?ticket=")
+    landed = follow(client, done, "alpha.localhost")
+    assert landed.status_int == 303 and landed.location == "http://alpha.localhost/wiki/"
+    page = client.get("/wiki/", host="alpha.localhost")
+    assert "Anne de Vries" in page.text
+    replay = client.get(
+        re.sub(r"^http://[^/]+", "", done.location), host="alpha.localhost", status=400
+    )
+    assert "used already" in replay.text
+
+
+def test_a_ticket_is_bound_to_its_host(setup) -> None:
+    client = setup.client()
+    done = sign_in(client, "anne@example.nl")
+    wrong = client.get(
+        re.sub(r"^http://[^/]+", "", done.location), host="beta.localhost", status=400
+    )
+    assert "another site" in wrong.text
+
+
+def test_a_second_site_signs_in_without_the_password(setup) -> None:
+    client = setup.client()
+    follow(client, sign_in(client, "anne@example.nl"), "alpha.localhost")
+    start = client.get("/@@login?came_from=/", host="beta.localhost", status=303)
+    again = client.get(start.location[len("http://localhost") :], host="localhost", status=303)
+    assert again.location.startswith("http://beta.localhost/@@sso?ticket=")
+    follow(client, again, "beta.localhost")
+    assert "Anne de Vries" in client.get("/", host="beta.localhost").text
+
+
+def test_came_from_cannot_leave_the_installation(setup) -> None:
+    client = setup.client()
+    form = client.get(
+        "/login?site=evil.example&came_from=https://evil.example/x", host="localhost"
+    ).forms[0]
+    assert form["site"].value == "" and form["came_from"].value == "/"
+    form["email"], form["password"] = "anne@example.nl", PASSWORD
+    done = form.submit(headers={"Host": "localhost"}, status=303)
+    assert done.location == "http://localhost/"
+
+
+def test_wrong_password_and_unknown_address_answer_alike(setup) -> None:
+    client = setup.client()
+    wrong = sign_in(client, "anne@example.nl", "not the password", status=400)
+    unknown = sign_in(client, "nobody@example.nl", "not the password", status=400)
+    message = "Het e-mailadres of het wachtwoord klopt niet."
+    assert message in wrong.text and message in unknown.text
+    assert "auth" not in wrong.headers.get("Set-Cookie", "")
+
+
+def test_throttling_answers_429_with_retry_after(setup) -> None:
+    client = setup.client()
+    for _ in range(5):
+        sign_in(client, "anne@example.nl", "guess guess guess", status=400)
+    blocked = sign_in(client, "anne@example.nl", PASSWORD, status=429)
+    assert int(blocked.headers["Retry-After"]) > 0
+    # another account from the same address may still try
+    sign_in(client, "bert@example.nl", PASSWORD, status=303)
+
+
+def test_sign_out_ends_the_session_on_every_host(setup) -> None:
+    client = setup.client()
+    follow(client, sign_in(client, "anne@example.nl", site="alpha.localhost"), "alpha.localhost")
+    start = client.get("/@@login", host="beta.localhost", status=303)
+    again = client.get(start.location[len("http://localhost") :], host="localhost", status=303)
+    follow(client, again, "beta.localhost")
+    page = client.get("/", host="beta.localhost")
+    page.forms[0].submit(headers={"Host": "beta.localhost"}, status=303)
+    for host in ("alpha.localhost", "beta.localhost"):
+        client.get("/wiki/", host=host, status=403)
+
+
+def test_unsafe_requests_need_the_csrf_token(setup) -> None:
+    client = setup.client()
+    follow(client, sign_in(client, "anne@example.nl"), "alpha.localhost")
+    client.post("/@@logout", host="alpha.localhost", status=400)
+    client.post("/@@logout", {"csrf_token": "forged"}, host="alpha.localhost", status=400)
+    assert "Anne de Vries" in client.get("/", host="alpha.localhost").text  # still signed in
+    client.post(
+        "/login", {"email": "anne@example.nl", "password": PASSWORD}, host="localhost", status=400
+    )
+
+
+def test_cookie_attributes(setup) -> None:
+    client = setup.client()
+    done = sign_in(client, "anne@example.nl")
+    cookie = done.headers["Set-Cookie"]
+    assert cookie.startswith("pleio_auth=") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    setup.close()  # one process per FileStorage
+    secure = setup.client(setup.make_app(**{"pleio.secure_cookies": "true"}))
+    form = secure.get("/login", host="localhost", extra_environ={"wsgi.url_scheme": "https"})
+    csrf_cookie = form.headers["Set-Cookie"]
+    assert csrf_cookie.startswith("__Host-pleio_csrf=") and "secure" in csrf_cookie.lower()
+
+
+def test_a_disabled_account_cannot_sign_in_and_loses_its_sessions(setup) -> None:
+    client = setup.client()
+    follow(client, sign_in(client, "anne@example.nl"), "alpha.localhost")
+    setup.close()  # the command needs the FileStorage files
+    assert setup.pleio("user", "disable", "anne@example.nl") == 0
+    client = setup.client(setup.make_app(), host="localhost")
+    sign_in(client, "anne@example.nl", status=400)
+
+
+def test_roles_count_only_on_their_own_site(setup) -> None:
+    """Bert is admin of alpha and nothing on beta: beta shows him nothing."""
+    client = setup.client()
+    follow(client, sign_in(client, "bert@example.nl"), "alpha.localhost")
+    assert client.get("/wiki/", host="alpha.localhost").status_int == 200
+    start = client.get("/@@login", host="beta.localhost", status=303)
+    again = client.get(start.location[len("http://localhost") :], host="localhost", status=303)
+    follow(client, again, "beta.localhost")
+    for path in ("/wiki/", "/intranet/"):
+        assert client.get(path, host="beta.localhost", expect_errors=True).status_int in (403, 404)
+
+
+def test_tokens_expire_and_are_single_use() -> None:
+    tokens = OneTimeTokens()
+    token = tokens.issue("sso", "a1", ttl=60, now=1000, host="alpha.localhost")
+    with pytest.raises(TokenError, match="something else"):
+        tokens.redeem(token, "reset", now=1001)
+    with pytest.raises(TokenError, match="expired"):
+        tokens.redeem(token, "sso", now=1061)
+    with pytest.raises(TokenError, match="used already"):
+        tokens.redeem(token, "sso", now=1001)
+    fresh = tokens.issue("sso", "a1", ttl=60, now=2000, host="x")
+    assert tokens.redeem(fresh, "sso", now=2001).data == {"host": "x"}
+    tokens.issue("sso", "a1", ttl=60, now=3000)
+    tokens.issue("sso", "a1", ttl=60, now=5000)  # purges the one that expired at 3060
+    assert len(tokens) == 1
