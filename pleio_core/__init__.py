@@ -29,6 +29,7 @@ def make_configurator(settings: Mapping[str, Any], full: bool = True) -> Configu
     config.include("pyramid_chameleon")
     config.include(".plugins")
     if full:
+        config.include(".mail")
         config.include(".security")
         config.include(".storage")
         config.include(".sites")
