@@ -18,9 +18,13 @@ COOKIE = "pleio_lang"
 
 
 def negotiate_locale(request: Request) -> str:
+    """The visitor's choice (cookie), else the account's language, else the site's."""
     chosen = request.cookies.get(COOKIE)
     if chosen in LANGUAGES:
         return chosen
+    identity = request.identity
+    if identity is not None and identity.account.language in LANGUAGES:
+        return identity.account.language
     site = request.site if not request.is_platform else None
     return site.language if site is not None else DEFAULT_LANGUAGE
 

@@ -90,6 +90,7 @@ def add_layout(event: BeforeRender) -> None:
         return
     event["page"] = Page(request)
     event["layout"] = get_renderer("pleio_core:templates/layout.pt").implementation()
+    event["forms"] = get_renderer("pleio_core:templates/forms.pt").implementation()
 
 
 def includeme(config: Configurator) -> None:

@@ -1,5 +1,6 @@
 """Deelsites over HTTP: hosts, the sites overview, modules per site, errors."""
 
+import ast
 import re
 import time
 from pathlib import Path
@@ -142,7 +143,6 @@ def test_theme_css_carries_the_site_colours(two_sites) -> None:
 
 TRANSLATE_ELEMENT = re.compile(r'<([\w:]+)[^>]*?i18n:translate=""[^>]*>(.*?)</\1>', re.S)
 TRANSLATE_ATTRIBUTES = re.compile(r'<[^>]*?i18n:attributes="([^"]+)"[^>]*>', re.S)
-PYTHON_MESSAGE = re.compile(r'\b_\(\s*"([^"]+)"\s*\)')
 
 
 def messages_in(package: Path) -> set[str]:
@@ -157,13 +157,24 @@ def messages_in(package: Path) -> set[str]:
                 assert value, f"{template}: i18n:attributes names {attr} without a value"
                 found.add(value.group(1))
     for module in package.rglob("*.py"):
-        found.update(PYTHON_MESSAGE.findall(module.read_text()))
+        for node in ast.walk(ast.parse(module.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "_"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                found.add(node.args[0].value)
     return found
 
 
 def dutch_catalog(po: Path) -> dict[str, str]:
-    entries = re.findall(r'^msgid "(.*)"\nmsgstr "(.*)"$', po.read_text(), re.M)
-    return {msgid: msgstr for msgid, msgstr in entries if msgid}
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as f:
+        catalog = read_po(f)
+    return {m.id: m.string for m in catalog if m.id}
 
 
 @pytest.mark.parametrize(

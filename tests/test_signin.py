@@ -64,7 +64,7 @@ def test_sign_in_through_the_platform_host_with_a_one_time_ticket(setup) -> None
     replay = client.get(
         re.sub(r"^http://[^/]+", "", done.location), host="alpha.localhost", status=400
     )
-    assert "used already" in replay.text
+    assert "al gebruikt" in replay.text
 
 
 def test_a_ticket_is_bound_to_its_host(setup) -> None:
@@ -73,7 +73,7 @@ def test_a_ticket_is_bound_to_its_host(setup) -> None:
     wrong = client.get(
         re.sub(r"^http://[^/]+", "", done.location), host="beta.localhost", status=400
     )
-    assert "another site" in wrong.text
+    assert "andere site" in wrong.text
 
 
 def test_a_second_site_signs_in_without_the_password(setup) -> None:

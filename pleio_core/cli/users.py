@@ -47,7 +47,7 @@ def user_create(args: argparse.Namespace) -> int:
             account = accounts_of(root, create=True).add(args.email, args.name, args.language)
             set_password(account, password)
         except AccountError as exc:
-            raise _usage(exc.message) from None
+            raise _usage(exc.text) from None
         account.email_verified = True  # the operator vouches for it
         account.operator = args.operator
         return account.email

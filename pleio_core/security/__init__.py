@@ -40,3 +40,6 @@ def includeme(config: Configurator) -> None:
     config.registry.pleio_signin_throttle = SignInThrottle()
     config.include(".headers")
     config.include(".signin")
+    config.include(".registration")
+    config.include(".reset")
+    config.include(".profile")

@@ -10,6 +10,9 @@ from datetime import UTC, datetime
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
+from pyramid.i18n import TranslationString
+
+from pleio_core.i18n import _
 
 # Deliberately simple: one @, no spaces or markup characters, a dot in the domain. The
 # verification e-mail is the real check that an address works.
@@ -20,16 +23,18 @@ MAX_NAME = 100
 class AccountError(ValueError):
     """Bad account data; the message is fit to show to the person who typed it."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: TranslationString) -> None:
         self.field, self.message = field, message
-        super().__init__(f"{field}: {message}")
+        #: The English text, for the command line and logs.
+        self.text = message.interpolate()
+        super().__init__(f"{field}: {self.text}")
 
 
 def normalise_email(raw: str) -> str:
     """The canonical form of an e-mail address (lower case), or AccountError."""
     email = (raw or "").strip().lower()
     if len(email) > 254 or not EMAIL.match(email):
-        raise AccountError("email", "This is not an e-mail address.")
+        raise AccountError("email", _("This is not an e-mail address."))
     return email
 
 
@@ -37,11 +42,13 @@ def clean_name(raw: str) -> str:
     """A display name: trimmed, single-spaced, no control characters. Escaped on output."""
     name = " ".join((raw or "").split())
     if not name:
-        raise AccountError("name", "A name is required.")
+        raise AccountError("name", _("A name is required."))
     if len(name) > MAX_NAME:
-        raise AccountError("name", f"A name has at most {MAX_NAME} characters.")
+        raise AccountError(
+            "name", _("A name has at most ${max} characters.", mapping={"max": MAX_NAME})
+        )
     if any(ord(c) < 32 for c in name):
-        raise AccountError("name", "A name cannot contain control characters.")
+        raise AccountError("name", _("A name cannot contain control characters."))
     return name
 
 
@@ -101,7 +108,7 @@ class Accounts(Persistent):
     def add(self, email: str, name: str, language: str = "nl") -> Account:
         email = normalise_email(email)
         if email in self._by_email:
-            raise AccountError("email", "An account with this e-mail address exists already.")
+            raise AccountError("email", _("An account with this e-mail address exists already."))
         account = Account(secrets.token_hex(16), email, clean_name(name), language)
         self._by_id[account.id] = account
         self._by_email[email] = account.id
@@ -113,7 +120,7 @@ class Accounts(Persistent):
         if new_email == account.email:
             return
         if new_email in self._by_email:
-            raise AccountError("email", "An account with this e-mail address exists already.")
+            raise AccountError("email", _("An account with this e-mail address exists already."))
         del self._by_email[account.email]
         self._by_email[new_email] = account.id
         account.email = new_email

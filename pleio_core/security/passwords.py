@@ -5,6 +5,8 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from pleio_core.i18n import _
+
 from .accounts import Account, AccountError
 
 MIN_LENGTH = 12  # OWASP ASVS 2.1.1
@@ -18,9 +20,13 @@ _DUMMY_HASH = _hasher.hash("pleio-no-such-account")
 
 def check_new_password(password: str) -> str:
     if len(password) < MIN_LENGTH:
-        raise AccountError("password", f"A password has at least {MIN_LENGTH} characters.")
+        raise AccountError(
+            "password", _("A password has at least ${min} characters.", mapping={"min": MIN_LENGTH})
+        )
     if len(password) > MAX_LENGTH:
-        raise AccountError("password", f"A password has at most {MAX_LENGTH} characters.")
+        raise AccountError(
+            "password", _("A password has at most ${max} characters.", mapping={"max": MAX_LENGTH})
+        )
     return password
 
 

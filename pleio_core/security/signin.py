@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
+from pyramid.renderers import render_to_response
 from pyramid.request import Request
 from pyramid.security import NO_PERMISSION_REQUIRED, forget, remember
 
@@ -20,14 +21,18 @@ from pleio_core.content import PlatformRoot, SiteRoot
 from pleio_core.i18n import _, local_path
 from pleio_core.sites.urls import host_url, platform_url
 
-from .accounts import now
+from .accounts import Account, now
 from .headers import allow_form_target
 from .passwords import verify_password
 from .store import platform_accounts, platform_tokens
 from .throttle import client_address, too_many_requests
 from .tokens import TokenError
+from .twofactor import Check, check_second_factor
 
 TICKET_SECONDS = 60
+PENDING = "totp-pending"  # the token between a right password and the code
+PENDING_SECONDS = 300
+CODE_FORM = "pleio_core:templates/two_factor_code.pt"
 
 
 def _known_site_host(request: Request, host: str | None) -> str | None:
@@ -81,7 +86,21 @@ def login_submit(context: PlatformRoot, request: Request) -> Any:
         # the same words whether or not the address has an account: no enumeration
         error = _("The e-mail address or the password is not right.")
         return form_values(request, site_host, came_from, email=email, error=error)
+    if account.two_factor:
+        # No throttle.succeeded yet: a right password must not wipe out the count of wrong
+        # codes, or knowing the password would give endless guesses at the code.
+        values = code_form_values(request, ask_for_code(request, account, site_host, came_from))
+        response = render_to_response(CODE_FORM, values, request=request)
+        response.cache_control.no_store = True
+        return response
     throttle.succeeded(email.strip().lower(), address)
+    return complete_sign_in(request, account, site_host, came_from)
+
+
+def complete_sign_in(
+    request: Request, account: Account, site_host: str | None, came_from: str
+) -> HTTPSeeOther:
+    """Set this host's cookie, then on: to the deelsite with a one-time ticket, or here."""
     account.last_sign_in = now()
     headers = remember(request, account)
     if site_host:
@@ -91,6 +110,71 @@ def login_submit(context: PlatformRoot, request: Request) -> Any:
     else:
         location = platform_url(request, came_from)
     return HTTPSeeOther(location=location, headers=headers)
+
+
+def ask_for_code(request: Request, account: Account, site_host: str | None, came_from: str) -> str:
+    """A one-time token for the second step: whose password was right, and where to go next.
+
+    The password is not asked again; the token is what the code form carries instead.
+    """
+    return platform_tokens(request).issue(
+        PENDING, account.id, PENDING_SECONDS, host=site_host or "", came_from=came_from
+    )
+
+
+def code_form_values(request: Request, token: str, error: Any = None) -> dict[str, Any]:
+    """What ``two_factor_code.pt`` needs; a form that may end on the deelsite it came from."""
+    try:
+        pending = platform_tokens(request).peek(token, PENDING)
+    except TokenError:
+        return {"token": "", "error": _("This sign-in has expired. Please sign in again.")}
+    site_host = _known_site_host(request, pending.data.get("host"))
+    if site_host:
+        allow_form_target(request, host_url(request, site_host))
+    return {"token": token, "error": error}
+
+
+def login_code(context: PlatformRoot, request: Request) -> Any:
+    """The second step: the code from the app, or a recovery code, then the cookie.
+
+    A wrong code counts as a failed sign-in of the account. The token is only looked at
+    until the code is right, so a typing mistake can be corrected until it expires.
+    """
+    request.response.cache_control.no_store = True
+    token = request.POST.get("token", "")
+    tokens = platform_tokens(request)
+    try:
+        pending = tokens.peek(token, PENDING)
+    except TokenError:
+        request.response.status_int = 400
+        return code_form_values(request, "")
+    accounts = platform_accounts(request)
+    account = accounts.get(pending.account_id) if accounts is not None else None
+    if account is None or account.disabled or not account.two_factor:
+        tokens.redeem(token, PENDING)
+        request.response.status_int = 400
+        return code_form_values(request, "")
+    throttle = request.registry.pleio_signin_throttle
+    address = client_address(request)
+    wait = throttle.check(account.email, address)
+    if wait:
+        raise too_many_requests(wait)
+    result = check_second_factor(
+        account, request.POST.get("code", ""), request.POST.get("recovery_code", "")
+    )
+    if result is not Check.ACCEPTED:
+        throttle.failed(account.email, address)
+        request.response.status_int = 400
+        error = (
+            _("That code has been used already. Wait for the next code.")
+            if result is Check.USED
+            else _("That code is not right. Type the code your app shows now.")
+        )
+        return code_form_values(request, token, error)
+    tokens.redeem(token, PENDING)
+    throttle.succeeded(account.email, address)
+    site_host = _known_site_host(request, pending.data.get("host"))
+    return complete_sign_in(request, account, site_host, local_path(pending.data.get("came_from")))
 
 
 def site_login(context: SiteRoot, request: Request) -> HTTPSeeOther:
@@ -106,13 +190,15 @@ def site_sso(context: SiteRoot, request: Request) -> HTTPSeeOther:
     try:
         redeemed = platform_tokens(request).redeem(request.params.get("ticket", ""), "sso")
     except TokenError as exc:
-        raise HTTPBadRequest(str(exc)) from None
+        raise HTTPBadRequest(request.localizer.translate(exc.message)) from None
     if redeemed.data.get("host") != request.pleio_host:
-        raise HTTPBadRequest("This ticket was issued for another site.")
+        raise HTTPBadRequest(
+            request.localizer.translate(_("This ticket was issued for another site."))
+        )
     accounts = platform_accounts(request)
     account = accounts.get(redeemed.account_id) if accounts is not None else None
     if account is None or account.disabled:
-        raise HTTPBadRequest("This account cannot sign in.")
+        raise HTTPBadRequest(request.localizer.translate(_("This account cannot sign in.")))
     headers = remember(request, account)
     location = request.application_url + local_path(request.params.get("came_from"))
     return HTTPSeeOther(location=location, headers=headers)
@@ -144,7 +230,16 @@ def includeme(config: Configurator) -> None:
         renderer=form,
         **public,
     )
+    config.add_view(
+        login_code,
+        context=PlatformRoot,
+        name="login-code",
+        request_method="POST",
+        renderer=CODE_FORM,
+        **public,
+    )
     config.add_view(site_login, context=SiteRoot, name="login", request_method="GET", **public)
     config.add_view(site_sso, context=SiteRoot, name="sso", request_method="GET", **public)
     for context in (PlatformRoot, SiteRoot):
         config.add_view(logout, context=context, name="logout", request_method="POST", **public)
+    config.include(".twofactor")  # the account's own pages for it

@@ -14,10 +14,17 @@ from typing import Any
 
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
+from pyramid.i18n import TranslationString
+
+from pleio_core.i18n import _
 
 
 class TokenError(ValueError):
     """The token is unknown, used already, expired, or meant for something else."""
+
+    def __init__(self, message: TranslationString) -> None:
+        self.message = message  # for the person who clicked the link
+        super().__init__(message.interpolate())
 
 
 @dataclass(frozen=True)
@@ -56,14 +63,14 @@ class OneTimeTokens(Persistent):
         digest = _digest(token or "")
         entry = self._tokens.get(digest)
         if entry is None:
-            raise TokenError("This link or ticket is unknown or has been used already.")
+            raise TokenError(_("This link or ticket is unknown or has been used already."))
         kind, account_id, expires, data = entry
         if kind != purpose:
-            raise TokenError("This link or ticket is meant for something else.")
+            raise TokenError(_("This link or ticket is meant for something else."))
         del self._tokens[digest]
         self._expiry.pop((expires, digest), None)
         if expires < now:
-            raise TokenError("This link or ticket has expired.")
+            raise TokenError(_("This link or ticket has expired."))
         return Redeemed(account_id, data)
 
     def peek(self, token: str, purpose: str, now: float | None = None) -> Redeemed:
@@ -71,9 +78,9 @@ class OneTimeTokens(Persistent):
         now = time.time() if now is None else now
         entry = self._tokens.get(_digest(token or ""))
         if entry is None or entry[0] != purpose:
-            raise TokenError("This link is unknown or has been used already.")
+            raise TokenError(_("This link or ticket is unknown or has been used already."))
         if entry[2] < now:
-            raise TokenError("This link has expired.")
+            raise TokenError(_("This link or ticket has expired."))
         return Redeemed(entry[1], dict(entry[3]))
 
     def revoke_all(self, account_id: str, purpose: str) -> None:

@@ -1,0 +1,190 @@
+"""The account page on the platform host: name, language, password, e-mail address.
+
+A new e-mail address counts only once a link sent to it is used; the old address is told.
+A new password ends every other session (this one gets a fresh cookie).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from pyramid.config import Configurator
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.request import Request
+from pyramid.security import NO_PERMISSION_REQUIRED, remember
+
+from pleio_core.content import PlatformRoot
+from pleio_core.i18n import LANGUAGES, _
+from pleio_core.mail import send_mail
+from pleio_core.sites.urls import platform_url
+
+from .accounts import AccountError, clean_name, normalise_email
+from .forms import FieldErrors, invalid
+from .passwords import MIN_LENGTH, check_new_password, set_password, verify_password
+from .store import platform_accounts, platform_tokens
+from .tokens import TokenError
+
+EMAIL_CHANGE_SECONDS = 24 * 3600
+
+
+def _signed_in(request: Request) -> Any:
+    if request.identity is None:
+        query = urlencode({"came_from": request.path_qs})
+        raise HTTPSeeOther(location=platform_url(request, f"/login?{query}"))
+    return request.identity.account
+
+
+def _values(account: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "account": account,
+        "errors": None,
+        "notice": None,
+        "min_length": MIN_LENGTH,
+        "email_new": "",
+        **extra,
+    }
+
+
+def account_page(context: PlatformRoot, request: Request) -> dict[str, Any]:
+    notice = {
+        "saved": _("Your changes are saved."),
+        "password": _("Your new password is saved. Other sessions were signed out."),
+        "email": _("We sent a link to your new address. Open it to confirm the change."),
+    }
+    return _values(_signed_in(request), notice=notice.get(request.params.get("done", "")))
+
+
+def save_details(context: PlatformRoot, request: Request) -> Any:
+    account = _signed_in(request)
+    errors = FieldErrors(request)
+    try:
+        name = clean_name(request.POST.get("name", ""))
+    except AccountError as exc:
+        errors.add_account_error(exc)
+    language = request.POST.get("language", "")
+    if language not in LANGUAGES:
+        errors.add("language", _("Choose one of the languages offered."))
+    if errors:
+        return invalid(request, _values(account), errors)
+    account.name, account.language = name, language
+    return HTTPSeeOther(location=platform_url(request, "/account?done=saved"))
+
+
+def change_password(context: PlatformRoot, request: Request) -> Any:
+    account = _signed_in(request)
+    errors = FieldErrors(request)
+    if not verify_password(account, request.POST.get("current_password", "")):
+        errors.add("current_password", _("This is not your current password."))
+    try:
+        check_new_password(request.POST.get("new_password", ""))
+    except AccountError as exc:
+        errors.add("new_password", exc.message)
+    if errors:
+        return invalid(request, _values(account), errors)
+    set_password(account, request.POST["new_password"])
+    account.epoch += 1
+    headers = remember(request, account)  # this session goes on; every other one ends
+    return HTTPSeeOther(location=platform_url(request, "/account?done=password"), headers=headers)
+
+
+def request_email_change(context: PlatformRoot, request: Request) -> Any:
+    account = _signed_in(request)
+    errors = FieldErrors(request)
+    new_email = request.POST.get("email_new", "")
+    try:
+        new_email = normalise_email(new_email)
+    except AccountError as exc:
+        errors.add("email_new", exc.message)
+    if not verify_password(account, request.POST.get("email_password", "")):
+        errors.add("email_password", _("This is not your current password."))
+    if errors:
+        return invalid(request, _values(account, email_new=new_email), errors)
+    accounts = platform_accounts(request)
+    if accounts is not None and accounts.by_email(new_email) is None:
+        # an address in use gets no mail and no error: the page tells nobody who is here
+        token = platform_tokens(request).issue(
+            "email-change", account.id, EMAIL_CHANGE_SECONDS, email=new_email
+        )
+        link = platform_url(request, f"/confirm-email?token={token}")
+        body = _(
+            "mail-email-change-body",
+            default="Confirm that this is the new e-mail address of your Pleio account "
+            "(valid for 24 hours):\n\n${link}",
+            mapping={"link": link},
+        )
+        send_mail(request, new_email, _("Confirm your new e-mail address"), body, account.language)
+    notice = _(
+        "mail-email-change-notice",
+        default="Someone asked to change the e-mail address of your Pleio account to "
+        "${email}. Was it not you? Change your password at once.",
+        mapping={"email": new_email},
+    )
+    send_mail(
+        request, account.email, _("Your Pleio e-mail address is changing"), notice, account.language
+    )
+    return HTTPSeeOther(location=platform_url(request, "/account?done=email"))
+
+
+def confirm_email_form(context: PlatformRoot, request: Request) -> dict[str, Any]:
+    token = request.params.get("token", "")
+    try:
+        redeemed = platform_tokens(request).peek(token, "email-change")
+    except TokenError as exc:
+        request.response.status_int = 400
+        return {"title": _("This link does not work"), "text": exc.message}
+    return {
+        "title": _("Confirm your new e-mail address"),
+        "text": _(
+            "Your account's address becomes ${email}.", mapping={"email": redeemed.data["email"]}
+        ),
+        "action": platform_url(request, "/confirm-email"),
+        "button": _("Confirm"),
+        "hidden": {"token": token},
+    }
+
+
+def confirm_email(context: PlatformRoot, request: Request) -> dict[str, Any]:
+    failed = {"title": _("This link does not work")}
+    try:
+        redeemed = platform_tokens(request).redeem(request.POST.get("token", ""), "email-change")
+    except TokenError as exc:
+        request.response.status_int = 400
+        return {**failed, "text": exc.message}
+    accounts = platform_accounts(request)
+    account = accounts.get(redeemed.account_id) if accounts is not None else None
+    try:
+        if account is None:
+            raise AccountError("email", _("The account is gone."))
+        accounts.change_email(account, redeemed.data["email"])
+    except AccountError as exc:
+        request.response.status_int = 400
+        return {**failed, "text": exc.message}
+    account.email_verified = True
+    return {
+        "title": _("Your e-mail address is changed"),
+        "text": _("Sign in with ${email} from now on.", mapping={"email": account.email}),
+        "link": platform_url(request, "/account"),
+        "link_text": _("Your account"),
+    }
+
+
+def includeme(config: Configurator) -> None:
+    # Each view checks the sign-in itself and sends anonymous visitors to the sign-in form.
+    base = {"permission": NO_PERMISSION_REQUIRED, "context": PlatformRoot}
+    page = "pleio_core:templates/account.pt"
+    message = "pleio_core:templates/message.pt"
+    config.add_view(account_page, name="account", request_method="GET", renderer=page, **base)
+    config.add_view(save_details, name="account", request_method="POST", renderer=page, **base)
+    config.add_view(
+        change_password, name="account-password", request_method="POST", renderer=page, **base
+    )
+    config.add_view(
+        request_email_change, name="account-email", request_method="POST", renderer=page, **base
+    )
+    config.add_view(
+        confirm_email_form, name="confirm-email", request_method="GET", renderer=message, **base
+    )
+    config.add_view(
+        confirm_email, name="confirm-email", request_method="POST", renderer=message, **base
+    )

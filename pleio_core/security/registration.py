@@ -1,0 +1,144 @@
+"""Creating an account: a form on the platform host, then a link by e-mail to confirm it.
+
+The answer is the same whether or not the address has an account already (the owner of
+an existing address gets a mail saying so instead): registering tells nobody who is here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyramid.config import Configurator
+from pyramid.request import Request
+from pyramid.security import NO_PERMISSION_REQUIRED
+
+from pleio_core.content import PlatformRoot
+from pleio_core.i18n import LANGUAGES, _
+from pleio_core.mail import send_mail
+from pleio_core.sites.urls import platform_url
+
+from .accounts import AccountError, clean_name, normalise_email
+from .forms import FieldErrors, invalid
+from .passwords import MIN_LENGTH, check_new_password, set_password
+from .store import platform_accounts, platform_tokens
+from .tokens import TokenError
+
+VERIFY_SECONDS = 24 * 3600
+
+
+def send_verification(request: Request, account_id: str, email: str, language: str) -> None:
+    token = platform_tokens(request).issue("verify", account_id, VERIFY_SECONDS)
+    link = platform_url(request, f"/verify?token={token}")
+    body = _(
+        "mail-verify-body",
+        default="Welcome to Pleio!\n\nConfirm your e-mail address with this link (valid for "
+        "24 hours):\n\n${link}\n\nDid you not create an account? Then ignore this message.",
+        mapping={"link": link},
+    )
+    send_mail(request, email, _("Confirm your e-mail address"), body, language)
+
+
+def register_form(context: PlatformRoot, request: Request) -> dict[str, Any]:
+    return {
+        "email": "",
+        "name": "",
+        "language": request.locale_name,
+        "errors": None,
+        "min_length": MIN_LENGTH,
+    }
+
+
+def register_submit(context: PlatformRoot, request: Request) -> dict[str, Any]:
+    values = {
+        "email": request.POST.get("email", ""),
+        "name": request.POST.get("name", ""),
+        "language": request.POST.get("language", "nl"),
+        "min_length": MIN_LENGTH,
+    }
+    errors = FieldErrors(request)
+    for field, check in (
+        ("email", normalise_email),
+        ("name", clean_name),
+        ("password", check_new_password),
+    ):
+        try:
+            check(request.POST.get(field, ""))
+        except AccountError as exc:
+            errors.add_account_error(exc)
+    if values["language"] not in LANGUAGES:
+        errors.add("language", _("Choose one of the languages offered."))
+    if errors:
+        return invalid(request, values, errors)
+    accounts = platform_accounts(request, create=True)
+    email = normalise_email(values["email"])
+    existing = accounts.by_email(email)
+    if existing is not None:
+        link = platform_url(request, "/reset")
+        body = _(
+            "mail-exists-body",
+            default="Someone (perhaps you) tried to create a Pleio account with this address, "
+            "but you have one already. Forgot your password? Choose a new one here:\n\n"
+            "${link}\n\nDid you not do this? Then ignore this message.",
+            mapping={"link": link},
+        )
+        send_mail(request, email, _("You already have a Pleio account"), body, existing.language)
+    else:
+        account = accounts.add(email, values["name"], values["language"])
+        set_password(account, request.POST["password"])
+        send_verification(request, account.id, email, account.language)
+    request.override_renderer = "pleio_core:templates/message.pt"
+    return {
+        "title": _("Check your e-mail"),
+        "text": _(
+            "We sent a link to ${email}. Open it to confirm your address.", mapping={"email": email}
+        ),
+    }
+
+
+def verify_form(context: PlatformRoot, request: Request) -> dict[str, Any]:
+    """A button, not the confirmation itself: mail scanners open links, people press buttons."""
+    token = request.params.get("token", "")
+    try:
+        platform_tokens(request).peek(token, "verify")
+    except TokenError as exc:
+        request.response.status_int = 400
+        return {"title": _("This link does not work"), "text": exc.message}
+    return {
+        "title": _("Confirm your e-mail address"),
+        "text": _("Press the button to confirm your address."),
+        "action": platform_url(request, "/verify"),
+        "button": _("Confirm"),
+        "hidden": {"token": token},
+    }
+
+
+def verify(context: PlatformRoot, request: Request) -> dict[str, Any]:
+    try:
+        redeemed = platform_tokens(request).redeem(request.POST.get("token", ""), "verify")
+    except TokenError as exc:
+        request.response.status_int = 400
+        return {"title": _("This link does not work"), "text": exc.message}
+    accounts = platform_accounts(request)
+    account = accounts.get(redeemed.account_id) if accounts is not None else None
+    if account is None:
+        request.response.status_int = 400
+        return {"title": _("This link does not work"), "text": _("The account is gone.")}
+    account.email_verified = True
+    return {
+        "title": _("Your e-mail address is confirmed"),
+        "text": _("You can sign in now."),
+        "link": platform_url(request, "/login"),
+        "link_text": _("Sign in"),
+    }
+
+
+def includeme(config: Configurator) -> None:
+    public = {"permission": NO_PERMISSION_REQUIRED, "context": PlatformRoot}
+    form = "pleio_core:templates/register.pt"
+    config.add_view(register_form, name="register", request_method="GET", renderer=form, **public)
+    config.add_view(
+        register_submit, name="register", request_method="POST", renderer=form, **public
+    )
+    message = "pleio_core:templates/message.pt"
+    config.add_view(verify_form, name="verify", request_method="GET", renderer=message, **public)
+    config.add_view(verify, name="verify", request_method="POST", renderer=message, **public)
