@@ -164,6 +164,10 @@ def test_demo_creates_three_sites_with_sample_content_once(pleio_setup: PleioTes
     wiki = client.get("/wiki/", host="rijksportaal.localhost")
     assert "Beginnen met de wiki" in wiki.text
     assert "Getting started with the wiki" in client.get("/wiki/", host="kia.localhost").text
+    assert "beheer@kia.example  demo-kia-wachtwoord" in first.stdout
+    form = client.get("/login", host="localhost").forms["login-form"]
+    form["email"], form["password"] = "beheer@kia.example", "demo-kia-wachtwoord"
+    assert form.submit(headers={"Host": "localhost"}).status_int == 303
     pleio_setup.close()
     assert pleio(pleio_setup, "demo").returncode == 0  # idempotent
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 from dataclasses import replace
 
+from persistent.mapping import PersistentMapping
+
 from pleio_core.content.site import SiteRoot
+from pleio_core.security.membership import site_members
+from pleio_core.security.passwords import set_password
+from pleio_core.security.store import accounts_of
 from pleio_core.sites.config import SiteConfig, write_site_config
 
 from .context import Platform
@@ -56,6 +61,36 @@ def add_sample_content(platform: Platform, site: SiteConfig) -> None:
     platform.edit_site(site, change)
 
 
+def demo_admin(site: SiteConfig) -> tuple[str, str]:
+    """The demo admin of a demo site: (e-mail, password). Demo only: printed for everyone."""
+    return f"beheer@{site.name}.example", f"demo-{site.name}-wachtwoord"
+
+
+def add_demo_admins(platform: Platform) -> list[tuple[SiteConfig, str, str]]:
+    """An admin account per demo site, made once; its password is reset to the demo one."""
+    admins = [(site, *demo_admin(site)) for site in DEMO_SITES if site.name in platform.sites]
+
+    def create(root: PersistentMapping) -> dict[str, str]:
+        accounts = accounts_of(root, create=True)
+        ids = {}
+        for site, email, password in admins:
+            account = accounts.by_email(email) or accounts.add(email, f"Beheerder {site.title}")
+            set_password(account, password)
+            account.email_verified = True
+            ids[site.name] = account.id
+        return ids
+
+    ids = platform.edit_platform(create)
+    for site, _email, _password in admins:
+        platform.edit_site(
+            platform.sites.get(site.name),
+            lambda root, name=site.name: site_members(root, create=True).set_role(
+                ids[name], "admin"
+            ),
+        )
+    return admins
+
+
 def demo(args: argparse.Namespace) -> int:
     platform = _platform(args)
     installed = set(platform.registry.pleio_plugins.names())
@@ -74,6 +109,11 @@ def demo(args: argparse.Namespace) -> int:
     )
     for site in platform.sites:
         print(f"  http://{site.primary_host}{suffix}/  {site.title} ({site.access})")
+    print("Demo admins (for this demo only; never use these passwords elsewhere):")
+    for site, email, password in add_demo_admins(platform):
+        print(f"  {site.name:<12} {email}  {password}")
+    if not platform.registry.settings.get("mail.host"):
+        print("Mail is not sent: each message is written to var/mail/ instead.")
     return 0
 
 
