@@ -198,3 +198,43 @@ def test_two_distributions_with_one_plugin_name_stop_start_up(
     install_plugin(name="wiki")
     with pytest.raises(PluginError, match="plugin 'wiki' is installed twice"):
         pleio_setup.make_app()
+
+
+def test_a_plugin_adds_group_principals_but_never_core_ones(
+    pleio_setup: PleioTestSetup, install_plugin
+) -> None:
+    import io
+
+    install_plugin(
+        extra="\n@hookimpl\ndef pleio_principals(request, account_id):\n"
+        "    return ['group:g1', 'role:admin', 'site:member']\n"
+    )
+    pleio_setup.write_site("with", modules=("poll", "wiki"))
+    stdin, sys.stdin = sys.stdin, io.StringIO("correct horse battery\n")
+    try:
+        assert pleio_setup.pleio("user", "create", "anne@example.nl", "--name", "Anne") == 0
+    finally:
+        sys.stdin = stdin
+    seen: list[list[str]] = []
+
+    def whoami(context, request):
+        seen.append(request.registry.pleio_security_policy.principals(request))
+        return request.response
+
+    def configure(config) -> None:
+        from pleio_core.content import SiteRoot
+
+        config.add_view(whoami, context=SiteRoot, name="whoami", permission="view")
+
+    client = pleio_setup.client(pleio_setup.make_app(configure))
+    start = client.get("/@@login", host="with.localhost", status=303)
+    form = client.get(start.location[len("http://localhost") :], host="localhost").forms[
+        "login-form"
+    ]
+    form["email"], form["password"] = "anne@example.nl", "correct horse battery"
+    ticket = form.submit(headers={"Host": "localhost"}, status=303)
+    client.get(ticket.location.split("with.localhost", 1)[1], host="with.localhost", status=303)
+    client.get("/whoami", host="with.localhost")
+    (principals,) = seen
+    assert "group:g1" in principals
+    assert "role:admin" not in principals and "site:member" not in principals

@@ -106,6 +106,17 @@ def pleio_sample_content(site: SiteRoot, registry: Registry, language: str) -> N
 
 
 @hookspec
+def pleio_principals(request: Request, account_id: str) -> list[str]:
+    """Extra principals of a signed-in account on the current site (may be empty).
+
+    Called once per request that checks a permission, only for plugins the site has enabled.
+    The community module returns ``group:<id>`` for the groups the account is in, which
+    content with access level ``group`` allows (``pleio_core.security.access.acl_for``).
+    Principals of the core (``site:member``, ``role:…``) cannot be added this way.
+    """
+
+
+@hookspec
 def pleio_menu_items(request: Request) -> list[MenuItem]:
     """Return the plugin's entries for the site's main menu (may be empty).
 

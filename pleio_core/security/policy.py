@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pyramid.authentication import AuthTktCookieHelper
-from pyramid.authorization import ACLHelper, Authenticated, Everyone
+from pyramid.authorization import ACLDenied, ACLHelper, Authenticated, Everyone
 from pyramid.request import Request
 
 from .accounts import Account
@@ -19,6 +19,8 @@ from .membership import principals_for_role, site_members
 from .store import platform_accounts
 
 AUTH_COOKIE = "pleio_auth"
+#: Principals only the core hands out; a plugin's pleio_principals cannot add them.
+CORE_PRINCIPALS = ("site:", "role:", "account:", "system.")
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,13 @@ class PleioSecurityPolicy:
         return identity.account.id if identity else None
 
     def principals(self, request: Request) -> list[str]:
+        """The account's principals on this site; worked out once per request."""
+        cached = request.__dict__.get("pleio_principals")
+        if cached is None:
+            cached = request.__dict__["pleio_principals"] = self._principals(request)
+        return cached
+
+    def _principals(self, request: Request) -> list[str]:
         identity = request.identity
         if identity is None:
             return [Everyone]
@@ -72,10 +81,17 @@ class PleioSecurityPolicy:
         role = members.role_of(account.id) if members is not None else None
         if role is not None:
             principals += principals_for_role(role)
+        for extra in request.plugin_hooks.pleio_principals(request=request, account_id=account.id):
+            principals += [p for p in extra if not p.startswith(CORE_PRINCIPALS)]
         return principals
 
     def permits(self, request: Request, context: Any, permission: str) -> Any:
-        return self.acl.permits(context, self.principals(request), permission)
+        principals = self.principals(request)
+        site = request.site if request.site_root is not None else None
+        if site is not None and site.access == "closed" and "site:member" not in principals:
+            # A closed site shows nothing to outsiders, whatever a page's own ACL says.
+            return ACLDenied("<closed site>", "site:member", permission, principals, context)
+        return self.acl.permits(context, principals, permission)
 
     def remember(self, request: Request, account: Account, **kw: Any) -> list[tuple[str, str]]:
         return self.helper.remember(request, f"{account.id}.{account.epoch}", **kw)
