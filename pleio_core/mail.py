@@ -15,6 +15,8 @@ from pyramid.i18n import TranslationString
 from pyramid.request import Request
 from pyramid_mailer.message import Message
 
+from .settings import expand_environment
+
 
 def send_mail(
     request: Request,
@@ -49,6 +51,8 @@ def send_mail(
 
 def includeme(config: Configurator) -> None:
     settings = config.registry.settings
+    for key in [k for k in settings if k.startswith("mail.")]:
+        settings[key] = expand_environment(key, str(settings[key]))
     if settings.get("mail.host"):
         config.include("pyramid_mailer")
     else:

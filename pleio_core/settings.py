@@ -34,15 +34,7 @@ class PleioSettings:
         here = settings.get("here") or os.getcwd()
 
         def get(key: str, default: str) -> str:
-            def variable(match: re.Match[str]) -> str:
-                if match[1] not in os.environ:
-                    raise SettingsError(f"pleio.{key} needs the environment variable {match[1]}")
-                return os.environ[match[1]]
-
-            # only ${NAME} is replaced, so a lone "$" (in a password, say) stays as it is
-            return re.sub(
-                r"\$\{(\w+)\}", variable, str(settings.get(f"pleio.{key}", default))
-            ).strip()
+            return expand_environment(f"pleio.{key}", str(settings.get(f"pleio.{key}", default)))
 
         def get_int(key: str, default: int, minimum: int) -> int:
             raw = get(key, str(default))
@@ -86,6 +78,20 @@ class PleioSettings:
             disabled_plugins=tuple(aslist(get("disabled_plugins", ""))),
             secret=_secret(get("secret", "")),
         )
+
+
+def expand_environment(key: str, value: str) -> str:
+    """``value`` with each ``${NAME}`` replaced by that environment variable (which must exist).
+
+    Only the braced form is read, so a lone "$" (in a password, say) stays as it is.
+    """
+
+    def variable(match: re.Match[str]) -> str:
+        if match[1] not in os.environ:
+            raise SettingsError(f"{key} needs the environment variable {match[1]}")
+        return os.environ[match[1]]
+
+    return re.sub(r"\$\{(\w+)\}", variable, value).strip()
 
 
 def _secret(value: str) -> str:

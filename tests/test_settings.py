@@ -92,3 +92,18 @@ def test_a_bad_storage_uri_stops_start_up_with_one_line(tmp_path: Path) -> None:
             **{"pleio.secret": SECRET, "pleio.platform_storage_uri": "nosuch://x"},
         )
     assert str(stop.value.code).startswith("pleio: cannot start: bad storage URI for platform")
+
+
+def test_mail_settings_read_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, smtp_server
+) -> None:
+    from pleio_core.testing import PleioTestSetup
+
+    monkeypatch.setenv("TEST_MAIL_PORT", str(smtp_server.port))
+    setup = PleioTestSetup(tmp_path)
+    app = setup.make_app(**{"mail.host": "127.0.0.1", "mail.port": "${TEST_MAIL_PORT}"})
+    assert app.registry.settings["mail.port"] == str(smtp_server.port)
+    setup.close()
+    monkeypatch.delenv("TEST_MAIL_PORT")
+    with pytest.raises(SettingsError, match="mail.port needs the environment variable"):
+        setup.make_app(**{"mail.host": "127.0.0.1", "mail.port": "${TEST_MAIL_PORT}"})

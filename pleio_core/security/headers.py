@@ -24,7 +24,7 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.settings import aslist
 from pyramid.tweens import EXCVIEW
 
-from pleio_core.settings import SettingsError
+from pleio_core.settings import SettingsError, expand_environment
 from pleio_core.sites.config import normalise_host
 
 log = logging.getLogger(__name__)
@@ -123,7 +123,8 @@ class SecurityTxt:
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any], now: datetime) -> SecurityTxt:
         """Parse ``pleio.security_contact`` and ``pleio.security_expires``; ``now`` is aware."""
-        contacts = tuple(aslist(settings.get("pleio.security_contact") or DEFAULT_CONTACT))
+        raw = settings.get("pleio.security_contact") or DEFAULT_CONTACT
+        contacts = tuple(aslist(expand_environment("pleio.security_contact", raw)))
         for contact in contacts:
             if not contact.startswith(("mailto:", "https://")):
                 raise SettingsError(
