@@ -26,6 +26,8 @@ class SiteRoot(Folder):
     #: The site's members and their roles (``pleio_core.security.membership.Members``),
     #: created with the first member.
     members = None
+    #: Only accounts with two-factor sign-in may use their role here (Pleio's REQUIRE_2FA).
+    require_two_factor = False
 
     def __init__(self, name: str, title: str, modules: Iterable[str] = ()) -> None:
         super().__init__(title)

@@ -12,6 +12,7 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 
 from pleio_core.content import Item, ModuleFolder, SiteRoot
 from pleio_core.i18n import _
+from pleio_core.security.twofactor import lacks_required_two_factor, set_up_url
 
 DEFAULT_COLOURS = {"primary": "#01689b", "secondary": "#154273"}
 
@@ -65,6 +66,10 @@ ERRORS = {
 def error_page(exc: Exception, request: Request) -> dict[str, Any]:
     status = getattr(exc, "code", 500)
     request.response.status_int = status
+    if status == 403 and lacks_required_two_factor(request):
+        # say why, and where to fix it, rather than "members only" to a member
+        request.override_renderer = "pleio_core:templates/two_factor_required.pt"
+        return {"set_up_url": set_up_url(request)}
     title, text = ERRORS.get(status, ERRORS[404])
     return {"title": title, "text": text, "status": status, "detail": getattr(exc, "detail", None)}
 

@@ -1,0 +1,41 @@
+"""``pleio site require-two-factor NAME on|off``: keep accounts without two-factor out.
+
+Until the control panel offers it, the operator sets it for the holder. It lives in the
+site's own database, as the holder's other choices do, not in the site's file.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from pleio_core.content.site import SiteRoot
+
+from .sites import _platform, _site
+
+
+def require_two_factor(args: argparse.Namespace) -> int:
+    platform = _platform(args)
+    site = _site(platform, args.name)
+    required = args.state == "on"
+
+    def change(root: SiteRoot) -> None:
+        root.require_two_factor = required
+
+    platform.edit_site(site, change)
+    if required:
+        print(f"{site.name} requires two-factor sign-in: members without it keep no role there")
+    else:
+        print(f"{site.name} no longer requires two-factor sign-in")
+    return 0
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    """Add ``require-two-factor`` to the ``site`` command that ``sites`` made."""
+    site_parser = commands.choices["site"]
+    (sub,) = (a for a in site_parser._actions if isinstance(a, argparse._SubParsersAction))
+    p = sub.add_parser(
+        "require-two-factor", help="let only accounts with two-factor sign-in use a deelsite"
+    )
+    p.add_argument("name")
+    p.add_argument("state", choices=("on", "off"))
+    p.set_defaults(run=require_two_factor)
