@@ -3,8 +3,10 @@ deelsite that requires it. Codes are computed with pyotp from the secret the pag
 
 import io
 import re
+import subprocess
 import sys
 import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import pyotp
@@ -300,6 +302,35 @@ def test_a_site_that_requires_two_factor_keeps_members_without_it_out(setup) -> 
     sign_in_without_two_factor(outsider, "bert@example.nl")
     other = outsider.get("/wiki/", host="alpha.localhost", status=403)
     assert "alleen voor leden" in other.text and "two-factor" not in other.text
+
+
+def test_operators_need_two_factor_too_where_a_site_requires_it(setup) -> None:
+    stdin, sys.stdin = sys.stdin, io.StringIO(PASSWORD + "\n")
+    try:
+        assert setup.pleio("user", "create", "op@example.nl", "--name", "Op", "--operator") == 0
+    finally:
+        sys.stdin = stdin
+    client = setup.client(host="localhost")
+    sign_in_without_two_factor(client, "op@example.nl")
+    assert client.get("/wiki/", host="alpha.localhost").status_int == 200  # operator: admin
+    setup.close()
+    assert setup.pleio("site", "require-two-factor", "alpha", "on") == 0
+    shown = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("pleio")),
+            "-c",
+            str(setup.ini_file()),
+            "site",
+            "show",
+            "alpha",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert "two-factor:  required" in shown.stdout
+    client = setup.client(host="localhost")
+    sign_in_without_two_factor(client, "op@example.nl")
+    client.get("/wiki/", host="alpha.localhost", status=403)
 
 
 def test_the_requirement_can_be_lifted(setup) -> None:

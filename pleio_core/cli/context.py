@@ -84,11 +84,19 @@ class Platform:
             with db.transaction() as conn:
                 return read(conn.root().get(PLATFORM_KEY, PersistentMapping()))
 
-    def effective_modules(self, site: SiteConfig) -> tuple[str, ...] | None:
-        """The modules switched on for ``site`` once a server has applied its file.
+    def read_site_attribute(self, site: SiteConfig, name: str) -> object | None:
+        """An attribute of the site's root; None without a database."""
+        return self._read_root(site, lambda root: getattr(root, name, None))
 
-        Only reads (a FileStorage read-only, as a running server may hold it); creates
-        nothing and calls no hooks. None if the site has no database yet.
+    def effective_modules(self, site: SiteConfig) -> tuple[str, ...] | None:
+        """The modules switched on for ``site`` once a server has applied its file."""
+        return self._read_root(site, lambda root: pending_modules(root, site))
+
+    def _read_root(self, site: SiteConfig, read: Callable[[SiteRoot], T]) -> T | None:
+        """``read(site_root)`` without writing anything; None if the site has no database.
+
+        A FileStorage is opened read-only, as a running server may hold it; nothing is
+        created and no hooks run.
         """
         uri = self.storage_uri(site.name, site)
         if urlsplit(uri).scheme == "file":
@@ -103,9 +111,7 @@ class Platform:
         try:
             with db.transaction() as conn:
                 root = conn.root().get(ROOT_KEY)
-                if root is None:
-                    return None
-                return pending_modules(root, site)
+                return read(root) if root is not None else None
         finally:
             db.close()
 

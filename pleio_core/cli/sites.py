@@ -87,6 +87,7 @@ def site_show(args: argparse.Namespace) -> int:
     platform = _platform(args)
     site = _site(platform, args.name)
     enabled = platform.effective_modules(site)
+    required = platform.read_site_attribute(site, "require_two_factor")
     print(f"name:        {site.name}")
     print(f"title:       {site.title}")
     print(f"description: {site.description}")
@@ -95,6 +96,8 @@ def site_show(args: argparse.Namespace) -> int:
     print(f"language:    {site.language}")
     print(f"storage:     {without_password(platform.storage_uri(site.name))}")
     print(f"file:        {site.source}")
+    if required is not None:
+        print(f"two-factor:  {'required' if required else 'not required'}")
     if enabled is None:
         print(f"modules:     {', '.join(site.modules)} (no database yet)")
     else:

@@ -67,6 +67,8 @@ class Account(Persistent):
     epoch = 0
     totp_secret: str | None = None
     recovery_codes: tuple[str, ...] = ()
+    #: The last TOTP time step accepted: a code for it or an earlier one is refused.
+    totp_last_step = -1
 
     def __init__(self, account_id: str, email: str, name: str, language: str = "nl") -> None:
         self.id = account_id

@@ -72,10 +72,12 @@ class PleioSecurityPolicy:
             return [Everyone]
         account = identity.account
         principals = [Everyone, Authenticated, f"account:{account.id}"]
+        root = request.site_root
+        if root is not None and not request.site_allows(account):
+            return principals  # the site requires two-factor sign-in: operators too
         if account.operator:
             return [*principals, "role:operator", *principals_for_role("admin")]
-        root = request.site_root
-        if root is None or not request.site_allows(account):
+        if root is None:
             return principals
         members = site_members(root)
         role = members.role_of(account.id) if members is not None else None
