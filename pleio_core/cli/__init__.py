@@ -14,7 +14,7 @@ from pleio_core.settings import SettingsError
 from pleio_core.sites.config import SiteConfigError
 from pleio_core.storage import StorageError
 
-from . import demo, plugins, sites, twofactor, users
+from . import demo, joining, plugins, sites, twofactor, users
 
 
 class UsageError(Exception):
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sites.add_commands(commands)
+    joining.add_commands(commands)
     twofactor.add_commands(commands)
     plugins.add_commands(commands)
     users.add_commands(commands)

@@ -28,6 +28,15 @@ class SiteRoot(Folder):
     members = None
     #: Only accounts with two-factor sign-in may use their role here (Pleio's REQUIRE_2FA).
     require_two_factor = False
+    #: How people join: "open" (at once), "request" (an admin approves) or "invitation".
+    join_mode = "request"
+    #: E-mail domains whose verified accounts become members by themselves ("minbzk.nl").
+    join_domains: tuple[str, ...] = ()
+    #: Pending requests to join (``pleio_core.security.joining.JoinRequests``), made with the first.
+    join_requests = None
+    #: What was done on the site, by whom (``pleio_core.security.audit.AuditLog``), made with
+    #: the first entry.
+    audit_log = None
 
     def __init__(self, name: str, title: str, modules: Iterable[str] = ()) -> None:
         super().__init__(title)

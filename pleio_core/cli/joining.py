@@ -1,0 +1,193 @@
+"""``pleio site join-mode | join-domains | invite``: how people join a deelsite.
+
+The rules live in the site's own database, where the control panel will change them too;
+until it does, operators set them here. Like every command that writes, these need the
+databases free: a running server holds a FileStorage (use ZEO or RelStorage to do both).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from pyramid.config import Configurator
+from pyramid.i18n import make_localizer
+from pyramid.path import AssetResolver
+from pyramid_mailer import get_mailer
+from pyramid_mailer.message import Message
+
+from pleio_core.content.site import SiteRoot
+from pleio_core.security.audit import record
+from pleio_core.security.joining import (
+    INVITATION_TTL,
+    JOIN_MODES,
+    clean_domains,
+    invitation_mail,
+    parse_addresses,
+)
+from pleio_core.security.membership import ROLES, site_members
+from pleio_core.security.store import accounts_of, tokens_of
+
+from .context import Platform
+from .sites import _platform, _site
+
+VIA = "command line"
+
+
+def _usage(message: str) -> Exception:
+    from . import UsageError
+
+    return UsageError(message)
+
+
+def join_mode(args: argparse.Namespace) -> int:
+    platform = _platform(args)
+    site = _site(platform, args.name)
+
+    def change(root: SiteRoot) -> None:
+        if root.join_mode != args.mode:
+            root.join_mode = args.mode
+            record(root, "join-policy", None, join_mode=args.mode, via=VIA)
+
+    platform.edit_site(site, change)
+    print(f"{site.name}: join mode {args.mode}")
+    return 0
+
+
+def join_domains(args: argparse.Namespace) -> int:
+    platform = _platform(args)
+    site = _site(platform, args.name)
+    try:
+        domains = clean_domains(args.domain)
+    except ValueError as exc:
+        raise _usage(str(exc)) from None
+
+    def change(root: SiteRoot) -> None:
+        if root.join_domains != domains:
+            root.join_domains = domains
+            record(root, "join-policy", None, join_domains=domains, via=VIA)
+
+    platform.edit_site(site, change)
+    listed = ", ".join(domains) or "none"
+    print(f"{site.name}: verified accounts of these domains join by themselves: {listed}")
+    return 0
+
+
+def site_invite(args: argparse.Namespace) -> int:
+    """Invite by e-mail, as an admin does on ``/@@invite``; bad addresses do not stop the rest."""
+    platform = _platform(args)
+    site = _site(platform, args.name)
+    base_url = (args.url or _default_url(platform, site.primary_host)).rstrip("/")
+    if urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).netloc:
+        raise _usage(f"--url must be an http(s) address such as https://{site.primary_host}")
+    good, bad = parse_addresses(" ".join(args.email))
+    for address in bad:
+        print(f"not an e-mail address, not invited: {address}", file=sys.stderr)
+    if not good:
+        raise _usage("no e-mail address to invite")
+
+    def known(root: Any) -> dict[str, tuple[str, str]]:
+        accounts = accounts_of(root)
+        found = [accounts.by_email(e) for e in good] if accounts is not None else []
+        return {a.email: (a.id, a.language) for a in found if a is not None}
+
+    accounts = platform.read_platform(known)
+
+    def members_among(root: SiteRoot) -> set[str]:
+        members = site_members(root)
+        if members is None:
+            return set()
+        return {e for e, (account_id, _lang) in accounts.items() if members.role_of(account_id)}
+
+    already = platform.edit_site(site, members_among)
+    invitees = [e for e in good if e not in already]
+
+    def issue(root: Any) -> dict[str, str]:
+        tokens = tokens_of(root)
+        return {
+            e: tokens.issue(
+                "invite", "", ttl=INVITATION_TTL, site=site.name, email=e, role=args.role
+            )
+            for e in invitees
+        }
+
+    issued = platform.edit_platform(issue)
+
+    def log(root: SiteRoot) -> None:
+        for email in invitees:
+            record(root, "invitation-sent", None, email=email, role=args.role, via=VIA)
+
+    platform.edit_site(site, log)
+    mailer = _mailer(platform)
+    sender = platform.registry.settings.get("mail.default_sender") or (
+        f"Pleio <noreply@{platform.settings.platform_host}>"
+    )
+    locale_dir = AssetResolver().resolve("pleio_core:locale").abspath()
+    for email in invitees:
+        url = f"{base_url}/@@invitation?{urlencode({'token': issued[email]})}"
+        language = accounts[email][1] if email in accounts else site.language
+        localizer = make_localizer(language, [locale_dir])
+        subject, body = invitation_mail(args.inviter, site.title, args.role, url)
+        mailer.send_immediately(
+            Message(
+                subject=localizer.translate(subject),
+                sender=sender,
+                recipients=[email],
+                body=localizer.translate(body),
+            )
+        )
+        print(f"invited {email} as {args.role} of {site.name}")
+    for email in already:
+        print(f"{email} is a member of {site.name} already; not invited")
+    return 0
+
+
+def _default_url(platform: Platform, host: str) -> str:
+    return f"{'https' if platform.settings.secure_cookies else 'http'}://{host}"
+
+
+def _mailer(platform: Platform) -> Any:
+    """The mailer the web application would use: SMTP with ``mail.host``, else files."""
+    config = Configurator(settings=dict(platform.registry.settings))
+    config.include("pleio_core.mail")
+    config.commit()
+    return get_mailer(config.registry)
+
+
+def _site_subcommands(commands: argparse._SubParsersAction) -> argparse._SubParsersAction:
+    """The sub-commands of ``pleio site`` (made by ``sites.add_commands``)."""
+    site = commands.choices["site"]
+    for action in site._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    raise RuntimeError("add the site commands before the joining commands")
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    sub = _site_subcommands(commands)
+
+    p = sub.add_parser("join-mode", help="how people join a deelsite")
+    p.add_argument("name")
+    p.add_argument("mode", choices=JOIN_MODES)
+    p.set_defaults(run=join_mode)
+
+    p = sub.add_parser(
+        "join-domains",
+        help="e-mail domains whose verified accounts become members by themselves "
+        "(none: clear the list)",
+    )
+    p.add_argument("name")
+    p.add_argument("domain", nargs="*")
+    p.set_defaults(run=join_domains)
+
+    p = sub.add_parser("invite", help="invite people by e-mail (a link valid for 7 days)")
+    p.add_argument("name")
+    p.add_argument("email", nargs="+")
+    p.add_argument("--role", choices=ROLES, default="member")
+    p.add_argument("--inviter", default="Pleio", help="who the e-mail says invites them")
+    p.add_argument(
+        "--url", default="", help="the site's address in the links (default: http(s)://HOST)"
+    )
+    p.set_defaults(run=site_invite)

@@ -1,0 +1,241 @@
+"""The audit log of a deelsite: who did what to its membership and modules, and when.
+
+It lives in the site's own database, so it leaves with the site. Entries are keyed by the
+negated time in microseconds (plus random low bits), so that concurrent writers add
+different keys to a BTree bucket, which ZODB merges instead of raising a conflict (a rare
+bucket split still conflicts, and pyramid_retry replays the request); the natural key
+order is newest first. A second index by kind keeps filtering cheap on a long log.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import islice
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from BTrees.Length import Length
+from BTrees.LOBTree import LOBTree
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+from pyramid.config import Configurator
+from pyramid.i18n import TranslationString
+from pyramid.request import Request
+
+from pleio_core.content.site import SiteRoot
+from pleio_core.i18n import _
+
+from .accounts import Account
+from .store import platform_accounts
+
+#: Every kind of entry, with what the audit page calls it.
+KINDS: dict[str, TranslationString] = {
+    "sign-in": _("Signed in"),
+    "role-change": _("Role changed"),
+    "member-removed": _("Member removed"),
+    "joined": _("Joined"),
+    "auto-join": _("Joined by e-mail domain"),
+    "join-request": _("Asked to join"),
+    "join-approved": _("Request approved"),
+    "join-denied": _("Request denied"),
+    "invitation-sent": _("Invitation sent"),
+    "invitation-accepted": _("Invitation accepted"),
+    "join-policy": _("Joining rules changed"),
+    "module-enabled": _("Module switched on"),
+    "module-disabled": _("Module switched off"),
+}
+#: What the pages call each role and each detail of an entry.
+ROLE_LABELS: dict[str, TranslationString] = {
+    "member": _("member"),
+    "editor": _("editor"),
+    "admin": _("admin"),
+}
+DETAIL_LABELS: dict[str, TranslationString] = {
+    "account": _("Account"),
+    "email": _("E-mail address"),
+    "role": _("Role"),
+    "previous": _("Previous role"),
+    "module": _("Module"),
+    "domain": _("Domain"),
+    "join_mode": _("How people join"),
+    "join_domains": _("Domains"),
+    "via": _("Through"),
+}
+PAGE_SIZE = 50
+TIMEZONE = ZoneInfo("Europe/Amsterdam")
+RANDOM_BITS = 10  # 2**63 / 2**10 microseconds is beyond the year 2250
+KEY_MIN, KEY_MAX = -(2**63), 2**63 - 1
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    key: int
+    time: datetime  # aware, UTC
+    kind: str
+    actor_id: str | None
+    actor_email: str  # the actor's address when it happened; addresses change
+    details: dict[str, Any]
+
+
+class AuditLog(Persistent):
+    """Append-only entries, newest first; never a growing list (one object per write)."""
+
+    def __init__(self) -> None:
+        self._entries: LOBTree = LOBTree()  # -(µs << bits | random) → entry tuple
+        self._by_kind: OOBTree = OOBTree()  # (kind, key) → None
+        self._count = Length()
+
+    def __len__(self) -> int:
+        return self._count()
+
+    def append(
+        self,
+        kind: str,
+        actor_id: str | None,
+        actor_email: str,
+        details: dict[str, Any],
+        when: datetime | None = None,
+    ) -> AuditEntry:
+        if kind not in KINDS:
+            raise ValueError(f"unknown audit kind {kind!r} (kinds: {', '.join(KINDS)})")
+        when = when or datetime.now(UTC)
+        micros = int(when.timestamp() * 1_000_000)
+        key = -((micros << RANDOM_BITS) | secrets.randbits(RANDOM_BITS))
+        while key in self._entries:  # the same microsecond and the same random bits
+            key -= 1
+        self._entries[key] = (when, kind, actor_id, actor_email, dict(details))
+        self._by_kind[(kind, key)] = None
+        self._count.change(1)
+        return AuditEntry(key, when, kind, actor_id, actor_email, dict(details))
+
+    def entries(self, kind: str | None = None, after: int | None = None) -> Iterator[AuditEntry]:
+        """Newest first; ``after`` is the key of the last entry already shown (paging)."""
+        low = KEY_MIN if after is None else after + 1
+        if kind is None:
+            for key, entry in self._entries.items(min=low):
+                yield AuditEntry(key, *entry)
+            return
+        for _kind, key in self._by_kind.keys(min=(kind, low), max=(kind, KEY_MAX)):
+            yield AuditEntry(key, *self._entries[key])
+
+
+def audit_log(root: SiteRoot, create: bool = False) -> AuditLog | None:
+    """The site's audit log (made on the first entry: sites made before have none)."""
+    log = getattr(root, "audit_log", None)
+    if log is None and create:
+        log = root.audit_log = AuditLog()
+    return log
+
+
+def record(
+    request_or_root: Request | SiteRoot,
+    kind: str,
+    actor_account_id: str | None,
+    *,
+    actor_email: str | None = None,
+    **details: Any,
+) -> AuditEntry | None:
+    """Add an entry to the site's log, in the current transaction (undone with it).
+
+    From a request, the actor's e-mail address is looked up in the platform database; from
+    a bare SiteRoot (the command line) pass ``actor_email`` or leave it empty. Returns None
+    on the platform host, which has no site to log to.
+    """
+    if isinstance(request_or_root, SiteRoot):
+        root: SiteRoot | None = request_or_root
+    else:
+        root = request_or_root.site_root
+        if actor_email is None and actor_account_id:
+            accounts = platform_accounts(request_or_root)
+            account = accounts.get(actor_account_id) if accounts is not None else None
+            actor_email = account.email if account is not None else ""
+    if root is None:
+        return None
+    log = audit_log(root, create=True)
+    assert log is not None
+    return log.append(kind, actor_account_id, actor_email or "", details)
+
+
+def record_sign_in(request: Request, account: Account | None = None) -> AuditEntry | None:
+    """Log a sign-in on this deelsite; call it where a site sets its sign-in cookie.
+
+    That is the moment ``request.identity`` is still empty (the cookie goes out with the
+    response), so the sign-in view passes the account it has just signed in.
+    """
+    if account is None:
+        identity = request.identity
+        account = identity.account if identity is not None else None
+    if account is None:
+        return None
+    return record(request, "sign-in", account.id, actor_email=account.email)
+
+
+# -- the audit page ---------------------------------------------------------------------------
+
+
+def local_time(when: datetime) -> datetime:
+    """``when`` in the site's time zone: admins read Dutch times, not UTC."""
+    return when.astimezone(TIMEZONE)
+
+
+def _detail_value(value: Any, translate: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, str) and value in ROLE_LABELS:
+        return translate(ROLE_LABELS[value])
+    return str(value)
+
+
+def audit_page(context: SiteRoot, request: Request) -> dict[str, Any]:
+    kind = request.GET.get("kind") or None
+    if kind not in KINDS:
+        kind = None
+    try:
+        after = int(request.GET["after"]) if "after" in request.GET else None
+    except ValueError:
+        after = None
+    log = audit_log(context)
+    found = list(islice(log.entries(kind, after), PAGE_SIZE + 1)) if log is not None else []
+    shown = found[:PAGE_SIZE]
+    translate = request.localizer.translate
+    base = request.application_url + "/@@audit"
+
+    def link(**query: Any) -> str:
+        query = {k: v for k, v in query.items() if v is not None}
+        return base + ("?" + urlencode(query) if query else "")
+
+    rows = [
+        {
+            "time": local_time(entry.time),
+            "kind": translate(KINDS[entry.kind]),
+            "actor": entry.actor_email or translate(_("the platform")),
+            "details": [
+                (translate(DETAIL_LABELS.get(key, key)), _detail_value(value, translate))
+                for key, value in sorted(entry.details.items())
+                if value not in (None, "", ())
+            ],
+        }
+        for entry in shown
+    ]
+    return {
+        "rows": rows,
+        "kinds": [(name, translate(label)) for name, label in KINDS.items()],
+        "kind": kind,
+        "older": link(kind=kind, after=shown[-1].key) if len(found) > PAGE_SIZE else None,
+        "newest": link(kind=kind) if after is not None else None,
+    }
+
+
+def includeme(config: Configurator) -> None:
+    config.add_view(
+        audit_page,
+        context=SiteRoot,
+        name="audit",
+        request_method="GET",
+        permission="manage",
+        renderer="pleio_core:templates/audit.pt",
+    )

@@ -1,0 +1,582 @@
+"""How people join a deelsite: at once, on request, by invitation, or by their e-mail domain.
+
+Each site chooses (``SiteRoot.join_mode``, ``SiteRoot.join_domains``); pending requests and
+the resulting memberships live in the site's own database, invitations are one-time tokens
+in the platform database (an invitee may not have an account yet). On a closed site these
+pages are what an outsider can reach, so they check who is asking themselves instead of
+relying on the ``view`` permission; the admin pages need ``manage``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from BTrees.Length import Length
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+from pyramid.config import Configurator
+from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
+from pyramid.i18n import TranslationString
+from pyramid.request import Request
+from pyramid.security import NO_PERMISSION_REQUIRED
+
+from pleio_core.content.site import SiteRoot
+from pleio_core.i18n import _
+from pleio_core.mail import send_mail
+from pleio_core.sites.config import normalise_host
+
+from .accounts import Account, AccountError, normalise_email, now
+from .audit import ROLE_LABELS, local_time, record
+from .membership import ROLES, Members, site_members
+from .store import platform_accounts, platform_tokens
+from .tokens import TokenError
+
+JOIN_MODES = ("open", "request", "invitation")
+INVITATION_DAYS = 7
+INVITATION_TTL = INVITATION_DAYS * 24 * 3600
+MAX_MESSAGE = 2000
+MAX_INVITATIONS = 100  # per form: a typo in a pasted list should not mail a thousand people
+ADDRESS_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+# -- pending requests -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JoinRequest:
+    account_id: str
+    message: str
+    since: datetime
+
+
+class JoinRequests(Persistent):
+    """One pending request per account; answered requests are removed (the audit log keeps them)."""
+
+    def __init__(self) -> None:
+        self._pending: OOBTree = OOBTree()  # account id → (message, since)
+        self._count = Length()
+
+    def __len__(self) -> int:
+        return self._count()
+
+    def __contains__(self, account_id: object) -> bool:
+        return isinstance(account_id, str) and account_id in self._pending
+
+    def __iter__(self) -> Iterator[JoinRequest]:
+        for account_id, (message, since) in self._pending.items():
+            yield JoinRequest(account_id, message, since)
+
+    def add(self, account_id: str, message: str) -> bool:
+        """File a request; False if this account has one pending already."""
+        if account_id in self._pending:
+            return False
+        self._pending[account_id] = (message, now())
+        self._count.change(1)
+        return True
+
+    def pop(self, account_id: str) -> JoinRequest | None:
+        entry = self._pending.pop(account_id, None)
+        if entry is None:
+            return None
+        self._count.change(-1)
+        return JoinRequest(account_id, *entry)
+
+
+def join_requests(root: SiteRoot, create: bool = False) -> JoinRequests | None:
+    """The site's pending requests (made with the first: sites made before have none)."""
+    requests = getattr(root, "join_requests", None)
+    if requests is None and create:
+        requests = root.join_requests = JoinRequests()
+    return requests
+
+
+# -- rules ------------------------------------------------------------------------------------
+
+
+def clean_domains(raw: Iterable[str]) -> tuple[str, ...]:
+    """E-mail domains as stored: lower case, no duplicates; ValueError names a bad one."""
+    domains: list[str] = []
+    for value in raw:
+        text = value.strip().lower().lstrip("@")
+        domain = normalise_host(text)
+        if domain is None or domain != text or "." not in domain:
+            raise ValueError(f"{value!r} is not an e-mail domain such as minbzk.nl")
+        if domain not in domains:
+            domains.append(domain)
+    return tuple(domains)
+
+
+def domain_of(email: str) -> str:
+    return email.rpartition("@")[2].lower()
+
+
+def joins_by_domain(root: SiteRoot, account: Account) -> bool:
+    """Only a verified address counts: anyone can type an address they do not own."""
+    return account.email_verified and domain_of(account.email) in root.join_domains
+
+
+def grant_at_least(members: Members, account_id: str, role: str) -> str | None:
+    """Give ``role`` unless the account has a higher one; return the role it had."""
+    previous = members.role_of(account_id)
+    if previous is None or ROLES.index(previous) < ROLES.index(role):
+        members.set_role(account_id, role)
+    return previous
+
+
+def role_of(root: SiteRoot, account: Account) -> str | None:
+    members = site_members(root)
+    return members.role_of(account.id) if members is not None else None
+
+
+def join_offer(request: Request, root: SiteRoot) -> TranslationString | None:
+    """The words of the home page's link to ``/@@join``, or None for a member."""
+    identity = request.identity
+    if identity is not None and role_of(root, identity.account) is not None:
+        return None
+    if root.join_mode == "open":
+        return _("Join this site")
+    if root.join_mode == "request":
+        return _("Ask to join this site")
+    return _("How to become a member")
+
+
+def clean_message(raw: str | None) -> str:
+    """A free-text message, trimmed; ValueError if it is too long to be a message."""
+    text = (raw or "").strip()
+    if len(text) > MAX_MESSAGE:
+        raise ValueError("too long")
+    return text
+
+
+def parse_addresses(raw: str) -> tuple[list[str], list[str]]:
+    """(good addresses in order without repeats, what was typed but is no address)."""
+    good: list[str] = []
+    bad: list[str] = []
+    for token in ADDRESS_SEPARATORS.split(raw or ""):
+        token = token.strip("<>\"'()")
+        if not token:
+            continue
+        try:
+            email = normalise_email(token)
+        except AccountError:
+            if token not in bad:
+                bad.append(token)
+            continue
+        if email not in good:
+            good.append(email)
+    return good, bad
+
+
+# -- mail -------------------------------------------------------------------------------------
+
+
+def invitation_mail(
+    inviter: str, site_title: str, role: str, url: str
+) -> tuple[TranslationString, TranslationString]:
+    """Subject and body of an invitation; shared by the invite page and the command line."""
+    mapping = {"inviter": inviter, "site": site_title, "url": url, "days": INVITATION_DAYS}
+    subject = _("You are invited to join ${site}", mapping=mapping)
+    if role == "admin":
+        body = _(
+            "${inviter} invites you to become an admin of ${site} on Pleio.\n\n"
+            "Accept the invitation with this link within ${days} days:\n${url}\n\n"
+            "You will sign in with your Pleio account; if you have none yet, create one with "
+            "this e-mail address first.\n",
+            mapping=mapping,
+        )
+    elif role == "editor":
+        body = _(
+            "${inviter} invites you to become an editor of ${site} on Pleio.\n\n"
+            "Accept the invitation with this link within ${days} days:\n${url}\n\n"
+            "You will sign in with your Pleio account; if you have none yet, create one with "
+            "this e-mail address first.\n",
+            mapping=mapping,
+        )
+    else:
+        body = _(
+            "${inviter} invites you to become a member of ${site} on Pleio.\n\n"
+            "Accept the invitation with this link within ${days} days:\n${url}\n\n"
+            "You will sign in with your Pleio account; if you have none yet, create one with "
+            "this e-mail address first.\n",
+            mapping=mapping,
+        )
+    return subject, body
+
+
+def _tell_admins(request: Request, root: SiteRoot, account: Account, message: str) -> None:
+    mapping = {
+        "name": account.name,
+        "email": account.email,
+        "site": root.title,
+        "message": message,
+        "url": request.application_url + "/@@members-requests",
+    }
+    subject = _("${name} asks to join ${site}", mapping=mapping)
+    if message:
+        body = _(
+            "${name} (${email}) asks to become a member of ${site}, with this message:\n\n"
+            "${message}\n\nApprove or deny the request on this page:\n${url}\n",
+            mapping=mapping,
+        )
+    else:
+        body = _(
+            "${name} (${email}) asks to become a member of ${site}.\n\n"
+            "Approve or deny the request on this page:\n${url}\n",
+            mapping=mapping,
+        )
+    accounts = platform_accounts(request)
+    members = site_members(root)
+    for admin_id in members.admins() if members is not None else ():
+        admin = accounts.get(admin_id) if accounts is not None else None
+        if admin is not None and not admin.disabled:
+            send_mail(request, admin.email, subject, body, admin.language)
+
+
+def _tell_requester(
+    request: Request, root: SiteRoot, account: Account, approved: bool, message: str
+) -> None:
+    mapping = {"site": root.title, "message": message, "url": request.application_url + "/"}
+    if approved:
+        subject = _("Welcome to ${site}", mapping=mapping)
+        if message:
+            body = _(
+                "Your request to join ${site} has been approved: you are a member now. "
+                "The admin wrote:\n\n${message}\n\n${url}\n",
+                mapping=mapping,
+            )
+        else:
+            body = _(
+                "Your request to join ${site} has been approved: you are a member now.\n\n${url}\n",
+                mapping=mapping,
+            )
+    else:
+        subject = _("Your request to join ${site}", mapping=mapping)
+        if message:
+            body = _(
+                "Your request to join ${site} has not been approved. The admin wrote:\n\n"
+                "${message}\n",
+                mapping=mapping,
+            )
+        else:
+            body = _("Your request to join ${site} has not been approved.\n", mapping=mapping)
+    send_mail(request, account.email, subject, body, account.language)
+
+
+# -- the join page ----------------------------------------------------------------------------
+
+
+def _sign_in_first(request: Request, came_from: str) -> HTTPSeeOther:
+    query = urlencode({"came_from": came_from})
+    return HTTPSeeOther(location=f"{request.application_url}/@@login?{query}")
+
+
+def _join_page(request: Request, root: SiteRoot, state: str, **values: Any) -> dict[str, Any]:
+    translate = request.localizer.translate
+    return {
+        "state": state,
+        "heading": translate(_("Join ${site}", mapping={"site": root.title})),
+        "message": "",
+        "error": None,
+        "max_message": MAX_MESSAGE,
+        **values,
+    }
+
+
+def _grant(root: SiteRoot, account_id: str, role: str) -> str | None:
+    """Grant ``role`` (or keep a higher one); a pending request of the account is done with."""
+    pending = join_requests(root)
+    if pending is not None:
+        pending.pop(account_id)
+    return grant_at_least(site_members(root, create=True), account_id, role)
+
+
+def _become_member(request: Request, root: SiteRoot, account: Account, kind: str) -> None:
+    previous = _grant(root, account.id, "member")
+    details = {"domain": domain_of(account.email)} if kind == "auto-join" else {}
+    if previous is None:
+        record(request, kind, account.id, actor_email=account.email, **details)
+
+
+def join_form(context: SiteRoot, request: Request) -> Any:
+    identity = request.identity
+    if identity is None:
+        return _sign_in_first(request, "/@@join")
+    account = identity.account
+    if role_of(context, account) is not None:
+        return _join_page(request, context, "member")
+    if joins_by_domain(context, account):
+        _become_member(request, context, account, "auto-join")
+        return _join_page(request, context, "welcome")
+    requests = join_requests(context)
+    if context.join_mode == "request" and requests is not None and account.id in requests:
+        return _join_page(request, context, "pending")
+    return _join_page(request, context, _mode(context))
+
+
+def _mode(root: SiteRoot) -> str:
+    return root.join_mode if root.join_mode in JOIN_MODES else "request"
+
+
+def join_submit(context: SiteRoot, request: Request) -> Any:
+    identity = request.identity
+    if identity is None:
+        return _sign_in_first(request, "/@@join")
+    account = identity.account
+    if role_of(context, account) is not None:
+        return _join_page(request, context, "member")
+    if joins_by_domain(context, account):
+        _become_member(request, context, account, "auto-join")
+        return _join_page(request, context, "welcome")
+    mode = _mode(context)
+    if mode == "open":
+        _become_member(request, context, account, "joined")
+        return _join_page(request, context, "welcome")
+    if mode == "invitation":
+        request.response.status_int = 403
+        return _join_page(request, context, "invitation")
+    raw = request.POST.get("message", "")
+    try:
+        message = clean_message(raw)
+    except ValueError:
+        request.response.status_int = 400
+        error = request.localizer.translate(
+            _("A message has at most ${max} characters.", mapping={"max": MAX_MESSAGE})
+        )
+        return _join_page(request, context, "request", message=raw, error=error)
+    if not join_requests(context, create=True).add(account.id, message):
+        return _join_page(request, context, "pending")
+    record(request, "join-request", account.id, actor_email=account.email)
+    _tell_admins(request, context, account, message)
+    return _join_page(request, context, "requested")
+
+
+# -- the admins' page of requests ---------------------------------------------------------------
+
+
+def requests_page(context: SiteRoot, request: Request) -> dict[str, Any]:
+    return _requests_values(context, request, None)
+
+
+def _requests_values(context: SiteRoot, request: Request, error: str | None) -> dict[str, Any]:
+    accounts = platform_accounts(request)
+    rows = []
+    pending = join_requests(context)
+    for index, pending_request in enumerate(sorted(pending or (), key=lambda r: r.since)):
+        account = accounts.get(pending_request.account_id) if accounts is not None else None
+        rows.append(
+            {
+                "index": index,
+                "account_id": pending_request.account_id,
+                "name": account.name if account is not None else pending_request.account_id,
+                "email": account.email if account is not None else "",
+                "text": pending_request.message,
+                "since": local_time(pending_request.since),
+            }
+        )
+    done = request.GET.get("done")
+    return {
+        "rows": rows,
+        "error": error,
+        "done": done if done in ("approved", "denied") else None,
+        "max_message": MAX_MESSAGE,
+    }
+
+
+def requests_decide(context: SiteRoot, request: Request) -> Any:
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "deny"):
+        raise HTTPBadRequest("Choose approve or deny.")
+    translate = request.localizer.translate
+    try:
+        message = clean_message(request.POST.get("message"))
+    except ValueError:
+        request.response.status_int = 400
+        error = translate(
+            _("A message has at most ${max} characters.", mapping={"max": MAX_MESSAGE})
+        )
+        return _requests_values(context, request, error)
+    account_id = request.POST.get("account", "")
+    pending = join_requests(context)
+    answered = pending.pop(account_id) if pending is not None else None
+    if answered is None:
+        request.response.status_int = 409
+        error = translate(_("This request has been answered already."))
+        return _requests_values(context, request, error)
+    accounts = platform_accounts(request)
+    account = accounts.get(account_id) if accounts is not None else None
+    admin = request.identity.account
+    approved = decision == "approve"
+    if approved:
+        grant_at_least(site_members(context, create=True), account_id, "member")
+    email = account.email if account is not None else ""
+    record(request, "join-approved" if approved else "join-denied", admin.id, account=email)
+    if account is not None and not account.disabled:
+        _tell_requester(request, context, account, approved, message)
+    done = "approved" if approved else "denied"
+    return HTTPSeeOther(location=f"{request.application_url}/@@members-requests?done={done}")
+
+
+# -- invitations ------------------------------------------------------------------------------
+
+
+def _invite_page(request: Request, **values: Any) -> dict[str, Any]:
+    translate = request.localizer.translate
+    return {
+        "roles": [(role, translate(ROLE_LABELS[role])) for role in ROLES],
+        "role": "member",
+        "addresses": "",
+        "invited": [],
+        "already": [],
+        "bad": [],
+        "error": None,
+        "max_invitations": MAX_INVITATIONS,
+        **values,
+    }
+
+
+def invite_form(context: SiteRoot, request: Request) -> dict[str, Any]:
+    return _invite_page(request)
+
+
+def invite_submit(context: SiteRoot, request: Request) -> dict[str, Any]:
+    translate = request.localizer.translate
+    role = request.POST.get("role", "member")
+    if role not in ROLES:
+        raise HTTPBadRequest(f"Unknown role {role!r}.")
+    raw = request.POST.get("addresses", "")
+    good, bad = parse_addresses(raw)
+    if not good and not bad:
+        request.response.status_int = 400
+        error = translate(_("Enter at least one e-mail address."))
+        return _invite_page(request, role=role, error=error)
+    if len(good) + len(bad) > MAX_INVITATIONS:
+        request.response.status_int = 400
+        error = translate(
+            _("Invite at most ${max} people at once.", mapping={"max": MAX_INVITATIONS})
+        )
+        return _invite_page(request, role=role, addresses=raw, error=error)
+    inviter = request.identity.account
+    accounts = platform_accounts(request)
+    tokens = platform_tokens(request)
+    invited, already = [], []
+    for email in good:
+        existing = accounts.by_email(email) if accounts is not None else None
+        if existing is not None and role_of(context, existing) is not None:
+            already.append(email)
+            continue
+        token = tokens.issue(
+            "invite",
+            "",
+            ttl=INVITATION_TTL,
+            site=context.site_name,
+            email=email,
+            role=role,
+            inviter=inviter.id,
+        )
+        url = f"{request.application_url}/@@invitation?{urlencode({'token': token})}"
+        language = existing.language if existing is not None else request.site.language
+        send_mail(
+            request, email, *invitation_mail(inviter.name, context.title, role, url), language
+        )
+        record(request, "invitation-sent", inviter.id, email=email, role=role)
+        invited.append(email)
+    if bad:
+        request.response.status_int = 200 if invited or already else 400
+    return _invite_page(
+        request,
+        role=role,
+        addresses="\n".join(bad),
+        invited=invited,
+        already=already,
+        bad=bad,
+    )
+
+
+def _invitation(request: Request, root: SiteRoot, token: str) -> dict[str, Any] | None:
+    """What the token invites to, if it is a live invitation to this site; uses nothing."""
+    try:
+        data = platform_tokens(request).peek(token, "invite").data
+    except TokenError:
+        return None
+    return data if data.get("site") == root.site_name else None
+
+
+def _invitation_page(request: Request, state: str, **values: Any) -> dict[str, Any]:
+    # the token is in the address: no cache (ours, a proxy's, the browser's) may keep it
+    request.response.cache_control.no_store = True
+    request.response.cache_control.private = True
+    if state == "invalid":
+        request.response.status_int = 400
+    return {"state": state, "token": "", "role_label": "", "email": "", **values}
+
+
+def invitation_form(context: SiteRoot, request: Request) -> dict[str, Any]:
+    token = request.GET.get("token", "")
+    data = _invitation(request, context, token)
+    if data is None:
+        return _invitation_page(request, "invalid")
+    role_label = request.localizer.translate(ROLE_LABELS.get(data["role"], data["role"]))
+    values = {"token": token, "role_label": role_label, "email": data["email"]}
+    if request.identity is None:
+        query = urlencode({"came_from": "/@@invitation?" + urlencode({"token": token})})
+        values["sign_in_url"] = f"{request.application_url}/@@login?{query}"
+        return _invitation_page(request, "anonymous", **values)
+    return _invitation_page(request, "ready", **values)
+
+
+def invitation_accept(context: SiteRoot, request: Request) -> Any:
+    token = request.POST.get("token", "")
+    if request.identity is None:
+        return _sign_in_first(request, "/@@invitation?" + urlencode({"token": token}))
+    if _invitation(request, context, token) is None:
+        return _invitation_page(request, "invalid")
+    try:
+        data = platform_tokens(request).redeem(token, "invite").data
+    except TokenError:  # expired between the two looks
+        return _invitation_page(request, "invalid")
+    account = request.identity.account
+    role = data["role"] if data.get("role") in ROLES else "member"
+    _grant(context, account.id, role)
+    record(
+        request,
+        "invitation-accepted",
+        account.id,
+        actor_email=account.email,
+        email=data.get("email", ""),
+        role=role,
+    )
+    return _invitation_page(request, "accepted")
+
+
+def includeme(config: Configurator) -> None:
+    outsiders = {"context": SiteRoot, "permission": NO_PERMISSION_REQUIRED}
+    admins = {"context": SiteRoot, "permission": "manage"}
+    join = "pleio_core:templates/join.pt"
+    config.add_view(join_form, name="join", request_method="GET", renderer=join, **outsiders)
+    config.add_view(join_submit, name="join", request_method="POST", renderer=join, **outsiders)
+    invitation = "pleio_core:templates/invitation.pt"
+    config.add_view(
+        invitation_form, name="invitation", request_method="GET", renderer=invitation, **outsiders
+    )
+    config.add_view(
+        invitation_accept,
+        name="invitation",
+        request_method="POST",
+        renderer=invitation,
+        **outsiders,
+    )
+    listing = "pleio_core:templates/join_requests.pt"
+    config.add_view(
+        requests_page, name="members-requests", request_method="GET", renderer=listing, **admins
+    )
+    config.add_view(
+        requests_decide, name="members-requests", request_method="POST", renderer=listing, **admins
+    )
+    invite = "pleio_core:templates/invite.pt"
+    config.add_view(invite_form, name="invite", request_method="GET", renderer=invite, **admins)
+    config.add_view(invite_submit, name="invite", request_method="POST", renderer=invite, **admins)

@@ -1,0 +1,396 @@
+"""Joining a deelsite: at once, on request, by invitation, by e-mail domain; who may decide."""
+
+import io
+import re
+import sys
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from pleio_core.cli.context import load_platform
+from pleio_core.content.site import ROOT_KEY
+from pleio_core.security.audit import audit_log
+from pleio_core.security.joining import clean_domains, parse_addresses
+from pleio_core.security.store import accounts_of, tokens_of
+from pleio_core.testing import PleioTestSetup, assert_accessible, wait_for
+
+PASSWORD = "correct horse battery"
+ADMIN, EDITOR, MEMBER = "admin@example.nl", "editor@example.nl", "member@example.nl"
+OUTSIDER, JOINER = "other-admin@example.nl", "jan@example.nl"
+
+
+def make_account(setup: PleioTestSetup, email: str, name: str, **grants: str) -> None:
+    stdin, sys.stdin = sys.stdin, io.StringIO(PASSWORD + "\n")
+    try:
+        assert setup.pleio("user", "create", email, "--name", name) == 0
+    finally:
+        sys.stdin = stdin
+    for site, role in grants.items():
+        assert setup.pleio("user", "grant", email, site, role) == 0
+
+
+def wired(config) -> None:
+    """The joining and audit views, as the security package includes them."""
+    config.include("pleio_core.security.joining")
+    config.include("pleio_core.security.audit")
+
+
+@pytest.fixture
+def setup(pleio_setup: PleioTestSetup, smtp_server) -> PleioTestSetup:
+    pleio_setup.settings.update(smtp_server.settings)
+    pleio_setup.write_site("alpha", modules=("wiki",), title="Alpha", access="closed")
+    pleio_setup.write_site("beta", modules=("wiki",), title="Beta")
+    make_account(pleio_setup, ADMIN, "Ada Admin", alpha="admin")
+    make_account(pleio_setup, EDITOR, "Eddy Editor", alpha="editor")
+    make_account(pleio_setup, MEMBER, "Mia Member", alpha="member")
+    make_account(pleio_setup, OUTSIDER, "Otto Other", beta="admin")
+    make_account(pleio_setup, JOINER, "Jan Joiner")
+    return pleio_setup
+
+
+def path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def sign_in(setup: PleioTestSetup, app, email: str, host: str = "alpha.localhost", came_from="/"):
+    """A client signed in on ``host`` through the platform's form, as a browser would be."""
+    client = setup.client(app)
+    start = client.get("/@@login", params={"came_from": came_from}, host=host, status=303)
+    form = client.get(path_of(start.location), host="localhost").forms[0]
+    form["email"], form["password"] = email, PASSWORD
+    done = form.submit(headers={"Host": "localhost"}, status=303)
+    landed = client.get(path_of(done.location), host=host, status=303)
+    assert landed.location == f"http://{host}{came_from}"
+    return client
+
+
+def form_for(page, action: str, index: int = 0):
+    """The page's ``index``-th form that posts to ``action`` (the layout has a sign-out form)."""
+    return [f for f in page.forms.values() if f.action.endswith(action)][index]
+
+
+def csrf(page) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+
+def site_state(app, name: str, read):
+    with app.registry.pleio_databases.get(name).transaction() as conn:
+        return read(conn.root()[ROOT_KEY])
+
+
+def role(app, email: str, site: str = "alpha") -> str | None:
+    with app.registry.pleio_platform_db.transaction() as conn:
+        account_id = accounts_of(conn.root()["pleio_platform"]).by_email(email).id
+    return site_state(app, site, lambda root: root.members.role_of(account_id))
+
+
+def audit_kinds(app, site: str = "alpha") -> list[str]:
+    def kinds(root):
+        log = audit_log(root)
+        return [entry.kind for entry in log.entries()] if log is not None else []
+
+    return site_state(app, site, kinds)
+
+
+def body(message) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def test_open_join_makes_a_member_at_once(setup) -> None:
+    assert setup.pleio("site", "join-mode", "beta", "open") == 0
+    app = setup.make_app(configure=wired)
+    anonymous = setup.client(app)
+    assert "/@@join" not in anonymous.get("/", host="beta.localhost").text
+    client = sign_in(setup, app, JOINER, host="beta.localhost")
+    home = client.get("/", host="beta.localhost")
+    assert 'href="http://beta.localhost/@@join">Lid worden van deze site</a>' in home.text
+    page = client.get("/@@join", host="beta.localhost")
+    assert "Iedereen met een Pleio-account" in page.text
+    done = form_for(page, "/@@join").submit(headers={"Host": "beta.localhost"})
+    assert "U bent nu lid van deze site." in done.text
+    assert role(app, JOINER, "beta") == "member"
+    assert "/@@join" not in client.get("/", host="beta.localhost").text
+    assert audit_kinds(app, "beta") == ["joined", "join-policy"]
+
+
+def test_request_is_mailed_to_the_admins_and_approval_makes_a_member(setup, smtp_server) -> None:
+    app = setup.make_app(configure=wired)
+    anonymous = setup.client(app)
+    notice = anonymous.get("/", host="alpha.localhost")
+    assert (
+        'href="http://alpha.localhost/@@join">Vraag om lid te worden van deze site</a>'
+        in notice.text
+    )
+    away = anonymous.get("/@@join", host="alpha.localhost", status=303)
+    assert away.location == "http://alpha.localhost/@@login?came_from=%2F%40%40join"
+
+    joiner = sign_in(setup, app, JOINER)
+    joiner.get("/wiki/", host="alpha.localhost", status=403)
+    form = form_for(joiner.get("/@@join", host="alpha.localhost"), "/@@join")
+    form["message"] = "Ik werk bij <Rijkswaterstaat> & wil graag meedoen."
+    sent = form.submit(headers={"Host": "alpha.localhost"})
+    assert "Uw verzoek is naar de beheerders van deze site gestuurd." in sent.text
+    assert "wacht op een beheerder" in joiner.get("/@@join", host="alpha.localhost").text
+
+    (mail,) = wait_for(lambda: smtp_server.to(ADMIN))
+    assert mail["Subject"] == "Jan Joiner vraagt om lid te worden van Alpha"
+    assert "Ik werk bij <Rijkswaterstaat> & wil graag meedoen." in body(mail)
+    assert (
+        smtp_server.link(ADMIN, "members-requests") == "http://alpha.localhost/@@members-requests"
+    )
+    assert not smtp_server.to(EDITOR) and not smtp_server.to(MEMBER)
+
+    admin = sign_in(setup, app, ADMIN)
+    listing = admin.get("/@@members-requests", host="alpha.localhost")
+    assert "Jan Joiner" in listing.text and JOINER in listing.text
+    assert "Ik werk bij &lt;Rijkswaterstaat&gt; &amp; wil graag meedoen." in listing.text
+    decide = form_for(listing, "/@@members-requests")
+    decide["message"] = "Welkom, Jan!"
+    done = decide.submit("decision", value="approve", headers={"Host": "alpha.localhost"})
+    assert done.status_int == 303
+    after = admin.get(path_of(done.location), host="alpha.localhost")
+    assert "goedgekeurd" in after.text and "Er wachten geen verzoeken." in after.text
+
+    (welcome,) = wait_for(lambda: smtp_server.to(JOINER))
+    assert welcome["Subject"] == "Welkom bij Alpha"
+    assert "goedgekeurd" in body(welcome) and "Welkom, Jan!" in body(welcome)
+    assert role(app, JOINER) == "member"
+    joiner.get("/wiki/", host="alpha.localhost", status=200)
+    assert audit_kinds(app) == ["join-approved", "join-request"]
+
+
+def test_a_denied_request_is_told_and_changes_nothing(setup, smtp_server) -> None:
+    app = setup.make_app(configure=wired)
+    joiner = sign_in(setup, app, JOINER)
+    form_for(joiner.get("/@@join", host="alpha.localhost"), "/@@join").submit(
+        headers={"Host": "alpha.localhost"}
+    )
+    admin = sign_in(setup, app, ADMIN)
+    form = form_for(admin.get("/@@members-requests", host="alpha.localhost"), "/@@members-requests")
+    form["message"] = "Alleen voor medewerkers."
+    form.submit("decision", value="deny", headers={"Host": "alpha.localhost"}, status=303)
+    (told,) = wait_for(lambda: smtp_server.to(JOINER))
+    assert told["Subject"] == "Uw verzoek om lid te worden van Alpha"
+    assert "niet goedgekeurd" in body(told) and "Alleen voor medewerkers." in body(told)
+    assert role(app, JOINER) is None
+    joiner.get("/wiki/", host="alpha.localhost", status=403)
+    again = form.submit("decision", value="deny", headers={"Host": "alpha.localhost"}, status=409)
+    assert "al beantwoord" in again.text
+    assert len(smtp_server.to(JOINER)) == 1
+    assert audit_kinds(app) == ["join-denied", "join-request"]
+
+
+def test_an_invitation_from_the_real_mail_is_accepted_once(setup, smtp_server) -> None:
+    app = setup.make_app(configure=wired)
+    admin = sign_in(setup, app, ADMIN)
+    form = form_for(admin.get("/@@invite", host="alpha.localhost"), "/@@invite")
+    form["addresses"] = f"nieuw@example.nl, geen-adres\n{MEMBER}; <{JOINER}>  ook@fout"
+    form["role"] = "editor"
+    result = form.submit(headers={"Host": "alpha.localhost"})
+    assert result.status_int == 200
+    summary = result.html.find(class_="error-summary")
+    assert summary["role"] == "alert"
+    assert [li.text for li in summary.find_all("li")] == ["geen-adres", "ook@fout"]
+    status = result.html.find(class_="status-message").text
+    assert "nieuw@example.nl" in status and JOINER in status and MEMBER in status
+    assert form_for(result, "/@@invite")["addresses"].value == "geen-adres\nook@fout"
+    wait_for(lambda: smtp_server.to("nieuw@example.nl") and smtp_server.to(JOINER))
+    assert not smtp_server.to(MEMBER)
+    (mail,) = smtp_server.to(JOINER)
+    assert mail["Subject"] == "U bent uitgenodigd voor Alpha"
+    assert "Ada Admin nodigt u uit om redacteur te worden van Alpha" in body(mail)
+
+    link = smtp_server.link(JOINER, "/@@invitation?token=")
+    assert link.startswith("http://alpha.localhost/@@invitation?token=")
+    anonymous = setup.client(app)
+    shown = anonymous.get(path_of(link), host="alpha.localhost")
+    assert "no-store" in shown.headers["Cache-Control"]
+    assert "redacteur" in shown.text and JOINER in shown.text
+    sign_in_link = shown.html.find("a", string="Inloggen om te accepteren")["href"]
+    assert parse_qs(urlsplit(sign_in_link).query)["came_from"] == [path_of(link)]
+    wrong_site = sign_in(setup, app, JOINER, host="beta.localhost")
+    wrong_site.get(path_of(link), host="beta.localhost", status=400)  # not consumed
+
+    joiner = sign_in(setup, app, JOINER, came_from=path_of(link))
+    accept = form_for(joiner.get(path_of(link), host="alpha.localhost"), "/@@invitation")
+    signed_out = joiner.get("/", host="alpha.localhost")
+    form_for(signed_out, "/@@logout").submit(headers={"Host": "alpha.localhost"}, status=303)
+    bounced = accept.submit(headers={"Host": "alpha.localhost"}, status=303)
+    assert parse_qs(urlsplit(bounced.location).query)["came_from"] == [path_of(link)]
+    assert role(app, JOINER) is None
+
+    joiner = sign_in(setup, app, JOINER, came_from=path_of(link))
+    accept = form_for(joiner.get(path_of(link), host="alpha.localhost"), "/@@invitation")
+    accepted = accept.submit(headers={"Host": "alpha.localhost"})
+    assert "U bent nu lid van deze site." in accepted.text
+    assert role(app, JOINER) == "editor"
+    joiner.get("/wiki/", host="alpha.localhost", status=200)
+    used = accept.submit(headers={"Host": "alpha.localhost"}, status=400)
+    assert "al gebruikt" in used.text
+    joiner.get(path_of(link), host="alpha.localhost", status=400)
+    assert audit_kinds(app).count("invitation-sent") == 2
+    assert audit_kinds(app)[0] == "invitation-accepted"
+
+
+def test_operators_invite_from_the_command_line(setup, smtp_server) -> None:
+    assert (
+        setup.pleio(
+            "site",
+            "invite",
+            "alpha",
+            "cli@example.nl",
+            "fout",
+            MEMBER,
+            "--url",
+            "http://alpha.localhost:8080",
+        )
+        == 0
+    )
+    (mail,) = smtp_server.to("cli@example.nl")
+    assert "Pleio nodigt u uit om lid te worden van Alpha" in body(mail)
+    link = smtp_server.link("cli@example.nl", "/@@invitation?token=")
+    assert link.startswith("http://alpha.localhost:8080/@@invitation?token=")
+    assert not smtp_server.to(MEMBER)
+    make_account(setup, "cli@example.nl", "Cas Cli")
+    app = setup.make_app(configure=wired)
+    client = sign_in(setup, app, "cli@example.nl", came_from=path_of(link))
+    form_for(client.get(path_of(link), host="alpha.localhost"), "/@@invitation").submit(
+        headers={"Host": "alpha.localhost"}
+    )
+    assert role(app, "cli@example.nl") == "member"
+
+
+def test_a_verified_address_in_a_listed_domain_joins_by_itself(setup) -> None:
+    assert setup.pleio("site", "join-mode", "alpha", "invitation") == 0
+    assert setup.pleio("site", "join-domains", "alpha", "Example.nl", "@minbzk.nl") == 0
+    make_account(setup, "vera@unverified.example.nl", "Vera")
+    platform = load_platform(str(setup.ini_file()))
+
+    def unverify(root) -> None:
+        accounts_of(root).by_email(JOINER).email_verified = False
+
+    platform.edit_platform(unverify)
+    app = setup.make_app(configure=wired)
+    unverified = sign_in(setup, app, JOINER)
+    page = unverified.get("/@@join", host="alpha.localhost")
+    assert "Alleen wie is uitgenodigd" in page.text and role(app, JOINER) is None
+    assert not [f for f in page.forms.values() if f.action.endswith("/@@join")]
+    unverified.post("/@@join", {"csrf_token": csrf(page)}, host="alpha.localhost", status=403)
+    assert role(app, JOINER) is None
+
+    other = sign_in(setup, app, "vera@unverified.example.nl")
+    assert "Alleen wie is uitgenodigd" in other.get("/@@join", host="alpha.localhost").text
+
+    setup.close()
+    assert setup.pleio("site", "join-domains", "alpha", "example.nl", "minbzk.nl") == 0
+    make_account(setup, "piet@example.nl", "Piet")
+    app = setup.make_app(configure=wired)
+    verified = sign_in(setup, app, "piet@example.nl")
+    welcome = verified.get("/@@join", host="alpha.localhost")
+    assert "U bent nu lid van deze site." in welcome.text
+    assert role(app, "piet@example.nl") == "member"
+    verified.get("/wiki/", host="alpha.localhost", status=200)
+    assert audit_kinds(app)[0] == "auto-join"
+
+
+@pytest.mark.parametrize("who", [MEMBER, EDITOR, OUTSIDER, None])
+def test_only_admins_reach_the_admin_pages(setup, smtp_server, who) -> None:
+    app = setup.make_app(configure=wired)
+    joiner = sign_in(setup, app, JOINER)
+    form_for(joiner.get("/@@join", host="alpha.localhost"), "/@@join").submit(
+        headers={"Host": "alpha.localhost"}
+    )
+    mails = len(smtp_server.messages)
+    before = audit_kinds(app)
+    client = sign_in(setup, app, who) if who else setup.client(app)
+    # anonymous visitors have no form, so no token: the permission is checked first anyway
+    token = csrf(client.get("/@@join", host="alpha.localhost")) if who else "none"
+    for path in ("/@@members-requests", "/@@invite", "/@@audit"):
+        client.get(path, host="alpha.localhost", status=403)
+    account_id = site_state(app, "alpha", lambda root: next(iter(root.join_requests)).account_id)
+    posts = {
+        "/@@members-requests": {"account": account_id, "decision": "approve"},
+        "/@@invite": {"addresses": "stiekem@example.nl", "role": "admin"},
+    }
+    for path, values in posts.items():
+        client.post(path, {**values, "csrf_token": token}, host="alpha.localhost", status=403)
+    assert role(app, JOINER) is None
+    assert site_state(app, "alpha", lambda root: len(root.join_requests)) == 1
+    with app.registry.pleio_platform_db.transaction() as conn:
+        assert len(tokens_of(conn.root()["pleio_platform"])) == 0
+    assert len(smtp_server.messages) == mails and audit_kinds(app) == before
+
+
+def test_posts_without_the_csrf_token_are_refused(setup) -> None:
+    app = setup.make_app(configure=wired)
+    admin = sign_in(setup, app, ADMIN)
+    joiner = sign_in(setup, app, JOINER)
+    admin.post("/@@invite", {"addresses": "x@example.nl"}, host="alpha.localhost", status=400)
+    admin.post("/@@members-requests", {"decision": "approve"}, host="alpha.localhost", status=400)
+    joiner.post("/@@join", {"message": "hallo"}, host="alpha.localhost", status=400)
+    joiner.post("/@@invitation", {"token": "x"}, host="alpha.localhost", status=400)
+    assert audit_kinds(app) == []
+
+
+def test_a_closed_site_shows_outsiders_only_its_join_pages(setup) -> None:
+    app = setup.make_app(configure=wired)
+    joiner = sign_in(setup, app, JOINER)
+    assert "Vraag om lid te worden" in joiner.get("/", host="alpha.localhost").text
+    joiner.get("/@@join", host="alpha.localhost", status=200)
+    joiner.get("/@@invitation?token=nope", host="alpha.localhost", status=400)
+    for path in ("/wiki/", "/@@members-requests", "/@@audit", "/@@invite"):
+        joiner.get(path, host="alpha.localhost", status=403)
+
+
+def test_address_lists_and_domains_are_parsed_forgivingly() -> None:
+    good, bad = parse_addresses("A@Example.nl,b@example.nl;\n a@example.nl <c@x.nl> nope @")
+    assert good == ["a@example.nl", "b@example.nl", "c@x.nl"]
+    assert bad == ["nope", "@"]
+    assert clean_domains(["Minbzk.NL", "@rijksoverheid.nl", "minbzk.nl"]) == (
+        "minbzk.nl",
+        "rijksoverheid.nl",
+    )
+    for wrong in ("localhost", "evil.nl/x", "a b.nl", "minbzk.nl:25"):
+        with pytest.raises(ValueError):
+            clean_domains([wrong])
+
+
+def test_the_command_line_refuses_a_bad_domain(setup, capsys) -> None:
+    assert setup.pleio("site", "join-domains", "alpha", "not a domain") == 2
+    assert "not an e-mail domain" in capsys.readouterr().err
+
+
+# -- in a real browser -------------------------------------------------------------------------
+
+
+def browser_sign_in(page, server, email: str, path: str) -> None:
+    page.goto(server.url("alpha.localhost", f"/@@login?came_from={path}"))
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(server.url("alpha.localhost", path))
+
+
+def test_join_and_admin_pages_pass_axe(setup, live_server_factory, browser) -> None:
+    server = live_server_factory(setup.make_app(configure=wired))
+    joining = browser.new_context()
+    page = joining.new_page()
+    browser_sign_in(page, server, JOINER, "/@@join")
+    assert_accessible(page, server.url("alpha.localhost", "/@@join"))
+    page.get_by_label("Een bericht voor de beheerders (niet verplicht)").fill("Graag!")
+    page.get_by_role("button", name="Vraag om lid te worden").click()
+    page.get_by_role("status").wait_for()
+    joining.close()
+
+    admin = browser.new_context()
+    page = admin.new_page()
+    browser_sign_in(page, server, ADMIN, "/@@members-requests")
+    assert page.get_by_role("heading", name="Jan Joiner").is_visible()
+    for path in ("/@@members-requests", "/@@invite", "/@@audit"):
+        assert_accessible(page, server.url("alpha.localhost", path))
+    page.goto(server.url("alpha.localhost", "/@@invite"))
+    page.get_by_label("E-mailadressen").fill("iemand@example.nl, fout")
+    page.get_by_role("button", name="Uitnodigingen versturen").click()
+    assert page.get_by_role("alert").inner_text().count("fout") == 1
+    admin.close()
