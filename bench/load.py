@@ -9,10 +9,18 @@ import subprocess
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
 
 
-def wrk_command(url: str, host: str | None, duration: str, connections: int = 8) -> list[str]:
+def wrk_command(
+    url: str,
+    host: str | None,
+    duration: str,
+    connections: int = 8,
+    headers: dict[str, str] | None = None,
+) -> list[str]:
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{duration}", "--latency"]
     if host:
         cmd += ["-H", f"Host: {host}"]
+    for name, value in (headers or {}).items():
+        cmd += ["-H", f"{name}: {value}"]
     return [*cmd, url]
 
 
@@ -42,8 +50,11 @@ def parse_wrk(output: str) -> dict[str, float | int]:
     return result
 
 
-def run_wrk(url: str, host: str | None, duration: str) -> dict:
-    """Run wrk against ``url`` (with ``Host: host``); its parsed report plus the command."""
-    cmd = wrk_command(url, host, duration)
+def run_wrk(
+    url: str, host: str | None, duration: str, headers: dict[str, str] | None = None
+) -> dict:
+    """Run wrk against ``url`` (with ``Host: host`` and ``headers``); its parsed report plus
+    the command."""
+    cmd = wrk_command(url, host, duration, headers=headers)
     done = subprocess.run(cmd, capture_output=True, text=True, check=True)
     return {**parse_wrk(done.stdout), "command": shlex.join(cmd)}

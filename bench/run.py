@@ -1,6 +1,8 @@
-"""Pleio's benchmarks in one run: throughput against hello world, and 1,000 deelsites.
+"""Pleio's benchmarks in one run: throughput against hello world (anonymous and signed in),
+sign-in latency, and 1,000 deelsites.
 
     .venv/bin/python bench/run.py [--duration 10s] [--rounds 2] [--sites 1000]
+    .venv/bin/python bench/run.py --only signed-in
 
 Prints a table and writes everything measured to bench/results/latest.json. What each
 figure means is in docs/performance.md.
@@ -55,7 +57,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--sites", type=int, default=1000, help="deelsites of the scale test")
     parser.add_argument("--startup-repeats", type=int, default=3, help="start-ups (median)")
     parser.add_argument("--reopen", type=int, default=200, help="closed sites to reopen")
-    parser.add_argument("--only", choices=("throughput", "scale"), help="run one part")
+    parser.add_argument("--sign-ins", type=int, default=20, help="timed sign-ins (median)")
+    parser.add_argument(
+        "--only",
+        choices=("throughput", "signed-in", "scale"),
+        help="run one part (throughput and signed-in both include hello world)",
+    )
     parser.add_argument("--output", type=Path, default=HERE / "results" / "latest.json")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     return parser.parse_args(argv)
@@ -68,9 +75,19 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="pleio-bench-"))
     try:
-        if args.only in (None, "throughput"):
-            print(f"throughput: wrk -t1 -c8 -d{args.duration} x {args.rounds} ...", flush=True)
-            results["throughput"] = run_throughput(tmp / "throughput", args.duration, args.rounds)
+        anonymous = args.only in (None, "throughput")
+        signed_in = args.only in (None, "signed-in")
+        if anonymous or signed_in:
+            what = "throughput" if anonymous else "signed-in"
+            print(f"{what}: wrk -t1 -c8 -d{args.duration} x {args.rounds} ...", flush=True)
+            results["throughput"] = run_throughput(
+                tmp / "throughput",
+                args.duration,
+                args.rounds,
+                anonymous=anonymous,
+                signed_in=signed_in,
+                sign_ins=args.sign_ins,
+            )
         if args.only in (None, "scale"):
             print(f"scale: {args.sites} deelsites ...", flush=True)
             results["scale"] = run_scale(

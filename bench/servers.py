@@ -89,23 +89,30 @@ class Server:
 
 
 def get(
-    conn: http.client.HTTPConnection, path: str, host: str
+    conn: http.client.HTTPConnection, path: str, host: str, headers: dict[str, str] | None = None
 ) -> tuple[int, dict[str, str], bytes]:
     """One GET on a kept-alive connection: status, headers, body."""
-    conn.request("GET", path, headers={"Host": host})
+    conn.request("GET", path, headers={"Host": host, **(headers or {})})
     response = conn.getresponse()
     body = response.read()
     return response.status, dict(response.getheaders()), body
 
 
-def warm_up(server: Server, path: str, host: str, requests: int = 50) -> dict[str, str]:
-    """Send ``requests`` GETs; fail unless every one answers 200; the last one's headers."""
+def warm_up(
+    server: Server,
+    path: str,
+    host: str,
+    requests: int = 50,
+    headers: dict[str, str] | None = None,
+) -> tuple[dict[str, str], bytes]:
+    """Send ``requests`` GETs; fail unless every one answers 200; the last one's headers and
+    body."""
     conn = server.connection()
     try:
         for _ in range(requests):
-            status, headers, _body = get(conn, path, host)
+            status, seen, body = get(conn, path, host, headers)
             if status != 200:
                 raise RuntimeError(f"{server.app} {host}{path} answered {status} while warming up")
     finally:
         conn.close()
-    return headers
+    return seen, body
