@@ -7,6 +7,7 @@ import getpass
 import sys
 
 from pleio_core.security.accounts import Account, AccountError
+from pleio_core.security.audit import record
 from pleio_core.security.membership import ROLES, site_members
 from pleio_core.security.passwords import set_password
 from pleio_core.security.store import accounts_of
@@ -63,7 +64,18 @@ def user_grant(args: argparse.Namespace) -> int:
     account_id = platform.read_platform(lambda root: _account(root, args.email).id)
 
     def grant(root) -> None:
-        site_members(root, create=True).set_role(account_id, args.role)
+        members = site_members(root, create=True)
+        previous = members.role_of(account_id)
+        members.set_role(account_id, args.role)
+        record(
+            root,
+            "role-change",
+            None,
+            account=args.email,
+            role=args.role,
+            previous=previous,
+            via="command line",
+        )
 
     platform.edit_site(site, grant)
     print(f"{args.email} is {args.role} of {site.name}")
@@ -77,7 +89,10 @@ def user_revoke(args: argparse.Namespace) -> int:
 
     def revoke(root) -> bool:
         members = site_members(root)
-        return members.remove(account_id) if members is not None else False
+        removed = members.remove(account_id) if members is not None else False
+        if removed:
+            record(root, "member-removed", None, account=args.email, via="command line")
+        return removed
 
     if not platform.edit_site(site, revoke):
         raise _usage(f"{args.email} is not a member of {site.name}")

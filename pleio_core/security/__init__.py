@@ -40,6 +40,8 @@ def includeme(config: Configurator) -> None:
     config.registry.pleio_signin_throttle = SignInThrottle()
     config.include(".headers")
     config.include(".signin")
+    config.include(".joining")
+    config.include(".audit")
     config.include(".registration")
     config.include(".reset")
     config.include(".profile")

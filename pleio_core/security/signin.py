@@ -22,8 +22,10 @@ from pleio_core.i18n import _, local_path
 from pleio_core.sites.urls import host_url, platform_url
 
 from .accounts import Account, now
+from .audit import record_sign_in
 from .headers import allow_form_target
 from .passwords import verify_password
+from .registration import send_verification
 from .store import platform_accounts, platform_tokens
 from .throttle import client_address, too_many_requests
 from .tokens import TokenError
@@ -85,6 +87,12 @@ def login_submit(context: PlatformRoot, request: Request) -> Any:
         request.response.status_int = 400
         # the same words whether or not the address has an account: no enumeration
         error = _("The e-mail address or the password is not right.")
+        return form_values(request, site_host, came_from, email=email, error=error)
+    if not account.email_verified:
+        # only someone with the right password learns this; they get a fresh link
+        send_verification(request, account.id, account.email, account.language)
+        request.response.status_int = 400
+        error = _("Confirm your e-mail address first: we have sent you a new link.")
         return form_values(request, site_host, came_from, email=email, error=error)
     if account.two_factor:
         # No throttle.succeeded yet: a right password must not wipe out the count of wrong
@@ -200,6 +208,7 @@ def site_sso(context: SiteRoot, request: Request) -> HTTPSeeOther:
     if account is None or account.disabled:
         raise HTTPBadRequest(request.localizer.translate(_("This account cannot sign in.")))
     headers = remember(request, account)
+    record_sign_in(request, account)
     location = request.application_url + local_path(request.params.get("came_from"))
     return HTTPSeeOther(location=location, headers=headers)
 

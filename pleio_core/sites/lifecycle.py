@@ -8,6 +8,7 @@ from pyramid.registry import Registry
 from ZODB.Connection import Connection
 
 from pleio_core.content.site import ROOT_KEY, ModuleFolder, SiteRoot
+from pleio_core.security.audit import record
 
 from .config import SiteConfig
 
@@ -26,6 +27,7 @@ def enable_module(root: SiteRoot, module: str, registry: Registry) -> bool:
     if folder_title is not None and module not in root:
         root.add(module, ModuleFolder(module, str(folder_title)))
     root.enabled_modules = (*root.enabled_modules, module)
+    record(root, "module-enabled", None, module=module)
     plugins.call_for(module, "pleio_module_enabled", site=root, registry=registry)
     return True
 
@@ -35,6 +37,7 @@ def disable_module(root: SiteRoot, module: str, registry: Registry) -> bool:
     if module not in root.enabled_modules:
         return False
     root.enabled_modules = tuple(m for m in root.enabled_modules if m != module)
+    record(root, "module-disabled", None, module=module)
     return True
 
 
