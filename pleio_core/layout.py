@@ -22,14 +22,13 @@ class Page:
         self.request = request
         self.site = None if request.is_platform else request.site
         self.site_root = request.site_root if self.site is not None else None
-
-    @property
-    def site_title(self) -> str:
-        return self.site.title if self.site is not None else "Pleio"
-
-    @property
-    def home_url(self) -> str:
-        return self.request.application_url + "/"
+        # WebOb works application_url out anew on every read; a page needs it often
+        self.app_url = request.application_url
+        self.site_title = self.site.title if self.site is not None else "Pleio"
+        self.home_url = self.app_url + "/"
+        static = request.registry.pleio_static_paths
+        self.stylesheet_url = static["pleio.css"]
+        self.logo_url = static["logo.svg"]
 
     @cached_property
     def menu(self) -> list[dict[str, Any]]:
@@ -56,14 +55,14 @@ class Page:
         identity = self.request.identity
         return identity.account if identity is not None else None
 
-    @property
+    @cached_property
     def sign_in_url(self) -> str:
         if self.site is None:
-            return self.request.application_url + "/login"
+            return self.app_url + "/login"
         query = urlencode({"came_from": self.request.path_qs})
-        return f"{self.request.application_url}/@@login?{query}"
+        return f"{self.app_url}/@@login?{query}"
 
-    @property
+    @cached_property
     def languages(self) -> list[dict[str, Any]]:
         came_from = self.request.path_qs
         return [
@@ -71,17 +70,17 @@ class Page:
                 "code": code,
                 "name": name,
                 "current": code == self.request.locale_name,
-                "href": f"{self.request.application_url}/@@language?"
+                "href": f"{self.app_url}/@@language?"
                 + urlencode({"lang": code, "came_from": came_from}),
             }
             for code, name in LANGUAGES.items()
         ]
 
-    @property
+    @cached_property
     def theme_url(self) -> str | None:
         if self.site_root is None:
             return None
-        return self.request.application_url + "/@@theme.css"
+        return self.app_url + "/@@theme.css"
 
 
 def add_layout(event: BeforeRender) -> None:
@@ -93,6 +92,11 @@ def add_layout(event: BeforeRender) -> None:
     event["forms"] = get_renderer("pleio_core:templates/forms.pt").implementation()
 
 
+STATIC_FILES = ("pleio.css", "logo.svg")
+
+
 def includeme(config: Configurator) -> None:
     config.add_subscriber(add_layout, BeforeRender)
     config.add_static_view("static", "pleio_core:static", cache_max_age=3600)
+    # The same path on every host; made once instead of on every page.
+    config.registry.pleio_static_paths = {name: f"/static/{name}" for name in STATIC_FILES}

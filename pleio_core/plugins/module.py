@@ -59,8 +59,9 @@ class ModulePlugin:
 
     @hookimpl
     def pleio_menu_items(self, request: Request) -> list[MenuItem]:
-        folder = request.site_root[self.name]
-        return [MenuItem(self.title, request.resource_url(folder), order=self.menu_order)]
+        # the folder's URL, without loading the folder (it is at /<name>/ by definition)
+        href = f"{request.application_url}/{self.name}/"
+        return [MenuItem(self.title, href, order=self.menu_order)]
 
     @hookimpl
     def pleio_sample_content(self, site: SiteRoot, registry: Registry, language: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -13,9 +15,14 @@ MIN_LENGTH = 12  # OWASP ASVS 2.1.1
 MAX_LENGTH = 1024  # long enough for any passphrase, short enough not to be a DoS
 
 _hasher = PasswordHasher()
-# Verified against for unknown accounts, so a wrong address costs as much time as a wrong
-# password: sign-in timing does not reveal which addresses have accounts.
-_DUMMY_HASH = _hasher.hash("pleio-no-such-account")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against for unknown accounts, so a wrong address costs as much time as a
+    wrong password: sign-in timing does not reveal which addresses have accounts. Made on
+    first use: hashing costs a fifth of a second and 64 MiB, too much for every start-up."""
+    return _hasher.hash("pleio-no-such-account")
 
 
 def check_new_password(password: str) -> str:
@@ -38,7 +45,7 @@ def verify_password(account: Account | None, password: str) -> bool:
     """True if ``password`` is ``account``'s; rehashes it if the parameters changed."""
     if account is None or account.password_hash is None or len(password) > MAX_LENGTH:
         try:
-            _hasher.verify(_DUMMY_HASH, password[:MAX_LENGTH] or "x")
+            _hasher.verify(_dummy_hash(), password[:MAX_LENGTH] or "x")
         except VerificationError:
             pass
         return False

@@ -19,6 +19,7 @@ from .membership import principals_for_role, site_members
 from .store import platform_accounts
 
 AUTH_COOKIE = "pleio_auth"
+_UNKNOWN = object()
 #: Principals only the core hands out; a plugin's pleio_principals cannot add them.
 CORE_PRINCIPALS = ("site:", "role:", "account:", "system.")
 
@@ -45,6 +46,13 @@ class PleioSecurityPolicy:
         self.acl = ACLHelper()
 
     def identity(self, request: Request) -> Identity | None:
+        # Pyramid asks the policy each time request.identity is read: work it out once.
+        cached = request.__dict__.get("pleio_identity", _UNKNOWN)
+        if cached is _UNKNOWN:
+            cached = request.__dict__["pleio_identity"] = self._identity(request)
+        return cached
+
+    def _identity(self, request: Request) -> Identity | None:
         ticket = self.helper.identify(request)
         if not ticket:
             return None

@@ -20,11 +20,12 @@ DEFAULT_COLOURS = {"primary": "#01689b", "secondary": "#154273"}
 def home(context: SiteRoot, request: Request) -> dict[str, Any]:
     plugins = request.registry.pleio_plugins.plugins
     translate = request.localizer.translate
+    app_url = request.application_url
     modules = [
         {
             "title": translate(plugins[name].info.title),
             "description": translate(plugins[name].info.description),
-            "href": request.resource_url(context[name]) if name in context else None,
+            "href": f"{app_url}/{name}/" if name in context else None,
         }
         for name in request.enabled_modules
     ]
