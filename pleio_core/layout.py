@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from pyramid.config import Configurator
@@ -13,6 +13,21 @@ from pyramid.request import Request
 
 from .i18n import LANGUAGES, _
 from .plugins import MenuItem
+
+
+# Templates read these by attribute: Chameleon looks a name up on a dict only after a failed
+# getattr, and that exception costs more than the rest of the lookup.
+class MenuLink(NamedTuple):
+    title: str
+    href: str
+    current: bool
+
+
+class LanguageLink(NamedTuple):
+    code: str
+    name: str
+    current: bool
+    href: str
 
 
 class Page:
@@ -31,7 +46,7 @@ class Page:
         self.logo_url = static["logo.svg"]
 
     @cached_property
-    def menu(self) -> list[dict[str, Any]]:
+    def menu(self) -> list[MenuLink]:
         request = self.request
         if self.site_root is None:
             return []
@@ -41,12 +56,9 @@ class Page:
                 items.extend(contributed)
         items.sort(key=lambda item: item.order)
         here = request.path_url.rstrip("/") + "/"
+        translate = request.localizer.translate
         return [
-            {
-                "title": request.localizer.translate(item.title),
-                "href": item.href,
-                "current": item.href.rstrip("/") + "/" == here,
-            }
+            MenuLink(translate(item.title), item.href, item.href.rstrip("/") + "/" == here)
             for item in items
         ]
 
@@ -63,16 +75,13 @@ class Page:
         return f"{self.app_url}/@@login?{query}"
 
     @cached_property
-    def languages(self) -> list[dict[str, Any]]:
-        came_from = self.request.path_qs
+    def languages(self) -> list[LanguageLink]:
+        came_from = urlencode({"came_from": self.request.path_qs})
+        current = self.request.locale_name
         return [
-            {
-                "code": code,
-                "name": name,
-                "current": code == self.request.locale_name,
-                "href": f"{self.app_url}/@@language?"
-                + urlencode({"lang": code, "came_from": came_from}),
-            }
+            LanguageLink(
+                code, name, code == current, f"{self.app_url}/@@language?lang={code}&{came_from}"
+            )
             for code, name in LANGUAGES.items()
         ]
 

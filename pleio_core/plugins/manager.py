@@ -7,6 +7,7 @@ called through a ``SiteHooks`` object that only includes the plugins the site en
 
 from __future__ import annotations
 
+import functools
 import importlib
 import threading
 from collections.abc import Iterable
@@ -42,6 +43,7 @@ class InstalledPlugin:
     package: ModuleType
 
 
+@functools.cache
 def core_version() -> str:
     return version("pleio_core")
 

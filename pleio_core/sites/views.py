@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPBadRequest
@@ -17,22 +17,29 @@ from pleio_core.security.twofactor import lacks_required_two_factor, set_up_url
 DEFAULT_COLOURS = {"primary": "#01689b", "secondary": "#154273"}
 
 
+class ModuleCard(NamedTuple):
+    title: str
+    description: str
+    href: str
+
+
 def home(context: SiteRoot, request: Request) -> dict[str, Any]:
     plugins = request.registry.pleio_plugins.plugins
     translate = request.localizer.translate
     app_url = request.application_url
     modules = [
-        {
-            "title": translate(plugins[name].info.title),
-            "description": translate(plugins[name].info.description),
-            "href": f"{app_url}/{name}/" if name in context else None,
-        }
+        ModuleCard(
+            translate(plugins[name].info.title),
+            translate(plugins[name].info.description),
+            f"{app_url}/{name}/",
+        )
         for name in request.enabled_modules
+        if name in context
     ]
     return {
         "site": request.site,
         "can_view": bool(request.has_permission("view", context)),
-        "modules": [m for m in modules if m["href"]],
+        "modules": modules,
     }
 
 
