@@ -88,11 +88,16 @@ def includeme(config: Configurator) -> None:
         context=SiteRoot,
         renderer="pleio_core:templates/home.pt",
         permission=NO_PERMISSION_REQUIRED,
+        request_method=("GET", "HEAD"),
     )
     config.add_view(module_start, context=ModuleFolder, renderer="pleio_core:templates/module.pt")
     config.add_view(item_view, context=Item, renderer="pleio_core:templates/item.pt")
     config.add_view(
-        theme_css, context=SiteRoot, name="theme.css", permission=NO_PERMISSION_REQUIRED
+        theme_css,
+        context=SiteRoot,
+        name="theme.css",
+        permission=NO_PERMISSION_REQUIRED,
+        request_method=("GET", "HEAD"),
     )
     config.add_exception_view(
         error_page, context=HTTPBadRequest, renderer="pleio_core:templates/error.pt"
