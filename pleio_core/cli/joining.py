@@ -20,13 +20,8 @@ from pyramid_mailer.message import Message
 
 from pleio_core.content.site import SiteRoot
 from pleio_core.security.audit import record
-from pleio_core.security.joining import (
-    INVITATION_TTL,
-    JOIN_MODES,
-    clean_domains,
-    invitation_mail,
-    parse_addresses,
-)
+from pleio_core.security.invitations import INVITATION_TTL, invitation_mail, parse_addresses
+from pleio_core.security.joining import JOIN_MODES, clean_domains
 from pleio_core.security.membership import ROLES, site_members
 from pleio_core.security.store import accounts_of, tokens_of
 

@@ -1,15 +1,14 @@
 """How people join a deelsite: at once, on request, by invitation, or by their e-mail domain.
 
 Each site chooses (``SiteRoot.join_mode``, ``SiteRoot.join_domains``); pending requests and
-the resulting memberships live in the site's own database, invitations are one-time tokens
-in the platform database (an invitee may not have an account yet). On a closed site these
+the resulting memberships live in the site's own database. Invitations are in
+``invitations``. On a closed site these
 pages are what an outsider can reach, so they check who is asking themselves instead of
 relying on the ``view`` permission; the admin pages need ``manage``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,18 +29,13 @@ from pleio_core.i18n import _
 from pleio_core.mail import send_mail
 from pleio_core.sites.config import normalise_host
 
-from .accounts import Account, AccountError, normalise_email, now
-from .audit import ROLE_LABELS, local_time, record
+from .accounts import Account, now
+from .audit import local_time, record
 from .membership import ROLES, Members, site_members
-from .store import platform_accounts, platform_tokens
-from .tokens import TokenError
+from .store import platform_accounts
 
 JOIN_MODES = ("open", "request", "invitation")
-INVITATION_DAYS = 7
-INVITATION_TTL = INVITATION_DAYS * 24 * 3600
 MAX_MESSAGE = 2000
-MAX_INVITATIONS = 100  # per form: a typo in a pasted list should not mail a thousand people
-ADDRESS_SEPARATORS = re.compile(r"[\s,;]+")
 
 
 # -- pending requests -------------------------------------------------------------------------
@@ -153,59 +147,7 @@ def clean_message(raw: str | None) -> str:
     return text
 
 
-def parse_addresses(raw: str) -> tuple[list[str], list[str]]:
-    """(good addresses in order without repeats, what was typed but is no address)."""
-    good: list[str] = []
-    bad: list[str] = []
-    for token in ADDRESS_SEPARATORS.split(raw or ""):
-        token = token.strip("<>\"'()")
-        if not token:
-            continue
-        try:
-            email = normalise_email(token)
-        except AccountError:
-            if token not in bad:
-                bad.append(token)
-            continue
-        if email not in good:
-            good.append(email)
-    return good, bad
-
-
 # -- mail -------------------------------------------------------------------------------------
-
-
-def invitation_mail(
-    inviter: str, site_title: str, role: str, url: str
-) -> tuple[TranslationString, TranslationString]:
-    """Subject and body of an invitation; shared by the invite page and the command line."""
-    mapping = {"inviter": inviter, "site": site_title, "url": url, "days": INVITATION_DAYS}
-    subject = _("You are invited to join ${site}", mapping=mapping)
-    if role == "admin":
-        body = _(
-            "${inviter} invites you to become an admin of ${site} on Pleio.\n\n"
-            "Accept the invitation with this link within ${days} days:\n${url}\n\n"
-            "You will sign in with your Pleio account; if you have none yet, create one with "
-            "this e-mail address first.\n",
-            mapping=mapping,
-        )
-    elif role == "editor":
-        body = _(
-            "${inviter} invites you to become an editor of ${site} on Pleio.\n\n"
-            "Accept the invitation with this link within ${days} days:\n${url}\n\n"
-            "You will sign in with your Pleio account; if you have none yet, create one with "
-            "this e-mail address first.\n",
-            mapping=mapping,
-        )
-    else:
-        body = _(
-            "${inviter} invites you to become a member of ${site} on Pleio.\n\n"
-            "Accept the invitation with this link within ${days} days:\n${url}\n\n"
-            "You will sign in with your Pleio account; if you have none yet, create one with "
-            "this e-mail address first.\n",
-            mapping=mapping,
-        )
-    return subject, body
 
 
 def _tell_admins(request: Request, root: SiteRoot, account: Account, message: str) -> None:
@@ -270,7 +212,7 @@ def _tell_requester(
 # -- the join page ----------------------------------------------------------------------------
 
 
-def _sign_in_first(request: Request, came_from: str) -> HTTPSeeOther:
+def sign_in_first(request: Request, came_from: str) -> HTTPSeeOther:
     query = urlencode({"came_from": came_from})
     return HTTPSeeOther(location=f"{request.application_url}/@@login?{query}")
 
@@ -287,7 +229,7 @@ def _join_page(request: Request, root: SiteRoot, state: str, **values: Any) -> d
     }
 
 
-def _grant(root: SiteRoot, account_id: str, role: str) -> str | None:
+def grant_role(root: SiteRoot, account_id: str, role: str) -> str | None:
     """Grant ``role`` (or keep a higher one); a pending request of the account is done with."""
     pending = join_requests(root)
     if pending is not None:
@@ -296,7 +238,7 @@ def _grant(root: SiteRoot, account_id: str, role: str) -> str | None:
 
 
 def _become_member(request: Request, root: SiteRoot, account: Account, kind: str) -> None:
-    previous = _grant(root, account.id, "member")
+    previous = grant_role(root, account.id, "member")
     details = {"domain": domain_of(account.email)} if kind == "auto-join" else {}
     if previous is None:
         record(request, kind, account.id, actor_email=account.email, **details)
@@ -305,7 +247,7 @@ def _become_member(request: Request, root: SiteRoot, account: Account, kind: str
 def join_form(context: SiteRoot, request: Request) -> Any:
     identity = request.identity
     if identity is None:
-        return _sign_in_first(request, "/@@join")
+        return sign_in_first(request, "/@@join")
     account = identity.account
     if role_of(context, account) is not None:
         return _join_page(request, context, "member")
@@ -325,7 +267,7 @@ def _mode(root: SiteRoot) -> str:
 def join_submit(context: SiteRoot, request: Request) -> Any:
     identity = request.identity
     if identity is None:
-        return _sign_in_first(request, "/@@join")
+        return sign_in_first(request, "/@@join")
     account = identity.account
     if role_of(context, account) is not None:
         return _join_page(request, context, "member")
@@ -421,155 +363,12 @@ def requests_decide(context: SiteRoot, request: Request) -> Any:
     return HTTPSeeOther(location=f"{request.application_url}/@@members-requests?done={done}")
 
 
-# -- invitations ------------------------------------------------------------------------------
-
-
-def _invite_page(request: Request, **values: Any) -> dict[str, Any]:
-    translate = request.localizer.translate
-    return {
-        "roles": [(role, translate(ROLE_LABELS[role])) for role in ROLES],
-        "role": "member",
-        "addresses": "",
-        "invited": [],
-        "already": [],
-        "bad": [],
-        "error": None,
-        "max_invitations": MAX_INVITATIONS,
-        **values,
-    }
-
-
-def invite_form(context: SiteRoot, request: Request) -> dict[str, Any]:
-    return _invite_page(request)
-
-
-def invite_submit(context: SiteRoot, request: Request) -> dict[str, Any]:
-    translate = request.localizer.translate
-    role = request.POST.get("role", "member")
-    if role not in ROLES:
-        raise HTTPBadRequest(f"Unknown role {role!r}.")
-    raw = request.POST.get("addresses", "")
-    good, bad = parse_addresses(raw)
-    if not good and not bad:
-        request.response.status_int = 400
-        error = translate(_("Enter at least one e-mail address."))
-        return _invite_page(request, role=role, error=error)
-    if len(good) + len(bad) > MAX_INVITATIONS:
-        request.response.status_int = 400
-        error = translate(
-            _("Invite at most ${max} people at once.", mapping={"max": MAX_INVITATIONS})
-        )
-        return _invite_page(request, role=role, addresses=raw, error=error)
-    inviter = request.identity.account
-    accounts = platform_accounts(request)
-    tokens = platform_tokens(request)
-    invited, already = [], []
-    for email in good:
-        existing = accounts.by_email(email) if accounts is not None else None
-        if existing is not None and role_of(context, existing) is not None:
-            already.append(email)
-            continue
-        token = tokens.issue(
-            "invite",
-            "",
-            ttl=INVITATION_TTL,
-            site=context.site_name,
-            email=email,
-            role=role,
-            inviter=inviter.id,
-        )
-        url = f"{request.application_url}/@@invitation?{urlencode({'token': token})}"
-        language = existing.language if existing is not None else request.site.language
-        send_mail(
-            request, email, *invitation_mail(inviter.name, context.title, role, url), language
-        )
-        record(request, "invitation-sent", inviter.id, email=email, role=role)
-        invited.append(email)
-    if bad:
-        request.response.status_int = 200 if invited or already else 400
-    return _invite_page(
-        request,
-        role=role,
-        addresses="\n".join(bad),
-        invited=invited,
-        already=already,
-        bad=bad,
-    )
-
-
-def _invitation(request: Request, root: SiteRoot, token: str) -> dict[str, Any] | None:
-    """What the token invites to, if it is a live invitation to this site; uses nothing."""
-    try:
-        data = platform_tokens(request).peek(token, "invite").data
-    except TokenError:
-        return None
-    return data if data.get("site") == root.site_name else None
-
-
-def _invitation_page(request: Request, state: str, **values: Any) -> dict[str, Any]:
-    # the token is in the address: no cache (ours, a proxy's, the browser's) may keep it
-    request.response.cache_control.no_store = True
-    request.response.cache_control.private = True
-    if state == "invalid":
-        request.response.status_int = 400
-    return {"state": state, "token": "", "role_label": "", "email": "", **values}
-
-
-def invitation_form(context: SiteRoot, request: Request) -> dict[str, Any]:
-    token = request.GET.get("token", "")
-    data = _invitation(request, context, token)
-    if data is None:
-        return _invitation_page(request, "invalid")
-    role_label = request.localizer.translate(ROLE_LABELS.get(data["role"], data["role"]))
-    values = {"token": token, "role_label": role_label, "email": data["email"]}
-    if request.identity is None:
-        query = urlencode({"came_from": "/@@invitation?" + urlencode({"token": token})})
-        values["sign_in_url"] = f"{request.application_url}/@@login?{query}"
-        return _invitation_page(request, "anonymous", **values)
-    return _invitation_page(request, "ready", **values)
-
-
-def invitation_accept(context: SiteRoot, request: Request) -> Any:
-    token = request.POST.get("token", "")
-    if request.identity is None:
-        return _sign_in_first(request, "/@@invitation?" + urlencode({"token": token}))
-    if _invitation(request, context, token) is None:
-        return _invitation_page(request, "invalid")
-    try:
-        data = platform_tokens(request).redeem(token, "invite").data
-    except TokenError:  # expired between the two looks
-        return _invitation_page(request, "invalid")
-    account = request.identity.account
-    role = data["role"] if data.get("role") in ROLES else "member"
-    _grant(context, account.id, role)
-    record(
-        request,
-        "invitation-accepted",
-        account.id,
-        actor_email=account.email,
-        email=data.get("email", ""),
-        role=role,
-    )
-    return _invitation_page(request, "accepted")
-
-
 def includeme(config: Configurator) -> None:
     outsiders = {"context": SiteRoot, "permission": NO_PERMISSION_REQUIRED}
     admins = {"context": SiteRoot, "permission": "manage"}
     join = "pleio_core:templates/join.pt"
     config.add_view(join_form, name="join", request_method="GET", renderer=join, **outsiders)
     config.add_view(join_submit, name="join", request_method="POST", renderer=join, **outsiders)
-    invitation = "pleio_core:templates/invitation.pt"
-    config.add_view(
-        invitation_form, name="invitation", request_method="GET", renderer=invitation, **outsiders
-    )
-    config.add_view(
-        invitation_accept,
-        name="invitation",
-        request_method="POST",
-        renderer=invitation,
-        **outsiders,
-    )
     listing = "pleio_core:templates/join_requests.pt"
     config.add_view(
         requests_page, name="members-requests", request_method="GET", renderer=listing, **admins
@@ -577,6 +376,4 @@ def includeme(config: Configurator) -> None:
     config.add_view(
         requests_decide, name="members-requests", request_method="POST", renderer=listing, **admins
     )
-    invite = "pleio_core:templates/invite.pt"
-    config.add_view(invite_form, name="invite", request_method="GET", renderer=invite, **admins)
-    config.add_view(invite_submit, name="invite", request_method="POST", renderer=invite, **admins)
+    config.include(".invitations")
