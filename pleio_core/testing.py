@@ -24,6 +24,7 @@ CHROMIUM = os.environ.get("PLEIO_CHROMIUM", "/usr/bin/chromium")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WIDTHS = (375, 768, 1280)
 SECRET = "test-secret-0123456789-0123456789-0123456789"
+TEST_PASSWORD = "correct horse battery"
 
 
 # -- sites and the application -------------------------------------------------------------
@@ -65,6 +66,31 @@ class PleioTestSetup:
             **fields,
         )
         return write_site_config(self.site_configs, config)
+
+    def create_account(
+        self,
+        email: str,
+        name: str | None = None,
+        password: str = TEST_PASSWORD,
+        operator: bool = False,
+        **roles: str,
+    ) -> None:
+        """``pleio user create`` (the password on stdin), then ``user grant`` per site=role.
+
+        Like every command that writes, it needs the FileStorages free: call it before
+        ``make_app``, or after ``close``.
+        """
+        import io
+        import sys
+
+        args = ["user", "create", email, "--name", name or email.split("@")[0]]
+        stdin, sys.stdin = sys.stdin, io.StringIO(password + "\n")
+        try:
+            assert self.pleio(*args, *(["--operator"] if operator else [])) == 0
+        finally:
+            sys.stdin = stdin
+        for site, role in roles.items():
+            assert self.pleio("user", "grant", email, site, role) == 0
 
     def make_app(self, configure: Callable[[Any], None] | None = None, **settings: str) -> Any:
         """Build the WSGI application from the current files (as ``pserve`` would).

@@ -1,8 +1,6 @@
 """The audit log of a deelsite: kept in its own database, newest first, safe under concurrency."""
 
-import io
 import re
-import sys
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
@@ -88,16 +86,6 @@ def test_record_sign_in_logs_the_account_it_is_given() -> None:
 # -- the audit page -----------------------------------------------------------------------------
 
 
-def make_account(setup: PleioTestSetup, email: str, **grants: str) -> None:
-    stdin, sys.stdin = sys.stdin, io.StringIO(PASSWORD + "\n")
-    try:
-        assert setup.pleio("user", "create", email, "--name", email.split("@")[0]) == 0
-    finally:
-        sys.stdin = stdin
-    for site, role in grants.items():
-        assert setup.pleio("user", "grant", email, site, role) == 0
-
-
 def sign_in(setup: PleioTestSetup, app, email: str):
     client = setup.client(app)
     start = client.get("/@@login?came_from=/", host="alpha.localhost", status=303)
@@ -111,7 +99,7 @@ def sign_in(setup: PleioTestSetup, app, email: str):
 @pytest.fixture
 def app(pleio_setup: PleioTestSetup):
     pleio_setup.write_site("alpha", modules=("wiki",), title="Alpha", access="closed")
-    make_account(pleio_setup, "admin@example.nl", alpha="admin")
+    pleio_setup.create_account("admin@example.nl", alpha="admin")
 
     def seed(root: SiteRoot) -> None:
         log = audit_log(root, create=True)

@@ -1,8 +1,6 @@
 """Joining a deelsite: at once, on request, by invitation, by e-mail domain; who may decide."""
 
-import io
 import re
-import sys
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -20,16 +18,6 @@ ADMIN, EDITOR, MEMBER = "admin@example.nl", "editor@example.nl", "member@example
 OUTSIDER, JOINER = "other-admin@example.nl", "jan@example.nl"
 
 
-def make_account(setup: PleioTestSetup, email: str, name: str, **grants: str) -> None:
-    stdin, sys.stdin = sys.stdin, io.StringIO(PASSWORD + "\n")
-    try:
-        assert setup.pleio("user", "create", email, "--name", name) == 0
-    finally:
-        sys.stdin = stdin
-    for site, role in grants.items():
-        assert setup.pleio("user", "grant", email, site, role) == 0
-
-
 def wired(config) -> None:
     """The joining and audit views, as the security package includes them."""
     config.include("pleio_core.security.joining")
@@ -41,11 +29,11 @@ def setup(pleio_setup: PleioTestSetup, smtp_server) -> PleioTestSetup:
     pleio_setup.settings.update(smtp_server.settings)
     pleio_setup.write_site("alpha", modules=("wiki",), title="Alpha", access="closed")
     pleio_setup.write_site("beta", modules=("wiki",), title="Beta")
-    make_account(pleio_setup, ADMIN, "Ada Admin", alpha="admin")
-    make_account(pleio_setup, EDITOR, "Eddy Editor", alpha="editor")
-    make_account(pleio_setup, MEMBER, "Mia Member", alpha="member")
-    make_account(pleio_setup, OUTSIDER, "Otto Other", beta="admin")
-    make_account(pleio_setup, JOINER, "Jan Joiner")
+    pleio_setup.create_account(ADMIN, "Ada Admin", alpha="admin")
+    pleio_setup.create_account(EDITOR, "Eddy Editor", alpha="editor")
+    pleio_setup.create_account(MEMBER, "Mia Member", alpha="member")
+    pleio_setup.create_account(OUTSIDER, "Otto Other", beta="admin")
+    pleio_setup.create_account(JOINER, "Jan Joiner")
     return pleio_setup
 
 
@@ -260,7 +248,7 @@ def test_operators_invite_from_the_command_line(setup, smtp_server) -> None:
     link = smtp_server.link("cli@example.nl", "/@@invitation?token=")
     assert link.startswith("http://alpha.localhost:8080/@@invitation?token=")
     assert not smtp_server.to(MEMBER)
-    make_account(setup, "cli@example.nl", "Cas Cli")
+    setup.create_account("cli@example.nl", "Cas Cli")
     app = setup.make_app(configure=wired)
     client = sign_in(setup, app, "cli@example.nl", came_from=path_of(link))
     form_for(client.get(path_of(link), host="alpha.localhost"), "/@@invitation").submit(
@@ -272,7 +260,7 @@ def test_operators_invite_from_the_command_line(setup, smtp_server) -> None:
 def test_a_verified_address_in_a_listed_domain_joins_by_itself(setup) -> None:
     assert setup.pleio("site", "join-mode", "alpha", "invitation") == 0
     assert setup.pleio("site", "join-domains", "alpha", "Example.nl", "@minbzk.nl") == 0
-    make_account(setup, "vera@unverified.example.nl", "Vera")
+    setup.create_account("vera@unverified.example.nl", "Vera")
     platform = load_platform(str(setup.ini_file()))
 
     def unverify(root) -> None:
@@ -294,7 +282,7 @@ def test_a_verified_address_in_a_listed_domain_joins_by_itself(setup) -> None:
 
     setup.close()
     assert setup.pleio("site", "join-domains", "alpha", "example.nl", "minbzk.nl") == 0
-    make_account(setup, "piet@example.nl", "Piet")
+    setup.create_account("piet@example.nl", "Piet")
     app = setup.make_app(configure=wired)
     verified = sign_in(setup, app, "piet@example.nl")
     welcome = verified.get("/@@join", host="alpha.localhost")

@@ -1,8 +1,6 @@
 """Sign-in once for every deelsite: tickets, sign-out everywhere, CSRF, throttling."""
 
-import io
 import re
-import sys
 
 import pytest
 
@@ -12,28 +10,12 @@ from pleio_core.testing import PleioTestSetup
 PASSWORD = "correct horse battery"
 
 
-def make_account(
-    setup: PleioTestSetup,
-    email: str,
-    name: str = "Anne de Vries",
-    password: str = PASSWORD,
-    **grants: str,
-) -> None:
-    stdin, sys.stdin = sys.stdin, io.StringIO(password + "\n")
-    try:
-        assert setup.pleio("user", "create", email, "--name", name) == 0
-    finally:
-        sys.stdin = stdin
-    for site, role in grants.items():
-        assert setup.pleio("user", "grant", email, site, role) == 0
-
-
 @pytest.fixture
 def setup(pleio_setup: PleioTestSetup) -> PleioTestSetup:
     pleio_setup.write_site("alpha", modules=("wiki",), access="closed")
     pleio_setup.write_site("beta", modules=("wiki",), access="closed")
-    make_account(pleio_setup, "anne@example.nl", alpha="member", beta="admin")
-    make_account(pleio_setup, "bert@example.nl", name="Bert", alpha="admin")
+    pleio_setup.create_account("anne@example.nl", "Anne de Vries", alpha="member", beta="admin")
+    pleio_setup.create_account("bert@example.nl", name="Bert", alpha="admin")
     return pleio_setup
 
 

@@ -5,9 +5,6 @@ The endpoints are read from Pyramid's introspector, so a view added later (conte
 control panel, the API) is in the matrix without anyone remembering to add it.
 """
 
-import io
-import sys
-
 import pytest
 
 from pleio_core.content import Item, ModuleFolder, SiteRoot
@@ -51,22 +48,12 @@ def endpoints(registry) -> list[tuple[object, str, str]]:
     return sorted(found, key=lambda e: (str(e[0]), e[1], e[2]))
 
 
-def make_account(setup: PleioTestSetup, email: str, **grants: str) -> None:
-    stdin, sys.stdin = sys.stdin, io.StringIO(PASSWORD + "\n")
-    try:
-        assert setup.pleio("user", "create", email, "--name", email.split("@")[0]) == 0
-    finally:
-        sys.stdin = stdin
-    for site, role in grants.items():
-        assert setup.pleio("user", "grant", email, site, role) == 0
-
-
 @pytest.fixture
 def world(pleio_setup: PleioTestSetup):
     pleio_setup.write_site("site-a", modules=("wiki",), title="Site A")
     pleio_setup.write_site("site-b", modules=("wiki",), title="Site B", access="closed")
-    make_account(pleio_setup, "alice@example.nl", **{"site-a": "admin"})
-    make_account(pleio_setup, "bob@example.nl", **{"site-b": "admin"})
+    pleio_setup.create_account("alice@example.nl", **{"site-a": "admin"})
+    pleio_setup.create_account("bob@example.nl", **{"site-b": "admin"})
     assert pleio_setup.pleio("site", "join-mode", "site-b", "invitation") == 0
     app = pleio_setup.make_app()
     client = pleio_setup.client(app)

@@ -22,21 +22,11 @@ PASSWORD = "correct horse battery"
 EMAIL = "anne@example.nl"
 
 
-def make_account(setup: PleioTestSetup, email: str, name: str, **grants: str) -> None:
-    stdin, sys.stdin = sys.stdin, io.StringIO(PASSWORD + "\n")
-    try:
-        assert setup.pleio("user", "create", email, "--name", name) == 0
-    finally:
-        sys.stdin = stdin
-    for site, role in grants.items():
-        assert setup.pleio("user", "grant", email, site, role) == 0
-
-
 @pytest.fixture
 def setup(pleio_setup: PleioTestSetup) -> PleioTestSetup:
     pleio_setup.write_site("alpha", modules=("wiki",), access="closed")
-    make_account(pleio_setup, EMAIL, "Anne de Vries", alpha="member")
-    make_account(pleio_setup, "bert@example.nl", "Bert")  # a member of nothing
+    pleio_setup.create_account(EMAIL, "Anne de Vries", alpha="member")
+    pleio_setup.create_account("bert@example.nl", "Bert")  # a member of nothing
     return pleio_setup
 
 
