@@ -168,3 +168,14 @@ def test_tokens_expire_and_are_single_use() -> None:
     tokens.issue("sso", "a1", ttl=60, now=3000)
     tokens.issue("sso", "a1", ttl=60, now=5000)  # purges the one that expired at 3060
     assert len(tokens) == 1
+
+
+def test_an_altered_sign_in_cookie_is_refused_even_after_the_real_one_was_seen(setup) -> None:
+    client = setup.client()
+    follow(client, sign_in(client, "anne@example.nl"), "alpha.localhost")
+    assert "Anne de Vries" in client.get("/", host="alpha.localhost").text  # checked, kept
+    real = client.testapp.cookies["pleio_auth"]
+    for forged in (real[:-2] + ("AA" if not real.endswith("AA") else "BB"), real + "x", ""):
+        other = setup.client(client.app)
+        other.testapp.set_cookie("pleio_auth", forged)
+        other.get("/wiki/", host="alpha.localhost", status=403)

@@ -87,18 +87,18 @@ def security_headers_tween_factory(
     fixed = HEADERS + ((HSTS,) if settings.secure_cookies else ())
 
     def add_headers(request: Request, response: Response) -> None:
-        headers = response.headers
-        if "Content-Security-Policy" not in headers:
+        # One pass over the header list: WebOb's header mapping scans it for every lookup.
+        headerlist = response.headerlist
+        present = {name.lower() for name, _value in headerlist}
+        if "content-security-policy" not in present:
             sources = " ".join(
                 [
                     form_action(request, platform_host),
                     *request.__dict__.get("pleio_form_targets", ()),
                 ]
             )
-            headers["Content-Security-Policy"] = CSP.format(form_action=sources)
-        for name, value in fixed:
-            if name not in headers:
-                headers[name] = value
+            headerlist.append(("Content-Security-Policy", CSP.format(form_action=sources)))
+        headerlist.extend((name, value) for name, value in fixed if name.lower() not in present)
 
     def security_headers_tween(request: Request) -> Response:
         try:
