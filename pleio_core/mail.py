@@ -13,6 +13,9 @@ from pathlib import Path
 from pyramid.config import Configurator
 from pyramid.i18n import TranslationString
 from pyramid.request import Request
+from pyramid_mailer import get_mailer
+from pyramid_mailer.interfaces import IMailer
+from pyramid_mailer.mailer import DebugMailer
 from pyramid_mailer.message import Message
 
 from .settings import expand_environment
@@ -55,9 +58,10 @@ def includeme(config: Configurator) -> None:
         settings[key] = expand_environment(key, str(settings[key]))
     if settings.get("mail.host"):
         config.include("pyramid_mailer")
-    else:
-        here = settings.get("here") or os.getcwd()
-        folder = Path(here) / "var" / "mail"
-        folder.mkdir(parents=True, exist_ok=True)
-        settings["mail.top_level_directory"] = str(folder)
-        config.include("pyramid_mailer.debug")
+        return
+    # pyramid_mailer.debug always writes to ./mail of the working directory; we want var/
+    here = settings.get("here") or os.getcwd()
+    folder = Path(here) / "var" / "mail"
+    folder.mkdir(parents=True, exist_ok=True)
+    config.registry.registerUtility(DebugMailer(str(folder)), IMailer)
+    config.add_request_method(get_mailer, "mailer", reify=True)

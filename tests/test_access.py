@@ -107,3 +107,15 @@ def test_acl_for_refuses_nonsense() -> None:
     with pytest.raises(ValueError, match="needs the group"):
         acl_for("group", "a1")
     assert ("Allow", Everyone, "view") in acl_for("public", None)
+
+
+@pytest.mark.parametrize("who", [None, "member", "owner"])
+def test_a_module_listing_names_only_what_the_visitor_may_see(world, who) -> None:
+    setup, app = world
+    listing = signed_in(setup, app, who, "open.localhost").get("/wiki/", host="open.localhost")
+    shown = {
+        level
+        for level in ("public", "members", "group", "private")
+        if f"{level} page" in listing.text
+    }
+    assert shown == EXPECTED[who]

@@ -151,3 +151,12 @@ def test_account_forms_need_csrf(client, smtp_server) -> None:
     sign_in(client)
     client.post("/account", {"name": "Evil", "language": "nl"}, status=400)
     assert "Anne de Vries" in client.get("/account").text
+
+
+def test_without_an_smtp_host_mail_is_written_under_var_mail(pleio_setup: PleioTestSetup) -> None:
+    client = pleio_setup.client(host="localhost")
+    register(client)
+    files = list((pleio_setup.root / "var" / "mail").rglob("*"))
+    messages = [f for f in files if f.is_file()]
+    assert len(messages) == 1
+    assert "anne@example.nl" in messages[0].read_text()

@@ -416,3 +416,15 @@ def test_the_two_factor_pages_pass_axe(setup, live_server_factory, page) -> None
     page.keyboard.press("Enter")
     page.wait_for_url(server.url("localhost", "/"))
     assert page.get_by_role("button", name="Uitloggen").is_visible()
+
+
+def test_the_requirement_is_audited(setup) -> None:
+    from pleio_core.cli.context import load_platform
+    from pleio_core.security.audit import audit_log
+
+    assert setup.pleio("site", "require-two-factor", "alpha", "on") == 0
+    platform = load_platform(str(setup.ini_file()))
+    kinds = platform.edit_site(
+        platform.sites.get("alpha"), lambda root: [e.kind for e in audit_log(root).entries()]
+    )
+    assert kinds[0] == "two-factor-policy"

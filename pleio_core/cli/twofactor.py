@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from pleio_core.content.site import SiteRoot
+from pleio_core.security.audit import record
 
 from .sites import _platform, _site
 
@@ -20,6 +21,7 @@ def require_two_factor(args: argparse.Namespace) -> int:
 
     def change(root: SiteRoot) -> None:
         root.require_two_factor = required
+        record(root, "two-factor-policy", None, required=required, via="command line")
 
     platform.edit_site(site, change)
     if required:

@@ -110,8 +110,9 @@ def pleio_principals(request: Request, account_id: str) -> list[str]:
     """Extra principals of a signed-in account on the current site (may be empty).
 
     Called once per request that checks a permission, only for plugins the site has enabled.
-    The community module returns ``group:<id>`` for the groups the account is in, which
-    content with access level ``group`` allows (``pleio_core.security.access.acl_for``).
+    A module with groups (the community module, in its own issue) returns ``group:<id>``
+    for the groups the account is in, which content with access level ``group`` allows
+    (``pleio_core.security.access.acl_for``).
     Principals of the core (``site:member``, ``role:…``) cannot be added this way.
     """
 

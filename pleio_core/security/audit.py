@@ -45,6 +45,7 @@ KINDS: dict[str, TranslationString] = {
     "invitation-sent": _("Invitation sent"),
     "invitation-accepted": _("Invitation accepted"),
     "join-policy": _("Joining rules changed"),
+    "two-factor-policy": _("Two-factor requirement changed"),
     "module-enabled": _("Module switched on"),
     "module-disabled": _("Module switched off"),
 }
@@ -64,6 +65,7 @@ DETAIL_LABELS: dict[str, TranslationString] = {
     "join_mode": _("How people join"),
     "join_domains": _("Domains"),
     "via": _("Through"),
+    "required": _("Required"),
 }
 PAGE_SIZE = 50
 TIMEZONE = ZoneInfo("Europe/Amsterdam")

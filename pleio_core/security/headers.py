@@ -125,6 +125,8 @@ class SecurityTxt:
         """Parse ``pleio.security_contact`` and ``pleio.security_expires``; ``now`` is aware."""
         raw = settings.get("pleio.security_contact") or DEFAULT_CONTACT
         contacts = tuple(aslist(expand_environment("pleio.security_contact", raw)))
+        if not contacts:
+            raise SettingsError("pleio.security_contact is empty: security.txt needs a Contact")
         for contact in contacts:
             if not contact.startswith(("mailto:", "https://")):
                 raise SettingsError(

@@ -52,7 +52,7 @@ class PleioSecurityPolicy:
             samesite="Lax",
             hashalg="sha512",
             wild_domain=False,
-            timeout=8 * 3600,  # a working day; then sign in again
+            timeout=8 * 3600,  # eight hours without a request ends the session
             reissue_time=600,
         )
         self.acl = ACLHelper()

@@ -17,6 +17,11 @@ from pleio_core.security.twofactor import lacks_required_two_factor, set_up_url
 DEFAULT_COLOURS = {"primary": "#01689b", "secondary": "#154273"}
 
 
+class ModuleItem(NamedTuple):
+    title: str
+    href: str
+
+
 class ModuleCard(NamedTuple):
     title: str
     description: str
@@ -46,8 +51,9 @@ def home(context: SiteRoot, request: Request) -> dict[str, Any]:
 def module_start(context: ModuleFolder, request: Request) -> dict[str, Any]:
     title = request.registry.pleio_module_folders.get(context.module, context.title)
     items = [
-        {"title": item.title or item.__name__, "href": request.resource_url(item)}
+        ModuleItem(item.title or item.__name__, request.resource_url(item))
         for item in context.values()
+        if request.has_permission("view", item)  # a private page's title is private too
     ]
     return {"title": title, "items": items}
 
