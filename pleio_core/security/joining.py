@@ -244,7 +244,9 @@ def _become_member(request: Request, root: SiteRoot, account: Account, kind: str
         record(request, kind, account.id, actor_email=account.email, **details)
 
 
-def join_form(context: SiteRoot, request: Request) -> Any:
+def _settled(context: SiteRoot, request: Request) -> Any:
+    """The answer when the join mode does not matter (not signed in, a member already, or
+    an address in a listed domain); None when it does."""
     identity = request.identity
     if identity is None:
         return sign_in_first(request, "/@@join")
@@ -254,6 +256,14 @@ def join_form(context: SiteRoot, request: Request) -> Any:
     if joins_by_domain(context, account):
         _become_member(request, context, account, "auto-join")
         return _join_page(request, context, "welcome")
+    return None
+
+
+def join_form(context: SiteRoot, request: Request) -> Any:
+    settled = _settled(context, request)
+    if settled is not None:
+        return settled
+    account = request.identity.account
     requests = join_requests(context)
     if context.join_mode == "request" and requests is not None and account.id in requests:
         return _join_page(request, context, "pending")
@@ -265,15 +275,10 @@ def _mode(root: SiteRoot) -> str:
 
 
 def join_submit(context: SiteRoot, request: Request) -> Any:
-    identity = request.identity
-    if identity is None:
-        return sign_in_first(request, "/@@join")
-    account = identity.account
-    if role_of(context, account) is not None:
-        return _join_page(request, context, "member")
-    if joins_by_domain(context, account):
-        _become_member(request, context, account, "auto-join")
-        return _join_page(request, context, "welcome")
+    settled = _settled(context, request)
+    if settled is not None:
+        return settled
+    account = request.identity.account
     mode = _mode(context)
     if mode == "open":
         _become_member(request, context, account, "joined")
