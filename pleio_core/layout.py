@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from html import escape
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
@@ -14,9 +15,11 @@ from pyramid.request import Request
 from .i18n import LANGUAGES, _
 from .plugins import MenuItem
 
-
 # Templates read these by attribute: Chameleon looks a name up on a dict only after a failed
 # getattr, and that exception costs more than the rest of the lookup.
+MENU_CACHE_ENTRIES = 10_000
+
+
 class MenuLink(NamedTuple):
     title: str
     href: str
@@ -50,17 +53,49 @@ class Page:
         request = self.request
         if self.site_root is None:
             return []
-        items = [MenuItem(request.localizer.translate(_("Home")), self.home_url, order=0)]
-        if request.has_permission("view", self.site_root):
+        can_view = bool(request.has_permission("view", self.site_root))
+        key = (self.site.name, request.enabled_modules, request.locale_name, self.app_url, can_view)
+        cache = request.registry.pleio_menu_cache
+        entries = cache.get(key)
+        if entries is None:
+            entries = cache[key] = self._menu_entries(can_view)
+            if len(cache) > MENU_CACHE_ENTRIES:  # hosts come from the client: stay bounded
+                cache.clear()
+        here = request.path_url.rstrip("/") + "/"
+        return [MenuLink(title, href, href.rstrip("/") + "/" == here) for title, href in entries]
+
+    def _menu_entries(self, can_view: bool) -> tuple[tuple[str, str], ...]:
+        """(title, link) of each menu item, in order: the same for every visitor of the site
+        in one language on one host (the contract of ``pleio_menu_items``)."""
+        request = self.request
+        items = [MenuItem(_("Home"), self.home_url, order=0)]
+        if can_view:
             for contributed in request.plugin_hooks.pleio_menu_items(request=request):
                 items.extend(contributed)
         items.sort(key=lambda item: item.order)
-        here = request.path_url.rstrip("/") + "/"
         translate = request.localizer.translate
-        return [
-            MenuLink(translate(item.title), item.href, item.href.rstrip("/") + "/" == here)
-            for item in items
-        ]
+        return tuple((translate(item.title), item.href) for item in items)
+
+    @cached_property
+    def menu_html(self) -> str:
+        """The menu's list items. Written here, not in the template: on every page, the
+        template engine took an eighth of the whole request to render these few links."""
+        return "".join(
+            f'<li><a href="{escape(link.href)}"'
+            + (' aria-current="page"' if link.current else "")
+            + f">{escape(link.title)}</a></li>"
+            for link in self.menu
+        )
+
+    @cached_property
+    def languages_html(self) -> str:
+        """The language links' list items (see ``menu_html`` for why they are made here)."""
+        return "".join(
+            f'<li><a href="{escape(link.href)}" lang="{link.code}" hreflang="{link.code}"'
+            + (' aria-current="true"' if link.current else "")
+            + f">{escape(link.name)}</a></li>"
+            for link in self.languages
+        )
 
     @cached_property
     def account(self) -> Any:
@@ -106,6 +141,7 @@ STATIC_FILES = ("pleio.css", "logo.svg")
 
 def includeme(config: Configurator) -> None:
     config.add_subscriber(add_layout, BeforeRender)
+    config.registry.pleio_menu_cache = {}
     config.add_static_view("static", "pleio_core:static", cache_max_age=3600)
     # The same path on every host; made once instead of on every page.
     config.registry.pleio_static_paths = {name: f"/static/{name}" for name in STATIC_FILES}

@@ -121,6 +121,8 @@ def pleio_principals(request: Request, account_id: str) -> list[str]:
 def pleio_menu_items(request: Request) -> list[MenuItem]:
     """Return the plugin's entries for the site's main menu (may be empty).
 
-    Called per page render, only for plugins the current site has enabled; the results
-    of all plugins are merged and sorted by ``MenuItem.order``.
+    Called only for plugins the current site has enabled; the results of all plugins are
+    merged and sorted by ``MenuItem.order``. The core keeps the merged menu per site,
+    enabled modules, language, host and whether the visitor may view the site, so return
+    entries that depend on nothing else (not on who the visitor is).
     """
