@@ -30,8 +30,8 @@ def make_configurator(settings: Mapping[str, Any], full: bool = True) -> Configu
     config.include(".plugins")
     if full:
         config.include(".mail")
-        config.include(".security")
         config.include(".storage")
+        config.include(".security")
         config.include(".sites")
         config.include(".i18n")
         config.include(".layout")

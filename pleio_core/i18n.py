@@ -23,8 +23,8 @@ def negotiate_locale(request: Request) -> str:
     if chosen in LANGUAGES:
         return chosen
     identity = request.identity
-    if identity is not None and identity.account.language in LANGUAGES:
-        return identity.account.language
+    if identity is not None and identity.language in LANGUAGES:
+        return identity.language
     site = request.site if not request.is_platform else None
     return site.language if site is not None else DEFAULT_LANGUAGE
 

@@ -99,8 +99,7 @@ class Page:
 
     @cached_property
     def account(self) -> Any:
-        identity = self.request.identity
-        return identity.account if identity is not None else None
+        return self.request.identity  # its name is all the frame shows
 
     @cached_property
     def sign_in_url(self) -> str:

@@ -179,3 +179,27 @@ def test_an_altered_sign_in_cookie_is_refused_even_after_the_real_one_was_seen(s
         other = setup.client(client.app)
         other.testapp.set_cookie("pleio_auth", forged)
         other.get("/wiki/", host="alpha.localhost", status=403)
+
+
+def test_account_summaries_are_kept_only_while_the_platform_database_is_unchanged(setup) -> None:
+    client = setup.client()
+    follow(client, sign_in(client, "anne@example.nl"), "alpha.localhost")
+    summaries = client.registry.pleio_account_summaries
+    assert summaries.enabled  # FileStorage: this process sees every commit
+    client.get("/", host="alpha.localhost")
+    db = client.registry.pleio_platform_db
+    (account_id,) = [k for k in summaries._entries]
+    assert summaries.get(account_id) is not None
+    with db.transaction() as conn:
+        conn.root()["pleio_platform"]["accounts"].get(account_id).name = "Anne van Dijk"
+    assert summaries.get(account_id) is None  # a commit: read the account again
+    assert "Anne van Dijk" in client.get("/", host="alpha.localhost").text
+
+
+def test_shared_databases_keep_no_summaries(pleio_setup, postgres_server) -> None:
+    from pleio_core.security.policy import AccountSummaries
+
+    pleio_setup.settings["pleio.platform_storage_uri"] = postgres_server.uri("pleio_summaries")
+    app = pleio_setup.make_app()
+    summaries = app.registry.pleio_account_summaries
+    assert isinstance(summaries, AccountSummaries) and not summaries.enabled

@@ -9,7 +9,15 @@ from __future__ import annotations
 from pyramid.config import Configurator
 from pyramid.csrf import CookieCSRFStoragePolicy
 
-from .policy import AUTH_COOKIE, PleioSecurityPolicy, may_be_signed_in, site_allows
+from pleio_core.storage.databases import is_single_process
+
+from .policy import (
+    AUTH_COOKIE,
+    AccountSummaries,
+    PleioSecurityPolicy,
+    may_be_signed_in,
+    site_allows,
+)
 from .throttle import SignInThrottle
 
 __all__ = ["AUTH_COOKIE", "PleioSecurityPolicy", "includeme"]
@@ -21,6 +29,9 @@ def includeme(config: Configurator) -> None:
     settings = config.registry.pleio_settings
     policy = PleioSecurityPolicy(settings.secret, settings.secure_cookies)
     config.registry.pleio_security_policy = policy
+    config.registry.pleio_account_summaries = AccountSummaries(
+        config.registry.pleio_platform_db, is_single_process(settings.platform_storage_uri)
+    )
     config.set_security_policy(policy)
     config.set_default_permission("view")
     config.add_request_method(may_be_signed_in, "may_be_signed_in", reify=True)

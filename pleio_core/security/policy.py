@@ -14,6 +14,7 @@ from typing import Any
 from pyramid.authentication import AuthTktCookieHelper, parse_ticket
 from pyramid.authorization import ACLDenied, ACLHelper, Authenticated, Everyone
 from pyramid.request import Request
+from ZODB import DB
 
 from .accounts import Account
 from .membership import principals_for_role, site_members
@@ -26,8 +27,78 @@ CORE_PRINCIPALS = ("site:", "role:", "account:", "system.")
 
 
 @dataclass(frozen=True)
+class AccountSummary:
+    """What every request needs of the signed-in account."""
+
+    id: str
+    epoch: int
+    name: str
+    language: str
+    operator: bool
+    two_factor: bool
+    disabled: bool
+
+    @classmethod
+    def of(cls, account: Account) -> AccountSummary:
+        return cls(
+            account.id,
+            account.epoch,
+            account.name,
+            account.language,
+            account.operator,
+            account.two_factor,
+            account.disabled,
+        )
+
+
+class AccountSummaries:
+    """Summaries of accounts, valid while the platform database has had no commit.
+
+    Used only where this process sees every commit as it happens (a FileStorage, which one
+    process holds): then a signed-in page needs no connection to the platform database.
+    """
+
+    def __init__(self, db: DB, sees_every_commit: bool) -> None:
+        self.db = db
+        self.enabled = sees_every_commit
+        self._entries: dict[str, tuple[bytes, AccountSummary]] = {}
+
+    def get(self, account_id: str) -> AccountSummary | None:
+        entry = self._entries.get(account_id) if self.enabled else None
+        if entry is not None and entry[0] == self.db.lastTransaction():
+            return entry[1]
+        return None
+
+    def load(self, request: Request, account_id: str) -> AccountSummary | None:
+        tid = self.db.lastTransaction()  # before reading: a commit in between only makes it stale
+        accounts = platform_accounts(request)
+        account = accounts.get(account_id) if accounts is not None else None
+        if account is None:
+            return None
+        summary = AccountSummary.of(account)
+        if self.enabled:
+            if len(self._entries) > 100_000:
+                self._entries.clear()
+            self._entries[account_id] = (tid, summary)
+        return summary
+
+
 class Identity:
-    account: Account
+    """The signed-in account of a request: its summary, and the account itself on demand."""
+
+    def __init__(self, request: Request, summary: AccountSummary) -> None:
+        self._request = request
+        self.summary = summary
+        self.id = summary.id
+        self.name = summary.name
+        self.language = summary.language
+        self.operator = summary.operator
+        self.two_factor = summary.two_factor
+
+    @functools.cached_property
+    def account(self) -> Account:
+        """The persistent account, to read everything or to change it (opens the database)."""
+        return platform_accounts(self._request).get(self.id)
 
 
 class SignInCookie(AuthTktCookieHelper):
@@ -69,15 +140,15 @@ class PleioSecurityPolicy:
         if not ticket:
             return None
         account_id, _, epoch = str(ticket["userid"]).partition(".")
-        accounts = platform_accounts(request)
-        account = accounts.get(account_id) if accounts is not None else None
-        if account is None or account.disabled or str(account.epoch) != epoch:
+        summaries: AccountSummaries = request.registry.pleio_account_summaries
+        summary = summaries.get(account_id) or summaries.load(request, account_id)
+        if summary is None or summary.disabled or str(summary.epoch) != epoch:
             return None
-        return Identity(account)
+        return Identity(request, summary)
 
     def authenticated_userid(self, request: Request) -> str | None:
         identity = request.identity
-        return identity.account.id if identity else None
+        return identity.id if identity else None
 
     def principals(self, request: Request) -> list[str]:
         """The account's principals on this site; worked out once per request."""
@@ -90,7 +161,7 @@ class PleioSecurityPolicy:
         identity = request.identity
         if identity is None:
             return [Everyone]
-        account = identity.account
+        account = identity  # the summary is enough: no need to open the platform database
         principals = [Everyone, Authenticated, f"account:{account.id}"]
         root = request.site_root
         if root is not None and not request.site_allows(account):
@@ -134,7 +205,7 @@ def site_allows(request: Request) -> Any:
     A site that requires two-factor sign-in does not count the roles of accounts without it.
     """
 
-    def allows(account: Account) -> bool:
+    def allows(account: Account | Identity) -> bool:
         root = request.site_root
         return not (getattr(root, "require_two_factor", False) and not account.two_factor)
 
