@@ -7,6 +7,9 @@ from typing import Any
 from pyramid.i18n import TranslationString
 from pyramid.request import Request
 
+from pleio_core.i18n import _
+from pleio_core.sites.urls import platform_url
+
 from .accounts import AccountError
 
 
@@ -22,6 +25,28 @@ class FieldErrors(dict[str, str]):
 
     def add_account_error(self, error: AccountError) -> None:
         self.add(error.field, error.message)
+
+
+def broken_link(request: Request, message: TranslationString, **extra: Any) -> dict[str, Any]:
+    """The message page for a link from an e-mail that cannot be used (answered with 400)."""
+    request.response.status_int = 400
+    return {"title": _("This link does not work"), "text": message, **extra}
+
+
+def confirm_button(
+    request: Request, path: str, token: str, title: TranslationString, text: TranslationString
+) -> dict[str, Any]:
+    """The message page with one button that posts the link's token to ``path``.
+
+    Opening a link only shows this: mail scanners open links, people press buttons.
+    """
+    return {
+        "title": title,
+        "text": text,
+        "action": platform_url(request, path),
+        "button": _("Confirm"),
+        "hidden": {"token": token},
+    }
 
 
 def invalid(request: Request, values: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:

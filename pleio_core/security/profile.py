@@ -20,7 +20,7 @@ from pleio_core.mail import send_mail
 from pleio_core.sites.urls import platform_url
 
 from .accounts import AccountError, clean_name, normalise_email
-from .forms import FieldErrors, invalid
+from .forms import FieldErrors, broken_link, confirm_button, invalid
 from .passwords import MIN_LENGTH, check_new_password, set_password, verify_password
 from .store import platform_accounts, platform_tokens
 from .tokens import TokenError
@@ -131,35 +131,26 @@ def confirm_email_form(context: PlatformRoot, request: Request) -> dict[str, Any
     try:
         redeemed = platform_tokens(request).peek(token, "email-change")
     except TokenError as exc:
-        request.response.status_int = 400
-        return {"title": _("This link does not work"), "text": exc.message}
-    return {
-        "title": _("Confirm your new e-mail address"),
-        "text": _(
-            "Your account's address becomes ${email}.", mapping={"email": redeemed.data["email"]}
-        ),
-        "action": platform_url(request, "/confirm-email"),
-        "button": _("Confirm"),
-        "hidden": {"token": token},
-    }
+        return broken_link(request, exc.message)
+    text = _("Your account's address becomes ${email}.", mapping={"email": redeemed.data["email"]})
+    return confirm_button(
+        request, "/confirm-email", token, _("Confirm your new e-mail address"), text
+    )
 
 
 def confirm_email(context: PlatformRoot, request: Request) -> dict[str, Any]:
-    failed = {"title": _("This link does not work")}
     try:
         redeemed = platform_tokens(request).redeem(request.POST.get("token", ""), "email-change")
     except TokenError as exc:
-        request.response.status_int = 400
-        return {**failed, "text": exc.message}
+        return broken_link(request, exc.message)
     accounts = platform_accounts(request)
     account = accounts.get(redeemed.account_id) if accounts is not None else None
+    if account is None:
+        return broken_link(request, _("The account is gone."))
     try:
-        if account is None:
-            raise AccountError("email", _("The account is gone."))
         accounts.change_email(account, redeemed.data["email"])
-    except AccountError as exc:
-        request.response.status_int = 400
-        return {**failed, "text": exc.message}
+    except AccountError as exc:  # the address was taken in the meantime
+        return broken_link(request, exc.message)
     account.email_verified = True
     return {
         "title": _("Your e-mail address is changed"),

@@ -18,7 +18,7 @@ from pleio_core.mail import send_mail
 from pleio_core.sites.urls import platform_url
 
 from .accounts import AccountError, clean_name, normalise_email
-from .forms import FieldErrors, invalid
+from .forms import FieldErrors, broken_link, confirm_button, invalid
 from .passwords import MIN_LENGTH, check_new_password, set_password
 from .store import platform_accounts, platform_tokens
 from .tokens import TokenError
@@ -96,33 +96,29 @@ def register_submit(context: PlatformRoot, request: Request) -> dict[str, Any]:
 
 
 def verify_form(context: PlatformRoot, request: Request) -> dict[str, Any]:
-    """A button, not the confirmation itself: mail scanners open links, people press buttons."""
     token = request.params.get("token", "")
     try:
         platform_tokens(request).peek(token, "verify")
     except TokenError as exc:
-        request.response.status_int = 400
-        return {"title": _("This link does not work"), "text": exc.message}
-    return {
-        "title": _("Confirm your e-mail address"),
-        "text": _("Press the button to confirm your address."),
-        "action": platform_url(request, "/verify"),
-        "button": _("Confirm"),
-        "hidden": {"token": token},
-    }
+        return broken_link(request, exc.message)
+    return confirm_button(
+        request,
+        "/verify",
+        token,
+        _("Confirm your e-mail address"),
+        _("Press the button to confirm your address."),
+    )
 
 
 def verify(context: PlatformRoot, request: Request) -> dict[str, Any]:
     try:
         redeemed = platform_tokens(request).redeem(request.POST.get("token", ""), "verify")
     except TokenError as exc:
-        request.response.status_int = 400
-        return {"title": _("This link does not work"), "text": exc.message}
+        return broken_link(request, exc.message)
     accounts = platform_accounts(request)
     account = accounts.get(redeemed.account_id) if accounts is not None else None
     if account is None:
-        request.response.status_int = 400
-        return {"title": _("This link does not work"), "text": _("The account is gone.")}
+        return broken_link(request, _("The account is gone."))
     account.email_verified = True
     return {
         "title": _("Your e-mail address is confirmed"),

@@ -18,7 +18,7 @@ from pleio_core.mail import send_mail
 from pleio_core.sites.urls import platform_url
 
 from .accounts import AccountError
-from .forms import FieldErrors, invalid
+from .forms import FieldErrors, broken_link, invalid
 from .passwords import MIN_LENGTH, check_new_password, set_password
 from .store import platform_accounts, platform_tokens
 from .throttle import Throttle, client_address, too_many_requests
@@ -73,14 +73,13 @@ def reset_password_form(context: PlatformRoot, request: Request) -> dict[str, An
     try:
         platform_tokens(request).peek(token, "reset")
     except TokenError as exc:
-        request.response.status_int = 400
         request.override_renderer = "pleio_core:templates/message.pt"
-        return {
-            "title": _("This link does not work"),
-            "text": exc.message,
-            "link": platform_url(request, "/reset"),
-            "link_text": _("Ask for a new link"),
-        }
+        return broken_link(
+            request,
+            exc.message,
+            link=platform_url(request, "/reset"),
+            link_text=_("Ask for a new link"),
+        )
     return _reset_values(request, token)
 
 
