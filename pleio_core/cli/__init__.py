@@ -15,10 +15,7 @@ from pleio_core.sites.config import SiteConfigError
 from pleio_core.storage import StorageError
 
 from . import demo, joining, plugins, sites, twofactor, users
-
-
-class UsageError(Exception):
-    """Bad input from the command line: reported in one line, exit status 2."""
+from .context import UsageError
 
 
 class Parser(argparse.ArgumentParser):
@@ -34,9 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
         "-c", "--config", default="development.ini", help="the .ini file (default: %(default)s)"
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sites.add_commands(commands)
-    joining.add_commands(commands)
-    twofactor.add_commands(commands)
+    site_commands = sites.add_commands(commands)
+    joining.add_commands(site_commands)
+    twofactor.add_commands(site_commands)
     plugins.add_commands(commands)
     users.add_commands(commands)
     demo.add_commands(commands)

@@ -32,8 +32,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class ConfigFileError(Exception):
-    pass
+class UsageError(Exception):
+    """Bad input from the command line: reported in one line, exit status 2."""
 
 
 @contextmanager
@@ -118,7 +118,7 @@ class Platform:
 
 def load_platform(config_file: str) -> Platform:
     if not os.path.exists(config_file):
-        raise ConfigFileError(f"{config_file}: no such configuration file")
+        raise UsageError(f"{config_file}: no such configuration file")
     here = os.path.dirname(os.path.abspath(config_file))
     config = make_configurator({"here": here, **get_appsettings(config_file)}, full=False)
     config.commit()

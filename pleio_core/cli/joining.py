@@ -25,16 +25,10 @@ from pleio_core.security.joining import JOIN_MODES, clean_domains
 from pleio_core.security.membership import ROLES, site_members
 from pleio_core.security.store import accounts_of, tokens_of
 
-from .context import Platform
+from .context import Platform, UsageError
 from .sites import _platform, _site
 
 VIA = "command line"
-
-
-def _usage(message: str) -> Exception:
-    from . import UsageError
-
-    return UsageError(message)
 
 
 def join_mode(args: argparse.Namespace) -> int:
@@ -57,7 +51,7 @@ def join_domains(args: argparse.Namespace) -> int:
     try:
         domains = clean_domains(args.domain)
     except ValueError as exc:
-        raise _usage(str(exc)) from None
+        raise UsageError(str(exc)) from None
 
     def change(root: SiteRoot) -> None:
         if root.join_domains != domains:
@@ -76,12 +70,12 @@ def site_invite(args: argparse.Namespace) -> int:
     site = _site(platform, args.name)
     base_url = (args.url or _default_url(platform, site.primary_host)).rstrip("/")
     if urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).netloc:
-        raise _usage(f"--url must be an http(s) address such as https://{site.primary_host}")
+        raise UsageError(f"--url must be an http(s) address such as https://{site.primary_host}")
     good, bad = parse_addresses(" ".join(args.email))
     for address in bad:
         print(f"not an e-mail address, not invited: {address}", file=sys.stderr)
     if not good:
-        raise _usage("no e-mail address to invite")
+        raise UsageError("no e-mail address to invite")
 
     def known(root: Any) -> dict[str, tuple[str, str]]:
         accounts = accounts_of(root)
@@ -151,17 +145,8 @@ def _mailer(platform: Platform) -> Any:
     return get_mailer(config.registry)
 
 
-def _site_subcommands(commands: argparse._SubParsersAction) -> argparse._SubParsersAction:
-    """The sub-commands of ``pleio site`` (made by ``sites.add_commands``)."""
-    site = commands.choices["site"]
-    for action in site._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return action
-    raise RuntimeError("add the site commands before the joining commands")
-
-
-def add_commands(commands: argparse._SubParsersAction) -> None:
-    sub = _site_subcommands(commands)
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Add the joining commands to ``pleio site`` (``sub``: its sub-commands)."""
 
     p = sub.add_parser("join-mode", help="how people join a deelsite")
     p.add_argument("name")

@@ -15,21 +15,14 @@ from pleio_core.sites.config import (
     write_site_config,
 )
 
-from .context import ConfigFileError, Platform, load_platform
+from .context import Platform, UsageError, load_platform
 
 
 def _platform(args: argparse.Namespace) -> Platform:
-    from . import UsageError
-
-    try:
-        return load_platform(args.config)
-    except ConfigFileError as exc:
-        raise UsageError(str(exc)) from None
+    return load_platform(args.config)
 
 
 def _site(platform: Platform, name: str) -> SiteConfig:
-    from . import UsageError
-
     site = platform.sites.get(name)
     if site is None:
         raise UsageError(f"no site named {name!r} (see: pleio site list)")
@@ -52,8 +45,6 @@ def site_list(args: argparse.Namespace) -> int:
 
 
 def site_create(args: argparse.Namespace) -> int:
-    from . import UsageError
-
     platform = _platform(args)
     validate_site_name(args.name)
     if args.name in platform.sites:
@@ -107,8 +98,6 @@ def site_show(args: argparse.Namespace) -> int:
 
 def _change_module(args: argparse.Namespace, enable: bool) -> int:
     """Change the site's file; running servers apply the change within seconds."""
-    from . import UsageError
-
     platform = _platform(args)
     site = _site(platform, args.name)
     plugins = platform.registry.pleio_plugins
@@ -141,7 +130,8 @@ def _change_module(args: argparse.Namespace, enable: bool) -> int:
     return 0
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction) -> argparse._SubParsersAction:
+    """Add ``pleio site …``; return its sub-commands, for other modules to add to."""
     site = commands.add_parser("site", help="manage deelsites")
     sub = site.add_subparsers(dest="site_command", required=True, metavar="SUBCOMMAND")
 
@@ -168,3 +158,4 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         p.add_argument("name")
         p.add_argument("module")
         p.set_defaults(run=lambda args, enable=enable: _change_module(args, enable))
+    return sub

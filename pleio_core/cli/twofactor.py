@@ -31,10 +31,8 @@ def require_two_factor(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
-    """Add ``require-two-factor`` to the ``site`` command that ``sites`` made."""
-    site_parser = commands.choices["site"]
-    (sub,) = (a for a in site_parser._actions if isinstance(a, argparse._SubParsersAction))
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Add ``require-two-factor`` to ``pleio site`` (``sub``: its sub-commands)."""
     p = sub.add_parser(
         "require-two-factor", help="let only accounts with two-factor sign-in use a deelsite"
     )

@@ -12,13 +12,8 @@ from pleio_core.security.membership import ROLES, site_members
 from pleio_core.security.passwords import set_password
 from pleio_core.security.store import accounts_of
 
+from .context import UsageError
 from .sites import _platform, _site
-
-
-def _usage(message: str) -> Exception:
-    from . import UsageError
-
-    return UsageError(message)
 
 
 def read_password() -> str:
@@ -26,7 +21,7 @@ def read_password() -> str:
     if sys.stdin.isatty():
         first = getpass.getpass("Password: ")
         if getpass.getpass("Again: ") != first:
-            raise _usage("the passwords differ")
+            raise UsageError("the passwords differ")
         return first
     return sys.stdin.readline().rstrip("\n")
 
@@ -35,7 +30,7 @@ def _account(platform_root, email: str) -> Account:
     accounts = accounts_of(platform_root)
     account = accounts.by_email(email) if accounts is not None else None
     if account is None:
-        raise _usage(f"no account with e-mail address {email!r}")
+        raise UsageError(f"no account with e-mail address {email!r}")
     return account
 
 
@@ -48,7 +43,7 @@ def user_create(args: argparse.Namespace) -> int:
             account = accounts_of(root, create=True).add(args.email, args.name, args.language)
             set_password(account, password)
         except AccountError as exc:
-            raise _usage(exc.text) from None
+            raise UsageError(exc.text) from None
         account.email_verified = True  # the operator vouches for it
         account.operator = args.operator
         return account.email
@@ -95,7 +90,7 @@ def user_revoke(args: argparse.Namespace) -> int:
         return removed
 
     if not platform.edit_site(site, revoke):
-        raise _usage(f"{args.email} is not a member of {site.name}")
+        raise UsageError(f"{args.email} is not a member of {site.name}")
     print(f"{args.email} is no longer a member of {site.name}")
     return 0
 
