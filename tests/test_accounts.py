@@ -160,3 +160,19 @@ def test_without_an_smtp_host_mail_is_written_under_var_mail(pleio_setup: PleioT
     messages = [f for f in files if f.is_file()]
     assert len(messages) == 1
     assert "anne@example.nl" in messages[0].read_text()
+
+
+def test_the_account_page_counts_wrong_passwords_in_the_sign_in_throttle(
+    client, smtp_server
+) -> None:
+    register(client)
+    confirm(client, smtp_server)
+    sign_in(client)
+    for _ in range(5):
+        form = client.get("/account").forms["password-form"]
+        form["current_password"], form["new_password"] = "a wrong guess", "another fine passphrase"
+        form.submit(headers={"Host": "localhost"}, status=400)
+    form = client.get("/account").forms["email-form"]
+    form["email_new"], form["email_password"] = "x@example.nl", PASSWORD
+    blocked = form.submit(headers={"Host": "localhost"}, status=429)
+    assert int(blocked.headers["Retry-After"]) > 0

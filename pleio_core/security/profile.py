@@ -21,8 +21,9 @@ from pleio_core.sites.urls import platform_url
 
 from .accounts import AccountError, clean_name, normalise_email
 from .forms import FieldErrors, broken_link, confirm_button, invalid
-from .passwords import MIN_LENGTH, check_new_password, set_password, verify_password
+from .passwords import MIN_LENGTH, check_new_password, set_password
 from .store import platform_accounts, platform_tokens
+from .throttle import check_password_throttled
 from .tokens import TokenError
 
 EMAIL_CHANGE_SECONDS = 24 * 3600
@@ -74,7 +75,7 @@ def save_details(context: PlatformRoot, request: Request) -> Any:
 def change_password(context: PlatformRoot, request: Request) -> Any:
     account = _signed_in(request)
     errors = FieldErrors(request)
-    if not verify_password(account, request.POST.get("current_password", "")):
+    if not check_password_throttled(request, account, request.POST.get("current_password", "")):
         errors.add("current_password", _("This is not your current password."))
     try:
         check_new_password(request.POST.get("new_password", ""))
@@ -96,7 +97,7 @@ def request_email_change(context: PlatformRoot, request: Request) -> Any:
         new_email = normalise_email(new_email)
     except AccountError as exc:
         errors.add("email_new", exc.message)
-    if not verify_password(account, request.POST.get("email_password", "")):
+    if not check_password_throttled(request, account, request.POST.get("email_password", "")):
         errors.add("email_password", _("This is not your current password."))
     if errors:
         return invalid(request, _values(account, email_new=new_email), errors)

@@ -18,6 +18,9 @@ from collections.abc import Callable
 from pyramid.httpexceptions import HTTPTooManyRequests
 from pyramid.request import Request
 
+from .accounts import Account
+from .passwords import verify_password
+
 MAX_KEYS = 100_000
 WINDOW = 15 * 60.0
 
@@ -158,3 +161,20 @@ def client_address(request: Request) -> str:
     needs no header parsing of its own (and trusts no ``X-Forwarded-For`` a client sends).
     """
     return request.remote_addr or "unknown"
+
+
+def check_password_throttled(request: Request, account: Account, password: str) -> bool:
+    """``verify_password`` for pages that ask a signed-in account for its password again.
+
+    The sign-in throttle counts these too: else a signed-in session would be a way to
+    guess the password without limit. A right password does not clear the count.
+    """
+    throttle: SignInThrottle = request.registry.pleio_signin_throttle
+    address = client_address(request)
+    wait = throttle.check(account.email, address)
+    if wait:
+        raise too_many_requests(wait)
+    if verify_password(account, password):
+        return True
+    throttle.failed(account.email, address)
+    return False
