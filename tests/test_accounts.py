@@ -176,3 +176,11 @@ def test_the_account_page_counts_wrong_passwords_in_the_sign_in_throttle(
     form["email_new"], form["email_password"] = "x@example.nl", PASSWORD
     blocked = form.submit(headers={"Host": "localhost"}, status=429)
     assert int(blocked.headers["Retry-After"]) > 0
+
+
+def test_registration_cannot_flood_an_inbox(client, smtp_server) -> None:
+    for n in range(10):
+        register(client, f"victim{n}@example.nl")
+    blocked = register(client, "victim@example.nl", status=429)
+    assert int(blocked.headers["Retry-After"]) > 0
+    assert smtp_server.to("victim@example.nl") == []

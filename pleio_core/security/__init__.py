@@ -18,7 +18,7 @@ from .policy import (
     may_be_signed_in,
     site_allows,
 )
-from .throttle import SignInThrottle
+from .throttle import SignInThrottle, Throttle
 
 __all__ = ["AUTH_COOKIE", "PleioSecurityPolicy", "includeme"]
 
@@ -49,6 +49,8 @@ def includeme(config: Configurator) -> None:
     config.set_default_csrf_options(require_csrf=True)
     # Per process: with N processes an attacker gets at most N times the limit.
     config.registry.pleio_signin_throttle = SignInThrottle()
+    # Registration and password reset send mail: at most 10 an hour from one address.
+    config.registry.pleio_mail_throttle = Throttle(limit=10, window=3600)
     config.include(".headers")
     config.include(".signin")
     config.include(".joining")

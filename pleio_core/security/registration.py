@@ -21,6 +21,7 @@ from .accounts import AccountError, clean_name, normalise_email
 from .forms import FieldErrors, broken_link, confirm_button, invalid
 from .passwords import MIN_LENGTH, check_new_password, set_password
 from .store import platform_accounts, platform_tokens
+from .throttle import count_mail_request
 from .tokens import TokenError
 
 VERIFY_SECONDS = 24 * 3600
@@ -69,6 +70,7 @@ def register_submit(context: PlatformRoot, request: Request) -> dict[str, Any]:
         errors.add("language", _("Choose one of the languages offered."))
     if errors:
         return invalid(request, values, errors)
+    count_mail_request(request)
     accounts = platform_accounts(request, create=True)
     email = normalise_email(values["email"])
     existing = accounts.by_email(email)

@@ -21,7 +21,7 @@ from .accounts import AccountError
 from .forms import FieldErrors, broken_link, invalid
 from .passwords import MIN_LENGTH, check_new_password, set_password
 from .store import platform_accounts, platform_tokens
-from .throttle import Throttle, client_address, too_many_requests
+from .throttle import count_mail_request
 from .tokens import TokenError
 
 RESET_SECONDS = 3600
@@ -32,12 +32,7 @@ def reset_request_form(context: PlatformRoot, request: Request) -> dict[str, Any
 
 
 def reset_request(context: PlatformRoot, request: Request) -> dict[str, Any]:
-    throttle: Throttle = request.registry.pleio_reset_throttle
-    address = client_address(request)
-    wait = throttle.retry_after(address)
-    if wait:
-        raise too_many_requests(wait)
-    throttle.hit(address)  # every request counts: each one may send a mail
+    count_mail_request(request)
     email = request.POST.get("email", "")
     accounts = platform_accounts(request)
     account = accounts.by_email(email) if accounts is not None else None
@@ -117,7 +112,6 @@ def reset_password(context: PlatformRoot, request: Request) -> dict[str, Any]:
 
 
 def includeme(config: Configurator) -> None:
-    config.registry.pleio_reset_throttle = Throttle(limit=10, window=3600)
     public = {"permission": NO_PERMISSION_REQUIRED, "context": PlatformRoot}
     ask = "pleio_core:templates/reset_request.pt"
     choose = "pleio_core:templates/reset_password.pt"

@@ -178,3 +178,14 @@ def check_password_throttled(request: Request, account: Account, password: str) 
         return True
     throttle.failed(account.email, address)
     return False
+
+
+def count_mail_request(request: Request) -> None:
+    """Count a request that may send an e-mail (registration, password reset) per client
+    address; 429 past the limit, so these forms cannot flood someone's inbox."""
+    throttle: Throttle = request.registry.pleio_mail_throttle
+    address = client_address(request)
+    wait = throttle.retry_after(address)
+    if wait:
+        raise too_many_requests(wait)
+    throttle.hit(address)
