@@ -32,6 +32,7 @@ from pleio_core.sites.config import normalise_host
 from .accounts import Account, now
 from .audit import local_time, record
 from .membership import ROLES, Members, site_members
+from .policy import Identity
 from .store import platform_accounts
 
 JOIN_MODES = ("open", "request", "invitation")
@@ -122,7 +123,8 @@ def grant_at_least(members: Members, account_id: str, role: str) -> str | None:
     return previous
 
 
-def role_of(root: SiteRoot, account: Account) -> str | None:
+def role_of(root: SiteRoot, account: Account | Identity) -> str | None:
+    """The account's role here (an Identity will do: only the id is read)."""
     members = site_members(root)
     return members.role_of(account.id) if members is not None else None
 
@@ -130,7 +132,7 @@ def role_of(root: SiteRoot, account: Account) -> str | None:
 def join_offer(request: Request, root: SiteRoot) -> TranslationString | None:
     """The words of the home page's link to ``/@@join``, or None for a member."""
     identity = request.identity
-    if identity is not None and role_of(root, identity.account) is not None:
+    if identity is not None and role_of(root, identity) is not None:
         return None
     if root.join_mode == "open":
         return _("Join this site")
@@ -250,9 +252,9 @@ def _settled(context: SiteRoot, request: Request) -> Any:
     identity = request.identity
     if identity is None:
         return sign_in_first(request, "/@@join")
-    account = identity.account
-    if role_of(context, account) is not None:
+    if role_of(context, identity) is not None:
         return _join_page(request, context, "member")
+    account = identity.account
     if joins_by_domain(context, account):
         _become_member(request, context, account, "auto-join")
         return _join_page(request, context, "welcome")

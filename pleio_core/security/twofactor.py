@@ -366,11 +366,10 @@ def lacks_required_two_factor(request: Request) -> bool:
     """True if a signed-in member is kept out of this deelsite only for want of two-factor."""
     root = request.site_root
     identity = request.identity
-    if root is None or identity is None or not getattr(root, "require_two_factor", False):
+    if root is None or identity is None or request.site_allows(identity):
         return False
     members = site_members(root)
-    is_member = members is not None and members.role_of(identity.account.id) is not None
-    return is_member and not identity.account.two_factor
+    return members is not None and members.role_of(identity.id) is not None
 
 
 def set_up_url(request: Request) -> str:
