@@ -162,17 +162,12 @@ def record(
     return log.append(kind, actor_account_id, actor_email or "", details)
 
 
-def record_sign_in(request: Request, account: Account | None = None) -> AuditEntry | None:
+def record_sign_in(request: Request, account: Account) -> AuditEntry | None:
     """Log a sign-in on this deelsite; call it where a site sets its sign-in cookie.
 
     That is the moment ``request.identity`` is still empty (the cookie goes out with the
     response), so the sign-in view passes the account it has just signed in.
     """
-    if account is None:
-        identity = request.identity
-        account = identity.account if identity is not None else None
-    if account is None:
-        return None
     return record(request, "sign-in", account.id, actor_email=account.email)
 
 

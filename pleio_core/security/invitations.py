@@ -144,7 +144,14 @@ def invite_submit(context: SiteRoot, request: Request) -> dict[str, Any]:
         send_mail(
             request, email, *invitation_mail(inviter.name, context.title, role, url), language
         )
-        record(request, "invitation-sent", inviter.id, email=email, role=role)
+        record(
+            request,
+            "invitation-sent",
+            inviter.id,
+            actor_email=inviter.email,
+            email=email,
+            role=role,
+        )
         invited.append(email)
     if bad:
         request.response.status_int = 200 if invited or already else 400

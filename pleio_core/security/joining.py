@@ -363,7 +363,8 @@ def requests_decide(context: SiteRoot, request: Request) -> Any:
     if approved:
         grant_at_least(site_members(context, create=True), account_id, "member")
     email = account.email if account is not None else ""
-    record(request, "join-approved" if approved else "join-denied", admin.id, account=email)
+    kind = "join-approved" if approved else "join-denied"
+    record(request, kind, admin.id, actor_email=admin.email, account=email)
     if account is not None and not account.disabled:
         _tell_requester(request, context, account, approved, message)
     done = "approved" if approved else "denied"

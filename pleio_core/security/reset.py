@@ -59,7 +59,7 @@ def reset_request(context: PlatformRoot, request: Request) -> dict[str, Any]:
     }
 
 
-def _reset_values(request: Request, token: str) -> dict[str, Any]:
+def _reset_values(token: str) -> dict[str, Any]:
     return {"token": token, "errors": None, "min_length": MIN_LENGTH}
 
 
@@ -75,12 +75,12 @@ def reset_password_form(context: PlatformRoot, request: Request) -> dict[str, An
             link=platform_url(request, "/reset"),
             link_text=_("Ask for a new link"),
         )
-    return _reset_values(request, token)
+    return _reset_values(token)
 
 
 def reset_password(context: PlatformRoot, request: Request) -> dict[str, Any]:
     token = request.POST.get("token", "")
-    values = _reset_values(request, token)
+    values = _reset_values(token)
     errors = FieldErrors(request)
     password = request.POST.get("password", "")
     tokens = platform_tokens(request)

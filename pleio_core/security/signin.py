@@ -45,12 +45,16 @@ def _known_site_host(request: Request, host: str | None) -> str | None:
     return host.lower() if site is not None else None
 
 
+def ticket_url(request: Request, account_id: str, site_host: str, came_from: str) -> str:
+    """Where the account goes on ``site_host``: its ``/@@sso`` with a fresh one-time ticket."""
+    ticket = platform_tokens(request).issue("sso", account_id, TICKET_SECONDS, host=site_host)
+    query = urlencode({"ticket": ticket, "came_from": local_path(came_from)})
+    return f"{host_url(request, site_host)}/@@sso?{query}"
+
+
 def ticket_redirect(request: Request, site_host: str, came_from: str) -> HTTPSeeOther:
     """Send the signed-in account to ``site_host`` with a fresh one-time ticket."""
-    account = request.identity.account
-    ticket = platform_tokens(request).issue("sso", account.id, TICKET_SECONDS, host=site_host)
-    query = urlencode({"ticket": ticket, "came_from": local_path(came_from)})
-    return HTTPSeeOther(location=f"{host_url(request, site_host)}/@@sso?{query}")
+    return HTTPSeeOther(location=ticket_url(request, request.identity.id, site_host, came_from))
 
 
 def form_values(request: Request, site_host: str | None, came_from: str, **values: Any) -> dict:
@@ -77,13 +81,13 @@ def login_submit(context: PlatformRoot, request: Request) -> Any:
     password = request.POST.get("password", "")
     throttle = request.registry.pleio_signin_throttle
     address = client_address(request)
-    wait = throttle.check(email.strip().lower(), address)
+    wait = throttle.check(email, address)
     if wait:
         raise too_many_requests(wait)
     accounts = platform_accounts(request)
     account = accounts.by_email(email) if accounts is not None else None
     if not verify_password(account, password) or account is None or account.disabled:
-        throttle.failed(email.strip().lower(), address)
+        throttle.failed(email, address)
         request.response.status_int = 400
         # the same words whether or not the address has an account: no enumeration
         error = _("The e-mail address or the password is not right.")
@@ -101,7 +105,7 @@ def login_submit(context: PlatformRoot, request: Request) -> Any:
         response = render_to_response(CODE_FORM, values, request=request)
         response.cache_control.no_store = True
         return response
-    throttle.succeeded(email.strip().lower(), address)
+    throttle.succeeded(email, address)
     return complete_sign_in(request, account, site_host, came_from)
 
 
@@ -112,9 +116,7 @@ def complete_sign_in(
     account.last_sign_in = now()
     headers = remember(request, account)
     if site_host:
-        ticket = platform_tokens(request).issue("sso", account.id, TICKET_SECONDS, host=site_host)
-        query = urlencode({"ticket": ticket, "came_from": came_from})
-        location = f"{host_url(request, site_host)}/@@sso?{query}"
+        location = ticket_url(request, account.id, site_host, came_from)
     else:
         location = platform_url(request, came_from)
     return HTTPSeeOther(location=location, headers=headers)
