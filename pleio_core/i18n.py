@@ -59,6 +59,5 @@ def set_language(request: Request) -> HTTPSeeOther:
 
 
 def includeme(config: Configurator) -> None:
-    config.add_translation_dirs("pleio_core:locale")
     config.set_locale_negotiator(negotiate_locale)
     config.add_view(set_language, name="language", permission=NO_PERMISSION_REQUIRED)

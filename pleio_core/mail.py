@@ -7,11 +7,14 @@ the machine.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
 from pyramid.config import Configurator
-from pyramid.i18n import TranslationString
+from pyramid.i18n import Localizer, TranslationString, make_localizer
+from pyramid.interfaces import ITranslationDirectories
+from pyramid.registry import Registry
 from pyramid.request import Request
 from pyramid_mailer import get_mailer
 from pyramid_mailer.interfaces import IMailer
@@ -19,6 +22,37 @@ from pyramid_mailer.mailer import DebugMailer
 from pyramid_mailer.message import Message
 
 from .settings import expand_environment
+
+
+@functools.lru_cache(maxsize=16)
+def _localizer(language: str, dirs: tuple[str, ...]) -> Localizer:
+    return make_localizer(language, list(dirs))
+
+
+def localizer_for(registry: Registry, language: str) -> Localizer:
+    """A localizer for ``language``, made once (making one reads every catalogue)."""
+    dirs = registry.queryUtility(ITranslationDirectories, default=[])
+    return _localizer(language, tuple(dirs))
+
+
+def build_message(
+    registry: Registry,
+    to: str,
+    subject: TranslationString | str,
+    body: TranslationString | str,
+    language: str,
+) -> Message:
+    """A plain-text message to ``to``, translated into ``language`` (the recipient's)."""
+    localizer = localizer_for(registry, language)
+    sender = registry.settings.get("mail.default_sender") or (
+        f"Pleio <noreply@{registry.pleio_settings.platform_host}>"
+    )
+    return Message(
+        subject=localizer.translate(subject),
+        sender=sender,
+        recipients=[to],
+        body=localizer.translate(body),
+    )
 
 
 def send_mail(
@@ -30,25 +64,9 @@ def send_mail(
 ) -> None:
     """Queue a plain-text message; it is sent when (and only if) the transaction commits.
 
-    ``language`` is the recipient's (defaults to the request's); subject and body are
-    translated into it.
+    ``language`` is the recipient's (defaults to the request's).
     """
-    localizer = request.localizer
-    if language and language != request.locale_name:
-        from pyramid.i18n import make_localizer
-        from pyramid.interfaces import ITranslationDirectories
-
-        dirs = request.registry.queryUtility(ITranslationDirectories, default=[])
-        localizer = make_localizer(language, dirs)
-    sender = request.registry.settings.get("mail.default_sender") or (
-        f"Pleio <noreply@{request.registry.pleio_settings.platform_host}>"
-    )
-    message = Message(
-        subject=localizer.translate(subject),
-        sender=sender,
-        recipients=[to],
-        body=localizer.translate(body),
-    )
+    message = build_message(request.registry, to, subject, body, language or request.locale_name)
     request.mailer.send(message)
 
 

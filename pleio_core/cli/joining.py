@@ -13,12 +13,10 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from pyramid.config import Configurator
-from pyramid.i18n import make_localizer
-from pyramid.path import AssetResolver
 from pyramid_mailer import get_mailer
-from pyramid_mailer.message import Message
 
 from pleio_core.content.site import SiteRoot
+from pleio_core.mail import build_message
 from pleio_core.security.audit import record
 from pleio_core.security.invitations import INVITATION_TTL, invitation_mail, parse_addresses
 from pleio_core.security.joining import JOIN_MODES, clean_domains
@@ -110,23 +108,11 @@ def site_invite(args: argparse.Namespace) -> int:
 
     platform.edit_site(site, log)
     mailer = _mailer(platform)
-    sender = platform.registry.settings.get("mail.default_sender") or (
-        f"Pleio <noreply@{platform.settings.platform_host}>"
-    )
-    locale_dir = AssetResolver().resolve("pleio_core:locale").abspath()
     for email in invitees:
         url = f"{base_url}/@@invitation?{urlencode({'token': issued[email]})}"
         language = accounts[email][1] if email in accounts else site.language
-        localizer = make_localizer(language, [locale_dir])
         subject, body = invitation_mail(args.inviter, site.title, args.role, url)
-        mailer.send_immediately(
-            Message(
-                subject=localizer.translate(subject),
-                sender=sender,
-                recipients=[email],
-                body=localizer.translate(body),
-            )
-        )
+        mailer.send_immediately(build_message(platform.registry, email, subject, body, language))
         print(f"invited {email} as {args.role} of {site.name}")
     for email in already:
         print(f"{email} is a member of {site.name} already; not invited")
