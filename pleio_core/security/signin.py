@@ -29,7 +29,7 @@ from .registration import send_verification
 from .store import platform_accounts, platform_tokens
 from .throttle import client_address, too_many_requests
 from .tokens import TokenError
-from .twofactor import Check, check_second_factor
+from .twofactor import Check, code_error, throttled_check
 
 TICKET_SECONDS = 60
 PENDING = "totp-pending"  # the token between a right password and the code
@@ -164,25 +164,14 @@ def login_code(context: PlatformRoot, request: Request) -> Any:
         tokens.redeem(token, PENDING)
         request.response.status_int = 400
         return code_form_values(request, "")
-    throttle = request.registry.pleio_signin_throttle
-    address = client_address(request)
-    wait = throttle.check(account.email, address)
-    if wait:
-        raise too_many_requests(wait)
-    result = check_second_factor(
-        account, request.POST.get("code", ""), request.POST.get("recovery_code", "")
+    result = throttled_check(
+        request, account, request.POST.get("code", ""), request.POST.get("recovery_code", "")
     )
     if result is not Check.ACCEPTED:
-        throttle.failed(account.email, address)
         request.response.status_int = 400
-        error = (
-            _("That code has been used already. Wait for the next code.")
-            if result is Check.USED
-            else _("That code is not right. Type the code your app shows now.")
-        )
-        return code_form_values(request, token, error)
+        return code_form_values(request, token, code_error(result))
     tokens.redeem(token, PENDING)
-    throttle.succeeded(account.email, address)
+    request.registry.pleio_signin_throttle.succeeded(account.email, client_address(request))
     site_host = _known_site_host(request, pending.data.get("host"))
     return complete_sign_in(request, account, site_host, local_path(pending.data.get("came_from")))
 

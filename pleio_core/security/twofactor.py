@@ -291,7 +291,14 @@ def two_factor_setup(context: PlatformRoot, request: Request) -> Any:
     return _values(request, account, codes=switch_on(account, secret, step))
 
 
-def _throttled_check(
+def code_error(result: Check) -> TranslationString:
+    """What to tell someone whose code was refused."""
+    if result is Check.USED:
+        return _("That code has been used already. Wait for the next code.")
+    return _("That code is not right. Type the code your app shows now.")
+
+
+def throttled_check(
     request: Request,
     account: Account,
     code: str,
@@ -325,7 +332,7 @@ def two_factor_disable(context: PlatformRoot, request: Request) -> Any:
     if not account.two_factor:
         return HTTPSeeOther(location=platform_url(request, "/two-factor"))
     post = request.POST
-    result = _throttled_check(
+    result = throttled_check(
         request,
         account,
         post.get("code", ""),
@@ -348,14 +355,9 @@ def two_factor_new_codes(context: PlatformRoot, request: Request) -> Any:
         return account
     if not account.two_factor:
         return HTTPSeeOther(location=platform_url(request, "/two-factor"))
-    result = _throttled_check(request, account, request.POST.get("code", ""))
+    result = throttled_check(request, account, request.POST.get("code", ""))
     if result is not Check.ACCEPTED:
-        message = (
-            _("That code has been used already. Wait for the next code.")
-            if result is Check.USED
-            else _("That code is not right. Type the code your app shows now.")
-        )
-        return _values(request, account, **_error(request, "new-codes", message))
+        return _values(request, account, **_error(request, "new-codes", code_error(result)))
     return _values(request, account, codes=new_recovery_codes(account))
 
 
