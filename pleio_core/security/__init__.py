@@ -11,6 +11,7 @@ from pyramid.csrf import CookieCSRFStoragePolicy
 
 from pleio_core.storage.databases import is_single_process
 
+from .forms import BrokenLink, broken_link_page
 from .policy import (
     AUTH_COOKIE,
     AccountSummaries,
@@ -55,6 +56,9 @@ def includeme(config: Configurator) -> None:
     config.include(".signin")
     config.include(".joining")
     config.include(".audit")
+    config.add_exception_view(
+        broken_link_page, context=BrokenLink, renderer="pleio_core:templates/message.pt"
+    )
     config.include(".registration")
     config.include(".reset")
     config.include(".profile")

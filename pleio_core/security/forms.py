@@ -10,7 +10,9 @@ from pyramid.request import Request
 from pleio_core.i18n import _
 from pleio_core.sites.urls import platform_url
 
-from .accounts import AccountError
+from .accounts import Account, AccountError
+from .store import platform_accounts, platform_tokens
+from .tokens import Redeemed, TokenError
 
 
 class FieldErrors(dict[str, str]):
@@ -27,10 +29,38 @@ class FieldErrors(dict[str, str]):
         self.add(error.field, error.message)
 
 
-def broken_link(request: Request, message: TranslationString, **extra: Any) -> dict[str, Any]:
-    """The message page for a link from an e-mail that cannot be used (answered with 400)."""
+class BrokenLink(Exception):
+    """A link from an e-mail that cannot be used; answered with the message page (400)."""
+
+    def __init__(self, message: TranslationString, **extra: Any) -> None:
+        super().__init__(message.interpolate())
+        self.message, self.extra = message, extra
+
+
+def broken_link_page(exc: BrokenLink, request: Request) -> dict[str, Any]:
     request.response.status_int = 400
-    return {"title": _("This link does not work"), "text": message, **extra}
+    return {"title": _("This link does not work"), "text": exc.message, **exc.extra}
+
+
+def use_link(request: Request, purpose: str, token: str) -> tuple[Redeemed, Account]:
+    """Use an e-mailed link's token once; the live account it is for, or BrokenLink."""
+    try:
+        redeemed = platform_tokens(request).redeem(token, purpose)
+    except TokenError as exc:
+        raise BrokenLink(exc.message) from None
+    accounts = platform_accounts(request)
+    account = accounts.get(redeemed.account_id) if accounts is not None else None
+    if account is None or account.disabled:
+        raise BrokenLink(_("This account cannot sign in."))
+    return redeemed, account
+
+
+def peek_link(request: Request, purpose: str, token: str, **extra: Any) -> Redeemed:
+    """What an e-mailed link's token is for, without using it; BrokenLink if it cannot be."""
+    try:
+        return platform_tokens(request).peek(token, purpose)
+    except TokenError as exc:
+        raise BrokenLink(exc.message, **extra) from None
 
 
 def confirm_button(

@@ -20,11 +20,10 @@ from pleio_core.mail import send_mail
 from pleio_core.sites.urls import platform_url
 
 from .accounts import AccountError, clean_name, normalise_email
-from .forms import FieldErrors, broken_link, confirm_button, invalid
+from .forms import BrokenLink, FieldErrors, confirm_button, invalid, peek_link, use_link
 from .passwords import MIN_LENGTH, check_new_password, set_password
 from .store import platform_accounts, platform_tokens
 from .throttle import check_password_throttled
-from .tokens import TokenError
 
 EMAIL_CHANGE_SECONDS = 24 * 3600
 
@@ -129,10 +128,7 @@ def request_email_change(context: PlatformRoot, request: Request) -> Any:
 
 def confirm_email_form(context: PlatformRoot, request: Request) -> dict[str, Any]:
     token = request.params.get("token", "")
-    try:
-        redeemed = platform_tokens(request).peek(token, "email-change")
-    except TokenError as exc:
-        return broken_link(request, exc.message)
+    redeemed = peek_link(request, "email-change", token)
     text = _("Your account's address becomes ${email}.", mapping={"email": redeemed.data["email"]})
     return confirm_button(
         request, "/confirm-email", token, _("Confirm your new e-mail address"), text
@@ -140,18 +136,11 @@ def confirm_email_form(context: PlatformRoot, request: Request) -> dict[str, Any
 
 
 def confirm_email(context: PlatformRoot, request: Request) -> dict[str, Any]:
+    redeemed, account = use_link(request, "email-change", request.POST.get("token", ""))
     try:
-        redeemed = platform_tokens(request).redeem(request.POST.get("token", ""), "email-change")
-    except TokenError as exc:
-        return broken_link(request, exc.message)
-    accounts = platform_accounts(request)
-    account = accounts.get(redeemed.account_id) if accounts is not None else None
-    if account is None:
-        return broken_link(request, _("The account is gone."))
-    try:
-        accounts.change_email(account, redeemed.data["email"])
+        platform_accounts(request).change_email(account, redeemed.data["email"])
     except AccountError as exc:  # the address was taken in the meantime
-        return broken_link(request, exc.message)
+        raise BrokenLink(exc.message) from None
     account.email_verified = True
     return {
         "title": _("Your e-mail address is changed"),

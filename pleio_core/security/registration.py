@@ -18,11 +18,10 @@ from pleio_core.mail import send_mail
 from pleio_core.sites.urls import platform_url
 
 from .accounts import AccountError, clean_name, normalise_email
-from .forms import FieldErrors, broken_link, confirm_button, invalid
+from .forms import FieldErrors, confirm_button, invalid, peek_link, use_link
 from .passwords import MIN_LENGTH, check_new_password, set_password
 from .store import platform_accounts, platform_tokens
 from .throttle import count_mail_request
-from .tokens import TokenError
 
 VERIFY_SECONDS = 24 * 3600
 
@@ -99,10 +98,7 @@ def register_submit(context: PlatformRoot, request: Request) -> dict[str, Any]:
 
 def verify_form(context: PlatformRoot, request: Request) -> dict[str, Any]:
     token = request.params.get("token", "")
-    try:
-        platform_tokens(request).peek(token, "verify")
-    except TokenError as exc:
-        return broken_link(request, exc.message)
+    peek_link(request, "verify", token)
     return confirm_button(
         request,
         "/verify",
@@ -113,14 +109,7 @@ def verify_form(context: PlatformRoot, request: Request) -> dict[str, Any]:
 
 
 def verify(context: PlatformRoot, request: Request) -> dict[str, Any]:
-    try:
-        redeemed = platform_tokens(request).redeem(request.POST.get("token", ""), "verify")
-    except TokenError as exc:
-        return broken_link(request, exc.message)
-    accounts = platform_accounts(request)
-    account = accounts.get(redeemed.account_id) if accounts is not None else None
-    if account is None:
-        return broken_link(request, _("The account is gone."))
+    _redeemed, account = use_link(request, "verify", request.POST.get("token", ""))
     account.email_verified = True
     return {
         "title": _("Your e-mail address is confirmed"),

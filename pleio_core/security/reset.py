@@ -18,7 +18,7 @@ from pleio_core.mail import send_mail
 from pleio_core.sites.urls import platform_url
 
 from .accounts import AccountError
-from .forms import FieldErrors, broken_link, invalid
+from .forms import FieldErrors, invalid, peek_link
 from .passwords import MIN_LENGTH, check_new_password, set_password
 from .store import platform_accounts, platform_tokens
 from .throttle import count_mail_request
@@ -65,16 +65,8 @@ def _reset_values(token: str) -> dict[str, Any]:
 
 def reset_password_form(context: PlatformRoot, request: Request) -> dict[str, Any]:
     token = request.params.get("token", "")
-    try:
-        platform_tokens(request).peek(token, "reset")
-    except TokenError as exc:
-        request.override_renderer = "pleio_core:templates/message.pt"
-        return broken_link(
-            request,
-            exc.message,
-            link=platform_url(request, "/reset"),
-            link_text=_("Ask for a new link"),
-        )
+    ask_again = {"link": platform_url(request, "/reset"), "link_text": _("Ask for a new link")}
+    peek_link(request, "reset", token, **ask_again)
     return _reset_values(token)
 
 
