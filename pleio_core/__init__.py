@@ -28,6 +28,7 @@ def make_configurator(settings: Mapping[str, Any], full: bool = True) -> Configu
     config.registry.pleio_settings = PleioSettings.from_settings(config.registry.settings)
     config.include("pyramid_chameleon")
     config.add_translation_dirs("pleio_core:locale")  # before the plugins': theirs refine ours
+    config.include(".content")  # its directive, before plugins use it
     config.include(".plugins")
     if full:
         config.include(".mail")

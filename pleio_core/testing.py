@@ -166,6 +166,62 @@ def pleio_setup(tmp_path: Path, pleio_storage_uri: str | None) -> Iterator[Pleio
     setup.close()
 
 
+@pytest.fixture
+def plugin_installer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """``install(name, code)``: a plugin distribution ``pleio_test_<name>`` on sys.path, with
+    a real ``.dist-info`` and entry point, found by the next app made (as if pip-installed)."""
+    import sys
+    import textwrap
+
+    def install(name: str, code: str) -> None:
+        package = f"pleio_test_{name}"
+        base = tmp_path / "site-packages"
+        (base / package).mkdir(parents=True)
+        (base / package / "__init__.py").write_text(textwrap.dedent(code))
+        info = base / f"{package}-1.2.3.dist-info"
+        info.mkdir()
+        metadata = f"Metadata-Version: 2.1\nName: {package}\nVersion: 1.2.3\n"
+        (info / "METADATA").write_text(metadata)
+        (info / "entry_points.txt").write_text(f"[pleio.plugins]\n{name} = {package}\n")
+        monkeypatch.syspath_prepend(str(base))
+        monkeypatch.delitem(sys.modules, package, raising=False)
+
+    yield install
+    for module in [m for m in sys.modules if m.startswith("pleio_test_")]:
+        del sys.modules[module]
+
+
+#: A plugin that declares one content type and nothing else: the core gives it the rest.
+NOTE_PLUGIN = """
+from pyramid.i18n import TranslationStringFactory
+from pleio_core.content import Content
+from pleio_core.plugins import hookimpl
+from pleio_core.plugins.module import ModulePlugin
+
+class Note(Content):
+    pass
+
+plugin = ModulePlugin(
+    name="notes", package="pleio_core", title="Notes", description="Short notes",
+    requires_core=">=0.1,<0.2",
+)
+pleio_plugin_info = plugin.pleio_plugin_info
+pleio_menu_items = plugin.pleio_menu_items
+
+@hookimpl
+def pleio_configure(config):
+    config.add_module_folder("notes", "Notes")
+    config.add_content_type("note", Note, title="Note", revisions=True)
+"""
+
+
+@pytest.fixture
+def notes_plugin(plugin_installer: Any) -> str:
+    """Install the ``notes`` test plugin (one content type, ``note``, with revisions)."""
+    plugin_installer("notes", NOTE_PLUGIN)
+    return "notes"
+
+
 # -- a live server -------------------------------------------------------------------------
 
 

@@ -1,8 +1,6 @@
 """Plugins: discovery by entry point, start-up errors, per-site hooks, the 404 guard."""
 
 import sys
-import textwrap
-from pathlib import Path
 
 import pytest
 
@@ -42,8 +40,8 @@ def pleio_module_enabled(site, registry):
 
 
 @pytest.fixture
-def install_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Install a plugin distribution on sys.path (a real .dist-info with an entry point)."""
+def install_plugin(plugin_installer):
+    """Install the poll plugin above (or ``code``) as a real distribution."""
 
     def install(
         name: str = "poll",
@@ -52,25 +50,14 @@ def install_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         requires: tuple[str, ...] = (),
         extra: str = "",
     ) -> None:
-        package = f"pleio_test_{name}"
-        base = tmp_path / "site-packages"
-        (base / package).mkdir(parents=True)
         body = (
             code
             if code is not None
             else PLUGIN_CODE.format(core=core, requires=requires, extra=extra)
         )
-        (base / package / "__init__.py").write_text(textwrap.dedent(body))
-        info = base / f"{package}-1.2.3.dist-info"
-        info.mkdir()
-        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {package}\nVersion: 1.2.3\n")
-        (info / "entry_points.txt").write_text(f"[pleio.plugins]\n{name} = {package}\n")
-        monkeypatch.syspath_prepend(str(base))
-        monkeypatch.delitem(sys.modules, package, raising=False)
+        plugin_installer(name, body)
 
-    yield install
-    for module in [m for m in sys.modules if m.startswith("pleio_test_")]:
-        del sys.modules[module]
+    return install
 
 
 def test_a_plugin_is_discovered_and_listed(

@@ -1,6 +1,37 @@
-"""Content: the base classes every module stores its content in."""
+"""Content: the base classes every module stores its content in, and the content-type registry.
 
+Public API for plugin authors: ``Content``, ``ContentSchema``, the ``config.add_content_type``
+directive, the events, and the functions in ``editing`` for writing content from code.
+"""
+
+from pyramid.config import Configurator
+
+from .events import ContentAdded, ContentModified, ContentMoved, ContentRemoved
 from .folder import Folder, Item
+from .model import Content
+from .schema import ContentSchema
 from .site import ModuleFolder, PlatformRoot, SiteRoot
+from .types import ContentType, ContentTypes, add_content_type
 
-__all__ = ["Folder", "Item", "ModuleFolder", "PlatformRoot", "SiteRoot"]
+__all__ = [
+    "Content",
+    "ContentAdded",
+    "ContentModified",
+    "ContentMoved",
+    "ContentRemoved",
+    "ContentSchema",
+    "ContentType",
+    "ContentTypes",
+    "Folder",
+    "Item",
+    "ModuleFolder",
+    "PlatformRoot",
+    "SiteRoot",
+]
+
+
+def includeme(config: Configurator) -> None:
+    """The directive, before plugins are configured; the views come with ``.views``."""
+    config.registry.pleio_content_types = ContentTypes()
+    config.add_directive("add_content_type", add_content_type)
+    config.add_translation_dirs("colander:locale", "deform:locale")

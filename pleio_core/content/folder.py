@@ -22,13 +22,17 @@ class Item(Persistent):
             self.text = text
 
 
-class Folder(Item):
-    """A container; the child count is a ``Length`` so concurrent adds do not conflict."""
+_EMPTY: OOBTree = OOBTree()  # what a folder without children reads from; never written
 
-    def __init__(self, title: str = "") -> None:
-        super().__init__(title)
-        self._items: OOBTree = OOBTree()
-        self._count = Length()
+
+class Folder(Item):
+    """A container; the child count is a ``Length`` so concurrent adds do not conflict.
+
+    The tree and the count are made with the first child: most content never has any.
+    """
+
+    _items: OOBTree = _EMPTY
+    _count: Length | None = None
 
     def __getitem__(self, name: str) -> Item:
         return self._items[name]
@@ -40,7 +44,7 @@ class Folder(Item):
         return isinstance(name, str) and name in self._items
 
     def __len__(self) -> int:
-        return self._count()
+        return self._count() if self._count is not None else 0
 
     def keys(self) -> Iterator[str]:
         return iter(self._items.keys())
@@ -48,11 +52,16 @@ class Folder(Item):
     def values(self) -> Iterator[Item]:
         return iter(self._items.values())
 
+    def items(self) -> Iterator[tuple[str, Item]]:
+        return iter(self._items.items())
+
     def add(self, name: str, item: Item) -> Item:
         if not name or "/" in name or name.startswith("@@") or name in (".", ".."):
             raise ValueError(f"{name!r} cannot be the name of an item")
         if name in self._items:
             raise KeyError(f"{name!r} already exists in this folder")
+        if self._count is None:
+            self._items, self._count = OOBTree(), Length()
         item.__name__, item.__parent__ = name, self
         self._items[name] = item
         self._count.change(1)

@@ -57,9 +57,17 @@ class SiteRoot(Folder):
         return item
 
     def set_acl(self, access: str) -> None:
-        """Public sites can be read by anyone; every site root ACL ends in DENY_ALL."""
+        """Public sites can be read by anyone; every site root ACL ends in DENY_ALL.
+
+        Members may ``add`` content (and comment, like); editors may also ``moderate``
+        (others' comments, types declared with ``add_permission="moderate"``). Content
+        denies ``view``/``edit``/``delete`` itself (``security.access.acl_for``), so those
+        never fall through to here.
+        """
         acl: list = [(Allow, "role:admin", ALL_PERMISSIONS)]
         acl.append((Allow, Everyone if access == "public" else "site:member", "view"))
+        acl.append((Allow, "role:member", "add"))
+        acl.append((Allow, "role:editor", "moderate"))
         acl.append(DENY_ALL)
         if acl != self.__acl__:
             self.__acl__ = acl

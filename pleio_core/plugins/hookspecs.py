@@ -126,3 +126,13 @@ def pleio_menu_items(request: Request) -> list[MenuItem]:
     enabled modules, language, host and whether the visitor may view the site, so return
     entries that depend on nothing else (not on who the visitor is).
     """
+
+
+@hookspec(firstresult=True)
+def pleio_group_of(request: Request, context: object) -> str | None:
+    """The principal of the group ``context`` lies in (``group:<id>``), or None.
+
+    Called when content is added or saved, only for plugins the site has enabled; the first
+    non-None answer wins. The community module answers for content inside its groups; with
+    it, the access level ``group`` is offered there. Without it, no content is in a group.
+    """

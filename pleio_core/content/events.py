@@ -1,0 +1,41 @@
+"""Events sent when content is added, changed or removed, inside the same transaction.
+
+Subscribe with ``config.add_subscriber(handler, ContentAdded)``; the catalog and the activity
+record do. Handlers get the event; ``event.request`` may be None (the command line).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Content
+
+
+@dataclass
+class ContentEvent:
+    content: Content
+    request: Any = None
+
+
+class ContentAdded(ContentEvent):
+    """New content is in its folder (it has its name and parent)."""
+
+
+class ContentModified(ContentEvent):
+    """Content was saved with changes; ``old`` holds the fields' values before, ``comment``
+    the editor's note on the change (may be empty)."""
+
+    def __init__(
+        self, content: Content, request: Any = None, old: dict | None = None, comment: str = ""
+    ) -> None:
+        super().__init__(content, request)
+        self.old, self.comment = old or {}, comment
+
+
+class ContentRemoved(ContentEvent):
+    """Content (and everything inside it) is about to leave its folder."""
+
+
+class ContentMoved(ContentEvent):
+    """Content has a new name or parent (it is indexed again at its new path)."""

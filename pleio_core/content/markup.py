@@ -1,0 +1,65 @@
+"""Text in, safe HTML out: Markdown rendered with markdown-it-py, then cleaned by nh3.
+
+Raw HTML in the Markdown is not rendered (it shows as text), and the result goes through
+nh3's allow-list anyway, so a ``<script>`` or a ``javascript:`` link is stored harmless.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Container
+
+import nh3
+from markdown_it import MarkdownIt
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+_markdown.enable("strikethrough")
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6",
+    "hr", "img", "li", "ol", "p", "pre", "strong", "table", "tbody", "td", "th", "thead", "tr",
+    "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "td": {"style"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+MAX_SLUG = 60
+
+
+def clean_html(html: str) -> str:
+    """The allow-listed part of ``html``: no scripts, no event handlers, no odd URLs."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        filter_style_properties={"text-align"},
+    )
+
+
+def render_markdown(text: str) -> str:
+    """The sanitised HTML of a Markdown text."""
+    return clean_html(_markdown.render(text))
+
+
+def plain_text(html: str) -> str:
+    """The words of an HTML fragment, for indexes and snippets."""
+    return " ".join(nh3.clean(html, tags=set()).split())
+
+
+def slugify(title: str) -> str:
+    """A URL name made from a title: ascii, lower case, words joined by hyphens."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    return slug[:MAX_SLUG].rstrip("-") or "item"
+
+
+def unique_name(taken: Container[str], title: str) -> str:
+    """A slug of ``title`` that is not in ``taken`` (``slug``, ``slug-2``, ``slug-3``…)."""
+    base = slugify(title)
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base}-{n}"
+    return name

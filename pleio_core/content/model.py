@@ -1,0 +1,81 @@
+"""Content: the persistent class every module's content type derives from.
+
+The fields every type shares live here; a type adds its own by subclassing and by extending
+``pleio_core.content.schema.ContentSchema``. Who may see and change a piece of content
+follows from its access level, owner, group and publication state (``__acl__``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from pyramid.authorization import ALL_PERMISSIONS, Allow, Deny, Everyone
+
+from pleio_core.security.access import EDIT, acl_for
+from pleio_core.security.accounts import now
+
+from .folder import Folder
+from .markup import plain_text, render_markdown
+
+STATES = ("draft", "published")
+
+
+class Content(Folder):
+    """A piece of content of a registered type (``config.add_content_type``).
+
+    Every content object can hold children (a wiki page its sub-pages, a folder its files);
+    whether a type may be added inside another is the content-type registry's business.
+    """
+
+    #: The registered type's name; set by ``add_content_type`` on the class.
+    type_name: ClassVar[str] = ""
+
+    body = ""  # Markdown, as written
+    body_html = ""  # the sanitised HTML made from it
+    tags: tuple[str, ...] = ()
+    access = "members"
+    #: The group's principal (``group:<id>``) for access level ``group``; None outside groups.
+    group: str | None = None
+    owner: str | None = None  # account id
+    state = "published"
+    #: Published content is visible from this moment on (None: since it was published).
+    publish_at: datetime | None = None
+    #: Counts the saves: an edit carries the serial it started from (stale edit → 409).
+    serial = 0
+    #: The catalog's id of this object (None while it is not indexed).
+    docid: int | None = None
+    #: ``comments.Comments``, ``likes.Likes``, ``revisions.History`` — made on first use.
+    comments: Any = None
+    likes: Any = None
+    history: Any = None
+
+    def __init__(self, title: str = "", owner: str | None = None) -> None:
+        super().__init__(title)
+        self.owner = owner
+        self.created = self.modified = now()
+
+    def set_body(self, markdown: str) -> None:
+        self.body = markdown
+        self.body_html = render_markdown(markdown)
+
+    @property
+    def text(self) -> str:  # what indexes and snippets read
+        return plain_text(self.body_html)
+
+    def is_live(self, when: datetime | None = None) -> bool:
+        """Published, and its publication moment has come."""
+        if self.state != "published":
+            return False
+        return self.publish_at is None or self.publish_at <= (when or now())
+
+    @property
+    def __acl__(self) -> list:
+        if self.is_live():
+            return acl_for(self.access, self.owner, self.group)
+        # a draft or a scheduled item: its owner and the site's editors only
+        acl: list = [(Allow, "role:admin", ALL_PERMISSIONS)]
+        if self.owner:
+            acl.append((Allow, f"account:{self.owner}", EDIT))
+        acl += [(Allow, "role:editor", ("view", "edit")), (Deny, Everyone, EDIT)]
+        return acl

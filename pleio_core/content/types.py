@@ -1,0 +1,115 @@
+"""The content-type registry and its directive, ``config.add_content_type``.
+
+A plugin declares each of its types once; from the declaration the core gives the add, edit
+and delete forms, the default view, the ACL from the access level, the listing entries, the
+catalog entry and the JSON API (with its OpenAPI description).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pyramid.config import Configurator
+from pyramid.exceptions import ConfigurationError
+
+from .model import Content
+from .schema import ContentSchema, is_field_name
+from .site import ModuleFolder
+
+#: ``addable_to`` entry meaning "the top folder of the type's own module".
+MODULE_FOLDER = "module"
+
+
+@dataclass(frozen=True)
+class ContentType:
+    name: str
+    factory: type[Content]
+    module: str
+    title: Any  # a translation string
+    schema: type[ContentSchema] = ContentSchema
+    #: Where it may be added: ``"module"`` (its module's folder) and/or other types' names.
+    addable_to: tuple[str, ...] = (MODULE_FOLDER,)
+    #: The permission needed on the folder to add one: ``add`` (members) or ``moderate``
+    #: (editors) — see ``SiteRoot.set_acl``.
+    add_permission: str = "add"
+    #: Keep every save as a revision (``pleio_core.content.revisions``).
+    revisions: bool = False
+
+    def field_names(self) -> list[str]:
+        return [node.name for node in self.schema().children]
+
+
+class ContentTypes(dict[str, ContentType]):
+    """Type name → ContentType; on the registry as ``registry.pleio_content_types``."""
+
+    def of(self, content: object) -> ContentType | None:
+        return self.get(getattr(content, "type_name", ""))
+
+    def addable_in(self, container: object, enabled_modules: Iterable[str]) -> list[ContentType]:
+        """The types that may be added in ``container`` while these modules are enabled."""
+        enabled = set(enabled_modules)
+        if isinstance(container, ModuleFolder):
+            key, module = MODULE_FOLDER, container.module
+        elif isinstance(container, Content) and container.type_name:
+            key, module = container.type_name, None
+        else:
+            return []
+        return [
+            ct
+            for ct in self.values()
+            if key in ct.addable_to and ct.module in enabled and module in (None, ct.module)
+        ]
+
+
+def add_content_type(
+    config: Configurator,
+    name: str,
+    factory: type[Content],
+    title: Any,
+    schema: type[ContentSchema] = ContentSchema,
+    addable_to: Iterable[str] = (MODULE_FOLDER,),
+    add_permission: str = "add",
+    revisions: bool = False,
+    module: str | None = None,
+) -> None:
+    """Declare a content type. ``module`` defaults to the plugin whose configure hook calls it.
+
+    Two declarations of one name, or one class declared twice, stop start-up.
+    """
+    module = module or config.registry.pleio_plugins.plugin_of_package(config.package_name)
+    if module is None:
+        raise ConfigurationError(
+            f"add_content_type({name!r}): call it from a plugin, or name its module"
+        )
+    if not is_field_name(name):
+        raise ConfigurationError(f"add_content_type({name!r}): a name is lower case a-z, 0-9, _")
+    if not (isinstance(factory, type) and issubclass(factory, Content)):
+        raise ConfigurationError(f"add_content_type({name!r}): the class must derive from Content")
+    if not (isinstance(schema, type) and issubclass(schema, ContentSchema)):
+        raise ConfigurationError(
+            f"add_content_type({name!r}): the schema must extend ContentSchema"
+        )
+    if add_permission not in ("add", "moderate"):
+        raise ConfigurationError(f"add_content_type({name!r}): add_permission is add or moderate")
+    content_type = ContentType(
+        name, factory, module, title, schema, tuple(addable_to), add_permission, revisions
+    )
+    types: ContentTypes = config.registry.pleio_content_types
+
+    def register() -> None:
+        if factory.__dict__.get("type_name", name) != name:  # (again, in a second app: fine)
+            raise ConfigurationError(
+                f"{factory.__name__} is already the type {factory.type_name!r}"
+            )
+        factory.type_name = name
+        types[name] = content_type
+
+    intr = config.introspectable("pleio content types", name, name, "pleio content type")
+    intr["module"], intr["factory"], intr["addable_to"] = module, factory, content_type.addable_to
+    config.action(("pleio.content_type", name), register, introspectables=(intr,))
+
+
+def content_types(registry: Any) -> ContentTypes:
+    return registry.pleio_content_types
