@@ -6,7 +6,13 @@ directive, the events, and the functions in ``editing`` for writing content from
 
 from pyramid.config import Configurator
 
-from .events import ContentAdded, ContentModified, ContentMoved, ContentRemoved
+from .events import (
+    ContentAdded,
+    ContentModified,
+    ContentMoved,
+    ContentRemoved,
+    ContentTouched,
+)
 from .folder import Folder, Item
 from .model import Content
 from .schema import ContentSchema
@@ -19,6 +25,7 @@ __all__ = [
     "ContentModified",
     "ContentMoved",
     "ContentRemoved",
+    "ContentTouched",
     "ContentSchema",
     "ContentType",
     "ContentTypes",

@@ -39,3 +39,8 @@ class ContentRemoved(ContentEvent):
 
 class ContentMoved(ContentEvent):
     """Content has a new name or parent (it is indexed again at its new path)."""
+
+
+class ContentTouched(ContentEvent):
+    """Something about the content changed that is not a save of its fields (a comment, a
+    like): the catalog indexes it again, no revision is made."""
