@@ -8,13 +8,18 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from BTrees.IOBTree import IOBTree
 from BTrees.Length import Length
 from persistent import Persistent
+from pyramid.request import Request
 
+from pleio_core.i18n import _
 from pleio_core.security.accounts import now
 
+from .activity import record_activity
+from .events import ContentTouched
 from .markup import render_markdown
 
 MAX_COMMENT = 10_000
@@ -87,3 +92,51 @@ def comments_of(content: object, create: bool = False) -> Comments | None:
     if comments is None and create:
         comments = content.comments = Comments()  # type: ignore[attr-defined]
     return comments
+
+
+class CommentError(ValueError):
+    """A comment that cannot be saved; ``message`` says why (a translation string)."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def clean_comment(text: Any) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise CommentError(_("Write a comment."))
+    if len(text) > MAX_COMMENT:
+        raise CommentError(_("A comment has at most ${n} characters.", mapping={"n": MAX_COMMENT}))
+    return text.strip()
+
+
+def may_change_comment(request: Request, content: object, comment: Comment) -> bool:
+    """Its author, or a moderator (the site's editors and admins)."""
+    identity = request.identity
+    if identity is not None and identity.id == comment.author:
+        return True
+    return bool(request.has_permission("moderate", content))
+
+
+def add_comment(request: Request, content: Any, text: Any, reply_to: int | None = None) -> Comment:
+    """Add the signed-in account's comment (the caller checked ``add`` on the content)."""
+    text = clean_comment(text)
+    comments = comments_of(content, create=True)
+    if reply_to is not None and comments.get(reply_to) is None:
+        raise CommentError(_("The comment you reply to is not there (any more)."))
+    identity = request.identity
+    comment = comments.add(identity.id, identity.name, text, reply_to)
+    record_activity(request, "commented", content)
+    request.registry.notify(ContentTouched(content, request))
+    return comment
+
+
+def edit_comment(request: Request, content: Any, comment: Comment, text: Any) -> None:
+    comment.set_text(clean_comment(text))
+    comment.modified = now()
+    request.registry.notify(ContentTouched(content, request))
+
+
+def delete_comment(request: Request, content: Any, comment: Comment) -> None:
+    comments_of(content).remove(comment.id)
+    request.registry.notify(ContentTouched(content, request))

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from BTrees.Length import Length
 from BTrees.OOBTree import OOTreeSet
 from persistent import Persistent
+from pyramid.request import Request
+
+from .activity import record_activity
+from .events import ContentTouched
 
 
 class Likes(Persistent):
@@ -45,3 +51,18 @@ def likes_of(content: object, create: bool = False) -> Likes | None:
     if likes is None and create:
         likes = content.likes = Likes()  # type: ignore[attr-defined]
     return likes
+
+
+def set_like(request: Request, content: Any, liked: bool) -> bool:
+    """Like or unlike as the signed-in account (the caller checked ``add``); True if changed."""
+    account_id = request.identity.id
+    if liked:
+        changed = likes_of(content, create=True).like(account_id)
+        if changed:
+            record_activity(request, "liked", content)
+    else:
+        likes = likes_of(content)
+        changed = likes is not None and likes.unlike(account_id)
+    if changed:
+        request.registry.notify(ContentTouched(content, request))
+    return changed
