@@ -16,6 +16,8 @@ from pyramid.authorization import ACLDenied, ACLHelper, Authenticated, Everyone
 from pyramid.request import Request
 from ZODB import DB
 
+from pleio_core.api.tokens import bearer_token, token_account_id
+
 from .accounts import Account
 from .membership import principals_for_role, site_members
 from .store import platform_accounts
@@ -86,8 +88,10 @@ class AccountSummaries:
 class Identity:
     """The signed-in account of a request: its summary, and the account itself on demand."""
 
-    def __init__(self, request: Request, summary: AccountSummary) -> None:
+    def __init__(self, request: Request, summary: AccountSummary, via_token: bool = False) -> None:
         self._request = request
+        #: Signed in with a personal access token (``api.tokens``), not the cookie: no CSRF.
+        self.via_token = via_token
         self.summary = summary
         self.id = summary.id
         self.name = summary.name
@@ -99,6 +103,11 @@ class Identity:
     def account(self) -> Account:
         """The persistent account, to read everything or to change it (opens the database)."""
         return platform_accounts(self._request).get(self.id)
+
+
+def _summary(request: Request, account_id: str) -> AccountSummary | None:
+    summaries: AccountSummaries = request.registry.pleio_account_summaries
+    return summaries.get(account_id) or summaries.load(request, account_id)
 
 
 class SignInCookie(AuthTktCookieHelper):
@@ -136,12 +145,18 @@ class PleioSecurityPolicy:
         return cached
 
     def _identity(self, request: Request) -> Identity | None:
+        token = bearer_token(request)
+        if token is not None:  # an API client: its token, never the cookie beside it
+            account_id = token_account_id(request, token)
+            summary = _summary(request, account_id) if account_id else None
+            if summary is None or summary.disabled:
+                return None
+            return Identity(request, summary, via_token=True)
         ticket = self.helper.identify(request)
         if not ticket:
             return None
         account_id, _, epoch = str(ticket["userid"]).partition(".")
-        summaries: AccountSummaries = request.registry.pleio_account_summaries
-        summary = summaries.get(account_id) or summaries.load(request, account_id)
+        summary = _summary(request, account_id)
         if summary is None or summary.disabled or str(summary.epoch) != epoch:
             return None
         return Identity(request, summary)

@@ -1,0 +1,300 @@
+"""The JSON API, driven through the whole WSGI app: the notes type declares nothing for it."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+from pleio_core.testing import (
+    ApiConformance,
+    PleioTestSetup,
+    bearer,
+    csrf_token,
+    make_token,
+    sign_in_client,
+)
+
+HOST = "kia.localhost"
+
+
+@pytest.fixture
+def world(pleio_setup: PleioTestSetup, notes_plugin: str):
+    pleio_setup.write_site("kia", modules=("notes",))
+    pleio_setup.write_site("bare", modules=())
+    pleio_setup.create_account("member@example.nl", kia="member")
+    pleio_setup.create_account("other@example.nl", kia="member")
+    pleio_setup.create_account("editor@example.nl", kia="editor")
+    pleio_setup.create_account("stranger@example.nl")
+    app = pleio_setup.make_app()
+    return pleio_setup, app
+
+
+@pytest.fixture
+def member(world):
+    setup, app = world
+    client = sign_in_client(setup, app, "member@example.nl", HOST)
+    return client, bearer(make_token(client, "kia"))
+
+
+@pytest.fixture
+def conformance(world) -> ApiConformance:
+    setup, app = world
+    return ApiConformance(setup.client(app).get("/api/v1/openapi.json", host=HOST).json)
+
+
+def add_note(client, headers, **fields):
+    body = {"type": "note", "title": "Hello", "body": "Some *text*", **fields}
+    return client.post_json("/api/v1/content/notes", body, headers=headers, host=HOST, status=201)
+
+
+def test_a_note_is_created_read_changed_listed_and_deleted(member, conformance) -> None:
+    client, auth = member
+    made = add_note(client, auth, tags=["a", "b", "A"], access="public")
+    conformance.check("/api/v1/content/{path}", "post", made)
+    note = made.json
+    assert note["type"] == "note" and note["path"] == "notes/hello"
+    assert note["body_html"] == "<p>Some <em>text</em></p>\n"
+    assert note["tags"] == ["a", "b"] and note["serial"] == 0 and note["owner"]
+    assert made.location.endswith("/api/v1/content/notes/hello")
+
+    read = client.get("/api/v1/content/notes/hello", headers=auth, host=HOST)
+    conformance.check("/api/v1/content/{path}", "get", read)
+    assert read.json == note
+
+    changed = client.patch_json(
+        "/api/v1/content/notes/hello", {"serial": 0, "title": "Hi"}, headers=auth, host=HOST
+    )
+    conformance.check("/api/v1/content/{path}", "patch", changed)
+    assert changed.json["title"] == "Hi" and changed.json["serial"] == 1
+    assert changed.json["body"] == "Some *text*"  # what was not sent stays as it was
+
+    listing = client.get("/api/v1/children/notes", headers=auth, host=HOST)
+    conformance.check("/api/v1/children/{path}", "get", listing)
+    assert listing.json["addable_types"] == ["note"]
+    assert [i["title"] for i in listing.json["items"]] == ["Hi"]
+
+    gone = client.delete("/api/v1/content/notes/hello", headers=auth, host=HOST, status=204)
+    conformance.check("/api/v1/content/{path}", "delete", gone)
+    missing = client.get("/api/v1/content/notes/hello", headers=auth, host=HOST, status=404)
+    conformance.check("/api/v1/content/{path}", "get", missing)
+
+
+def test_listing_pages_and_shows_only_what_the_caller_may_see(world, member) -> None:
+    setup, app = world
+    client, auth = member
+    for n in range(5):
+        add_note(client, auth, title=f"Note {n}", access="public")
+    add_note(client, auth, title="Secret", access="private")
+    anonymous = setup.client(app)
+    page = anonymous.get("/api/v1/children/notes?start=2&limit=2", host=HOST).json
+    assert page["total"] == 5 and [i["title"] for i in page["items"]] == ["Note 2", "Note 3"]
+    mine = client.get("/api/v1/children/notes", headers=auth, host=HOST).json
+    assert mine["total"] == 6
+    bad = client.get("/api/v1/children/notes?limit=1000", host=HOST, status=422)
+    assert "limit" in bad.json["errors"]
+
+
+def test_bad_input_gets_a_message_per_field(member, conformance) -> None:
+    client, auth = member
+    body = {"type": "note", "title": " ", "access": "everybody", "tags": 7, "publish_at": "soon"}
+    bad = client.post_json("/api/v1/content/notes", body, headers=auth, host=HOST, status=422)
+    conformance.check("/api/v1/content/{path}", "post", bad)
+    assert set(bad.json["errors"]) == {"title", "access", "tags", "publish_at"}
+    assert all(isinstance(m, str) and m for m in bad.json["errors"].values())
+
+    unknown = client.post_json(
+        "/api/v1/content/notes",
+        {"type": "note", "title": "x", "colour": "red"},
+        headers=auth,
+        host=HOST,
+        status=422,
+    )
+    assert unknown.json["errors"] == {"colour": "Dit veld bestaat niet."}  # Dutch: the site's
+    for raw in (b"{not json", b"[1, 2]", b"\xff\xfe", b""):
+        answer = client.post(
+            "/api/v1/content/notes",
+            raw,
+            headers={**auth, "Content-Type": "application/json"},
+            host=HOST,
+            status=400,
+        )
+        conformance.check("/api/v1/content/{path}", "post", answer)
+        assert answer.json["error"]
+    assert client.get("/api/v1/children/notes", host=HOST).json["total"] == 0  # nothing written
+
+
+def test_scripts_and_javascript_links_are_stored_harmless(member) -> None:
+    client, auth = member
+    body = (
+        '<script>alert(1)</script> [click](javascript:alert(1)) <img src=x onerror="alert(1)">'
+        ' <a href="javascript:alert(2)">x</a> [fine](https://example.nl)'
+    )
+    note = add_note(client, auth, body=body).json
+    assert note["body"] == body  # the Markdown as written; only the HTML is rendered
+    tags = BeautifulSoup(note["body_html"], "html.parser").find_all(True)
+    assert [t.name for t in tags] == ["p", "a"]  # the raw HTML became text
+    assert tags[1]["href"] == "https://example.nl"
+    assert "&lt;script&gt;" in note["body_html"]
+
+
+def test_a_stale_edit_is_refused_with_409(member, conformance) -> None:
+    client, auth = member
+    add_note(client, auth)
+    client.patch_json(
+        "/api/v1/content/notes/hello", {"serial": 0, "body": "first"}, headers=auth, host=HOST
+    )
+    stale = client.patch_json(
+        "/api/v1/content/notes/hello",
+        {"serial": 0, "body": "second"},
+        headers=auth,
+        host=HOST,
+        status=409,
+    )
+    conformance.check("/api/v1/content/{path}", "patch", stale)
+    assert stale.json["serial"] == 1
+    assert (
+        client.get("/api/v1/content/notes/hello", headers=auth, host=HOST).json["body"] == "first"
+    )
+    no_serial = client.patch_json(
+        "/api/v1/content/notes/hello", {"body": "x"}, headers=auth, host=HOST, status=422
+    )
+    assert list(no_serial.json["errors"]) == ["serial"]
+
+
+def test_unknown_types_paths_and_disabled_modules_are_404(world, member, conformance) -> None:
+    setup, app = world
+    client, auth = member
+    add_note(client, auth, access="public")
+    unknown_type = client.post_json(
+        "/api/v1/content/notes", {"type": "poem", "title": "x"}, headers=auth, host=HOST, status=404
+    )
+    conformance.check("/api/v1/content/{path}", "post", unknown_type)
+    for path in ("/api/v1/content/notes/nope", "/api/v1/content/wiki", "/api/v1/nothing"):
+        answer = client.get(path, headers=auth, host=HOST, status=404)
+        assert answer.content_type == "application/json" and answer.json["error"]
+    client.get("/api/v1/content/notes/hello", host="bare.localhost", status=404)
+    assert setup.pleio  # the module is switched off in the site's own database:
+    with app.registry.pleio_databases.get("kia").transaction() as conn:
+        from pleio_core.content.site import ROOT_KEY
+
+        root = conn.root()[ROOT_KEY]
+        root.enabled_modules = ()
+    for path in ("/api/v1/content/notes/hello", "/api/v1/children/notes"):
+        client.get(path, headers=auth, host=HOST, status=404)
+    assert client.get("/api/v1/site", host=HOST).json["content_types"] == []
+
+
+def test_permissions_are_those_of_the_pages(world, member) -> None:
+    setup, app = world
+    client, auth = member
+    add_note(client, auth, access="members")
+    anonymous = setup.client(app)
+    assert anonymous.get("/api/v1/content/notes/hello", host=HOST, status=401).json["error"]
+    anonymous.post_json("/api/v1/content/notes", {"type": "note"}, host=HOST, status=401)
+    stranger = sign_in_client(setup, app, "stranger@example.nl", HOST)
+    stranger_auth = bearer(make_token(stranger, "kia"))
+    stranger.get("/api/v1/content/notes/hello", headers=stranger_auth, host=HOST, status=403)
+    stranger.post_json(
+        "/api/v1/content/notes",
+        {"type": "note", "title": "x"},
+        headers=stranger_auth,
+        host=HOST,
+        status=403,
+    )
+    other = sign_in_client(setup, app, "other@example.nl", HOST)
+    other_auth = bearer(make_token(other, "kia"))
+    other.get("/api/v1/content/notes/hello", headers=other_auth, host=HOST)  # a member: reads
+    other.patch_json(
+        "/api/v1/content/notes/hello", {"serial": 0}, headers=other_auth, host=HOST, status=403
+    )
+    other.delete("/api/v1/content/notes/hello", headers=other_auth, host=HOST, status=403)
+    editor = sign_in_client(setup, app, "editor@example.nl", HOST)
+    editor_auth = bearer(make_token(editor, "kia"))
+    editor.patch_json(
+        "/api/v1/content/notes/hello",
+        {"serial": 0, "title": "Edited"},
+        headers=editor_auth,
+        host=HOST,
+    )
+
+
+def test_session_writes_need_the_csrf_header(member) -> None:
+    client, _auth = member
+    body = {"type": "note", "title": "By browser"}
+    refused = client.post_json("/api/v1/content/notes", body, host=HOST, status=403)
+    assert "X-CSRF-Token" in refused.json["error"]
+    token = csrf_token(client, HOST)
+    made = client.post_json(
+        "/api/v1/content/notes", body, headers={"X-CSRF-Token": token}, host=HOST, status=201
+    )
+    assert made.json["title"] == "By browser"
+    assert client.get("/api/v1/me", host=HOST).json["via"] == "session"
+
+
+def test_comments_and_likes(world, member, conformance) -> None:
+    setup, app = world
+    client, auth = member
+    add_note(client, auth, access="public")
+    url = "/api/v1/comments/notes/hello"
+    first = client.post_json(url, {"text": "Nice"}, headers=auth, host=HOST, status=201)
+    conformance.check("/api/v1/comments/{path}", "post", first)
+    reply = client.post_json(
+        url, {"text": "Yes", "reply_to": first.json["id"]}, headers=auth, host=HOST, status=201
+    )
+    assert reply.json["reply_to"] == first.json["id"]
+    empty = client.post_json(url, {"text": " "}, headers=auth, host=HOST, status=422)
+    assert list(empty.json["errors"]) == ["text"]
+    nowhere = client.post_json(
+        url, {"text": "x", "reply_to": 5}, headers=auth, host=HOST, status=422
+    )
+    assert list(nowhere.json["errors"]) == ["reply_to"]
+    listed = client.get(url, host=HOST)
+    conformance.check("/api/v1/comments/{path}", "get", listed)
+    assert [c["text"] for c in listed.json["items"]] == ["Nice", "Yes"]
+
+    other = sign_in_client(setup, app, "other@example.nl", HOST)
+    other_auth = bearer(make_token(other, "kia"))
+    comment_id = first.json["id"]
+    other.patch_json(
+        f"{url}?id={comment_id}", {"text": "Mine now"}, headers=other_auth, host=HOST, status=403
+    )
+    changed = client.patch_json(
+        f"{url}?id={comment_id}", {"text": "Nicer"}, headers=auth, host=HOST
+    )
+    assert changed.json["text"] == "Nicer"
+    client.delete(f"{url}?id={comment_id}", headers=auth, host=HOST, status=204)
+    assert client.get(url, host=HOST).json["total"] == 0  # the reply went with it
+
+    likes = "/api/v1/likes/notes/hello"
+    liked = other.put(likes, headers=other_auth, host=HOST)
+    conformance.check("/api/v1/likes/{path}", "put", liked)
+    assert liked.json == {"like_count": 1, "liked": True}
+    assert other.put(likes, headers=other_auth, host=HOST).json["like_count"] == 1
+    assert client.get(likes, headers=auth, host=HOST).json == {"like_count": 1, "liked": False}
+    assert client.get("/api/v1/content/notes/hello", host=HOST).json["like_count"] == 1
+    assert other.delete(likes, headers=other_auth, host=HOST).json["like_count"] == 0
+    setup.client(app).put(likes, host=HOST, status=401)
+
+
+def test_site_me_and_openapi_document(world, member, conformance) -> None:
+    setup, app = world
+    client, auth = member
+    site = client.get("/api/v1/site", host=HOST)
+    conformance.check("/api/v1/site", "get", site)
+    assert [t["name"] for t in site.json["content_types"]] == ["note"]
+    me = client.get("/api/v1/me", headers=auth, host=HOST)
+    conformance.check("/api/v1/me", "get", me)
+    assert me.json["role"] == "member" and me.json["via"] == "token"
+    conformance.check(
+        "/api/v1/me", "get", setup.client(app).get("/api/v1/me", host=HOST, status=401)
+    )
+    document = conformance.document
+    assert document["openapi"].startswith("3.1")
+    create = document["components"]["schemas"]["NoteCreate"]
+    assert create["required"] == ["type", "title"]
+    assert create["properties"]["title"]["maxLength"] == 200
+    assert set(create["properties"]["state"]["enum"]) == {"draft", "published", None}
+    bare = setup.client(app).get("/api/v1/openapi.json", host="bare.localhost").json
+    assert "NoteCreate" not in bare["components"]["schemas"]  # its modules only
+    client.put("/api/v1/site", headers=auth, host=HOST, status=405)
+    setup.client(app).get("/api/v1/site", host="localhost", status=404)  # not on the platform
