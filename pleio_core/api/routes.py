@@ -16,7 +16,14 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 
 from . import content, site, social
 from .auth import api_root, guarded, require_permission
-from .errors import ApiError, api_error_view, http_error_view, method_not_allowed
+from .errors import (
+    DEFAULT_MESSAGES,
+    ApiError,
+    api_error_view,
+    error_response,
+    http_error_view,
+    method_not_allowed,
+)
 from .openapi import openapi_document
 
 PREFIX = "/api/v1"
@@ -27,8 +34,8 @@ def openapi_view(context: Any, request: Request) -> dict[str, Any]:
     return openapi_document(request)
 
 
-def unknown_path(context: Any, request: Request) -> Any:
-    raise ApiError(404)
+def unknown_path(exc: HTTPException, request: Request) -> Any:
+    return error_response(request, 404, DEFAULT_MESSAGES[404])
 
 
 #: route name → (pattern, {method: view})
@@ -77,8 +84,7 @@ def includeme(config: Configurator) -> None:
             )
         config.add_view(method_not_allowed, route_name=route_name, **view_options)
         config.add_exception_view(http_error_view, context=HTTPException, route_name=route_name)
-    # anything else under the prefix: a JSON 404, not the site's HTML page
-    config.add_route("api.unknown", PREFIX + "*rest", factory=api_root)
-    config.add_view(unknown_path, route_name="api.unknown", **view_options)
-    config.add_exception_view(http_error_view, context=HTTPException, route_name="api.unknown")
+    # anything else under /api/ (or a path no route pattern matches, with a newline, say):
+    # a JSON 404, not the site's HTML page
+    config.add_notfound_view(unknown_path, path_info=r"^/api/")
     config.add_exception_view(api_error_view, context=ApiError)
