@@ -37,6 +37,7 @@ def make_configurator(settings: Mapping[str, Any], full: bool = True) -> Configu
         config.include(".sites")
         config.include(".content.views")
         config.include(".content.reactions")
+        config.include(".content.activity")
         config.include(".i18n")
         config.include(".layout")
         config.include(".admin")

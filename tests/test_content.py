@@ -1,5 +1,8 @@
 """The content framework: a type declared by a plugin gets its pages, permissions and more."""
 
+import time
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from pleio_core.content.site import ROOT_KEY
@@ -190,3 +193,41 @@ def test_a_disabled_module_hides_its_content_and_keeps_it(notes) -> None:
     with app.registry.pleio_databases.get("demo").transaction() as conn:
         conn.root()[ROOT_KEY].enabled_modules = ("notes",)
     assert "Blijft" in anne.get("/notes/blijft/").text
+
+
+def test_the_front_page_lists_activity_the_visitor_may_see(notes) -> None:
+    setup, app = notes
+    anne = setup.signed_in(app, "anne@example.nl", "demo.localhost")
+    bert = setup.signed_in(app, "bert@example.nl", "demo.localhost")
+    add_note(anne, title="Voor iedereen")
+    add_note(anne, title="Alleen voor Anne", access="private")
+    comment = bert.get("/notes/voor-iedereen/").forms["comment-form"]
+    comment["text"] = "Goed idee"
+    comment.submit(status=303)
+    home = bert.get("/").text
+    assert "Bert reageerde op" in home and "Anne schreef" in home
+    assert "Alleen voor Anne" not in home
+    assert "Alleen voor Anne" in anne.get("/").text
+    anonymous = setup.client(app, host="demo.localhost").get("/").text
+    assert "Voor iedereen" in anonymous and "Alleen voor Anne" not in anonymous
+
+
+def test_the_module_page_offers_what_the_visitor_may_add(notes) -> None:
+    setup, app = notes
+    anne = setup.signed_in(app, "anne@example.nl", "demo.localhost")
+    assert "@@add?type=note" in anne.get("/notes/").text
+    assert "@@add?type=note" not in setup.client(app, host="demo.localhost").get("/notes/").text
+
+
+def test_scheduled_content_appears_by_itself_even_for_cached_pages(notes) -> None:
+    setup, app = notes
+    anne = setup.signed_in(app, "anne@example.nl", "demo.localhost")
+    soon = datetime.now(UTC) + timedelta(seconds=2)
+    add_note(anne, title="Straks", publish_at=soon.isoformat(timespec="seconds"))
+    anonymous = setup.client(app, host="demo.localhost")
+    assert "Straks" not in anonymous.get("/notes/").text
+    assert anonymous.get("/notes/").headers["X-Pleio-Cache"] == "hit"
+    time.sleep(max(0.0, (soon - datetime.now(UTC)).total_seconds()) + 0.1)
+    later = anonymous.get("/notes/")
+    assert later.headers["X-Pleio-Cache"] == "miss"
+    assert "Straks" in later.text

@@ -17,6 +17,7 @@ from .events import ContentAdded, ContentModified, ContentRemoved
 from .folder import Folder
 from .markup import unique_name
 from .model import Content
+from .schedule import schedule_publication
 from .schema import ContentSchema
 from .types import ContentType
 
@@ -81,6 +82,7 @@ def create_content(
     if content.access == "group":
         content.group = group_of(request, container)
     container.add(name or unique_name(container, content.title), content)
+    schedule_publication(request.site_root, content.publish_at)
     request.registry.notify(ContentAdded(content, request))
     return content
 
@@ -103,6 +105,7 @@ def update_content(
     content.group = group_of(request, content.__parent__) if content.access == "group" else None
     content.serial += 1
     content.modified = now()
+    schedule_publication(request.site_root, content.publish_at)
     request.registry.notify(ContentModified(content, request, old=old, comment=comment))
     return True
 

@@ -5,6 +5,7 @@ A type may register its own default view for its class; the forms stay the core'
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import deform
@@ -34,6 +35,11 @@ from .site import ModuleFolder
 from .types import ContentType
 
 FORM = "pleio_core:templates/content_form.pt"
+
+
+def format_time(moment: datetime) -> str:
+    """A moment as the Netherlands' wall-clock time, day first."""
+    return local_time(moment).strftime("%d-%m-%Y %H:%M")
 
 
 def type_of(request: Request, content: Content) -> ContentType:
@@ -86,7 +92,7 @@ def content_view(context: Content, request: Request) -> dict[str, Any]:
         "access_title": ACCESS_TITLES.get(context.access, context.access),
         "threads": threads,
         "changeable": changeable,
-        "when": lambda moment: local_time(moment).strftime("%d-%m-%Y %H:%M"),
+        "when": format_time,
     }
 
 
