@@ -20,6 +20,11 @@ def notes(pleio_setup: PleioTestSetup, notes_plugin):
     return pleio_setup, app
 
 
+def people(setup, app, *names: str) -> list:
+    """A client per name, signed in on the demo site as <name>@example.nl."""
+    return [setup.signed_in(app, f"{name}@example.nl", "demo.localhost") for name in names]
+
+
 def add_note(
     client, title="Eerste notitie", body="Hallo **wereld**", access="public", status=303, **extra
 ):
@@ -78,8 +83,7 @@ def test_scripts_and_javascript_links_are_stored_harmless(notes) -> None:
 
 def test_a_stale_edit_is_answered_409_and_keeps_both_texts(notes) -> None:
     setup, app = notes
-    anne = setup.signed_in(app, "anne@example.nl", "demo.localhost")
-    eva = setup.signed_in(app, "eva@example.nl", "demo.localhost")
+    anne, eva = people(setup, app, "anne", "eva")
     add_note(anne, title="Gedeeld", body="begin")
     mine = anne.get("/notes/gedeeld/@@edit").forms["content-form"]
     theirs = eva.get("/notes/gedeeld/@@edit").forms["content-form"]
@@ -96,10 +100,7 @@ def test_a_stale_edit_is_answered_409_and_keeps_both_texts(notes) -> None:
 
 def test_who_may_do_what(notes) -> None:
     setup, app = notes
-    anne = setup.signed_in(app, "anne@example.nl", "demo.localhost")
-    bert = setup.signed_in(app, "bert@example.nl", "demo.localhost")
-    eva = setup.signed_in(app, "eva@example.nl", "demo.localhost")
-    otto = setup.signed_in(app, "otto@example.nl", "demo.localhost")  # not a member
+    anne, bert, eva, otto = people(setup, app, "anne", "bert", "eva", "otto")
     anonymous = setup.client(app, host="demo.localhost")
     add_note(anne, title="Privé", access="private")
     add_note(anne, title="Leden", access="members")
@@ -119,9 +120,7 @@ def test_who_may_do_what(notes) -> None:
 
 def test_drafts_and_scheduled_items_are_for_owner_and_editors(notes) -> None:
     setup, app = notes
-    anne = setup.signed_in(app, "anne@example.nl", "demo.localhost")
-    bert = setup.signed_in(app, "bert@example.nl", "demo.localhost")
-    eva = setup.signed_in(app, "eva@example.nl", "demo.localhost")
+    anne, bert, eva = people(setup, app, "anne", "bert", "eva")
     add_note(anne, title="Concept", state="draft")
     add_note(anne, title="Later", publish_at="2099-01-01T09:00")
     add_note(anne, title="Eerder", publish_at="2001-01-01T09:00")
@@ -136,10 +135,7 @@ def test_drafts_and_scheduled_items_are_for_owner_and_editors(notes) -> None:
 
 def test_comments_likes_and_bookmarks(notes) -> None:
     setup, app = notes
-    anne = setup.signed_in(app, "anne@example.nl", "demo.localhost")
-    bert = setup.signed_in(app, "bert@example.nl", "demo.localhost")
-    eva = setup.signed_in(app, "eva@example.nl", "demo.localhost")
-    otto = setup.signed_in(app, "otto@example.nl", "demo.localhost")
+    anne, bert, eva, otto = people(setup, app, "anne", "bert", "eva", "otto")
     add_note(anne, title="Praat mee")
     page = bert.get("/notes/praat-mee/")
     form = page.forms["comment-form"]
@@ -197,8 +193,7 @@ def test_a_disabled_module_hides_its_content_and_keeps_it(notes) -> None:
 
 def test_the_front_page_lists_activity_the_visitor_may_see(notes) -> None:
     setup, app = notes
-    anne = setup.signed_in(app, "anne@example.nl", "demo.localhost")
-    bert = setup.signed_in(app, "bert@example.nl", "demo.localhost")
+    anne, bert = people(setup, app, "anne", "bert")
     add_note(anne, title="Voor iedereen")
     add_note(anne, title="Alleen voor Anne", access="private")
     comment = bert.get("/notes/voor-iedereen/").forms["comment-form"]
