@@ -1,0 +1,362 @@
+"""Revisions: every save kept with its author, time and comment; history, diff and restore."""
+
+from datetime import datetime
+
+import pytest
+from pyramid.response import Response
+
+from pleio_core.content import Content, ModuleFolder
+from pleio_core.content.diff import changed_fields, diff_html
+from pleio_core.content.editing import bound_schema, content_values, create_content, update_content
+from pleio_core.content.revisions import LONG_TEXT, History
+from pleio_core.content.schema import ContentSchema
+from pleio_core.content.site import ROOT_KEY
+from pleio_core.testing import PleioTestSetup, assert_accessible
+
+HOST = "alpha.localhost"
+PEOPLE = {"owner": "member", "member": "member", "editor": "editor"}
+
+#: A second type, without revisions: its content has no history pages.
+MEMO_PLUGIN = """
+from pleio_core.content import Content
+from pleio_core.plugins import hookimpl
+from pleio_core.plugins.module import ModulePlugin
+
+class Memo(Content):
+    pass
+
+plugin = ModulePlugin(
+    name="memos", package="pleio_core", title="Memos", description="Memos",
+    requires_core=">=0.1,<0.2",
+)
+pleio_plugin_info = plugin.pleio_plugin_info
+pleio_menu_items = plugin.pleio_menu_items
+
+@hookimpl
+def pleio_configure(config):
+    config.add_module_folder("memos", "Memos")
+    config.add_content_type("memo", Memo, title="Memo")
+"""
+
+
+# -- test views: a minimal add and edit, until the content forms exist --------------------
+
+
+TYPE_IN = {"notes": "note", "memos": "memo"}
+
+
+def _posted(request) -> dict:
+    return {k: v for k, v in request.POST.items() if k not in ("serial", "comment")}
+
+
+def add_view(context: ModuleFolder, request) -> Response:
+    content_type = request.registry.pleio_content_types[TYPE_IN[context.module]]
+    values = bound_schema(request, content_type, context).deserialize(_posted(request))
+    content = create_content(request, context, content_type, values, owner=request.identity.id)
+    return Response(content.__name__)
+
+
+def edit_view(context: Content, request) -> Response:
+    content_type = request.registry.pleio_content_types.of(context)
+    schema = bound_schema(request, content_type, context.__parent__)
+    cstruct = {**schema.serialize(content_values(context, content_type)), **_posted(request)}
+    update_content(
+        request,
+        context,
+        content_type,
+        schema.deserialize(cstruct),
+        int(request.POST["serial"]),
+        request.POST.get("comment", ""),
+    )
+    return Response(str(context.serial))
+
+
+def configure(config) -> None:
+    unchecked = {"request_method": "POST", "require_csrf": False}
+    config.add_view(add_view, context=ModuleFolder, name="test-add", permission="add", **unchecked)
+    config.add_view(edit_view, context=Content, name="test-edit", permission="edit", **unchecked)
+
+
+# -- the world ---------------------------------------------------------------------------
+
+
+class World:
+    def __init__(self, setup: PleioTestSetup, app) -> None:
+        self.setup, self.app = setup, app
+
+    def client(self, who: str | None = None):
+        """A WebTest client, signed in as ``who`` (the test_access way) or anonymous."""
+        client = self.setup.client(self.app)
+        if who is None:
+            return client
+        start = client.get("/@@login", host=HOST, status=303)
+        login = client.get(start.location[len("http://localhost") :], host="localhost")
+        form = login.forms["login-form"]
+        form["email"], form["password"] = f"{who}@example.nl", "correct horse battery"
+        ticket = form.submit(headers={"Host": "localhost"}, status=303)
+        client.get(ticket.location.split(HOST, 1)[1], host=HOST, status=303)
+        return client
+
+    def note(self, name: str):
+        """The note ``name`` as stored (a fresh connection: what was committed)."""
+        db = self.app.registry.pleio_databases.get("alpha")
+        conn = db.open()
+        try:
+            note = conn.root()[ROOT_KEY]["notes"][name]
+            history = note.history
+            revisions = list(reversed(list(history.newest_first()))) if history else []
+            return note.serial, content_values_of(note), revisions
+        finally:
+            conn.close()
+
+
+def content_values_of(note) -> dict:
+    return {name: getattr(note, name) for name in ("title", "body", "tags", "access", "state")}
+
+
+@pytest.fixture
+def world(pleio_setup: PleioTestSetup, notes_plugin, plugin_installer) -> World:
+    plugin_installer("memos", MEMO_PLUGIN)
+    pleio_setup.write_site("alpha", modules=("notes", "memos"))
+    for who, role in PEOPLE.items():
+        pleio_setup.create_account(f"{who}@example.nl", who.capitalize(), alpha=role)
+    pleio_setup.create_account("stranger@example.nl", "Stranger")
+    return World(pleio_setup, pleio_setup.make_app(configure=configure))
+
+
+def csrf_token(page) -> str:
+    """The token in the page's forms (the sign-out form has one)."""
+    return next(f for f in page.forms.values() if "csrf_token" in f.fields)["csrf_token"].value
+
+
+def add_note(client, title: str = "Plan", body: str = "First words.", **fields) -> str:
+    fields = {"title": title, "body": body, "access": "members", **fields}
+    return client.post("/notes/@@test-add", fields, host=HOST).text
+
+
+def edit(client, name: str, serial: int, comment: str = "", **fields) -> None:
+    data = {"serial": str(serial), "comment": comment, **fields}
+    client.post(f"/notes/{name}/@@test-edit", data, host=HOST)
+
+
+# -- the model ---------------------------------------------------------------------------
+
+
+def test_every_save_is_a_revision_with_author_time_comment_and_values(world) -> None:
+    owner = world.client("owner")
+    name = add_note(owner, body="First words.")
+    edit(owner, name, 0, "typo", body="First word.")
+    edit(world.client("editor"), name, 1, "", title="The plan", tags="a, b")
+    edit(owner, name, 2, "nothing changed", title="The plan")  # no save, no revision
+    serial, values, revisions = world.note(name)
+    assert serial == 2
+    assert [r.number for r in revisions] == [1, 2, 3]
+    assert [r.author_name for r in revisions] == ["Owner", "Owner", "Editor"]
+    assert revisions[0].author_id == revisions[1].author_id != revisions[2].author_id
+    assert [r.comment for r in revisions] == ["", "typo", ""]
+    assert all(isinstance(r.time, datetime) for r in revisions)
+    assert revisions[0].time < revisions[1].time < revisions[2].time
+    assert revisions[0].value("body") == "First words."
+    assert revisions[1].values["body"] == "First word."
+    assert revisions[2].values == {**values, "publish_at": None}
+    assert revisions[2].values["tags"] == ("a", "b")
+    assert all(r.restored_from is None for r in revisions)
+
+
+def test_a_long_text_that_did_not_change_is_stored_once() -> None:
+    history = History()
+    long = "word " * LONG_TEXT
+    first = history.append({"title": "A", "body": long}, "a1", "Anne", None)
+    second = history.append({"title": "B", "body": long}, "a1", "Anne", None)
+    third = history.append({"title": "B", "body": long + "more"}, "a1", "Anne", None)
+    assert first._values["body"] is second._values["body"]
+    assert third._values["body"] is not second._values["body"]
+    assert (second.values, third.value("body")) == ({"title": "B", "body": long}, long + "more")
+    assert len(history) == 3 and history.latest() is third and history.get(4) is None
+    assert [r.number for r in history.newest_first(below=3)] == [2, 1]
+
+
+def test_content_from_before_revisions_keeps_its_first_version(world) -> None:
+    owner = world.client("owner")
+    name = add_note(owner, body="Old text.")
+    with world.app.registry.pleio_databases.get("alpha").transaction() as conn:
+        conn.root()[ROOT_KEY]["notes"][name].history = None  # as if made before
+    edit(owner, name, 0, "update", body="New text.")
+    _serial, _values, revisions = world.note(name)
+    assert [(r.value("body"), r.time is None, r.author_id) for r in revisions[:1]] == [
+        ("Old text.", True, None)
+    ]
+    assert revisions[1].value("body") == "New text." and revisions[1].comment == "update"
+    page = owner.get(f"/notes/{name}/@@history", host=HOST)
+    assert "voordat versies werden bewaard" in page.text
+
+
+# -- the diff ----------------------------------------------------------------------------
+
+
+def test_the_diff_marks_changed_words_and_escapes_html() -> None:
+    html = diff_html(
+        "The quick brown fox.\n\nSame line.\n",
+        "The slow brown <script>alert(1)</script> fox.\n\nSame line.\n",
+        added="erbij:",
+        removed="weg:",
+    )
+    assert '<del><span class="visually-hidden">weg: </span>quick</del> ' in html
+    assert '<ins><span class="visually-hidden">erbij: </span>slow</ins> ' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+    assert "brown " in html and "Same line.\n" in html
+    assert diff_html("same\ntext", "same\ntext") == "same\ntext"
+    assert "<ins>" not in diff_html("a  b", "a b") and "<del>" not in diff_html("a  b", "a b")
+
+
+def test_the_changed_fields_come_in_the_schema_order_without_the_body() -> None:
+    old = {"title": "A", "body": "x", "tags": ("t",), "access": "members"}
+    new = {"title": "B", "body": "y", "tags": ("t",), "access": "public"}
+    changes = changed_fields(ContentSchema(), old, new)
+    assert [(c.name, c.old, c.new) for c in changes] == [
+        ("title", "A", "B"),
+        ("access", "members", "public"),
+    ]
+
+
+# -- the pages ---------------------------------------------------------------------------
+
+
+def test_history_revision_and_diff_pages(world) -> None:
+    owner = world.client("owner")
+    name = add_note(owner, body="The quick brown fox.")
+    edit(owner, name, 0, "faster <b>now</b>", body="The <script>x</script> fox.", access="public")
+    history = owner.get(f"/notes/{name}/@@history", host=HOST)
+    assert "Geschiedenis van Plan" in history.text
+    assert "Versie 2" in history.text and "Versie 1" in history.text
+    assert "faster &lt;b&gt;now&lt;/b&gt;" in history.text
+    assert "Owner" in history.text
+    assert f"/notes/{name}/@@diff?a=1&amp;b=2" in history.text
+    compare = history.forms["compare-form"]
+    assert (compare["a"].value, compare["b"].value) == ("1", "2")
+    diff = compare.submit(headers={"Host": HOST})
+    assert "Wijzigingen van versie 1 naar versie 2" in diff.text
+    assert '<del><span class="visually-hidden">verwijderd: </span>quick brown</del> ' in diff.text
+    assert "&lt;script&gt;x&lt;/script&gt;" in diff.text and "<script>x" not in diff.text
+    assert diff.text.count("<dd><del>") == 1  # one field changed: who may see it
+    first = owner.get(f"/notes/{name}/@@revision?n=1", host=HOST)
+    assert "Plan (versie 1)" in first.text
+    assert "<p>The quick brown fox.</p>" in first.text
+    assert "restore-form" in first.forms
+    latest = owner.get(f"/notes/{name}/@@revision?n=2", host=HOST)
+    assert "&lt;script&gt;x&lt;/script&gt;" in latest.text and "<script>x" not in latest.text
+    assert "restore-form" not in latest.forms  # the current version: nothing to restore
+
+
+def test_restore_makes_a_new_revision_that_says_which_it_restored(world) -> None:
+    owner = world.client("owner")
+    name = add_note(owner, title="Plan", body="Version one.", tags="a")
+    edit(owner, name, 0, "", title="New plan", body="Version two.", tags="b")
+    form = owner.get(f"/notes/{name}/@@revision?n=1", host=HOST).forms["restore-form"]
+    done = form.submit(headers={"Host": HOST}, status=303)
+    assert done.location.endswith(f"/notes/{name}/")
+    serial, values, revisions = world.note(name)
+    assert serial == 2 and len(revisions) == 3
+    assert (values["title"], values["body"], values["tags"]) == ("Plan", "Version one.", ("a",))
+    assert revisions[2].restored_from == 1 and revisions[2].comment == "Versie 1 teruggezet"
+    assert revisions[2].author_name == "Owner"
+    history = owner.get(f"/notes/{name}/@@history", host=HOST)
+    assert "Teruggezet van" in history.text and f"/notes/{name}/@@revision?n=1" in history.text
+    again = owner.get(f"/notes/{name}/@@revision?n=1", host=HOST).forms["restore-form"]
+    same = again.submit(headers={"Host": HOST}, status=200)
+    assert "Niets terug te zetten" in same.text
+    assert len(world.note(name)[2]) == 3
+
+
+def test_reading_needs_view_and_restoring_needs_edit(world) -> None:
+    owner = world.client("owner")
+    name = add_note(owner)
+    edit(owner, name, 0, "", body="Second.")
+    pages = [f"/notes/{name}/@@{p}" for p in ("history", "revision?n=1", "diff?a=1&b=2")]
+    for who in (None, "stranger"):
+        client = world.client(who)
+        for url in pages:
+            client.get(url, host=HOST, status=403)
+    member = world.client("member")
+    for url in pages:
+        member.get(url, host=HOST, status=200)
+    assert "restore-form" not in member.get(pages[1], host=HOST).forms
+    token = csrf_token(member.get(pages[0], host=HOST))
+    member.post(f"/notes/{name}/@@restore", {"n": "1", "csrf_token": token}, host=HOST, status=403)
+    assert len(world.note(name)[2]) == 2
+    editor = world.client("editor")
+    form = editor.get(pages[1], host=HOST).forms["restore-form"]
+    form.submit(headers={"Host": HOST}, status=303)
+    assert world.note(name)[2][-1].restored_from == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "says"),
+    [
+        ("@@revision", 400, "Geef het nummer van een versie als n"),
+        ("@@revision?n=abc", 400, "Geef het nummer van een versie als n"),
+        ("@@revision?n=-1", 400, "Geef het nummer van een versie als n"),
+        ("@@revision?n=99999999999999999999", 400, "Geef het nummer van een versie als n"),
+        ("@@revision?n=7", 404, "Er is geen versie 7 van deze pagina."),
+        ("@@revision?n=0", 404, "Er is geen versie 0 van deze pagina."),
+        ("@@diff?a=1", 400, "Geef het nummer van een versie als b"),
+        ("@@diff?a=1&b=x", 400, "Geef het nummer van een versie als b"),
+        ("@@diff?a=9&b=1", 404, "Er is geen versie 9 van deze pagina."),
+        ("@@history?below=x", 400, "Geef het nummer van een versie als below"),
+        ("@@restore", 404, ""),  # only POST
+    ],
+)
+def test_bad_parameters_get_a_clear_4xx(world, path, status, says) -> None:
+    owner = world.client("owner")
+    name = add_note(owner)
+    page = owner.get(f"/notes/{name}/{path}", host=HOST, status=status)
+    assert says in page.text
+    if says:
+        assert f"/notes/{name}/@@history" in page.text  # the way back
+
+
+def test_restore_refuses_bad_numbers_and_a_missing_csrf_token(world) -> None:
+    owner = world.client("owner")
+    name = add_note(owner)
+    token = csrf_token(owner.get(f"/notes/{name}/@@history", host=HOST))
+    url = f"/notes/{name}/@@restore"
+    owner.post(url, {"n": "1"}, host=HOST, status=400)  # no token
+    owner.post(url, {"csrf_token": token}, host=HOST, status=400)
+    owner.post(url, {"n": "x", "csrf_token": token}, host=HOST, status=400)
+    owner.post(url, {"n": "5", "csrf_token": token}, host=HOST, status=404)
+    assert len(world.note(name)[2]) == 1
+
+
+def test_types_without_revisions_have_no_history_pages(world) -> None:
+    owner = world.client("owner")
+    name = owner.post("/memos/@@test-add", {"title": "Memo"}, host=HOST).text
+    memo = world.app.registry.pleio_databases.get("alpha").open()
+    try:
+        assert memo.root()[ROOT_KEY]["memos"][name].history is None
+    finally:
+        memo.close()
+    for path in ("@@history", "@@revision?n=1", "@@diff?a=1&b=1"):
+        owner.get(f"/memos/{name}/{path}", host=HOST, status=404)
+
+
+def test_the_pages_pass_axe(world, live_server_factory, page) -> None:
+    owner = world.client("owner")
+    name = add_note(owner, body="A [link](https://example.nl) and some words.", access="public")
+    edit(
+        owner,
+        name,
+        0,
+        "clearer",
+        title="Plan B",
+        body="A [link](https://example.nl) and other words.\n\nMore.",
+    )
+    server = live_server_factory(world.app)
+    base = server.url(HOST, f"/notes/{name}")
+    for path in ("/@@history", "/@@revision?n=1", "/@@diff?a=1&b=2"):
+        assert_accessible(page, base + path)
+    page.goto(base + "/@@history")
+    page.get_by_label("Van versie").fill("2")
+    page.get_by_label("Naar versie").fill("1")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # the keyboard alone submits the comparison
+    assert page.get_by_role("heading", name="Wijzigingen van versie 2 naar versie 1").is_visible()
