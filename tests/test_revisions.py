@@ -268,6 +268,20 @@ def test_restore_makes_a_new_revision_that_says_which_it_restored(world) -> None
     assert len(world.note(name)[2]) == 3
 
 
+def test_a_revision_no_longer_valid_here_is_refused_with_the_reason(world) -> None:
+    owner = world.client("owner")
+    name = add_note(owner, body="One.")
+    edit(owner, name, 0, "", body="Two.")
+    with world.app.registry.pleio_databases.get("alpha").transaction() as conn:
+        first = conn.root()[ROOT_KEY]["notes"][name].history.get(1)
+        first._values = {**first._values, "access": "group"}  # not offered outside a group
+    form = owner.get(f"/notes/{name}/@@revision?n=1", host=HOST).forms["restore-form"]
+    refused = form.submit(headers={"Host": HOST}, status=400)
+    assert "Versie 1 kan hier niet worden teruggezet" in refused.text
+    serial, values, revisions = world.note(name)
+    assert (serial, values["body"], len(revisions)) == (1, "Two.", 2)
+
+
 def test_reading_needs_view_and_restoring_needs_edit(world) -> None:
     owner = world.client("owner")
     name = add_note(owner)

@@ -54,11 +54,13 @@ class RevisionRow(NamedTuple):
     changes_label: str | None
 
 
-def _kept(context: Content, request: Request) -> tuple[ContentType, History | None]:
+def _kept(context: Content, request: Request) -> tuple[ContentType, History]:
+    """The type and history of ``context``; 404 for a type without revisions."""
     content_type = request.registry.pleio_content_types.of(context)
     if content_type is None or not content_type.revisions:
         raise HTTPNotFound()
-    return content_type, history_of(context)
+    history = history_of(context)
+    return content_type, history if history is not None else History()  # none yet: empty
 
 
 def _number(params: MultiDict, key: str) -> int:
@@ -74,8 +76,8 @@ def _number(params: MultiDict, key: str) -> int:
     return int(raw)
 
 
-def _revision(history: History | None, number: int) -> Revision:
-    revision = history.get(number) if history is not None else None
+def _revision(history: History, number: int) -> Revision:
+    revision = history.get(number)
     if revision is None:
         raise RevisionProblem(
             404, _("There is no revision ${n} of this page.", mapping={"n": number})
@@ -111,9 +113,9 @@ def _row(request: Request, context: Content, revision: Revision) -> RevisionRow:
 def history_page(context: Content, request: Request) -> dict[str, Any]:
     _content_type, history = _kept(context, request)
     below = _number(request.GET, "below") if "below" in request.GET else None
-    found = list(islice(history.newest_first(below), PAGE_SIZE + 1)) if history else []
+    found = list(islice(history.newest_first(below), PAGE_SIZE + 1))
     shown = found[:PAGE_SIZE]
-    latest = len(history) if history else 0
+    latest = len(history)
     translate = request.localizer.translate
     return {
         "title": translate(_("History of ${title}", mapping={"title": context.title})),

@@ -179,7 +179,7 @@ def restore(
     """
     history = history_of(content)
     revision = history.get(number) if history is not None else None
-    if revision is None:
+    if history is None or revision is None:
         raise KeyError(number)
     values = {**content_values(content, content_type), **revision.values}
     schema = bound_schema(request, content_type, content.__parent__)
@@ -191,8 +191,9 @@ def restore(
     comment = request.localizer.translate(_("Restored revision ${n}", mapping={"n": number}))
     if not update_content(request, content, content_type, values, content.serial, comment):
         return None
-    restored = history.latest()
-    restored.restored_from = number
+    restored = history.latest()  # the one the save just added
+    if restored is not None:
+        restored.restored_from = number
     return restored
 
 
