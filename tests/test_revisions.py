@@ -239,6 +239,8 @@ def test_history_revision_and_diff_pages(world) -> None:
     assert '<del><span class="visually-hidden">verwijderd: </span>quick brown</del> ' in diff.text
     assert "&lt;script&gt;x&lt;/script&gt;" in diff.text and "<script>x" not in diff.text
     assert diff.text.count("<dd><del>") == 1  # one field changed: who may see it
+    same = owner.get(f"/notes/{name}/@@diff?a=2&b=2", host=HOST)
+    assert "Deze versies zijn gelijk." in same.text and "<ins>" not in same.text
     first = owner.get(f"/notes/{name}/@@revision?n=1", host=HOST)
     assert "Plan (versie 1)" in first.text
     assert "<p>The quick brown fox.</p>" in first.text
@@ -266,6 +268,23 @@ def test_restore_makes_a_new_revision_that_says_which_it_restored(world) -> None
     same = again.submit(headers={"Host": HOST}, status=200)
     assert "Niets terug te zetten" in same.text
     assert len(world.note(name)[2]) == 3
+
+
+def test_a_long_history_comes_in_pages_newest_first(world) -> None:
+    owner = world.client("owner")
+    name = add_note(owner)
+    with world.app.registry.pleio_databases.get("alpha").transaction() as conn:
+        history = conn.root()[ROOT_KEY]["notes"][name].history
+        for n in range(2, 61):
+            history.append({"title": "Plan", "body": f"Text {n}."}, None, "Robot", None, f"c{n}")
+    first = owner.get(f"/notes/{name}/@@history", host=HOST)
+    assert first.text.count('<li value="') == 50
+    assert ">Versie 60<" in first.text and ">Versie 11<" in first.text
+    assert ">Versie 10<" not in first.text and "Nieuwste versies" not in first.text
+    older = first.click("Oudere versies")
+    assert older.request.url.endswith("@@history?below=11")
+    assert older.text.count('<li value="') == 10 and ">Versie 1<" in older.text
+    assert "Oudere versies" not in older.text and "Nieuwste versies" in older.text
 
 
 def test_a_revision_no_longer_valid_here_is_refused_with_the_reason(world) -> None:
