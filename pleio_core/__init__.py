@@ -35,6 +35,8 @@ def make_configurator(settings: Mapping[str, Any], full: bool = True) -> Configu
         config.include(".storage")
         config.include(".security")
         config.include(".sites")
+        config.include(".content.views")
+        config.include(".content.reactions")
         config.include(".i18n")
         config.include(".layout")
         config.include(".admin")

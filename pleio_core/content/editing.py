@@ -74,6 +74,9 @@ def create_content(
 ) -> Content:
     """Make content of this type from validated values and add it to ``container``."""
     content = content_type.factory(owner=owner)
+    identity = request.identity
+    if owner is not None and identity is not None and identity.id == owner:
+        content.owner_name = identity.name
     _apply(content, content_type, values)
     if content.access == "group":
         content.group = group_of(request, container)

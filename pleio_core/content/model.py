@@ -38,6 +38,7 @@ class Content(Folder):
     #: The group's principal (``group:<id>``) for access level ``group``; None outside groups.
     group: str | None = None
     owner: str | None = None  # account id
+    owner_name = ""  # the owner's name when the content was made
     state = "published"
     #: Published content is visible from this moment on (None: since it was published).
     publish_at: datetime | None = None
@@ -79,3 +80,14 @@ class Content(Folder):
             acl.append((Allow, f"account:{self.owner}", EDIT))
         acl += [(Allow, "role:editor", ("view", "edit")), (Deny, Everyone, EDIT)]
         return acl
+
+
+def is_attached(content: object) -> bool:
+    """Still in its site: neither it nor a folder above it was removed."""
+    node = content
+    while node is not None:
+        parent = getattr(node, "__parent__", None)
+        if parent is None:
+            return getattr(node, "__name__", None) == ""  # the SiteRoot's name is ""
+        node = parent
+    return False
