@@ -3,11 +3,8 @@
 from datetime import datetime
 
 import pytest
-from pyramid.response import Response
 
-from pleio_core.content import Content, ModuleFolder
 from pleio_core.content.diff import changed_fields, diff_html
-from pleio_core.content.editing import bound_schema, content_values, create_content, update_content
 from pleio_core.content.revisions import LONG_TEXT, History
 from pleio_core.content.schema import ContentSchema
 from pleio_core.content.site import ROOT_KEY
@@ -39,44 +36,6 @@ def pleio_configure(config):
 """
 
 
-# -- test views: a minimal add and edit, until the content forms exist --------------------
-
-
-TYPE_IN = {"notes": "note", "memos": "memo"}
-
-
-def _posted(request) -> dict:
-    return {k: v for k, v in request.POST.items() if k not in ("serial", "comment")}
-
-
-def add_view(context: ModuleFolder, request) -> Response:
-    content_type = request.registry.pleio_content_types[TYPE_IN[context.module]]
-    values = bound_schema(request, content_type, context).deserialize(_posted(request))
-    content = create_content(request, context, content_type, values, owner=request.identity.id)
-    return Response(content.__name__)
-
-
-def edit_view(context: Content, request) -> Response:
-    content_type = request.registry.pleio_content_types.of(context)
-    schema = bound_schema(request, content_type, context.__parent__)
-    cstruct = {**schema.serialize(content_values(context, content_type)), **_posted(request)}
-    update_content(
-        request,
-        context,
-        content_type,
-        schema.deserialize(cstruct),
-        int(request.POST["serial"]),
-        request.POST.get("comment", ""),
-    )
-    return Response(str(context.serial))
-
-
-def configure(config) -> None:
-    unchecked = {"request_method": "POST", "require_csrf": False}
-    config.add_view(add_view, context=ModuleFolder, name="test-add", permission="add", **unchecked)
-    config.add_view(edit_view, context=Content, name="test-edit", permission="edit", **unchecked)
-
-
 # -- the world ---------------------------------------------------------------------------
 
 
@@ -85,17 +44,10 @@ class World:
         self.setup, self.app = setup, app
 
     def client(self, who: str | None = None):
-        """A WebTest client, signed in as ``who`` (the test_access way) or anonymous."""
-        client = self.setup.client(self.app)
+        """A WebTest client on the site, signed in as ``who`` or anonymous."""
         if who is None:
-            return client
-        start = client.get("/@@login", host=HOST, status=303)
-        login = client.get(start.location[len("http://localhost") :], host="localhost")
-        form = login.forms["login-form"]
-        form["email"], form["password"] = f"{who}@example.nl", "correct horse battery"
-        ticket = form.submit(headers={"Host": "localhost"}, status=303)
-        client.get(ticket.location.split(HOST, 1)[1], host=HOST, status=303)
-        return client
+            return self.setup.client(self.app, host=HOST)
+        return self.setup.signed_in(self.app, f"{who}@example.nl", HOST)
 
     def note(self, name: str):
         """The note ``name`` as stored (a fresh connection: what was committed)."""
@@ -121,7 +73,7 @@ def world(pleio_setup: PleioTestSetup, notes_plugin, plugin_installer) -> World:
     for who, role in PEOPLE.items():
         pleio_setup.create_account(f"{who}@example.nl", who.capitalize(), alpha=role)
     pleio_setup.create_account("stranger@example.nl", "Stranger")
-    return World(pleio_setup, pleio_setup.make_app(configure=configure))
+    return World(pleio_setup, pleio_setup.make_app())
 
 
 def csrf_token(page) -> str:
@@ -129,14 +81,27 @@ def csrf_token(page) -> str:
     return next(f for f in page.forms.values() if "csrf_token" in f.fields)["csrf_token"].value
 
 
-def add_note(client, title: str = "Plan", body: str = "First words.", **fields) -> str:
-    fields = {"title": title, "body": body, "access": "members", **fields}
-    return client.post("/notes/@@test-add", fields, host=HOST).text
+def fill(form, fields: dict) -> None:
+    for key, value in fields.items():
+        if key == "access":
+            form[key].force_value(value)
+        else:
+            form[key] = value
 
 
-def edit(client, name: str, serial: int, comment: str = "", **fields) -> None:
-    data = {"serial": str(serial), "comment": comment, **fields}
-    client.post(f"/notes/{name}/@@test-edit", data, host=HOST)
+def add_note(client, title="Plan", body="First words.", where="notes", type_name="note", **fields):
+    """Add through the add form; the new item's name."""
+    form = client.get(f"/{where}/@@add?type={type_name}").forms["content-form"]
+    fill(form, {"title": title, "body": body, "access": "members", **fields})
+    created = form.submit("save", status=303)
+    return created.location.rstrip("/").rsplit("/", 1)[1]
+
+
+def edit(client, name: str, comment: str = "", **fields) -> None:
+    """Save through the edit form, with ``comment`` as what changed."""
+    form = client.get(f"/notes/{name}/@@edit").forms["content-form"]
+    fill(form, {"change_note": comment, **fields})
+    form.submit("save", status=303)
 
 
 # -- the model ---------------------------------------------------------------------------
@@ -145,9 +110,9 @@ def edit(client, name: str, serial: int, comment: str = "", **fields) -> None:
 def test_every_save_is_a_revision_with_author_time_comment_and_values(world) -> None:
     owner = world.client("owner")
     name = add_note(owner, body="First words.")
-    edit(owner, name, 0, "typo", body="First word.")
-    edit(world.client("editor"), name, 1, "", title="The plan", tags="a, b")
-    edit(owner, name, 2, "nothing changed", title="The plan")  # no save, no revision
+    edit(owner, name, "typo", body="First word.")
+    edit(world.client("editor"), name, "", title="The plan", tags="a, b")
+    edit(owner, name, "nothing changed", title="The plan")  # no save, no revision
     serial, values, revisions = world.note(name)
     assert serial == 2
     assert [r.number for r in revisions] == [1, 2, 3]
@@ -181,7 +146,7 @@ def test_content_from_before_revisions_keeps_its_first_version(world) -> None:
     name = add_note(owner, body="Old text.")
     with world.app.registry.pleio_databases.get("alpha").transaction() as conn:
         conn.root()[ROOT_KEY]["notes"][name].history = None  # as if made before
-    edit(owner, name, 0, "update", body="New text.")
+    edit(owner, name, "update", body="New text.")
     _serial, _values, revisions = world.note(name)
     assert [(r.value("body"), r.time is None, r.author_id) for r in revisions[:1]] == [
         ("Old text.", True, None)
@@ -225,7 +190,7 @@ def test_the_changed_fields_come_in_the_schema_order_without_the_body() -> None:
 def test_history_revision_and_diff_pages(world) -> None:
     owner = world.client("owner")
     name = add_note(owner, body="The quick brown fox.")
-    edit(owner, name, 0, "faster <b>now</b>", body="The <script>x</script> fox.", access="public")
+    edit(owner, name, "faster <b>now</b>", body="The <script>x</script> fox.", access="public")
     history = owner.get(f"/notes/{name}/@@history", host=HOST)
     assert "Geschiedenis van Plan" in history.text
     assert "Versie 2" in history.text and "Versie 1" in history.text
@@ -253,10 +218,11 @@ def test_history_revision_and_diff_pages(world) -> None:
 def test_restore_makes_a_new_revision_that_says_which_it_restored(world) -> None:
     owner = world.client("owner")
     name = add_note(owner, title="Plan", body="Version one.", tags="a")
-    edit(owner, name, 0, "", title="New plan", body="Version two.", tags="b")
+    edit(owner, name, "", title="New plan", body="Version two.", tags="b")
     form = owner.get(f"/notes/{name}/@@revision?n=1", host=HOST).forms["restore-form"]
     done = form.submit(headers={"Host": HOST}, status=303)
     assert done.location.endswith(f"/notes/{name}/")
+    assert "Version one." in owner.get(done.location).text
     serial, values, revisions = world.note(name)
     assert serial == 2 and len(revisions) == 3
     assert (values["title"], values["body"], values["tags"]) == ("Plan", "Version one.", ("a",))
@@ -290,7 +256,7 @@ def test_a_long_history_comes_in_pages_newest_first(world) -> None:
 def test_a_revision_no_longer_valid_here_is_refused_with_the_reason(world) -> None:
     owner = world.client("owner")
     name = add_note(owner, body="One.")
-    edit(owner, name, 0, "", body="Two.")
+    edit(owner, name, "", body="Two.")
     with world.app.registry.pleio_databases.get("alpha").transaction() as conn:
         first = conn.root()[ROOT_KEY]["notes"][name].history.get(1)
         first._values = {**first._values, "access": "group"}  # not offered outside a group
@@ -304,7 +270,7 @@ def test_a_revision_no_longer_valid_here_is_refused_with_the_reason(world) -> No
 def test_reading_needs_view_and_restoring_needs_edit(world) -> None:
     owner = world.client("owner")
     name = add_note(owner)
-    edit(owner, name, 0, "", body="Second.")
+    edit(owner, name, "", body="Second.")
     pages = [f"/notes/{name}/@@{p}" for p in ("history", "revision?n=1", "diff?a=1&b=2")]
     for who in (None, "stranger"):
         client = world.client(who)
@@ -362,7 +328,7 @@ def test_restore_refuses_bad_numbers_and_a_missing_csrf_token(world) -> None:
 
 def test_types_without_revisions_have_no_history_pages(world) -> None:
     owner = world.client("owner")
-    name = owner.post("/memos/@@test-add", {"title": "Memo"}, host=HOST).text
+    name = add_note(owner, title="Memo", where="memos", type_name="memo")
     memo = world.app.registry.pleio_databases.get("alpha").open()
     try:
         assert memo.root()[ROOT_KEY]["memos"][name].history is None
@@ -378,7 +344,6 @@ def test_the_pages_pass_axe(world, live_server_factory, page) -> None:
     edit(
         owner,
         name,
-        0,
         "clearer",
         title="Plan B",
         body="A [link](https://example.nl) and other words.\n\nMore.",

@@ -25,6 +25,7 @@ from .model import Content
 from .revisions import History, NotRestorable, Revision, history_of, restore
 from .schema import ACCESS_TITLES, STATE_TITLES
 from .types import ContentType
+from .views import type_of
 
 PAGE_SIZE = 50
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -55,9 +56,10 @@ class RevisionRow(NamedTuple):
 
 
 def _kept(context: Content, request: Request) -> tuple[ContentType, History]:
-    """The type and history of ``context``; 404 for a type without revisions."""
-    content_type = request.registry.pleio_content_types.of(context)
-    if content_type is None or not content_type.revisions:
+    """The type and history of ``context``; 404 for a type without revisions (or whose
+    module is off)."""
+    content_type = type_of(request, context)
+    if not content_type.revisions:
         raise HTTPNotFound()
     history = history_of(context)
     return content_type, history if history is not None else History()  # none yet: empty
