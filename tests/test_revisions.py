@@ -215,6 +215,18 @@ def test_history_revision_and_diff_pages(world) -> None:
     assert "restore-form" not in latest.forms  # the current version: nothing to restore
 
 
+def test_the_diff_shows_field_values_as_a_reader_knows_them(world) -> None:
+    owner = world.client("owner")
+    name = add_note(owner, tags="a")
+    edit(owner, name, "later", publish_at="2030-01-01T09:00", tags="a, b")
+    diff = owner.get(f"/notes/{name}/@@diff?a=1&b=2")
+    moment = '<span class="visually-hidden">toegevoegd:</span> 2030-01-01 09:00</ins>'
+    assert moment in diff.text  # Dutch time, as written in the form
+    assert '<span class="visually-hidden">verwijderd:</span> —</del>' in diff.text  # was empty
+    assert '<span class="visually-hidden">toegevoegd:</span> a, b</ins>' in diff.text
+    assert "Wijzigingen in de tekst" not in diff.text  # the body did not change
+
+
 def test_restore_makes_a_new_revision_that_says_which_it_restored(world) -> None:
     owner = world.client("owner")
     name = add_note(owner, title="Plan", body="Version one.", tags="a")
