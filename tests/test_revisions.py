@@ -220,7 +220,7 @@ def test_the_diff_shows_field_values_as_a_reader_knows_them(world) -> None:
     name = add_note(owner, tags="a")
     edit(owner, name, "later", publish_at="2030-01-01T09:00", tags="a, b")
     diff = owner.get(f"/notes/{name}/@@diff?a=1&b=2")
-    moment = '<span class="visually-hidden">toegevoegd:</span> 2030-01-01 09:00</ins>'
+    moment = '<span class="visually-hidden">toegevoegd:</span> 01-01-2030 09:00</ins>'
     assert moment in diff.text  # Dutch time, as written in the form
     assert '<span class="visually-hidden">verwijderd:</span> —</del>' in diff.text  # was empty
     assert '<span class="visually-hidden">toegevoegd:</span> a, b</ins>' in diff.text

@@ -28,7 +28,7 @@ from .types import ContentType
 from .views import type_of
 
 PAGE_SIZE = 50
-TIME_FORMAT = "%Y-%m-%d %H:%M"
+TIME_FORMAT = "%d-%m-%Y %H:%M"  # as the content page writes times
 NO_VALUE = "—"
 
 
