@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
+from pleio_core.content.revisions import history_of
+from pleio_core.content.site import ROOT_KEY
 from pleio_core.testing import (
     ApiConformance,
     PleioTestSetup,
@@ -47,7 +49,8 @@ def add_note(client, headers, **fields):
     return client.post_json("/api/v1/content/notes", body, headers=headers, host=HOST, status=201)
 
 
-def test_a_note_is_created_read_changed_listed_and_deleted(member, conformance) -> None:
+def test_a_note_is_created_read_changed_listed_and_deleted(world, member, conformance) -> None:
+    _setup, app = world
     client, auth = member
     made = add_note(client, auth, tags=["a", "b", "A"], access="public")
     conformance.check("/api/v1/content/{path}", "post", made)
@@ -67,6 +70,16 @@ def test_a_note_is_created_read_changed_listed_and_deleted(member, conformance) 
     conformance.check("/api/v1/content/{path}", "patch", changed)
     assert changed.json["title"] == "Hi" and changed.json["serial"] == 1
     assert changed.json["body"] == "Some *text*"  # what was not sent stays as it was
+    noted = client.patch_json(
+        "/api/v1/content/notes/hello",
+        {"serial": 1, "body": "More", "change_note": "longer"},
+        headers=auth,
+        host=HOST,
+    )
+    assert noted.json["serial"] == 2 and "change_note" not in noted.json
+    with app.registry.pleio_databases.get("kia").transaction() as conn:  # notes keep revisions
+        note_object = conn.root()[ROOT_KEY]["notes"]["hello"]
+        assert next(history_of(note_object).newest_first()).comment == "longer"
 
     listing = client.get("/api/v1/children/notes", headers=auth, host=HOST)
     conformance.check("/api/v1/children/{path}", "get", listing)
@@ -175,8 +188,6 @@ def test_unknown_types_paths_and_disabled_modules_are_404(world, member, conform
     client.get("/api/v1/content/notes/hello", host="bare.localhost", status=404)
     assert setup.pleio  # the module is switched off in the site's own database:
     with app.registry.pleio_databases.get("kia").transaction() as conn:
-        from pleio_core.content.site import ROOT_KEY
-
         root = conn.root()[ROOT_KEY]
         root.enabled_modules = ()
     for path in ("/api/v1/content/notes/hello", "/api/v1/children/notes"):

@@ -123,8 +123,9 @@ def change_content(context: Any, request: Request) -> dict[str, Any]:
     values = validated_values(
         request, content_type, content.__parent__, data, current=current, extra=("serial",)
     )
+    note = values.pop("change_note", "")
     try:
-        update_content(request, content, content_type, values, started_from=serial)
+        update_content(request, content, content_type, values, started_from=serial, comment=note)
     except StaleEdit:
         raise ApiError(409, serial=content.serial) from None
     return content_json(request, content, content_type)

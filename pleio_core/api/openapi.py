@@ -12,6 +12,7 @@ from typing import Any
 from pyramid.request import Request
 
 from pleio_core.content.editing import BASE_LEVELS
+from pleio_core.content.forms import with_change_note
 from pleio_core.content.schema import CORE_FIELDS
 from pleio_core.content.types import ContentType
 from pleio_core.security.access import ACCESS_LEVELS
@@ -171,7 +172,8 @@ def type_schemas(request: Request, content_type: ContentType) -> dict[str, Any]:
     create = object_schema(nodes, translate)
     create["properties"] = {"type": {"const": content_type.name}, **create["properties"]}
     create["required"] = ["type", *create.get("required", [])]
-    change = object_schema(nodes, translate, partial=True)
+    changed = with_change_note(schema) if content_type.revisions else schema
+    change = object_schema(list(changed.children), translate, partial=True)
     change["properties"] = {"serial": INTEGER, **change["properties"]}
     change["required"] = ["serial"]
     own = {

@@ -16,6 +16,7 @@ from pyramid.request import Request
 
 from pleio_core.content.comments import Comment, comments_of
 from pleio_core.content.editing import bound_schema, content_values
+from pleio_core.content.forms import with_change_note
 from pleio_core.content.likes import like_count, likes_of
 from pleio_core.content.model import Content
 from pleio_core.content.schema import CORE_FIELDS
@@ -155,13 +156,16 @@ def validated_values(
 ) -> dict[str, Any]:
     """The type's values from ``data`` (on top of ``current`` for a change); 422 if invalid.
 
-    ``extra`` names the keys of ``data`` that are not fields (``type``, ``serial``).
+    ``extra`` names the keys of ``data`` that are not fields (``type``, ``serial``). A
+    change of a type with revisions may say what changed (``change_note``), as its form does.
     """
-    names = content_type.field_names()
+    schema = bound_schema(request, content_type, container)
+    if current is not None and content_type.revisions:
+        schema = with_change_note(schema)
+    names = [node.name for node in schema.children]
     unknown = [key for key in data if key not in names and key not in extra]
     if unknown:
         raise ApiError(422, errors={key: _("There is no such field.") for key in unknown})
-    schema = bound_schema(request, content_type, container)
     cstruct: dict[str, Any] = {}
     if current is not None:
         present = {k: (colander.null if v is None else v) for k, v in current.items()}
