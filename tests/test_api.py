@@ -240,6 +240,17 @@ def test_session_writes_need_the_csrf_header(member) -> None:
     )
     assert made.json["title"] == "By browser"
     assert client.get("/api/v1/me", host=HOST).json["via"] == "session"
+    # beside a token the cookie does not count: no CSRF header needed, none would help
+    _client, auth = member
+    body = {"type": "note", "title": "By script"}
+    client.post_json("/api/v1/content/notes", body, headers=auth, host=HOST, status=201)
+    refused = client.post_json(
+        "/api/v1/content/notes",
+        body,
+        headers={"X-CSRF-Token": token, "Authorization": "Bearer pleio_revoked"},
+        host=HOST,
+        status=401,
+    )
 
 
 def test_comments_and_likes(world, member, conformance) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pyramid.csrf import check_csrf_token
+from pyramid.csrf import check_csrf_origin, check_csrf_token
 from pyramid.request import Request
 
 from pleio_core.i18n import _
@@ -37,7 +37,8 @@ def check_credentials(request: Request) -> None:
         raise ApiError(401, _("This API token is not valid on this site."))
     if request.method in SAFE_METHODS or identity is None or via_token:
         return
-    if not check_csrf_token(request, raises=False):
+    # what Pyramid's own check does for forms: the token, and on HTTPS the Origin too
+    if not (check_csrf_token(request, raises=False) and check_csrf_origin(request, raises=False)):
         raise ApiError(403, _("A signed-in browser must send the X-CSRF-Token header."))
 
 
