@@ -320,3 +320,37 @@ def test_site_me_and_openapi_document(world, member, conformance) -> None:
     assert "NoteCreate" not in bare["components"]["schemas"]  # its modules only
     client.put("/api/v1/site", headers=auth, host=HOST, status=405)
     setup.client(app).get("/api/v1/site", host="localhost", status=404)  # not on the platform
+
+
+def test_json_schema_comes_from_the_colander_nodes() -> None:
+    import colander
+
+    from pleio_core.api.schemas import node_schema, object_schema
+
+    class Event(colander.MappingSchema):
+        seats = colander.SchemaNode(colander.Integer(), validator=colander.Range(1, 500))
+        code = colander.SchemaNode(
+            colander.String(),
+            validator=colander.All(colander.Regex("^[A-Z]+$"), colander.Length(2, 8)),
+            missing="",
+        )
+        mail = colander.SchemaNode(colander.String(), validator=colander.Email(), missing=None)
+        days = colander.SchemaNode(
+            colander.Sequence(), colander.SchemaNode(colander.Date()), missing=()
+        )
+        free = colander.SchemaNode(colander.Boolean(), title="Free?")
+
+    schema = object_schema(list(Event().children), str)
+    assert schema["required"] == ["seats", "free"] and schema["additionalProperties"] is False
+    props = schema["properties"]
+    assert props["seats"] == {"type": "integer", "minimum": 1, "maximum": 500, "title": "Seats"}
+    assert props["code"]["type"] == ["string", "null"]
+    assert (props["code"]["pattern"], props["code"]["minLength"]) == ("^[A-Z]+$", 2)
+    assert props["mail"]["format"] == "email"
+    assert props["days"]["type"] == ["array", "null"]
+    assert props["days"]["items"]["format"] == "date"
+    assert props["free"] == {"type": "boolean", "title": "Free?"}
+    change = object_schema(list(Event().children), str, partial=True)
+    assert "required" not in change
+    # a colander type it does not know is described as anything, never guessed
+    assert node_schema(colander.SchemaNode(colander.GlobalObject(None)), str) == {}
