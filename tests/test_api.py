@@ -354,3 +354,21 @@ def test_json_schema_comes_from_the_colander_nodes() -> None:
     assert "required" not in change
     # a colander type it does not know is described as anything, never guessed
     assert node_schema(colander.SchemaNode(colander.GlobalObject(None)), str) == {}
+
+
+def test_wiki_pages_inside_pages(pleio_setup: PleioTestSetup) -> None:
+    pleio_setup.write_site("wiki", modules=("wiki",))
+    pleio_setup.create_account("writer@example.nl", wiki="member")
+    app = pleio_setup.make_app()
+    client = sign_in_client(pleio_setup, app, "writer@example.nl", "wiki.localhost")
+    auth = bearer(make_token(client, "wiki"))
+    post = {"headers": auth, "host": "wiki.localhost", "status": 201}
+    top = client.post_json("/api/v1/content/wiki", {"type": "page", "title": "Top"}, **post)
+    sub = client.post_json(
+        f"/api/v1/content/{top.json['path']}", {"type": "page", "title": "Sub"}, **post
+    )
+    assert sub.json["path"] == "wiki/top/sub"
+    listing = client.get("/api/v1/children/wiki/top", headers=auth, host="wiki.localhost").json
+    assert [i["path"] for i in listing["items"]] == ["wiki/top/sub"]
+    assert listing["addable_types"] == ["page"]
+    assert client.get("/api/v1/content/wiki/top", host="wiki.localhost").json["child_count"] == 1
