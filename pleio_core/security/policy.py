@@ -1,5 +1,8 @@
 """The security policy: who is asking (a signed cookie per host), and what may they do here.
 
+Under ``/api/`` a personal access token (``Authorization: Bearer``, ``pleio_core.api.tokens``)
+takes the cookie's place: it names the account on the one deelsite it was made for.
+
 The cookie holds ``<account id>.<epoch>``; an account's epoch grows on every sign-out, so a
 sign-out anywhere ends the sessions on every host. Principals are per deelsite: the
 account's role in *this* site's database; nothing of one site's roles counts on another.
