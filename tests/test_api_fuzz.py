@@ -48,21 +48,19 @@ def live_api(pleio_setup: PleioTestSetup, notes_plugin: str, live_server_factory
 
 def ensure_seed(client, auth) -> None:
     """The note the real-path examples work on (an example may have deleted it)."""
-    if (
-        client.get(
-            f"/api/v1/content/{SEED}", headers=auth, host=HOST, expect_errors=True
-        ).status_int
-        == 404
-    ):
+    seed = client.get(f"/api/v1/content/{SEED}", headers=auth, host=HOST, expect_errors=True)
+    if seed.status_int == 404:
         body = {"type": "note", "title": "Seed", "access": "public"}
         client.post_json("/api/v1/content/notes", body, headers=auth, host=HOST, status=201)
 
 
-def exercise(strategy, client, auth, base_url: str, headers: dict[str, str]) -> None:
-    """Send EXAMPLES requests drawn from ``strategy``; each answer must pass every check."""
+def exercise(
+    strategy, client, auth, base_url: str, headers: dict[str, str], examples: int = EXAMPLES
+) -> None:
+    """Send ``examples`` requests drawn from ``strategy``; each answer must pass every check."""
 
     @settings(
-        max_examples=EXAMPLES,
+        max_examples=examples,
         deadline=None,
         database=None,
         derandomize=True,
@@ -102,6 +100,11 @@ def test_the_api_survives_fuzzing_and_answers_as_documented(live_api) -> None:
         ]
         for strategy in strategies:
             exercise(strategy, client, auth, base_url, headers)
+        # and without credentials, and with a token that is not (any more): 401 as documented
+        for anonymous in ({"Host": headers["Host"]}, {**headers, **bearer("pleio_revoked")}):
+            for path in paths:
+                strategy = operation.as_strategy(path_parameters=path)
+                exercise(strategy, client, auth, base_url, anonymous, examples=5)
         tested += 1
     assert tested >= 12  # every operation of the document was exercised
     assert time.monotonic() - started < 90
