@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import schemathesis
 from bs4 import BeautifulSoup
 
 from pleio_core.content.revisions import history_of
@@ -312,6 +313,7 @@ def test_site_me_and_openapi_document(world, member, conformance) -> None:
     )
     document = conformance.document
     assert document["openapi"].startswith("3.1")
+    schemathesis.openapi.from_dict(document).validate()  # against the OpenAPI 3.1 schema
     create = document["components"]["schemas"]["NoteCreate"]
     assert create["required"] == ["type", "title"]
     assert create["properties"]["title"]["maxLength"] == 200
