@@ -374,3 +374,46 @@ def test_wiki_pages_inside_pages(pleio_setup: PleioTestSetup) -> None:
     assert [i["path"] for i in listing["items"]] == ["wiki/top/sub"]
     assert listing["addable_types"] == ["page"]
     assert client.get("/api/v1/content/wiki/top", host="wiki.localhost").json["child_count"] == 1
+
+
+def test_an_admin_of_another_site_reaches_nothing_through_the_api(pleio_setup) -> None:
+    """Every API route and method (from the introspector), as site A's admin against closed
+    site B: with A's token 401, with the cookie and a valid CSRF header 403 or 404."""
+    pleio_setup.write_site("site-a", modules=("wiki",))
+    pleio_setup.write_site("site-b", modules=("wiki",), access="closed")
+    pleio_setup.create_account("alice@example.nl", **{"site-a": "admin"})
+    app = pleio_setup.make_app()
+    alice = sign_in_client(pleio_setup, app, "alice@example.nl", "site-b.localhost")
+    token = make_token(alice, "site-a")
+    with app.registry.pleio_databases.get("site-b").transaction() as conn:
+        page = app.registry.pleio_content_types["page"].factory("Pagina van B")
+        conn.root()[ROOT_KEY]["wiki"].add("page", page)
+    before = app.registry.pleio_databases.get("site-b").lastTransaction()
+    routes = {
+        r["name"]: r["pattern"]
+        for r in app.registry.introspector.get_category("routes")
+        for r in [r["introspectable"]]
+    }
+    calls = set()
+    for view in app.registry.introspector.get_category("views"):
+        intr = view["introspectable"]
+        if (intr["route_name"] or "").startswith("api.") and intr["request_methods"]:
+            methods = intr["request_methods"]
+            for method in (methods,) if isinstance(methods, str) else methods:
+                path = routes[intr["route_name"]].replace("*path", "wiki/page")
+                calls.add((method, path))
+    assert len(calls) >= 15 and ("PATCH", "/api/v1/content/wiki/page") in calls
+    csrf = csrf_token(alice, "site-b.localhost")  # valid: CSRF must not hide a 403
+    wrong = []
+    for method, path in sorted(calls):
+        send = getattr(alice, method.lower())
+        kwargs = {"host": "site-b.localhost", "expect_errors": True}
+        if method not in ("GET", "HEAD", "DELETE"):
+            kwargs["params"] = b'{"type": "page", "title": "x", "serial": 0, "text": "x"}'
+        with_token = send(path, headers=bearer(token), **kwargs).status_int
+        with_cookie = send(path, headers={"X-CSRF-Token": csrf}, **kwargs).status_int
+        own = path == "/api/v1/me" and method in ("GET", "HEAD")  # the caller, role: null
+        if with_token != 401 or with_cookie not in ((200,) if own else (403, 404)):
+            wrong.append(f"{method} {path}: token {with_token}, cookie {with_cookie}")
+    assert not wrong, "site B answered site A's admin:\n" + "\n".join(wrong)
+    assert app.registry.pleio_databases.get("site-b").lastTransaction() == before
