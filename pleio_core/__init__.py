@@ -35,6 +35,7 @@ def make_configurator(settings: Mapping[str, Any], full: bool = True) -> Configu
         config.include(".storage")
         config.include(".security")
         config.include(".sites")
+        config.include(".catalog")
         config.include(".i18n")
         config.include(".layout")
         config.include(".admin")
