@@ -79,3 +79,14 @@ class Content(Folder):
             acl.append((Allow, f"account:{self.owner}", EDIT))
         acl += [(Allow, "role:editor", ("view", "edit")), (Deny, Everyone, EDIT)]
         return acl
+
+
+def is_attached(content: object) -> bool:
+    """Still in its site: neither it nor a folder above it was removed."""
+    node = content
+    while node is not None:
+        parent = getattr(node, "__parent__", None)
+        if parent is None:
+            return getattr(node, "__name__", None) == ""  # the SiteRoot's name is ""
+        node = parent
+    return False
