@@ -23,7 +23,7 @@ def snippet(text: str, terms: Sequence[str], length: int = WORDS) -> str:
     if not words:
         return ""
     first = next((n for n, w in enumerate(words) if matches(w.group(), terms)), None)
-    start = max(0, first - BEFORE) if first is not None else 0
+    start = max(0, first - min(BEFORE, length // 3)) if first is not None else 0
     end = min(len(words), start + length)
     parts = ["… "] if start else []
     position = words[start].start()
