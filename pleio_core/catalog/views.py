@@ -91,12 +91,16 @@ def search_page(context: SiteRoot, request: Request) -> dict[str, Any]:
             errors.add("text" if exc.field == "page" else exc.field, exc.message)
     if errors:
         request.response.status_int = 400
+    # Scheduled content appears at its moment without a commit: the anonymous page cache,
+    # which is emptied by commits, must not keep this page.
+    request.response.cache_control.private = True
     return {
         "values": values,
         "order": order,
         "errors": errors,
         "searched": searched and not errors,
         "results": results,
+        "summary": _summary(request, results),
         "hits": [_hit(request, content, results.terms) for content in results.hits],
         "types": _type_choices(request),
         "modules": _module_choices(request),
@@ -106,6 +110,19 @@ def search_page(context: SiteRoot, request: Request) -> dict[str, Any]:
         if results.page < results.pages
         else None,
     }
+
+
+def _summary(request: Request, results: SearchResults) -> str:
+    """ "24 results (page 1 of 2)": read out when the page loads (role=status)."""
+    translate = request.localizer.translate
+    if results.total == 1:
+        text = translate(_("1 result"))
+    else:
+        text = translate(_("${count} results", mapping={"count": results.total}))
+    if results.pages > 1:
+        mapping = {"page": results.page, "pages": results.pages}
+        text += " " + translate(_("(page ${page} of ${pages})", mapping=mapping))
+    return text
 
 
 def _type_choices(request: Request) -> list[tuple[str, str]]:
