@@ -203,6 +203,8 @@ def search(
 
     results.total = len(docids)
     limit = page * size
+    if limit - size >= results.total:
+        return results  # past the last page: nothing to rank
     if sort == "relevance" and weights is not None:
         ranked = heapq.nlargest(limit, docids, key=weights.__getitem__)
     else:
