@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -28,6 +29,8 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 
 from pleio_core.catalog.query import search
 from pleio_core.catalog.reindex import reindex_site
+from pleio_core.cli.catalog import BATCH as CLI_BATCH
+from pleio_core.cli.catalog import CACHE_SIZE as CLI_CACHE_SIZE
 from pleio_core.content import Content, ContentAdded
 from pleio_core.content.site import ROOT_KEY
 from pleio_core.testing import TEST_PASSWORD, PleioTestSetup
@@ -143,7 +146,10 @@ def build(app, items: int, member_id: str) -> float:
 
 
 def rebuild(app) -> tuple[int, float]:
+    """What ``pleio site reindex`` does, with its connection cache size."""
     db = app.registry.pleio_databases.get("bench")
+    server_cache_size = db.getCacheSize()
+    db.setCacheSize(CLI_CACHE_SIZE)
     manager = transaction.TransactionManager()
     conn = db.open(transaction_manager=manager)
     began = time.perf_counter()
@@ -151,12 +157,15 @@ def rebuild(app) -> tuple[int, float]:
 
     def checkpoint(done: int) -> None:
         manager.commit()
-        conn.cacheMinimize()
+        conn.cacheGC()
 
-    done = reindex_site(root, app.registry, checkpoint)
+    done = reindex_site(root, app.registry, checkpoint, every=CLI_BATCH)
     manager.commit()
+    seconds = time.perf_counter() - began
+    conn.cacheMinimize()
     conn.close()
-    return done, time.perf_counter() - began
+    db.setCacheSize(server_cache_size)  # the queries run with a server's cache
+    return done, seconds
 
 
 def sign_in(setup: PleioTestSetup, app):
@@ -181,20 +190,28 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--no-reindex", action="store_true", help="skip the rebuild timing")
+    parser.add_argument(
+        "--keep", metavar="DIR", help="build in DIR and keep it; reuse it next time"
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="pleio-search-bench-") as tmp:
-        setup = PleioTestSetup(Path(tmp))
-        setup.write_site("bench", modules=tuple(sorted(set(TYPES.values()))))
-        setup.create_account(MEMBER, bench="member")
+    root = Path(args.keep or tempfile.mkdtemp(prefix="pleio-search-bench-"))
+    fresh = not (root / "built").exists()
+    try:
+        setup = PleioTestSetup(root)
+        if fresh:
+            setup.write_site("bench", modules=tuple(sorted(set(TYPES.values()))))
+            setup.create_account(MEMBER, bench="member")
         app = setup.make_app(configure=register_types)
         client = sign_in(setup, app)
         with app.registry.pleio_platform_db.transaction() as conn:
             member_id = conn.root()["pleio_platform"]["accounts"].by_email(MEMBER).id
 
-        print(f"adding {args.items:,} items, indexed as they are added…", file=sys.stderr)
-        seconds = build(app, args.items, member_id)
-        added_rate = args.items / seconds
-        reindexed = None
+        added_rate = reindexed = None
+        if fresh:
+            print(f"adding {args.items:,} items, indexed as they are added…", file=sys.stderr)
+            added_rate = args.items / build(app, args.items, member_id)
+            (root / "built").write_text(str(args.items))
+        args.items = int((root / "built").read_text())
         if not args.no_reindex:
             print("rebuilding the catalog (reindex_site)…", file=sys.stderr)
             count, seconds = rebuild(app)
@@ -214,9 +231,13 @@ def main() -> None:
             client.get(f"/@@search?text={word}&type={type_name}&order=date")
             pages.append((time.perf_counter() - began) * 1000)
         setup.close()
+    finally:
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
 
     print(f"items:                         {args.items:,}")
-    print(f"indexing while adding:         {added_rate:,.0f} items/s (create + index + commit)")
+    if added_rate is not None:
+        print(f"indexing while adding:         {added_rate:,.0f} items/s (create + index + commit)")
     if reindexed is not None:
         print(f"reindex_site:                  {reindexed:,.0f} items/s")
     hits = statistics.median(totals)

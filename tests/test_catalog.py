@@ -107,6 +107,11 @@ def test_viewers_are_read_from_the_content_s_own_acl(app) -> None:
         assert w.found("embargo", future) == {"Gepland"}
         assert w.found("allowed_early", "account:o4") == {"Gepland"}
         assert w.found("allowed_early", Everyone) == set()
+        # what a member's search subtracts: the items fewer than all members may see
+        assert w.found("audience", "public") == {"Open", "Gepland"}
+        assert w.found("audience", "restricted") == {"Prive", "Concept", "Groep"}
+        assert w.found("restricted_to", "role:editor") == {"Concept"}
+        assert w.found("restricted_to", "role:admin") == {"Prive", "Concept", "Groep"}
 
 
 def test_viewers_stop_at_the_first_deny_of_view() -> None:

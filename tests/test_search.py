@@ -258,6 +258,8 @@ def test_no_results_and_bad_input_are_explained(world) -> None:
     visitor = signed_in(setup, app, None)
     form_only = visitor.get("/@@search")
     assert form_only.html.find(id="results") is None
+    everything = visitor.get("/@@search?order=date")  # no filter at all: all one may see
+    assert set(found(everything)) == PUBLIC
     none = visitor.get("/@@search?text=neushoorn")
     assert count(none) == "0 resultaten" and "Niets gevonden." in none.text
     for query, field, message in [

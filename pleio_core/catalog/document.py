@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from pyramid.authorization import Allow
+from pyramid.authorization import Allow, Everyone
 
 from pleio_core.content.model import Content
 from pleio_core.content.site import ModuleFolder, SiteRoot
@@ -39,6 +39,13 @@ def viewers(acl: Iterable[tuple[str, str, Any]]) -> list[str]:
         if principal not in allowed:
             allowed.append(principal)
     return allowed
+
+
+def audience(allowed: list[str]) -> str:
+    """ "public", "members" (every member, not everyone) or "restricted" (fewer)."""
+    if Everyone in allowed:
+        return "public"
+    return "members" if "site:member" in allowed else "restricted"
 
 
 def sort_key(moment: datetime) -> int:
@@ -87,6 +94,9 @@ class Document:
             values["embargo"] = content.publish_at
         else:
             values["allowed"] = viewers(content.__acl__)
+        values["audience"] = audience(values["allowed"])
+        if values["audience"] == "restricted":
+            values["restricted_to"] = values["allowed"]
         return cls(
             text=full_text(content),
             type=content.type_name or None,

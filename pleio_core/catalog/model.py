@@ -30,7 +30,9 @@ def make_indexes() -> Catalog:
 
     ``newest_first`` holds the negated date, so "newest first" is hypatia's cheap forward
     scan; ``allowed`` the principals that may view; ``embargo``/``allowed_early`` say who
-    may see scheduled content before its publication moment (see ``document.py``).
+    may see scheduled content before its publication moment; ``audience`` (public,
+    members, restricted) and ``restricted_to`` (the viewers of restricted items only) let
+    a member's search subtract the few items hidden from them (see ``document.py``).
     """
     catalog = Catalog(family=FAMILY)
     catalog["text"] = TextIndex("text", family=FAMILY)
@@ -46,6 +48,8 @@ def make_indexes() -> Catalog:
     catalog["allowed"] = KeywordIndex("allowed", family=FAMILY)
     catalog["allowed_early"] = KeywordIndex("allowed_early", family=FAMILY)
     catalog["embargo"] = FieldIndex("embargo", family=FAMILY)
+    catalog["audience"] = FieldIndex("audience", family=FAMILY)
+    catalog["restricted_to"] = KeywordIndex("restricted_to", family=FAMILY)
     return catalog
 
 
