@@ -29,22 +29,13 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from servers import Server
-from sites import base_settings
+from sites import write_ini
 
 EMAIL = "bench-member@example.nl"
 NAME = "Bench Lid"  # looked for on the signed-in page
 PASSWORD = "bench-password-not-secret"
 AUTH_COOKIE = "pleio_auth"
 PLATFORM_HOST = "localhost"  # pleio.platform_host in sites.base_settings
-
-
-def write_ini(root: Path) -> Path:
-    """``ROOT/bench.ini`` with the installation's settings, for the ``pleio`` command."""
-    path = root / "bench.ini"
-    lines = ["[app:main]", "use = egg:pleio_core"]
-    lines += [f"{k} = {v}" for k, v in base_settings(root).items() if k != "here"]
-    path.write_text("\n".join(lines) + "\n")
-    return path
 
 
 def create_member(root: Path, site: str) -> str:

@@ -42,3 +42,47 @@ def write_scale_sites(root: Path, count: int) -> list[str]:
     for name in names:
         write_site(root, name, f"{name}.localhost")
     return names
+
+
+def write_ini(root: Path) -> Path:
+    """``ROOT/bench.ini`` with the installation's settings, for the ``pleio`` command."""
+    path = root / "bench.ini"
+    lines = ["[app:main]", "use = egg:pleio_core"]
+    lines += [f"{k} = {v}" for k, v in base_settings(root).items() if k != "here"]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+CONTENT_PATH = "/wiki/bench-page/"
+_WORDS = (
+    "overheid samenwerken informatie archief beleid burger gemeente provincie waterschap "
+    "project planning verslag besluit advies onderzoek kennis netwerk document"
+).split()
+
+
+def add_content_page(root: Path, site: str, words: int = 1000, comments: int = 10) -> str:
+    """A public wiki page of ``words`` words of Markdown with ``comments`` comments, made the
+    way the forms make one (``create_content``'s steps, events included), before the server
+    starts; its path."""
+    from pleio_core.cli.context import load_platform
+    from pleio_core.content import ContentAdded
+    from pleio_core.content.comments import comments_of
+
+    platform = load_platform(str(write_ini(root)))
+    content_type = platform.registry.pleio_content_types["page"]
+    paragraphs = [
+        " ".join(_WORDS[(p * 7 + i) % len(_WORDS)] for i in range(100)) for p in range(words // 100)
+    ]
+    body = "# Bench page\n\n" + "\n\n".join(f"**{p[:20]}** {p}" for p in paragraphs)
+
+    def change(site_root) -> None:
+        page = content_type.factory("Bench page")
+        page.set_body(body)
+        page.access, page.tags = "public", ("bench", "wiki")
+        site_root["wiki"].add("bench-page", page)
+        platform.registry.notify(ContentAdded(page))
+        for n in range(comments):
+            comments_of(page, create=True).add("bench", "Bench", f"Comment {n} on *this* page")
+
+    platform.edit_site(platform.sites.get(site), change)
+    return CONTENT_PATH

@@ -2,7 +2,8 @@
 
 Up to three waitress processes (4 threads each): the hello-world app, Pleio with its page
 cache (the default) and Pleio with ``pleio.page_cache = false``. Each Pleio installation has
-one deelsite, ``bench.localhost``, with the four modules enabled. Every target is warmed up
+one deelsite, ``bench.localhost``, with the four modules enabled and one public wiki page of
+1,000 words with 10 comments (``sites.add_content_page``). Every target is warmed up
 and checked (200, and served from the page cache or not, as intended) before wrk loads it.
 
 The signed-in target (``signed_in=True``) is the home page for a member of the deelsite,
@@ -21,7 +22,7 @@ from pathlib import Path
 from load import run_wrk
 from servers import Server, warm_up
 from signedin import browser_cookie, check_signed_in_page, create_member, measure_sign_in
-from sites import BENCH_HOST, write_site
+from sites import BENCH_HOST, CONTENT_PATH, add_content_page, write_site
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,10 @@ HELLO = Target("hello", "hello", "/", None, None)
 ANONYMOUS = (
     Target("home", "pleio", "/", BENCH_HOST, "hit"),
     Target("wiki", "pleio", "/wiki/", BENCH_HOST, "hit"),
+    Target("content", "pleio", CONTENT_PATH, BENCH_HOST, "hit"),
     Target("home_nocache", "pleio_nocache", "/", BENCH_HOST, None),
     Target("wiki_nocache", "pleio_nocache", "/wiki/", BENCH_HOST, None),
+    Target("content_nocache", "pleio_nocache", CONTENT_PATH, BENCH_HOST, None),
 )
 SIGNED_IN = Target("home_signedin", "pleio", "/", BENCH_HOST, None, signed_in=True)
 
@@ -61,6 +64,7 @@ def start_servers(tmp: Path, keys: list[str], member_of: str | None) -> tuple[di
                 continue
             root = tmp / key
             write_site(root, "bench", BENCH_HOST)
+            add_content_page(root, "bench")
             if key == member_of:
                 password_hash = create_member(root, "bench")
             settings = SERVER_SETTINGS[key]

@@ -124,6 +124,18 @@ class PleioTestSetup:
         """A WebTest client that talks to ``host``; ``client.get(url, host=…)`` overrides it."""
         return PleioTestApp(app if app is not None else self.make_app(), host)
 
+    def signed_in(self, app: Any, email: str, host: str, password: str = TEST_PASSWORD) -> Any:
+        """A client signed in as ``email`` on ``host``, through the platform's sign-in form
+        and the single sign-on ticket, as a browser would be."""
+        client = self.client(app, host=host)
+        start = client.get("/@@login", status=303)
+        login = client.get(start.location.split("://localhost", 1)[1], host="localhost")
+        form = login.forms["login-form"]
+        form["email"], form["password"] = email, password
+        ticket = form.submit(headers={"Host": "localhost"}, status=303)
+        client.get(ticket.location.split(host, 1)[1], status=303)
+        return client
+
     def close(self) -> None:
         for app in self._apps:
             app.registry.pleio_databases.close_all()

@@ -164,6 +164,8 @@ def test_demo_creates_three_sites_with_sample_content_once(pleio_setup: PleioTes
     wiki = client.get("/wiki/", host="rijksportaal.localhost")
     assert "Beginnen met de wiki" in wiki.text
     assert "Getting started with the wiki" in client.get("/wiki/", host="kia.localhost").text
+    page = client.get("/wiki/welcome/", host="rijksportaal.localhost")  # a real wiki page
+    assert "@@edit" not in page.text and "Wikipagina" in page.text  # anonymous: read only
     assert "beheer@kia.example  demo-kia-wachtwoord" in first.stdout
     form = client.get("/login", host="localhost").forms["login-form"]
     form["email"], form["password"] = "beheer@kia.example", "demo-kia-wachtwoord"

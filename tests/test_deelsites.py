@@ -143,6 +143,7 @@ def test_theme_css_carries_the_site_colours(two_sites) -> None:
 
 TRANSLATE_ELEMENT = re.compile(r'<([\w:]+)[^>]*?i18n:translate=""[^>]*>(.*?)</\1>', re.S)
 TRANSLATE_ATTRIBUTES = re.compile(r'<[^>]*?i18n:attributes="([^"]+)"[^>]*>', re.S)
+NAMED_PART = re.compile(r'<([\w:]+)[^>]*?i18n:name="(\w+)"[^>]*>.*?</\1>', re.S)
 
 
 def messages_in(package: Path) -> set[str]:
@@ -150,7 +151,10 @@ def messages_in(package: Path) -> set[str]:
     found: set[str] = set()
     for template in package.rglob("*.pt"):
         text = template.read_text()
-        found.update(" ".join(m.group(2).split()) for m in TRANSLATE_ELEMENT.finditer(text))
+        found.update(
+            " ".join(NAMED_PART.sub(r"${\2}", m.group(2)).split())  # as Chameleon makes msgids
+            for m in TRANSLATE_ELEMENT.finditer(text)
+        )
         for tag in TRANSLATE_ATTRIBUTES.finditer(text):
             for attr in tag.group(1).split(";"):
                 value = re.search(rf'\b{attr.strip()}="([^"]+)"', tag.group(0))

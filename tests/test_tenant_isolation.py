@@ -7,7 +7,7 @@ control panel, the API) is in the matrix without anyone remembering to add it.
 
 import pytest
 
-from pleio_core.content import Item, ModuleFolder, SiteRoot
+from pleio_core.content import Content, ContentAdded, Item, ModuleFolder, SiteRoot
 from pleio_core.content.site import ROOT_KEY
 from pleio_core.security.access import acl_for
 from pleio_core.testing import PleioTestSetup
@@ -31,7 +31,13 @@ WAYS_IN = {
     (None, "language", "POST"): {400},
 }
 SKIP = {(SiteRoot, "logout", "POST")}  # signing out changes the platform, tested elsewhere
-PATHS = {SiteRoot: "/", ModuleFolder: "/wiki/", Item: "/wiki/memo/", None: "/"}
+PATHS = {
+    SiteRoot: "/",
+    ModuleFolder: "/wiki/",
+    Item: "/wiki/memo/",
+    Content: "/wiki/page/",
+    None: "/",
+}
 
 
 def endpoints(registry) -> list[tuple[object, str, str]]:
@@ -61,7 +67,12 @@ def world(pleio_setup: PleioTestSetup):
     with app.registry.pleio_databases.get("site-b").transaction() as conn:
         memo = Item("Vertrouwelijk memo van B", "Alleen voor B.")
         memo.__acl__ = acl_for("members", None)
-        conn.root()[ROOT_KEY]["wiki"].add("memo", memo)
+        wiki = conn.root()[ROOT_KEY]["wiki"]
+        wiki.add("memo", memo)
+        page = app.registry.pleio_content_types["page"].factory("Pagina van B")
+        page.set_body("Alleen voor de leden van B.")
+        wiki.add("page", page)
+        app.registry.notify(ContentAdded(page))
     return pleio_setup, app
 
 
@@ -97,6 +108,7 @@ def test_an_admin_of_another_site_reaches_nothing_and_changes_nothing(world) -> 
     before = b_db.lastTransaction()
     matrix = endpoints(app.registry)
     assert len(matrix) >= 20  # the introspector found the site's views
+    assert (Content, "edit", "POST") in matrix and (Content, "comment", "POST") in matrix
     wrong = []
     for context, name, method in matrix:
         if (context, name, method) in SKIP:
@@ -117,5 +129,15 @@ def test_b_admin_does_reach_them(world) -> None:
     """The same matrix signed in as B's own admin: the refusals above were about the site."""
     setup, app = world
     bob = sign_in(setup, app, "bob@example.nl", "site-b.localhost")
-    for path in ("/", "/wiki/", "/wiki/memo/", "/@@audit", "/@@invite", "/@@members-requests"):
+    for path in (
+        "/",
+        "/wiki/",
+        "/wiki/memo/",
+        "/wiki/page/",
+        "/wiki/page/@@edit",
+        "/wiki/page/@@history",
+        "/@@audit",
+        "/@@invite",
+        "/@@members-requests",
+    ):
         assert call(bob, "GET", path, "site-b.localhost") == 200, path

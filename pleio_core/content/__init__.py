@@ -42,3 +42,5 @@ def includeme(config: Configurator) -> None:
     config.registry.pleio_content_types = ContentTypes()
     config.add_directive("add_content_type", add_content_type)
     config.add_translation_dirs("colander:locale", "deform:locale")
+    config.include(".revisions")
+    config.include(".revision_views")

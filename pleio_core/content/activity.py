@@ -13,10 +13,12 @@ from typing import Any
 
 from BTrees.LOBTree import LOBTree
 from persistent import Persistent
+from pyramid.config import Configurator
 from pyramid.request import Request
 
 from pleio_core.security.accounts import now
 
+from .events import ContentAdded
 from .model import Content, is_attached
 
 VERBS = ("created", "commented", "liked")
@@ -93,3 +95,12 @@ def visible_activity(request: Request, limit: int = 20) -> list[Activity]:
             if len(shown) == limit:
                 break
     return shown
+
+
+def record_creation(event: ContentAdded) -> None:
+    if event.request is not None:
+        record_activity(event.request, "created", event.content)
+
+
+def includeme(config: Configurator) -> None:
+    config.add_subscriber(record_creation, ContentAdded)

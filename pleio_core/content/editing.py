@@ -17,6 +17,7 @@ from .events import ContentAdded, ContentModified, ContentRemoved
 from .folder import Folder
 from .markup import unique_name
 from .model import Content
+from .schedule import schedule_publication
 from .schema import ContentSchema
 from .types import ContentType
 
@@ -74,10 +75,14 @@ def create_content(
 ) -> Content:
     """Make content of this type from validated values and add it to ``container``."""
     content = content_type.factory(owner=owner)
+    identity = request.identity
+    if owner is not None and identity is not None and identity.id == owner:
+        content.owner_name = identity.name
     _apply(content, content_type, values)
     if content.access == "group":
         content.group = group_of(request, container)
     container.add(name or unique_name(container, content.title), content)
+    schedule_publication(request.site_root, content.publish_at)
     request.registry.notify(ContentAdded(content, request))
     return content
 
@@ -100,6 +105,7 @@ def update_content(
     content.group = group_of(request, content.__parent__) if content.access == "group" else None
     content.serial += 1
     content.modified = now()
+    schedule_publication(request.site_root, content.publish_at)
     request.registry.notify(ContentModified(content, request, old=old, comment=comment))
     return True
 

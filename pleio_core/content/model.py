@@ -38,6 +38,7 @@ class Content(Folder):
     #: The group's principal (``group:<id>``) for access level ``group``; None outside groups.
     group: str | None = None
     owner: str | None = None  # account id
+    owner_name = ""  # the owner's name when the content was made
     state = "published"
     #: Published content is visible from this moment on (None: since it was published).
     publish_at: datetime | None = None

@@ -8,7 +8,7 @@ with ``request`` and ``access_levels`` (the levels offered where the content is)
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -56,7 +56,8 @@ class Tags(colander.SchemaType):
 
 
 class LocalDateTime(colander.SchemaType):
-    """A moment written as the Netherlands' local time ("2026-12-01T09:00") or ISO 8601."""
+    """A moment written as the Netherlands' local time ("2026-12-01T09:00") or ISO 8601;
+    kept in UTC."""
 
     def serialize(self, node: colander.SchemaNode, appstruct: Any) -> Any:
         if appstruct in (colander.null, None):
@@ -74,7 +75,7 @@ class LocalDateTime(colander.SchemaType):
             ) from None
         if when.tzinfo is None:
             when = when.replace(tzinfo=LOCAL_ZONE)
-        return when
+        return when.astimezone(UTC)  # stored in UTC: a ZoneInfo does not pickle into ZODB
 
 
 def _title(node: colander.SchemaNode, value: str) -> None:
@@ -116,6 +117,7 @@ class ContentSchema(colander.MappingSchema):
     title = colander.SchemaNode(
         colander.String(),
         title=_("Title"),
+        missing_msg=_("Give a title."),
         preparer=_strip,
         validator=colander.All(colander.Length(max=MAX_TITLE), _title),
         widget=deform.widget.TextInputWidget(attributes={"maxlength": MAX_TITLE}),

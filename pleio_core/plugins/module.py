@@ -14,7 +14,7 @@ from pyramid.config import Configurator
 from pyramid.registry import Registry
 from pyramid.request import Request
 
-from pleio_core.content import Item, SiteRoot
+from pleio_core.content import Content, ContentAdded, Item, SiteRoot
 
 from .hookspecs import MenuItem, PluginInfo
 from .manager import hookimpl
@@ -31,8 +31,10 @@ class ModulePlugin:
         menu_order: int = 100,
         requires: tuple[str, ...] = (),
         sample: Mapping[str, tuple[str, str]] | None = None,
+        sample_type: type[Content] | None = None,
     ) -> None:
-        """``package`` holds ``locale/``; ``sample`` maps a language to (title, text)."""
+        """``package`` holds ``locale/``; ``sample`` maps a language to (title, text),
+        made as ``sample_type`` content (public, Markdown text) or else a plain Item."""
         self.name = name
         self.package = package
         self.title = title
@@ -41,6 +43,7 @@ class ModulePlugin:
         self.menu_order = menu_order
         self.requires = requires
         self.sample = dict(sample or {})
+        self.sample_type = sample_type
 
     @hookimpl
     def pleio_plugin_info(self) -> PluginInfo:
@@ -69,5 +72,13 @@ class ModulePlugin:
             return
         title, text = self.sample[language]
         folder = site[self.name]
-        if "welcome" not in folder:
+        if "welcome" in folder:
+            return
+        if self.sample_type is None:
             folder.add("welcome", Item(title, text))
+            return
+        content = self.sample_type(title)
+        content.set_body(text)
+        content.access = "public"
+        folder.add("welcome", content)
+        registry.notify(ContentAdded(content))

@@ -11,6 +11,8 @@ from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 
 from pleio_core.content import Item, ModuleFolder, SiteRoot
+from pleio_core.content.activity import visible_activity
+from pleio_core.content.views import add_links, format_time
 from pleio_core.i18n import _
 from pleio_core.security.twofactor import lacks_required_two_factor, set_up_url
 
@@ -41,10 +43,13 @@ def home(context: SiteRoot, request: Request) -> dict[str, Any]:
         for name in request.enabled_modules
         if name in context
     ]
+    can_view = bool(request.has_permission("view", context))
     return {
         "site": request.site,
-        "can_view": bool(request.has_permission("view", context)),
+        "can_view": can_view,
         "modules": modules,
+        "activity": visible_activity(request) if can_view else [],
+        "when": format_time,
     }
 
 
@@ -55,7 +60,7 @@ def module_start(context: ModuleFolder, request: Request) -> dict[str, Any]:
         for item in context.values()
         if request.has_permission("view", item)  # a private page's title is private too
     ]
-    return {"title": title, "items": items}
+    return {"title": title, "items": items, "add_links": add_links(request, context)}
 
 
 def item_view(context: Item, request: Request) -> dict[str, Any]:

@@ -63,3 +63,6 @@ def includeme(config: Configurator) -> None:
             "pleio_core.storage.pagecache.page_cache_tween_factory",
             over="pyramid_tm.tm_tween_factory",
         )
+        config.add_subscriber(
+            "pleio_core.storage.pagecache.note_next_publication", "pyramid.events.BeforeRender"
+        )

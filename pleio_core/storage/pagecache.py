@@ -5,19 +5,24 @@ is served only while that id is unchanged, so any commit to the site invalidates
 page of that site. It is used only where this process sees every commit at once (a
 FileStorage, which only one process can open), only for public sites, only for visitors
 without a sign-in cookie, and only for 200 responses that set no cookie and are not private.
+A page rendered while content waits for its scheduled publication is kept only until then.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from pyramid.events import BeforeRender
 from pyramid.httpexceptions import HTTPException
 from pyramid.registry import Registry
 from pyramid.request import Request
 from pyramid.response import Response
+
+from pleio_core.content.schedule import next_publication
 
 CACHEABLE_TYPES = ("text/html", "text/css")
 
@@ -25,7 +30,8 @@ CACHEABLE_TYPES = ("text/html", "text/css")
 class PageCache:
     def __init__(self, max_entries: int) -> None:
         self.max_entries = max_entries
-        self._entries: OrderedDict[Any, tuple[bytes, str, list, bytes]] = OrderedDict()
+        # key → (tid, valid until (POSIX time or None), status, headers, body)
+        self._entries: OrderedDict[Any, tuple] = OrderedDict()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -36,16 +42,16 @@ class PageCache:
             entry = self._entries.get(key)
             if entry is None:
                 return None
-            if entry[0] != tid:
+            if entry[0] != tid or (entry[1] is not None and entry[1] <= time.time()):
                 del self._entries[key]
                 return None
             self._entries.move_to_end(key)
-            return entry[1:]
+            return entry[2:]
 
-    def put(self, key: Any, tid: bytes, response: Response) -> None:
+    def put(self, key: Any, tid: bytes, response: Response, until: float | None = None) -> None:
         headers = [(k, v) for k, v in response.headerlist if k.lower() != "content-length"]
         with self._lock:
-            self._entries[key] = (tid, response.status, headers, response.body)
+            self._entries[key] = (tid, until, response.status, headers, response.body)
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
@@ -95,8 +101,20 @@ def page_cache_tween_factory(
             return response
         response = handler(request)
         if _cacheable(response):
-            cache.put(key, tid, response)
+            cache.put(key, tid, response, request.environ.get("pleio.valid_until"))
             response.headers["X-Pleio-Cache"] = "miss"
         return response
 
     return page_cache_tween
+
+
+def note_next_publication(event: BeforeRender) -> None:
+    """Tell the cache until when a rendered page holds: the next scheduled publication.
+
+    Worked out while rendering, inside the request's transaction (the cache's tween only
+    sees the response after the commit).
+    """
+    request = event.get("request")
+    root = request.__dict__.get("site_root") if request is not None else None
+    if root is not None:
+        request.environ["pleio.valid_until"] = next_publication(root)

@@ -1,0 +1,200 @@
+"""The pages every content type gets from its declaration: view, add, edit and delete.
+
+A type may register its own default view for its class; the forms stay the core's.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import deform
+from pyramid.config import Configurator
+from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound, HTTPSeeOther
+from pyramid.request import Request
+
+from pleio_core.i18n import _
+from pleio_core.security.audit import local_time
+
+from .bookmarks import site_bookmarks
+from .comments import comments_of, may_change_comment
+from .editing import (
+    StaleEdit,
+    bound_schema,
+    content_values,
+    create_content,
+    delete_content,
+    update_content,
+)
+from .folder import Folder
+from .forms import content_form, with_change_note
+from .likes import like_count, likes_of
+from .model import Content
+from .schema import ACCESS_TITLES
+from .site import ModuleFolder
+from .types import ContentType
+
+FORM = "pleio_core:templates/content_form.pt"
+
+
+def format_time(moment: datetime) -> str:
+    """A moment as the Netherlands' wall-clock time, day first."""
+    return local_time(moment).strftime("%d-%m-%Y %H:%M")
+
+
+def type_of(request: Request, content: Content) -> ContentType:
+    """The content's type; 404 when its module is off (or its plugin is gone)."""
+    content_type = request.registry.pleio_content_types.of(content)
+    if content_type is None or content_type.module not in request.enabled_modules:
+        raise HTTPNotFound()
+    return content_type
+
+
+def addable(request: Request, container: Folder) -> list[ContentType]:
+    """The types the visitor may add in ``container``."""
+    types = request.registry.pleio_content_types.addable_in(container, request.enabled_modules)
+    return [ct for ct in types if request.has_permission(ct.add_permission, container)]
+
+
+def add_links(request: Request, container: Folder) -> list[tuple[str, str]]:
+    translate = request.localizer.translate
+    base = request.resource_url(container, "@@add")
+    return [(translate(ct.title), f"{base}?type={ct.name}") for ct in addable(request, container)]
+
+
+def content_view(context: Content, request: Request) -> dict[str, Any]:
+    content_type = type_of(request, context)
+    identity = request.identity
+    likes = likes_of(context)
+    bookmarks = site_bookmarks(request.site_root)
+    children = [c for c in context.values() if request.has_permission("view", c)]
+    comments = comments_of(context)
+    threads = comments.threads() if comments is not None else []
+    changeable = {
+        c.id
+        for c in (comments.all() if comments else ())
+        if may_change_comment(request, context, c)
+    }
+    return {
+        "content": context,
+        "type_title": content_type.title,
+        "children": children,
+        "add_links": add_links(request, context),
+        "can_edit": bool(request.has_permission("edit", context)),
+        "can_delete": bool(request.has_permission("delete", context)),
+        "can_take_part": identity is not None and bool(request.has_permission("add", context)),
+        "like_count": like_count(context),
+        "liked": identity is not None and likes is not None and identity.id in likes,
+        "saved": identity is not None
+        and bookmarks is not None
+        and bookmarks.has(identity.id, context),
+        "revisions": content_type.revisions,
+        "access_title": ACCESS_TITLES.get(context.access, context.access),
+        "threads": threads,
+        "changeable": changeable,
+        "when": format_time,
+    }
+
+
+def _form_page(title: Any, html: str, other: Content | None = None) -> dict[str, Any]:
+    return {"title": title, "form_html": html, "other": other}
+
+
+def add_form(context: Folder, request: Request) -> Any:
+    name = request.params.get("type", "")
+    types = request.registry.pleio_content_types.addable_in(context, request.enabled_modules)
+    content_type = next((ct for ct in types if ct.name == name), None)
+    if content_type is None:
+        raise HTTPNotFound()
+    if not request.has_permission(content_type.add_permission, context):
+        raise HTTPForbidden()
+    translate = request.localizer.translate
+    title = _("Add ${type}", mapping={"type": translate(content_type.title)})
+    schema = bound_schema(request, content_type, context)
+    form = content_form(
+        request,
+        schema,
+        request.resource_url(context, "@@add", query={"type": name}),
+        _("Save"),
+        request.resource_url(context),
+    )
+    if request.method != "POST":
+        return _form_page(title, form.render())
+    try:
+        values = form.validate(request.POST.items())
+    except deform.ValidationFailure as failure:
+        request.response.status_int = 400
+        return _form_page(title, failure.render())
+    identity = request.identity
+    content = create_content(request, context, content_type, values, owner=identity.id)
+    return HTTPSeeOther(location=request.resource_url(content))
+
+
+def edit_form(context: Content, request: Request) -> Any:
+    content_type = type_of(request, context)
+    schema = bound_schema(request, content_type, context.__parent__)
+    if content_type.revisions:
+        schema = with_change_note(schema)
+    title = _("Edit “${title}”", mapping={"title": context.title})
+    action = request.resource_url(context, "@@edit")
+
+    def form(serial: int) -> deform.Form:
+        return content_form(
+            request, schema, action, _("Save"), request.resource_url(context), {"serial": serial}
+        )
+
+    if request.method != "POST":
+        return _form_page(title, form(context.serial).render(content_values(context, content_type)))
+    try:
+        started_from = int(request.POST.get("serial", ""))
+    except ValueError:
+        raise HTTPBadRequest("The form lacks the version it was started from.") from None
+    try:
+        values = form(started_from).validate(request.POST.items())
+    except deform.ValidationFailure as failure:
+        request.response.status_int = 400
+        return _form_page(title, failure.render())
+    note = values.pop("change_note", "")
+    try:
+        update_content(request, context, content_type, values, started_from, comment=note)
+    except StaleEdit:
+        # Nothing is written and nothing is lost: their version is shown, ours stays in the
+        # form, which now starts from theirs, so saving again is a choice made knowingly.
+        request.response.status_int = 409
+        again = form(context.serial).render({**values, "change_note": note})
+        return _form_page(title, again, other=context)
+    return HTTPSeeOther(location=request.resource_url(context))
+
+
+def delete_form(context: Content, request: Request) -> Any:
+    type_of(request, context)
+    if request.method != "POST":
+        return {"content": context, "count": _subtree_size(context)}
+    parent = context.__parent__
+    delete_content(request, context)
+    return HTTPSeeOther(location=request.resource_url(parent))
+
+
+def _subtree_size(content: Folder) -> int:
+    return sum(1 + _subtree_size(child) for child in content.values())
+
+
+def includeme(config: Configurator) -> None:
+    config.registry.pleio_form_renderers = {}
+    config.add_view(
+        content_view, context=Content, renderer="pleio_core:templates/content.pt",
+        request_method=("GET", "HEAD"), permission="view",
+    )  # fmt: skip
+    for container in (ModuleFolder, Content):
+        config.add_view(
+            add_form, context=container, name="add", renderer=FORM, permission="view",
+            request_method=("GET", "HEAD", "POST"),
+        )  # fmt: skip
+    config.add_view(
+        edit_form, context=Content, name="edit", renderer=FORM, permission="edit",
+        request_method=("GET", "HEAD", "POST"),
+    )  # fmt: skip
+    config.add_view(
+        delete_form, context=Content, name="delete", permission="delete",
+        renderer="pleio_core:templates/content_delete.pt", request_method=("GET", "HEAD", "POST"),
+    )  # fmt: skip
