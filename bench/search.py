@@ -33,7 +33,7 @@ from pleio_core.cli.catalog import BATCH as CLI_BATCH
 from pleio_core.cli.catalog import CACHE_SIZE as CLI_CACHE_SIZE
 from pleio_core.content import Content, ContentAdded
 from pleio_core.content.site import ROOT_KEY
-from pleio_core.testing import TEST_PASSWORD, PleioTestSetup
+from pleio_core.testing import PleioTestSetup
 
 TYPES = {"article": "intranet", "discussion": "community", "file": "workspace", "page": "wiki"}
 MEMBER = "lid@example.nl"
@@ -168,18 +168,6 @@ def rebuild(app) -> tuple[int, float]:
     return done, seconds
 
 
-def sign_in(setup: PleioTestSetup, app):
-    client = setup.client(app, host="bench.localhost")
-    start = client.get("/@@login", status=303)
-    form = client.get(start.location[len("http://localhost") :], host="localhost").forms[
-        "login-form"
-    ]
-    form["email"], form["password"] = MEMBER, TEST_PASSWORD
-    ticket = form.submit(headers={"Host": "localhost"}, status=303)
-    client.get(ticket.location.split("bench.localhost", 1)[1], status=303)
-    return client
-
-
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -211,7 +199,7 @@ def main() -> None:
             setup.write_site("bench", modules=tuple(sorted(set(TYPES.values()))))
             setup.create_account(MEMBER, bench="member")
         app = setup.make_app(configure=register_types)
-        client = sign_in(setup, app)
+        client = setup.signed_in(app, MEMBER, "bench.localhost")
         with app.registry.pleio_platform_db.transaction() as conn:
             member_id = conn.root()["pleio_platform"]["accounts"].by_email(MEMBER).id
 

@@ -91,9 +91,6 @@ def search_page(context: SiteRoot, request: Request) -> dict[str, Any]:
             errors.add("text" if exc.field == "page" else exc.field, exc.message)
     if errors:
         request.response.status_int = 400
-    # Scheduled content appears at its moment without a commit: the anonymous page cache,
-    # which is emptied by commits, must not keep this page.
-    request.response.cache_control.private = True
     return {
         "values": values,
         "order": order,
