@@ -13,6 +13,7 @@ from pleio_core.catalog.document import full_text, viewers
 from pleio_core.catalog.model import site_catalog
 from pleio_core.catalog.query import safe_query
 from pleio_core.catalog.snippets import snippet
+from pleio_core.cli.context import load_platform
 from pleio_core.content import (
     ContentAdded,
     ContentModified,
@@ -112,6 +113,26 @@ def test_viewers_are_read_from_the_content_s_own_acl(app) -> None:
         assert w.found("audience", "restricted") == {"Prive", "Concept", "Groep"}
         assert w.found("restricted_to", "role:editor") == {"Concept"}
         assert w.found("restricted_to", "role:admin") == {"Prive", "Concept", "Groep"}
+
+
+def test_content_written_on_the_command_line_is_indexed(
+    pleio_setup: PleioTestSetup, notes_plugin
+) -> None:
+    """The commands' registry (sample content, imports) has the catalog's subscribers."""
+    pleio_setup.write_site("alpha", modules=("notes",))
+    platform = load_platform(str(pleio_setup.ini_file()))
+    registry = platform.registry
+
+    def add(root) -> tuple:
+        note = registry.pleio_content_types["note"].factory(owner="o1")
+        note.title = "Vanaf de opdrachtregel"
+        root["notes"].add("cli", note)
+        registry.notify(ContentAdded(note))
+        catalog = site_catalog(root)
+        return note.docid, catalog.get(note.docid) is note
+
+    docid, found = platform.edit_site(platform.sites.get("alpha"), add)
+    assert docid is not None and found
 
 
 def test_viewers_stop_at_the_first_deny_of_view() -> None:
