@@ -417,3 +417,29 @@ def test_an_admin_of_another_site_reaches_nothing_through_the_api(pleio_setup) -
             wrong.append(f"{method} {path}: token {with_token}, cookie {with_cookie}")
     assert not wrong, "site B answered site A's admin:\n" + "\n".join(wrong)
     assert app.registry.pleio_databases.get("site-b").lastTransaction() == before
+
+
+def test_search_finds_what_the_caller_may_see(world, member, conformance) -> None:
+    setup, app = world
+    client, auth = member
+    add_note(client, auth, title="Archive rules", body="How to keep records", access="public")
+    add_note(client, auth, title="Private records", body="My records", access="private")
+    add_note(client, auth, title="Tagged", body="records again", tags=["law"], access="members")
+    anonymous = setup.client(app)
+    found = anonymous.get("/api/v1/search?text=records", host=HOST)
+    conformance.check("/api/v1/search", "get", found)
+    assert [hit["title"] for hit in found.json["items"]] == ["Archive rules"]
+    assert "records" in found.json["items"][0]["snippet"]
+    mine = client.get("/api/v1/search?text=records&size=2", headers=auth, host=HOST).json
+    assert mine["total"] == 3 and mine["pages"] == 2 and len(mine["items"]) == 2
+    tagged = client.get("/api/v1/search?tag=law", headers=auth, host=HOST).json
+    assert [hit["title"] for hit in tagged["items"]] == ["Tagged"]
+    for query, field in (
+        ("type=poem", "type"),
+        ("size=1000", "size"),
+        ("from=yesterday", "from"),
+        ("text=" + "x" * 300, "text"),
+    ):
+        bad = client.get(f"/api/v1/search?{query}", headers=auth, host=HOST, status=422)
+        conformance.check("/api/v1/search", "get", bad)
+        assert list(bad.json["errors"]) == [field]

@@ -11,6 +11,7 @@ from typing import Any
 
 from pyramid.request import Request
 
+from pleio_core.catalog.query import MAX_PAGE_SIZE
 from pleio_core.content.editing import BASE_LEVELS
 from pleio_core.content.forms import with_change_note
 from pleio_core.content.schema import CORE_FIELDS
@@ -148,6 +149,23 @@ COMMON_SCHEMAS: dict[str, Any] = {
             "openapi": STRING,
         }
     ),
+    "SearchResults": _obj(
+        {
+            "total": INTEGER,
+            "page": INTEGER,
+            "size": INTEGER,
+            "pages": INTEGER,
+            "items": {
+                "type": "array",
+                "items": {
+                    "allOf": [
+                        _ref("Summary"),
+                        _obj({"date": DATE_TIME, "snippet": STRING}),
+                    ]
+                },
+            },
+        }
+    ),
     "Me": _obj(
         {
             "id": STRING,
@@ -235,6 +253,30 @@ def _query(name: str, description: str, required: bool = False) -> dict[str, Any
     }
 
 
+def _search_parameters() -> list[dict[str, Any]]:
+    words = {"type": "array", "items": STRING}
+    day = {"type": "string", "format": "date"}
+    return [
+        {"name": "text", "in": "query", "description": 'Words; "a phrase"; -not', "schema": STRING},
+        {"name": "type", "in": "query", "description": "Content types (any of)", "schema": words},
+        {"name": "module", "in": "query", "description": "Modules (any of)", "schema": words},
+        {"name": "tag", "in": "query", "description": "Tags (all of)", "schema": words},
+        {"name": "from", "in": "query", "description": "From this day on", "schema": day},
+        {"name": "to", "in": "query", "description": "Up to and including this day", "schema": day},
+        {
+            "name": "order",
+            "in": "query",
+            "schema": {"type": "string", "enum": ["relevance", "date"]},
+        },
+        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+        {
+            "name": "size",
+            "in": "query",
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+        },
+    ]
+
+
 def openapi_document(request: Request) -> dict[str, Any]:
     """The document for this site, as the caller's language names things."""
     types = request.registry.pleio_content_types
@@ -289,6 +331,17 @@ def openapi_document(request: Request) -> dict[str, Any]:
                 comment_id,
             ),
             "delete": op(request, "Remove a comment", 204, None, (403,), None, comment_id),
+        },
+        "/api/v1/search": {
+            "get": op(
+                request,
+                "Search what the caller may see",
+                200,
+                _ref("SearchResults"),
+                (403, 422),
+                None,
+                _search_parameters(),
+            )
         },
         "/api/v1/likes/{path}": {
             "parameters": path,

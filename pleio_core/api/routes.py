@@ -14,7 +14,7 @@ from pyramid.httpexceptions import HTTPException
 from pyramid.request import Request
 from pyramid.security import NO_PERMISSION_REQUIRED
 
-from . import content, site, social
+from . import content, search, site, social
 from .auth import api_root, guarded, require_permission
 from .errors import (
     DEFAULT_MESSAGES,
@@ -62,6 +62,7 @@ ROUTES: dict[str, tuple[str, dict[str, Any]]] = {
             "DELETE": social.remove_comment,
         },
     ),
+    "api.search": ("/search", {"GET": search.search_view}),
     "api.likes": (
         "/likes/*path",
         {"GET": social.read_likes, "PUT": social.like, "DELETE": social.unlike},
