@@ -12,7 +12,6 @@ without anything being written, so it is indexed with the viewers it will have o
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -55,7 +54,7 @@ def sort_key(moment: datetime) -> int:
 
 def full_text(content: Content) -> str:
     """Title, body, tags and the comments' texts; ``content.text`` is HTML-escaped text."""
-    parts = [content.title, html.unescape(content.text), " ".join(content.tags)]
+    parts = [content.title, content.text, " ".join(content.tags)]
     if content.comments is not None:
         parts.extend(comment.text for comment in content.comments.all())
     return "\n".join(parts)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -56,7 +55,7 @@ def _hit(request: Request, content: Content, terms: list[str]) -> Hit:
         request.resource_url(content),
         type_title,
         item_date(content).astimezone(LOCAL_ZONE),
-        snippet(html.unescape(content.text), terms),
+        snippet(content.text, terms),
     )
 
 
