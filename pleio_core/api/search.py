@@ -6,7 +6,6 @@ catalog's business, so the API finds exactly what the search page finds.
 
 from __future__ import annotations
 
-import html
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -73,7 +72,7 @@ def search_view(context: Any, request: Request) -> dict[str, Any]:
             {
                 **summary_json(request, content),
                 "date": to_json(item_date(content)),
-                "snippet": snippet(html.unescape(content.text), results.terms),
+                "snippet": snippet(content.text, results.terms),
             }
             for content in results.hits
         ],
