@@ -15,7 +15,7 @@ from pleio_core.settings import SettingsError
 from pleio_core.sites.config import SiteConfigError
 from pleio_core.storage import StorageError
 
-from . import demo, exchange, joining, plugins, sites, twofactor, users
+from . import backup, demo, exchange, joining, plugins, sites, twofactor, users
 from .context import UsageError
 
 
@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     plugins.add_commands(commands)
     users.add_commands(commands)
     demo.add_commands(commands)
+    backup.add_commands(commands)
     return parser
 
 
