@@ -447,3 +447,23 @@ def test_import_never_replaces_a_site(small, capsys) -> None:
     assert "already exists" in capsys.readouterr().err
     assert setup.pleio("site", "import", "delta", str(good), "--host", HOST) == 2
     assert "already used by site 'alpha'" in capsys.readouterr().err
+
+
+def test_with_credentials_people_sign_in_on_another_installation(small, tmp_path) -> None:
+    setup, _good = small
+    archive = tmp_path / "with-credentials.zip"
+    assert setup.pleio("site", "export", "alpha", str(archive), "--include-credentials") == 0
+    validate(archive)
+    with zipfile.ZipFile(archive) as zf:
+        assert b"password_hash" in zf.read("accounts.jsonl")
+        assert json.loads(zf.read("manifest.json"))["includes_credentials"] is True
+    other = PleioTestSetup(tmp_path / "elsewhere")
+    try:
+        assert other.pleio("site", "import", "alpha", str(archive), "--host", HOST) == 0
+        app = other.make_app()
+        anne = other.signed_in(app, "anne@example.nl", HOST)  # her password came along
+        page = anne.get("/notes/een/")
+        assert "Tekst van Een" in page.text
+        anne.get("/@@export", status=200)  # and she is still the site's admin
+    finally:
+        other.close()

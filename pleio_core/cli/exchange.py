@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from persistent.mapping import PersistentMapping
+
 from pleio_core.content.site import ROOT_KEY
 from pleio_core.exchange.archive import ArchiveError, ArchiveReader
 from pleio_core.exchange.export import export_site
@@ -145,6 +147,8 @@ def site_import(args: argparse.Namespace) -> int:
                 count = len(reader.content_members())
                 written = write_site_config(directory, site)
                 with pdb.transaction() as pconn:
+                    if PLATFORM_KEY not in pconn.root():  # a new installation
+                        pconn.root()[PLATFORM_KEY] = PersistentMapping()
                     platform_root = pconn.root()[PLATFORM_KEY]
                     made = create_accounts(accounts_of(platform_root, create=True), plan)
             except BaseException:
