@@ -64,9 +64,7 @@ PEOPLE = {"anne": "admin", "bert": "member", "eva": "editor"}
 
 
 def site_db(setup: PleioTestSetup, name: str):
-    return open_database(
-        setup.settings.get("pleio.storage_uri", "") or storage_uri(setup, name), name
-    )
+    return open_database(storage_uri(setup, name), name)
 
 
 def storage_uri(setup: PleioTestSetup, name: str) -> str:
@@ -187,9 +185,11 @@ def test_round_trip_keeps_everything(alpha, capsys) -> None:
     setup, tmp = alpha
     first, second = tmp / "alpha.zip", tmp / "beta.zip"
     assert setup.pleio("site", "export", "alpha", str(first)) == 0
+    assert "exporting alpha: 1 objects" in capsys.readouterr().err  # the progress bar
     validate(first)
     assert setup.pleio("site", "import", "beta", str(first), "--host", "beta.localhost") == 0
-    assert "imported beta" in capsys.readouterr().out
+    output = capsys.readouterr()
+    assert "imported beta: 7 objects" in output.out and "importing beta:" in output.err
     assert setup.pleio("site", "export", "beta", str(second)) == 0
     before, after = read_archive(first), read_archive(second)
     assert before == after

@@ -40,23 +40,21 @@ class ProgressBar:
     def __init__(self, label: str) -> None:
         self.label, self.last, self.shown = label, 0.0, False
 
-    def update(self, done: int, total_or_bytes: int, unit: str = "") -> None:
+    def show(self, text: str) -> None:
         moment = time.monotonic()
         if moment - self.last < 0.2:
             return
         self.last, self.shown = moment, True
-        print(
-            f"\r{self.label}: {done} {unit or 'objects'} {total_or_bytes}", end="", file=sys.stderr
-        )
+        print(f"\r{self.label}: {text}\033[K", end="", file=sys.stderr, flush=True)
 
     def exported(self, done: int, written: int) -> None:
-        self.update(done, 0, f"objects, {written / 1e6:.1f} MB written")
+        self.show(f"{done} objects, {written / 1e6:.1f} MB written")
 
     def imported(self, done: int, total: int) -> None:
-        self.update(done, 0, f"of {total} objects")
+        self.show(f"{done} of {total} objects written")
 
-    def verified(self, read: int) -> None:
-        self.update(read // 1_000_000, 0, "MB checked")
+    def checked(self, read: int) -> None:
+        self.show(f"{read / 1e6:.1f} MB checked")
 
     def finish(self) -> None:
         if self.shown:
@@ -114,7 +112,13 @@ def site_import(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.file}: no such file") from None
     try:
         check_plugins(reader, platform.registry)
-        reader.verify(lambda n, read=[0]: (read.__setitem__(0, read[0] + n), bar.verified(read[0])))
+        checked = [0]
+
+        def on_checked(n: int) -> None:
+            checked[0] += n
+            bar.checked(checked[0])
+
+        reader.verify(on_checked)
         settings = reader.manifest["site"]
         data = {
             "title": args.title or settings.get("title") or args.name,

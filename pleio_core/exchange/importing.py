@@ -8,6 +8,7 @@ archive); whoever calls ``write_site`` removes the database again if it raises.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from .archive import ACCOUNTS, AUDIT_LOG, MEMBERS, ArchiveError, ArchiveReader, 
 from .documents import content_from
 
 BATCH = 500
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
 Progress = Callable[[int, int], None]  # objects written, of how many
 
 
@@ -119,7 +121,7 @@ class _Files:
 
     def __call__(self, facts: Mapping[str, Any]) -> StoredFile:
         sha256 = facts.get("sha256")
-        if not isinstance(sha256, str) or sha256 not in self.blobs and len(sha256) != 64:
+        if not isinstance(sha256, str) or not SHA256.match(sha256):
             raise ArchiveError(f"a file field without a valid sha256: {facts!r}")
         blob = self.blobs.get(sha256)
         if blob is None:
@@ -228,7 +230,8 @@ def write_site(
                 raise ArchiveError(f"{MEMBERS}: a bad member: {exc}") from None
         log = None
         for entry in reader.lines(AUDIT_LOG):
-            log = log or audit_log(root, create=True)
+            if log is None:
+                log = audit_log(root, create=True)
             try:
                 actor = entry.get("actor")
                 log.append(
