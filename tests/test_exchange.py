@@ -467,3 +467,27 @@ def test_with_credentials_people_sign_in_on_another_installation(small, tmp_path
         anne.get("/@@export", status=200)  # and she is still the site's admin
     finally:
         other.close()
+
+
+def test_a_plugin_refusing_its_extra_data_stops_the_import(alpha, capsys) -> None:
+    setup, tmp = alpha
+    good = tmp / "alpha.zip"
+    assert setup.pleio("site", "export", "alpha", str(good)) == 0
+    with zipfile.ZipFile(good) as zf:
+        name = next(
+            n
+            for n in zf.namelist()
+            if n.startswith("content/") and json.loads(zf.read(n))["type"] == "attachment"
+        )
+        document = json.loads(zf.read(name))
+    document["extra"]["attachments"]["colour"] = "forbidden"
+    bad = tmp / "forbidden.zip"
+    bad.write_bytes(rebuild(good, {name: json.dumps(document).encode()}))
+    capsys.readouterr()
+    assert setup.pleio("site", "import", "gamma", str(bad), "--host", "gamma.localhost") == 2
+    assert "refused its data: that colour is not allowed" in capsys.readouterr().err
+    assert nothing_left_of(setup, "gamma")
+    # the good archive under another title
+    args = ("site", "import", "gamma", str(good), "--host", "gamma.localhost")
+    assert setup.pleio(*args, "--title", "Gamma") == 0
+    assert 'title = "Gamma"' in (setup.site_configs / "gamma.toml").read_text()
