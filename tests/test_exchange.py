@@ -343,6 +343,13 @@ def _doc(good: Path, name: str, **fields) -> bytes:
     return json.dumps(document).encode()
 
 
+def _broken(good: Path, name: str) -> bytes:
+    with zipfile.ZipFile(good) as zf:
+        document = json.loads(zf.read(name))
+    document["comments"] = [{"text": "without an id or author"}]
+    return json.dumps(document).encode()
+
+
 def _needs_gadgets(data: dict) -> None:
     data["types"]["gadget"] = {"module": "gadgets", "count": 1}
     data["plugins"]["gadgets"] = "2.0"
@@ -373,6 +380,10 @@ BAD = {
     ),
     "a plugin not installed": (lambda g: rebuild(g, manifest=_needs_gadgets), "gadgets 2.0"),
     "not a zip at all": (lambda g: b"just some text", "not a readable zip"),
+    "a malformed document": (
+        lambda g: rebuild(g, {"content/00000002.json": _broken(g, "content/00000002.json")}),
+        "a bad document",
+    ),
 }
 
 

@@ -130,6 +130,7 @@ def export_site(
     counts = dict.fromkeys(("content", "files", "file_bytes", "revisions", "comments", "likes"), 0)
     type_counts: dict[str, int] = {}
     extras = extra_plugins(registry, "pleio_export_extra")
+    extra_used: set[str] = set()  # the plugins that wrote data: an import needs them
 
     def on_file(stored: StoredFile) -> None:
         if writer.write_file(stored.sha256, stored.chunks()):
@@ -153,6 +154,7 @@ def export_site(
             counts["comments"] += len(document["comments"])
             counts["likes"] += len(document["likes"])
             type_counts[content_type.name] = type_counts.get(content_type.name, 0) + 1
+            extra_used.update(document["extra"])
             if number % GC_EVERY == 0:
                 root._p_jar.cacheGC()
             if progress:
@@ -179,7 +181,7 @@ def export_site(
     except BaseException:
         writer.abort()
         raise
-    used = {types[name].module for name in type_counts} | set(root.enabled_modules) | set(extras)
+    used = {types[name].module for name in type_counts} | set(root.enabled_modules) | extra_used
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,

@@ -182,7 +182,10 @@ def write_site(
         zodb_root = conn.root()
         if ROOT_KEY in zodb_root:
             raise ArchiveError(f"the database of {site.name} is not empty: import makes new sites")
-        root = zodb_root[ROOT_KEY] = _new_root(reader, site)
+        try:
+            root = zodb_root[ROOT_KEY] = _new_root(reader, site)
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            raise ArchiveError(f"the site's settings in the manifest: {exc!r}") from None
         for number, name in enumerate(reader.content_members(), 1):
             document = reader.json(name)
             where = f"{name} ({document.get('path', '?') if isinstance(document, dict) else '?'})"
@@ -195,7 +198,12 @@ def write_site(
             parent = _folder_at(root, parent_path)
             if parent is None:
                 raise ArchiveError(f"{where}: its folder {parent_path!r} comes after it or nowhere")
-            content = content_from(document, content_type, plan.account_id, files, where)
+            try:
+                content = content_from(document, content_type, plan.account_id, files, where)
+            except (KeyError, ValueError, TypeError, AttributeError) as exc:
+                if isinstance(exc, ArchiveError):
+                    raise
+                raise ArchiveError(f"{where}: a bad document: {exc!r}") from None
             try:
                 parent.add(item_name, content)
             except (ValueError, KeyError) as exc:
