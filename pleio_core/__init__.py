@@ -35,6 +35,7 @@ def make_configurator(settings: Mapping[str, Any], full: bool = True) -> Configu
         config.include(".storage")
         config.include(".security")
         config.include(".sites")
+        config.include(".catalog")
         config.include(".content.views")
         config.include(".content.reactions")
         config.include(".content.activity")
@@ -42,6 +43,8 @@ def make_configurator(settings: Mapping[str, Any], full: bool = True) -> Configu
         config.include(".i18n")
         config.include(".layout")
         config.include(".admin")
+    else:
+        config.include(".catalog.subscribers")  # what the command line writes is indexed too
     return config
 
 

@@ -251,6 +251,8 @@ def test_the_imported_site_shows_the_same_pages_to_the_same_people(alpha) -> Non
             ]
         assert seen[HOST] == seen["beta.localhost"], who
     bert = setup.signed_in(app, "bert@example.nl", "beta.localhost")
+    found = bert.get("/@@search?text=genest")  # the imported site's catalog was built
+    assert "/wiki/handboek/hoofdstuk-een/paragraaf/" in found.text
     page = bert.get("/wiki/handboek/hoofdstuk-een/")
     assert "<em>hoofdstuk</em>" in page.text and "Dank je, Bert" in page.text
     assert bert.get("/notes/bert-zijn-eigen-notitie/").status_int == 200

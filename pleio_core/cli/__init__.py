@@ -15,7 +15,7 @@ from pleio_core.settings import SettingsError
 from pleio_core.sites.config import SiteConfigError
 from pleio_core.storage import StorageError
 
-from . import backup, demo, exchange, joining, plugins, sites, twofactor, users
+from . import backup, catalog, demo, exchange, joining, plugins, sites, twofactor, users
 from .context import UsageError
 
 
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     site_commands = sites.add_commands(commands)
     joining.add_commands(site_commands)
     twofactor.add_commands(site_commands)
+    catalog.add_commands(site_commands)
     exchange.add_commands(site_commands)
     plugins.add_commands(commands)
     users.add_commands(commands)

@@ -21,6 +21,7 @@ from pyramid.registry import Registry
 from ZODB import DB
 from ZODB.blob import Blob
 
+from pleio_core.catalog.reindex import reindex_site
 from pleio_core.content.files import StoredFile, write_blob
 from pleio_core.content.folder import Folder
 from pleio_core.content.schedule import schedule_publication
@@ -251,6 +252,12 @@ def write_site(
                 )
             except (KeyError, ValueError, TypeError) as exc:
                 raise ArchiveError(f"{AUDIT_LOG}: a bad entry: {exc}") from None
+
+        def checkpoint(done: int) -> None:
+            tm.commit()
+            conn.cacheGC()
+
+        reindex_site(root, registry, checkpoint, every=BATCH)  # search finds what came in
         tm.commit()
         return root
     except BaseException:
