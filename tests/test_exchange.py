@@ -504,3 +504,36 @@ def test_a_plugin_refusing_its_extra_data_stops_the_import(alpha, capsys) -> Non
     args = ("site", "import", "gamma", str(good), "--host", "gamma.localhost")
     assert setup.pleio(*args, "--title", "Gamma") == 0
     assert 'title = "Gamma"' in (setup.site_configs / "gamma.toml").read_text()
+
+
+def test_relstorage_import_and_a_failed_one_leaves_the_database_empty(
+    pleio_setup: PleioTestSetup, notes_plugin, postgres_server, monkeypatch, tmp_path, capsys
+) -> None:
+    setup = pleio_setup
+    setup.settings["pleio.storage_uri"] = postgres_server.uri("pleio_exchange_{site}")
+    setup.write_site("alpha", modules=["notes"])
+    setup.create_account("anne@example.nl", "Anne", alpha="admin")
+    app = setup.make_app()
+    anne = setup.signed_in(app, "anne@example.nl", HOST)
+    for title in ("Een", "Twee", "Drie"):
+        add(anne, "/notes/", "note", title, "Tekst van " + title)
+    setup.close()
+    good = tmp_path / "good.zip"
+    assert setup.pleio("site", "export", "alpha", str(good)) == 0
+    monkeypatch.setattr(importing, "BATCH", 1)
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(
+        rebuild(good, {"content/00000003.json": _doc(good, "content/00000003.json", title="")})
+    )
+    assert setup.pleio("site", "import", "gamma", str(bad), "--host", "gamma.localhost") == 2
+    assert "content/00000003.json" in capsys.readouterr().err
+    assert not (setup.site_configs / "gamma.toml").exists()
+    db = site_db(setup, "gamma")
+    try:
+        with db.transaction() as conn:
+            assert ROOT_KEY not in conn.root()  # the batches written were removed
+    finally:
+        db.close()
+    assert setup.pleio("site", "import", "gamma", str(good), "--host", "gamma.localhost") == 0
+    app = setup.make_app()
+    assert "Tekst van Drie" in setup.client(app, host="gamma.localhost").get("/notes/drie/").text
