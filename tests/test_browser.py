@@ -53,7 +53,7 @@ def test_the_keyboard_alone_reaches_the_content_and_the_menu(server, page) -> No
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
     page.goto(server.url("rijksportaal.localhost", "/"))
-    for _ in range(10):  # skip link, brand, two languages, then the menu
+    for _ in range(15):  # skip link, brand, search, sign-in, two languages, then the menu
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.textContent.trim()") == "Wiki":
             break
