@@ -25,8 +25,8 @@ def negotiate_locale(request: Request) -> str:
     identity = request.identity
     if identity is not None and identity.language in LANGUAGES:
         return identity.language
-    site = request.site if not request.is_platform else None
-    return site.language if site is not None else DEFAULT_LANGUAGE
+    settings = request.site_settings
+    return settings.language if settings is not None else DEFAULT_LANGUAGE
 
 
 def local_path(value: str | None) -> str:

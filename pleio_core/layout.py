@@ -15,9 +15,12 @@ from pyramid.request import Request
 from .i18n import LANGUAGES, _
 from .plugins import MenuItem
 
+MENU_CACHE_ENTRIES = 10_000
+Entry = tuple[str, str]  # a menu entry: (title, href)
+
+
 # Templates read these by attribute: Chameleon looks a name up on a dict only after a failed
 # getattr, and that exception costs more than the rest of the lookup.
-MENU_CACHE_ENTRIES = 10_000
 
 
 class MenuLink(NamedTuple):
@@ -33,6 +36,35 @@ class LanguageLink(NamedTuple):
     href: str
 
 
+def item_key(href: str, app_url: str) -> str:
+    """An item's path on the site: the same on every host the site answers on."""
+    return href[len(app_url) :] if href.startswith(app_url) else href
+
+
+def apply_menu_settings(
+    entries: list[Entry], settings: dict[str, Any], app_url: str
+) -> list[Entry]:
+    """The modules' entries in the holder's order, with their titles, without the hidden
+    ones, followed by the holder's own links."""
+    order = list(settings.get("order", ()))
+    titles = settings.get("titles", {})
+    hidden = set(settings.get("hidden", ()))
+
+    def position(indexed: tuple[int, Entry]) -> tuple[int, int]:
+        index, (title, href) = indexed
+        key = item_key(href, app_url)
+        return (order.index(key) if key in order else len(order), index)
+
+    shown = []
+    for _index, (title, href) in sorted(enumerate(entries), key=position):
+        key = item_key(href, app_url)
+        if key not in hidden:
+            shown.append((titles.get(key) or title, href))
+    for title, url in settings.get("links", ()):
+        shown.append((title, app_url + url if url.startswith("/") else url))
+    return shown
+
+
 class Page:
     """The frame around one rendered page; templates reach it as ``page``."""
 
@@ -42,11 +74,21 @@ class Page:
         self.site_root = request.site_root if self.site is not None else None
         # WebOb works application_url out anew on every read; a page needs it often
         self.app_url = request.application_url
-        self.site_title = self.site.title if self.site is not None else "Pleio"
+        self.settings = request.site_settings if self.site is not None else None
+        self.site_title = self.settings.title if self.settings is not None else "Pleio"
         self.home_url = self.app_url + "/"
         static = request.registry.pleio_static_paths
         self.stylesheet_url = static["pleio.css"]
-        self.logo_url = static["logo.svg"]
+        self.logo_url = self.favicon_url = static["logo.svg"]
+        self.favicon_type = "image/svg+xml"
+        self.has_own_logo = False
+        root = self.site_root
+        if root is not None and root.logo_version:
+            self.logo_url = f"{self.app_url}/@@logo?v={root.logo_version}"
+            self.has_own_logo = True
+        if root is not None and root.favicon_version:
+            self.favicon_url = f"{self.app_url}/@@favicon?v={root.favicon_version}"
+            self.favicon_type = root.favicon_type
 
     @cached_property
     def menu(self) -> list[MenuLink]:
@@ -54,7 +96,14 @@ class Page:
         if self.site_root is None:
             return []
         can_view = bool(request.has_permission("view", self.site_root))
-        key = (self.site.name, request.enabled_modules, request.locale_name, self.app_url, can_view)
+        key = (
+            self.site.name,
+            request.enabled_modules,
+            request.locale_name,
+            self.app_url,
+            can_view,
+            self.site_root.menu_version,  # the holder's menu: a change counts in every process
+        )
         cache = request.registry.pleio_menu_cache
         entries = cache.get(key)
         if entries is None:
@@ -64,9 +113,20 @@ class Page:
         here = request.path_url.rstrip("/") + "/"
         return [MenuLink(title, href, href.rstrip("/") + "/" == here) for title, href in entries]
 
-    def _menu_entries(self, can_view: bool) -> tuple[tuple[str, str], ...]:
+    def _menu_entries(self, can_view: bool) -> tuple[Entry, ...]:
         """(title, link) of each menu item, in order: the same for every visitor of the site
-        in one language on one host (the contract of ``pleio_menu_items``)."""
+        in one language on one host (the contract of ``pleio_menu_items``), as the holder
+        arranged them."""
+        entries = self.default_menu_entries(can_view)
+        settings = self.site_root.menu_settings
+        return (
+            tuple(apply_menu_settings(list(entries), settings, self.app_url))
+            if settings
+            else entries
+        )
+
+    def default_menu_entries(self, can_view: bool = True) -> tuple[Entry, ...]:
+        """The menu as the modules make it, before the holder's changes."""
         request = self.request
         items = [MenuItem(_("Home"), self.home_url, order=0)]
         if can_view:
@@ -118,6 +178,22 @@ class Page:
             )
             for code, name in LANGUAGES.items()
         ]
+
+    @cached_property
+    def operator_url(self) -> str | None:
+        """On the platform host, the operator's link to the sites page."""
+        identity = self.request.identity
+        if self.site is None and identity is not None and identity.operator:
+            return self.app_url + "/@@operator-sites"
+        return None
+
+    @cached_property
+    def control_panel_url(self) -> str | None:
+        """The frame's link to the control panel, for those who may manage the site only."""
+        if self.site_root is None or self.request.identity is None:
+            return None
+        principals = self.request.registry.pleio_security_policy.principals(self.request)
+        return self.app_url + "/@@control-panel" if "role:admin" in principals else None
 
     @cached_property
     def theme_url(self) -> str | None:

@@ -121,10 +121,6 @@ def test_a_plugin_needing_another_enables_both(pleio_setup: PleioTestSetup, inst
             {"code": "raise ImportError('no module named numpy')"},
             "plugin 'poll' (pleio_test_poll) failed to import: ImportError: no module named numpy",
         ),
-        (
-            {"core": ">=9.0"},
-            "plugin 'poll' (pleio_test_poll) supports pleio_core >=9.0, but 0.1.0 is installed",
-        ),
         ({"core": "not a range"}, "declares an invalid core range 'not a range'"),
         (
             {"requires": ("calendar",)},
@@ -225,3 +221,23 @@ def test_a_plugin_adds_group_principals_but_never_core_ones(
     (principals,) = seen
     assert "group:g1" in principals
     assert "role:admin" not in principals and "site:member" not in principals
+
+
+def test_a_plugin_for_another_core_is_left_out_and_shown_with_the_reason(
+    pleio_setup: PleioTestSetup, install_plugin
+) -> None:
+    """It does not stop start-up: the control panel lists it, and it cannot be enabled."""
+    install_plugin(core=">=9.0")
+    pleio_setup.write_site("alpha", modules=("wiki",))
+    pleio_setup.create_account("ada@example.nl", alpha="admin")
+    app = pleio_setup.make_app()
+    plugins = app.registry.pleio_plugins
+    assert "poll" not in plugins
+    assert (
+        "supports pleio_core >=9.0, but 0.1.0 is installed" in plugins.incompatible["poll"].reason
+    )
+    admin = pleio_setup.signed_in(app, "ada@example.nl", "alpha.localhost")
+    page = admin.get("/@@control-panel-modules")
+    assert "Poll" in page.text and "gemaakt voor Pleio &gt;=9.0" in page.text
+    assert "module=poll" not in page.text  # no switch
+    admin.get("/@@control-panel-module?module=poll&action=enable", status=400)

@@ -1,4 +1,5 @@
-"""The platform host's pages: the overview of public deelsites and the health check."""
+"""The platform host's pages (the overview of public deelsites, the health check) and every
+deelsite's control panel (one module per part)."""
 
 from __future__ import annotations
 
@@ -44,3 +45,11 @@ def includeme(config: Configurator) -> None:
     )
     config.add_route("health", "/_health", factory=lambda request: None)
     config.add_view(health, route_name="health", renderer="json", permission=NO_PERMISSION_REQUIRED)
+    config.include(".panel")
+    config.include(".general")
+    config.include(".appearance")
+    config.include(".menu")
+    config.include(".modules")
+    config.include(".module_settings")
+    config.include(".members")
+    config.include(".sites")

@@ -7,13 +7,10 @@ import sys
 from dataclasses import replace
 from urllib.parse import urlsplit, urlunsplit
 
-from pleio_core.sites.config import (
-    SiteConfig,
-    build_site_config,
-    normalise_host,
-    validate_site_name,
-    write_site_config,
-)
+from pleio_core.sites.config import SiteConfig, write_site_config
+from pleio_core.sites.creation import SiteCreationError, create_site
+from pleio_core.sites.creation import check_new_site as rules_for_new_site
+from pleio_core.sites.effective import settings_over
 
 from .context import Platform, UsageError, load_platform
 
@@ -30,16 +27,12 @@ def _site(platform: Platform, name: str) -> SiteConfig:
 
 
 def check_new_site(platform: Platform, name: str, hosts: list[str]) -> None:
-    """A valid name no site has, and hosts no site uses; UsageError otherwise."""
-    validate_site_name(name)
-    if name in platform.sites:
-        raise UsageError(f"a site named {name!r} already exists")
-    for host in hosts:
-        owner = platform.sites.host_owner(host)
-        if owner:
-            raise UsageError(f"host {host!r} is already used by site {owner!r}")
-        if normalise_host(host) == platform.settings.platform_host:
-            raise UsageError(f"host {host!r} is the platform host")
+    """A valid name no site has, and hosts no site uses; UsageError otherwise (the rules of
+    ``sites.creation``, shared with the operator's sites page)."""
+    try:
+        rules_for_new_site(name, hosts, platform.sites, platform.settings.platform_host)
+    except SiteCreationError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def without_password(uri: str) -> str:
@@ -59,9 +52,6 @@ def site_list(args: argparse.Namespace) -> int:
 
 def site_create(args: argparse.Namespace) -> int:
     platform = _platform(args)
-    check_new_site(platform, args.name, args.host)
-    directory = platform.settings.site_configs_dir
-    source = str(directory / f"{args.name}.toml")
     data = {
         "title": args.title,
         "description": args.description,
@@ -72,9 +62,10 @@ def site_create(args: argparse.Namespace) -> int:
     }
     if args.storage:
         data["storage"] = args.storage
-    site = build_site_config(args.name, data, source, platform.sites.known_modules)
-    platform.initialise_site(site)  # the database first: a file means a working site
-    write_site_config(directory, site)
+    try:
+        site = create_site(platform.registry, platform.sites, args.name, data)
+    except SiteCreationError as exc:
+        raise UsageError(str(exc)) from None
     print(f"created site {site.name}: http://{site.primary_host}/")
     return 0
 
@@ -84,12 +75,19 @@ def site_show(args: argparse.Namespace) -> int:
     site = _site(platform, args.name)
     enabled = platform.effective_modules(site)
     required = platform.read_site_attribute(site, "require_two_factor")
+    # the holder's values from the site's database over the file's (None: no database yet)
+    holder = platform.read_site_attribute(site, "holder_settings") or {}
+    settings = settings_over(site, holder)
     print(f"name:        {site.name}")
-    print(f"title:       {site.title}")
-    print(f"description: {site.description}")
+    print(f"title:       {settings.title}")
+    print(f"description: {settings.description}")
     print(f"hosts:       {', '.join(site.hosts)}")
-    print(f"access:      {site.access}")
-    print(f"language:    {site.language}")
+    print(f"access:      {settings.access}")
+    print(f"language:    {settings.language}")
+    if settings.contact_email:
+        print(f"contact:     {settings.contact_email}")
+    if site.disabled:
+        print("status:      switched off (maintenance page)")
     print(f"storage:     {without_password(platform.storage_uri(site.name))}")
     print(f"file:        {site.source}")
     if required is not None:

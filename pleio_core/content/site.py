@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 
 from pyramid.authorization import ALL_PERMISSIONS, DENY_ALL, Allow, Everyone
 
@@ -37,6 +38,24 @@ class SiteRoot(Folder):
     #: What was done on the site, by whom (``pleio_core.security.audit.AuditLog``), made with
     #: the first entry.
     audit_log = None
+    #: The holder's own title, description, language, access and contact address, over
+    #: the file's (``pleio_core.sites.effective``); a plain dict, replaced on each change.
+    holder_settings: Mapping[str, str] = MappingProxyType({})
+    #: The site's colours for ``/@@theme.css`` ({"primary": "#…", "secondary": "#…"}).
+    colours: Mapping[str, str] = MappingProxyType({})
+    #: The uploaded logo and favicon (``pleio_core.admin.images.SiteImage``), or None.
+    logo = None
+    favicon = None
+    #: Bumped by each upload (the images' addresses carry it), with the media type: the page
+    #: frame reads these root attributes, never the images themselves.
+    logo_version = favicon_version = 0
+    logo_type = favicon_type = ""
+    #: The holder's menu: {"order": [path…], "titles": {path: title}, "hidden": [path…],
+    #: "links": [(title, url)…]} (``pleio_core.admin.menu``), and a counter of its changes.
+    menu_settings: Mapping = MappingProxyType({})
+    menu_version = 0
+    #: The path of the page shown on the home page instead of the activity, or "".
+    front_page = ""
 
     def __init__(self, name: str, title: str, modules: Iterable[str] = ()) -> None:
         super().__init__(title)
@@ -78,7 +97,7 @@ class PlatformRoot:
 
     __name__ = ""
     __parent__ = None
-    __acl__ = [(Allow, Everyone, "view"), DENY_ALL]
+    __acl__ = [(Allow, "role:operator", ALL_PERMISSIONS), (Allow, Everyone, "view"), DENY_ALL]
 
     def __getitem__(self, name: str) -> object:
         raise KeyError(name)

@@ -1,6 +1,6 @@
 """Plugins (modules) as pluggy plugins, and the core's guarantee that disabled ones are invisible.
 
-Public API for plugin authors: ``hookimpl``, ``PluginInfo``, ``MenuItem``, the
+Public API for plugin authors: ``hookimpl``, ``PluginInfo``, ``MenuItem``, ``ModuleSettings``, the
 ``config.add_module_folder`` directive and ``request.plugin_hooks``.
 """
 
@@ -14,7 +14,7 @@ from pyramid.interfaces import IViewDeriverInfo
 from pyramid.request import Request
 from pyramid.viewderivers import INGRESS
 
-from .hookspecs import MenuItem, PluginInfo
+from .hookspecs import MenuItem, ModuleSettings, PluginInfo
 from .manager import (
     InstalledPlugin,
     PluginError,
@@ -28,6 +28,7 @@ from .manager import (
 __all__ = [
     "InstalledPlugin",
     "MenuItem",
+    "ModuleSettings",
     "PluginError",
     "PluginInfo",
     "PluginSet",
@@ -78,7 +79,9 @@ def plugin_hooks(request: Request) -> SiteHooks:
 def includeme(config: Configurator) -> None:
     settings = config.registry.pleio_settings
     pm = make_plugin_manager()
-    plugins = PluginSet(pm, load_plugins(pm, disabled=settings.disabled_plugins))
+    incompatible: dict = {}
+    loaded = load_plugins(pm, disabled=settings.disabled_plugins, incompatible=incompatible)
+    plugins = PluginSet(pm, loaded, incompatible)
     config.registry.pleio_plugins = plugins
     config.registry.pleio_module_folders = {}
     config.add_directive("add_module_folder", add_module_folder)

@@ -14,12 +14,14 @@ Hooks come in two kinds:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 if TYPE_CHECKING:
+    import colander
     from pyramid.config import Configurator
     from pyramid.registry import Registry
     from pyramid.request import Request
@@ -54,6 +56,21 @@ class MenuItem:
     href: str
     #: Lower comes first; the core's own items use 0 (home) and 1000+.
     order: int = 100
+
+
+@dataclass(frozen=True)
+class ModuleSettings:
+    """A module's settings form in the site's control panel (``pleio_module_settings``).
+
+    ``schema`` is a colander schema (rendered with deform, in Pleio's accessible widget
+    templates); ``values`` its current values; ``save(appstruct)`` is called with the
+    validated values, inside the request's transaction, and should store them in the site's
+    database (e.g. on ``request.site_root``), so the change counts in every process at once.
+    """
+
+    schema: colander.SchemaNode
+    values: Mapping[str, Any]
+    save: Callable[[dict[str, Any]], None]
 
 
 # -- start-up hooks ------------------------------------------------------------------------
@@ -135,6 +152,16 @@ def pleio_group_of(request: Request, context: object) -> str | None:
     Called when content is added or saved, only for plugins the site has enabled; the first
     non-None answer wins. The community module answers for content inside its groups; with
     it, the access level ``group`` is offered there. Without it, no content is in a group.
+    """
+
+
+@hookspec(firstresult=True)
+def pleio_module_settings(request: Request) -> ModuleSettings | None:
+    """The plugin's settings form for the current site, or None if it has no settings.
+
+    Called for one plugin at a time (the control panel asks each enabled module), only on
+    sites that have the plugin enabled, for site admins (the core checks the ``manage``
+    permission and the CSRF token, validates with the schema and audits the change).
     """
 
 

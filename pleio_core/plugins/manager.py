@@ -43,6 +43,17 @@ class InstalledPlugin:
     package: ModuleType
 
 
+@dataclass(frozen=True)
+class IncompatiblePlugin:
+    """An installed plugin made for other versions of pleio_core: not loaded, but shown in
+    the control panel (with ``reason``) so that a holder knows why it cannot be enabled."""
+
+    name: str
+    info: PluginInfo
+    distribution: str
+    reason: str
+
+
 @functools.cache
 def core_version() -> str:
     return version("pleio_core")
@@ -55,9 +66,16 @@ def make_plugin_manager() -> pluggy.PluginManager:
 
 
 def load_plugins(
-    pm: pluggy.PluginManager, disabled: Iterable[str] = ()
+    pm: pluggy.PluginManager,
+    disabled: Iterable[str] = (),
+    incompatible: dict[str, IncompatiblePlugin] | None = None,
 ) -> dict[str, InstalledPlugin]:
-    """Import and register every installed plugin; raise PluginError on the first bad one."""
+    """Import and register every installed plugin; raise PluginError on the first bad one.
+
+    A plugin whose declared core range excludes this pleio_core is left out (unregistered)
+    and, if ``incompatible`` is given, put there with the reason; without it, it stops
+    start-up like any other bad plugin.
+    """
     found: dict[str, InstalledPlugin] = {}
     skip = set(disabled)
     for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
@@ -83,6 +101,13 @@ def load_plugins(
         except (ValueError, pluggy.PluginValidationError) as exc:
             raise PluginError(f"plugin {ep.name!r} ({dist}) is invalid: {exc}") from exc
         info = _plugin_info(ep.name, hooks, dist)
+        mismatch = _core_mismatch(ep.name, info, dist)
+        if mismatch is not None:
+            if incompatible is None:
+                raise PluginError(mismatch)
+            pm.unregister(hooks)
+            incompatible[ep.name] = IncompatiblePlugin(ep.name, info, dist, mismatch)
+            continue
         found[ep.name] = InstalledPlugin(ep.name, hooks, info, dist, package)
     try:
         pm.check_pending()
@@ -105,20 +130,25 @@ def _plugin_info(name: str, hooks: object, dist: str) -> PluginInfo:
         raise PluginError(f"plugin {name!r} ({dist}): pleio_plugin_info must return a PluginInfo")
     if info.requires_core:
         try:
-            spec = SpecifierSet(info.requires_core)
+            SpecifierSet(info.requires_core)
         except InvalidSpecifier:
             raise PluginError(
                 f"plugin {name!r} ({dist}) declares an invalid core range {info.requires_core!r}"
             ) from None
-        have = core_version()
-        if Version(have) not in spec:
-            raise PluginError(
-                f"plugin {name!r} ({dist}) supports pleio_core {info.requires_core}, "
-                f"but {have} is installed"
-            )
     if not info.version:
         info = replace(info, version=version(dist) if dist != "?" else "0")
     return info
+
+
+def _core_mismatch(name: str, info: PluginInfo, dist: str) -> str | None:
+    """Why the plugin cannot run on this pleio_core, or None if it can."""
+    have = core_version()
+    if info.requires_core and Version(have) not in SpecifierSet(info.requires_core):
+        return (
+            f"plugin {name!r} ({dist}) supports pleio_core {info.requires_core}, "
+            f"but {have} is installed"
+        )
+    return None
 
 
 class SiteHooks:
@@ -142,9 +172,16 @@ class SiteHooks:
 class PluginSet:
     """The installed plugins, and cached SiteHooks per enabled set."""
 
-    def __init__(self, pm: pluggy.PluginManager, plugins: dict[str, InstalledPlugin]) -> None:
+    def __init__(
+        self,
+        pm: pluggy.PluginManager,
+        plugins: dict[str, InstalledPlugin],
+        incompatible: dict[str, IncompatiblePlugin] | None = None,
+    ) -> None:
         self.pm = pm
         self.plugins = plugins
+        #: Installed, but made for another pleio_core: shown, never loaded or enabled.
+        self.incompatible = incompatible or {}
         self._by_package = {p.package.__name__: p.name for p in plugins.values()}
         self._hooks: dict[frozenset[str], SiteHooks] = {}
         self._lock = threading.Lock()

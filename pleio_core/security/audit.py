@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from itertools import islice
 from typing import Any
 from urllib.parse import urlencode
@@ -48,6 +48,10 @@ KINDS: dict[str, TranslationString] = {
     "two-factor-policy": _("Two-factor requirement changed"),
     "module-enabled": _("Module switched on"),
     "module-disabled": _("Module switched off"),
+    "site-settings": _("Site settings changed"),
+    "appearance": _("Appearance changed"),
+    "menu": _("Menu changed"),
+    "module-settings": _("Module settings changed"),
 }
 #: What the pages call each role and each detail of an entry.
 ROLE_LABELS: dict[str, TranslationString] = {
@@ -66,8 +70,12 @@ DETAIL_LABELS: dict[str, TranslationString] = {
     "join_domains": _("Domains"),
     "via": _("Through"),
     "required": _("Required"),
+    "changed": _("Changed"),
+    "primary": _("Primary colour"),
+    "secondary": _("Secondary colour"),
 }
 PAGE_SIZE = 50
+MAX_SCAN = 20_000  # entries one filtered page reads at most
 TIMEZONE = ZoneInfo("Europe/Amsterdam")
 RANDOM_BITS = 10  # 2**63 / 2**10 microseconds is beyond the year 2250
 KEY_MIN, KEY_MAX = -(2**63), 2**63 - 1
@@ -187,22 +195,56 @@ def _detail_value(value: Any, translate: Any) -> str:
     return str(value)
 
 
+def _since(raw: str | None) -> datetime | None:
+    """The start of a day (``YYYY-MM-DD``) in the site's time zone; None if not a date."""
+    try:
+        day = date.fromisoformat(raw or "")
+    except ValueError:
+        return None
+    return datetime(day.year, day.month, day.day, tzinfo=TIMEZONE)
+
+
+def matching(
+    entries: Iterator[AuditEntry], who: str, since: datetime | None
+) -> Iterator[AuditEntry]:
+    """The entries by or about ``who`` (part of an address), from ``since`` on; newest first,
+    so the walk stops at the first older entry, and it reads at most ``MAX_SCAN`` entries."""
+    needle = who.strip().lower()
+    for entry in islice(entries, MAX_SCAN):
+        if since is not None and entry.time < since:
+            return
+        if needle and not (
+            needle in entry.actor_email.lower()
+            or any(needle in str(v).lower() for v in entry.details.values())
+        ):
+            continue
+        yield entry
+
+
 def audit_page(context: SiteRoot, request: Request) -> dict[str, Any]:
     kind = request.GET.get("kind") or None
     if kind not in KINDS:
         kind = None
+    who = request.GET.get("who", "")[:254]
+    since = _since(request.GET.get("since"))
     try:
         after = int(request.GET["after"]) if "after" in request.GET else None
     except ValueError:
         after = None
     log = audit_log(context)
-    found = list(islice(log.entries(kind, after), PAGE_SIZE + 1)) if log is not None else []
+    entries = matching(log.entries(kind, after), who, since) if log is not None else iter(())
+    found = list(islice(entries, PAGE_SIZE + 1))
     shown = found[:PAGE_SIZE]
     translate = request.localizer.translate
     base = request.application_url + "/@@audit"
+    filters = {
+        "kind": kind,
+        "who": who or None,
+        "since": since.date().isoformat() if since else None,
+    }
 
     def link(**query: Any) -> str:
-        query = {k: v for k, v in query.items() if v is not None}
+        query = {k: v for k, v in {**filters, **query}.items() if v is not None}
         return base + ("?" + urlencode(query) if query else "")
 
     rows = [
@@ -222,8 +264,10 @@ def audit_page(context: SiteRoot, request: Request) -> dict[str, Any]:
         "rows": rows,
         "kinds": [(name, translate(label)) for name, label in KINDS.items()],
         "kind": kind,
-        "older": link(kind=kind, after=shown[-1].key) if len(found) > PAGE_SIZE else None,
-        "newest": link(kind=kind) if after is not None else None,
+        "who": who,
+        "since": filters["since"] or "",
+        "older": link(after=shown[-1].key) if len(found) > PAGE_SIZE else None,
+        "newest": link() if after is not None else None,
     }
 
 

@@ -140,7 +140,7 @@ def invite_submit(context: SiteRoot, request: Request) -> dict[str, Any]:
             inviter=inviter.id,
         )
         url = f"{request.application_url}/@@invitation?{urlencode({'token': token})}"
-        language = existing.language if existing is not None else request.site.language
+        language = existing.language if existing is not None else request.site_settings.language
         send_mail(
             request, email, *invitation_mail(inviter.name, context.title, role, url), language
         )

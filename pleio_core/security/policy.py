@@ -198,8 +198,8 @@ class PleioSecurityPolicy:
 
     def permits(self, request: Request, context: Any, permission: str) -> Any:
         principals = self.principals(request)
-        site = request.site if request.site_root is not None else None
-        if site is not None and site.access == "closed" and "site:member" not in principals:
+        settings = request.site_settings if request.site_root is not None else None
+        if settings is not None and settings.access == "closed" and "site:member" not in principals:
             # A closed site shows nothing to outsiders, whatever a page's own ACL says.
             return ACLDenied("<closed site>", "site:member", permission, principals, context)
         return self.acl.permits(context, principals, permission)

@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from pyramid.config import Configurator
-from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound
+from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound, HTTPServiceUnavailable
 from pyramid.request import Request
 
 from pleio_core.content.site import PlatformRoot, SiteRoot
 
 from .config import SiteConfig, SiteConfigError, normalise_host
+from .effective import site_settings
 from .lifecycle import get_site_root
 from .registry import SiteRegistry
 
@@ -42,7 +43,7 @@ def is_platform(request: Request) -> bool:
 
 def site_root(request: Request) -> SiteRoot | None:
     site = request.site
-    if site is None:
+    if site is None or site.disabled:  # a disabled site's database is left alone
         return None
     databases = request.registry.pleio_databases
     conn = databases.connect(site.name, request.tm)
@@ -63,6 +64,8 @@ def root_factory(request: Request) -> Any:
         raise HTTPBadRequest("The request has no valid Host header.")
     if request.is_platform:
         return PlatformRoot()
+    if request.site is not None and request.site.disabled:
+        raise HTTPServiceUnavailable()
     root = request.site_root
     if root is None:
         raise HTTPNotFound()
@@ -84,5 +87,6 @@ def includeme(config: Configurator) -> None:
     config.add_request_method(is_platform, "is_platform", reify=True)
     config.add_request_method(site_root, "site_root", reify=True)
     config.add_request_method(enabled_modules, "enabled_modules", reify=True)
+    config.add_request_method(site_settings, "site_settings", reify=True)
     config.set_root_factory(root_factory)
     config.include(".views")

@@ -17,7 +17,7 @@ SITE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,61}[a-z0-9]$")
 HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 ACCESS_LEVELS = ("public", "closed")
 LANGUAGES = ("nl", "en")
-KEYS = ("title", "description", "hosts", "modules", "access", "language", "storage")
+KEYS = ("title", "description", "hosts", "modules", "access", "language", "storage", "disabled")
 
 
 class SiteConfigError(ValueError):
@@ -59,6 +59,9 @@ class SiteConfig:
     access: str = "public"
     language: str = "nl"
     storage: str | None = None
+    #: Switched off by the operator: its hosts answer 503 with a maintenance page; its
+    #: database is left as it is.
+    disabled: bool = False
     source: str = field(default="", compare=False)
 
     @property
@@ -76,6 +79,8 @@ class SiteConfig:
         }
         if self.storage:
             data["storage"] = self.storage
+        if self.disabled:
+            data["disabled"] = True
         return data
 
 
@@ -148,8 +153,13 @@ def build_site_config(
     if storage is not None and "://" not in storage:
         raise SiteConfigError(source, "storage", f"{storage!r} is not a storage URI")
 
+    disabled = data.get("disabled", False)
+    if not isinstance(disabled, bool):
+        raise SiteConfigError(source, "disabled", "must be true or false")
+
     return SiteConfig(
         name=name,
+        disabled=disabled,
         title=text("title", required=True),
         description=text("description"),
         hosts=tuple(hosts),

@@ -11,33 +11,43 @@ from pleio_core.content.site import ROOT_KEY, ModuleFolder, SiteRoot
 from pleio_core.security.audit import record
 
 from .config import SiteConfig
+from .effective import effective_access
 
 log = logging.getLogger(__name__)
 
 
-def enable_module(root: SiteRoot, module: str, registry: Registry) -> bool:
-    """Switch ``module`` on; create its folder if it has none. False if already on."""
+def enable_module(
+    root: SiteRoot, module: str, registry: Registry, actor: tuple[str, str] | None = None
+) -> bool:
+    """Switch ``module`` on; create its folder if it has none. False if already on.
+
+    ``actor`` is the (account id, e-mail address) the audit log names; None for the platform.
+    """
     plugins = registry.pleio_plugins
     if module not in plugins or module in root.enabled_modules:
         return False
     missing = [m for m in plugins.plugins[module].info.requires if m not in root.enabled_modules]
     for needed in missing:
-        enable_module(root, needed, registry)
+        enable_module(root, needed, registry, actor)
     folder_title = registry.pleio_module_folders.get(module)
     if folder_title is not None and module not in root:
         root.add(module, ModuleFolder(module, str(folder_title)))
     root.enabled_modules = (*root.enabled_modules, module)
-    record(root, "module-enabled", None, module=module)
+    actor_id, actor_email = actor or (None, None)
+    record(root, "module-enabled", actor_id, actor_email=actor_email, module=module)
     plugins.call_for(module, "pleio_module_enabled", site=root, registry=registry)
     return True
 
 
-def disable_module(root: SiteRoot, module: str, registry: Registry) -> bool:
+def disable_module(
+    root: SiteRoot, module: str, registry: Registry, actor: tuple[str, str] | None = None
+) -> bool:
     """Switch ``module`` off; its data stays. False if it was not on."""
     if module not in root.enabled_modules:
         return False
     root.enabled_modules = tuple(m for m in root.enabled_modules if m != module)
-    record(root, "module-disabled", None, module=module)
+    actor_id, actor_email = actor or (None, None)
+    record(root, "module-disabled", actor_id, actor_email=actor_email, module=module)
     return True
 
 
@@ -47,7 +57,7 @@ def apply_site_config(root: SiteRoot, site: SiteConfig, registry: Registry) -> N
     A module added to the file is enabled, one removed from it is disabled; modules the
     holder switched on or off in between are otherwise left as they are.
     """
-    root.set_acl(site.access)
+    root.set_acl(effective_access(site, root))
     if root.file_modules == site.modules:
         return
     for module in site.modules:
@@ -77,3 +87,29 @@ def get_site_root(conn: Connection, site: SiteConfig, registry: Registry) -> Sit
         zodb_root[ROOT_KEY] = root
     apply_site_config(root, site, registry)
     return root
+
+
+def enabled_dependants(root: SiteRoot, module: str, registry: Registry) -> list[str]:
+    """The enabled modules that need ``module``: it may not be switched off while they are on."""
+    plugins = registry.pleio_plugins
+    return [
+        m
+        for m in root.enabled_modules
+        if m in plugins and module in plugins.plugins[m].info.requires
+    ]
+
+
+def missing_requirements(root: SiteRoot, module: str, registry: Registry) -> list[str]:
+    """The modules ``enable_module`` would switch on as well (``module`` needs them), in order."""
+    plugins = registry.pleio_plugins
+    missing: list[str] = []
+
+    def visit(name: str) -> None:
+        for needed in plugins.plugins[name].info.requires:
+            if needed not in root.enabled_modules and needed not in missing:
+                visit(needed)
+                missing.append(needed)
+
+    if module in plugins:
+        visit(module)
+    return missing

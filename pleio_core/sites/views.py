@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from pyramid.config import Configurator
-from pyramid.httpexceptions import HTTPBadRequest
+from pyramid.httpexceptions import HTTPBadRequest, HTTPServiceUnavailable
 from pyramid.request import Request
 from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 
+from pleio_core.admin.general import front_page_content
 from pleio_core.content import Item, ModuleFolder, SiteRoot
 from pleio_core.content.activity import visible_activity
 from pleio_core.content.views import add_links, format_time
@@ -44,11 +45,13 @@ def home(context: SiteRoot, request: Request) -> dict[str, Any]:
         if name in context
     ]
     can_view = bool(request.has_permission("view", context))
+    front_page = front_page_content(request, context) if can_view and context.front_page else None
     return {
-        "site": request.site,
+        "front_page": front_page,
+        "site": request.site_settings,
         "can_view": can_view,
         "modules": modules,
-        "activity": visible_activity(request) if can_view else [],
+        "activity": visible_activity(request) if can_view and front_page is None else [],
         "when": format_time,
     }
 
@@ -68,7 +71,8 @@ def item_view(context: Item, request: Request) -> dict[str, Any]:
 
 
 def theme_css(context: SiteRoot, request: Request) -> Response:
-    colours = {**DEFAULT_COLOURS, **getattr(context, "colours", {})}
+    request.site_settings  # noqa: B018 -- worked out, so that the page cache may keep this
+    colours = {**DEFAULT_COLOURS, **context.colours}
     body = ":root {\n" + "".join(f"  --pleio-{k}: {v};\n" for k, v in colours.items()) + "}\n"
     response = Response(body, content_type="text/css", charset="utf-8")
     response.cache_control.no_cache = True
@@ -79,6 +83,10 @@ ERRORS = {
     400: (_("Bad request"), _("The address or the request is not valid.")),
     403: (_("No access"), _("This page is only for members of this site.")),
     404: (_("Page not found"), _("There is no page at this address.")),
+    503: (
+        _("This site is under maintenance"),
+        _("The site is not available for a while. Nothing on it is lost: try again later."),
+    ),
 }
 
 
@@ -89,6 +97,8 @@ def error_page(exc: Exception, request: Request) -> dict[str, Any]:
         # say why, and where to fix it, rather than "members only" to a member
         request.override_renderer = "pleio_core:templates/two_factor_required.pt"
         return {"set_up_url": set_up_url(request)}
+    if status == 503:
+        request.response.headers["Retry-After"] = "3600"
     title, text = ERRORS.get(status, ERRORS[404])
     return {"title": title, "text": text, "status": status, "detail": getattr(exc, "detail", None)}
 
@@ -112,6 +122,9 @@ def includeme(config: Configurator) -> None:
     )
     config.add_exception_view(
         error_page, context=HTTPBadRequest, renderer="pleio_core:templates/error.pt"
+    )
+    config.add_exception_view(
+        error_page, context=HTTPServiceUnavailable, renderer="pleio_core:templates/error.pt"
     )
     config.add_notfound_view(error_page, renderer="pleio_core:templates/error.pt")
     config.add_forbidden_view(error_page, renderer="pleio_core:templates/error.pt")

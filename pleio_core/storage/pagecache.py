@@ -3,9 +3,10 @@
 An entry remembers the site database's last transaction id when the page was rendered; it
 is served only while that id is unchanged, so any commit to the site invalidates every
 page of that site. It is used only where this process sees every commit at once (a
-FileStorage, which only one process can open), only for public sites, only for visitors
-without a sign-in cookie, and only for 200 responses that set no cookie and are not private.
-A page rendered while content waits for its scheduled publication is kept only until then.
+FileStorage, which only one process can open), only for public sites (as the page's own
+request found them), only for visitors without a sign-in cookie, and only for 200
+responses that set no cookie and are not private. A page rendered while content waits
+for its scheduled publication is kept only until then.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from pyramid.request import Request
 from pyramid.response import Response
 
 from pleio_core.content.schedule import next_publication
+from pleio_core.i18n import COOKIE as LANGUAGE_COOKIE
+from pleio_core.i18n import LANGUAGES
 
 CACHEABLE_TYPES = ("text/html", "text/css")
 
@@ -73,6 +76,18 @@ def _cacheable(response: Response) -> bool:
     )
 
 
+def _chosen_language(request: Request) -> str | None:
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    return chosen if chosen in LANGUAGES else None
+
+
+def _public(request: Request) -> bool:
+    """Was the page made for a public site? Asked after rendering, of the settings the
+    request worked out then (so an entry exists only for what was public at ``tid``)."""
+    settings = request.__dict__.get("site_settings")
+    return settings is not None and settings.access == "public"
+
+
 def page_cache_tween_factory(
     handler: Callable[[Request], Response], registry: Registry
 ) -> Callable[[Request], Response]:
@@ -85,14 +100,16 @@ def page_cache_tween_factory(
             site = None if request.is_platform else request.site
         except HTTPException:
             return handler(request)  # the exception view answers it
-        if site is None or site.access != "public":
+        if site is None or site.disabled:
             return handler(request)
         databases = registry.pleio_databases
         db = databases.get(site.name)
         if not databases.sees_every_commit(site.name):
             return handler(request)
         tid = db.lastTransaction()
-        key = (site, request.host_url, request.path_qs, request.locale_name)
+        # The inputs of the language choice, not its result: without a cookie the site's
+        # language decides, and that is in the database, which ``tid`` already stands for.
+        key = (site, request.host_url, request.path_qs, _chosen_language(request))
         hit = cache.get(key, tid)
         if hit is not None:
             status, headers, body = hit
@@ -100,7 +117,7 @@ def page_cache_tween_factory(
             response.headers["X-Pleio-Cache"] = "hit"
             return response
         response = handler(request)
-        if _cacheable(response):
+        if _cacheable(response) and _public(request):
             cache.put(key, tid, response, request.environ.get("pleio.valid_until"))
             response.headers["X-Pleio-Cache"] = "miss"
         return response

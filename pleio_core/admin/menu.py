@@ -1,0 +1,142 @@
+"""The control panel's menu: order, rename and hide the modules' items; add links.
+
+The holder's choices are one plain dict on the SiteRoot (``menu_settings``) with a counter
+(``menu_version``) that is part of the key of every process's menu cache, so a change
+reaches every process with the next request, at the cost of no extra database load.
+Items are known by their path on the site (``/wiki/``), which stays the same on every host.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from pyramid.config import Configurator
+from pyramid.request import Request
+
+from pleio_core.content.site import SiteRoot
+from pleio_core.i18n import _
+from pleio_core.layout import Entry, Page, apply_menu_settings, item_key
+from pleio_core.security.audit import record
+
+from .panel import actor, add_panel_view, saved
+
+NAME = "control-panel-menu"
+MAX_TITLE = 60
+MAX_LINKS = 10
+
+
+def clean_link_url(raw: str) -> str | None:
+    """An http(s) address or a path on the site; None for anything else (javascript:…)."""
+    url = raw.strip()
+    parts = urlsplit(url)
+    if url.startswith("/") and not url.startswith("//"):
+        return url
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return url
+    return None
+
+
+def _default_entries(request: Request) -> list[Entry]:
+    return list(Page(request).default_menu_entries())
+
+
+def menu_form(context: SiteRoot, request: Request) -> dict[str, Any]:
+    return _page(request, context, _rows(request, context, None), _links(context), {})
+
+
+def _rows(request: Request, root: SiteRoot, post: Any) -> list[dict[str, Any]]:
+    settings = root.menu_settings
+    app_url = request.application_url
+    entries = _default_entries(request)
+    ordered = apply_menu_settings(entries, {"order": settings.get("order", ())}, app_url)
+    rows = []
+    for index, (title, href) in enumerate(ordered):
+        key = item_key(href, app_url)
+        rows.append(
+            {
+                "index": index,
+                "key": key,
+                "default_title": title,
+                "title": post.get(f"title-{index}", "")
+                if post is not None
+                else settings.get("titles", {}).get(key, ""),
+                "position": post.get(f"position-{index}", "")
+                if post is not None
+                else str(index + 1),
+                "hidden": (post.get(f"hidden-{index}") == "on")
+                if post is not None
+                else key in settings.get("hidden", ()),
+            }
+        )
+    return rows
+
+
+def _links(root: SiteRoot) -> str:
+    return "\n".join(f"{title} | {url}" for title, url in root.menu_settings.get("links", ()))
+
+
+def _page(request, root, rows, links, errors) -> dict[str, Any]:
+    return {
+        "rows": rows,
+        "links": links,
+        "errors": errors,
+        "done": request.GET.get("done") == "saved",
+        "max_links": MAX_LINKS,
+    }
+
+
+def menu_save(context: SiteRoot, request: Request) -> Any:
+    translate = request.localizer.translate
+    post = request.POST
+    rows = _rows(request, context, post)
+    errors: dict[str, str] = {}
+    positions = []
+    for row in rows:
+        try:
+            positions.append((int(row["position"]), row["index"], row["key"]))
+        except ValueError:
+            errors[f"position-{row['index']}"] = translate(_("A position is a whole number."))
+        if len(row["title"].strip()) > MAX_TITLE:
+            errors[f"title-{row['index']}"] = translate(
+                _("A menu title has at most ${max} characters.", mapping={"max": MAX_TITLE})
+            )
+    links = []
+    raw_links = post.get("links", "")
+    for line in raw_links.splitlines():
+        if not line.strip():
+            continue
+        title, sep, url = line.rpartition("|")
+        clean = clean_link_url(url)
+        if not sep or not title.strip() or clean is None or len(title.strip()) > MAX_TITLE:
+            errors["links"] = translate(
+                _(
+                    "Write each link on its own line as: title | address, with an address "
+                    "that starts with https:// or /. This line is not right: ${line}",
+                    mapping={"line": line.strip()},
+                )
+            )
+            break
+        links.append((title.strip(), clean))
+    if len(links) > MAX_LINKS:
+        errors["links"] = translate(_("At most ${max} links.", mapping={"max": MAX_LINKS}))
+    if errors:
+        request.response.status_int = 400
+        return _page(request, context, rows, raw_links, errors)
+    settings = {
+        "order": [key for _position, _index, key in sorted(positions)],
+        "titles": {r["key"]: r["title"].strip() for r in rows if r["title"].strip()},
+        "hidden": [r["key"] for r in rows if r["hidden"]],
+        "links": links,
+    }
+    if settings != context.menu_settings:
+        context.menu_settings = settings
+        context.menu_version += 1
+        actor_id, actor_email = actor(request)
+        record(request, "menu", actor_id, actor_email=actor_email)
+    return saved(request, NAME)
+
+
+def includeme(config: Configurator) -> None:
+    add_panel_view(config, menu_form, NAME, ("GET", "HEAD"), "control_panel_menu.pt")
+    add_panel_view(config, menu_save, NAME, "POST", "control_panel_menu.pt")

@@ -1,0 +1,135 @@
+"""The control panel's modules: every installed plugin, switched on or off with one action.
+
+A plugin made for another version of pleio_core is listed with the reason, without a switch.
+
+Switching goes through ``sites.lifecycle`` (as the site's file does), so the plugin's
+``requires`` are honoured and the change is audited. A confirmation page says what happens
+to the module's data first: it is hidden, kept, and back when the module is on again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyramid.config import Configurator
+from pyramid.httpexceptions import HTTPBadRequest
+from pyramid.request import Request
+
+from pleio_core.content.site import SiteRoot
+from pleio_core.plugins.manager import core_version
+from pleio_core.sites.lifecycle import (
+    disable_module,
+    enable_module,
+    enabled_dependants,
+    missing_requirements,
+)
+
+from .module_settings import NAME as SETTINGS
+from .module_settings import settings_of
+from .panel import actor, add_panel_view, panel_url, saved
+
+NAME = "control-panel-modules"
+CONFIRM = "control-panel-module"
+ACTIONS = ("enable", "disable")
+
+
+def _title(request: Request, module: str) -> str:
+    plugins = request.registry.pleio_plugins.plugins
+    return request.localizer.translate(plugins[module].info.title)
+
+
+def modules_page(context: SiteRoot, request: Request) -> dict[str, Any]:
+    translate = request.localizer.translate
+    registry = request.registry
+    rows = []
+    for plugin in sorted(registry.pleio_plugins, key=lambda p: translate(p.info.title).lower()):
+        enabled = plugin.name in context.enabled_modules
+        has_settings = enabled and settings_of(request, plugin.name) is not None
+        rows.append(
+            {
+                "name": plugin.name,
+                "title": translate(plugin.info.title),
+                "description": translate(plugin.info.description),
+                "version": plugin.info.version,
+                "requires": [_title(request, m) for m in plugin.info.requires],
+                "requires_core": plugin.info.requires_core,
+                "enabled": enabled,
+                "settings_url": panel_url(request, SETTINGS, module=plugin.name)
+                if has_settings
+                else None,
+                "needed_by": [
+                    _title(request, m) for m in enabled_dependants(context, plugin.name, registry)
+                ]
+                if enabled
+                else [],
+                "also": [
+                    _title(request, m) for m in missing_requirements(context, plugin.name, registry)
+                ]
+                if not enabled
+                else [],
+            }
+        )
+    incompatible = [
+        {
+            "name": plugin.name,
+            "title": translate(plugin.info.title),
+            "description": translate(plugin.info.description),
+            "version": plugin.info.version,
+            "requires_core": plugin.info.requires_core,
+            "have": core_version(),
+        }
+        for plugin in registry.pleio_plugins.incompatible.values()
+    ]
+    done = request.GET.get("done")
+    module = request.GET.get("module")
+    if done not in ("enabled", "disabled") or module not in registry.pleio_plugins:
+        done = None
+    return {
+        "rows": rows,
+        "incompatible": incompatible,
+        "done": done,
+        "done_title": _title(request, module) if done else "",
+    }
+
+
+def _chosen(context: SiteRoot, request: Request, params: Any) -> tuple[str, str]:
+    module, action = params.get("module", ""), params.get("action", "")
+    if module not in request.registry.pleio_plugins or action not in ACTIONS:
+        raise HTTPBadRequest("Choose an installed module and enable or disable.")
+    return module, action
+
+
+def confirm_page(context: SiteRoot, request: Request) -> dict[str, Any]:
+    module, action = _chosen(context, request, request.GET)
+    return _confirm_values(context, request, module, action)
+
+
+def _confirm_values(context: SiteRoot, request: Request, module: str, action: str) -> dict:
+    registry = request.registry
+    return {
+        "module": module,
+        "action": action,
+        "title": _title(request, module),
+        "is_enabled": module in context.enabled_modules,
+        "also": [_title(request, m) for m in missing_requirements(context, module, registry)],
+        "needed_by": [_title(request, m) for m in enabled_dependants(context, module, registry)],
+    }
+
+
+def switch(context: SiteRoot, request: Request) -> Any:
+    module, action = _chosen(context, request, request.POST)
+    registry = request.registry
+    if action == "disable":
+        if enabled_dependants(context, module, registry):
+            request.response.status_int = 409  # the page says which modules need it
+            return _confirm_values(context, request, module, action)
+        disable_module(context, module, registry, actor(request))
+    else:
+        enable_module(context, module, registry, actor(request))
+    return saved(request, NAME, f"{action}d", module=module)
+
+
+def includeme(config: Configurator) -> None:
+    add_panel_view(config, modules_page, NAME, ("GET", "HEAD"), "control_panel_modules.pt")
+    add_panel_view(config, confirm_page, CONFIRM, ("GET", "HEAD"), "control_panel_module.pt")
+    add_panel_view(config, switch, CONFIRM, "POST", "control_panel_module.pt")

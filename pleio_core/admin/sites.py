@@ -1,0 +1,156 @@
+"""The operator's sites page on the platform host: every deelsite, creating one, and
+switching one off (its hosts show a maintenance page; its data is left alone) and on.
+
+Creating uses ``sites.creation``, the same code as ``pleio site create``. Disabling is a
+line in the site's file (the operator's), which every process reads within seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any
+
+from pyramid.config import Configurator
+from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
+from pyramid.request import Request
+
+from pleio_core.content.site import ROOT_KEY, PlatformRoot
+from pleio_core.i18n import LANGUAGES, _
+from pleio_core.security.membership import site_members
+from pleio_core.sites.config import ACCESS_LEVELS, SiteConfig, SiteConfigError, write_site_config
+from pleio_core.sites.creation import SiteCreationError, create_site
+from pleio_core.sites.urls import host_url
+
+log = logging.getLogger(__name__)
+NAME = "operator-sites"
+FIELDS = ("name", "title", "hosts", "description", "access", "language")
+
+
+def _database_facts(request: Request, site: SiteConfig) -> dict[str, Any]:
+    """Modules, member count and size from the site's database, read without writing."""
+    if site.disabled:
+        return {"modules": site.modules, "members": None, "size": None}
+    try:
+        db = request.registry.pleio_databases.get(site.name)
+        with db.transaction() as conn:
+            root = conn.root().get(ROOT_KEY)
+            modules = root.enabled_modules if root is not None else site.modules
+            members = site_members(root) if root is not None else None
+            count = len(members) if members is not None else 0
+        return {"modules": modules, "members": count, "size": db.getSize()}
+    except Exception:  # a database that cannot be opened must not hide the other sites
+        log.exception("cannot read the database of site %s", site.name)
+        return {"modules": site.modules, "members": None, "size": None}
+
+
+def _size(size: int | None) -> str:
+    if size is None:
+        return "—"
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
+
+
+def _page(request: Request, values: dict[str, Any], error: str | None) -> dict[str, Any]:
+    translate = request.localizer.translate
+    plugins = request.registry.pleio_plugins
+    rows = []
+    for site in sorted(request.registry.pleio_sites, key=lambda s: s.name):
+        facts = _database_facts(request, site)
+        rows.append(
+            {
+                "name": site.name,
+                "title": site.title,
+                "hosts": site.hosts,
+                "href": host_url(request, site.primary_host) + "/",
+                "modules": ", ".join(facts["modules"]) or "—",
+                "members": "—" if facts["members"] is None else str(facts["members"]),
+                "size": _size(facts["size"]),
+                "disabled": site.disabled,
+            }
+        )
+    done = request.GET.get("done")
+    return {
+        "rows": rows,
+        "values": values,
+        "error": error,
+        "done": done if done in ("created", "disabled", "enabled") else None,
+        "done_site": request.GET.get("site", ""),
+        "modules": [(p.name, translate(p.info.title)) for p in plugins],
+        "languages": list(LANGUAGES.items()),
+        "access_levels": ACCESS_LEVELS,
+    }
+
+
+EMPTY = {
+    "name": "",
+    "title": "",
+    "hosts": "",
+    "description": "",
+    "access": "public",
+    "language": "nl",
+    "modules": (),
+}
+
+
+def sites_page(context: PlatformRoot, request: Request) -> dict[str, Any]:
+    return _page(request, dict(EMPTY), None)
+
+
+def _back(request: Request, done: str, site: str) -> HTTPSeeOther:
+    return HTTPSeeOther(location=f"{request.application_url}/@@{NAME}?done={done}&site={site}")
+
+
+def sites_change(context: PlatformRoot, request: Request) -> Any:
+    action = request.POST.get("action")
+    if action == "create":
+        return _create(request)
+    if action not in ("disable", "enable"):
+        raise HTTPBadRequest("Choose create, disable or enable.")
+    sites = request.registry.pleio_sites
+    site = sites.get(request.POST.get("site", ""))
+    if site is None:
+        raise HTTPBadRequest("There is no such site.")
+    disabled = action == "disable"
+    if site.disabled != disabled:
+        write_site_config(
+            request.registry.pleio_settings.site_configs_dir, replace(site, disabled=disabled)
+        )
+        sites.refresh(force=True)
+        log.info("site %s %sd by operator %s", site.name, action, request.identity.id)
+    return _back(request, f"{action}d", site.name)
+
+
+def _create(request: Request) -> Any:
+    post = request.POST
+    values = {key: (post.get(key) or "").strip() for key in FIELDS}
+    values["modules"] = tuple(post.getall("modules"))
+    data = {
+        "title": values["title"],
+        "description": values["description"],
+        "hosts": [h for h in values["hosts"].replace(",", " ").split() if h],
+        "modules": list(values["modules"]),
+        "access": values["access"],
+        "language": values["language"],
+    }
+    registry = request.registry
+    try:
+        site = create_site(registry, registry.pleio_sites, values["name"], data)
+    except (SiteCreationError, SiteConfigError) as exc:
+        request.response.status_int = 400
+        reason = exc.reason if isinstance(exc, SiteConfigError) else str(exc)
+        key = exc.key if isinstance(exc, SiteConfigError) and exc.key else None
+        message = _(
+            "The site was not created: ${reason}",
+            mapping={"reason": (f"{key}: {reason}" if key else reason)},
+        )
+        return _page(request, values, request.localizer.translate(message))
+    registry.pleio_sites.refresh(force=True)
+    log.info("site %s created by operator %s", site.name, request.identity.id)
+    return _back(request, "created", site.name)
+
+
+def includeme(config: Configurator) -> None:
+    renderer = "pleio_core:templates/operator_sites.pt"
+    common = {"context": PlatformRoot, "name": NAME, "permission": "manage", "renderer": renderer}
+    config.add_view(sites_page, request_method=("GET", "HEAD"), **common)
+    config.add_view(sites_change, request_method="POST", **common)

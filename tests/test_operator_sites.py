@@ -1,0 +1,109 @@
+"""The operator's sites page on the platform host: list, create, switch off and on again."""
+
+import pytest
+
+from pleio_core.testing import TEST_PASSWORD, PleioTestSetup, wait_for
+
+PLATFORM = "localhost"
+
+
+def signed_in(setup: PleioTestSetup, app, email: str):
+    """Signed in on the platform host itself, through its sign-in form."""
+    client = setup.client(app, PLATFORM)
+    form = client.get("/login").forms["login-form"]
+    form["email"], form["password"] = email, TEST_PASSWORD
+    form.submit(status=303)
+    return client
+
+
+@pytest.fixture
+def world(pleio_setup: PleioTestSetup):
+    pleio_setup.write_site("alpha", modules=("wiki",), title="Alpha")
+    pleio_setup.write_site("beta", modules=(), title="Beta", access="closed")
+    pleio_setup.create_account("op@example.nl", "Olga", operator=True)
+    pleio_setup.create_account("ada@example.nl", "Ada", alpha="admin")
+    pleio_setup.create_account("mo@example.nl", "Mo", alpha="member")
+    app = pleio_setup.make_app()
+    pleio_setup.client(app, "alpha.localhost").get("/")  # alpha has its database now
+    operator = signed_in(pleio_setup, app, "op@example.nl")
+    return pleio_setup, app, operator
+
+
+def token(client) -> str:
+    return client.get("/@@operator-sites").forms["create-form"]["csrf_token"].value
+
+
+def test_the_operator_sees_every_site_with_its_facts(world) -> None:
+    setup, app, operator = world
+    assert "/@@operator-sites" in operator.get("/").text  # the frame links to it
+    page = operator.get("/@@operator-sites")
+    row = page.html.find("a", string="Alpha").find_parent("tr")
+    cells = [td.get_text(" ", strip=True) for td in row.find_all("td")]
+    assert cells[0] == "alpha.localhost" and cells[1] == "wiki" and cells[2] == "2"
+    assert cells[3].endswith("KB") or cells[3].endswith("MB")
+    assert "Beta" in page.text  # closed sites too
+
+
+def test_others_get_403(world) -> None:
+    setup, app, operator = world
+    admin = signed_in(setup, app, "ada@example.nl")
+    admin.get("/@@operator-sites", status=403)
+    csrf = admin.get("/").forms[0]["csrf_token"].value  # the sign-out form's: a valid token
+    data = {"action": "disable", "site": "alpha", "csrf_token": csrf}
+    admin.post("/@@operator-sites", data, status=403)
+    assert not setup.site_configs.joinpath("alpha.toml").read_text().count("disabled")
+    setup.client(app, PLATFORM).get("/@@operator-sites", status=403)
+    assert "/@@operator-sites" not in admin.get("/").text
+
+
+def test_the_operator_creates_a_site_with_the_rules_of_the_command(world) -> None:
+    setup, app, operator = world
+    form = operator.get("/@@operator-sites").forms["create-form"]
+    form["name"], form["title"], form["hosts"] = "gamma", "Gamma", "gamma.localhost"
+    form["modules"] = ["wiki"]
+    response = form.submit(status=303)
+    assert "done=created" in response.location
+    assert (setup.site_configs / "gamma.toml").exists()
+    home = setup.client(app, "gamma.localhost").get("/")
+    assert "Gamma" in home.text and "/wiki/" in home.text
+
+    for name, hosts, message in (
+        ("gamma", "other.localhost", "already exists"),
+        ("delta", "alpha.localhost", "already used by site"),
+        ("delta", "localhost", "platform host"),
+        ("Delta!", "delta.localhost", "invalid site name"),
+        ("delta", "", "at least one host"),
+    ):
+        form = operator.get("/@@operator-sites").forms["create-form"]
+        form["name"], form["title"], form["hosts"] = name, "Delta", hosts
+        response = form.submit(status=400)
+        assert message in response.text, name
+    assert not (setup.site_configs / "delta.toml").exists()
+
+
+def test_a_disabled_site_shows_a_maintenance_page_and_keeps_its_data(world) -> None:
+    setup, app, operator = world
+    visitor = setup.client(app, "alpha.localhost")
+    db_file = setup.root / "var" / "sites" / "alpha" / "Data.fs"
+    size_before = db_file.stat().st_size
+    operator.post(
+        "/@@operator-sites",
+        {"action": "disable", "site": "alpha", "csrf_token": token(operator)},
+        status=303,
+    )
+    page = wait_for(
+        lambda: (
+            visitor.get("/wiki/", expect_errors=True).status_int == 503
+            and visitor.get("/wiki/", expect_errors=True)
+        )
+    )
+    assert "onderhoud" in page.text
+    assert page.headers["Retry-After"] == "3600"
+    assert visitor.get("/", status=503)
+    assert db_file.stat().st_size == size_before  # nothing was written
+    operator.post(
+        "/@@operator-sites",
+        {"action": "enable", "site": "alpha", "csrf_token": token(operator)},
+        status=303,
+    )
+    wait_for(lambda: visitor.get("/wiki/", expect_errors=True).status_int == 200)
