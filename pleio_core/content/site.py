@@ -37,6 +37,9 @@ class SiteRoot(Folder):
     #: What was done on the site, by whom (``pleio_core.security.audit.AuditLog``), made with
     #: the first entry.
     audit_log = None
+    #: Old path → content moved or renamed since (``pleio_core.content.moves``), made with
+    #: the first move: old addresses lead to the content's new one.
+    moved_paths = None
 
     def __init__(self, name: str, title: str, modules: Iterable[str] = ()) -> None:
         super().__init__(title)

@@ -20,11 +20,14 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from pyramid.config import Configurator
     from pyramid.registry import Registry
     from pyramid.request import Request
 
     from pleio_core.content.site import SiteRoot
+    from pleio_core.content.types import ContentType
 
 PROJECT = "pleio"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -135,4 +138,17 @@ def pleio_group_of(request: Request, context: object) -> str | None:
     Called when content is added or saved, only for plugins the site has enabled; the first
     non-None answer wins. The community module answers for content inside its groups; with
     it, the access level ``group`` is offered there. Without it, no content is in a group.
+    """
+
+
+@hookspec
+def pleio_add_defaults(
+    request: Request, container: object, content_type: ContentType
+) -> dict[str, Any] | None:
+    """Values the add form starts with for ``content_type`` in ``container`` (or None).
+
+    Called when the add form is shown, only for plugins the site has enabled; the answers
+    are merged in plugin order (later ones win). Keys are field names of the type's schema;
+    unknown keys are ignored. The wiki gives a sub-page its parent's access level, and the
+    title of the missing page a link asked for.
     """
