@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPSeeOther
+from pyramid.renderers import get_renderer
 from pyramid.request import Request
 
 from pleio_core.content import Folder
@@ -20,6 +21,8 @@ from .content import Page
 from .i18n import _
 from .index import pages_in, wiki_root
 from .rendering import rendered
+
+CONTENT_PAGE = "pleio_core:templates/content.pt"
 
 
 class TreeNode(NamedTuple):
@@ -93,6 +96,8 @@ def page_view(context: Page, request: Request) -> dict[str, Any]:
         sub_pages=ordered_children(request, context),
         can_move=values["can_edit"],
         wiki_url=request.resource_url(root),
+        # likes, saved for later and comments: the core's own parts of its content page
+        content_macros=get_renderer(CONTENT_PAGE).implementation().macros,
     )
     return values
 

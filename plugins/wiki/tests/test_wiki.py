@@ -366,3 +366,24 @@ def _switch(world: World, enabled: bool) -> None:
     with registry.pleio_databases.get("wiki").transaction() as conn:
         site = conn.root()[ROOT_KEY]
         (enable_module if enabled else disable_module)(site, "wiki", registry)
+
+
+def test_a_wiki_page_has_the_cores_likes_saving_and_comments(world) -> None:
+    anne = world.client("anne")
+    path = add_page(anne, "Talked about", "Text.")
+    bert = world.client("bert")
+    page = bert.get(path)
+    form = page.forms["comment-form"]
+    form["text"] = "A *comment*."
+    form.submit(status=303)
+    page = bert.get(path)
+    page.forms["like-form"].submit(status=303)
+    page = bert.get(path)
+    assert "A comment." in page.html.select_one("#comments").text.replace("  ", " ")
+    assert "(1)" in page.html.select_one("#like-form button").text
+    assert "bookmark-form" in page.forms
+    reply = next(f for f in page.forms.values() if "reply_to" in f.fields)
+    reply["text"] = "A reply."
+    reply.submit(status=303)
+    replies = anne.get(path).html.select_one("#comments ol.replies")
+    assert "A reply." in replies.text and "Bert" in replies.text
