@@ -35,12 +35,15 @@ def make_configurator(settings: Mapping[str, Any], full: bool = True) -> Configu
         config.include(".storage")
         config.include(".security")
         config.include(".sites")
+        config.include(".catalog")
         config.include(".content.views")
         config.include(".content.reactions")
         config.include(".content.activity")
         config.include(".i18n")
         config.include(".layout")
         config.include(".admin")
+    else:
+        config.include(".catalog.subscribers")  # what the command line writes is indexed too
     return config
 
 

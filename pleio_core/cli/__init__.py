@@ -14,7 +14,7 @@ from pleio_core.settings import SettingsError
 from pleio_core.sites.config import SiteConfigError
 from pleio_core.storage import StorageError
 
-from . import demo, joining, plugins, sites, twofactor, users
+from . import catalog, demo, joining, plugins, sites, twofactor, users
 from .context import UsageError
 
 
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     site_commands = sites.add_commands(commands)
     joining.add_commands(site_commands)
     twofactor.add_commands(site_commands)
+    catalog.add_commands(site_commands)
     plugins.add_commands(commands)
     users.add_commands(commands)
     demo.add_commands(commands)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Container
+from html import unescape
 
 import nh3
 from markdown_it import MarkdownIt
@@ -44,8 +45,8 @@ def render_markdown(text: str) -> str:
 
 
 def plain_text(html: str) -> str:
-    """The words of an HTML fragment, for indexes and snippets."""
-    return " ".join(nh3.clean(html, tags=set()).split())
+    """The words of an HTML fragment, for indexes and snippets (unescaped: ``<`` not ``&lt;``)."""
+    return " ".join(unescape(nh3.clean(html, tags=set())).split())
 
 
 def slugify(title: str) -> str:

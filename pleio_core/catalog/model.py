@@ -1,0 +1,133 @@
+"""The catalog of one deelsite: hypatia indexes over its content, stored on its SiteRoot.
+
+A hit is a docid; ``SiteCatalog.objects`` maps it straight to the content object (a
+persistent reference), so showing a page of hits loads those objects and nothing else.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+import BTrees
+from hypatia.catalog import Catalog
+from hypatia.field import FieldIndex
+from hypatia.keyword import KeywordIndex
+from hypatia.text import TextIndex
+from persistent import Persistent
+
+from pleio_core.content.folder import Folder
+from pleio_core.content.model import Content
+from pleio_core.content.site import SiteRoot
+
+from .document import Document
+
+FAMILY = BTrees.family64
+
+
+def make_indexes() -> Catalog:
+    """The indexes every site has; each reads the attribute of its name from a ``Document``.
+
+    ``newest_first`` holds the negated date, so "newest first" is hypatia's cheap forward
+    scan; ``allowed`` the principals that may view; ``embargo``/``allowed_early`` say who
+    may see scheduled content before its publication moment; ``audience`` (public,
+    members, restricted) and ``restricted_to`` (the viewers of restricted items only) let
+    a member's search subtract the few items hidden from them (see ``document.py``).
+    """
+    catalog = Catalog(family=FAMILY)
+    catalog["text"] = TextIndex("text", family=FAMILY)
+    catalog["type"] = FieldIndex("type", family=FAMILY)
+    catalog["module"] = KeywordIndex("module", family=FAMILY)
+    catalog["tags"] = KeywordIndex("tags", family=FAMILY)
+    catalog["path"] = KeywordIndex("path", family=FAMILY)
+    catalog["created"] = FieldIndex("created", family=FAMILY)
+    catalog["modified"] = FieldIndex("modified", family=FAMILY)
+    catalog["newest_first"] = FieldIndex("newest_first", family=FAMILY)
+    catalog["owner"] = FieldIndex("owner", family=FAMILY)
+    catalog["group"] = FieldIndex("group", family=FAMILY)
+    catalog["allowed"] = KeywordIndex("allowed", family=FAMILY)
+    catalog["allowed_early"] = KeywordIndex("allowed_early", family=FAMILY)
+    catalog["embargo"] = FieldIndex("embargo", family=FAMILY)
+    catalog["audience"] = FieldIndex("audience", family=FAMILY)
+    catalog["restricted_to"] = KeywordIndex("restricted_to", family=FAMILY)
+    return catalog
+
+
+class SiteCatalog(Persistent):
+    """The indexes of a site and the objects they point to."""
+
+    _v_next_docid: int | None = None
+
+    def __init__(self) -> None:
+        self.indexes = make_indexes()
+        self.objects = FAMILY.IO.BTree()  # docid → content
+
+    def __len__(self) -> int:
+        return len(self.indexes["type"].indexed())
+
+    def _new_docid(self) -> int:
+        # Random starting points per process, then counting up (as zope.intid does): two
+        # processes adding at once rarely pick the same id, and a clash is checked.
+        while True:
+            if self._v_next_docid is None:
+                self._v_next_docid = random.randrange(1, 2**31)
+            docid, self._v_next_docid = self._v_next_docid, self._v_next_docid + 1
+            if docid not in self.objects:
+                return docid
+            self._v_next_docid = None
+
+    def index(self, content: Content, site: SiteRoot, registry: object) -> int:
+        """Index (or index again) ``content``; its docid."""
+        docid = content.docid
+        if docid is None or self.objects.get(docid) is not content:
+            docid = self._new_docid()
+            content.docid = docid
+            self.objects[docid] = content
+        self.indexes.index_doc(docid, Document.of(content, site, registry))
+        return docid
+
+    def unindex(self, content: Content) -> None:
+        docid = content.docid
+        if docid is not None and self.objects.get(docid) is content:
+            self.indexes.unindex_doc(docid)
+            del self.objects[docid]
+
+    def get(self, docid: int) -> Content | None:
+        return self.objects.get(docid)
+
+
+def site_of(obj: object) -> SiteRoot | None:
+    """The SiteRoot above ``obj``; None while it is not in a site's tree."""
+    while obj is not None:
+        if isinstance(obj, SiteRoot):
+            return obj
+        obj = getattr(obj, "__parent__", None)
+    return None
+
+
+def site_catalog(site: SiteRoot, create: bool = False) -> SiteCatalog | None:
+    """The site's catalog; made on first use when ``create``."""
+    catalog = getattr(site, "catalog", None)
+    if catalog is None and create:
+        catalog = site.catalog = SiteCatalog()
+    return catalog
+
+
+def content_in(obj: object) -> Iterator[Content]:
+    """``obj`` (if it is content) and every piece of content below it, depth first.
+
+    It keeps one iterator per level, not lists of children: a folder of 100,000 items
+    costs no more memory than a small one.
+    """
+    if isinstance(obj, Content):
+        yield obj
+    stack = [iter(obj.values())] if isinstance(obj, Folder) and len(obj) else []
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+            continue
+        if isinstance(item, Content):
+            yield item
+        if isinstance(item, Folder) and len(item):
+            stack.append(iter(item.values()))

@@ -1,0 +1,255 @@
+"""Searching a site's catalog: only what the searcher may see, only from enabled modules.
+
+``search`` is the one way in: every caller gets the security and module filters, whatever
+else it asks for. Filters are sets of docids intersected in C; only the page's hits are
+ranked with Python and only they are loaded.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from hypatia.interfaces import FWSCAN, NBEST
+from hypatia.text import TextIndex
+from hypatia.text.parsetree import ParseError
+from pyramid.i18n import TranslationString
+from pyramid.request import Request
+
+from pleio_core.content.model import Content
+from pleio_core.i18n import _
+from pleio_core.security.accounts import now
+
+from .document import sort_key
+from .model import FAMILY, SiteCatalog, site_catalog
+from .textmatch import DocidsOnly
+
+SORTS = ("relevance", "date")
+MAX_TEXT = 200
+MAX_PAGE_SIZE = 100
+#: A glob needs this many letters before its ``*``: ``a*`` would mean most of the lexicon.
+GLOB_STEM = 3
+_TOKENS = re.compile(r'-?"[^"]*"|-?[^\s"]+')
+_KEYWORDS = {"AND", "OR", "NOT"}
+IF = FAMILY.IF
+MEMBERS = "site:member"
+#: Parses the text of a site that has no catalog yet (it only reads its empty lexicon).
+_EMPTY_TEXT_INDEX = TextIndex("text", family=FAMILY)
+
+
+class InvalidSearch(ValueError):
+    """A filter that cannot be used; ``field`` names the form field, ``message`` says why."""
+
+    def __init__(self, field: str, message: TranslationString) -> None:
+        super().__init__(message.interpolate())
+        self.field, self.message = field, message
+
+
+@dataclass
+class SearchResults:
+    total: int = 0
+    page: int = 1
+    size: int = 20
+    hits: list[Content] = field(default_factory=list)
+    #: The words searched for (lower case; a glob ends in ``*``), to mark in snippets.
+    terms: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+def safe_query(text: str) -> str:
+    """The visitor's words as a query for hypatia's parser: words (all must match),
+    ``"phrases"`` and ``-excluded`` words; AND/OR/NOT and brackets are plain words here,
+    so no input is a syntax error."""
+    atoms = []
+    for token in _TOKENS.findall(text):
+        negated, token = token.startswith("-"), token.lstrip("-")
+        if token.startswith('"'):
+            words = re.findall(r"\w+", token)
+            atom = '"' + " ".join(words) + '"' if words else ""
+        else:
+            stem = re.sub(r"[^\w]+", " ", token.rstrip("*")).strip()
+            glob = token.endswith("*") and " " not in stem and len(stem) >= GLOB_STEM
+            atom = stem + "*" if glob else (f'"{stem}"' if " " in stem else stem)
+        if not atom or atom.upper() in _KEYWORDS:
+            continue
+        atoms.append(("-" if negated else "") + atom)
+    return " ".join(atoms)
+
+
+def parse_text(catalog_text_index: Any, text: str) -> Any:
+    """The parse tree of the visitor's text; InvalidSearch if nothing in it can be searched."""
+    if len(text) > MAX_TEXT:
+        raise InvalidSearch(
+            "text", _("Search with at most ${n} characters.", mapping={"n": MAX_TEXT})
+        )
+    query = safe_query(text)
+    try:
+        if not query:
+            raise ParseError("no words")
+        return catalog_text_index.parse_query(query)
+    except ParseError:
+        raise InvalidSearch(
+            "text",
+            _("Search for at least one word that is not very common and not excluded with -."),
+        ) from None
+
+
+def terms_of(tree: Any) -> list[str]:
+    found: list[str] = []
+    for term in tree.terms():
+        found.extend(term if isinstance(term, list) else [term])
+    return found
+
+
+def visible(
+    catalog: SiteCatalog, principals: Sequence[str], when: datetime, among: Any = None
+) -> Any:
+    """The docids these principals may view at ``when`` (see ``document.py``), of ``among``
+    (None: of all).
+
+    A member may see all but the restricted items not meant for them: subtracting those
+    reads far fewer index pages than adding up everything public and members-only.
+    """
+    indexes = catalog.indexes
+    if among is not None and MEMBERS in principals:
+        hidden = IF.difference(
+            indexes["audience"].applyEq("restricted"),
+            indexes["restricted_to"].applyAny(principals),
+        )
+        allowed = IF.difference(among, hidden)
+    else:
+        allowed = indexes["allowed"].applyAny(principals)
+        if among is not None:
+            allowed = IF.intersection(among, allowed)
+    embargoed = indexes["embargo"].applyGt(when)
+    if embargoed:
+        early = IF.intersection(indexes["allowed_early"].applyAny(principals), embargoed)
+        allowed = IF.union(IF.difference(allowed, embargoed), early)
+    return allowed
+
+
+def from_enabled_modules(catalog: SiteCatalog, enabled: Iterable[str]) -> Any:
+    """The docids to drop: those in (or below) a module that is switched off."""
+    disabled = [m for m in catalog.indexes["module"].unique_values() if m not in set(enabled)]
+    return catalog.indexes["module"].applyAny(disabled) if disabled else None
+
+
+def check_filters(
+    request: Request, types: Sequence[str], modules: Sequence[str], sort: str, page: int, size: int
+) -> None:
+    enabled = request.enabled_modules
+    content_types = request.registry.pleio_content_types
+    for name in types:
+        if name not in content_types or content_types[name].module not in enabled:
+            raise InvalidSearch(
+                "type", _("There is no content type ${name} here.", mapping={"name": name})
+            )
+    for name in modules:
+        if name not in enabled:
+            raise InvalidSearch(
+                "module", _("There is no module ${name} here.", mapping={"name": name})
+            )
+    if sort not in SORTS:
+        raise InvalidSearch("order", _("Order by relevance or by date."))
+    if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
+        raise InvalidSearch("page", _("There is no such page of results."))
+
+
+def search(
+    request: Request,
+    text: str = "",
+    types: Sequence[str] = (),
+    modules: Sequence[str] = (),
+    tags: Sequence[str] = (),
+    start: datetime | None = None,
+    end: datetime | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    size: int = 20,
+) -> SearchResults:
+    """A page of what matches, newest first or most relevant first (with a text).
+
+    ``start`` is inclusive, ``end`` exclusive (aware datetimes, on the item's date: when it
+    was published). Raises InvalidSearch for a filter that cannot be used.
+    """
+    check_filters(request, types, modules, sort, page, size)
+    site = request.site_root
+    catalog = site_catalog(site) if site is not None else None
+    if catalog is None:
+        if text.strip():
+            parse_text(_EMPTY_TEXT_INDEX, text)  # the same answer to bad text, indexed or not
+        return SearchResults(page=page, size=size)
+    indexes = catalog.indexes
+    tree = parse_text(indexes["text"], text) if text.strip() else None
+    results = SearchResults(page=page, size=size, terms=terms_of(tree) if tree else [])
+    if not request.has_permission("view", site):  # a closed site, to an outsider
+        return results
+
+    # the cheap, usually small filters first; the security filter, the largest, last
+    filters = []
+    if types:
+        filters.append(indexes["type"].applyAny(types))
+    if modules:
+        filters.append(indexes["module"].applyAny(modules))
+    if tags:
+        filters.append(indexes["tags"].applyAll(tags))
+    if start is not None or end is not None:
+        low = sort_key(end) if end is not None else None
+        high = sort_key(start) if start is not None else None
+        filters.append(indexes["newest_first"].applyInRange(low, high, excludemin=True))
+    weights = None
+    if tree is not None and sort == "relevance":
+        weights = tree.executeQuery(indexes["text"].index) or IF.Bucket()
+        filters.append(weights)
+    elif tree is not None:
+        filters.append(tree.executeQuery(DocidsOnly(indexes["text"].index)) or IF.Set())
+    principals = request.registry.pleio_security_policy.principals(request)
+    docids = None
+    for found in sorted(filters, key=len):
+        docids = IF.intersection(docids, found) if docids is not None else found
+        if not docids:
+            return results
+    docids = visible(catalog, principals, now(), among=docids)
+    hidden = from_enabled_modules(catalog, request.enabled_modules)
+    if hidden:
+        docids = IF.difference(docids, hidden)
+
+    results.total = len(docids)
+    limit = page * size
+    if limit - size >= results.total:
+        return results  # past the last page: nothing to rank
+    if sort == "relevance" and weights is not None:
+        ranked = heapq.nlargest(limit, docids, key=weights.__getitem__)
+    else:
+        ranked = _newest_first(catalog, docids, limit)
+    results.hits = _load(request, catalog, ranked[limit - size :])
+    return results
+
+
+def _newest_first(catalog: SiteCatalog, docids: Any, limit: int) -> list[int]:
+    """The first ``limit`` docids by date, newest first.
+
+    A forward scan of the date index stops after ``limit`` hits: cheap when hits are
+    common; n-best over the hits is cheap when they are few.
+    """
+    index = catalog.indexes["newest_first"]
+    common = len(docids) ** 2 > limit * max(index.indexed_count(), 1)
+    sort_type = FWSCAN if common else NBEST
+    return list(index.sort(docids, limit=limit, sort_type=sort_type, raise_unsortable=False))
+
+
+def _load(request: Request, catalog: SiteCatalog, docids: Iterable[int]) -> list[Content]:
+    """The page's content objects. Checking ``view`` once more costs little on a page."""
+    hits = []
+    for docid in docids:
+        content = catalog.get(docid)
+        if content is not None and request.has_permission("view", content):
+            hits.append(content)
+    return hits
