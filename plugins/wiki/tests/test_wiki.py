@@ -391,3 +391,35 @@ def test_a_wiki_page_has_the_cores_likes_saving_and_comments(world) -> None:
     reply.submit(status=303)
     replies = anne.get(path).html.select_one("#comments ol.replies")
     assert "A reply." in replies.text and "Bert" in replies.text
+
+
+# -- search -------------------------------------------------------------------------------
+
+
+def found(client, **query) -> list[str]:
+    page = client.get("/@@search", params={"order": "date", **query})
+    return sorted(a.text for a in page.html.select(".search-hits h3 a"))
+
+
+def test_search_finds_wiki_pages_as_the_searcher_may_see_them_and_by_module(world) -> None:
+    anne = world.client("anne")
+    add_page(anne, "Zebra openbaar", "De zebra en [[Zebra leden|de leden]].")
+    add_page(anne, "Zebra leden", "Een zebra voor leden.", access="members")
+    add_page(anne, "Zebra prive", "Een zebra van Anne.", access="private")
+    everyone = ["Zebra openbaar"]
+    assert found(world.client(), text="zebra") == everyone
+    assert found(world.client("bert"), text="zebra") == ["Zebra leden", "Zebra openbaar"]
+    assert found(anne, text="zebra") == ["Zebra leden", "Zebra openbaar", "Zebra prive"]
+    assert found(anne, text="zebra", module="wiki") == found(anne, text="zebra")
+    assert found(anne, text="zebra", type="page") == found(anne, text="zebra")
+    assert found(world.client(), text="leden") == everyone  # a link's label is its text
+    page = world.client().get("/@@search", params={"text": "zebra"})
+    assert page.html.select_one(".search-hits a")["href"].endswith("/wiki/zebra-openbaar/")
+    # renamed: found under its new title and address
+    save(edit_form(anne, "/wiki/zebra-openbaar/"), title="Zebra voor iedereen")
+    page = world.client().get("/@@search", params={"text": "zebra"})
+    assert page.html.select_one(".search-hits a")["href"].endswith("/wiki/zebra-voor-iedereen/")
+    _switch(world, enabled=False)
+    assert found(anne, text="zebra") == []
+    _switch(world, enabled=True)
+    assert found(anne, text="zebra") == ["Zebra leden", "Zebra prive", "Zebra voor iedereen"]
