@@ -7,6 +7,7 @@ PostgreSQL server started for the session when a test asks for it.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -506,3 +507,63 @@ def wait_for(check: Callable[[], Any], timeout: float = 5.0, interval: float = 0
         if time.monotonic() > deadline:
             raise AssertionError(f"not true within {timeout}s: {check}")
         time.sleep(interval)
+
+
+# -- the JSON API -----------------------------------------------------------------------------
+
+
+def sign_in_client(setup: PleioTestSetup, app: Any, email: str, host: str) -> Any:
+    """A WebTest client signed in on the platform host and on ``host``."""
+    client = setup.client(app)
+    start = client.get("/@@login?came_from=/", host=host, status=303)
+    form = client.get(start.location.replace("http://localhost", ""), host="localhost").forms[
+        "login-form"
+    ]
+    form["email"], form["password"] = email, TEST_PASSWORD
+    done = form.submit(headers={"Host": "localhost"}, status=303)
+    client.get(done.location.replace(f"http://{host}", ""), host=host, status=303)
+    return client
+
+
+def csrf_token(client: Any, host: str) -> str:
+    """The CSRF token a page of ``host`` carries (what a script in the page would send)."""
+    page = client.get("/", host=host)
+    return page.html.find("input", attrs={"name": "csrf_token"})["value"]
+
+
+def make_token(client: Any, site: str, name: str = "script") -> str:
+    """Make a token on the account page, as its holder would; the token shown once."""
+    form = client.get("/account", host="localhost").forms["token-form"]
+    form["token_name"], form["token_site"] = name, site
+    made = form.submit(headers={"Host": "localhost"}, status=200)
+    return made.html.find(id="new-token").text.strip()
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+class ApiConformance:
+    """Checks an answer's body against the response schema the OpenAPI document gives it."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.document = document
+
+    def check(self, path: str, method: str, response: Any) -> None:
+        operation = self.document["paths"][path][method.lower()]
+        declared = operation["responses"].get(str(response.status_int))
+        assert declared is not None, f"{method} {path}: {response.status_int} is not documented"
+        content = declared.get("content")
+        if content is None:
+            assert not response.body, f"{method} {path}: {response.status_int} has a body"
+            return
+        assert response.content_type == "application/json"
+        schema = {
+            **content["application/json"]["schema"],
+            "components": self.document["components"],
+        }
+        import jsonschema_rs  # comes with schemathesis (the test extra)
+
+        validator = jsonschema_rs.validator_for(schema)
+        errors = [str(e) for e in validator.iter_errors(json.loads(response.body))]
+        assert not errors, f"{method} {path} {response.status_int}: {errors}"

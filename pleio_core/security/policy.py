@@ -1,5 +1,8 @@
 """The security policy: who is asking (a signed cookie per host), and what may they do here.
 
+Under ``/api/`` a personal access token (``Authorization: Bearer``, ``pleio_core.api.tokens``)
+takes the cookie's place: it names the account on the one deelsite it was made for.
+
 The cookie holds ``<account id>.<epoch>``; an account's epoch grows on every sign-out, so a
 sign-out anywhere ends the sessions on every host. Principals are per deelsite: the
 account's role in *this* site's database; nothing of one site's roles counts on another.
@@ -15,6 +18,8 @@ from pyramid.authentication import AuthTktCookieHelper, parse_ticket
 from pyramid.authorization import ACLDenied, ACLHelper, Authenticated, Everyone
 from pyramid.request import Request
 from ZODB import DB
+
+from pleio_core.api.tokens import bearer_token, token_account_id
 
 from .accounts import Account
 from .membership import principals_for_role, site_members
@@ -86,8 +91,10 @@ class AccountSummaries:
 class Identity:
     """The signed-in account of a request: its summary, and the account itself on demand."""
 
-    def __init__(self, request: Request, summary: AccountSummary) -> None:
+    def __init__(self, request: Request, summary: AccountSummary, via_token: bool = False) -> None:
         self._request = request
+        #: Signed in with a personal access token (``api.tokens``), not the cookie: no CSRF.
+        self.via_token = via_token
         self.summary = summary
         self.id = summary.id
         self.name = summary.name
@@ -99,6 +106,11 @@ class Identity:
     def account(self) -> Account:
         """The persistent account, to read everything or to change it (opens the database)."""
         return platform_accounts(self._request).get(self.id)
+
+
+def _summary(request: Request, account_id: str) -> AccountSummary | None:
+    summaries: AccountSummaries = request.registry.pleio_account_summaries
+    return summaries.get(account_id) or summaries.load(request, account_id)
 
 
 class SignInCookie(AuthTktCookieHelper):
@@ -136,12 +148,18 @@ class PleioSecurityPolicy:
         return cached
 
     def _identity(self, request: Request) -> Identity | None:
+        token = bearer_token(request)
+        if token is not None:  # an API client: its token, never the cookie beside it
+            account_id = token_account_id(request, token)
+            summary = _summary(request, account_id) if account_id else None
+            if summary is None or summary.disabled:
+                return None
+            return Identity(request, summary, via_token=True)
         ticket = self.helper.identify(request)
         if not ticket:
             return None
         account_id, _, epoch = str(ticket["userid"]).partition(".")
-        summaries: AccountSummaries = request.registry.pleio_account_summaries
-        summary = summaries.get(account_id) or summaries.load(request, account_id)
+        summary = _summary(request, account_id)
         if summary is None or summary.disabled or str(summary.epoch) != epoch:
             return None
         return Identity(request, summary)

@@ -1,5 +1,7 @@
 """The account page on the platform host: name, language, password, e-mail address.
 
+Its API tokens section is ``pleio_core.api.token_pages``.
+
 A new e-mail address counts only once a link sent to it is used; the old address is told.
 A new password ends every other session (this one gets a fresh cookie).
 """
@@ -14,6 +16,7 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.request import Request
 from pyramid.security import NO_PERMISSION_REQUIRED, remember
 
+from pleio_core.api.tokens import account_tokens
 from pleio_core.content import PlatformRoot
 from pleio_core.i18n import LANGUAGES, _
 from pleio_core.mail import send_mail
@@ -28,16 +31,21 @@ from .throttle import check_password_throttled
 EMAIL_CHANGE_SECONDS = 24 * 3600
 
 
-def _signed_in(request: Request) -> Any:
+def signed_in_account(request: Request) -> Any:
     if request.identity is None:
         query = urlencode({"came_from": request.path_qs})
         raise HTTPSeeOther(location=platform_url(request, f"/login?{query}"))
     return request.identity.account
 
 
-def _values(account: Any, **extra: Any) -> dict[str, Any]:
+def account_values(request: Request, account: Any, **extra: Any) -> dict[str, Any]:
+    """What the account page shows; ``extra`` replaces parts (errors, a notice, a new token)."""
     return {
         "account": account,
+        "api_tokens": account_tokens(request, account.id),
+        "new_token": None,
+        "token_name": "",
+        "token_site": "",
         "errors": None,
         "notice": None,
         "min_length": MIN_LENGTH,
@@ -51,12 +59,15 @@ def account_page(context: PlatformRoot, request: Request) -> dict[str, Any]:
         "saved": _("Your changes are saved."),
         "password": _("Your new password is saved. Other sessions were signed out."),
         "email": _("We sent a link to your new address. Open it to confirm the change."),
+        "revoked": _("The token is revoked: it no longer works."),
     }
-    return _values(_signed_in(request), notice=notice.get(request.params.get("done", "")))
+    return account_values(
+        request, signed_in_account(request), notice=notice.get(request.params.get("done", ""))
+    )
 
 
 def save_details(context: PlatformRoot, request: Request) -> Any:
-    account = _signed_in(request)
+    account = signed_in_account(request)
     errors = FieldErrors(request)
     try:
         name = clean_name(request.POST.get("name", ""))
@@ -66,13 +77,13 @@ def save_details(context: PlatformRoot, request: Request) -> Any:
     if language not in LANGUAGES:
         errors.add("language", _("Choose one of the languages offered."))
     if errors:
-        return invalid(request, _values(account), errors)
+        return invalid(request, account_values(request, account), errors)
     account.name, account.language = name, language
     return HTTPSeeOther(location=platform_url(request, "/account?done=saved"))
 
 
 def change_password(context: PlatformRoot, request: Request) -> Any:
-    account = _signed_in(request)
+    account = signed_in_account(request)
     errors = FieldErrors(request)
     if not check_password_throttled(request, account, request.POST.get("current_password", "")):
         errors.add("current_password", _("This is not your current password."))
@@ -81,7 +92,7 @@ def change_password(context: PlatformRoot, request: Request) -> Any:
     except AccountError as exc:
         errors.add("new_password", exc.message)
     if errors:
-        return invalid(request, _values(account), errors)
+        return invalid(request, account_values(request, account), errors)
     set_password(account, request.POST["new_password"])
     account.epoch += 1
     headers = remember(request, account)  # this session goes on; every other one ends
@@ -89,7 +100,7 @@ def change_password(context: PlatformRoot, request: Request) -> Any:
 
 
 def request_email_change(context: PlatformRoot, request: Request) -> Any:
-    account = _signed_in(request)
+    account = signed_in_account(request)
     errors = FieldErrors(request)
     new_email = request.POST.get("email_new", "")
     try:
@@ -99,7 +110,7 @@ def request_email_change(context: PlatformRoot, request: Request) -> Any:
     if not check_password_throttled(request, account, request.POST.get("email_password", "")):
         errors.add("email_password", _("This is not your current password."))
     if errors:
-        return invalid(request, _values(account, email_new=new_email), errors)
+        return invalid(request, account_values(request, account, email_new=new_email), errors)
     accounts = platform_accounts(request)
     if accounts is not None and accounts.by_email(new_email) is None:
         # an address in use gets no mail and no error: the page tells nobody who is here

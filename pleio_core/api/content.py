@@ -1,0 +1,179 @@
+"""Content through the API: addressed by its path under the site, as in the browser.
+
+``/api/v1/content/<path>``: GET reads the content at the path, PATCH changes it (carrying
+the ``serial`` it started from), DELETE removes it, and POST adds new content *inside* it
+(``{"type": "note", ...}``); the path of a module folder (``notes``) takes POST only.
+``/api/v1/children/<path>`` lists, a page at a time, what the caller may see in a module
+folder or a content object. Paths, not catalog ids: they are what people see and share.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyramid.request import Request
+from pyramid.response import Response
+
+from pleio_core.content.editing import (
+    StaleEdit,
+    content_values,
+    create_content,
+    delete_content,
+    update_content,
+)
+from pleio_core.content.model import Content
+from pleio_core.content.site import ModuleFolder
+from pleio_core.content.types import ContentType
+from pleio_core.i18n import _
+
+from .auth import require_identity, require_permission
+from .errors import ApiError
+from .serialise import (
+    content_json,
+    content_path,
+    path_names,
+    read_body,
+    summary_json,
+    validated_values,
+    whole_number,
+)
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+
+
+def find(request: Request, path: tuple[str, ...] | list[str]) -> Any:
+    """The module folder or content at ``path``; 404 for anything else or anything hidden.
+
+    Content of a type that is not registered, or whose module is not enabled here, is not
+    there at all — wherever it lies.
+    """
+    node: Any = request.site_root
+    types = request.registry.pleio_content_types
+    enabled = request.enabled_modules
+    names = [name for name in path if name]
+    if not names:
+        raise ApiError(404)
+    for name in names:  # each step is the root, a module folder or content
+        try:
+            node = node[name]
+        except KeyError:
+            raise ApiError(404) from None
+        if isinstance(node, ModuleFolder):
+            if node.module not in enabled:
+                raise ApiError(404)
+        elif isinstance(node, Content):
+            content_type = types.of(node)
+            if content_type is None or content_type.module not in enabled:
+                raise ApiError(404)
+        else:
+            raise ApiError(404)
+    return node
+
+
+def find_content(request: Request) -> tuple[Content, ContentType]:
+    node = find(request, request.matchdict["path"])
+    if not isinstance(node, Content):
+        raise ApiError(404, _("This is a folder: list it at /api/v1/children/…"))
+    return node, request.registry.pleio_content_types.of(node)
+
+
+def read_content(context: Any, request: Request) -> dict[str, Any]:
+    content, content_type = find_content(request)
+    require_permission(request, "view", content)
+    return content_json(request, content, content_type)
+
+
+def add_content(context: Any, request: Request) -> Response:
+    container = find(request, request.matchdict["path"])
+    identity = require_identity(request)
+    data = read_body(request)
+    type_name = data.get("type")
+    if not isinstance(type_name, str):
+        raise ApiError(422, errors={"type": _("Give the type of the new content.")})
+    content_type = request.registry.pleio_content_types.get(type_name)
+    if content_type is None or content_type.module not in request.enabled_modules:
+        raise ApiError(
+            404, _("There is no content type ${name} here.", mapping={"name": type_name})
+        )
+    require_permission(request, "view", container)
+    require_permission(request, content_type.add_permission, container)
+    addable = request.registry.pleio_content_types.addable_in(container, request.enabled_modules)
+    if content_type not in addable:
+        raise ApiError(422, errors={"type": _("This type cannot be added here.")})
+    values = validated_values(request, content_type, container, data, extra=("type",))
+    content = create_content(request, container, content_type, values, owner=identity.id)
+    response = Response(json_body=content_json(request, content, content_type), status=201)
+    response.location = request.route_url("api.content", path=path_names(content))
+    return response
+
+
+def change_content(context: Any, request: Request) -> dict[str, Any]:
+    content, content_type = find_content(request)
+    require_identity(request)
+    require_permission(request, "view", content)
+    require_permission(request, "edit", content)
+    data = read_body(request)
+    serial = data.get("serial")
+    if not isinstance(serial, int) or isinstance(serial, bool):
+        raise ApiError(422, errors={"serial": _("Send the serial of the version you changed.")})
+    current = content_values(content, content_type)
+    values = validated_values(
+        request, content_type, content.__parent__, data, current=current, extra=("serial",)
+    )
+    note = values.pop("change_note", "")
+    try:
+        update_content(request, content, content_type, values, started_from=serial, comment=note)
+    except StaleEdit:
+        raise ApiError(409, serial=content.serial) from None
+    return content_json(request, content, content_type)
+
+
+def remove_content(context: Any, request: Request) -> Response:
+    content, _content_type = find_content(request)
+    require_identity(request)
+    require_permission(request, "view", content)
+    require_permission(request, "delete", content)
+    delete_content(request, content)
+    return Response(status=204)
+
+
+def _page_parameter(request: Request, name: str, default: int, maximum: int) -> int:
+    raw = request.GET.get(name)
+    if raw is None:
+        return default
+    value = whole_number(raw, maximum)
+    if value is None:
+        raise ApiError(
+            422,
+            errors={name: _("A whole number from 0 to ${max}.", mapping={"max": maximum})},
+        )
+    return value
+
+
+def list_children(context: Any, request: Request) -> dict[str, Any]:
+    """A page of the children the caller may see, in name order."""
+    container = find(request, request.matchdict["path"])
+    require_permission(request, "view", container)
+    start = _page_parameter(request, "start", 0, 10**9)
+    limit = _page_parameter(request, "limit", DEFAULT_LIMIT, MAX_LIMIT)
+    types = request.registry.pleio_content_types
+    enabled = request.enabled_modules
+    visible = [
+        item
+        for item in container.values()
+        if isinstance(item, Content)
+        and (ct := types.of(item)) is not None
+        and ct.module in enabled
+        and request.has_permission("view", item)
+    ]
+    addable = types.addable_in(container, enabled)
+    return {
+        "path": content_path(container),
+        "title": container.title,
+        "addable_types": [ct.name for ct in addable],
+        "total": len(visible),
+        "start": start,
+        "limit": limit,
+        "items": [summary_json(request, item) for item in visible[start : start + limit]],
+    }

@@ -1,0 +1,375 @@
+"""The OpenAPI 3.1 document of a deelsite's API, made from the types of its enabled modules.
+
+Each content type gets three schemas from its colander schema: ``<Type>Create`` (POST),
+``<Type>Change`` (PATCH) and ``<Type>`` (what GET answers). The document is made per
+request, in the caller's language, because each site enables different modules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyramid.request import Request
+
+from pleio_core.catalog.query import MAX_PAGE_SIZE
+from pleio_core.content.editing import BASE_LEVELS
+from pleio_core.content.forms import with_change_note
+from pleio_core.content.schema import CORE_FIELDS
+from pleio_core.content.types import ContentType
+from pleio_core.security.access import ACCESS_LEVELS
+
+from .errors import DEFAULT_MESSAGES
+from .schemas import node_schema, nullable, object_schema
+
+OPENAPI = "3.1.0"
+JSON = "application/json"
+DATE_TIME = {"type": "string", "format": "date-time"}
+NULLABLE_DATE_TIME = {"type": ["string", "null"], "format": "date-time"}
+STRING = {"type": "string"}
+INTEGER = {"type": "integer"}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def schema_name(content_type: ContentType) -> str:
+    return "".join(part.capitalize() for part in content_type.name.split("_"))
+
+
+def _obj(properties: dict[str, Any], optional: tuple[str, ...] = ()) -> dict[str, Any]:
+    required = [name for name in properties if name not in optional]
+    return {"type": "object", "properties": properties, "required": required}
+
+
+SUMMARY = _obj(
+    {
+        "type": STRING,
+        "path": STRING,
+        "url": STRING,
+        "title": STRING,
+        "state": STRING,
+        "access": STRING,
+        "owner": {"type": ["string", "null"]},
+        "modified": DATE_TIME,
+    }
+)
+CONTENT_CORE = {
+    "path": STRING,
+    "url": STRING,
+    "title": STRING,
+    "body": STRING,
+    "body_html": STRING,
+    "tags": {"type": "array", "items": STRING},
+    "access": {"type": "string", "enum": list(ACCESS_LEVELS)},
+    "state": STRING,
+    "publish_at": NULLABLE_DATE_TIME,
+    "owner": {"type": ["string", "null"]},
+    "created": DATE_TIME,
+    "modified": DATE_TIME,
+    "serial": INTEGER,
+    "comment_count": INTEGER,
+    "like_count": INTEGER,
+    "liked": {"type": "boolean"},
+    "child_count": INTEGER,
+}
+COMMON_SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "properties": {
+            "error": STRING,
+            "errors": {"type": "object", "additionalProperties": STRING},
+            "serial": INTEGER,
+        },
+        "required": ["error"],
+    },
+    "Summary": SUMMARY,
+    "Listing": _obj(
+        {
+            "path": STRING,
+            "title": STRING,
+            "addable_types": {"type": "array", "items": STRING},
+            "total": INTEGER,
+            "start": INTEGER,
+            "limit": INTEGER,
+            "items": {"type": "array", "items": _ref("Summary")},
+        }
+    ),
+    "Comment": _obj(
+        {
+            "id": INTEGER,
+            "author": STRING,
+            "author_name": STRING,
+            "text": STRING,
+            "html": STRING,
+            "reply_to": {"type": ["integer", "null"]},
+            "created": DATE_TIME,
+            "modified": NULLABLE_DATE_TIME,
+        }
+    ),
+    "Comments": _obj({"total": INTEGER, "items": {"type": "array", "items": _ref("Comment")}}),
+    "CommentCreate": {
+        "type": "object",
+        "properties": {
+            "text": {"type": "string", "minLength": 1, "maxLength": 10_000},
+            "reply_to": {"type": ["integer", "null"], "minimum": 1},
+        },
+        "required": ["text"],
+        "additionalProperties": False,
+    },
+    "CommentChange": {
+        "type": "object",
+        "properties": {"text": {"type": "string", "minLength": 1, "maxLength": 10_000}},
+        "required": ["text"],
+        "additionalProperties": False,
+    },
+    "Likes": _obj({"like_count": INTEGER, "liked": {"type": "boolean"}}),
+    "Site": _obj(
+        {
+            "name": STRING,
+            "title": STRING,
+            "url": STRING,
+            "access": STRING,
+            "language": STRING,
+            "modules": {
+                "type": "array",
+                "items": _obj({"name": STRING, "title": STRING}),
+            },
+            "content_types": {
+                "type": "array",
+                "items": _obj(
+                    {
+                        "name": STRING,
+                        "title": STRING,
+                        "module": STRING,
+                        "addable_to": {"type": "array", "items": STRING},
+                    }
+                ),
+            },
+            "openapi": STRING,
+        }
+    ),
+    "SearchResults": _obj(
+        {
+            "total": INTEGER,
+            "page": INTEGER,
+            "size": INTEGER,
+            "pages": INTEGER,
+            "items": {
+                "type": "array",
+                "items": {
+                    "allOf": [
+                        _ref("Summary"),
+                        _obj({"date": DATE_TIME, "snippet": STRING}),
+                    ]
+                },
+            },
+        }
+    ),
+    "Me": _obj(
+        {
+            "id": STRING,
+            "name": STRING,
+            "email": STRING,
+            "language": STRING,
+            "role": {"type": ["string", "null"]},
+            "via": {"type": "string", "enum": ["token", "session"]},
+        }
+    ),
+}
+
+
+def type_schemas(request: Request, content_type: ContentType) -> dict[str, Any]:
+    """The create, change and read schemas of one content type."""
+    translate = request.localizer.translate
+    # every level the type can have somewhere: "group" only counts inside groups (422 elsewhere)
+    levels = (*BASE_LEVELS, "group")
+    schema = content_type.schema().bind(request=request, access_levels=levels)
+    nodes = list(schema.children)
+    name = schema_name(content_type)
+    create = object_schema(nodes, translate)
+    create["properties"] = {"type": {"const": content_type.name}, **create["properties"]}
+    create["required"] = ["type", *create.get("required", [])]
+    changed = with_change_note(schema) if content_type.revisions else schema
+    change = object_schema(list(changed.children), translate, partial=True)
+    change["properties"] = {"serial": INTEGER, **change["properties"]}
+    change["required"] = ["serial"]
+    own = {
+        node.name: nullable(node_schema(node, translate))
+        for node in nodes
+        if node.name not in CORE_FIELDS
+    }
+    read = _obj({"type": {"const": content_type.name}, **CONTENT_CORE, **own}, tuple(own))
+    title = translate(content_type.title)
+    create["title"], change["title"], read["title"] = title, title, title
+    return {f"{name}Create": create, f"{name}Change": change, name: read}
+
+
+def _error(status: int, request: Request) -> dict[str, Any]:
+    return {
+        "description": request.localizer.translate(DEFAULT_MESSAGES[status]),
+        "content": {JSON: {"schema": _ref("Error")}},
+    }
+
+
+def _operation(
+    request: Request,
+    summary: str,
+    ok: int,
+    schema: dict[str, Any] | None,
+    errors: tuple[int, ...],
+    body: dict[str, Any] | None = None,
+    parameters: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    responses: dict[str, Any] = {str(ok): {"description": "OK"}}
+    if schema is not None:
+        responses[str(ok)]["content"] = {JSON: {"schema": schema}}
+    for status in sorted({401, 404, *errors}):
+        responses[str(status)] = _error(status, request)
+    operation: dict[str, Any] = {"summary": summary, "responses": responses}
+    if body is not None:
+        operation["requestBody"] = {"required": True, "content": {JSON: {"schema": body}}}
+    if parameters:
+        operation["parameters"] = parameters
+    return operation
+
+
+PATH_PARAMETER = {
+    "name": "path",
+    "in": "path",
+    "required": True,
+    "description": "The path under the site, e.g. notes/my-note (slashes may be sent as %2F).",
+    "schema": {"type": "string"},
+}
+
+
+def _query(name: str, description: str, required: bool = False) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": description,
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    }
+
+
+def _search_parameters() -> list[dict[str, Any]]:
+    words = {"type": "array", "items": STRING}
+    day = {"type": "string", "format": "date"}
+    return [
+        {"name": "text", "in": "query", "description": 'Words; "a phrase"; -not', "schema": STRING},
+        {"name": "type", "in": "query", "description": "Content types (any of)", "schema": words},
+        {"name": "module", "in": "query", "description": "Modules (any of)", "schema": words},
+        {"name": "tag", "in": "query", "description": "Tags (all of)", "schema": words},
+        {"name": "from", "in": "query", "description": "From this day on", "schema": day},
+        {"name": "to", "in": "query", "description": "Up to and including this day", "schema": day},
+        {
+            "name": "order",
+            "in": "query",
+            "schema": {"type": "string", "enum": ["relevance", "date"]},
+        },
+        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+        {
+            "name": "size",
+            "in": "query",
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+        },
+    ]
+
+
+def openapi_document(request: Request) -> dict[str, Any]:
+    """The document for this site, as the caller's language names things."""
+    types = request.registry.pleio_content_types
+    enabled = request.enabled_modules
+    site_types = [ct for ct in types.values() if ct.module in enabled]
+    schemas = dict(COMMON_SCHEMAS)
+    for content_type in site_types:
+        schemas.update(type_schemas(request, content_type))
+    names = [schema_name(ct) for ct in site_types]
+    content = {"oneOf": [_ref(n) for n in names]} if names else {"type": "object"}
+    create = {"oneOf": [_ref(f"{n}Create") for n in names]} if names else {"type": "object"}
+    change = {"anyOf": [_ref(f"{n}Change") for n in names]} if names else {"type": "object"}
+    write = (400, 403, 422)
+    path = [PATH_PARAMETER]
+    comment_id = [PATH_PARAMETER, _query("id", "The comment's id.", required=True)]
+    paging = [
+        PATH_PARAMETER,
+        _query("start", "How many visible items to skip."),
+        _query("limit", "At most this many items (1-100)."),
+    ]
+    op = _operation
+    paths = {
+        "/api/v1/site": {"get": op(request, "This deelsite", 200, _ref("Site"), (403,))},
+        "/api/v1/me": {"get": op(request, "Who is asking", 200, _ref("Me"), ())},
+        "/api/v1/openapi.json": {
+            "get": op(request, "This document", 200, {"type": "object"}, (403,))
+        },
+        "/api/v1/content/{path}": {
+            "parameters": path,
+            "get": op(request, "Read content", 200, content, (403,)),
+            "post": op(request, "Add content inside this", 201, content, write, create),
+            "patch": op(request, "Change content", 200, content, (*write, 409), change),
+            "delete": op(request, "Remove content", 204, None, (403,)),
+        },
+        "/api/v1/children/{path}": {
+            "get": op(
+                request, "List what is inside", 200, _ref("Listing"), (403, 422), None, paging
+            )
+        },
+        "/api/v1/comments/{path}": {
+            "get": op(request, "List comments", 200, _ref("Comments"), (403,), None, path),
+            "post": op(
+                request, "Comment", 201, _ref("Comment"), write, _ref("CommentCreate"), path
+            ),
+            "patch": op(
+                request,
+                "Change a comment",
+                200,
+                _ref("Comment"),
+                write,
+                _ref("CommentChange"),
+                comment_id,
+            ),
+            "delete": op(request, "Remove a comment", 204, None, (403,), None, comment_id),
+        },
+        "/api/v1/search": {
+            "get": op(
+                request,
+                "Search what the caller may see",
+                200,
+                _ref("SearchResults"),
+                (403, 422),
+                None,
+                _search_parameters(),
+            )
+        },
+        "/api/v1/likes/{path}": {
+            "parameters": path,
+            "get": op(request, "Likes", 200, _ref("Likes"), (403,)),
+            "put": op(request, "Like", 200, _ref("Likes"), (403,)),
+            "delete": op(request, "Unlike", 200, _ref("Likes"), (403,)),
+        },
+    }
+    site = request.site
+    return {
+        "openapi": OPENAPI,
+        "info": {
+            "title": f"{site.title} API",
+            "version": "1",
+            "description": (
+                "Sign in with a personal access token (Authorization: Bearer), made on your "
+                "account page; a signed-in browser sends its cookie and, to change anything, "
+                "the X-CSRF-Token header."
+            ),
+        },
+        "servers": [{"url": request.application_url}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "token": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "pleio_auth"},
+            },
+        },
+        "security": [{}, {"token": []}, {"session": []}],
+    }

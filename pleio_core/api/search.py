@@ -1,0 +1,79 @@
+"""``/api/v1/search``: the catalog's ``search``, with its filters, as JSON.
+
+Only a thin wrapper: what may be found (the searcher's principals, enabled modules) is the
+catalog's business, so the API finds exactly what the search page finds.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from pyramid.request import Request
+
+from pleio_core.catalog import InvalidSearch, search
+from pleio_core.catalog.document import item_date
+from pleio_core.catalog.query import MAX_PAGE_SIZE
+from pleio_core.catalog.snippets import snippet
+from pleio_core.content.schema import LOCAL_ZONE
+from pleio_core.i18n import _
+
+from .auth import require_permission
+from .errors import ApiError
+from .serialise import summary_json, to_json, whole_number
+
+
+def _day(request: Request, name: str) -> date | None:
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        message = _("Give a date as year-month-day, like 2024-03-31.")
+        raise ApiError(422, errors={name: message}) from None
+
+
+def _number(request: Request, name: str, default: int, maximum: int) -> int:
+    raw = request.GET.get(name)
+    value = default if raw is None else whole_number(raw, maximum)
+    if value is None or value < 1:
+        message = _("A whole number from 1 to ${max}.", mapping={"max": maximum})
+        raise ApiError(422, errors={name: message})
+    return value
+
+
+def search_view(context: Any, request: Request) -> dict[str, Any]:
+    require_permission(request, "view", request.site_root)
+    params = request.GET
+    text = params.get("text", "").strip()
+    first, last = _day(request, "from"), _day(request, "to")
+    try:
+        results = search(
+            request,
+            text=text,
+            types=params.getall("type"),
+            modules=params.getall("module"),
+            tags=params.getall("tag"),
+            start=datetime.combine(first, time(), LOCAL_ZONE) if first else None,
+            end=datetime.combine(last + timedelta(days=1), time(), LOCAL_ZONE) if last else None,
+            sort=params.get("order") or ("relevance" if text else "date"),
+            page=_number(request, "page", 1, 10**6),
+            size=_number(request, "size", 20, MAX_PAGE_SIZE),
+        )
+    except InvalidSearch as exc:
+        raise ApiError(422, errors={exc.field: exc.message}) from None
+    return {
+        "total": results.total,
+        "page": results.page,
+        "size": results.size,
+        "pages": results.pages,
+        "items": [
+            {
+                **summary_json(request, content),
+                "date": to_json(item_date(content)),
+                "snippet": snippet(content.text, results.terms),
+            }
+            for content in results.hits
+        ],
+    }

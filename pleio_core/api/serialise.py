@@ -1,0 +1,180 @@
+"""Content, comments and likes as JSON, and JSON request bodies into validated values.
+
+Validation is the content type's own colander schema, bound as the forms bind it: the
+API accepts exactly what the add and edit forms accept, with the same messages.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import colander
+from pyramid.request import Request
+
+from pleio_core.content.comments import Comment, comments_of
+from pleio_core.content.editing import bound_schema, content_values
+from pleio_core.content.forms import with_change_note
+from pleio_core.content.likes import like_count, likes_of
+from pleio_core.content.model import Content
+from pleio_core.content.schema import CORE_FIELDS
+from pleio_core.content.types import ContentType
+from pleio_core.i18n import _
+
+from .errors import ApiError
+
+
+def to_json(value: Any) -> Any:
+    """A stored value as JSON: dates as ISO 8601, tuples and sets as lists."""
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (tuple, list, set, frozenset)):
+        return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_json(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def whole_number(raw: str | None, maximum: int) -> int | None:
+    """``raw`` as an int from 0 to ``maximum``; None if it is anything else."""
+    if raw is None or not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
+        return None
+    value = int(raw)
+    return value if value <= maximum else None
+
+
+def path_names(item: Any) -> tuple[str, ...]:
+    """The names from the site's root down to ``item``: ``("notes", "my-note")``."""
+    names: list[str] = []
+    while item is not None and item.__name__:
+        names.append(item.__name__)
+        item = item.__parent__
+    return tuple(reversed(names))
+
+
+def content_path(item: Any) -> str:
+    return "/".join(path_names(item))
+
+
+def _counts(request: Request, content: Content) -> dict[str, Any]:
+    comments = comments_of(content)
+    likes = likes_of(content)
+    identity = request.identity
+    return {
+        "comment_count": len(comments) if comments is not None else 0,
+        "like_count": like_count(content),
+        "liked": bool(identity is not None and likes is not None and identity.id in likes),
+        "child_count": len(content),
+    }
+
+
+def summary_json(request: Request, content: Content) -> dict[str, Any]:
+    """What a listing shows of each item."""
+    return {
+        "type": content.type_name,
+        "path": content_path(content),
+        "url": request.resource_url(content),
+        "title": content.title,
+        "state": content.state,
+        "access": content.access,
+        "owner": content.owner,
+        "modified": to_json(content.modified),
+    }
+
+
+def content_json(request: Request, content: Content, content_type: ContentType) -> dict[str, Any]:
+    """Everything about a content object that its viewer may read."""
+    own = {
+        name: to_json(value)
+        for name, value in content_values(content, content_type).items()
+        if name not in CORE_FIELDS
+    }
+    return {
+        **own,
+        "type": content_type.name,
+        "path": content_path(content),
+        "url": request.resource_url(content),
+        "title": content.title,
+        "body": content.body,
+        "body_html": content.body_html,
+        "tags": list(content.tags),
+        "access": content.access,
+        "state": content.state,
+        "publish_at": to_json(content.publish_at),
+        "owner": content.owner,
+        "created": to_json(content.created),
+        "modified": to_json(content.modified),
+        "serial": content.serial,
+        **_counts(request, content),
+    }
+
+
+def comment_json(request: Request, content: Content, comment: Comment) -> dict[str, Any]:
+    return {
+        "id": comment.id,
+        "author": comment.author,
+        "author_name": comment.author_name,
+        "text": comment.text,
+        "html": comment.html,
+        "reply_to": comment.reply_to,
+        "created": to_json(comment.created),
+        "modified": to_json(comment.modified),
+    }
+
+
+def likes_json(request: Request, content: Content) -> dict[str, Any]:
+    likes = likes_of(content)
+    identity = request.identity
+    liked = identity is not None and likes is not None and identity.id in likes
+    return {"like_count": like_count(content), "liked": bool(liked)}
+
+
+def read_body(request: Request) -> dict[str, Any]:
+    """The request's JSON object; 400 if the body is not JSON or not an object."""
+    try:
+        data = json.loads(request.body or b"")
+    except (ValueError, RecursionError):
+        raise ApiError(400, _("The body is not valid JSON.")) from None
+    if not isinstance(data, dict):
+        raise ApiError(400, _("The body must be a JSON object."))
+    return data
+
+
+def validated_values(
+    request: Request,
+    content_type: ContentType,
+    container: Any,
+    data: dict[str, Any],
+    current: dict[str, Any] | None = None,
+    extra: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """The type's values from ``data`` (on top of ``current`` for a change); 422 if invalid.
+
+    ``extra`` names the keys of ``data`` that are not fields (``type``, ``serial``). A
+    change of a type with revisions may say what changed (``change_note``), as its form does.
+    """
+    schema = bound_schema(request, content_type, container)
+    if current is not None and content_type.revisions:
+        schema = with_change_note(schema)
+    names = [node.name for node in schema.children]
+    unknown = [key for key in data if key not in names and key not in extra]
+    if unknown:
+        raise ApiError(422, errors={key: _("There is no such field.") for key in unknown})
+    cstruct: dict[str, Any] = {}
+    if current is not None:
+        present = {k: (colander.null if v is None else v) for k, v in current.items()}
+        cstruct = dict(schema.serialize(present))
+    for name in names:
+        if name in data:
+            cstruct[name] = colander.null if data[name] is None else data[name]
+    try:
+        return schema.deserialize(cstruct)
+    except colander.Invalid as exc:
+        errors = exc.asdict(translate=request.localizer.translate)
+        raise ApiError(422, errors=errors) from None

@@ -1,0 +1,54 @@
+"""``/api/v1/site`` (what this deelsite offers) and ``/api/v1/me`` (who is asking)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyramid.request import Request
+
+from pleio_core.security.membership import site_members
+
+from .auth import require_identity, require_permission
+
+
+def site_info(context: Any, request: Request) -> dict[str, Any]:
+    require_permission(request, "view", request.site_root)
+    site, root = request.site, request.site_root
+    translate = request.localizer.translate
+    plugins = request.registry.pleio_plugins.plugins
+    enabled = request.enabled_modules
+    types = request.registry.pleio_content_types
+    return {
+        "name": site.name,
+        "title": root.title or site.title,
+        "url": request.application_url + "/",
+        "access": site.access,
+        "language": site.language,
+        "modules": [
+            {"name": name, "title": translate(plugins[name].info.title)} for name in enabled
+        ],
+        "content_types": [
+            {
+                "name": ct.name,
+                "title": translate(ct.title),
+                "module": ct.module,
+                "addable_to": list(ct.addable_to),
+            }
+            for ct in types.values()
+            if ct.module in enabled
+        ],
+        "openapi": request.route_url("api.openapi"),
+    }
+
+
+def me(context: Any, request: Request) -> dict[str, Any]:
+    identity = require_identity(request)
+    members = site_members(request.site_root)
+    return {
+        "id": identity.id,
+        "name": identity.name,
+        "email": identity.account.email,
+        "language": identity.language,
+        "role": members.role_of(identity.id) if members is not None else None,
+        "via": "token" if identity.via_token else "session",
+    }
