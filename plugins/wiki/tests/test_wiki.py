@@ -9,7 +9,7 @@ import pytest
 
 from pleio_core.content.site import ROOT_KEY
 from pleio_core.sites.lifecycle import disable_module, enable_module
-from pleio_core.testing import PleioTestSetup
+from pleio_core.testing import PleioTestSetup, bearer, make_token, sign_in_client
 
 HOST = "wiki.localhost"
 PEOPLE = {"anne": "member", "bert": "member", "editor": "editor", "admin": "admin"}
@@ -423,3 +423,40 @@ def test_search_finds_wiki_pages_as_the_searcher_may_see_them_and_by_module(worl
     assert found(anne, text="zebra") == []
     _switch(world, enabled=True)
     assert found(anne, text="zebra") == ["Zebra leden", "Zebra prive", "Zebra voor iedereen"]
+
+
+# -- the API ------------------------------------------------------------------------------
+
+
+def test_wiki_pages_in_the_api_as_the_caller_may_see_them(world) -> None:
+    anne = world.client("anne")
+    add_page(anne, "Open page", "For [[Everyone]].")
+    add_page(anne, "Members page", "Text.", access="members")
+    add_page(anne, "Anne's own", "Text.", access="private")
+    api = {"host": HOST}
+
+    def token_for(who: str):
+        client = sign_in_client(world.setup, world.app, f"{who}@example.nl", HOST)
+        return client, bearer(make_token(client, "wiki"))
+
+    bert, bert_auth = token_for("bert")
+    listing = bert.get("/api/v1/children/wiki", headers=bert_auth, **api).json
+    assert sorted(i["path"] for i in listing["items"]) == ["wiki/members-page", "wiki/open-page"]
+    page = bert.get("/api/v1/content/wiki/open-page", headers=bert_auth, **api).json
+    assert page["type"] == "page" and page["body"] == "For [[Everyone]]."
+    assert page["body_html"] == "<p>For Everyone.</p>\n"  # the link's label, unresolved
+    bert.get("/api/v1/content/wiki/anne-s-own", headers=bert_auth, status=403, **api)
+    assert world.client().get("/api/v1/content/wiki/open-page", **api).json["title"] == "Open page"
+    # a member edits through the API as through the form; a rename moves the page
+    changed = bert.patch_json(
+        "/api/v1/content/wiki/open-page",
+        {"serial": page["serial"], "title": "Open to all"},
+        headers=bert_auth,
+        **api,
+    ).json
+    assert changed["title"] == "Open to all"
+    assert world.stored("/wiki/open-to-all")[0] == "Open to all"
+    _switch(world, enabled=False)
+    bert.get("/api/v1/children/wiki", headers=bert_auth, status=404, **api)
+    _switch(world, enabled=True)
+    bert.get("/api/v1/content/wiki/open-to-all", headers=bert_auth, **api)
