@@ -110,8 +110,9 @@ def render_page(
         label, href = escape(wiki_link.label), escape(target.href)
         if target.exists:
             return f'<a href="{href}" class="wiki-link">{label}</a>'
-        hint = escape(missing_hint)
-        return f'<a href="{href}" class="wiki-link wiki-link--missing" title="{hint}">{label}</a>'
+        # said, not only shown (dashed, another colour): screen readers read it too
+        hint = f'<span class="visually-hidden"> ({escape(missing_hint)})</span>'
+        return f'<a href="{href}" class="wiki-link wiki-link--missing">{label}{hint}</a>'
 
     html = PLACEHOLDER.sub(link, html)
     headings: list[Heading] = []
