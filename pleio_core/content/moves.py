@@ -52,6 +52,7 @@ def move_content(
     old_parent.remove(content.__name__)
     new_parent.add(name, content)
     remember_move(request.site_root, old_path, content)
+    forget_moved_path(request.site_root, resource_path(content))  # a real address again
     request.registry.notify(ContentMoved(content, request))
 
 
@@ -59,6 +60,11 @@ def remember_move(site: SiteRoot, old_path: str, content: Content) -> None:
     if site.moved_paths is None:
         site.moved_paths = OOBTree()
     site.moved_paths[old_path] = content
+
+
+def forget_moved_path(site: SiteRoot, path: str) -> None:
+    if site.moved_paths is not None and path in site.moved_paths:
+        del site.moved_paths[path]
 
 
 def moved_location(request: Request) -> str | None:
@@ -74,6 +80,8 @@ def moved_location(request: Request) -> str | None:
             continue
         if not is_attached(content) or not _visible(request, content):
             return None
+        if resource_path(content) == "/" + "/".join(segments[:n]):
+            return None  # it is there (again): what is missing is below it, no loop
         rest = "/".join(segments[n:])
         if rest and request.path_info.endswith("/"):
             rest += "/"

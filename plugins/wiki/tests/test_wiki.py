@@ -460,3 +460,13 @@ def test_wiki_pages_in_the_api_as_the_caller_may_see_them(world) -> None:
     bert.get("/api/v1/children/wiki", headers=bert_auth, status=404, **api)
     _switch(world, enabled=True)
     bert.get("/api/v1/content/wiki/open-to-all", headers=bert_auth, **api)
+
+
+def test_renamed_back_its_old_address_is_its_address_and_nothing_loops(world) -> None:
+    anne = world.client("anne")
+    path = add_page(anne, "Back", "Text.")
+    save(edit_form(anne, path), title="Forth")
+    save(edit_form(anne, "/wiki/forth/"), title="Back")
+    assert anne.get(path).html.select_one("h1").text == "Back"
+    anne.get(f"{path}@@no-such-view", status=404)
+    assert anne.get("/wiki/forth/", status=303).location.endswith(path)
