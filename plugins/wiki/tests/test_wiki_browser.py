@@ -4,7 +4,13 @@ import re
 
 import pytest
 
-from pleio_core.testing import TEST_PASSWORD, PleioTestSetup, assert_accessible, axe_violations
+from pleio_core.testing import (
+    TEST_PASSWORD,
+    WIDTHS,
+    PleioTestSetup,
+    assert_accessible,
+    axe_violations,
+)
 
 HOST = "wiki.localhost"
 START = "Eerste alinea.\n\nTweede alinea.\n\nDerde alinea."
@@ -66,6 +72,7 @@ def test_two_editors_merge_different_paragraphs_and_keep_both_texts_on_a_conflic
     assert bert.get_by_role("status").is_visible()
     text = bert.locator("article .body").inner_text()
     assert "Eerste alinea, van Anne." in text and "Derde alinea, van Bert." in text
+    assert_accessible(bert, bert.url)  # the page that tells of the merge
 
     open_editor(anne, url)
     open_editor(bert, url)
@@ -77,7 +84,9 @@ def test_two_editors_merge_different_paragraphs_and_keep_both_texts_on_a_conflic
     assert answer.value.status == 409
     assert "Anne schrijft de tweede alinea." in bert.locator(".other-version").inner_text()
     assert bert.get_by_label("Tekst").input_value().startswith("Bert schrijft ook")
-    assert axe_violations(bert) == []
+    for width in WIDTHS:  # the conflict page (a POST's answer: checked as it stands)
+        bert.set_viewport_size({"width": width, "height": 900})
+        assert axe_violations(bert) == [], width
     bert.context.close()
     anne.context.close()
 
