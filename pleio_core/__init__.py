@@ -40,6 +40,7 @@ def make_configurator(settings: Mapping[str, Any], full: bool = True) -> Configu
         config.include(".content.reactions")
         config.include(".content.activity")
         config.include(".api")
+        config.include(".exchange")
         config.include(".i18n")
         config.include(".layout")
         config.include(".admin")

@@ -9,12 +9,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from pleio_core.exchange.archive import ArchiveError
 from pleio_core.plugins import PluginError
 from pleio_core.settings import SettingsError
 from pleio_core.sites.config import SiteConfigError
 from pleio_core.storage import StorageError
 
-from . import catalog, demo, joining, plugins, sites, twofactor, users
+from . import backup, catalog, demo, exchange, joining, plugins, sites, twofactor, users
 from .context import UsageError
 
 
@@ -35,9 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
     joining.add_commands(site_commands)
     twofactor.add_commands(site_commands)
     catalog.add_commands(site_commands)
+    exchange.add_commands(site_commands)
     plugins.add_commands(commands)
     users.add_commands(commands)
     demo.add_commands(commands)
+    backup.add_commands(commands)
     return parser
 
 
@@ -46,7 +49,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args) or 0
-    except (UsageError, SiteConfigError, SettingsError, PluginError, StorageError) as exc:
+    except (
+        UsageError,
+        SiteConfigError,
+        SettingsError,
+        PluginError,
+        StorageError,
+        ArchiveError,
+    ) as exc:
         print(f"pleio: error: {exc}", file=sys.stderr)
         return 2
 

@@ -29,6 +29,19 @@ def _site(platform: Platform, name: str) -> SiteConfig:
     return site
 
 
+def check_new_site(platform: Platform, name: str, hosts: list[str]) -> None:
+    """A valid name no site has, and hosts no site uses; UsageError otherwise."""
+    validate_site_name(name)
+    if name in platform.sites:
+        raise UsageError(f"a site named {name!r} already exists")
+    for host in hosts:
+        owner = platform.sites.host_owner(host)
+        if owner:
+            raise UsageError(f"host {host!r} is already used by site {owner!r}")
+        if normalise_host(host) == platform.settings.platform_host:
+            raise UsageError(f"host {host!r} is the platform host")
+
+
 def without_password(uri: str) -> str:
     parts = urlsplit(uri)
     if parts.password is None:
@@ -46,15 +59,7 @@ def site_list(args: argparse.Namespace) -> int:
 
 def site_create(args: argparse.Namespace) -> int:
     platform = _platform(args)
-    validate_site_name(args.name)
-    if args.name in platform.sites:
-        raise UsageError(f"a site named {args.name!r} already exists")
-    for host in args.host:
-        owner = platform.sites.host_owner(host)
-        if owner:
-            raise UsageError(f"host {host!r} is already used by site {owner!r}")
-        if normalise_host(host) == platform.settings.platform_host:
-            raise UsageError(f"host {host!r} is the platform host")
+    check_new_site(platform, args.name, args.host)
     directory = platform.settings.site_configs_dir
     source = str(directory / f"{args.name}.toml")
     data = {

@@ -62,6 +62,12 @@ class Comments(Persistent):
         self._count.change(1)
         return comment
 
+    def put(self, comment: Comment) -> None:
+        """Keep a comment made elsewhere under its own id (an import); replaces a namesake."""
+        if comment.id not in self._items:
+            self._count.change(1)
+        self._items[comment.id] = comment
+
     def remove(self, id: int) -> list[Comment]:
         """Remove a comment and, for a top-level one, its replies; what was removed."""
         removed = [self._items.pop(id)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from BTrees.Length import Length
@@ -25,6 +26,10 @@ class Likes(Persistent):
 
     def __contains__(self, account_id: object) -> bool:
         return account_id in self._accounts
+
+    def accounts(self) -> Iterator[str]:
+        """Who liked it, in id order (an export names them)."""
+        return iter(self._accounts)
 
     def like(self, account_id: str) -> bool:
         """True if this is a new like."""

@@ -152,3 +152,27 @@ def pleio_add_defaults(
     unknown keys are ignored. The wiki gives a sub-page its parent's access level, and the
     title of the missing page a link asked for.
     """
+
+
+# -- export and import (pleio_core.exchange) -----------------------------------------------
+
+
+@hookspec
+def pleio_export_extra(content: object, registry: Registry) -> dict | None:
+    """Data of ``content`` that its type's schema does not hold, for a site export.
+
+    Called for every installed plugin that implements it, once per exported content object
+    (of any type). Return a JSON-serialisable value, or None for nothing; it is stored in the
+    object's document under ``extra.<plugin name>`` and given back to the same plugin's
+    ``pleio_import_extra`` on import. Fields in the type's schema travel by themselves.
+    """
+
+
+@hookspec
+def pleio_import_extra(content: object, data: object, registry: Registry) -> None:
+    """Restore what this plugin's ``pleio_export_extra`` returned for ``content``.
+
+    Called on import, only for the plugin that wrote ``data``, after the content got its
+    fields and its place in the new site (inside the import's transaction; no events are
+    sent). Raise ``ValueError`` for bad data: the import is then refused and removed.
+    """

@@ -107,11 +107,17 @@ class Accounts(Persistent):
         account_id = self._by_email.get(key)
         return self._by_id.get(account_id) if account_id else None
 
-    def add(self, email: str, name: str, language: str = "nl") -> Account:
+    def add(
+        self, email: str, name: str, language: str = "nl", account_id: str | None = None
+    ) -> Account:
+        """A new account; ``account_id`` is chosen beforehand by an import (else random)."""
         email = normalise_email(email)
         if email in self._by_email:
             raise AccountError("email", _("An account with this e-mail address exists already."))
-        account = Account(secrets.token_hex(16), email, clean_name(name), language)
+        account_id = account_id or secrets.token_hex(16)
+        if account_id in self._by_id:
+            raise ValueError(f"account id {account_id} is taken")
+        account = Account(account_id, email, clean_name(name), language)
         self._by_id[account.id] = account
         self._by_email[email] = account.id
         self._count.change(1)

@@ -45,13 +45,14 @@ class Members(Persistent):
         entry = self._roles.get(account_id)
         return entry[0] if entry else None
 
-    def set_role(self, account_id: str, role: str) -> None:
+    def set_role(self, account_id: str, role: str, since: datetime | None = None) -> None:
+        """``since`` is when a new member joined (now, unless an import knows better)."""
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r} (roles: {', '.join(ROLES)})")
         entry = self._roles.get(account_id)
         if entry is None:
             self._count.change(1)
-            self._roles[account_id] = (role, now())
+            self._roles[account_id] = (role, since or now())
         elif entry[0] != role:
             self._roles[account_id] = (role, entry[1])
 

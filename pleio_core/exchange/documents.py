@@ -1,0 +1,223 @@
+"""One content object as a JSON document, and back: through its type's colander schema.
+
+Fields are serialised by the type's schema (so a plugin's own fields travel without code of
+its own), accounts are named by e-mail address, files by SHA-256. A plugin adds data the
+schema does not hold with the ``pleio_export_extra`` / ``pleio_import_extra`` hooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import colander
+from pyramid.registry import Registry
+
+from pleio_core.content.comments import Comment, comments_of
+from pleio_core.content.editing import content_values
+from pleio_core.content.files import StoredFile, StoredFileType
+from pleio_core.content.likes import likes_of
+from pleio_core.content.model import Content
+from pleio_core.content.revisions import History
+from pleio_core.content.types import ContentType
+
+from .archive import ArchiveError, iso, parse_time
+
+#: Every access level, so that any stored value passes the schema wherever it is.
+ALL_LEVELS = ("public", "members", "group", "private")
+
+
+class AccountNames(Protocol):
+    """Account id ↔ e-mail address, on the installation being read or written."""
+
+    def email_of(self, account_id: str | None) -> str | None: ...
+
+
+def bound(content_type: ContentType) -> colander.SchemaNode:
+    return content_type.schema().bind(request=None, access_levels=ALL_LEVELS)
+
+
+def _nodes(schema: colander.SchemaNode) -> dict[str, colander.SchemaNode]:
+    return {node.name: node for node in schema.children}
+
+
+def serialize_values(schema: colander.SchemaNode, values: dict[str, Any]) -> dict[str, Any]:
+    nodes = _nodes(schema)
+    out = {}
+    for name, value in values.items():
+        if name in nodes:
+            cstruct = nodes[name].serialize(colander.null if value is None else value)
+            out[name] = None if cstruct is colander.null else cstruct
+    return out
+
+
+def deserialize_values(
+    schema: colander.SchemaNode,
+    fields: dict[str, Any],
+    stored_file: Callable[[dict[str, Any]], StoredFile],
+    where: str,
+) -> dict[str, Any]:
+    """Field by field, so a revision holding only some fields deserialises too."""
+    nodes = _nodes(schema)
+    values = {}
+    for name, cstruct in fields.items():
+        node = nodes.get(name)
+        if node is None:
+            raise ArchiveError(f"{where}: the type has no field {name!r}")
+        if isinstance(node.typ, StoredFileType) and isinstance(cstruct, dict):
+            cstruct = stored_file(cstruct)
+        try:
+            value = node.deserialize(colander.null if cstruct is None else cstruct)
+        except colander.Invalid as exc:
+            raise ArchiveError(f"{where}: field {name!r}: {exc.asdict()}") from None
+        values[name] = None if value is colander.null else value
+    return values
+
+
+def files_in(schema: colander.SchemaNode, values: dict[str, Any]) -> list[StoredFile]:
+    nodes = _nodes(schema)
+    return [
+        value
+        for name, value in values.items()
+        if name in nodes and isinstance(nodes[name].typ, StoredFileType) and value is not None
+    ]
+
+
+def extra_plugins(registry: Registry, hook: str) -> list[str]:
+    """The plugins implementing ``hook`` (asked once per export or import)."""
+    caller = getattr(registry.pleio_plugins.pm.hook, hook)
+    return sorted({impl.plugin_name for impl in caller.get_hookimpls()})
+
+
+def document_of(
+    content: Content,
+    content_type: ContentType,
+    path: str,
+    accounts: AccountNames,
+    registry: Registry,
+    extras: list[str],
+    on_file: Callable[[StoredFile], None],
+) -> dict[str, Any]:
+    """The archive's document of ``content``; ``on_file`` is called for every file it holds."""
+    schema = bound(content_type)
+    values = content_values(content, content_type)
+    for stored in files_in(schema, values):
+        on_file(stored)
+    document: dict[str, Any] = {
+        "type": content_type.name,
+        "path": path,
+        "fields": serialize_values(schema, values),
+        "access": {"level": content.access, "group": content.group},
+        "owner": accounts.email_of(content.owner),
+        "owner_name": content.owner_name,
+        "created": iso(content.created),
+        "modified": iso(content.modified),
+        "serial": content.serial,
+        "revisions": [],
+        "comments": [],
+        "likes": [],
+        "extra": {},
+    }
+    history = content.history
+    if history is not None:
+        for number in range(1, len(history) + 1):
+            revision = history.get(number)
+            if revision is None:
+                continue
+            revision_values = revision.values
+            for stored in files_in(schema, revision_values):
+                on_file(stored)
+            document["revisions"].append(
+                {
+                    "number": revision.number,
+                    "author": accounts.email_of(revision.author_id),
+                    "author_name": revision.author_name,
+                    "time": iso(revision.time),
+                    "comment": revision.comment,
+                    "restored_from": revision.restored_from,
+                    "values": serialize_values(schema, revision_values),
+                }
+            )
+    comments = comments_of(content)
+    if comments is not None:
+        document["comments"] = [
+            {
+                "id": comment.id,
+                "author": accounts.email_of(comment.author),
+                "author_name": comment.author_name,
+                "text": comment.text,
+                "reply_to": comment.reply_to,
+                "created": iso(comment.created),
+                "modified": iso(comment.modified),
+            }
+            for comment in comments.all()
+        ]
+    likes = likes_of(content)
+    if likes is not None:
+        emails = (accounts.email_of(a) for a in likes.accounts())
+        document["likes"] = sorted(e for e in emails if e)
+    for plugin in extras:
+        found = registry.pleio_plugins.call_for(
+            plugin, "pleio_export_extra", content=content, registry=registry
+        )
+        if found and found[0] is not None:
+            document["extra"][plugin] = found[0]
+    return document
+
+
+def content_from(
+    document: dict[str, Any],
+    content_type: ContentType,
+    account_id: Callable[[str | None], str | None],
+    stored_file: Callable[[dict[str, Any]], StoredFile],
+    where: str,
+) -> Content:
+    """A new content object from its document (not yet in a folder; no events sent)."""
+    schema = bound(content_type)
+    values = deserialize_values(schema, document.get("fields") or {}, stored_file, where)
+    content = content_type.factory(owner=account_id(document.get("owner")))
+    for name, value in values.items():
+        if name == "body":
+            content.set_body(value or "")
+        else:
+            setattr(content, name, value)
+    access = document.get("access") or {}
+    content.group = access.get("group")
+    content.owner_name = document.get("owner_name") or ""
+    content.created = parse_time(document.get("created")) or content.created
+    content.modified = parse_time(document.get("modified")) or content.modified
+    content.serial = int(document.get("serial") or 0)
+    revisions = document.get("revisions") or []
+    if revisions:
+        content.history = History()
+        for number, revision in enumerate(revisions, 1):
+            if revision.get("number") != number:
+                raise ArchiveError(f"{where}: revisions are not numbered 1, 2, 3…")
+            saved = content.history.append(
+                deserialize_values(schema, revision.get("values") or {}, stored_file, where),
+                account_id(revision.get("author")),
+                revision.get("author_name") or "",
+                parse_time(revision.get("time")),
+                revision.get("comment") or "",
+            )
+            saved.restored_from = revision.get("restored_from")
+    if document.get("comments"):
+        comments = comments_of(content, create=True)
+        for data in document["comments"]:
+            comment = Comment(
+                int(data["id"]),
+                account_id(data.get("author")),
+                data.get("author_name") or "",
+                data["text"],
+                data.get("reply_to"),
+            )
+            comment.created = parse_time(data.get("created")) or comment.created
+            comment.modified = parse_time(data.get("modified"))
+            comments.put(comment)
+    if document.get("likes"):
+        likes = likes_of(content, create=True)
+        for email in document["likes"]:
+            liker = account_id(email)
+            if liker:
+                likes.like(liker)
+    return content

@@ -1,0 +1,204 @@
+"""Export a whole deelsite into one archive, in constant memory.
+
+The tree is walked lazily (folder by folder, never a list of everything), each object is
+written as its own member, files are copied from their blobs in chunks, and the objects
+read are turned back into ghosts every ``GC_EVERY`` objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from pyramid.registry import Registry
+
+from pleio_core.content.files import StoredFile
+from pleio_core.content.folder import Folder
+from pleio_core.content.model import Content
+from pleio_core.content.site import ModuleFolder, SiteRoot
+from pleio_core.plugins.manager import core_version
+from pleio_core.security.accounts import Accounts
+from pleio_core.security.audit import audit_log
+from pleio_core.security.membership import site_members
+from pleio_core.sites.config import SiteConfig
+
+from .archive import (
+    ACCOUNTS,
+    AUDIT_LOG,
+    FORMAT,
+    FORMAT_VERSION,
+    MEMBERS,
+    ArchiveError,
+    ArchiveWriter,
+    content_member,
+    iso,
+)
+from .documents import document_of, extra_plugins
+
+GC_EVERY = 500
+Progress = Callable[[int, int], None]  # objects done, bytes written
+
+
+class AccountDirectory:
+    """Account id → e-mail address, remembering every account the archive names."""
+
+    def __init__(self, accounts: Accounts | None) -> None:
+        self.accounts = accounts
+        self.named: dict[str, str] = {}
+
+    def email_of(self, account_id: str | None) -> str | None:
+        if not account_id:
+            return None
+        email = self.named.get(account_id)
+        if email is None and self.accounts is not None:
+            account = self.accounts.get(account_id)
+            if account is not None:
+                email = self.named[account_id] = account.email
+        return email
+
+    def records(self, include_credentials: bool) -> Iterator[dict[str, Any]]:
+        for account_id in sorted(self.named, key=self.named.__getitem__):
+            account = self.accounts.get(account_id)  # type: ignore[union-attr]
+            record = {
+                "email": account.email,
+                "name": account.name,
+                "language": account.language,
+                "email_verified": account.email_verified,
+            }
+            if include_credentials and account.password_hash:
+                record["password_hash"] = account.password_hash
+            yield record
+
+
+def walk(root: SiteRoot) -> Iterator[tuple[str, Content]]:
+    """Every content object with its path, parents before children, lazily."""
+    stack: list[tuple[str, Iterator[tuple[str, Any]]]] = [("", iter(root.items()))]
+    while stack:
+        prefix, items = stack[-1]
+        for name, item in items:
+            path = prefix + name
+            if isinstance(item, Content):
+                yield path, item
+            if isinstance(item, Folder) and len(item):
+                stack.append((path + "/", iter(item.items())))
+                break
+        else:
+            stack.pop()
+
+
+def site_settings(root: SiteRoot, site: SiteConfig) -> dict[str, Any]:
+    folders = [
+        {"name": name, "module": item.module, "title": item.title}
+        for name, item in root.items()
+        if isinstance(item, ModuleFolder)
+    ]
+    return {
+        "name": site.name,
+        "title": site.title,
+        "description": site.description,
+        "access": site.access,
+        "language": site.language,
+        "enabled_modules": list(root.enabled_modules),
+        "module_folders": folders,
+        "welcome": getattr(root, "welcome", ""),
+        "join_mode": root.join_mode,
+        "join_domains": list(root.join_domains),
+        "require_two_factor": root.require_two_factor,
+    }
+
+
+def export_site(
+    root: SiteRoot,
+    site: SiteConfig,
+    accounts: Accounts | None,
+    registry: Registry,
+    target: str | IO[bytes],
+    include_credentials: bool = False,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Write ``root``'s whole site to ``target`` (a path or a binary file); the manifest."""
+    types = registry.pleio_content_types
+    plugins = registry.pleio_plugins
+    directory = AccountDirectory(accounts)
+    written = [0]
+
+    def on_bytes(n: int) -> None:
+        written[0] += n
+
+    writer = ArchiveWriter(target, on_bytes)
+    counts = dict.fromkeys(("content", "files", "file_bytes", "revisions", "comments", "likes"), 0)
+    type_counts: dict[str, int] = {}
+    extras = extra_plugins(registry, "pleio_export_extra")
+    extra_used: set[str] = set()  # the plugins that wrote data: an import needs them
+
+    def on_file(stored: StoredFile) -> None:
+        if writer.write_file(stored.sha256, stored.chunks()):
+            counts["files"] += 1
+            counts["file_bytes"] += stored.size
+
+    try:
+        for number, (path, content) in enumerate(walk(root), 1):
+            content_type = types.of(content)
+            if content_type is None:
+                raise ArchiveError(
+                    f"{path}: its type {content.type_name!r} is not installed here, "
+                    "so it cannot be exported"
+                )
+            document = document_of(
+                content, content_type, path, directory, registry, extras, on_file
+            )
+            writer.write_json(content_member(number), document)
+            counts["content"] += 1
+            counts["revisions"] += len(document["revisions"])
+            counts["comments"] += len(document["comments"])
+            counts["likes"] += len(document["likes"])
+            type_counts[content_type.name] = type_counts.get(content_type.name, 0) + 1
+            extra_used.update(document["extra"])
+            if number % GC_EVERY == 0:
+                root._p_jar.cacheGC()
+            if progress:
+                progress(number, written[0])
+        members = site_members(root)
+        member_records = (
+            {"email": email, "role": m.role, "since": iso(m.since)}
+            for m in (members or ())
+            if (email := directory.email_of(m.account_id))
+        )
+        counts["members"] = writer.write_lines(MEMBERS, member_records)
+        log = audit_log(root)
+        entries = (
+            {
+                "time": iso(e.time),
+                "kind": e.kind,
+                "actor": directory.email_of(e.actor_id) or e.actor_email or None,
+                "details": e.details,
+            }
+            for e in (log.entries() if log is not None else ())
+        )
+        counts["audit_entries"] = writer.write_lines(AUDIT_LOG, entries)
+        counts["accounts"] = writer.write_lines(ACCOUNTS, directory.records(include_credentials))
+    except BaseException:
+        writer.abort()
+        raise
+    used = {types[name].module for name in type_counts} | set(root.enabled_modules) | extra_used
+    manifest = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "pleio_version": core_version(),
+        "created": datetime.now(UTC).isoformat(),
+        "includes_credentials": include_credentials,
+        "site": site_settings(root, site),
+        "plugins": {
+            name: plugins.plugins[name].info.version for name in sorted(used) if name in plugins
+        },
+        "types": {
+            name: {"module": types[name].module, "count": n}
+            for name, n in sorted(type_counts.items())
+        },
+        "counts": counts,
+    }
+    writer.finish(manifest)
+    if progress:
+        progress(counts["content"], written[0])
+    return manifest

@@ -1,0 +1,292 @@
+"""Import an archive as a new deelsite: checked first, written in batches, removed on failure.
+
+Before anything is written the archive has passed the safety checks, its checksums, the
+check that every plugin it needs is installed, and the check of its accounts. The site's
+objects are then committed in batches of ``BATCH`` (memory does not grow with the
+archive); whoever calls ``write_site`` removes the database again if it raises.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import transaction
+from pyramid.registry import Registry
+from ZODB import DB
+from ZODB.blob import Blob
+
+from pleio_core.catalog.reindex import reindex_site
+from pleio_core.content.files import StoredFile, write_blob
+from pleio_core.content.folder import Folder
+from pleio_core.content.schedule import schedule_publication
+from pleio_core.content.site import ROOT_KEY, ModuleFolder, SiteRoot
+from pleio_core.security.accounts import AccountError, Accounts, clean_name, normalise_email
+from pleio_core.security.audit import audit_log
+from pleio_core.security.membership import site_members
+from pleio_core.sites.config import SiteConfig
+
+from .archive import ACCOUNTS, AUDIT_LOG, MEMBERS, ArchiveError, ArchiveReader, parse_time
+from .documents import content_from
+
+BATCH = 500
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+Progress = Callable[[int, int], None]  # objects written, of how many
+
+
+def check_plugins(reader: ArchiveReader, registry: Registry) -> None:
+    """Every plugin and content type the archive holds is installed here, or ArchiveError."""
+    manifest = reader.manifest
+    installed = registry.pleio_plugins
+    types = registry.pleio_content_types
+    wanted: dict[str, str] = dict(manifest["plugins"])
+    for name, info in manifest["types"].items():
+        if name not in types:
+            module = info.get("module", "?") if isinstance(info, dict) else "?"
+            wanted.setdefault(module, "?")
+            if module in installed:  # installed, but a version without this type
+                raise ArchiveError(f"content type {name!r} is not declared by plugin {module!r}")
+    missing = [
+        f"{name} {version}" for name, version in sorted(wanted.items()) if name not in installed
+    ]
+    if missing:
+        raise ArchiveError(
+            "the archive needs plugins that are not installed here: " + ", ".join(missing)
+        )
+
+
+@dataclass
+class AccountPlan:
+    """Which e-mail address is which account here; the accounts still to be made."""
+
+    ids: dict[str, str] = field(default_factory=dict)
+    new: list[dict[str, Any]] = field(default_factory=list)
+
+    def account_id(self, email: str | None) -> str | None:
+        if not email:
+            return None
+        try:
+            return self.ids[email]
+        except KeyError:
+            raise ArchiveError(f"the archive names {email!r}, who is not in {ACCOUNTS}") from None
+
+
+def plan_accounts(reader: ArchiveReader, accounts: Accounts | None) -> AccountPlan:
+    """Match the archive's accounts to this platform's by e-mail; new ones get an id now."""
+    import secrets
+
+    plan = AccountPlan()
+    for record in reader.lines(ACCOUNTS):
+        try:
+            email = normalise_email(record["email"])
+            name = clean_name(record.get("name") or email.split("@")[0])
+        except (AccountError, KeyError, TypeError, AttributeError) as exc:
+            raise ArchiveError(f"{ACCOUNTS}: a bad account: {exc}") from None
+        if email in plan.ids:
+            raise ArchiveError(f"{ACCOUNTS}: {email} is in it twice")
+        existing = accounts.by_email(email) if accounts is not None else None
+        if existing is not None:
+            plan.ids[email] = existing.id
+        else:
+            plan.ids[email] = secrets.token_hex(16)
+            plan.new.append({**record, "email": email, "name": name})
+    return plan
+
+
+def create_accounts(accounts: Accounts, plan: AccountPlan) -> int:
+    """Make the planned accounts: without a password hash they cannot sign in until they
+    set a password (the reset link), with one they sign in as before."""
+    for record in plan.new:
+        account = accounts.add(
+            record["email"],
+            record["name"],
+            record.get("language") or "nl",
+            plan.ids[record["email"]],
+        )
+        account.email_verified = bool(record.get("email_verified"))
+        account.password_hash = record.get("password_hash") or None
+    return len(plan.new)
+
+
+class _Files:
+    """Blobs made from the archive's files, one per SHA-256, checked while copied."""
+
+    def __init__(self, reader: ArchiveReader) -> None:
+        self.reader = reader
+        self.blobs: dict[str, Blob] = {}
+
+    def __call__(self, facts: Mapping[str, Any]) -> StoredFile:
+        sha256 = facts.get("sha256")
+        if not isinstance(sha256, str) or not SHA256.match(sha256):
+            raise ArchiveError(f"a file field without a valid sha256: {facts!r}")
+        blob = self.blobs.get(sha256)
+        if blob is None:
+            with self.reader.open_file(sha256) as source:
+                blob, size, digest = write_blob(source)
+            if digest != sha256:
+                raise ArchiveError(f"the file {sha256} does not match its SHA-256")
+            self.blobs[sha256] = blob
+        return StoredFile(
+            blob,
+            str(facts.get("filename") or sha256),
+            str(facts.get("media_type") or "application/octet-stream"),
+            int(facts.get("size") or 0),
+            sha256,
+        )
+
+
+def _folder_at(root: SiteRoot, path: str) -> Folder | None:
+    node: Any = root
+    for name in path.split("/") if path else ():
+        node = node.get(name) if isinstance(node, Folder) else None
+        if node is None:
+            return None
+    return node
+
+
+def _new_root(reader: ArchiveReader, site: SiteConfig) -> SiteRoot:
+    settings = reader.manifest["site"]
+    root = SiteRoot(site.name, site.title, site.modules)
+    root.enabled_modules = tuple(settings.get("enabled_modules") or ())
+    root.set_acl(site.access)
+    root.welcome = settings.get("welcome") or ""
+    root.join_mode = settings.get("join_mode") or root.join_mode
+    root.join_domains = tuple(settings.get("join_domains") or ())
+    root.require_two_factor = bool(settings.get("require_two_factor"))
+    for folder in settings.get("module_folders") or ():
+        root.add(folder["name"], ModuleFolder(folder["module"], folder.get("title") or ""))
+    return root
+
+
+def write_site(
+    reader: ArchiveReader,
+    db: DB,
+    site: SiteConfig,
+    registry: Registry,
+    plan: AccountPlan,
+    progress: Progress | None = None,
+) -> SiteRoot:
+    """Write the archive's site into the empty database ``db``, committing in batches."""
+    tm = transaction.TransactionManager()
+    conn = db.open(transaction_manager=tm)
+    types = registry.pleio_content_types
+    plugins = registry.pleio_plugins
+    files = _Files(reader)
+    members_total = len(reader.content_members())
+    try:
+        tm.begin()
+        zodb_root = conn.root()
+        if ROOT_KEY in zodb_root:
+            raise ArchiveError(f"the database of {site.name} is not empty: import makes new sites")
+        try:
+            root = zodb_root[ROOT_KEY] = _new_root(reader, site)
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            raise ArchiveError(f"the site's settings in the manifest: {exc!r}") from None
+        for number, name in enumerate(reader.content_members(), 1):
+            document = reader.json(name)
+            where = f"{name} ({document.get('path', '?') if isinstance(document, dict) else '?'})"
+            if not isinstance(document, dict) or not isinstance(document.get("path"), str):
+                raise ArchiveError(f"{where}: not a content document")
+            content_type = types.get(document.get("type"))
+            if content_type is None:
+                raise ArchiveError(f"{where}: unknown content type {document.get('type')!r}")
+            parent_path, _slash, item_name = document["path"].rpartition("/")
+            parent = _folder_at(root, parent_path)
+            if parent is None:
+                raise ArchiveError(f"{where}: its folder {parent_path!r} comes after it or nowhere")
+            try:
+                content = content_from(document, content_type, plan.account_id, files, where)
+            except (KeyError, ValueError, TypeError, AttributeError) as exc:
+                if isinstance(exc, ArchiveError):
+                    raise
+                raise ArchiveError(f"{where}: a bad document: {exc!r}") from None
+            try:
+                parent.add(item_name, content)
+            except (ValueError, KeyError) as exc:
+                raise ArchiveError(f"{where}: {exc}") from None
+            schedule_publication(root, content.publish_at)
+            for plugin, data in (document.get("extra") or {}).items():
+                if plugin not in plugins:
+                    raise ArchiveError(f"{where}: data of plugin {plugin!r}, not installed here")
+                try:
+                    plugins.call_for(
+                        plugin, "pleio_import_extra", content=content, data=data, registry=registry
+                    )
+                except ValueError as exc:
+                    raise ArchiveError(
+                        f"{where}: plugin {plugin!r} refused its data: {exc}"
+                    ) from None
+            if number % BATCH == 0:
+                tm.commit()
+                conn.cacheGC()
+                tm.begin()
+            if progress:
+                progress(number, members_total)
+        members = site_members(root, create=True)
+        for record in reader.lines(MEMBERS):
+            try:
+                members.set_role(
+                    plan.account_id(record["email"]),
+                    record["role"],
+                    parse_time(record.get("since")),
+                )
+            except (KeyError, ValueError, TypeError) as exc:
+                raise ArchiveError(f"{MEMBERS}: a bad member: {exc}") from None
+        log = None
+        for entry in reader.lines(AUDIT_LOG):
+            if log is None:
+                log = audit_log(root, create=True)
+            try:
+                actor = entry.get("actor")
+                log.append(
+                    entry["kind"],
+                    plan.ids.get(actor) if actor else None,
+                    actor or "",
+                    entry.get("details") or {},
+                    when=parse_time(entry["time"]),
+                )
+            except (KeyError, ValueError, TypeError) as exc:
+                raise ArchiveError(f"{AUDIT_LOG}: a bad entry: {exc}") from None
+
+        def checkpoint(done: int) -> None:
+            tm.commit()
+            conn.cacheGC()
+
+        reindex_site(root, registry, checkpoint, every=BATCH)  # search finds what came in
+        tm.commit()
+        return root
+    except BaseException:
+        tm.abort()
+        raise
+    finally:
+        conn.close()
+
+
+def discard_storage(uri: str, db: DB | None = None) -> None:
+    """Remove what an unfinished import wrote: the FileStorage and its blobs, or the
+    RelStorage tables' contents (``zap_all``)."""
+    parts = urlsplit(uri)
+    if parts.scheme != "file":
+        storage = getattr(db, "storage", None)
+        if storage is not None and hasattr(storage, "zap_all"):
+            storage.zap_all()
+        return
+    path = Path(parts.path)
+    for suffix in ("", ".index", ".lock", ".tmp", ".old"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    for blob_dir in parse_qs(parts.query).get("blobstorage_dir", []):
+        shutil.rmtree(blob_dir, ignore_errors=True)
+    try:
+        path.parent.rmdir()  # the site's own folder, when nothing else is in it
+    except OSError:
+        pass
+
+
+def storage_exists(uri: str) -> bool:
+    parts = urlsplit(uri)
+    return parts.scheme == "file" and Path(parts.path).exists()

@@ -1,0 +1,110 @@
+""" "Download my data": one account's profile, content and files from one deelsite (GDPR).
+
+Only what is theirs: the content they own (with their own comments and likes on it, and
+its revisions without the names of others who edited it), their comments elsewhere, their
+membership. Nobody else's address or name is in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from pyramid.registry import Registry
+
+from pleio_core.content.comments import comments_of
+from pleio_core.content.files import StoredFile
+from pleio_core.content.site import SiteRoot
+from pleio_core.security.accounts import Account
+from pleio_core.security.membership import site_members
+
+from .archive import ArchiveWriter, content_member, iso
+from .documents import document_of
+from .export import GC_EVERY, walk
+
+FORMAT = "pleio-personal-export"
+FORMAT_VERSION = 1
+
+
+class OnlyThem:
+    """Names one account; everybody else stays anonymous."""
+
+    def __init__(self, account: Account) -> None:
+        self.account = account
+
+    def email_of(self, account_id: str | None) -> str | None:
+        return self.account.email if account_id == self.account.id else None
+
+
+def _theirs(document: dict[str, Any], email: str) -> dict[str, Any]:
+    document["comments"] = [c for c in document["comments"] if c["author"] == email]
+    document["likes"] = [e for e in document["likes"] if e == email]
+    for revision in document["revisions"]:
+        if revision["author"] != email:
+            revision["author_name"] = ""
+    return document
+
+
+def export_personal(
+    root: SiteRoot, site_name: str, account: Account, registry: Registry, target: IO[bytes]
+) -> dict[str, Any]:
+    """Write ``account``'s data on this site to ``target``; the manifest."""
+    types = registry.pleio_content_types
+    names = OnlyThem(account)
+    writer = ArchiveWriter(target)
+    elsewhere: list[dict[str, Any]] = []
+    counts = {"content": 0, "files": 0, "comments_elsewhere": 0}
+
+    def on_file(stored: StoredFile) -> None:
+        if writer.write_file(stored.sha256, stored.chunks()):
+            counts["files"] += 1
+
+    def their_comments() -> Iterator[dict[str, Any]]:
+        yield from elsewhere
+
+    for number, (path, content) in enumerate(walk(root), 1):
+        content_type = types.of(content)
+        if content_type is None:
+            continue
+        if content.owner == account.id:
+            document = document_of(content, content_type, path, names, registry, [], on_file)
+            counts["content"] += 1
+            writer.write_json(content_member(counts["content"]), _theirs(document, account.email))
+        else:
+            comments = comments_of(content)
+            for comment in comments.all() if comments is not None else ():
+                if comment.author == account.id:
+                    elsewhere.append(
+                        {"path": path, "text": comment.text, "created": iso(comment.created)}
+                    )
+        if number % GC_EVERY == 0:
+            root._p_jar.cacheGC()
+    members = site_members(root)
+    role = members.role_of(account.id) if members is not None else None
+    since = next((m.since for m in members or () if m.account_id == account.id), None)
+    writer.write_json(
+        "profile.json",
+        {
+            "email": account.email,
+            "name": account.name,
+            "language": account.language,
+            "created": iso(account.created),
+            "last_sign_in": iso(account.last_sign_in),
+            "two_factor": account.two_factor,
+            "site": site_name,
+            "role": role,
+            "member_since": iso(since),
+        },
+    )
+    counts["comments_elsewhere"] = writer.write_lines("comments.jsonl", their_comments())
+    manifest = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "created": datetime.now(UTC).isoformat(),
+        "site": site_name,
+        "account": account.email,
+        "counts": counts,
+    }
+    writer.finish(manifest)
+    return manifest

@@ -1,0 +1,91 @@
+"""CSV exports for site admins: the members (with the columns they choose), content per type.
+
+Cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) are prefixed
+with an apostrophe, so a name typed by a member cannot become a formula on the admin's
+computer.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from pyramid.registry import Registry
+
+from pleio_core.content.likes import like_count
+from pleio_core.content.site import SiteRoot
+from pleio_core.i18n import _
+from pleio_core.security.accounts import Accounts
+from pleio_core.security.membership import site_members
+
+from .archive import iso
+from .export import walk
+
+MEMBER_COLUMNS = {
+    "name": _("Name"),
+    "email": _("E-mail address"),
+    "role": _("Role"),
+    "since": _("Member since"),
+}
+CONTENT_COLUMNS = (
+    "path",
+    "title",
+    "owner",
+    "access",
+    "state",
+    "created",
+    "modified",
+    "comments",
+    "likes",
+)
+
+
+def safe_cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def write_csv(target: IO[str], header: Iterable[str], rows: Iterable[Iterable[Any]]) -> int:
+    """Write the rows; how many (the header not counted)."""
+    writer = csv.writer(target)
+    writer.writerow(list(header))
+    count = 0
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in row])
+        count += 1
+    return count
+
+
+def member_rows(root: SiteRoot, accounts: Accounts | None, columns: list[str]) -> Iterator[list]:
+    for membership in site_members(root) or ():
+        account = accounts.get(membership.account_id) if accounts is not None else None
+        values = {
+            "name": account.name if account is not None else "",
+            "email": account.email if account is not None else "",
+            "role": membership.role,
+            "since": iso(membership.since),
+        }
+        yield [values[column] for column in columns]
+
+
+def content_rows(
+    root: SiteRoot, registry: Registry, accounts: Accounts | None, type_name: str
+) -> Iterator[list]:
+    types = registry.pleio_content_types
+    for path, content in walk(root):
+        if content.type_name != type_name or types.of(content) is None:
+            continue
+        owner = accounts.get(content.owner) if accounts is not None and content.owner else None
+        comments = content.comments
+        yield [
+            "/" + path + "/",
+            content.title,
+            owner.email if owner is not None else "",
+            content.access,
+            content.state,
+            iso(content.created),
+            iso(content.modified),
+            len(comments) if comments is not None else 0,
+            like_count(content),
+        ]

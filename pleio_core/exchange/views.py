@@ -1,0 +1,142 @@
+"""The pages of the exit: the site archive and CSV files for admins, "my data" for everyone.
+
+Archives and CSV files are written to a temporary file first and then streamed from it:
+the response outlives the request's database connection, and memory stays flat.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from pyramid.config import Configurator
+from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden
+from pyramid.request import Request
+from pyramid.response import FileIter, Response
+
+from pleio_core.content.site import SiteRoot
+from pleio_core.i18n import _
+from pleio_core.security.store import platform_accounts
+
+from .export import export_site
+from .personal import export_personal
+from .tables import CONTENT_COLUMNS, MEMBER_COLUMNS, content_rows, member_rows, write_csv
+
+SPOOL = 1 << 20
+
+
+def _download(request: Request, write: Callable[[IO[bytes]], Any], filename: str, media: str):
+    spool = tempfile.TemporaryFile()
+    try:
+        write(spool)
+        size = spool.tell()
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    response = Response(content_type=media, app_iter=FileIter(spool))
+    response.content_length = size
+    response.content_disposition = f'attachment; filename="{filename}"'
+    response.cache_control = "no-store"
+    return response
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M")
+
+
+def export_page(context: SiteRoot, request: Request) -> dict[str, Any]:
+    types = request.registry.pleio_content_types
+    return {
+        "title": _("Export this site"),
+        "member_columns": list(MEMBER_COLUMNS.items()),
+        "types": sorted(
+            (
+                (ct.name, request.localizer.translate(ct.title))
+                for ct in types.values()
+                if ct.module in request.enabled_modules
+            ),
+            key=lambda t: t[1].lower(),
+        ),  # fmt: skip
+    }
+
+
+def export_download(context: SiteRoot, request: Request) -> Response:
+    accounts = platform_accounts(request)
+    return _download(
+        request,
+        lambda out: export_site(context, request.site, accounts, request.registry, out),
+        f"{request.site.name}-{_stamp()}.zip",
+        "application/zip",
+    )
+
+
+def members_csv(context: SiteRoot, request: Request) -> Response:
+    columns = [c for c in request.GET.getall("column") if c in MEMBER_COLUMNS] or list(
+        MEMBER_COLUMNS
+    )
+    translate = request.localizer.translate
+    header = [translate(MEMBER_COLUMNS[c]) for c in columns]
+    rows = member_rows(context, platform_accounts(request), columns)
+    return _csv(request, header, rows, f"{request.site.name}-members.csv")
+
+
+def content_csv(context: SiteRoot, request: Request) -> Response:
+    type_name = request.GET.get("type", "")
+    content_type = request.registry.pleio_content_types.get(type_name)
+    if content_type is None or content_type.module not in request.enabled_modules:
+        raise HTTPBadRequest()
+    rows = content_rows(context, request.registry, platform_accounts(request), type_name)
+
+    return _csv(request, CONTENT_COLUMNS, rows, f"{request.site.name}-{type_name}.csv")
+
+
+def _csv(request: Request, header, rows, filename: str) -> Response:
+    def write(out: IO[bytes]) -> None:
+        text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+        write_csv(text, header, rows)
+        text.flush()
+        text.detach()
+
+    return _download(request, write, filename, "text/csv")
+
+
+def _account(request: Request):
+    identity = request.identity
+    accounts = platform_accounts(request)
+    account = accounts.get(identity.id) if identity is not None and accounts else None
+    if account is None:
+        raise HTTPForbidden()
+    return account
+
+
+def my_data_page(context: SiteRoot, request: Request) -> dict[str, Any]:
+    _account(request)
+    return {"title": _("Download my data")}
+
+
+def my_data_download(context: SiteRoot, request: Request) -> Response:
+    account = _account(request)
+    return _download(
+        request,
+        lambda out: export_personal(context, request.site.name, account, request.registry, out),
+        f"{request.site.name}-my-data-{_stamp()}.zip",
+        "application/zip",
+    )
+
+
+def includeme(config: Configurator) -> None:
+    """Admins (the only ones with ``manage``) export; any signed-in visitor gets their data."""
+    admin = {"context": SiteRoot, "permission": "manage"}
+    config.add_view(export_page, name="export", request_method=("GET", "HEAD"),
+                    renderer="pleio_core:templates/export.pt", **admin)  # fmt: skip
+    config.add_view(export_download, name="export", request_method="POST", **admin)
+    config.add_view(members_csv, name="members.csv", request_method="GET", **admin)
+    config.add_view(content_csv, name="content.csv", request_method="GET", **admin)
+    mine = {"context": SiteRoot, "permission": "view"}
+    config.add_view(my_data_page, name="my-data", request_method=("GET", "HEAD"),
+                    renderer="pleio_core:templates/my_data.pt", **mine)  # fmt: skip
+    config.add_view(my_data_download, name="my-data", request_method="POST", **mine)
