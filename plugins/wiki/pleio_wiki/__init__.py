@@ -7,12 +7,14 @@ content events, ``move_content``, the ``pleio_add_defaults`` hook and the core's
 from typing import Any
 
 from pyramid.config import Configurator
+from pyramid.registry import Registry
 from pyramid.request import Request
 
 from pleio_core.content import ContentType
 from pleio_core.plugins import hookimpl
 from pleio_core.plugins.module import ModulePlugin
 
+from . import exchange
 from .content import Page
 from .i18n import _
 
@@ -45,6 +47,14 @@ class WikiPlugin(ModulePlugin):
         if title:
             defaults["title"] = title[:MAX_TITLE_FROM_LINK]
         return defaults
+
+    @hookimpl
+    def pleio_export_extra(self, content: object, registry: Registry) -> dict[str, Any] | None:
+        return exchange.export_extra(content)
+
+    @hookimpl
+    def pleio_import_extra(self, content: object, data: object, registry: Registry) -> None:
+        exchange.import_extra(content, data, registry)
 
 
 plugin = WikiPlugin(

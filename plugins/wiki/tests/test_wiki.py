@@ -470,3 +470,31 @@ def test_renamed_back_its_old_address_is_its_address_and_nothing_loops(world) ->
     assert anne.get(path).html.select_one("h1").text == "Back"
     anne.get(f"{path}@@no-such-view", status=404)
     assert anne.get("/wiki/forth/", status=303).location.endswith(path)
+
+
+# -- site export and import ---------------------------------------------------------------
+
+
+def test_an_imported_site_has_the_same_links_order_and_former_titles(world, tmp_path) -> None:
+    anne = world.client("anne")
+    top = add_page(anne, "Top", "To [[Old name]] and [[Nowhere]].")
+    add_page(anne, "Old name", "B.", where=top)
+    add_page(anne, "Alpha", where=top)
+    save(edit_form(anne, "/wiki/top/old-name/"), title="New name")
+    page = anne.get(top)
+    page.forms[
+        [k for k, f in page.forms.items() if f.action.endswith("new-name/@@reorder")][0]
+    ].submit(status=303)
+    world.setup.close()
+    archive = str(tmp_path / "wiki.zip")
+    assert world.setup.pleio("site", "export", "wiki", archive) == 0
+    assert world.setup.pleio("site", "import", "copy", archive, "--host", "copy.localhost") == 0
+    app = world.setup.make_app()
+    copy = world.setup.client(app, host="copy.localhost")
+    page = copy.get("/wiki/top/")
+    assert [a.contents[0] for a in page.html.select("a.wiki-link")] == ["Old name", "Nowhere"]
+    assert page.html.select("a.wiki-link")[0]["href"].endswith("/wiki/top/new-name/")
+    assert len(page.html.select("a.wiki-link--missing")) == 1
+    assert [a.text for a in page.html.select(".sub-pages > li > a")] == ["New name", "Alpha"]
+    backlinks = copy.get("/wiki/top/new-name/").html.select("#backlinks li")
+    assert [li.text for li in backlinks] == ["Top"]
