@@ -46,6 +46,9 @@ class Revision(Persistent):
     """
 
     restored_from: int | None = None
+    #: The content's ``serial`` after this save (None in revisions made before it was kept):
+    #: an edit that started from that serial can be merged against this revision.
+    serial: int | None = None
 
     def __init__(
         self,
@@ -139,7 +142,8 @@ def record_added(registry: Registry, event: ContentAdded) -> None:
     if content.history is None:
         content.history = History()
     values = content_values(content, content_type)
-    content.history.append(values, *_author(event.request), content.modified)
+    revision = content.history.append(values, *_author(event.request), content.modified)
+    revision.serial = content.serial
 
 
 def record_modified(registry: Registry, event: ContentModified) -> None:
@@ -157,7 +161,9 @@ def record_modified(registry: Registry, event: ContentModified) -> None:
         if event.old:
             content.history.append(dict(event.old), None, "", None)
     values = content_values(content, content_type)
-    content.history.append(values, *_author(event.request), content.modified, event.comment)
+    author = _author(event.request)
+    revision = content.history.append(values, *author, content.modified, event.comment)
+    revision.serial = content.serial
 
 
 class NotRestorable(Exception):

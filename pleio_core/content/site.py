@@ -56,6 +56,9 @@ class SiteRoot(Folder):
     menu_version = 0
     #: The path of the page shown on the home page instead of the activity, or "".
     front_page = ""
+    #: Old path → content moved or renamed since (``pleio_core.content.moves``), made with
+    #: the first move: old addresses lead to the content's new one.
+    moved_paths = None
 
     def __init__(self, name: str, title: str, modules: Iterable[str] = ()) -> None:
         super().__init__(title)

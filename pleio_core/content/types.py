@@ -36,6 +36,9 @@ class ContentType:
     add_permission: str = "add"
     #: Keep every save as a revision (``pleio_core.content.revisions``).
     revisions: bool = False
+    #: Merge an edit with a save made since it started, when they touch different lines
+    #: of the body and different fields (``pleio_core.content.merge``); needs ``revisions``.
+    merges_edits: bool = False
 
     def field_names(self) -> list[str]:
         return [node.name for node in self.schema().children]
@@ -73,6 +76,7 @@ def add_content_type(
     add_permission: str = "add",
     revisions: bool = False,
     module: str | None = None,
+    merges_edits: bool = False,
 ) -> None:
     """Declare a content type. ``module`` defaults to the plugin whose configure hook calls it.
 
@@ -93,8 +97,20 @@ def add_content_type(
         )
     if add_permission not in ("add", "moderate"):
         raise ConfigurationError(f"add_content_type({name!r}): add_permission is add or moderate")
+    if merges_edits and not revisions:
+        raise ConfigurationError(
+            f"add_content_type({name!r}): merges_edits needs revisions (the edit's base)"
+        )
     content_type = ContentType(
-        name, factory, module, title, schema, tuple(addable_to), add_permission, revisions
+        name,
+        factory,
+        module,
+        title,
+        schema,
+        tuple(addable_to),
+        add_permission,
+        revisions,
+        merges_edits,
     )
     types: ContentTypes = config.registry.pleio_content_types
 

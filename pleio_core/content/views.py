@@ -29,6 +29,7 @@ from .editing import (
 from .folder import Folder
 from .forms import content_form, with_change_note
 from .likes import like_count, likes_of
+from .merge import merge_edit
 from .model import Content
 from .schema import ACCESS_TITLES
 from .site import ModuleFolder
@@ -93,11 +94,24 @@ def content_view(context: Content, request: Request) -> dict[str, Any]:
         "threads": threads,
         "changeable": changeable,
         "when": format_time,
+        "merged": request.params.get("merged") == "1",
     }
 
 
 def _form_page(title: Any, html: str, other: Content | None = None) -> dict[str, Any]:
     return {"title": title, "form_html": html, "other": other}
+
+
+def add_defaults(request: Request, container: Folder, content_type: ContentType) -> dict:
+    """What the add form starts with: the plugins' suggestions (``pleio_add_defaults``)."""
+    fields = set(content_type.field_names())
+    defaults: dict[str, Any] = {}
+    answers = request.plugin_hooks.pleio_add_defaults(
+        request=request, container=container, content_type=content_type
+    )
+    for answer in reversed(answers):  # pluggy answers the last registered first
+        defaults.update({k: v for k, v in (answer or {}).items() if k in fields})
+    return defaults
 
 
 def add_form(context: Folder, request: Request) -> Any:
@@ -119,7 +133,7 @@ def add_form(context: Folder, request: Request) -> Any:
         request.resource_url(context),
     )
     if request.method != "POST":
-        return _form_page(title, form.render())
+        return _form_page(title, form.render(add_defaults(request, context, content_type)))
     try:
         values = form.validate(request.POST.items())
     except deform.ValidationFailure as failure:
@@ -158,6 +172,11 @@ def edit_form(context: Content, request: Request) -> Any:
     try:
         update_content(request, context, content_type, values, started_from, comment=note)
     except StaleEdit:
+        merged = merge_edit(context, content_type, values, started_from)
+        if merged is not None:
+            # Both edits touched different parts: both are kept, and the editor is told.
+            update_content(request, context, content_type, merged, context.serial, comment=note)
+            return HTTPSeeOther(location=request.resource_url(context, query={"merged": 1}))
         # Nothing is written and nothing is lost: their version is shown, ours stays in the
         # form, which now starts from theirs, so saving again is a choice made knowingly.
         request.response.status_int = 409

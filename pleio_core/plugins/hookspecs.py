@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from pyramid.request import Request
 
     from pleio_core.content.site import SiteRoot
+    from pleio_core.content.types import ContentType
 
 PROJECT = "pleio"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -162,6 +163,19 @@ def pleio_module_settings(request: Request) -> ModuleSettings | None:
     Called for one plugin at a time (the control panel asks each enabled module), only on
     sites that have the plugin enabled, for site admins (the core checks the ``manage``
     permission and the CSRF token, validates with the schema and audits the change).
+    """
+
+
+@hookspec
+def pleio_add_defaults(
+    request: Request, container: object, content_type: ContentType
+) -> dict[str, Any] | None:
+    """Values the add form starts with for ``content_type`` in ``container`` (or None).
+
+    Called when the add form is shown, only for plugins the site has enabled; the answers
+    are merged in plugin order (later ones win). Keys are field names of the type's schema;
+    unknown keys are ignored. The wiki gives a sub-page its parent's access level, and the
+    title of the missing page a link asked for.
     """
 
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from pyramid.config import Configurator
-from pyramid.httpexceptions import HTTPBadRequest, HTTPServiceUnavailable
+from pyramid.httpexceptions import (
+    HTTPBadRequest,
+    HTTPSeeOther,
+    HTTPServiceUnavailable,
+    HTTPTemporaryRedirect,
+)
 from pyramid.request import Request
 from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
@@ -13,6 +18,7 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 from pleio_core.admin.general import front_page_content
 from pleio_core.content import Item, ModuleFolder, SiteRoot
 from pleio_core.content.activity import visible_activity
+from pleio_core.content.moves import moved_location
 from pleio_core.content.views import add_links, format_time
 from pleio_core.i18n import _
 from pleio_core.security.twofactor import lacks_required_two_factor, set_up_url
@@ -92,6 +98,14 @@ ERRORS = {
 
 def error_page(exc: Exception, request: Request) -> dict[str, Any]:
     status = getattr(exc, "code", 500)
+    if status == 404 and request.site is not None:
+        location = moved_location(request)
+        # 303, not 301: a new page may take the old address later. A form posted to the
+        # old address (an edit begun before a rename) goes on to the new one: 307.
+        if location is not None and request.method in ("GET", "HEAD"):
+            return HTTPSeeOther(location=location)
+        if location is not None:
+            return HTTPTemporaryRedirect(location=location)
     request.response.status_int = status
     if status == 403 and lacks_required_two_factor(request):
         # say why, and where to fix it, rather than "members only" to a member

@@ -1,17 +1,24 @@
 """The wiki module of Pleio: linked pages in a hierarchy, with their history.
 
-It uses only the public plugin API of ``pleio_core``.
+It uses only the public plugin API of ``pleio_core``: the content-type directive, the
+content events, ``move_content``, the ``pleio_add_defaults`` hook and the core's pages.
 """
 
-from pyramid.config import Configurator
-from pyramid.i18n import TranslationStringFactory
+from typing import Any
 
+from pyramid.config import Configurator
+from pyramid.registry import Registry
+from pyramid.request import Request
+
+from pleio_core.content import ContentType
 from pleio_core.plugins import hookimpl
 from pleio_core.plugins.module import ModulePlugin
 
+from . import exchange
 from .content import Page
+from .i18n import _
 
-_ = TranslationStringFactory("pleio_wiki")
+MAX_TITLE_FROM_LINK = 200
 
 
 class WikiPlugin(ModulePlugin):
@@ -19,8 +26,35 @@ class WikiPlugin(ModulePlugin):
     def pleio_configure(self, config: Configurator) -> None:
         super().pleio_configure(config)
         config.add_content_type(
-            "page", Page, title=_("Wiki page"), addable_to=("module", "page"), revisions=True
-        )
+            "page", Page, title=_("Wiki page"), addable_to=("module", "page"), revisions=True,
+            merges_edits=True,
+        )  # fmt: skip
+        config.include(".subscribers")
+        config.include(".views")
+        config.include(".export")
+
+    @hookimpl
+    def pleio_add_defaults(
+        self, request: Request, container: object, content_type: ContentType
+    ) -> dict[str, Any] | None:
+        """A sub-page starts with its parent's access; a missing page's link gives its title."""
+        if content_type.name != "page":
+            return None
+        defaults: dict[str, Any] = {}
+        if isinstance(container, Page):
+            defaults["access"] = container.access
+        title = " ".join(request.params.get("title", "").split())
+        if title:
+            defaults["title"] = title[:MAX_TITLE_FROM_LINK]
+        return defaults
+
+    @hookimpl
+    def pleio_export_extra(self, content: object, registry: Registry) -> dict[str, Any] | None:
+        return exchange.export_extra(content)
+
+    @hookimpl
+    def pleio_import_extra(self, content: object, data: object, registry: Registry) -> None:
+        exchange.import_extra(content, data, registry)
 
 
 plugin = WikiPlugin(

@@ -1,7 +1,48 @@
 """The wiki's content: pages, each of which may hold sub-pages."""
 
+from __future__ import annotations
+
+from uuid import uuid4
+
+from pyramid.authorization import Allow
+
 from pleio_core.content import Content
+
+from .links import plain_html
 
 
 class Page(Content):
-    """A wiki page. Its history is kept (revisions); its children are its sub-pages."""
+    """A wiki page. Its history is kept (revisions); its children are its sub-pages.
+
+    ``body_html`` shows a wiki link as its label (what search and snippets read); the page
+    view resolves the links each time the wiki's titles change (``render``).
+    """
+
+    #: Names of sub-pages in the order people put them; the others follow, by title.
+    child_order: tuple[str, ...] = ()
+    _uid: str | None = None
+
+    @property
+    def uid(self) -> str:
+        """The page's key in the wiki's link index: stays the same through moves and renames."""
+        if self._uid is None:
+            self._uid = uuid4().hex
+        return self._uid
+
+    @property
+    def __acl__(self) -> list:
+        """A wiki is written together: whoever may see a published page may edit it (the
+        site's members; for a group page, the group's). Deleting stays with its owner,
+        editors and admins; a private page stays its owner's."""
+        acl = super().__acl__
+        if not self.is_live():
+            return acl
+        writers = {"public": "role:member", "members": "role:member", "group": self.group}
+        writer = writers.get(self.access)
+        if writer:
+            acl.insert(-1, (Allow, writer, ("view", "edit")))  # before the final Deny
+        return acl
+
+    def set_body(self, markdown: str) -> None:
+        self.body = markdown
+        self.body_html = plain_html(markdown)

@@ -1,0 +1,48 @@
+"""The wiki's part of a site export and import: what a page's fields do not hold.
+
+A page's key in the link index, the order of its sub-pages and the titles it had before a
+rename travel in its document (``extra.wiki``). An import sends no content events, so the
+wiki index of the new site is built here, page by page, as they come in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyramid.registry import Registry
+
+from .content import Page
+from .index import index_of, wiki_root
+
+
+def export_extra(content: object) -> dict[str, Any] | None:
+    if not isinstance(content, Page):
+        return None
+    root = wiki_root(content)
+    index = getattr(root, "wiki_index", None)
+    former = (
+        sorted(k for k, v in index.former_titles.items() if v == content.uid)
+        if index is not None
+        else []
+    )
+    return {"uid": content.uid, "child_order": list(content.child_order), "former": former}
+
+
+def import_extra(content: object, data: Any, registry: Registry) -> None:
+    if not isinstance(content, Page):
+        raise ValueError("wiki data on something that is not a wiki page")
+    if not isinstance(data, dict):
+        raise ValueError("the wiki's data is not an object")
+    uid, order, former = data.get("uid"), data.get("child_order", []), data.get("former", [])
+    if not (isinstance(uid, str) and 0 < len(uid) <= 64):
+        raise ValueError("a wiki page's key is missing or too long")
+    lists = (order, former)
+    if not all(isinstance(x, list) and all(isinstance(s, str) for s in x) for x in lists):
+        raise ValueError("a wiki page's order and former titles are lists of text")
+    content._uid = uid
+    content.child_order = tuple(order)
+    index = index_of(wiki_root(content))
+    index.add(content)
+    for title in former:
+        if title not in index.titles:
+            index.former_titles[title] = uid
