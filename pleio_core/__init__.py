@@ -8,6 +8,7 @@ from typing import Any
 
 from pyramid.config import Configurator
 
+from .layout import compile_templates
 from .plugins import PluginError
 from .settings import PleioSettings, SettingsError
 from .sites import SiteConfigError
@@ -53,6 +54,8 @@ def main(global_config: Mapping[str, Any], **settings: Any) -> Any:
     """The ``paste.app_factory``: a bad plugin or site file stops start-up with one line."""
     try:
         config = make_configurator({**global_config, **settings})
-        return config.make_wsgi_app()
+        app = config.make_wsgi_app()
     except STARTUP_ERRORS as exc:
         sys.exit(f"pleio: cannot start: {exc}")
+    compile_templates(app.registry)  # before serving: see its docstring
+    return app

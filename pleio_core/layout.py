@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from pyramid.config import Configurator
 from pyramid.events import BeforeRender
+from pyramid.registry import Registry
 from pyramid.renderers import get_renderer
 from pyramid.request import Request
 
@@ -212,6 +213,27 @@ def add_layout(event: BeforeRender) -> None:
 
 
 STATIC_FILES = ("pleio.css", "logo.svg")
+FRAME_TEMPLATES = ("pleio_core:templates/layout.pt", "pleio_core:templates/forms.pt")
+
+
+def compile_templates(registry: Registry) -> None:
+    """Compile every page template of the application now, in this one thread.
+
+    Chameleon compiles a template on its first use; two server threads compiling at once
+    can trip CPython 3.11's AST compiler ("AST constructor recursion depth mismatch", a
+    500 to the first visitors after a start). ``main`` calls this before serving (about 3 s
+    on start-up); a broken template then stops start-up instead of failing a visitor. Tests
+    that build many applications skip it (each would pay the 3 s again).
+    """
+    names = set(FRAME_TEMPLATES)
+    for template in registry.introspector.get_category("templates") or ():
+        helper = template["introspectable"]["renderer"]
+        if helper.name.endswith(".pt"):
+            names.add(
+                helper.name if ":" in helper.name else f"{helper.package.__name__}:{helper.name}"
+            )
+    for name in sorted(names):
+        get_renderer(name, registry=registry).implementation().cook_check()
 
 
 def includeme(config: Configurator) -> None:

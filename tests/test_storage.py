@@ -8,6 +8,7 @@ from ZODB.POSException import ConflictError
 
 from pleio_core.content import Item
 from pleio_core.content.site import ROOT_KEY
+from pleio_core.layout import compile_templates
 from pleio_core.testing import PleioTestSetup, wait_for
 
 _run = itertools.count()
@@ -146,6 +147,7 @@ def test_many_threads_over_more_sites_than_may_be_open(
     for name in names:
         pleio_setup.write_site(name, modules=("wiki",))
     app = pleio_setup.make_app(**{"pleio.max_open_sites": "2", "pleio.page_cache": "false"})
+    compile_templates(app.registry)  # as main() does before serving
     server = live_server_factory(app)
 
     def visit(i: int) -> int:

@@ -16,6 +16,7 @@ import argparse
 import shutil
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -69,6 +70,14 @@ def _databases(platform: Platform, names: list[str]) -> list[tuple[str, str]]:
     return found + [(site.name, platform.storage_uri(site.name)) for site in platform.sites]
 
 
+def wait_for_a_new_second(repository: Path) -> None:
+    """repozo names its files by the second; two backups within one second would share a
+    name stem, and a restore would then order a full backup after its own increment."""
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d-%H-%M-%S")
+    if any(p.name.startswith(stamp) for p in repository.iterdir()):
+        time.sleep(1.05 - datetime.now(UTC).microsecond / 1_000_000)
+
+
 def backup(args: argparse.Namespace) -> int:
     platform = load_platform(args.config)
     target = Path(args.directory)
@@ -85,6 +94,7 @@ def backup(args: argparse.Namespace) -> int:
             continue
         repository = target / name / "repozo"
         repository.mkdir(parents=True, exist_ok=True)
+        wait_for_a_new_second(repository)
         command = [repozo(), "-B", "-z", "-r", str(repository), "-f", str(data)]
         if args.full:
             command.append("-F")
