@@ -204,28 +204,33 @@ def plugin_installer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
         del sys.modules[module]
 
 
-#: A plugin that declares one content type and nothing else: the core gives it the rest.
-NOTE_PLUGIN = """
-from pyramid.i18n import TranslationStringFactory
+def content_type_plugin(module: str, type_name: str, revisions: bool = False) -> str:
+    """The code of a plugin ``module`` that declares one content type and nothing else: the
+    core gives it the rest (forms, permissions, search, API, export)."""
+    title = type_name.capitalize()
+    return f"""
 from pleio_core.content import Content
 from pleio_core.plugins import hookimpl
 from pleio_core.plugins.module import ModulePlugin
 
-class Note(Content):
+class {title}(Content):
     pass
 
 plugin = ModulePlugin(
-    name="notes", package="pleio_core", title="Notes", description="Short notes",
-    requires_core=">=0.1,<0.2",
+    name={module!r}, package="pleio_core", title={module.capitalize()!r},
+    description={module.capitalize()!r}, requires_core=">=0.1,<0.2",
 )
 pleio_plugin_info = plugin.pleio_plugin_info
 pleio_menu_items = plugin.pleio_menu_items
 
 @hookimpl
 def pleio_configure(config):
-    config.add_module_folder("notes", "Notes")
-    config.add_content_type("note", Note, title="Note", revisions=True)
+    config.add_module_folder({module!r}, {module.capitalize()!r})
+    config.add_content_type({type_name!r}, {title}, title={title!r}, revisions={revisions})
 """
+
+
+NOTE_PLUGIN = content_type_plugin("notes", "note", revisions=True)
 
 
 @pytest.fixture
@@ -233,6 +238,13 @@ def notes_plugin(plugin_installer: Any) -> str:
     """Install the ``notes`` test plugin (one content type, ``note``, with revisions)."""
     plugin_installer("notes", NOTE_PLUGIN)
     return "notes"
+
+
+@pytest.fixture
+def memos_plugin(plugin_installer: Any) -> str:
+    """Install the ``memos`` test plugin (one content type, ``memo``, without revisions)."""
+    plugin_installer("memos", content_type_plugin("memos", "memo"))
+    return "memos"
 
 
 # -- a live server -------------------------------------------------------------------------

@@ -13,28 +13,6 @@ from pleio_core.testing import PleioTestSetup, assert_accessible
 HOST = "alpha.localhost"
 PEOPLE = {"owner": "member", "member": "member", "editor": "editor"}
 
-#: A second type, without revisions: its content has no history pages.
-MEMO_PLUGIN = """
-from pleio_core.content import Content
-from pleio_core.plugins import hookimpl
-from pleio_core.plugins.module import ModulePlugin
-
-class Memo(Content):
-    pass
-
-plugin = ModulePlugin(
-    name="memos", package="pleio_core", title="Memos", description="Memos",
-    requires_core=">=0.1,<0.2",
-)
-pleio_plugin_info = plugin.pleio_plugin_info
-pleio_menu_items = plugin.pleio_menu_items
-
-@hookimpl
-def pleio_configure(config):
-    config.add_module_folder("memos", "Memos")
-    config.add_content_type("memo", Memo, title="Memo")
-"""
-
 
 # -- the world ---------------------------------------------------------------------------
 
@@ -67,8 +45,7 @@ def content_values_of(note) -> dict:
 
 
 @pytest.fixture
-def world(pleio_setup: PleioTestSetup, notes_plugin, plugin_installer) -> World:
-    plugin_installer("memos", MEMO_PLUGIN)
+def world(pleio_setup: PleioTestSetup, notes_plugin, memos_plugin) -> World:
     pleio_setup.write_site("alpha", modules=("notes", "memos"))
     for who, role in PEOPLE.items():
         pleio_setup.create_account(f"{who}@example.nl", who.capitalize(), alpha=role)

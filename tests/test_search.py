@@ -8,31 +8,13 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 
 from pleio_core.content.editing import create_content
 from pleio_core.content.events import ContentModified
-from pleio_core.testing import PleioTestSetup, assert_accessible, axe_violations
+from pleio_core.testing import (
+    PleioTestSetup,
+    assert_accessible,
+    axe_violations,
+)
 
 PEOPLE = {"owner": "member", "member": "member", "editor": "editor", "admin": "admin"}
-
-#: A second module with its own type, to filter on.
-MEMO_PLUGIN = """
-from pleio_core.content import Content
-from pleio_core.plugins import hookimpl
-from pleio_core.plugins.module import ModulePlugin
-
-class Memo(Content):
-    pass
-
-plugin = ModulePlugin(
-    name="memos", package="pleio_core", title="Memos", description="Memos",
-    requires_core=">=0.1,<0.2",
-)
-pleio_plugin_info = plugin.pleio_plugin_info
-pleio_menu_items = plugin.pleio_menu_items
-
-@hookimpl
-def pleio_configure(config):
-    config.add_module_folder("memos", "Memos")
-    config.add_content_type("memo", Memo, title="Memo")
-"""
 
 
 def add_content(request):
@@ -95,8 +77,7 @@ def count(page) -> str:
 
 
 @pytest.fixture
-def world(pleio_setup: PleioTestSetup, notes_plugin, plugin_installer):
-    plugin_installer("memos", MEMO_PLUGIN)
+def world(pleio_setup: PleioTestSetup, notes_plugin, memos_plugin):
     setup = pleio_setup
     setup.write_site("alpha", modules=("notes", "memos"))
     setup.write_site("beta", modules=("notes",))
