@@ -150,7 +150,21 @@ class Page:
 
     @cached_property
     def languages_html(self) -> str:
-        """The language links' list items (see ``menu_html`` for why they are made here)."""
+        """The language links' list items (see ``menu_html`` for why they are made here).
+
+        The same for every visitor of one address in one language: kept per address (the
+        address and the language links took a tenth of a signed-in page).
+        """
+        key = (self.app_url, self.request.path_qs, self.request.locale_name)
+        cache = self.request.registry.pleio_language_cache
+        html = cache.get(key)
+        if html is None:
+            html = cache[key] = self._languages_html()
+            if len(cache) > MENU_CACHE_ENTRIES:  # addresses come from the client: stay bounded
+                cache.clear()
+        return html
+
+    def _languages_html(self) -> str:
         return "".join(
             f'<li><a href="{escape(link.href)}" lang="{link.code}" hreflang="{link.code}"'
             + (' aria-current="true"' if link.current else "")
@@ -239,6 +253,7 @@ def compile_templates(registry: Registry) -> None:
 def includeme(config: Configurator) -> None:
     config.add_subscriber(add_layout, BeforeRender)
     config.registry.pleio_menu_cache = {}
+    config.registry.pleio_language_cache = {}
     config.add_static_view("static", "pleio_core:static", cache_max_age=3600)
     # The same path on every host; made once instead of on every page.
     config.registry.pleio_static_paths = {name: f"/static/{name}" for name in STATIC_FILES}
