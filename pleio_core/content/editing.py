@@ -79,8 +79,7 @@ def create_content(
     if owner is not None and identity is not None and identity.id == owner:
         content.owner_name = identity.name
     _apply(content, content_type, values)
-    if content.access == "group":
-        content.group = group_of(request, container)
+    content.group = group_of(request, container)
     container.add(name or unique_name(container, content.title), content)
     schedule_publication(request.site_root, content.publish_at)
     request.registry.notify(ContentAdded(content, request))
@@ -102,7 +101,7 @@ def update_content(
     if all(values.get(name, value) == value for name, value in old.items()):
         return False
     _apply(content, content_type, values)
-    content.group = group_of(request, content.__parent__) if content.access == "group" else None
+    content.group = group_of(request, content.__parent__)
     content.serial += 1
     content.modified = now()
     schedule_publication(request.site_root, content.publish_at)

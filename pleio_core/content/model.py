@@ -35,7 +35,8 @@ class Content(Folder):
     body_html = ""  # the sanitised HTML made from it
     tags: tuple[str, ...] = ()
     access = "members"
-    #: The group's principal (``group:<id>``) for access level ``group``; None outside groups.
+    #: The principal (``group:<id>``) of the group the content lies in; None outside groups.
+    #: Access level ``group`` lets that group's members see it (``acl_for``).
     group: str | None = None
     owner: str | None = None  # account id
     owner_name = ""  # the owner's name when the content was made

@@ -158,7 +158,11 @@ def document_of(
         document["likes"] = sorted(e for e in emails if e)
     for plugin in extras:
         found = registry.pleio_plugins.call_for(
-            plugin, "pleio_export_extra", content=content, registry=registry
+            plugin,
+            "pleio_export_extra",
+            content=content,
+            registry=registry,
+            email_of=accounts.email_of,
         )
         if found and found[0] is not None:
             document["extra"][plugin] = found[0]

@@ -215,7 +215,12 @@ def write_site(
                     raise ArchiveError(f"{where}: data of plugin {plugin!r}, not installed here")
                 try:
                     plugins.call_for(
-                        plugin, "pleio_import_extra", content=content, data=data, registry=registry
+                        plugin,
+                        "pleio_import_extra",
+                        content=content,
+                        data=data,
+                        registry=registry,
+                        account_id=plan.account_id,
                     )
                 except ValueError as exc:
                     raise ArchiveError(

@@ -128,7 +128,7 @@ def pleio_principals(request: Request, account_id: str) -> list[str]:
     """Extra principals of a signed-in account on the current site (may be empty).
 
     Called once per request that checks a permission, only for plugins the site has enabled.
-    A module with groups (the community module, in its own issue) returns ``group:<id>``
+    A module with groups (the community module) returns ``group:<id>``
     for the groups the account is in, which content with access level ``group`` allows
     (``pleio_core.security.access.acl_for``).
     Principals of the core (``site:member``, ``role:…``) cannot be added this way.
@@ -183,21 +183,29 @@ def pleio_add_defaults(
 
 
 @hookspec
-def pleio_export_extra(content: object, registry: Registry) -> dict | None:
+def pleio_export_extra(
+    content: object, registry: Registry, email_of: Callable[[str | None], str | None]
+) -> dict | None:
     """Data of ``content`` that its type's schema does not hold, for a site export.
 
     Called for every installed plugin that implements it, once per exported content object
     (of any type). Return a JSON-serialisable value, or None for nothing; it is stored in the
     object's document under ``extra.<plugin name>`` and given back to the same plugin's
     ``pleio_import_extra`` on import. Fields in the type's schema travel by themselves.
+    Accounts have other ids on another installation: write them as e-mail addresses with
+    ``email_of(account_id)`` (None for an account that no longer exists), which also puts
+    the account in the archive.
     """
 
 
 @hookspec
-def pleio_import_extra(content: object, data: object, registry: Registry) -> None:
+def pleio_import_extra(
+    content: object, data: object, registry: Registry, account_id: Callable[[str], str]
+) -> None:
     """Restore what this plugin's ``pleio_export_extra`` returned for ``content``.
 
     Called on import, only for the plugin that wrote ``data``, after the content got its
     fields and its place in the new site (inside the import's transaction; no events are
-    sent). Raise ``ValueError`` for bad data: the import is then refused and removed.
+    sent). ``account_id(email)`` gives the id here of an account the archive holds.
+    Raise ``ValueError`` for bad data: the import is then refused and removed.
     """

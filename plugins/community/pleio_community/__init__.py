@@ -1,19 +1,109 @@
-"""The community module of Pleio: groups with discussions, events and members.
+"""The community module of Pleio: groups, with their members and their own content.
 
-It uses only the public plugin API of ``pleio_core``.
+It uses only the public plugin API of ``pleio_core``: the content-type directive, the
+content events and the ``pleio_principals``, ``pleio_group_of`` and export/import hooks.
+Other modules put content in groups by naming the type ``group`` in ``addable_to``
+(the wiki does); access level ``group`` is then offered there.
 """
 
-from pyramid.i18n import TranslationStringFactory
+from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from pyramid.config import Configurator
+from pyramid.registry import Registry
+from pyramid.request import Request
+
+from pleio_core.content import ContentAdded, ContentRemoved, SiteRoot
+from pleio_core.plugins import hookimpl
 from pleio_core.plugins.module import ModulePlugin
 
-_ = TranslationStringFactory("pleio_community")
+from . import exchange
+from .groups import (
+    OWNER,
+    Group,
+    GroupSchema,
+    forget_group,
+    group_containing,
+    memberships_of,
+    set_member,
+)
+from .i18n import _
 
-plugin = ModulePlugin(
+
+def group_added(event: ContentAdded) -> None:
+    """Whoever makes a group owns it."""
+    group = event.content
+    if isinstance(group, Group) and group.owner:
+        set_member(group, group.owner, group.owner_name or group.owner, OWNER)
+
+
+def group_removed(event: ContentRemoved) -> None:
+    if isinstance(event.content, Group):
+        forget_group(event.content)
+
+
+class CommunityPlugin(ModulePlugin):
+    @hookimpl
+    def pleio_configure(self, config: Configurator) -> None:
+        super().pleio_configure(config)
+        config.add_content_type("group", Group, title=_("Group"), schema=GroupSchema)
+        config.add_subscriber(group_added, ContentAdded)
+        config.add_subscriber(group_removed, ContentRemoved)
+        config.include(".views")
+
+    @hookimpl
+    def pleio_principals(self, request: Request, account_id: str) -> list[str]:
+        folder = request.site_root.get(self.name)
+        index = memberships_of(folder) if folder is not None else None
+        return index.of(account_id) if index is not None else []
+
+    @hookimpl
+    def pleio_group_of(self, request: Request, context: object) -> str | None:
+        group = group_containing(context)
+        return group.principal if group is not None else None
+
+    @hookimpl
+    def pleio_sample_content(self, site: SiteRoot, registry: Registry, language: str) -> None:
+        super().pleio_sample_content(site, registry, language)
+        folder = site[self.name]
+        if "sample-group" in folder or language not in SAMPLE_GROUP:
+            return
+        title, text = SAMPLE_GROUP[language]
+        group = Group(title)
+        group.set_body(text)
+        group.access = "public"
+        folder.add("sample-group", group)
+        registry.notify(ContentAdded(group))
+
+    @hookimpl
+    def pleio_export_extra(
+        self, content: object, registry: Registry, email_of: Callable[[str | None], str | None]
+    ) -> dict[str, Any] | None:
+        return exchange.export_extra(content, email_of)
+
+    @hookimpl
+    def pleio_import_extra(
+        self,
+        content: object,
+        data: object,
+        registry: Registry,
+        account_id: Callable[[str | None], str | None],
+    ) -> None:
+        exchange.import_extra(content, data, account_id)
+
+
+SAMPLE_GROUP = {
+    "nl": ("Werkgroep digitale toegankelijkheid", "Samen werken we aan websites voor iedereen."),
+    "en": ("Digital accessibility working group", "Together we build websites for everyone."),
+}
+
+plugin = CommunityPlugin(
     name="community",
     package=__name__,
     title=_("Community"),
-    description=_("Groups with discussions, events and members."),
+    description=_("Groups with their members and their own content."),
     requires_core=">=0.1,<0.2",
     menu_order=20,
     sample={

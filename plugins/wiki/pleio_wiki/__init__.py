@@ -2,6 +2,9 @@
 
 It uses only the public plugin API of ``pleio_core``: the content-type directive, the
 content events, ``move_content``, the ``pleio_add_defaults`` hook and the core's pages.
+A wiki is the pages under the module's folder, or under a group of the community module
+(pages may be added to the type ``group``; the core asks the community module which group
+a page is in, so the wiki works the same without it).
 """
 
 from typing import Any
@@ -26,8 +29,8 @@ class WikiPlugin(ModulePlugin):
     def pleio_configure(self, config: Configurator) -> None:
         super().pleio_configure(config)
         config.add_content_type(
-            "page", Page, title=_("Wiki page"), addable_to=("module", "page"), revisions=True,
-            merges_edits=True,
+            "page", Page, title=_("Wiki page"), addable_to=("module", "page", "group"),
+            revisions=True, merges_edits=True,
         )  # fmt: skip
         config.include(".subscribers")
         config.include(".views")

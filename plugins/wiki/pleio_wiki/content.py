@@ -31,16 +31,14 @@ class Page(Content):
 
     @property
     def __acl__(self) -> list:
-        """A wiki is written together: whoever may see a published page may edit it (the
-        site's members; for a group page, the group's). Deleting stays with its owner,
-        editors and admins; a private page stays its owner's."""
+        """A wiki is written together: the site's members edit a published page they may see;
+        in a group, the group's members do. Deleting stays with its owner, editors and
+        admins; a private page stays its owner's."""
         acl = super().__acl__
-        if not self.is_live():
+        if not self.is_live() or self.access == "private":
             return acl
-        writers = {"public": "role:member", "members": "role:member", "group": self.group}
-        writer = writers.get(self.access)
-        if writer:
-            acl.insert(-1, (Allow, writer, ("view", "edit")))  # before the final Deny
+        writer = self.group or "role:member"
+        acl.insert(-1, (Allow, writer, ("view", "edit")))  # before the final Deny
         return acl
 
     def set_body(self, markdown: str) -> None:

@@ -16,7 +16,7 @@ from pyramid.httpexceptions import HTTPNotFound
 from pyramid.request import Request
 from pyramid.response import Response
 
-from pleio_core.content import Folder, ModuleFolder
+from pleio_core.content import Content, Folder, ModuleFolder
 
 from .content import Page
 from .views import ordered_children
@@ -72,12 +72,17 @@ def export_page(context: Page, request: Request) -> Response:
     return zip_response(context.__name__, list(page_files(request, context)))
 
 
-def export_wiki(context: ModuleFolder, request: Request) -> Response:
-    if context.module != "wiki":
+def export_wiki(context: Folder, request: Request) -> Response:
+    """The wiki of the module's folder, or of a group (any content that holds pages)."""
+    if isinstance(context, ModuleFolder):
+        if context.module != "wiki":
+            raise HTTPNotFound()
+    elif not any(isinstance(child, Page) for child in context.values()):
         raise HTTPNotFound()
-    return zip_response("wiki", list(sub_page_files(request, context)))
+    return zip_response(context.__name__, list(sub_page_files(request, context)))
 
 
 def includeme(config: Configurator) -> None:
     config.add_view(export_page, context=Page, name="export", permission="view")
-    config.add_view(export_wiki, context=ModuleFolder, name="export", permission="view")
+    for container in (ModuleFolder, Content):  # a page's own view is more specific
+        config.add_view(export_wiki, context=container, name="export", permission="view")

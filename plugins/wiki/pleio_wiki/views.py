@@ -13,7 +13,7 @@ from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPSeeOther
 from pyramid.renderers import get_renderer
 from pyramid.request import Request
 
-from pleio_core.content import Folder
+from pleio_core.content import Folder, ModuleFolder
 from pleio_core.content.moves import NotMovable, is_inside, move_content
 from pleio_core.content.views import content_view
 
@@ -76,9 +76,16 @@ def trail(request: Request, page: Page) -> list[Crumb]:
     while isinstance(node, Page):
         crumbs.append(Crumb(node.title, request.resource_url(node)))
         node = node.__parent__
-    root_title = request.registry.pleio_module_folders.get("wiki", node.title)
-    crumbs.append(Crumb(request.localizer.translate(root_title), request.resource_url(node)))
+    crumbs.append(Crumb(root_title(request, node), request.resource_url(node)))
     return crumbs[::-1]
+
+
+def root_title(request: Request, root: Folder) -> str:
+    """The wiki module's title for its own folder; a group's wiki goes by the group's name."""
+    if isinstance(root, ModuleFolder):
+        title = request.registry.pleio_module_folders.get(root.module, root.title)
+        return request.localizer.translate(title)
+    return root.title
 
 
 def page_view(context: Page, request: Request) -> dict[str, Any]:
@@ -108,9 +115,7 @@ def page_view(context: Page, request: Request) -> dict[str, Any]:
 def move_targets(request: Request, page: Page) -> list[tuple[str, str, int]]:
     """(value, title, depth) of every place the page may go: not itself, not below itself."""
     root = wiki_root(page)
-    translate = request.localizer.translate
-    root_title = translate(request.registry.pleio_module_folders.get("wiki", root.title))
-    targets = [("", root_title, 0)] if request.has_permission("add", root) else []
+    targets = [("", root_title(request, root), 0)] if request.has_permission("add", root) else []
 
     def walk(container: Folder, depth: int) -> None:
         for child in ordered_children(request, container):

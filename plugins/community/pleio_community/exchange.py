@@ -1,0 +1,80 @@
+"""The community's part of a site export and import: a group's key, members and requests.
+
+Members travel by e-mail address (accounts have other ids on another installation); the
+group's key travels as it is, so content with access level ``group`` stays its members'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from BTrees.OOBTree import OOBTree
+
+from .groups import MEMBER, OWNER, Group, Membership, memberships_of
+
+
+def export_extra(content: object, email_of: Callable[[str | None], str | None]) -> dict | None:
+    if not isinstance(content, Group):
+        return None
+    members = [
+        {"email": email, "name": m.name, "role": m.role, "since": m.since.isoformat()}
+        for m in content.member_list()
+        if (email := email_of(m.account_id))
+    ]
+    requests = [
+        {"email": email, "name": name, "time": when.isoformat()}
+        for account, name, when in content.request_list()
+        if (email := email_of(account))
+    ]
+    return {"uid": content.uid, "members": members, "requests": requests}
+
+
+def _text(record: dict, key: str) -> str:
+    value = record.get(key)
+    if not isinstance(value, str) or not value or len(value) > 300:
+        raise ValueError(f"a group member's {key} is missing or not text")
+    return value
+
+
+def _time(record: dict, key: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(_text(record, key))
+    except ValueError:
+        raise ValueError(f"a group member's {key} is not an ISO 8601 time") from None
+    if when.tzinfo is None:
+        raise ValueError(f"a group member's {key} has no time zone")
+    return when
+
+
+def import_extra(
+    content: object, data: Any, account_id: Callable[[str | None], str | None]
+) -> None:
+    if not isinstance(content, Group):
+        raise ValueError("group data on something that is not a group")
+    if not isinstance(data, dict):
+        raise ValueError("the group's data is not an object")
+    uid, members, requests = data.get("uid"), data.get("members", []), data.get("requests", [])
+    if not (isinstance(uid, str) and 0 < len(uid) <= 64):
+        raise ValueError("a group's key is missing or too long")
+    if not all(
+        isinstance(x, list) and all(isinstance(r, dict) for r in x) for x in (members, requests)
+    ):
+        raise ValueError("a group's members and requests are lists of objects")
+    content._uid = uid
+    content.members, content.requests = OOBTree(), OOBTree()
+    for record in members:
+        role = record.get("role")
+        if role not in (OWNER, MEMBER):
+            raise ValueError(f"a group member's role is {role!r}, not owner or member")
+        account = account_id(_text(record, "email"))
+        content.members[account] = Membership(
+            account, _text(record, "name"), role, _time(record, "since")
+        )
+    for record in requests:
+        account = account_id(_text(record, "email"))
+        content.requests[account] = (_text(record, "name"), _time(record, "time"))
+    index = memberships_of(content.__parent__, create=True)
+    for account in content.members:
+        index.set(account, content)

@@ -1,0 +1,3 @@
+from pyramid.i18n import TranslationStringFactory
+
+_ = TranslationStringFactory("pleio_community")

@@ -1,0 +1,162 @@
+"""A group's pages: the group with its content, joining and leaving, and its members.
+
+Adding, editing and deleting a group are the core's pages for every content type.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyramid.config import Configurator
+from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPSeeOther
+from pyramid.renderers import render_to_response
+from pyramid.request import Request
+from pyramid.response import Response
+
+from pleio_core.content.views import content_view, format_time
+
+from .groups import (
+    CLOSED,
+    JOIN_TITLES,
+    MEMBER,
+    OWNER,
+    Group,
+    MembershipError,
+    ask_to_join,
+    remove_member,
+    set_member,
+    withdraw_request,
+)
+from .i18n import _
+
+TEMPLATES = "pleio_community:templates/"
+ROLE_TITLES = {OWNER: _("Owner"), MEMBER: _("Member")}
+
+
+def may_join(request: Request, group: Group) -> bool:
+    """Signed in, a member of the site (who may take part there), and not in the group yet."""
+    identity = request.identity
+    return (
+        identity is not None
+        and group.role_of(identity.id) is None
+        and bool(request.has_permission("add", group.__parent__))
+    )
+
+
+def group_view(context: Group, request: Request, error: Any = None) -> dict[str, Any]:
+    values = content_view(context, request)
+    identity = request.identity
+    account_id = identity.id if identity is not None else None
+    values.update(
+        role=context.role_of(account_id),
+        asked=context.asked(account_id),
+        may_join=may_join(request, context),
+        joining_title=JOIN_TITLES.get(context.joining, context.joining),
+        closed=context.joining == CLOSED,
+        member_count=context.member_count(),
+        error=error,
+    )
+    return values
+
+
+def _refuse(template: str, values: dict[str, Any], request: Request) -> Response:
+    """The page again, with why the change was not made (400); nothing was written."""
+    response = render_to_response(TEMPLATES + template, values, request)
+    response.status_int = 400
+    return response
+
+
+def join(context: Group, request: Request) -> Any:
+    """Join an open group at once; ask to join a closed one."""
+    identity = request.identity
+    if identity is None or not request.has_permission("add", context.__parent__):
+        raise HTTPForbidden(_("Only members of this site can join its groups."))
+    if context.role_of(identity.id) is None:
+        if context.joining == CLOSED:
+            ask_to_join(context, identity.id, identity.name)
+        else:
+            set_member(context, identity.id, identity.name)
+    return HTTPSeeOther(location=request.resource_url(context))
+
+
+def leave(context: Group, request: Request) -> Any:
+    """Leave the group, or withdraw a request to join it."""
+    identity = request.identity
+    if identity is None:
+        raise HTTPForbidden()
+    if withdraw_request(context, identity.id):
+        return HTTPSeeOther(location=request.resource_url(context))
+    try:
+        remove_member(context, identity.id)
+    except MembershipError as exc:
+        return _refuse("group.pt", group_view(context, request, exc.args[0]), request)
+    return HTTPSeeOther(location=request.resource_url(context))
+
+
+def members_page(context: Group, request: Request, error: Any = None) -> dict[str, Any]:
+    can_manage = bool(request.has_permission("edit", context))
+    return {
+        "content": context,
+        "members": context.member_list(),
+        "requests": context.request_list() if can_manage else [],
+        "can_manage": can_manage,
+        "role_titles": ROLE_TITLES,
+        "when": format_time,
+        "me": request.identity.id if request.identity is not None else None,
+        "error": error,
+        "done": request.GET.get("done"),
+    }
+
+
+DONE = {
+    "approve": _("The request was approved: they are a member now."),
+    "decline": _("The request was declined."),
+    "owner": _("They are an owner of the group now."),
+    "member": _("They are a member of the group now, no longer an owner."),
+    "remove": _("They were taken out of the group."),
+}
+
+
+def change_members(context: Group, request: Request) -> Any:
+    """An owner approves or declines a request, makes someone owner or member, removes them."""
+    action = request.POST.get("action", "")
+    account_id = request.POST.get("account", "")
+    if action not in DONE:
+        raise HTTPBadRequest(_("Choose what to do."))
+    membership = context.members.get(account_id) if context.members is not None else None
+    try:
+        if action in ("approve", "decline"):
+            if not context.asked(account_id):
+                raise MembershipError(_("There is no request to join from this person."))
+            name = context.requests[account_id][0]
+            if action == "approve":
+                set_member(context, account_id, name)
+            else:
+                withdraw_request(context, account_id)
+        elif membership is None:
+            raise MembershipError(_("This person is not a member of the group."))
+        elif action == "remove":
+            remove_member(context, account_id)
+        else:
+            set_member(context, account_id, membership.name, OWNER if action == "owner" else MEMBER)
+    except MembershipError as exc:
+        return _refuse("members.pt", members_page(context, request, exc.args[0]), request)
+    location = request.resource_url(context, "@@members", query={"done": action})
+    return HTTPSeeOther(location=location)
+
+
+def includeme(config: Configurator) -> None:
+    template = TEMPLATES
+    config.add_view(
+        group_view, context=Group, renderer=template + "group.pt",
+        request_method=("GET", "HEAD"), permission="view",
+    )  # fmt: skip
+    config.add_view(join, context=Group, name="join", request_method="POST", permission="view")
+    config.add_view(leave, context=Group, name="leave", request_method="POST", permission="view")
+    config.add_view(
+        members_page, context=Group, name="members", renderer=template + "members.pt",
+        request_method=("GET", "HEAD"), permission="view",
+    )  # fmt: skip
+    config.add_view(
+        change_members, context=Group, name="members", request_method="POST", permission="edit",
+    )  # fmt: skip

@@ -1,0 +1,303 @@
+"""Groups through their pages: make one, join and leave, closed groups, owners, access, exit."""
+
+from __future__ import annotations
+
+import pytest
+
+from pleio_core.content.site import ROOT_KEY
+from pleio_core.sites.lifecycle import disable_module, enable_module
+from pleio_core.testing import PleioTestSetup, bearer, make_token, sign_in_client
+
+HOST = "groups.localhost"
+PEOPLE = {"anne": "member", "bert": "member", "carl": "member", "admin": "admin"}
+
+
+class World:
+    def __init__(self, setup: PleioTestSetup, app) -> None:
+        self.setup, self.app = setup, app
+        self._clients: dict = {}
+
+    def client(self, who: str | None = None):
+        if who is None:
+            return self.setup.client(self.app, host=HOST)
+        if who not in self._clients:
+            self._clients[who] = self.setup.signed_in(self.app, f"{who}@example.nl", HOST)
+        return self._clients[who]
+
+    def root(self):
+        """The site as committed, in a connection of its own (close it with ``.close()``)."""
+        conn = self.app.registry.pleio_databases.get("groups").open()
+        return conn, conn.root()[ROOT_KEY]
+
+
+@pytest.fixture
+def world(pleio_setup: PleioTestSetup) -> World:
+    pleio_setup.write_site("groups", modules=("community", "wiki"), access="public")
+    for who, role in PEOPLE.items():
+        pleio_setup.create_account(f"{who}@example.nl", who.capitalize(), groups=role)
+    pleio_setup.create_account("outsider@example.nl", "Olga")  # no member of this site
+    return World(pleio_setup, pleio_setup.make_app())
+
+
+def fill(form, fields: dict) -> None:
+    for key, value in fields.items():
+        if key in ("access", "joining"):
+            form[key].force_value(value)
+        else:
+            form[key] = value
+
+
+def add(client, where: str, type_name: str, title: str, status=303, **fields):
+    form = client.get(f"{where}@@add?type={type_name}").forms["content-form"]
+    fill(form, {"title": title, **fields})
+    response = form.submit("save", status=status)
+    return response.location.split(HOST, 1)[1] if status == 303 else response
+
+
+def add_group(client, title="Werkgroep", joining="open", access="public") -> str:
+    return add(
+        client, "/community/", "group", title, body="Over ons.", access=access, joining=joining
+    )
+
+
+def act(client, group: str, view: str, status=303, **fields):
+    """POST to ``group@@view`` with the CSRF token from the group's page."""
+    page = client.get(group)
+    token = next(f for f in page.forms.values() if "csrf_token" in f.fields)["csrf_token"].value
+    return client.post(f"{group}@@{view}", {"csrf_token": token, **fields}, status=status)
+
+
+def account_of(owner, group: str, name: str) -> str:
+    """The account id behind ``name`` on the group's members page (as an owner sees it)."""
+    page = owner.get(f"{group}@@members").html
+    for row in page.select("table tbody tr, #requests-heading ~ ul li"):
+        if row.text.split()[0] == name:
+            return row.select_one("input[name=account]")["value"]
+    raise AssertionError(f"{name} is not on the members page")
+
+
+def found(client, text: str) -> list[str]:
+    page = client.get("/@@search", params={"text": text})
+    return [a.text for a in page.html.select(".search-hits h3 a")]
+
+
+def members_of(client, group: str) -> list[str]:
+    rows = client.get(f"{group}@@members").html.select("table tbody tr")
+    return [
+        " ".join(row.select("td")[0].text.split()) + ":" + row.select("td")[1].text for row in rows
+    ]
+
+
+# -- making and joining --------------------------------------------------------------------
+
+
+def test_the_maker_owns_the_group_and_others_join_an_open_group_and_leave_it(world) -> None:
+    anne, bert = world.client("anne"), world.client("bert")
+    group = add_group(anne)
+    assert group == "/community/werkgroep/"
+    assert members_of(anne, group) == ["Anne (u):Eigenaar"]
+    page = bert.get(group)
+    assert page.html.select_one("h1").text == "Werkgroep"
+    assert "Lid worden van deze groep" in page.text
+    act(bert, group, "join")
+    assert "U bent lid van deze groep." in bert.get(group).text
+    assert members_of(anne, group) == ["Anne (u):Eigenaar", "Bert:Lid"]
+    act(bert, group, "leave")
+    assert members_of(anne, group) == ["Anne (u):Eigenaar"]
+    # the only owner cannot leave: the group keeps an owner
+    refused = act(anne, group, "leave", status=400)
+    assert "enige eigenaar" in refused.html.select_one(".error-summary").text
+    assert members_of(anne, group) == ["Anne (u):Eigenaar"]
+
+
+def test_a_closed_group_takes_requests_that_an_owner_approves_or_declines(world) -> None:
+    anne, bert, carl = world.client("anne"), world.client("bert"), world.client("carl")
+    group = add_group(anne, "Besloten kring", joining="closed")
+    assert "Vraag om lid te worden" in bert.get(group).text
+    act(bert, group, "join")
+    act(carl, group, "join")
+    assert "U hebt gevraagd om lid te worden" in bert.get(group).text
+    assert members_of(anne, group) == ["Anne (u):Eigenaar"]
+    requests = anne.get(f"{group}@@members").html.select("#requests-heading ~ ul li")
+    assert [" ".join(r.text.split()).split(" ·")[0] for r in requests] == ["Bert", "Carl"]
+    # someone who is not an owner cannot answer requests
+    bert_id, carl_id = account_of(anne, group, "Bert"), account_of(anne, group, "Carl")
+    act(carl, group, "members", status=403, action="approve", account=bert_id)
+    act(anne, group, "members", action="approve", account=bert_id)
+    act(anne, group, "members", action="decline", account=carl_id)
+    assert members_of(anne, group) == ["Anne (u):Eigenaar", "Bert:Lid"]
+    assert "Vraag om lid te worden" in carl.get(group).text  # may ask again
+    # bad input: a clear 400, nothing changed
+    act(anne, group, "members", status=400, action="approve", account=bert_id)
+    act(anne, group, "members", status=400, action="explode", account=bert_id)
+    act(anne, group, "members", status=400, action="remove", account="nobody")
+
+
+def test_owners_hand_over_the_group_and_remove_members(world) -> None:
+    anne, bert = world.client("anne"), world.client("bert")
+    group = add_group(anne)
+    act(bert, group, "join")
+    bert_id, anne_id = account_of(anne, group, "Bert"), account_of(anne, group, "Anne")
+    refused = act(anne, group, "members", status=400, action="member", account=anne_id)
+    assert "enige eigenaar" in refused.text
+    act(anne, group, "members", action="owner", account=bert_id)
+    assert bert.get(f"{group}@@edit").status_int == 200  # an owner changes the group
+    act(bert, group, "members", action="member", account=anne_id)
+    act(bert, group, "members", action="remove", account=anne_id)
+    assert members_of(bert, group) == ["Bert (u):Eigenaar"]
+    anne.get(f"{group}@@edit", status=403)
+
+
+def test_only_site_members_join_and_every_change_needs_the_csrf_token(world) -> None:
+    anne = world.client("anne")
+    group = add_group(anne)
+    outsider = world.setup.signed_in(world.app, "outsider@example.nl", HOST)
+    page = outsider.get(group)
+    assert "Lid worden van deze groep" not in page.text
+    anonymous = world.client()
+    assert "Log in om lid te worden" in anonymous.get(group).text
+    token = anonymous.testapp.cookies["pleio_csrf"]
+    anonymous.post(f"{group}@@join", {"csrf_token": token}, status=403)
+    bert = world.client("bert")
+    bert.post(f"{group}@@join", {}, status=400)  # no CSRF token
+    assert members_of(anne, group) == ["Anne (u):Eigenaar"]
+
+
+# -- content in the group --------------------------------------------------------------------
+
+
+def test_group_content_is_for_its_members_in_views_search_and_api(world) -> None:
+    anne, bert, carl = world.client("anne"), world.client("bert"), world.client("carl")
+    group = add_group(anne)
+    act(bert, group, "join")
+    # only the group's members add content in it
+    carl.get(f"{group}@@add?type=page", status=403)
+    form = anne.get(f"{group}@@add?type=page").forms["content-form"]
+    levels = [value for value, *_ in form["access"].options]
+    assert levels == ["public", "members", "group", "private"]
+    page = add(anne, group, "page", "Geheime notulen", body="Het woord zeppelin.", access="group")
+    assert page == "/community/werkgroep/geheime-notulen/"
+    assert bert.get(page).html.select_one("h1").text == "Geheime notulen"
+    carl.get(page, status=403)
+    world.client().get(page, status=403)
+    assert "Geheime notulen" in bert.get(group).text
+    assert "Geheime notulen" not in carl.get(group).text
+    assert found(bert, "zeppelin") == ["Geheime notulen"]
+    assert found(carl, "zeppelin") == []
+    # the API, with each one's token
+    for who, status in (("bert", 200), ("carl", 403)):
+        api = sign_in_client(world.setup, world.app, f"{who}@example.nl", HOST)
+        auth = bearer(make_token(api, "groups"))
+        api.get("/api/v1/content" + page.rstrip("/"), headers=auth, host=HOST, status=status)
+    # leaving the group takes its content away at once
+    act(bert, group, "leave")
+    bert.get(page, status=403)
+
+
+def test_a_group_wiki_has_its_own_tree_trail_and_writers(world) -> None:
+    anne, bert, carl = world.client("anne"), world.client("bert"), world.client("carl")
+    group = add_group(anne)
+    act(bert, group, "join")
+    top = add(anne, group, "page", "Handboek", body="Zie [[Werkwijze]].", access="public")
+    sub = add(bert, top, "page", "Werkwijze", body="Terug naar [[Handboek]].", access="public")
+    assert sub == "/community/werkgroep/handboek/werkwijze/"
+    view = carl.get(sub)  # public: everyone reads it
+    assert [a.text for a in view.html.select(".breadcrumbs a")] == [
+        "Werkgroep",
+        "Handboek",
+        "Werkwijze",
+    ]
+    assert [a.text for a in view.html.select(".wiki-tree a")][:2] == ["Handboek", "Werkwijze"]
+    assert [li.text for li in view.html.select("#backlinks li")] == ["Handboek"]
+    # the group's members write its wiki; other members of the site only read it
+    assert bert.get(f"{top}@@edit").status_int == 200
+    carl.get(f"{top}@@edit", status=403)
+    # a link in the group's wiki finds the group's page, not a site wiki page of that title
+    add(carl, "/wiki/", "page", "Werkwijze", body="De site-brede werkwijze.", access="public")
+    link = carl.get(top).html.select_one("a.wiki-link")
+    assert link["href"].endswith(sub)
+    # the group's wiki as Markdown files
+    export = bert.get(f"{group}@@export")
+    assert export.content_type == "application/zip"
+
+
+def test_module_disabled_hides_groups_and_their_content_and_brings_them_back(world) -> None:
+    anne = world.client("anne")
+    group = add_group(anne)
+    page = add(anne, group, "page", "Notulen", body="Het woord zeppelin.", access="public")
+    switch(world, enabled=False)
+    for path in (group, page, f"{group}@@members"):
+        anne.get(path, status=404)
+    assert found(world.client(), "zeppelin") == []
+    switch(world, enabled=True)
+    assert anne.get(page).html.select_one("h1").text == "Notulen"
+    assert found(world.client(), "zeppelin") == ["Notulen"]
+
+
+def switch(world: World, enabled: bool) -> None:
+    """As the control panel does it."""
+    registry = world.app.registry
+    with registry.pleio_databases.get("groups").transaction() as conn:
+        site = conn.root()[ROOT_KEY]
+        (enable_module if enabled else disable_module)(site, "community", registry)
+
+
+def test_deleting_a_group_takes_its_principal_from_its_members(world) -> None:
+    anne, bert = world.client("anne"), world.client("bert")
+    group = add_group(anne)
+    act(bert, group, "join")
+    form = anne.get(f"{group}@@delete").forms["delete-form"]
+    form.submit(status=303)
+    conn, root = world.root()
+    try:
+        index = root["community"].group_memberships
+        assert list(index.principals) == []
+    finally:
+        conn.close()
+
+
+def test_bad_group_input_is_refused_with_a_clear_message(world) -> None:
+    anne = world.client("anne")
+    response = add(anne, "/community/", "group", "   ", status=400, access="public")
+    assert response.html.select(".error-summary")
+    response = add(
+        anne, "/community/", "group", "Goed", status=400, access="public", joining="half"
+    )
+    assert response.html.select(".error-summary")
+    conn, root = world.root()
+    try:
+        assert [k for k in root["community"].keys() if k != "welcome"] == []
+    finally:
+        conn.close()
+
+
+# -- the exit: site export and import -------------------------------------------------------
+
+
+def test_an_imported_site_keeps_groups_members_requests_and_group_only_content(
+    world, tmp_path
+) -> None:
+    anne, bert, carl = world.client("anne"), world.client("bert"), world.client("carl")
+    group = add_group(anne, "Besloten kring", joining="closed")
+    act(bert, group, "join")
+    act(anne, group, "members", action="approve", account=account_of(anne, group, "Bert"))
+    act(carl, group, "join")  # still waiting
+    page = add(bert, group, "page", "Notulen", body="Alleen voor de kring.", access="group")
+    world.setup.close()
+    archive = str(tmp_path / "groups.zip")
+    assert world.setup.pleio("site", "export", "groups", archive) == 0
+    assert world.setup.pleio("site", "import", "copy", archive, "--host", "copy.localhost") == 0
+    app = world.setup.make_app()
+
+    def on_copy(who: str):
+        return world.setup.signed_in(app, f"{who}@example.nl", "copy.localhost")
+
+    anne, bert, carl = on_copy("anne"), on_copy("bert"), on_copy("carl")
+    rows = anne.get(f"{group}@@members").html.select("table tbody tr")
+    assert [row.select("td")[0].text.split()[0] for row in rows] == ["Anne", "Bert"]
+    assert [
+        r.text.split()[0]
+        for r in anne.get(f"{group}@@members").html.select("#requests-heading ~ ul li")
+    ] == ["Carl"]
+    assert bert.get(page).html.select_one("h1").text == "Notulen"
+    carl.get(page, status=403)

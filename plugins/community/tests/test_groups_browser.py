@@ -1,0 +1,63 @@
+"""Groups in a real browser: every group page under axe, joining by keyboard alone."""
+
+import pytest
+
+from pleio_core.testing import TEST_PASSWORD, PleioTestSetup, assert_accessible
+
+HOST = "groups.localhost"
+
+
+@pytest.fixture
+def server(pleio_setup: PleioTestSetup, live_server_factory):
+    pleio_setup.write_site("groups", modules=["community", "wiki"], access="public")
+    pleio_setup.create_account("anne@example.nl", "Anne", groups="member")
+    pleio_setup.create_account("bert@example.nl", "Bert", groups="member")
+    return live_server_factory(pleio_setup.make_app())
+
+
+def signed_in(browser, server, email: str):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(server.url(HOST, "/@@login"))
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(server.url(HOST, "/"))
+    return page
+
+
+def test_group_pages_pass_axe_and_joining_works_by_keyboard(browser, server) -> None:
+    anne = signed_in(browser, server, "anne@example.nl")
+    add_group = server.url(HOST, "/community/@@add?type=group")
+    assert_accessible(anne, add_group)
+    anne.goto(add_group)
+    anne.get_by_label("Titel").fill("Werkgroep")
+    anne.get_by_label("Besloten", exact=False).check()
+    anne.get_by_label("Iedereen die deze site kan zien").check()
+    anne.get_by_role("button", name="Opslaan").click()
+    anne.wait_for_url("**/community/werkgroep/")
+    group = anne.url
+
+    bert = signed_in(browser, server, "bert@example.nl")
+    bert.goto(group)
+    bert.get_by_role("button", name="Vraag om lid te worden van deze groep").focus()
+    with bert.expect_navigation():
+        bert.keyboard.press("Enter")
+    assert bert.get_by_text("U hebt gevraagd om lid te worden").is_visible()
+    assert_accessible(bert, group)
+
+    # the owner answers by keyboard too; the members page with a request on it passes axe
+    assert_accessible(anne, group + "@@members")
+    anne.goto(group + "@@members")
+    anne.get_by_role("button", name="Bert goedkeuren").focus()
+    with anne.expect_navigation():
+        anne.keyboard.press("Enter")
+    assert anne.get_by_role("status").inner_text().startswith("Het verzoek is goedgekeurd")
+    assert_accessible(anne, group + "@@members")
+    assert_accessible(anne, group)
+    assert_accessible(anne, group + "@@add?type=page")
+    visitor = browser.new_context().new_page()
+    assert_accessible(visitor, group)
+    assert_accessible(visitor, server.url(HOST, "/community/"))
+    for page in (anne, bert, visitor):
+        page.context.close()
