@@ -21,6 +21,7 @@ from pleio_core.content.editing import (
     delete_content,
     update_content,
 )
+from pleio_core.content.merge import merge_edit
 from pleio_core.content.model import Content
 from pleio_core.content.site import ModuleFolder
 from pleio_core.content.types import ContentType
@@ -108,6 +109,10 @@ def add_content(context: Any, request: Request) -> Response:
     return response
 
 
+#: Set on a PATCH answer when the change was merged with one saved since its ``serial``.
+MERGED_HEADER = "Pleio-Merged"
+
+
 def change_content(context: Any, request: Request) -> dict[str, Any]:
     content, content_type = find_content(request)
     require_identity(request)
@@ -125,7 +130,13 @@ def change_content(context: Any, request: Request) -> dict[str, Any]:
     try:
         update_content(request, content, content_type, values, started_from=serial, comment=note)
     except StaleEdit:
-        raise ApiError(409, serial=content.serial) from None
+        # as the edit form does: edits of different parts are both kept, and the caller is
+        # told (a header); overlapping ones are refused and nothing is written
+        merged = merge_edit(content, content_type, values, serial)
+        if merged is None:
+            raise ApiError(409, serial=content.serial) from None
+        update_content(request, content, content_type, merged, content.serial, comment=note)
+        request.response.headers[MERGED_HEADER] = "true"
     return content_json(request, content, content_type)
 
 

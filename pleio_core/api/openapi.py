@@ -308,7 +308,16 @@ def openapi_document(request: Request) -> dict[str, Any]:
             "parameters": path,
             "get": op(request, "Read content", 200, content, (403,)),
             "post": op(request, "Add content inside this", 201, content, write, create),
-            "patch": op(request, "Change content", 200, content, (*write, 409), change),
+            "patch": op(
+                request,
+                "Change content. Send the serial you read. If someone saved since, changes to"
+                " other parts are merged (answer header Pleio-Merged: true); overlapping ones"
+                " answer 409 and nothing is written.",
+                200,
+                content,
+                (*write, 409),
+                change,
+            ),
             "delete": op(request, "Remove content", 204, None, (403,)),
         },
         "/api/v1/children/{path}": {

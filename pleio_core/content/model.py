@@ -57,9 +57,15 @@ class Content(Folder):
         self.owner = owner
         self.created = self.modified = now()
 
+    @staticmethod
+    def markup(markdown: str) -> str:
+        """The sanitised HTML of a body written in Markdown (also of an old revision's).
+        A type with markup of its own (the wiki's links) replaces this."""
+        return render_markdown(markdown)
+
     def set_body(self, markdown: str) -> None:
         self.body = markdown
-        self.body_html = render_markdown(markdown)
+        self.body_html = self.markup(markdown)
 
     @property
     def text(self) -> str:  # what indexes and snippets read

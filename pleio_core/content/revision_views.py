@@ -20,7 +20,6 @@ from pleio_core.i18n import _
 from pleio_core.security.audit import local_time
 
 from .diff import changed_fields, diff_html
-from .markup import render_markdown
 from .model import Content
 from .revisions import History, NotRestorable, Revision, history_of, restore
 from .schema import ACCESS_TITLES, STATE_TITLES
@@ -146,7 +145,7 @@ def revision_page(context: Content, request: Request) -> dict[str, Any]:
             )
         ),
         "row": _row(request, context, revision),
-        "body_html": render_markdown(revision.value("body") or ""),
+        "body_html": context.markup(revision.value("body") or ""),
         "history_url": _link(request, context, "history"),
         "compare_url": _link(request, context, "diff", a=revision.number, b=latest)
         if revision.number != latest

@@ -12,10 +12,11 @@ from datetime import UTC, datetime
 from typing import IO, Any
 
 from pyramid.registry import Registry
+from pyramid.traversal import resource_path
 
 from pleio_core.content.files import StoredFile
 from pleio_core.content.folder import Folder
-from pleio_core.content.model import Content
+from pleio_core.content.model import Content, is_attached
 from pleio_core.content.site import ModuleFolder, SiteRoot
 from pleio_core.plugins.manager import core_version
 from pleio_core.security.accounts import Accounts
@@ -105,7 +106,17 @@ def site_settings(root: SiteRoot, site: SiteConfig) -> dict[str, Any]:
         "join_mode": root.join_mode,
         "join_domains": list(root.join_domains),
         "require_two_factor": root.require_two_factor,
+        "moved_paths": moved_paths(root),
     }
+
+
+def moved_paths(root: SiteRoot) -> dict[str, str]:
+    """Old address → the content's address now, for what was moved or renamed (and is
+    still there): old links keep working on the new site too."""
+    moved = root.moved_paths
+    if not moved:
+        return {}
+    return {old: resource_path(content) for old, content in moved.items() if is_attached(content)}
 
 
 def export_site(

@@ -24,6 +24,8 @@ from ZODB.blob import Blob
 from pleio_core.catalog.reindex import reindex_site
 from pleio_core.content.files import StoredFile, write_blob
 from pleio_core.content.folder import Folder
+from pleio_core.content.model import Content
+from pleio_core.content.moves import remember_move
 from pleio_core.content.schedule import schedule_publication
 from pleio_core.content.site import ROOT_KEY, ModuleFolder, SiteRoot
 from pleio_core.security.accounts import AccountError, Accounts, clean_name, normalise_email
@@ -149,6 +151,17 @@ def _folder_at(root: SiteRoot, path: str) -> Folder | None:
     return node
 
 
+def restore_moved_paths(root: SiteRoot, moved: Any) -> None:
+    """Old addresses lead to the content's new ones on this site too."""
+    if not isinstance(moved, dict):
+        raise ArchiveError("the manifest's moved_paths is not an object")
+    for old, now_at in moved.items():
+        target = _folder_at(root, now_at.strip("/")) if isinstance(now_at, str) else None
+        if not old.startswith("/") or not isinstance(target, Content):
+            raise ArchiveError(f"moved_paths: {old!r} leads to {now_at!r}, which is no content")
+        remember_move(root, old, target)
+
+
 def _new_root(reader: ArchiveReader, site: SiteConfig) -> SiteRoot:
     settings = reader.manifest["site"]
     root = SiteRoot(site.name, site.title, site.modules)
@@ -232,6 +245,7 @@ def write_site(
                 tm.begin()
             if progress:
                 progress(number, members_total)
+        restore_moved_paths(root, reader.manifest["site"].get("moved_paths") or {})
         members = site_members(root, create=True)
         for record in reader.lines(MEMBERS):
             try:

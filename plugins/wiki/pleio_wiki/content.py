@@ -18,6 +18,8 @@ class Page(Content):
     view resolves the links each time the wiki's titles change (``render``).
     """
 
+    #: A wiki link shows as its label (the page view resolves links; ``rendering``).
+    markup = staticmethod(plain_html)
     #: Names of sub-pages in the order people put them; the others follow, by title.
     child_order: tuple[str, ...] = ()
     _uid: str | None = None
@@ -40,7 +42,3 @@ class Page(Content):
         writer = self.group or "role:member"
         acl.insert(-1, (Allow, writer, ("view", "edit")))  # before the final Deny
         return acl
-
-    def set_body(self, markdown: str) -> None:
-        self.body = markdown
-        self.body_html = plain_html(markdown)

@@ -1,7 +1,8 @@
 """The wiki's part of a site export and import: what a page's fields do not hold.
 
-A page's key in the link index, the order of its sub-pages and the titles it had before a
-rename travel in its document (``extra.wiki``). An import sends no content events, so the
+A page's key in the link index, the order of its sub-pages (for a top page also the order
+of the top pages) and the titles it had before a rename travel in its document
+(``extra.wiki``). An import sends no content events, so the
 wiki index of the new site is built here, page by page, as they come in.
 """
 
@@ -25,7 +26,10 @@ def export_extra(content: object) -> dict[str, Any] | None:
         if index is not None
         else []
     )
-    return {"uid": content.uid, "child_order": list(content.child_order), "former": former}
+    extra = {"uid": content.uid, "child_order": list(content.child_order), "former": former}
+    if content.__parent__ is root:  # the order of the top pages is kept on the wiki's root
+        extra["top_order"] = list(getattr(root, "child_order", ()))
+    return extra
 
 
 def import_extra(content: object, data: Any, registry: Registry) -> None:
@@ -34,14 +38,18 @@ def import_extra(content: object, data: Any, registry: Registry) -> None:
     if not isinstance(data, dict):
         raise ValueError("the wiki's data is not an object")
     uid, order, former = data.get("uid"), data.get("child_order", []), data.get("former", [])
+    top_order = data.get("top_order", [])
     if not (isinstance(uid, str) and 0 < len(uid) <= 64):
         raise ValueError("a wiki page's key is missing or too long")
-    lists = (order, former)
+    lists = (order, former, top_order)
     if not all(isinstance(x, list) and all(isinstance(s, str) for s in x) for x in lists):
         raise ValueError("a wiki page's order and former titles are lists of text")
     content._uid = uid
     content.child_order = tuple(order)
-    index = index_of(wiki_root(content))
+    root = wiki_root(content)
+    if top_order and content.__parent__ is root:
+        root.child_order = tuple(top_order)
+    index = index_of(root)
     index.add(content)
     for title in former:
         if title not in index.titles:

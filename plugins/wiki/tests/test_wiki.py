@@ -247,7 +247,7 @@ def test_a_stale_title_change_against_another_title_change_conflicts(world) -> N
 
 def test_history_diff_and_restore_are_the_cores(world) -> None:
     anne = world.client("anne")
-    path = add_page(anne, "Versions", "One two three.")
+    path = add_page(anne, "Versions", "One two three, see [[Other|the other page]].")
     save(edit_form(anne, path), body="One four three.", change_note="better")
     page = anne.get(path)
     assert page.html.select_one(f'a[href$="{path}@@history"]')
@@ -256,8 +256,11 @@ def test_history_diff_and_restore_are_the_cores(world) -> None:
     diff = anne.get(f"{path}@@diff?a=1&b=2")
     assert "two" in diff.html.select_one("del").text and "four" in diff.html.select_one("ins").text
     restore = anne.get(f"{path}@@revision?n=1")
+    # an old version shows its wiki links as the page did: by their words, not as [[…]]
+    shown = restore.html.select_one(".revision-body").text
+    assert "see the other page." in shown and "[[" not in shown
     restore.forms["restore-form"].submit(status=303)
-    assert world.stored(path)[1] == "One two three."
+    assert world.stored(path)[1] == "One two three, see [[Other|the other page]]."
     assert "Versie 1" in anne.get(f"{path}@@history").text
 
 
@@ -462,6 +465,32 @@ def test_wiki_pages_in_the_api_as_the_caller_may_see_them(world) -> None:
     bert.get("/api/v1/content/wiki/open-to-all", headers=bert_auth, **api)
 
 
+def test_api_edits_of_different_paragraphs_merge_and_of_the_same_one_answer_409(world) -> None:
+    anne = world.client("anne")
+    add_page(anne, "Shared", "One.\n\nTwo.\n\nThree.")
+    api = {"host": HOST}
+    client = sign_in_client(world.setup, world.app, "bert@example.nl", HOST)
+    auth = bearer(make_token(client, "wiki"))
+    url = "/api/v1/content/wiki/shared"
+    start = client.get(url, headers=auth, **api).json["serial"]
+    first = {"serial": start, "body": "One, changed.\n\nTwo.\n\nThree."}
+    client.patch_json(url, first, headers=auth, **api)
+    # started from the same version, changes another paragraph: both kept, and said so
+    second = {"serial": start, "body": "One.\n\nTwo.\n\nThree, changed."}
+    merged = client.patch_json(url, second, headers=auth, **api)
+    assert merged.headers["Pleio-Merged"] == "true"
+    assert merged.json["body"] == "One, changed.\n\nTwo.\n\nThree, changed."
+    # the same paragraph as a save made since: 409, nothing written
+    third = {"serial": start, "body": "One, otherwise.\n\nTwo.\n\nThree."}
+    stale = client.patch_json(url, third, headers=auth, status=409, **api)
+    assert stale.json["serial"] == merged.json["serial"]
+    assert world.stored("/wiki/shared")[1] == "One, changed.\n\nTwo.\n\nThree, changed."
+    plain = client.patch_json(
+        url, {"serial": stale.json["serial"], "title": "Shared"}, headers=auth, **api
+    )
+    assert "Pleio-Merged" not in plain.headers
+
+
 def test_renamed_back_its_old_address_is_its_address_and_nothing_loops(world) -> None:
     anne = world.client("anne")
     path = add_page(anne, "Back", "Text.")
@@ -485,6 +514,8 @@ def test_an_imported_site_has_the_same_links_order_and_former_titles(world, tmp_
     page.forms[
         [k for k, f in page.forms.items() if f.action.endswith("new-name/@@reorder")][0]
     ].submit(status=303)
+    add_page(anne, "Above")  # a second top page; by title it would come first
+    anne.post("/wiki/top/@@reorder", {"direction": "up", "csrf_token": csrf_of(page)})
     world.setup.close()
     archive = str(tmp_path / "wiki.zip")
     assert world.setup.pleio("site", "export", "wiki", archive) == 0
@@ -498,3 +529,6 @@ def test_an_imported_site_has_the_same_links_order_and_former_titles(world, tmp_
     assert [a.text for a in page.html.select(".sub-pages > li > a")] == ["New name", "Alpha"]
     backlinks = copy.get("/wiki/top/new-name/").html.select("#backlinks li")
     assert [li.text for li in backlinks] == ["Top"]
+    # the old address of the renamed page, and the order of the top pages, came along
+    assert copy.get("/wiki/top/old-name/", status=303).location.endswith("/wiki/top/new-name/")
+    assert [a.text for a in page.html.select(".wiki-tree > ul > li > a")] == ["Top", "Above"]
