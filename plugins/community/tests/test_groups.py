@@ -175,6 +175,7 @@ def test_group_content_is_for_its_members_in_views_search_and_api(world) -> None
     form = anne.get(f"{group}@@add?type=page").forms["content-form"]
     levels = [value for value, *_ in form["access"].options]
     assert levels == ["public", "members", "group", "private"]
+    assert form["access"].value == "group"  # a wiki page in a group starts as the group's
     page = add(anne, group, "page", "Geheime notulen", body="Het woord zeppelin.", access="group")
     assert page == "/community/werkgroep/geheime-notulen/"
     assert bert.get(page).html.select_one("h1").text == "Geheime notulen"

@@ -14,6 +14,7 @@ from pyramid.registry import Registry
 from pyramid.request import Request
 
 from pleio_core.content import ContentType
+from pleio_core.content.editing import group_of
 from pleio_core.plugins import hookimpl
 from pleio_core.plugins.module import ModulePlugin
 
@@ -40,12 +41,15 @@ class WikiPlugin(ModulePlugin):
     def pleio_add_defaults(
         self, request: Request, container: object, content_type: ContentType
     ) -> dict[str, Any] | None:
-        """A sub-page starts with its parent's access; a missing page's link gives its title."""
+        """A sub-page starts with its parent's access, a top page in a group as the group's
+        only; a missing page's link gives its title."""
         if content_type.name != "page":
             return None
         defaults: dict[str, Any] = {}
         if isinstance(container, Page):
             defaults["access"] = container.access
+        elif group_of(request, container):
+            defaults["access"] = "group"
         title = " ".join(request.params.get("title", "").split())
         if title:
             defaults["title"] = title[:MAX_TITLE_FROM_LINK]
