@@ -11,10 +11,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from pleio_core.admin.images import store_image
 from pleio_core.content.files import store_file
 from pleio_core.content.site import ROOT_KEY
 from pleio_core.exchange import archive as archive_format
 from pleio_core.exchange import importing
+from pleio_core.sites.effective import set_holder_settings
 from pleio_core.storage import PLATFORM_KEY
 from pleio_core.storage.databases import open_database
 from pleio_core.testing import PleioTestSetup
@@ -133,8 +135,22 @@ def alpha(pleio_setup: PleioTestSetup, notes_plugin, plugin_installer, tmp_path)
             )
             item.colour = "blauw"
             folder.add(name, item)
+        # what the holder set in the control panel
+        set_holder_settings(root, title="Alfa, ons eigen", contact_email="info@alfa.nl")
+        root.colours = {"primary": "#004400"}
+        root.menu_settings = {
+            "order": ["/notes/", "/wiki/"],
+            "titles": {"/wiki/": "Kennisbank"},
+            "hidden": [],
+            "links": [("Rijksoverheid", "https://www.rijksoverheid.nl/")],
+        }
+        root.front_page = "wiki/handboek"
+        store_image(root, "logo", PNG, "image/png")
     db.close()
     return setup, tmp_path
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"a logo" * 100
 
 
 def read_archive(path: Path) -> dict:
@@ -215,6 +231,12 @@ def test_round_trip_keeps_everything(alpha, capsys) -> None:
     attachment = next(d for d in before["documents"].values() if d["type"] == "attachment")
     assert attachment["extra"] == {"attachments": {"colour": "blauw"}}
     assert attachment["fields"]["file"]["filename"] in ("verslag.pdf", "kopie.pdf")
+    appearance = manifest["site"]["appearance"]
+    assert appearance["settings"]["title"] == "Alfa, ons eigen"
+    assert appearance["colours"] == {"primary": "#004400"}
+    assert appearance["menu"]["links"] == [["Rijksoverheid", "https://www.rijksoverheid.nl/"]]
+    assert appearance["front_page"] == "wiki/handboek"
+    assert appearance["logo"]["media_type"] == "image/png"  # (and the same file after import)
     accounts = before["lines"]["accounts.jsonl"]
     assert not any("password_hash" in line for line in accounts)  # not without the option
     assert not any("otto" in line for line in accounts)  # not named by the site
@@ -251,6 +273,11 @@ def test_the_imported_site_shows_the_same_pages_to_the_same_people(alpha) -> Non
             ]
         assert seen[HOST] == seen["beta.localhost"], who
     bert = setup.signed_in(app, "bert@example.nl", "beta.localhost")
+    home = bert.get("/")  # the holder's choices came along: name, menu, colours, logo
+    assert "Alfa, ons eigen" in home.html.select_one(".site-brand").text
+    assert "Kennisbank" in home.text and "https://www.rijksoverheid.nl/" in home.text
+    assert "#004400" in bert.get("/@@theme.css").text
+    assert bert.get(home.html.select_one(".site-brand img")["src"]).body == PNG
     found = bert.get("/@@search?text=genest")  # the imported site's catalog was built
     assert "/wiki/handboek/hoofdstuk-een/paragraaf/" in found.text
     page = bert.get("/wiki/handboek/hoofdstuk-een/")
@@ -381,6 +408,28 @@ BAD = {
         "format version 2",
     ),
     "a plugin not installed": (lambda g: rebuild(g, manifest=_needs_gadgets), "gadgets 2.0"),
+    "a javascript: menu link": (
+        lambda g: rebuild(
+            g,
+            manifest=lambda m: m["site"]["appearance"]["menu"].update(
+                links=[["Klik", "javascript:alert(1)"]]
+            ),
+        ),
+        "is not a title and address",
+    ),
+    "a colour that is none": (
+        lambda g: rebuild(
+            g,
+            manifest=lambda m: m["site"]["appearance"].update(
+                colours={"primary": "red; background: url(x)"}
+            ),
+        ),
+        "is not a colour",
+    ),
+    "an old address leading nowhere": (
+        lambda g: rebuild(g, manifest=lambda m: m["site"].update(moved_paths={"/a": "/b"})),
+        "which is no content",
+    ),
     "not a zip at all": (lambda g: b"just some text", "not a readable zip"),
     "a malformed document": (
         lambda g: rebuild(g, {"content/00000002.json": _broken(g, "content/00000002.json")}),

@@ -24,6 +24,7 @@ from pleio_core.security.audit import audit_log
 from pleio_core.security.membership import site_members
 from pleio_core.sites.config import SiteConfig
 
+from .appearance import appearance_of
 from .archive import (
     ACCOUNTS,
     AUDIT_LOG,
@@ -188,6 +189,7 @@ def export_site(
             for e in (log.entries() if log is not None else ())
         )
         counts["audit_entries"] = writer.write_lines(AUDIT_LOG, entries)
+        appearance = appearance_of(root, lambda sha256, data: writer.write_file(sha256, [data]))
         counts["accounts"] = writer.write_lines(ACCOUNTS, directory.records(include_credentials))
     except BaseException:
         writer.abort()
@@ -199,7 +201,7 @@ def export_site(
         "pleio_version": core_version(),
         "created": datetime.now(UTC).isoformat(),
         "includes_credentials": include_credentials,
-        "site": site_settings(root, site),
+        "site": {**site_settings(root, site), "appearance": appearance},
         "plugins": {
             name: plugins.plugins[name].info.version for name in sorted(used) if name in plugins
         },

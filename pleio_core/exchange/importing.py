@@ -33,6 +33,7 @@ from pleio_core.security.audit import audit_log
 from pleio_core.security.membership import site_members
 from pleio_core.sites.config import SiteConfig
 
+from .appearance import restore_appearance
 from .archive import ACCOUNTS, AUDIT_LOG, MEMBERS, ArchiveError, ArchiveReader, parse_time
 from .documents import content_from
 
@@ -173,6 +174,7 @@ def _new_root(reader: ArchiveReader, site: SiteConfig) -> SiteRoot:
     root.require_two_factor = bool(settings.get("require_two_factor"))
     for folder in settings.get("module_folders") or ():
         root.add(folder["name"], ModuleFolder(folder["module"], folder.get("title") or ""))
+    restore_appearance(root, settings.get("appearance"), reader.open_file)
     return root
 
 
