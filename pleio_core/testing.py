@@ -7,6 +7,7 @@ PostgreSQL server started for the session when a test asks for it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -338,6 +339,24 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+def sign_in_page(page: Any, server: LiveServer, host: str, email: str) -> None:
+    """Sign ``page`` in on ``host`` with the Dutch sign-in form, as a person would."""
+    page.goto(server.url(host, "/@@login"))
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(server.url(host, "/"))
+
+
+def signed_in_page(browser: Any, server: LiveServer, host: str, email: str) -> Any:
+    """A page in a browser context of its own (its own cookies), signed in as ``email``;
+    close it with ``page.context.close()``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in_page(page, server, host, email)
+    return page
+
+
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """axe-core's WCAG 2.1 A/AA violations on the page as it is now."""
     from axe_playwright_python.sync_playwright import Axe
@@ -522,6 +541,48 @@ def wait_for(check: Callable[[], Any], timeout: float = 5.0, interval: float = 0
 
 
 # -- the JSON API -----------------------------------------------------------------------------
+
+
+class SiteWorld:
+    """One deelsite under test: WebTest clients on it, anonymous or signed in as
+    ``<who>@example.nl`` (each kept, so a test signs a person in once), and its committed
+    content, read in a connection of its own."""
+
+    def __init__(self, setup: PleioTestSetup, app: Any, site: str, host: str) -> None:
+        self.setup, self.app, self.site, self.host = setup, app, site, host
+        self._clients: dict[str, Any] = {}
+
+    def client(self, who: str | None = None) -> Any:
+        if who is None:
+            return self.setup.client(self.app, host=self.host)
+        if who not in self._clients:
+            email = f"{who}@example.nl"
+            self._clients[who] = self.setup.signed_in(self.app, email, self.host)
+        return self._clients[who]
+
+    def switch_module(self, module: str, enabled: bool) -> None:
+        """Switch ``module`` on or off, as the control panel does."""
+        from pleio_core.content.site import ROOT_KEY
+        from pleio_core.sites.lifecycle import disable_module, enable_module
+
+        registry = self.app.registry
+        with registry.pleio_databases.get(self.site).transaction() as conn:
+            site = conn.root()[ROOT_KEY]
+            (enable_module if enabled else disable_module)(site, module, registry)
+
+    @contextlib.contextmanager
+    def committed(self, path: str = "/") -> Iterator[Any]:
+        """The object at ``path`` (the SiteRoot for ``/``) as committed."""
+        from pleio_core.content.site import ROOT_KEY
+
+        conn = self.app.registry.pleio_databases.get(self.site).open()
+        try:
+            node = conn.root()[ROOT_KEY]
+            for name in path.strip("/").split("/") if path.strip("/") else ():
+                node = node[name]
+            yield node
+        finally:
+            conn.close()
 
 
 def sign_in_client(setup: PleioTestSetup, app: Any, email: str, host: str) -> Any:

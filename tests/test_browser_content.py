@@ -3,11 +3,11 @@
 import pytest
 
 from pleio_core.testing import (
-    TEST_PASSWORD,
     WIDTHS,
     PleioTestSetup,
     assert_accessible,
     axe_violations,
+    sign_in_page,
 )
 
 
@@ -18,16 +18,8 @@ def server(pleio_setup: PleioTestSetup, notes_plugin, live_server_factory):
     return live_server_factory(pleio_setup.make_app())
 
 
-def sign_in(page, server) -> None:
-    page.goto(server.url("demo.localhost", "/@@login"))
-    page.get_by_label("E-mailadres").fill("anne@example.nl")
-    page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(server.url("demo.localhost", "/"))
-
-
 def test_add_view_edit_and_error_pages_pass_axe(server, page) -> None:
-    sign_in(page, server)
+    sign_in_page(page, server, "demo.localhost", "anne@example.nl")
     add = server.url("demo.localhost", "/notes/@@add?type=note")
     assert_accessible(page, add)
     # with the keyboard alone: fill the form, tab to the button, press Enter

@@ -9,6 +9,7 @@ from pleio_core.testing import (
     PleioTestSetup,
     assert_accessible,
     axe_violations,
+    sign_in_page,
 )
 
 HOST = "beta.localhost"
@@ -21,14 +22,6 @@ def server(pleio_setup: PleioTestSetup, live_server_factory):
     pleio_setup.create_account("mo@example.nl", "Mo", beta="member")
     pleio_setup.create_account("op@example.nl", "Olga", operator=True)
     return live_server_factory(pleio_setup.make_app())
-
-
-def sign_in(page, server) -> None:
-    page.goto(server.url(HOST, "/@@login"))
-    page.get_by_label("E-mailadres").fill("ada@example.nl")
-    page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(server.url(HOST, "/"))
 
 
 def switch_wiki(page, server, on: bool) -> None:
@@ -45,7 +38,7 @@ def switch_wiki(page, server, on: bool) -> None:
 
 
 def test_an_admin_switches_the_wiki_on_off_and_on_again(server, page) -> None:
-    sign_in(page, server)
+    sign_in_page(page, server, HOST, "ada@example.nl")
     menu = page.get_by_role("navigation", name="Hoofdmenu")
     assert menu.get_by_role("link", name="Wiki").count() == 0
     page.get_by_role("link", name="Beheer").click()
@@ -71,7 +64,7 @@ def test_an_admin_switches_the_wiki_on_off_and_on_again(server, page) -> None:
 
 
 def test_every_control_panel_page_passes_axe(server, page) -> None:
-    sign_in(page, server)
+    sign_in_page(page, server, HOST, "ada@example.nl")
     for path in (
         "/@@control-panel",
         "/@@control-panel-general",
@@ -100,7 +93,7 @@ def test_every_control_panel_page_passes_axe(server, page) -> None:
 
 
 def test_the_keyboard_alone_saves_an_accepted_theme_that_shows_on_pages(server, page) -> None:
-    sign_in(page, server)
+    sign_in_page(page, server, HOST, "ada@example.nl")
     page.goto(server.url(HOST, "/@@control-panel-appearance"))
     page.get_by_label("Hoofdkleur (menu, links, knoppen)").focus()
     page.keyboard.press("Control+A")
@@ -151,7 +144,7 @@ def test_the_operator_pages_and_the_maintenance_page_pass_axe(server, page) -> N
 
 
 def test_the_keyboard_alone_changes_the_general_settings_and_the_menu(server, page) -> None:
-    sign_in(page, server)
+    sign_in_page(page, server, HOST, "ada@example.nl")
     page.goto(server.url(HOST, "/@@control-panel"))
     page.get_by_role("link", name="Algemeen").focus()
     page.keyboard.press("Enter")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, ClassVar
+from uuid import uuid4
 
 from pyramid.authorization import ALL_PERMISSIONS, Allow, Deny, Everyone
 
@@ -51,6 +52,16 @@ class Content(Folder):
     comments: Any = None
     likes: Any = None
     history: Any = None
+
+    _uid: str | None = None
+
+    @property
+    def uid(self) -> str:
+        """A lasting key of this object: stays the same through moves and renames (the
+        wiki's link index, a group's principal); made on first use."""
+        if self._uid is None:
+            self._uid = uuid4().hex
+        return self._uid
 
     def __init__(self, title: str = "", owner: str | None = None) -> None:
         super().__init__(title)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import NamedTuple
-from uuid import uuid4
 
 import colander
 import deform.widget
@@ -76,16 +75,8 @@ class Group(Content):
     """A group: its members, its requests to join, and the content inside it."""
 
     joining = OPEN
-    _uid: str | None = None
     members: OOBTree | None = None  # account id → Membership
     requests: OOBTree | None = None  # account id → (name, when asked)
-
-    @property
-    def uid(self) -> str:
-        """The group's lasting key: its principal stays the same through renames."""
-        if self._uid is None:
-            self._uid = uuid4().hex
-        return self._uid
 
     @property
     def principal(self) -> str:

@@ -4,39 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from pleio_core.content.site import ROOT_KEY
-from pleio_core.sites.lifecycle import disable_module, enable_module
-from pleio_core.testing import PleioTestSetup, bearer, make_token, sign_in_client
+from pleio_core.testing import PleioTestSetup, SiteWorld, bearer, make_token, sign_in_client
 
 HOST = "groups.localhost"
 PEOPLE = {"anne": "member", "bert": "member", "carl": "member", "admin": "admin"}
 
 
-class World:
-    def __init__(self, setup: PleioTestSetup, app) -> None:
-        self.setup, self.app = setup, app
-        self._clients: dict = {}
-
-    def client(self, who: str | None = None):
-        if who is None:
-            return self.setup.client(self.app, host=HOST)
-        if who not in self._clients:
-            self._clients[who] = self.setup.signed_in(self.app, f"{who}@example.nl", HOST)
-        return self._clients[who]
-
-    def root(self):
-        """The site as committed, in a connection of its own (close it with ``.close()``)."""
-        conn = self.app.registry.pleio_databases.get("groups").open()
-        return conn, conn.root()[ROOT_KEY]
-
-
 @pytest.fixture
-def world(pleio_setup: PleioTestSetup) -> World:
+def world(pleio_setup: PleioTestSetup) -> SiteWorld:
     pleio_setup.write_site("groups", modules=("community", "wiki"), access="public")
     for who, role in PEOPLE.items():
         pleio_setup.create_account(f"{who}@example.nl", who.capitalize(), groups=role)
     pleio_setup.create_account("outsider@example.nl", "Olga")  # no member of this site
-    return World(pleio_setup, pleio_setup.make_app())
+    return SiteWorld(pleio_setup, pleio_setup.make_app(), "groups", HOST)
 
 
 def fill(form, fields: dict) -> None:
@@ -226,21 +206,13 @@ def test_module_disabled_hides_groups_and_their_content_and_brings_them_back(wor
     anne = world.client("anne")
     group = add_group(anne)
     page = add(anne, group, "page", "Notulen", body="Het woord zeppelin.", access="public")
-    switch(world, enabled=False)
+    world.switch_module("community", enabled=False)
     for path in (group, page, f"{group}@@members"):
         anne.get(path, status=404)
     assert found(world.client(), "zeppelin") == []
-    switch(world, enabled=True)
+    world.switch_module("community", enabled=True)
     assert anne.get(page).html.select_one("h1").text == "Notulen"
     assert found(world.client(), "zeppelin") == ["Notulen"]
-
-
-def switch(world: World, enabled: bool) -> None:
-    """As the control panel does it."""
-    registry = world.app.registry
-    with registry.pleio_databases.get("groups").transaction() as conn:
-        site = conn.root()[ROOT_KEY]
-        (enable_module if enabled else disable_module)(site, "community", registry)
 
 
 def test_deleting_a_group_takes_its_principal_from_its_members(world) -> None:
@@ -249,12 +221,8 @@ def test_deleting_a_group_takes_its_principal_from_its_members(world) -> None:
     act(bert, group, "join")
     form = anne.get(f"{group}@@delete").forms["delete-form"]
     form.submit(status=303)
-    conn, root = world.root()
-    try:
-        index = root["community"].group_memberships
-        assert list(index.principals) == []
-    finally:
-        conn.close()
+    with world.committed("/community") as folder:
+        assert list(folder.group_memberships.principals) == []
 
 
 def test_bad_group_input_is_refused_with_a_clear_message(world) -> None:
@@ -265,11 +233,8 @@ def test_bad_group_input_is_refused_with_a_clear_message(world) -> None:
         anne, "/community/", "group", "Goed", status=400, access="public", joining="half"
     )
     assert response.html.select(".error-summary")
-    conn, root = world.root()
-    try:
-        assert [k for k in root["community"].keys() if k != "welcome"] == []
-    finally:
-        conn.close()
+    with world.committed("/community") as folder:
+        assert [k for k in folder.keys() if k != "welcome"] == []
 
 
 # -- the exit: site export and import -------------------------------------------------------

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pleio_core.testing import TEST_PASSWORD, PleioTestSetup, assert_accessible
+from pleio_core.testing import PleioTestSetup, assert_accessible, signed_in_page
 
 HOST = "groups.localhost"
 
@@ -15,19 +15,8 @@ def server(pleio_setup: PleioTestSetup, live_server_factory):
     return live_server_factory(pleio_setup.make_app())
 
 
-def signed_in(browser, server, email: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(server.url(HOST, "/@@login"))
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(server.url(HOST, "/"))
-    return page
-
-
 def test_group_pages_pass_axe_and_joining_works_by_keyboard(browser, server) -> None:
-    anne = signed_in(browser, server, "anne@example.nl")
+    anne = signed_in_page(browser, server, HOST, "anne@example.nl")
     add_group = server.url(HOST, "/community/@@add?type=group")
     assert_accessible(anne, add_group)
     anne.goto(add_group)
@@ -38,7 +27,7 @@ def test_group_pages_pass_axe_and_joining_works_by_keyboard(browser, server) -> 
     anne.wait_for_url("**/community/werkgroep/")
     group = anne.url
 
-    bert = signed_in(browser, server, "bert@example.nl")
+    bert = signed_in_page(browser, server, HOST, "bert@example.nl")
     bert.goto(group)
     bert.get_by_role("button", name="Vraag om lid te worden van deze groep").focus()
     with bert.expect_navigation():

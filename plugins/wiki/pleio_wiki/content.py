@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from uuid import uuid4
-
 from pyramid.authorization import Allow
 
 from pleio_core.content import Content
@@ -22,14 +20,6 @@ class Page(Content):
     markup = staticmethod(plain_html)
     #: Names of sub-pages in the order people put them; the others follow, by title.
     child_order: tuple[str, ...] = ()
-    _uid: str | None = None
-
-    @property
-    def uid(self) -> str:
-        """The page's key in the wiki's link index: stays the same through moves and renames."""
-        if self._uid is None:
-            self._uid = uuid4().hex
-        return self._uid
 
     @property
     def __acl__(self) -> list:

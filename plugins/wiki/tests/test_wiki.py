@@ -8,36 +8,17 @@ import zipfile
 import pytest
 
 from pleio_core.content.site import ROOT_KEY
-from pleio_core.sites.lifecycle import disable_module, enable_module
-from pleio_core.testing import PleioTestSetup, bearer, make_token, sign_in_client
+from pleio_core.testing import PleioTestSetup, SiteWorld, bearer, make_token, sign_in_client
 
 HOST = "wiki.localhost"
 PEOPLE = {"anne": "member", "bert": "member", "editor": "editor", "admin": "admin"}
 
 
-class World:
-    def __init__(self, setup: PleioTestSetup, app) -> None:
-        self.setup, self.app = setup, app
-        self._clients: dict = {}
-
-    def client(self, who: str | None = None):
-        """A WebTest client on the site, signed in as ``who`` (kept) or anonymous."""
-        if who is None:
-            return self.setup.client(self.app, host=HOST)
-        if who not in self._clients:
-            self._clients[who] = self.setup.signed_in(self.app, f"{who}@example.nl", HOST)
-        return self._clients[who]
-
+class World(SiteWorld):
     def stored(self, path: str):
         """(title, body, serial) of the page at ``path`` as committed."""
-        conn = self.app.registry.pleio_databases.get("wiki").open()
-        try:
-            node = conn.root()[ROOT_KEY]
-            for name in path.strip("/").split("/"):
-                node = node[name]
-            return node.title, node.body, node.serial
-        finally:
-            conn.close()
+        with self.committed(path) as page:
+            return page.title, page.body, page.serial
 
 
 @pytest.fixture
@@ -45,7 +26,7 @@ def world(pleio_setup: PleioTestSetup) -> World:
     pleio_setup.write_site("wiki", modules=("wiki",))
     for who, role in PEOPLE.items():
         pleio_setup.create_account(f"{who}@example.nl", who.capitalize(), wiki=role)
-    return World(pleio_setup, pleio_setup.make_app())
+    return World(pleio_setup, pleio_setup.make_app(), "wiki", HOST)
 
 
 def fill(form, fields: dict) -> None:
@@ -357,22 +338,14 @@ def test_disabled_module_hides_every_wiki_url_and_enabling_brings_them_back(worl
         "/wiki/@@export", "/wiki/@@add?type=page", "/wiki/renamed-first/",
     ]  # fmt: skip
     admin = world.client("admin")
-    _switch(world, enabled=False)
+    world.switch_module("wiki", enabled=False)
     for url in urls:
         admin.get(url, status=404)
     admin.post(f"{top}@@reorder", {"direction": "up"}, status=404)
-    _switch(world, enabled=True)
+    world.switch_module("wiki", enabled=True)
     for url in urls[:-1]:
         admin.get(url, status=200)
     admin.get(urls[-1], status=303)
-
-
-def _switch(world: World, enabled: bool) -> None:
-    """As the control panel does it."""
-    registry = world.app.registry
-    with registry.pleio_databases.get("wiki").transaction() as conn:
-        site = conn.root()[ROOT_KEY]
-        (enable_module if enabled else disable_module)(site, "wiki", registry)
 
 
 def test_a_wiki_page_has_the_cores_likes_saving_and_comments(world) -> None:
@@ -422,9 +395,9 @@ def test_search_finds_wiki_pages_as_the_searcher_may_see_them_and_by_module(worl
     save(edit_form(anne, "/wiki/zebra-openbaar/"), title="Zebra voor iedereen")
     page = world.client().get("/@@search", params={"text": "zebra"})
     assert page.html.select_one(".search-hits a")["href"].endswith("/wiki/zebra-voor-iedereen/")
-    _switch(world, enabled=False)
+    world.switch_module("wiki", enabled=False)
     assert found(anne, text="zebra") == []
-    _switch(world, enabled=True)
+    world.switch_module("wiki", enabled=True)
     assert found(anne, text="zebra") == ["Zebra leden", "Zebra prive", "Zebra voor iedereen"]
 
 
@@ -459,9 +432,9 @@ def test_wiki_pages_in_the_api_as_the_caller_may_see_them(world) -> None:
     ).json
     assert changed["title"] == "Open to all"
     assert world.stored("/wiki/open-to-all")[0] == "Open to all"
-    _switch(world, enabled=False)
+    world.switch_module("wiki", enabled=False)
     bert.get("/api/v1/children/wiki", headers=bert_auth, status=404, **api)
-    _switch(world, enabled=True)
+    world.switch_module("wiki", enabled=True)
     bert.get("/api/v1/content/wiki/open-to-all", headers=bert_auth, **api)
 
 

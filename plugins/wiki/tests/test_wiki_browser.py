@@ -5,11 +5,11 @@ import re
 import pytest
 
 from pleio_core.testing import (
-    TEST_PASSWORD,
     WIDTHS,
     PleioTestSetup,
     assert_accessible,
     axe_violations,
+    signed_in_page,
 )
 
 HOST = "wiki.localhost"
@@ -22,18 +22,6 @@ def server(pleio_setup: PleioTestSetup, live_server_factory):
     pleio_setup.create_account("anne@example.nl", "Anne", wiki="member")
     pleio_setup.create_account("bert@example.nl", "Bert", wiki="member")
     return live_server_factory(pleio_setup.make_app())
-
-
-def signed_in(browser, server, email: str):
-    """A page in a browser context of its own (its own cookies), signed in as ``email``."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(server.url(HOST, "/@@login"))
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(server.url(HOST, "/"))
-    return page
 
 
 def add_page(page, server, title: str, body: str, where: str = "/wiki/") -> str:
@@ -59,8 +47,8 @@ def test_two_editors_merge_different_paragraphs_and_keep_both_texts_on_a_conflic
     browser, server
 ) -> None:
     anne, bert = (
-        signed_in(browser, server, "anne@example.nl"),
-        signed_in(browser, server, "bert@example.nl"),
+        signed_in_page(browser, server, HOST, "anne@example.nl"),
+        signed_in_page(browser, server, HOST, "bert@example.nl"),
     )
     url = add_page(anne, server, "Samen", START)
     open_editor(anne, url)
@@ -92,7 +80,7 @@ def test_two_editors_merge_different_paragraphs_and_keep_both_texts_on_a_conflic
 
 
 def test_every_wiki_page_kind_passes_axe(browser, server) -> None:
-    anne = signed_in(browser, server, "anne@example.nl")
+    anne = signed_in_page(browser, server, HOST, "anne@example.nl")
     top = add_page(
         anne, server, "Handboek",
         "Zie [[Werkwijze]] en [[Ontbreekt|een ontbrekende pagina]].\n\n## Doel\n\nTekst.\n\n"
