@@ -91,6 +91,14 @@ class Page:
             self.favicon_url = f"{self.app_url}/@@favicon?v={root.favicon_version}"
             self.favicon_type = root.favicon_type
 
+    @property
+    def plugin_stylesheets(self) -> list[str]:
+        """The stylesheets of the site's enabled plugins (``config.add_stylesheet``)."""
+        if self.site is None:
+            return []
+        sheets = self.request.registry.pleio_stylesheets
+        return [sheets[m] for m in self.request.enabled_modules if m in sheets]
+
     @cached_property
     def menu(self) -> list[MenuLink]:
         request = self.request

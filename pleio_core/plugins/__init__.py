@@ -1,7 +1,8 @@
 """Plugins (modules) as pluggy plugins, and the core's guarantee that disabled ones are invisible.
 
 Public API for plugin authors: ``hookimpl``, ``PluginInfo``, ``MenuItem``, ``ModuleSettings``, the
-``config.add_module_folder`` directive and ``request.plugin_hooks``.
+``config.add_module_folder`` and ``config.add_stylesheet`` directives and
+``request.plugin_hooks``.
 """
 
 from __future__ import annotations
@@ -71,6 +72,25 @@ def add_module_folder(config: Configurator, module: str, title: str) -> None:
     config.action(("pleio.module_folder", module), register)
 
 
+def add_stylesheet(config: Configurator, filename: str, directory: str = "static") -> None:
+    """Serve the plugin's ``<package>/<directory>/`` at ``/static-<plugin>/`` and put
+    ``filename`` from it in the head of every page on the sites that enable the plugin."""
+    plugins: PluginSet = config.registry.pleio_plugins
+    module = plugins.plugin_of_package(config.package_name)
+    if module is None:
+        raise PluginError(f"add_stylesheet({filename!r}): call it from a plugin's configure hook")
+    if "/" in filename or not filename.endswith(".css"):
+        raise PluginError(f"add_stylesheet({filename!r}): a .css file name, without folders")
+    config.add_static_view(
+        f"static-{module}", f"{config.package_name}:{directory}", cache_max_age=3600
+    )
+
+    def register() -> None:
+        config.registry.pleio_stylesheets[module] = f"/static-{module}/{filename}"
+
+    config.action(("pleio.stylesheet", module), register)
+
+
 def plugin_hooks(request: Request) -> SiteHooks:
     """Hook callers for the plugins the current site has enabled."""
     return request.registry.pleio_plugins.hooks_for(request.enabled_modules)
@@ -84,7 +104,9 @@ def includeme(config: Configurator) -> None:
     plugins = PluginSet(pm, loaded, incompatible)
     config.registry.pleio_plugins = plugins
     config.registry.pleio_module_folders = {}
+    config.registry.pleio_stylesheets = {}
     config.add_directive("add_module_folder", add_module_folder)
+    config.add_directive("add_stylesheet", add_stylesheet)
     # Outside the permission check: a disabled module answers 404, never 403.
     config.add_view_deriver(module_guard, under=INGRESS, over="secured_view")
     config.add_request_method(plugin_hooks, "plugin_hooks", reify=True)

@@ -33,6 +33,7 @@ class WikiPlugin(ModulePlugin):
             "page", Page, title=_("Wiki page"), addable_to=("module", "page", "group"),
             revisions=True, merges_edits=True,
         )  # fmt: skip
+        config.add_stylesheet("wiki.css")
         config.include(".subscribers")
         config.include(".views")
         config.include(".export")

@@ -325,6 +325,18 @@ def test_members_write_together_visitors_do_not_and_only_owners_delete(world) ->
     assert world.stored(public)[1] == "Text."
 
 
+def test_the_wiki_brings_its_own_stylesheet_to_the_sites_that_enable_it(world) -> None:
+    page = world.client().get("/")
+    sheets = [link["href"] for link in page.html.select('link[rel="stylesheet"]')]
+    assert "/static-wiki/wiki.css" in sheets
+    css = world.client().get("/static-wiki/wiki.css")
+    assert css.content_type == "text/css" and ".wiki-tree" in css.text
+    world.switch_module("wiki", enabled=False)
+    page = world.client().get("/")
+    assert "/static-wiki/wiki.css" not in [link["href"] for link in page.html.select("link")]
+    world.client().get("/static-wiki/wiki.css", status=404)
+
+
 # -- the module switched off --------------------------------------------------------------
 
 
