@@ -25,6 +25,7 @@ from pleio_core.content.merge import merge_edit
 from pleio_core.content.model import Content
 from pleio_core.content.site import ModuleFolder
 from pleio_core.content.types import ContentType
+from pleio_core.content.views import visible_children
 from pleio_core.i18n import _
 
 from .auth import require_identity, require_permission
@@ -168,17 +169,8 @@ def list_children(context: Any, request: Request) -> dict[str, Any]:
     require_permission(request, "view", container)
     start = _page_parameter(request, "start", 0, 10**9)
     limit = _page_parameter(request, "limit", DEFAULT_LIMIT, MAX_LIMIT)
-    types = request.registry.pleio_content_types
-    enabled = request.enabled_modules
-    visible = [
-        item
-        for item in container.values()
-        if isinstance(item, Content)
-        and (ct := types.of(item)) is not None
-        and ct.module in enabled
-        and request.has_permission("view", item)
-    ]
-    addable = types.addable_in(container, enabled)
+    visible = [item for item in visible_children(request, container) if isinstance(item, Content)]
+    addable = request.registry.pleio_content_types.addable_in(container, request.enabled_modules)
     return {
         "path": content_path(container),
         "title": container.title,

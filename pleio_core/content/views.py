@@ -63,12 +63,28 @@ def add_links(request: Request, container: Folder) -> list[tuple[str, str]]:
     return [(translate(ct.title), f"{base}?type={ct.name}") for ct in addable(request, container)]
 
 
+def visible_children(request: Request, container: Folder) -> list[Any]:
+    """What the visitor may see in ``container``. Content of a module that is off is left
+    out wherever it lies (a wiki page in a group while the wiki is off)."""
+    types = request.registry.pleio_content_types
+    enabled = request.enabled_modules
+    found = []
+    for item in container.values():
+        if isinstance(item, Content):
+            content_type = types.of(item)
+            if content_type is None or content_type.module not in enabled:
+                continue
+        if request.has_permission("view", item):
+            found.append(item)
+    return found
+
+
 def content_view(context: Content, request: Request) -> dict[str, Any]:
     content_type = type_of(request, context)
     identity = request.identity
     likes = likes_of(context)
     bookmarks = site_bookmarks(request.site_root)
-    children = [c for c in context.values() if request.has_permission("view", c)]
+    children = visible_children(request, context)
     comments = comments_of(context)
     threads = comments.threads() if comments is not None else []
     changeable = {

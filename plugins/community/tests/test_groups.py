@@ -215,6 +215,19 @@ def test_module_disabled_hides_groups_and_their_content_and_brings_them_back(wor
     assert found(world.client(), "zeppelin") == ["Notulen"]
 
 
+def test_the_wiki_off_hides_a_groups_wiki_pages_from_the_group_too(world) -> None:
+    anne = world.client("anne")
+    group = add_group(anne)
+    page = add(anne, group, "page", "Notulen", body="Tekst.", access="public")
+    assert "Notulen" in anne.get(group).html.select_one("#group-content-heading").parent.text
+    world.switch_module("wiki", enabled=False)
+    listed = anne.get(group).html.select_one("#group-content-heading").parent
+    assert "Notulen" not in listed.text and "Wikipagina toevoegen" not in listed.text
+    anne.get(page, status=404)
+    world.switch_module("wiki", enabled=True)
+    assert "Notulen" in anne.get(group).html.select_one("#group-content-heading").parent.text
+
+
 def test_deleting_a_group_takes_its_principal_from_its_members(world) -> None:
     anne, bert = world.client("anne"), world.client("bert")
     group = add_group(anne)
