@@ -14,7 +14,7 @@ every group.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 import colander
@@ -25,7 +25,6 @@ from pyramid.authorization import Allow, Deny, Everyone
 
 from pleio_core.content import Content, ContentSchema, Folder
 from pleio_core.security.access import EDIT, acl_for
-from pleio_core.security.accounts import now
 
 from .i18n import _
 
@@ -186,7 +185,7 @@ def set_member(group: Group, account_id: str, name: str, role: str = MEMBER) -> 
     if group.members is None:
         group.members = OOBTree()
     previous = group.members.get(account_id)
-    since = previous.since if previous is not None else now()
+    since = previous.since if previous is not None else datetime.now(UTC)
     group.members[account_id] = Membership(account_id, name, role, since)
     if group.requests is not None and account_id in group.requests:
         del group.requests[account_id]
@@ -211,7 +210,7 @@ def ask_to_join(group: Group, account_id: str, name: str) -> None:
     if group.requests is None:
         group.requests = OOBTree()
     if account_id not in group.requests:
-        group.requests[account_id] = (name, now())
+        group.requests[account_id] = (name, datetime.now(UTC))
 
 
 def withdraw_request(group: Group, account_id: str) -> bool:
