@@ -19,7 +19,7 @@ from pleio_core.exchange import importing
 from pleio_core.sites.effective import set_holder_settings
 from pleio_core.storage import PLATFORM_KEY
 from pleio_core.storage.databases import open_database
-from pleio_core.testing import PleioTestSetup
+from pleio_core.testing import PleioTestSetup, rebuild_archive
 
 SCHEMA_DIR = Path(archive_format.__file__).parent / "schema"
 HOST = "alpha.localhost"
@@ -318,30 +318,6 @@ def small(pleio_setup: PleioTestSetup, notes_plugin, tmp_path):
     return setup, good
 
 
-def rebuild(good: Path, change=None, manifest=None, extra=(), checksums=True) -> bytes:
-    """The good archive with members changed (name → bytes, or None to drop), the manifest
-    changed by ``manifest(dict)``, ``extra`` (ZipInfo, bytes) added; checksums recomputed."""
-    out = io.BytesIO()
-    change = change or {}
-    with zipfile.ZipFile(good) as source, zipfile.ZipFile(out, "w") as target:
-        data = json.loads(source.read("manifest.json"))
-        for info in source.infolist():
-            if info.filename == "manifest.json":
-                continue
-            raw = change.get(info.filename, source.read(info.filename))
-            if raw is None:
-                continue
-            target.writestr(info.filename, raw, zipfile.ZIP_DEFLATED)
-            if checksums:
-                data["checksums"][info.filename] = hashlib.sha256(raw).hexdigest()
-        for info, raw in extra:
-            target.writestr(info, raw)
-        if manifest:
-            manifest(data)
-        target.writestr("manifest.json", json.dumps(data))
-    return out.getvalue()
-
-
 def _link() -> zipfile.ZipInfo:
     info = zipfile.ZipInfo("content/00000099.json")
     info.create_system = 3
@@ -372,6 +348,13 @@ def _doc(good: Path, name: str, **fields) -> bytes:
     return json.dumps(document).encode()
 
 
+def _access(good: Path, group: str) -> bytes:
+    with zipfile.ZipFile(good) as zf:
+        document = json.loads(zf.read("content/00000001.json"))
+    document["access"] = {"level": "group", "group": group}
+    return json.dumps(document).encode()
+
+
 def _broken(good: Path, name: str) -> bytes:
     with zipfile.ZipFile(good) as zf:
         document = json.loads(zf.read(name))
@@ -385,14 +368,20 @@ def _needs_gadgets(data: dict) -> None:
 
 
 BAD = {
-    "a path out of its folder": (lambda g: rebuild(g, extra=[("../evil.txt", b"x")]), "leaves"),
-    "an absolute path": (lambda g: rebuild(g, extra=[("/tmp/evil", b"x")]), "absolute path"),
-    "a link": (lambda g: rebuild(g, extra=[(_link(), b"/etc/passwd")]), "a link"),
-    "a zip bomb": (lambda g: rebuild(g, extra=[_bomb()]), "zip bomb"),
+    "a path out of its folder": (
+        lambda g: rebuild_archive(g, extra=[("../evil.txt", b"x")]),
+        "leaves",
+    ),
+    "an absolute path": (
+        lambda g: rebuild_archive(g, extra=[("/tmp/evil", b"x")]),
+        "absolute path",
+    ),
+    "a link": (lambda g: rebuild_archive(g, extra=[(_link(), b"/etc/passwd")]), "a link"),
+    "a zip bomb": (lambda g: rebuild_archive(g, extra=[_bomb()]), "zip bomb"),
     "a truncated archive": (lambda g: g.read_bytes()[: len(g.read_bytes()) // 2], "truncated"),
     "a corrupted member": (_corrupt, "damaged"),
     "a checksum mismatch": (
-        lambda g: rebuild(
+        lambda g: rebuild_archive(
             g,
             {"content/00000001.json": _doc(g, "content/00000001.json", title="X")},
             checksums=False,
@@ -400,16 +389,21 @@ BAD = {
         "does not match its checksum",
     ),
     "an unlisted member": (
-        lambda g: rebuild(g, extra=[("content/00000042.json", b"{}")]),
+        lambda g: rebuild_archive(g, extra=[("content/00000042.json", b"{}")]),
         "does not list",
     ),
     "a newer format": (
-        lambda g: rebuild(g, manifest=lambda m: m.update(format_version=2, pleio_version="9.0")),
+        lambda g: rebuild_archive(
+            g, manifest=lambda m: m.update(format_version=2, pleio_version="9.0")
+        ),
         "format version 2",
     ),
-    "a plugin not installed": (lambda g: rebuild(g, manifest=_needs_gadgets), "gadgets 2.0"),
+    "a plugin not installed": (
+        lambda g: rebuild_archive(g, manifest=_needs_gadgets),
+        "gadgets 2.0",
+    ),
     "a javascript: menu link": (
-        lambda g: rebuild(
+        lambda g: rebuild_archive(
             g,
             manifest=lambda m: m["site"]["appearance"]["menu"].update(
                 links=[["Klik", "javascript:alert(1)"]]
@@ -418,7 +412,7 @@ BAD = {
         "is not a title and address",
     ),
     "a colour that is none": (
-        lambda g: rebuild(
+        lambda g: rebuild_archive(
             g,
             manifest=lambda m: m["site"]["appearance"].update(
                 colours={"primary": "red; background: url(x)"}
@@ -426,13 +420,25 @@ BAD = {
         ),
         "is not a colour",
     ),
+    "a half-closed site": (
+        lambda g: rebuild_archive(
+            g, manifest=lambda m: m["site"]["appearance"]["settings"].update(access="open")
+        ),
+        "access = 'open' is not allowed",
+    ),
+    "a group that is everyone": (
+        lambda g: rebuild_archive(g, {"content/00000001.json": _access(g, "system.Everyone")}),
+        "is not a group",
+    ),
     "an old address leading nowhere": (
-        lambda g: rebuild(g, manifest=lambda m: m["site"].update(moved_paths={"/a": "/b"})),
+        lambda g: rebuild_archive(g, manifest=lambda m: m["site"].update(moved_paths={"/a": "/b"})),
         "which is no content",
     ),
     "not a zip at all": (lambda g: b"just some text", "not a readable zip"),
     "a malformed document": (
-        lambda g: rebuild(g, {"content/00000002.json": _broken(g, "content/00000002.json")}),
+        lambda g: rebuild_archive(
+            g, {"content/00000002.json": _broken(g, "content/00000002.json")}
+        ),
         "a bad document",
     ),
 }
@@ -468,7 +474,7 @@ def test_a_failure_halfway_removes_the_site_and_makes_no_accounts(small, monkeyp
     ).encode()
     bad = good.with_name("halfway.zip")
     bad.write_bytes(
-        rebuild(
+        rebuild_archive(
             good,
             {
                 "content/00000003.json": _doc(good, "content/00000003.json", title=""),
@@ -489,7 +495,9 @@ def test_a_failure_halfway_removes_the_site_and_makes_no_accounts(small, monkeyp
             assert accounts.by_email("nieuw@example.nl") is None
             assert accounts.by_email("anne@example.nl") is not None
     # the same archive without the bad document goes in, and brings its new account
-    bad.write_bytes(rebuild(good, {"accounts.jsonl": accounts_bytes(good) + newcomer + b"\n"}))
+    bad.write_bytes(
+        rebuild_archive(good, {"accounts.jsonl": accounts_bytes(good) + newcomer + b"\n"})
+    )
     assert setup.pleio("site", "import", "gamma", str(bad), "--host", "gamma.localhost") == 0
     assert not nothing_left_of(setup, "gamma")
     with opened(platform.settings.platform_storage_uri, "platform", read_only=True) as db:
@@ -544,7 +552,7 @@ def test_a_plugin_refusing_its_extra_data_stops_the_import(alpha, capsys) -> Non
         document = json.loads(zf.read(name))
     document["extra"]["attachments"]["colour"] = "forbidden"
     bad = tmp / "forbidden.zip"
-    bad.write_bytes(rebuild(good, {name: json.dumps(document).encode()}))
+    bad.write_bytes(rebuild_archive(good, {name: json.dumps(document).encode()}))
     capsys.readouterr()
     assert setup.pleio("site", "import", "gamma", str(bad), "--host", "gamma.localhost") == 2
     assert "refused its data: that colour is not allowed" in capsys.readouterr().err
@@ -572,7 +580,9 @@ def test_relstorage_import_and_a_failed_one_leaves_the_database_empty(
     monkeypatch.setattr(importing, "BATCH", 1)
     bad = tmp_path / "bad.zip"
     bad.write_bytes(
-        rebuild(good, {"content/00000003.json": _doc(good, "content/00000003.json", title="")})
+        rebuild_archive(
+            good, {"content/00000003.json": _doc(good, "content/00000003.json", title="")}
+        )
     )
     assert setup.pleio("site", "import", "gamma", str(bad), "--host", "gamma.localhost") == 2
     assert "content/00000003.json" in capsys.readouterr().err

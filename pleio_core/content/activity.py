@@ -84,11 +84,9 @@ def visible_activity(request: Request, limit: int = 20) -> list[Activity]:
     enabled = request.enabled_modules
     shown: list[Activity] = []
     for entry in log.newest():
-        content_type = types.of(entry.content)
         if (
-            content_type is not None
-            and content_type.module in enabled
-            and is_attached(entry.content)
+            is_attached(entry.content)
+            and types.is_shown(entry.content, enabled)
             and request.has_permission("view", entry.content)
         ):
             shown.append(entry)

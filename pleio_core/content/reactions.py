@@ -122,9 +122,7 @@ def saved_list(context: SiteRoot, request: Request) -> dict[str, Any]:
     items = [
         (when, content)
         for when, content in entries
-        if (ct := types.of(content)) is not None
-        and ct.module in enabled
-        and request.has_permission("view", content)
+        if types.is_shown(content, enabled) and request.has_permission("view", content)
     ]
     return {"title": _("Saved"), "items": items}
 

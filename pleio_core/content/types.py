@@ -50,6 +50,22 @@ class ContentTypes(dict[str, ContentType]):
     def of(self, content: object) -> ContentType | None:
         return self.get(getattr(content, "type_name", ""))
 
+    def is_shown(self, content: object, enabled_modules: Iterable[str]) -> bool:
+        """Whether the modules of ``content`` and of every folder and content above it are
+        enabled: a wiki page in a group is hidden when either module is off."""
+        enabled = set(enabled_modules)
+        node: Any = content
+        while node is not None:
+            if isinstance(node, ModuleFolder):
+                if node.module not in enabled:
+                    return False
+            elif isinstance(node, Content):
+                content_type = self.of(node)
+                if content_type is None or content_type.module not in enabled:
+                    return False
+            node = getattr(node, "__parent__", None)
+        return True
+
     def addable_in(self, container: object, enabled_modules: Iterable[str]) -> list[ContentType]:
         """The types that may be added in ``container`` while these modules are enabled."""
         enabled = set(enabled_modules)

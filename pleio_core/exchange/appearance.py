@@ -14,9 +14,13 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from pleio_core.admin.contrast import clean_colour
+from pleio_core.admin.general import MAX_DESCRIPTION, MAX_TITLE
 from pleio_core.admin.images import KINDS, MAX_IMAGE_BYTES, sniff_image_type, store_image
 from pleio_core.admin.menu import clean_link_url
 from pleio_core.content.site import SiteRoot
+from pleio_core.i18n import LANGUAGES
+from pleio_core.security.accounts import AccountError, normalise_email
+from pleio_core.sites.config import ACCESS_LEVELS
 from pleio_core.sites.effective import HOLDER_KEYS
 
 from .archive import ArchiveError
@@ -64,17 +68,35 @@ def _mapping(value: Any, where: str) -> dict[str, str]:
     return value
 
 
+def _holder_settings(settings: dict[str, str]) -> dict[str, str]:
+    """The holder's title and the like, checked as the control panel's general page checks."""
+    unknown = set(settings) - set(HOLDER_KEYS)
+    if unknown:
+        raise ArchiveError(f"appearance: unknown site settings {sorted(unknown)}")
+    checks = {
+        "title": lambda v: 0 < len(v.strip()) <= MAX_TITLE,
+        "description": lambda v: len(v) <= MAX_DESCRIPTION,
+        "language": lambda v: v in LANGUAGES,
+        "access": lambda v: v in ACCESS_LEVELS,
+    }
+    for key, value in settings.items():
+        if key in checks and not checks[key](value):
+            raise ArchiveError(f"appearance: the site setting {key} = {value!r} is not allowed")
+    if settings.get("contact_email"):
+        try:
+            settings["contact_email"] = normalise_email(settings["contact_email"])
+        except AccountError:
+            raise ArchiveError("appearance: the contact address is no e-mail address") from None
+    return dict(settings)
+
+
 def restore_appearance(root: SiteRoot, data: Any, open_file: Callable[[str], IO[bytes]]) -> None:
     """Put the holder's settings of an archive on the new ``root``, checked."""
     if data is None:
         return  # an archive from before appearance travelled
     if not isinstance(data, dict):
         raise ArchiveError("appearance: not an object")
-    settings = _mapping(data.get("settings", {}), "settings")
-    unknown = set(settings) - set(HOLDER_KEYS)
-    if unknown:
-        raise ArchiveError(f"appearance: unknown site settings {sorted(unknown)}")
-    root.holder_settings = dict(settings)
+    root.holder_settings = _holder_settings(_mapping(data.get("settings", {}), "settings"))
     colours = {}
     for name, raw in _mapping(data.get("colours", {}), "colours").items():
         colour = clean_colour(raw)

@@ -7,6 +7,7 @@ schema does not hold with the ``pleio_export_extra`` / ``pleio_import_extra`` ho
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -25,6 +26,8 @@ from .archive import ArchiveError, iso, parse_time
 
 #: Every access level, so that any stored value passes the schema wherever it is.
 ALL_LEVELS = ("public", "members", "group", "private")
+#: What ``pleio_group_of`` answers: a group's principal, never another kind of principal.
+GROUP_PRINCIPAL = re.compile(r"^group:[A-Za-z0-9_-]{1,64}$")
 
 
 class AccountNames(Protocol):
@@ -186,7 +189,10 @@ def content_from(
         else:
             setattr(content, name, value)
     access = document.get("access") or {}
-    content.group = access.get("group")
+    group = access.get("group")
+    if group is not None and not (isinstance(group, str) and GROUP_PRINCIPAL.match(group)):
+        raise ArchiveError(f"{where}: {group!r} is not a group (group:<key>)")
+    content.group = group
     content.owner_name = document.get("owner_name") or ""
     content.created = parse_time(document.get("created")) or content.created
     content.modified = parse_time(document.get("modified")) or content.modified

@@ -127,7 +127,9 @@ def pleio_sample_content(site: SiteRoot, registry: Registry, language: str) -> N
 def pleio_principals(request: Request, account_id: str) -> list[str]:
     """Extra principals of a signed-in account on the current site (may be empty).
 
-    Called once per request that checks a permission, only for plugins the site has enabled.
+    Called once per request that checks a permission, only for plugins the site has enabled,
+    and only for the site's members: someone removed from the site loses what a plugin
+    gives them at once, whatever the plugin still records.
     A module with groups (the community module) returns ``group:<id>``
     for the groups the account is in, which content with access level ``group`` allows
     (``pleio_core.security.access.acl_for``).

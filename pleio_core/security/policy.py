@@ -190,8 +190,9 @@ class PleioSecurityPolicy:
             return principals
         members = site_members(root)
         role = members.role_of(account.id) if members is not None else None
-        if role is not None:
-            principals += principals_for_role(role)
+        if role is None:
+            return principals  # no member (any more): nothing a plugin gave counts either
+        principals += principals_for_role(role)
         for extra in request.plugin_hooks.pleio_principals(request=request, account_id=account.id):
             principals += [p for p in extra if not p.startswith(CORE_PRINCIPALS)]
         return principals

@@ -6,6 +6,7 @@ group's key travels as it is, so content with access level ``group`` stays its m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -13,6 +14,9 @@ from typing import Any
 from BTrees.OOBTree import OOBTree
 
 from .groups import MEMBER, OWNER, Group, Membership, memberships_of
+
+#: A group's key, as its principal (``group:<key>``) may hold it.
+KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 def export_extra(content: object, email_of: Callable[[str | None], str | None]) -> dict | None:
@@ -56,8 +60,11 @@ def import_extra(
     if not isinstance(data, dict):
         raise ValueError("the group's data is not an object")
     uid, members, requests = data.get("uid"), data.get("members", []), data.get("requests", [])
-    if not (isinstance(uid, str) and 0 < len(uid) <= 64):
-        raise ValueError("a group's key is missing or too long")
+    if not (isinstance(uid, str) and KEY.match(uid)):
+        raise ValueError("a group's key is missing or not 1-64 letters, digits, - or _")
+    folder = content.__parent__
+    if any(isinstance(g, Group) and g is not content and g.uid == uid for g in folder.values()):
+        raise ValueError(f"two groups have the key {uid}")
     if not all(
         isinstance(x, list) and all(isinstance(r, dict) for r in x) for x in (members, requests)
     ):

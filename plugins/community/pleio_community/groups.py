@@ -21,7 +21,7 @@ import colander
 import deform.widget
 from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
-from pyramid.authorization import Allow, Deny, Everyone
+from pyramid.authorization import ALL_PERMISSIONS, DENY_ALL, Allow, Deny, Everyone
 
 from pleio_core.content import Content, ContentSchema, Folder
 from pleio_core.security.access import EDIT, acl_for
@@ -34,6 +34,9 @@ JOIN_TITLES = {
     CLOSED: _("Closed: the group's owner approves each request to join"),
 }
 OWNER, MEMBER = "owner", "member"
+#: The permission to answer requests and change who is in the group: its owners' (and the
+#: site admins'); the site's editors may edit a group but not its members.
+MANAGE = "manage_group"
 GROUP_ACCESS = {
     "public": _("Everyone who can see this site"),
     "members": _("Members of this site"),
@@ -87,14 +90,17 @@ class Group(Content):
 
     @property
     def __acl__(self) -> list:
-        """Its owners change it and its members; only its members add content in it (and
-        comment, like, take part there). Who made it has no rights of their own in it once
-        it is live: ownership passes with the owner role."""
+        """Its owners change it and manage its members; only its members add content in it
+        (and comment, like, take part there). Who made it has no rights of their own once
+        someone else owns it: ownership passes with the owner role. A draft or scheduled
+        group is its owners' and the editors' until it is live, and nobody adds in it."""
+        owners = (Allow, self.owner_principal, (*EDIT, "add", MANAGE))
         if not self.is_live():
-            return super().__acl__  # a draft: its maker's and the editors'
+            editors = (Allow, "role:editor", ("view", "edit"))
+            return [(Allow, "role:admin", ALL_PERMISSIONS), owners, editors, DENY_ALL]
         acl = acl_for(self.access, None)
-        acl[-1:-1] = [(Allow, self.owner_principal, (*EDIT, "add")), (Allow, self.principal, "add")]
-        acl.append((Deny, Everyone, "add"))
+        acl[-1:-1] = [owners, (Allow, self.principal, "add")]
+        acl.append((Deny, Everyone, ("add", MANAGE)))
         return acl
 
     # -- members ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from pleio_core.content.views import content_view, format_time
 from .groups import (
     CLOSED,
     JOIN_TITLES,
+    MANAGE,
     MEMBER,
     OWNER,
     Group,
@@ -94,7 +95,7 @@ def leave(context: Group, request: Request) -> Any:
 
 
 def members_page(context: Group, request: Request, error: Any = None) -> dict[str, Any]:
-    can_manage = bool(request.has_permission("edit", context))
+    can_manage = bool(request.has_permission(MANAGE, context))
     return {
         "content": context,
         "members": context.member_list(),
@@ -158,5 +159,5 @@ def includeme(config: Configurator) -> None:
         request_method=("GET", "HEAD"), permission="view",
     )  # fmt: skip
     config.add_view(
-        change_members, context=Group, name="members", request_method="POST", permission="edit",
+        change_members, context=Group, name="members", request_method="POST", permission=MANAGE,
     )  # fmt: skip

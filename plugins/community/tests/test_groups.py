@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import zipfile
+
 import pytest
 
-from pleio_core.testing import PleioTestSetup, SiteWorld, bearer, make_token, sign_in_client
+from pleio_core.testing import (
+    PleioTestSetup,
+    SiteWorld,
+    bearer,
+    make_token,
+    rebuild_archive,
+    sign_in_client,
+)
 
 HOST = "groups.localhost"
-PEOPLE = {"anne": "member", "bert": "member", "carl": "member", "admin": "admin"}
+PEOPLE = {"anne": "member", "bert": "member", "carl": "member", "eva": "editor", "admin": "admin"}
 
 
 @pytest.fixture
@@ -143,6 +154,62 @@ def test_only_site_members_join_and_every_change_needs_the_csrf_token(world) -> 
     assert members_of(anne, group) == ["Anne (u):Eigenaar"]
 
 
+def test_a_draft_group_is_its_owners_and_nobody_else_adds_in_it(world) -> None:
+    anne, bert, carl = world.client("anne"), world.client("bert"), world.client("carl")
+    group = add_group(anne)
+    act(bert, group, "join")
+    page = add(anne, group, "page", "Open", body="Tekst.", access="public")
+    act(anne, group, "members", action="owner", account=account_of(anne, group, "Bert"))
+    act(bert, group, "members", action="remove", account=account_of(bert, group, "Anne"))
+    form = bert.get(f"{group}@@edit").forms["content-form"]
+    form["state"].force_value("draft")
+    form.submit("save", status=303)
+    # its owner (not its maker) keeps it; its maker, no longer in it, has nothing
+    assert bert.get(f"{group}@@members").status_int == 200
+    assert bert.get(f"{page}@@add?type=page").status_int == 200
+    anne.get(f"{group}@@edit", status=403)
+    for who in (anne, carl):
+        who.get(f"{page}@@add?type=page", status=403)
+        who.get(group, status=403)
+
+
+def test_site_editors_edit_a_group_but_only_its_owners_manage_its_members(world) -> None:
+    anne, bert, eva = world.client("anne"), world.client("bert"), world.client("eva")
+    group = add_group(anne, joining="closed")
+    act(bert, group, "join")
+    assert eva.get(f"{group}@@edit").status_int == 200  # moderation of its text
+    members = eva.get(f"{group}@@members")
+    assert not members.html.select("#requests-heading")
+    assert not members.html.select("main form, table form")
+    act(
+        eva, group, "members", status=403, action="approve", account=account_of(anne, group, "Bert")
+    )
+    admin = world.client("admin")
+    act(admin, group, "members", action="approve", account=account_of(anne, group, "Bert"))
+
+
+def test_someone_removed_from_the_site_loses_their_groups_at_once(world) -> None:
+    anne, bert = world.client("anne"), world.client("bert")
+    group = add_group(anne)
+    act(bert, group, "join")
+    act(anne, group, "members", action="owner", account=account_of(anne, group, "Bert"))
+    page = add(anne, group, "page", "Notulen", body="Alleen voor de groep.", access="group")
+    assert bert.get(page).status_int == 200
+    admin = world.client("admin")
+    panel = admin.get("/@@control-panel-members")
+    row = next(r for r in panel.html.select("tbody tr") if r.text.split()[0] == "Bert")
+    account = row.select_one("input[name=account]")["value"]
+    token = row.select_one("input[name=csrf_token]")["value"]
+    admin.post(
+        "/@@control-panel-members",
+        {"csrf_token": token, "action": "remove", "account": account},
+        status=303,
+    )
+    bert.get(page, status=403)
+    bert.get(f"{page}@@edit", status=403)
+    bert.get(f"{group}@@edit", status=403)
+
+
 # -- content in the group --------------------------------------------------------------------
 
 
@@ -228,6 +295,17 @@ def test_the_wiki_off_hides_a_groups_wiki_pages_from_the_group_too(world) -> Non
     assert "Notulen" in anne.get(group).html.select_one("#group-content-heading").parent.text
 
 
+def test_the_community_off_hides_its_groups_wiki_pages_from_the_home_page_too(world) -> None:
+    anne = world.client("anne")
+    group = add_group(anne)
+    add(anne, group, "page", "Notulen van de groep", body="Tekst.", access="public")
+    assert "Notulen van de groep" in world.client().get("/").text
+    world.switch_module("community", enabled=False)
+    assert "Notulen van de groep" not in world.client().get("/").text
+    world.switch_module("community", enabled=True)
+    assert "Notulen van de groep" in world.client().get("/").text
+
+
 def test_deleting_a_group_takes_its_principal_from_its_members(world) -> None:
     anne, bert = world.client("anne"), world.client("bert")
     group = add_group(anne)
@@ -254,7 +332,7 @@ def test_bad_group_input_is_refused_with_a_clear_message(world) -> None:
 
 
 def test_an_imported_site_keeps_groups_members_requests_and_group_only_content(
-    world, tmp_path
+    world, tmp_path, capsys
 ) -> None:
     anne, bert, carl = world.client("anne"), world.client("bert"), world.client("carl")
     group = add_group(anne, "Besloten kring", joining="closed")
@@ -266,6 +344,29 @@ def test_an_imported_site_keeps_groups_members_requests_and_group_only_content(
     archive = str(tmp_path / "groups.zip")
     assert world.setup.pleio("site", "export", "groups", archive) == 0
     assert world.setup.pleio("site", "import", "copy", archive, "--host", "copy.localhost") == 0
+    bad = tmp_path / "bad.zip"
+    for key, why in (("x:owner", "not 1-64 letters"), (None, "two groups have the key")):
+        names = zipfile.ZipFile(archive).namelist()
+        docs = {
+            n: json.loads(zipfile.ZipFile(archive).read(n))
+            for n in names
+            if n.startswith("content/")
+        }
+        groups = [n for n, d in docs.items() if d["type"] == "group"]
+        if key is None:  # a second group with the first one's key
+            twin = dict(docs[groups[0]], path="community/tweeling")
+            raw = json.dumps(twin).encode()
+            listed = _listing("content/00000099.json", raw)
+            bad.write_bytes(
+                rebuild_archive(archive, extra=[("content/00000099.json", raw)], manifest=listed)
+            )
+        else:
+            docs[groups[0]]["extra"]["community"]["uid"] = key
+            bad.write_bytes(
+                rebuild_archive(archive, {groups[0]: json.dumps(docs[groups[0]]).encode()})
+            )
+        assert world.setup.pleio("site", "import", "worse", str(bad), "--host", "w.localhost") == 2
+        assert why in capsys.readouterr().err
     app = world.setup.make_app()
 
     def on_copy(who: str):
@@ -280,3 +381,14 @@ def test_an_imported_site_keeps_groups_members_requests_and_group_only_content(
     ] == ["Carl"]
     assert bert.get(page).html.select_one("h1").text == "Notulen"
     carl.get(page, status=403)
+
+
+def _listing(name: str, raw: bytes):
+    """A manifest change that lists one more content document, with its checksum."""
+
+    def change(manifest: dict) -> None:
+        manifest["checksums"][name] = hashlib.sha256(raw).hexdigest()
+        manifest["counts"]["content"] += 1
+        manifest["types"]["group"]["count"] += 1
+
+    return change
