@@ -14,6 +14,7 @@ from pyramid.request import Request
 from pyramid.response import Response
 
 from pleio_core.content.views import content_view, format_time
+from pleio_core.mail import mail_accounts
 
 from .groups import (
     CLOSED,
@@ -73,11 +74,35 @@ def join(context: Group, request: Request) -> Any:
     if identity is None or not request.has_permission("add", context.__parent__):
         raise HTTPForbidden(_("Only members of this site can join its groups."))
     if context.role_of(identity.id) is None:
-        if context.joining == CLOSED:
-            ask_to_join(context, identity.id, identity.name)
-        else:
+        if context.joining != CLOSED:
             set_member(context, identity.id, identity.name)
+        elif not context.asked(identity.id):
+            ask_to_join(context, identity.id, identity.name)
+            tell_owners(context, request, identity.name)
     return HTTPSeeOther(location=request.resource_url(context))
+
+
+def tell_owners(group: Group, request: Request, name: str) -> None:
+    """A request to join waits for an owner: each owner gets an e-mail with the way there."""
+    mapping = {
+        "name": name,
+        "group": group.title,
+        "url": request.resource_url(group, "@@members"),
+    }
+    subject = _("Request to join ${group}", mapping=mapping)
+    body = _(
+        "${name} asks to join the group ${group}.\n\nApprove or decline the request on the "
+        "group's members page: ${url}",
+        mapping=mapping,
+    )
+    mail_accounts(request, group.owners(), subject, body)
+
+
+def tell_approved(group: Group, request: Request, account_id: str) -> None:
+    mapping = {"group": group.title, "url": request.resource_url(group)}
+    subject = _("You are a member of ${group}", mapping=mapping)
+    body = _("Your request to join ${group} was approved. The group: ${url}", mapping=mapping)
+    mail_accounts(request, [account_id], subject, body)
 
 
 def leave(context: Group, request: Request) -> Any:
@@ -132,6 +157,7 @@ def change_members(context: Group, request: Request) -> Any:
             name = context.requests[account_id][0]
             if action == "approve":
                 set_member(context, account_id, name)
+                tell_approved(context, request, account_id)
             else:
                 withdraw_request(context, account_id)
         elif membership is None:

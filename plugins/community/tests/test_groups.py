@@ -22,7 +22,8 @@ PEOPLE = {"anne": "member", "bert": "member", "carl": "member", "eva": "editor",
 
 
 @pytest.fixture
-def world(pleio_setup: PleioTestSetup) -> SiteWorld:
+def world(pleio_setup: PleioTestSetup, smtp_server) -> SiteWorld:
+    pleio_setup.settings.update(smtp_server.settings)
     pleio_setup.write_site("groups", modules=("community", "wiki"), access="public")
     for who, role in PEOPLE.items():
         pleio_setup.create_account(f"{who}@example.nl", who.capitalize(), groups=role)
@@ -101,12 +102,20 @@ def test_the_maker_owns_the_group_and_others_join_an_open_group_and_leave_it(wor
     assert members_of(anne, group) == ["Anne (u):Eigenaar"]
 
 
-def test_a_closed_group_takes_requests_that_an_owner_approves_or_declines(world) -> None:
+def test_a_closed_group_takes_requests_that_an_owner_approves_or_declines(
+    world, smtp_server
+) -> None:
     anne, bert, carl = world.client("anne"), world.client("bert"), world.client("carl")
     group = add_group(anne, "Besloten kring", joining="closed")
     assert "Vraag om lid te worden" in bert.get(group).text
     act(bert, group, "join")
+    act(bert, group, "join")  # twice: one request, one e-mail
     act(carl, group, "join")
+    # the owner hears of each request, in Dutch, with the way to answer it
+    told = smtp_server.to("anne@example.nl")
+    assert [m["Subject"] for m in told] == ["Verzoek om lid te worden van Besloten kring"] * 2
+    assert "Bert vraagt om lid te worden" in told[0].get_body(("plain",)).get_content()
+    assert smtp_server.link("anne@example.nl", "@@members").endswith(f"{group}@@members")
     assert "U hebt gevraagd om lid te worden" in bert.get(group).text
     assert members_of(anne, group) == ["Anne (u):Eigenaar"]
     requests = anne.get(f"{group}@@members").html.select("#requests-heading ~ ul li")
@@ -116,6 +125,10 @@ def test_a_closed_group_takes_requests_that_an_owner_approves_or_declines(world)
     act(carl, group, "members", status=403, action="approve", account=bert_id)
     act(anne, group, "members", action="approve", account=bert_id)
     act(anne, group, "members", action="decline", account=carl_id)
+    assert [m["Subject"] for m in smtp_server.to("bert@example.nl")] == [
+        "U bent lid van Besloten kring"
+    ]
+    assert smtp_server.to("carl@example.nl") == []
     assert members_of(anne, group) == ["Anne (u):Eigenaar", "Bert:Lid"]
     assert "Vraag om lid te worden" in carl.get(group).text  # may ask again
     # bad input: a clear 400, nothing changed
