@@ -91,6 +91,22 @@ def add_stylesheet(config: Configurator, filename: str, directory: str = "static
     config.action(("pleio.stylesheet", module), register)
 
 
+class ModuleFolderPredicate:
+    """``config.add_view(view, context=ModuleFolder, module_folder="community")``: a view
+    for one module's own folder (its start page), not every module's."""
+
+    def __init__(self, module: str, config: Configurator) -> None:
+        self.module = module
+
+    def text(self) -> str:
+        return f"module_folder = {self.module}"
+
+    phash = text
+
+    def __call__(self, context: Any, request: Request) -> bool:
+        return getattr(context, "module", None) == self.module
+
+
 def plugin_hooks(request: Request) -> SiteHooks:
     """Hook callers for the plugins the current site has enabled."""
     return request.registry.pleio_plugins.hooks_for(request.enabled_modules)
@@ -107,6 +123,7 @@ def includeme(config: Configurator) -> None:
     config.registry.pleio_stylesheets = {}
     config.add_directive("add_module_folder", add_module_folder)
     config.add_directive("add_stylesheet", add_stylesheet)
+    config.add_view_predicate("module_folder", ModuleFolderPredicate)
     # Outside the permission check: a disabled module answers 404, never 403.
     config.add_view_deriver(module_guard, under=INGRESS, over="secured_view")
     config.add_request_method(plugin_hooks, "plugin_hooks", reify=True)

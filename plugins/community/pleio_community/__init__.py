@@ -49,6 +49,7 @@ class CommunityPlugin(ModulePlugin):
     def pleio_configure(self, config: Configurator) -> None:
         super().pleio_configure(config)
         config.add_content_type("group", Group, title=_("Group"), schema=GroupSchema)
+        config.add_stylesheet("community.css")
         config.add_subscriber(group_added, ContentAdded)
         config.add_subscriber(group_removed, ContentRemoved)
         config.include(".views")

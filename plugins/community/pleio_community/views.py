@@ -5,7 +5,7 @@ Adding, editing and deleting a group are the core's pages for every content type
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPSeeOther
@@ -13,7 +13,8 @@ from pyramid.renderers import render_to_response
 from pyramid.request import Request
 from pyramid.response import Response
 
-from pleio_core.content.views import content_view, format_time
+from pleio_core.content import ModuleFolder
+from pleio_core.content.views import add_links, content_view, format_time, visible_children
 from pleio_core.mail import mail_accounts
 
 from .groups import (
@@ -59,6 +60,45 @@ def group_view(context: Group, request: Request, error: Any = None) -> dict[str,
         error=error,
     )
     return values
+
+
+class GroupCard(NamedTuple):
+    group: Group
+    href: str
+    summary: str
+    role: str | None
+    asked: bool
+
+
+SUMMARY = 200  # characters of a group's description on the groups page
+
+
+def groups_page(context: ModuleFolder, request: Request) -> dict[str, Any]:
+    """The community's start page: your groups first, then the others you may see."""
+    identity = request.identity
+    account_id = identity.id if identity is not None else None
+    cards, others = [], []
+    for item in visible_children(request, context):
+        if not isinstance(item, Group):
+            others.append(item)
+            continue
+        text = item.text
+        summary = text if len(text) <= SUMMARY else text[:SUMMARY].rsplit(" ", 1)[0] + " …"
+        role = item.role_of(account_id)
+        cards.append(
+            GroupCard(item, request.resource_url(item), summary, role, item.asked(account_id))
+        )
+    cards.sort(key=lambda c: c.group.title.casefold())
+    title = request.registry.pleio_module_folders.get(context.module, context.title)
+    return {
+        "title": title,
+        "mine": [c for c in cards if c.role],
+        "groups": [c for c in cards if not c.role],
+        "others": others,
+        "signed_in": identity is not None,
+        "joining_titles": JOIN_TITLES,
+        "add_links": add_links(request, context),
+    }
 
 
 def _refuse(template: str, values: dict[str, Any], request: Request) -> Response:
@@ -177,6 +217,10 @@ def includeme(config: Configurator) -> None:
     config.add_view(
         group_view, context=Group, renderer=template + "group.pt",
         request_method=("GET", "HEAD"), permission="view",
+    )  # fmt: skip
+    config.add_view(
+        groups_page, context=ModuleFolder, module_folder="community",
+        renderer=template + "groups.pt", request_method=("GET", "HEAD"), permission="view",
     )  # fmt: skip
     config.add_view(join, context=Group, name="join", request_method="POST", permission="view")
     config.add_view(leave, context=Group, name="leave", request_method="POST", permission="view")

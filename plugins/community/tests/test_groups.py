@@ -102,6 +102,32 @@ def test_the_maker_owns_the_group_and_others_join_an_open_group_and_leave_it(wor
     assert members_of(anne, group) == ["Anne (u):Eigenaar"]
 
 
+def test_the_groups_page_shows_your_groups_first_then_the_others(world) -> None:
+    anne, bert = world.client("anne"), world.client("bert")
+    first = add_group(anne, "Werkgroep")
+    add_group(anne, "Besloten kring", joining="closed")
+    act(bert, first, "join")
+
+    def cards(page, heading: str) -> list[str]:
+        section = page.html.select_one(f"#{heading}").parent
+        return [" ".join(card.text.split()) for card in section.select(".group-card")]
+
+    page = bert.get("/community/")
+    assert cards(page, "mine-heading") == [
+        "Werkgroep Over ons. 2 leden · Open: leden van de site worden direct lid"
+    ]
+    assert [c.split(" Over")[0] for c in cards(page, "groups-heading")] == ["Besloten kring"]
+    assert "/static-community/community.css" in page.text
+    page = world.client().get("/community/")
+    assert not page.html.select("#mine-heading")
+    assert [c.split(" Over")[0] for c in cards(page, "groups-heading")] == [
+        "Besloten kring",
+        "Werkgroep",
+    ]
+    carl = world.client("carl")
+    assert "U bent nog in geen enkele groep" in carl.get("/community/").text
+
+
 def test_a_closed_group_takes_requests_that_an_owner_approves_or_declines(
     world, smtp_server
 ) -> None:

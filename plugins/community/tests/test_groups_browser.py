@@ -48,5 +48,6 @@ def test_group_pages_pass_axe_and_joining_works_by_keyboard(browser, server) -> 
     visitor = browser.new_context().new_page()
     assert_accessible(visitor, group)
     assert_accessible(visitor, server.url(HOST, "/community/"))
+    assert_accessible(bert, server.url(HOST, "/community/"))
     for page in (anne, bert, visitor):
         page.context.close()
