@@ -19,7 +19,7 @@ from pyramid.response import Response
 from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import _
 from pleio_core.security.audit import ROLE_LABELS, local_time, record
-from pleio_core.security.membership import ROLES, Members, site_members
+from pleio_core.security.membership import ROLES, MemberRemoved, Members, site_members
 from pleio_core.security.store import platform_accounts
 
 from .panel import actor, add_panel_view, panel_url, saved
@@ -139,6 +139,7 @@ def change_member(context: SiteRoot, request: Request) -> Any:
     actor_id, actor_email = actor(request)
     if action == "remove":
         members.remove(account_id)
+        request.registry.notify(MemberRemoved(context, account_id, request))
         record(request, "member-removed", actor_id, actor_email=actor_email, account=email)
         return saved(request, NAME, "removed")
     if new_role != previous:

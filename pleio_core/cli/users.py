@@ -8,7 +8,7 @@ import sys
 
 from pleio_core.security.accounts import Account, AccountError
 from pleio_core.security.audit import record
-from pleio_core.security.membership import ROLES, site_members
+from pleio_core.security.membership import ROLES, MemberRemoved, site_members
 from pleio_core.security.passwords import set_password
 from pleio_core.security.store import accounts_of
 
@@ -87,6 +87,7 @@ def user_revoke(args: argparse.Namespace) -> int:
         removed = members.remove(account_id) if members is not None else False
         if removed:
             record(root, "member-removed", None, account=args.email, via="command line")
+            platform.registry.notify(MemberRemoved(root, account_id))
         return removed
 
     if not platform.edit_site(site, revoke):

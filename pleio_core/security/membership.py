@@ -22,6 +22,15 @@ def principals_for_role(role: str) -> list[str]:
     return ["site:member", *(f"role:{r}" for r in ROLES[: ROLES.index(role) + 1])]
 
 
+class MemberRemoved:
+    """An account stopped being a member of ``site`` (an admin removed it, or the command
+    line did), inside that transaction. Plugins forget what they keep of it there: the
+    community takes it out of the site's groups. ``request`` is None on the command line."""
+
+    def __init__(self, site: SiteRoot, account_id: str, request: object = None) -> None:
+        self.site, self.account_id, self.request = site, account_id, request
+
+
 @dataclass(frozen=True)
 class Membership:
     account_id: str

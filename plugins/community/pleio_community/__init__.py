@@ -18,12 +18,14 @@ from pyramid.request import Request
 from pleio_core.content import ContentAdded, ContentRemoved, SiteRoot
 from pleio_core.plugins import hookimpl
 from pleio_core.plugins.module import ModulePlugin
+from pleio_core.security.membership import MemberRemoved
 
 from . import exchange
 from .groups import (
     OWNER,
     Group,
     GroupSchema,
+    forget_account,
     forget_group,
     group_containing,
     memberships_of,
@@ -44,6 +46,13 @@ def group_removed(event: ContentRemoved) -> None:
         forget_group(event.content)
 
 
+def member_removed(event: MemberRemoved) -> None:
+    """Someone who leaves the site leaves its groups: no name lingers in a members list."""
+    folder = event.site.get("community")  # (SiteRoot.get sees it also while the module is off)
+    if folder is not None:
+        forget_account(folder, event.account_id)
+
+
 class CommunityPlugin(ModulePlugin):
     @hookimpl
     def pleio_configure(self, config: Configurator) -> None:
@@ -52,6 +61,7 @@ class CommunityPlugin(ModulePlugin):
         config.add_stylesheet("community.css")
         config.add_subscriber(group_added, ContentAdded)
         config.add_subscriber(group_removed, ContentRemoved)
+        config.add_subscriber(member_removed, MemberRemoved)
         config.include(".views")
 
     @hookimpl

@@ -234,3 +234,17 @@ def forget_group(group: Group) -> None:
     if index is not None:
         for account_id in members:
             index.set(account_id, group)
+
+
+def forget_account(folder: Folder, account_id: str) -> None:
+    """The account left the site: out of every group and request there, even as a group's
+    last owner (the site's admins manage an ownerless group)."""
+    index = memberships_of(folder)
+    for group in folder.values():
+        if not isinstance(group, Group):
+            continue
+        withdraw_request(group, account_id)
+        if group.members is not None and account_id in group.members:
+            del group.members[account_id]
+            if index is not None:
+                index.set(account_id, group)

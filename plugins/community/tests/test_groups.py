@@ -227,10 +227,13 @@ def test_site_editors_edit_a_group_but_only_its_owners_manage_its_members(world)
     act(admin, group, "members", action="approve", account=account_of(anne, group, "Bert"))
 
 
-def test_someone_removed_from_the_site_loses_their_groups_at_once(world) -> None:
-    anne, bert = world.client("anne"), world.client("bert")
+def test_someone_removed_from_the_site_leaves_its_groups_at_once(world) -> None:
+    anne, bert, carl = world.client("anne"), world.client("bert"), world.client("carl")
     group = add_group(anne)
+    closed = add_group(anne, "Besloten kring", joining="closed")
     act(bert, group, "join")
+    act(bert, closed, "join")  # a request, waiting
+    act(carl, group, "join")
     act(anne, group, "members", action="owner", account=account_of(anne, group, "Bert"))
     page = add(anne, group, "page", "Notulen", body="Alleen voor de groep.", access="group")
     assert bert.get(page).status_int == 200
@@ -247,6 +250,26 @@ def test_someone_removed_from_the_site_loses_their_groups_at_once(world) -> None
     bert.get(page, status=403)
     bert.get(f"{page}@@edit", status=403)
     bert.get(f"{group}@@edit", status=403)
+    # and no name lingers: not in the members list, not among the requests
+    assert members_of(anne, group) == ["Anne (u):Eigenaar", "Carl:Lid"]
+    assert not anne.get(f"{closed}@@members").html.select("#requests-heading")
+    with world.committed("/community") as folder:
+        assert bert_id_absent(folder, account)
+
+
+def test_the_command_line_removing_a_member_takes_them_out_of_groups_too(world) -> None:
+    anne, carl = world.client("anne"), world.client("carl")
+    group = add_group(anne)
+    act(carl, group, "join")
+    world.setup.close()
+    assert world.setup.pleio("user", "revoke", "carl@example.nl", "groups") == 0
+    world.app = world.setup.make_app()
+    world._clients.clear()
+    assert members_of(world.client("anne"), group) == ["Anne (u):Eigenaar"]
+
+
+def bert_id_absent(folder, account_id: str) -> bool:
+    return account_id not in folder.group_memberships.principals
 
 
 # -- content in the group --------------------------------------------------------------------
