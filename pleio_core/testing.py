@@ -628,6 +628,33 @@ def sign_in_client(setup: PleioTestSetup, app: Any, email: str, host: str) -> An
     return client
 
 
+def page_csrf(page: Any) -> str:
+    """The CSRF token in a WebTest page's forms (the sign-out form has one)."""
+    return next(f for f in page.forms.values() if "csrf_token" in f.fields)["csrf_token"].value
+
+
+def fill_form(form: Any, fields: dict[str, Any]) -> None:
+    """Set a WebTest form's fields; a radio field takes any value (to send a bad one too)."""
+    from webtest.forms import Radio
+
+    for key, value in fields.items():
+        if isinstance(form[key], Radio):
+            form[key].force_value(value)
+        else:
+            form[key] = value
+
+
+def add_through_form(client: Any, where: str, type_name: str, status: int = 303, **fields: Any):
+    """Add content through the core's add form in ``where`` (a path ending in /); the new
+    content's path, or the response when ``status`` is not 303."""
+    from urllib.parse import urlsplit
+
+    form = client.get(f"{where}@@add?type={type_name}").forms["content-form"]
+    fill_form(form, fields)
+    response = form.submit("save", status=status)
+    return urlsplit(response.location).path if status == 303 else response
+
+
 def csrf_token(client: Any, host: str) -> str:
     """The CSRF token a page of ``host`` carries (what a script in the page would send)."""
     page = client.get("/", host=host)

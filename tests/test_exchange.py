@@ -19,7 +19,7 @@ from pleio_core.exchange import importing
 from pleio_core.sites.effective import set_holder_settings
 from pleio_core.storage import PLATFORM_KEY
 from pleio_core.storage.databases import open_database
-from pleio_core.testing import PleioTestSetup, rebuild_archive
+from pleio_core.testing import PleioTestSetup, add_through_form, rebuild_archive
 
 SCHEMA_DIR = Path(archive_format.__file__).parent / "schema"
 HOST = "alpha.localhost"
@@ -76,10 +76,7 @@ def storage_uri(setup: PleioTestSetup, name: str) -> str:
 
 
 def add(client, container: str, type_name: str, title: str, body: str = "", access="public"):
-    form = client.get(f"{container}@@add?type={type_name}").forms["content-form"]
-    form["title"], form["body"] = title, body
-    form["access"].force_value(access)
-    return form.submit("save", status=303).location.split(HOST, 1)[1]
+    return add_through_form(client, container, type_name, title=title, body=body, access=access)
 
 
 def edit(client, path: str, body: str, comment: str = "") -> None:

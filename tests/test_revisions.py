@@ -8,7 +8,7 @@ from pleio_core.content.diff import changed_fields, diff_html
 from pleio_core.content.revisions import LONG_TEXT, History
 from pleio_core.content.schema import ContentSchema
 from pleio_core.content.site import ROOT_KEY
-from pleio_core.testing import PleioTestSetup, assert_accessible
+from pleio_core.testing import PleioTestSetup, assert_accessible, fill_form, page_csrf
 
 HOST = "alpha.localhost"
 PEOPLE = {"owner": "member", "member": "member", "editor": "editor"}
@@ -53,23 +53,10 @@ def world(pleio_setup: PleioTestSetup, notes_plugin, memos_plugin) -> World:
     return World(pleio_setup, pleio_setup.make_app())
 
 
-def csrf_token(page) -> str:
-    """The token in the page's forms (the sign-out form has one)."""
-    return next(f for f in page.forms.values() if "csrf_token" in f.fields)["csrf_token"].value
-
-
-def fill(form, fields: dict) -> None:
-    for key, value in fields.items():
-        if key == "access":
-            form[key].force_value(value)
-        else:
-            form[key] = value
-
-
 def add_note(client, title="Plan", body="First words.", where="notes", type_name="note", **fields):
     """Add through the add form; the new item's name."""
     form = client.get(f"/{where}/@@add?type={type_name}").forms["content-form"]
-    fill(form, {"title": title, "body": body, "access": "members", **fields})
+    fill_form(form, {"title": title, "body": body, "access": "members", **fields})
     created = form.submit("save", status=303)
     return created.location.rstrip("/").rsplit("/", 1)[1]
 
@@ -77,7 +64,7 @@ def add_note(client, title="Plan", body="First words.", where="notes", type_name
 def edit(client, name: str, comment: str = "", **fields) -> None:
     """Save through the edit form, with ``comment`` as what changed."""
     form = client.get(f"/notes/{name}/@@edit").forms["content-form"]
-    fill(form, {"change_note": comment, **fields})
+    fill_form(form, {"change_note": comment, **fields})
     form.submit("save", status=303)
 
 
@@ -269,7 +256,7 @@ def test_reading_needs_view_and_restoring_needs_edit(world) -> None:
     for url in pages:
         member.get(url, host=HOST, status=200)
     assert "restore-form" not in member.get(pages[1], host=HOST).forms
-    token = csrf_token(member.get(pages[0], host=HOST))
+    token = page_csrf(member.get(pages[0], host=HOST))
     member.post(f"/notes/{name}/@@restore", {"n": "1", "csrf_token": token}, host=HOST, status=403)
     assert len(world.note(name)[2]) == 2
     editor = world.client("editor")
@@ -306,7 +293,7 @@ def test_bad_parameters_get_a_clear_4xx(world, path, status, says) -> None:
 def test_restore_refuses_bad_numbers_and_a_missing_csrf_token(world) -> None:
     owner = world.client("owner")
     name = add_note(owner)
-    token = csrf_token(owner.get(f"/notes/{name}/@@history", host=HOST))
+    token = page_csrf(owner.get(f"/notes/{name}/@@history", host=HOST))
     url = f"/notes/{name}/@@restore"
     owner.post(url, {"n": "1"}, host=HOST, status=400)  # no token
     owner.post(url, {"csrf_token": token}, host=HOST, status=400)

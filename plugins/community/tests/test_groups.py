@@ -11,8 +11,10 @@ import pytest
 from pleio_core.testing import (
     PleioTestSetup,
     SiteWorld,
+    add_through_form,
     bearer,
     make_token,
+    page_csrf,
     rebuild_archive,
     sign_in_client,
 )
@@ -31,19 +33,8 @@ def world(pleio_setup: PleioTestSetup, smtp_server) -> SiteWorld:
     return SiteWorld(pleio_setup, pleio_setup.make_app(), "groups", HOST)
 
 
-def fill(form, fields: dict) -> None:
-    for key, value in fields.items():
-        if key in ("access", "joining"):
-            form[key].force_value(value)
-        else:
-            form[key] = value
-
-
 def add(client, where: str, type_name: str, title: str, status=303, **fields):
-    form = client.get(f"{where}@@add?type={type_name}").forms["content-form"]
-    fill(form, {"title": title, **fields})
-    response = form.submit("save", status=status)
-    return response.location.split(HOST, 1)[1] if status == 303 else response
+    return add_through_form(client, where, type_name, status=status, title=title, **fields)
 
 
 def add_group(client, title="Werkgroep", joining="open", access="public") -> str:
@@ -54,8 +45,7 @@ def add_group(client, title="Werkgroep", joining="open", access="public") -> str
 
 def act(client, group: str, view: str, status=303, **fields):
     """POST to ``group@@view`` with the CSRF token from the group's page."""
-    page = client.get(group)
-    token = next(f for f in page.forms.values() if "csrf_token" in f.fields)["csrf_token"].value
+    token = page_csrf(client.get(group))
     return client.post(f"{group}@@{view}", {"csrf_token": token, **fields}, status=status)
 
 

@@ -8,7 +8,16 @@ import zipfile
 import pytest
 
 from pleio_core.content.site import ROOT_KEY
-from pleio_core.testing import PleioTestSetup, SiteWorld, bearer, make_token, sign_in_client
+from pleio_core.testing import (
+    PleioTestSetup,
+    SiteWorld,
+    add_through_form,
+    bearer,
+    fill_form,
+    make_token,
+    page_csrf,
+    sign_in_client,
+)
 
 HOST = "wiki.localhost"
 PEOPLE = {"anne": "member", "bert": "member", "editor": "editor", "admin": "admin"}
@@ -29,22 +38,10 @@ def world(pleio_setup: PleioTestSetup) -> World:
     return World(pleio_setup, pleio_setup.make_app(), "wiki", HOST)
 
 
-def fill(form, fields: dict) -> None:
-    for key, value in fields.items():
-        if key == "access":
-            form[key].force_value(value)
-        else:
-            form[key] = value
-
-
 def add_page(client, title: str, body: str = "", where: str = "/wiki/", status=303, **fields):
     """Add through the add form; the new page's path (or the response when it fails)."""
-    form = client.get(f"{where}@@add?type=page").forms["content-form"]
-    fill(form, {"title": title, "body": body, "access": "public", **fields})
-    response = form.submit("save", status=status)
-    if status != 303:
-        return response
-    return response.location.split(HOST, 1)[1]
+    fields = {"title": title, "body": body, "access": "public", **fields}
+    return add_through_form(client, where, "page", status=status, **fields)
 
 
 def edit_form(client, path: str):
@@ -52,12 +49,8 @@ def edit_form(client, path: str):
 
 
 def save(form, status=303, **fields):
-    fill(form, fields)
+    fill_form(form, fields)
     return form.submit("save", status=status)
-
-
-def csrf_of(page) -> str:
-    return next(f for f in page.forms.values() if "csrf_token" in f.fields)["csrf_token"].value
 
 
 # -- links --------------------------------------------------------------------------------
@@ -134,13 +127,17 @@ def test_move_reorder_and_a_move_below_itself_is_refused(world) -> None:
     form = anne.get(f"{one}@@move")
     options = [o[0] for o in form.forms["move-form"]["parent"].options]
     assert len(options) == 2  # the wiki and "Two": not itself, not its sub-page
-    bad = anne.post(f"{one}@@move", {"csrf_token": csrf_of(form), "parent": "nonsense"}, status=400)
+    bad = anne.post(
+        f"{one}@@move", {"csrf_token": page_csrf(form), "parent": "nonsense"}, status=400
+    )
     assert "Kies waar de pagina heen gaat" in bad.text
     # a sub-page's key, posted by hand: refused, nothing moved
     conn = world.app.registry.pleio_databases.get("wiki").open()
     inner_uid = conn.root()[ROOT_KEY]["wiki"]["one"]["inner"].uid
     conn.close()
-    bad = anne.post(f"{one}@@move", {"csrf_token": csrf_of(form), "parent": inner_uid}, status=400)
+    bad = anne.post(
+        f"{one}@@move", {"csrf_token": page_csrf(form), "parent": inner_uid}, status=400
+    )
     assert "onder zichzelf" in bad.text
     assert world.stored("/wiki/one/inner")[0] == "Inner"
     moved = form.forms["move-form"]
@@ -300,9 +297,9 @@ def test_bad_input_gets_clear_messages_and_changes_nothing(world) -> None:
     assert "De tekst is te lang" in huge_new.text
     anne.get("/wiki/huge/", status=404)
     assert world.stored(path)[1] == "Kept text."
-    anne.post(f"{path}@@reorder", {"csrf_token": csrf_of(anne.get(path)), "direction": "sideways"},
-              status=400)  # fmt: skip
-    anne.post(f"{path}@@edit", {"csrf_token": csrf_of(anne.get(path)), "title": "x"}, status=400)
+    token = page_csrf(anne.get(path))
+    anne.post(f"{path}@@reorder", {"csrf_token": token, "direction": "sideways"}, status=400)
+    anne.post(f"{path}@@edit", {"csrf_token": token, "title": "x"}, status=400)
     assert world.stored(path)[0] == "Kept"
 
 
@@ -500,7 +497,7 @@ def test_an_imported_site_has_the_same_links_order_and_former_titles(world, tmp_
         [k for k, f in page.forms.items() if f.action.endswith("new-name/@@reorder")][0]
     ].submit(status=303)
     add_page(anne, "Above")  # a second top page; by title it would come first
-    anne.post("/wiki/top/@@reorder", {"direction": "up", "csrf_token": csrf_of(page)})
+    anne.post("/wiki/top/@@reorder", {"direction": "up", "csrf_token": page_csrf(page)})
     world.setup.close()
     archive = str(tmp_path / "wiki.zip")
     assert world.setup.pleio("site", "export", "wiki", archive) == 0
