@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
-import time
-from collections.abc import Callable
+
+from timing import median_ms
 
 from pleio_core.content.diff import diff_html
 
@@ -50,15 +49,6 @@ def move_paragraphs(rng: random.Random, text: str) -> str:
     del parts[rng.randrange(len(parts))]
     parts.insert(rng.randrange(len(parts)), paragraph(rng, 100, 4))
     return "\n\n".join(parts)
-
-
-def median_ms(rounds: int, work: Callable[[], object]) -> float:
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        work()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -22,8 +22,9 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_ms
 
 from pleio_core.content import ContentAdded
 from pleio_core.content.diff import diff_html
@@ -46,15 +47,6 @@ def long_page(rng: random.Random, words: int = 5000, links: int = 200) -> str:
     return "\n\n".join(
         f"## Deel {i}\n\n{p}" if i % 10 == 0 else p for i, p in enumerate(paragraphs)
     )
-
-
-def median_ms(rounds: int, work: Callable[[], object]) -> float:
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        work()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def build(root: Path, body: str) -> tuple:

@@ -299,10 +299,8 @@ def _title(html: str) -> str:
 # -- bad archives ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def small(pleio_setup: PleioTestSetup, notes_plugin, tmp_path):
-    """A small site's good archive, to spoil in every way."""
-    setup = pleio_setup
+def small_archive(setup: PleioTestSetup, tmp_path: Path) -> Path:
+    """Site alpha with three notes, exported: a good archive."""
     setup.write_site("alpha", modules=["notes"])
     setup.create_account("anne@example.nl", "Anne", alpha="admin")
     app = setup.make_app()
@@ -312,7 +310,13 @@ def small(pleio_setup: PleioTestSetup, notes_plugin, tmp_path):
     setup.close()
     good = tmp_path / "good.zip"
     assert setup.pleio("site", "export", "alpha", str(good)) == 0
-    return setup, good
+    return good
+
+
+@pytest.fixture
+def small(pleio_setup: PleioTestSetup, notes_plugin, tmp_path):
+    """A small site's good archive, to spoil in every way."""
+    return pleio_setup, small_archive(pleio_setup, tmp_path)
 
 
 def _link() -> zipfile.ZipInfo:
@@ -565,15 +569,7 @@ def test_relstorage_import_and_a_failed_one_leaves_the_database_empty(
 ) -> None:
     setup = pleio_setup
     setup.settings["pleio.storage_uri"] = postgres_server.uri("pleio_exchange_{site}")
-    setup.write_site("alpha", modules=["notes"])
-    setup.create_account("anne@example.nl", "Anne", alpha="admin")
-    app = setup.make_app()
-    anne = setup.signed_in(app, "anne@example.nl", HOST)
-    for title in ("Een", "Twee", "Drie"):
-        add(anne, "/notes/", "note", title, "Tekst van " + title)
-    setup.close()
-    good = tmp_path / "good.zip"
-    assert setup.pleio("site", "export", "alpha", str(good)) == 0
+    good = small_archive(setup, tmp_path)
     monkeypatch.setattr(importing, "BATCH", 1)
     bad = tmp_path / "bad.zip"
     bad.write_bytes(
