@@ -36,14 +36,13 @@ TEMPLATES = "pleio_community:templates/"
 ROLE_TITLES = {OWNER: _("Owner"), MEMBER: _("Member")}
 
 
+def takes_part(request: Request, group: Group) -> bool:
+    """Signed in and a member of the site, who may take part there (join its groups)."""
+    return request.identity is not None and bool(request.has_permission("add", group.__parent__))
+
+
 def may_join(request: Request, group: Group) -> bool:
-    """Signed in, a member of the site (who may take part there), and not in the group yet."""
-    identity = request.identity
-    return (
-        identity is not None
-        and group.role_of(identity.id) is None
-        and bool(request.has_permission("add", group.__parent__))
-    )
+    return takes_part(request, group) and group.role_of(request.identity.id) is None
 
 
 def group_view(context: Group, request: Request, error: Any = None) -> dict[str, Any]:
@@ -110,9 +109,9 @@ def _refuse(template: str, values: dict[str, Any], request: Request) -> Response
 
 def join(context: Group, request: Request) -> Any:
     """Join an open group at once; ask to join a closed one."""
-    identity = request.identity
-    if identity is None or not request.has_permission("add", context.__parent__):
+    if not takes_part(request, context):
         raise HTTPForbidden(_("Only members of this site can join its groups."))
+    identity = request.identity
     if context.role_of(identity.id) is None:
         if context.joining != CLOSED:
             set_member(context, identity.id, identity.name)
@@ -170,7 +169,9 @@ def members_page(context: Group, request: Request, error: Any = None) -> dict[st
         "when": format_time,
         "me": request.identity.id if request.identity is not None else None,
         "error": error,
-        "done": request.GET.get("done"),
+        "done": request.localizer.translate(DONE[done])
+        if (done := request.GET.get("done")) in DONE
+        else None,
     }
 
 
