@@ -63,6 +63,12 @@ def add_links(request: Request, container: Folder) -> list[tuple[str, str]]:
     return [(translate(ct.title), f"{base}?type={ct.name}") for ct in addable(request, container)]
 
 
+def folder_title(request: Request, folder: ModuleFolder) -> str:
+    """A module folder's title in the visitor's language: its module's, as declared."""
+    title = request.registry.pleio_module_folders.get(folder.module, folder.title)
+    return request.localizer.translate(title)
+
+
 def visible_children(request: Request, container: Folder) -> list[Any]:
     """What the visitor may see in ``container``. Content of a module that is off is left
     out wherever it lies (a wiki page in a group while the wiki is off)."""

@@ -19,7 +19,7 @@ from pleio_core.admin.general import front_page_content
 from pleio_core.content import Item, ModuleFolder, SiteRoot
 from pleio_core.content.activity import visible_activity
 from pleio_core.content.moves import moved_location
-from pleio_core.content.views import add_links, format_time, visible_children
+from pleio_core.content.views import add_links, folder_title, format_time, visible_children
 from pleio_core.i18n import _
 from pleio_core.security.twofactor import lacks_required_two_factor, set_up_url
 
@@ -72,7 +72,7 @@ def home(context: SiteRoot, request: Request) -> dict[str, Any]:
 
 
 def module_start(context: ModuleFolder, request: Request) -> dict[str, Any]:
-    title = request.registry.pleio_module_folders.get(context.module, context.title)
+    title = folder_title(request, context)
     items = [  # (a private page's title is private too)
         ModuleItem(item.title or item.__name__, request.resource_url(item))
         for item in visible_children(request, context)

@@ -14,7 +14,13 @@ from pyramid.request import Request
 from pyramid.response import Response
 
 from pleio_core.content import ModuleFolder
-from pleio_core.content.views import add_links, content_view, format_time, visible_children
+from pleio_core.content.views import (
+    add_links,
+    content_view,
+    folder_title,
+    format_time,
+    visible_children,
+)
 from pleio_core.mail import mail_accounts
 
 from .groups import (
@@ -88,7 +94,7 @@ def groups_page(context: ModuleFolder, request: Request) -> dict[str, Any]:
             GroupCard(item, request.resource_url(item), summary, role, item.asked(account_id))
         )
     cards.sort(key=lambda c: c.group.title.casefold())
-    title = request.registry.pleio_module_folders.get(context.module, context.title)
+    title = folder_title(request, context)
     return {
         "title": title,
         "mine": [c for c in cards if c.role],

@@ -15,7 +15,7 @@ from pyramid.request import Request
 
 from pleio_core.content import Folder, ModuleFolder
 from pleio_core.content.moves import NotMovable, is_inside, move_content
-from pleio_core.content.views import content_view
+from pleio_core.content.views import content_view, folder_title
 
 from .content import Page
 from .i18n import _
@@ -82,10 +82,7 @@ def trail(request: Request, page: Page) -> list[Crumb]:
 
 def root_title(request: Request, root: Folder) -> str:
     """The wiki module's title for its own folder; a group's wiki goes by the group's name."""
-    if isinstance(root, ModuleFolder):
-        title = request.registry.pleio_module_folders.get(root.module, root.title)
-        return request.localizer.translate(title)
-    return root.title
+    return folder_title(request, root) if isinstance(root, ModuleFolder) else root.title
 
 
 def page_view(context: Page, request: Request) -> dict[str, Any]:
