@@ -2,7 +2,7 @@
 
 import pytest
 
-from pleio_core.testing import PleioTestSetup, assert_accessible, signed_in_page
+from pleio_core.testing import PleioTestSetup, assert_accessible, axe_violations, signed_in_page
 
 HOST = "groups.localhost"
 
@@ -45,6 +45,13 @@ def test_group_pages_pass_axe_and_joining_works_by_keyboard(browser, server) -> 
     assert_accessible(anne, group + "@@members")
     assert_accessible(anne, group)
     assert_accessible(anne, group + "@@add?type=page")
+    # refused: the only owner cannot leave; the page that says so passes axe too
+    anne.goto(group)
+    anne.get_by_role("button", name="Deze groep verlaten").focus()
+    with anne.expect_navigation():
+        anne.keyboard.press("Enter")
+    assert "enige eigenaar" in anne.get_by_role("alert").inner_text()
+    assert axe_violations(anne) == []
     visitor = browser.new_context().new_page()
     assert_accessible(visitor, group)
     assert_accessible(visitor, server.url(HOST, "/community/"))
