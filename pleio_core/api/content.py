@@ -15,6 +15,7 @@ from pyramid.request import Request
 from pyramid.response import Response
 
 from pleio_core.content.editing import (
+    ControlRefused,
     StaleEdit,
     content_values,
     create_content,
@@ -89,6 +90,7 @@ def read_content(context: Any, request: Request) -> dict[str, Any]:
 def add_content(context: Any, request: Request) -> Response:
     container = find(request, request.matchdict["path"])
     identity = require_identity(request)
+    require_permission(request, "view", container)  # before anything tells it is there
     data = read_body(request)
     type_name = data.get("type")
     if not isinstance(type_name, str):
@@ -98,7 +100,6 @@ def add_content(context: Any, request: Request) -> Response:
         raise ApiError(
             404, _("There is no content type ${name} here.", mapping={"name": type_name})
         )
-    require_permission(request, "view", container)
     require_permission(request, content_type.add_permission, container)
     addable = request.registry.pleio_content_types.addable_in(container, request.enabled_modules)
     if content_type not in addable:
@@ -129,6 +130,21 @@ def change_content(context: Any, request: Request) -> dict[str, Any]:
     )
     note = values.pop("change_note", "")
     try:
+        _save(request, content, content_type, values, serial, note)
+    except ControlRefused as refused:
+        raise ApiError(403, refused.message, errors={refused.field: refused.message}) from None
+    return content_json(request, content, content_type)
+
+
+def _save(
+    request: Request,
+    content: Content,
+    content_type: ContentType,
+    values: dict,
+    serial: int,
+    note: str,
+) -> None:
+    try:
         update_content(request, content, content_type, values, started_from=serial, comment=note)
     except StaleEdit:
         # as the edit form does: edits of different parts are both kept, and the caller is
@@ -138,7 +154,6 @@ def change_content(context: Any, request: Request) -> dict[str, Any]:
             raise ApiError(409, serial=content.serial) from None
         update_content(request, content, content_type, merged, content.serial, comment=note)
         request.response.headers[MERGED_HEADER] = "true"
-    return content_json(request, content, content_type)
 
 
 def remove_content(context: Any, request: Request) -> Response:

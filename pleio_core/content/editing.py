@@ -1,8 +1,12 @@
 """Adding, changing and removing content: the one way the forms, the API and imports write.
 
-Each function checks nothing about permissions (its caller did) but everything about the
-data: values come from the type's bound schema, a stale edit raises ``StaleEdit``, and the
-events keep the catalog, the revisions and the activity record in the same transaction.
+Each function checks everything about the data: values come from the type's bound schema,
+a stale edit raises ``StaleEdit``, and the events keep the catalog, the revisions and the
+activity record in the same transaction. Of permissions they check one thing only, because
+it is about the values, not the view: who may see content and from when (its access level,
+state and publication moment, ``CONTROL_FIELDS``) is changed only with ``manage``
+(``pleio_core.security.access``), and only to a level at which the changer still sees it
+(``ControlRefused``). Whether the caller may edit at all, its view checked.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from typing import Any
 
 from pyramid.request import Request
 
+from pleio_core.i18n import _
+from pleio_core.security.access import MANAGE, acl_for
 from pleio_core.security.accounts import now
 
 from .events import ContentAdded, ContentModified, ContentRemoved
@@ -22,6 +28,8 @@ from .schema import ContentSchema
 from .types import ContentType
 
 BASE_LEVELS = ("public", "members", "private")
+#: The fields that say who may see content and from when: changed only with ``manage``.
+CONTROL_FIELDS = ("access", "state", "publish_at")
 
 
 class StaleEdit(Exception):
@@ -32,22 +40,89 @@ class StaleEdit(Exception):
         self.content, self.started_from = content, started_from
 
 
+class ControlRefused(Exception):
+    """A change of who may see content, by someone who may not make it; nothing was written."""
+
+    def __init__(self, field: str, message: Any) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field, self.message = field, message
+
+
 def group_of(request: Request, context: object) -> str | None:
     """The group principal that ``context`` belongs to (from the community module), or None."""
     return request.plugin_hooks.pleio_group_of(request=request, context=context)
 
 
-def access_levels(request: Request, container: object) -> tuple[str, ...]:
-    """The access levels offered for content in ``container``."""
-    if group_of(request, container):
-        return ("public", "members", "group", "private")
-    return BASE_LEVELS
+def access_levels(
+    request: Request, container: object, content: Content | None = None
+) -> tuple[str, ...]:
+    """The access levels offered for content in ``container``; for existing ``content``, only
+    those at which the one changing it would still see it (an editor cannot hide somebody's
+    page from everyone, the owner and admins can choose any)."""
+    group = group_of(request, container)
+    levels = ("public", "members", "group", "private") if group else BASE_LEVELS
+    if content is None:
+        return levels
+
+    def still_seen(level: str) -> bool:
+        return bool(request.has_permission("view", _Probe(acl_for(level, content.owner, group))))
+
+    return tuple(level for level in levels if level == content.access or still_seen(level))
 
 
-def bound_schema(request: Request, content_type: ContentType, container: object) -> ContentSchema:
-    return content_type.schema().bind(
-        request=request, access_levels=access_levels(request, container)
+class _Probe:
+    """Something with an ACL and no parent: to ask what a level would let someone see."""
+
+    __parent__ = None
+
+    def __init__(self, acl: list) -> None:
+        self.__acl__ = acl
+
+
+def may_control(request: Request, content: Content) -> bool:
+    """May the request change who sees ``content`` and when (``CONTROL_FIELDS``)?"""
+    return bool(request.has_permission(MANAGE, content))
+
+
+def bound_schema(
+    request: Request, content_type: ContentType, container: object, content: Content | None = None
+) -> ContentSchema:
+    """The type's schema for adding in ``container`` or, with ``content``, for changing it.
+
+    Someone who may change ``content`` but not who sees it gets a schema without the
+    ``CONTROL_FIELDS``: their form does not offer them, and what they save keeps them.
+    """
+    schema = content_type.schema().bind(
+        request=request, access_levels=access_levels(request, container, content)
     )
+    if content is not None and not may_control(request, content):
+        schema = schema.clone()
+        for name in CONTROL_FIELDS:
+            if name in schema:
+                del schema[name]
+    return schema
+
+
+def check_control(request: Request, content: Content, values: dict[str, Any]) -> None:
+    """``ControlRefused`` if ``values`` change who may see ``content`` without the right to."""
+    changed = [
+        name
+        for name in CONTROL_FIELDS
+        if name in values and values[name] != getattr(content, name, None)
+    ]
+    if not changed:
+        return
+    if not may_control(request, content):
+        raise ControlRefused(
+            changed[0],
+            _("Only its owner, the editors and the admins may change who sees this, and when."),
+        )
+    if "access" in changed and values["access"] not in access_levels(
+        request, content.__parent__, content
+    ):
+        raise ControlRefused(
+            "access", _("With this access level you would no longer see it yourself.")
+        )
 
 
 def content_values(content: Content, content_type: ContentType) -> dict[str, Any]:
@@ -94,9 +169,11 @@ def update_content(
     started_from: int,
     comment: str = "",
 ) -> bool:
-    """Save changed values; False if nothing changed. ``StaleEdit`` if someone saved between."""
+    """Save changed values; False if nothing changed. ``StaleEdit`` if someone saved between,
+    ``ControlRefused`` if they change who sees it and the request may not (``check_control``)."""
     if started_from != content.serial:
         raise StaleEdit(content, started_from)
+    check_control(request, content, values)
     old = content_values(content, content_type)
     if all(values.get(name, value) == value for name, value in old.items()):
         return False

@@ -11,9 +11,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 from uuid import uuid4
 
-from pyramid.authorization import ALL_PERMISSIONS, Allow, Deny, Everyone
-
-from pleio_core.security.access import EDIT, acl_for
+from pleio_core.security.access import acl_for
 from pleio_core.security.accounts import now
 
 from .folder import Folder
@@ -90,14 +88,7 @@ class Content(Folder):
 
     @property
     def __acl__(self) -> list:
-        if self.is_live():
-            return acl_for(self.access, self.owner, self.group)
-        # a draft or a scheduled item: its owner and the site's editors only
-        acl: list = [(Allow, "role:admin", ALL_PERMISSIONS)]
-        if self.owner:
-            acl.append((Allow, f"account:{self.owner}", EDIT))
-        acl += [(Allow, "role:editor", ("view", "edit")), (Deny, Everyone, EDIT)]
-        return acl
+        return acl_for(self.access, self.owner, self.group, live=self.is_live())
 
 
 def is_attached(content: object) -> bool:

@@ -188,7 +188,8 @@ def restore(
     if history is None or revision is None:
         raise KeyError(number)
     values = {**content_values(content, content_type), **revision.values}
-    schema = bound_schema(request, content_type, content.__parent__)
+    # without the right to change who sees it, restoring brings back the text, not the access
+    schema = bound_schema(request, content_type, content.__parent__, content)
     try:
         values = schema.deserialize(schema.serialize(values))
     except colander.Invalid as exc:

@@ -62,7 +62,9 @@ class LocalDateTime(colander.SchemaType):
     def serialize(self, node: colander.SchemaNode, appstruct: Any) -> Any:
         if appstruct in (colander.null, None):
             return colander.null
-        return appstruct.astimezone(LOCAL_ZONE).strftime(LOCAL_FORMAT)
+        local = appstruct.astimezone(LOCAL_ZONE)
+        # seconds only when there are any (a form gives minutes): a round trip keeps the value
+        return local.strftime(LOCAL_FORMAT + (":%S" if local.second else ""))
 
     def deserialize(self, node: colander.SchemaNode, cstruct: Any) -> Any:
         if cstruct in (colander.null, "", None):

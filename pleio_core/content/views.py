@@ -168,7 +168,7 @@ def add_form(context: Folder, request: Request) -> Any:
 
 def edit_form(context: Content, request: Request) -> Any:
     content_type = type_of(request, context)
-    schema = bound_schema(request, content_type, context.__parent__)
+    schema = bound_schema(request, content_type, context.__parent__, context)
     if content_type.revisions:
         schema = with_change_note(schema)
     title = _("Edit “${title}”", mapping={"title": context.title})

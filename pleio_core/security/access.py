@@ -1,9 +1,24 @@
-"""Access levels of content, for every module to use: public, members, group, private.
+"""Who may do what with content: the one place access is decided, for every module.
 
-``acl_for`` gives the ACL a content object carries. Whoever may see it is allowed ``view``;
-everybody else is denied it right there, so a members-only page on a public site does not
-fall through to the site's "everyone may view". A closed site is closed for all of its
-content, whatever its level: the security policy checks that first.
+``acl_for`` gives the ACL a content object carries, from its access level (public, members,
+group, private), its owner, its group, and whether it is live (published and past its
+publication moment). Whoever may see it is allowed ``view``; everybody else is denied it
+right there, so a members-only page on a public site does not fall through to the site's
+"everyone may view". A closed site is closed for all of its content, whatever its level:
+the security policy checks that first.
+
+The rules (docs/site-holder-guide.md, "Who sees what"):
+
+- the owner may always view, edit, delete and ``manage`` their content;
+- editors view, edit and manage what is public or for members — live, draft or scheduled:
+  they review what is about to appear — but never group-only or private content;
+- a draft or a scheduled item is seen by nobody else: never wider than its access level;
+- admins may do everything (the holder answers for the site; the site's export holds it all
+  anyway).
+
+``manage`` is changing who may see content and from when: its access level, its state and
+its publication moment. Editing the text is not enough for that (a wiki page is edited by
+every member), so it is a permission of its own.
 """
 
 from __future__ import annotations
@@ -11,26 +26,29 @@ from __future__ import annotations
 from pyramid.authorization import ALL_PERMISSIONS, Allow, Deny, Everyone
 
 ACCESS_LEVELS = ("public", "members", "group", "private")
+#: Changing the access level, the state or the publication moment.
+MANAGE = "manage"
 EDIT = ("view", "edit", "delete")
+OWN = (*EDIT, MANAGE)
+#: The levels at which a site's editors look after content.
+EDITED_LEVELS = ("public", "members")
 
 
-def acl_for(access: str, owner_id: str | None, group_principal: str | None = None) -> list:
-    """The ACL of content with this access level, owner and (for ``group``) group.
-
-    The owner may always view, edit and delete; editors may edit what they can see;
-    admins may do everything (also granted by the site root).
-    """
+def acl_for(
+    access: str, owner_id: str | None, group_principal: str | None = None, live: bool = True
+) -> list:
+    """The ACL of content with this access level, owner, group and publication state."""
     if access not in ACCESS_LEVELS:
         raise ValueError(f"unknown access level {access!r} (levels: {', '.join(ACCESS_LEVELS)})")
     if access == "group" and not group_principal:
         raise ValueError("access level 'group' needs the group's principal")
     acl: list = [(Allow, "role:admin", ALL_PERMISSIONS)]
     if owner_id:
-        acl.append((Allow, f"account:{owner_id}", EDIT))
-    if access in ("public", "members"):
-        acl.append((Allow, "role:editor", ("view", "edit")))
+        acl.append((Allow, f"account:{owner_id}", OWN))
+    if access in EDITED_LEVELS:
+        acl.append((Allow, "role:editor", ("view", "edit", MANAGE)))
     viewer = {"public": Everyone, "members": "site:member", "group": group_principal}.get(access)
-    if viewer:
+    if viewer and live:
         acl.append((Allow, viewer, "view"))
-    acl.append((Deny, Everyone, EDIT))
+    acl.append((Deny, Everyone, OWN))
     return acl

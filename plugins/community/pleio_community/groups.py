@@ -21,10 +21,10 @@ import colander
 import deform.widget
 from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
-from pyramid.authorization import ALL_PERMISSIONS, DENY_ALL, Allow, Deny, Everyone
+from pyramid.authorization import DENY_ALL, Allow, Deny, Everyone
 
 from pleio_core.content import Content, ContentSchema, Folder
-from pleio_core.security.access import EDIT, acl_for
+from pleio_core.security.access import OWN, acl_for
 
 from .i18n import _
 
@@ -94,11 +94,10 @@ class Group(Content):
         (and comment, like, take part there). Who made it has no rights of their own once
         someone else owns it: ownership passes with the owner role. A draft or scheduled
         group is its owners' and the editors' until it is live, and nobody adds in it."""
-        owners = (Allow, self.owner_principal, (*EDIT, "add", MANAGE))
+        owners = (Allow, self.owner_principal, (*OWN, "add", MANAGE))
+        acl = acl_for(self.access, None, live=self.is_live())
         if not self.is_live():
-            editors = (Allow, "role:editor", ("view", "edit"))
-            return [(Allow, "role:admin", ALL_PERMISSIONS), owners, editors, DENY_ALL]
-        acl = acl_for(self.access, None)
+            return [*acl[:-1], owners, DENY_ALL]
         acl[-1:-1] = [owners, (Allow, self.principal, "add")]
         acl.append((Deny, Everyone, ("add", MANAGE)))
         return acl

@@ -1,0 +1,286 @@
+"""The access matrix: every kind of viewer × access level × state × every surface.
+
+Seven viewers (anonymous, a member, an editor, an admin, a member of the group, the owner,
+another site's admin) against twelve wiki pages (four access levels × draft, scheduled and
+live), on every page and API route that takes a piece of content — read from Pyramid's
+introspector, so a view added later is in the matrix without anyone remembering it — and in
+search. Then the change-access attempt, through the API and the edit form.
+
+The expectations are written out here from the rules (docs/site-holder-guide.md, "Who sees
+what"), not computed with the code under test.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from pleio_core.content import ContentAdded
+from pleio_core.content.site import ROOT_KEY
+from pleio_core.testing import PleioTestSetup, add_through_form
+
+HOST = "matrix.localhost"
+CSRF = "matrix-csrf-token"
+VIEWERS = (None, "member", "editor", "admin", "groupie", "owner", "foreign")
+ROLES = {"member": "member", "editor": "editor", "admin": "admin", "groupie": "member"}
+LEVELS = ("public", "members", "group", "private")
+STATES = ("draft", "scheduled", "live")
+SITE_MEMBERS = {"member", "editor", "admin", "groupie", "owner"}
+ITEMS = [(level, state) for level in LEVELS for state in STATES]
+
+
+def may_view(who: str | None, level: str, state: str) -> bool:
+    if who in ("admin", "owner"):
+        return True
+    if state != "live":  # never wider than its level; editors review public and members' items
+        return who == "editor" and level in ("public", "members")
+    return {
+        "public": True,
+        "members": who in SITE_MEMBERS,
+        "group": who == "groupie",
+        "private": False,
+    }[level]
+
+
+def may_edit(who: str | None, level: str, state: str) -> bool:
+    """A wiki is written together: who sees a live page (not private) edits it."""
+    if who in ("admin", "owner") or (who == "editor" and level in ("public", "members")):
+        return True
+    if state != "live" or level == "private":
+        return False
+    return who == "groupie" if level == "group" else who in SITE_MEMBERS
+
+
+def may_manage(who: str | None, level: str) -> bool:
+    """Changing who sees it (access, state, publication): owner, admins, and editors for the
+    levels they look after."""
+    return who in ("admin", "owner") or (who == "editor" and level in ("public", "members"))
+
+
+def token(level: str, state: str) -> str:
+    return f"mx{level}{state}"
+
+
+def path_of(level: str, state: str) -> str:
+    where = "/community/kring/" if level == "group" else "/wiki/"
+    return f"{where}{token(level, state)}/"
+
+
+class Matrix:
+    def __init__(self, setup: PleioTestSetup, app) -> None:
+        self.setup, self.app = setup, app
+        self._clients: dict[str, object] = {}
+
+    def client(self, who: str | None):
+        if who is None:
+            client = self.setup.client(self.app, host=HOST)
+        elif who not in self._clients:
+            client = self._clients[who] = self.setup.signed_in(self.app, f"{who}@example.nl", HOST)
+        else:
+            client = self._clients[who]
+        client.testapp.set_cookie("pleio_csrf", CSRF)  # a valid token: CSRF must not hide a 403
+        return client
+
+    def db(self):
+        return self.app.registry.pleio_databases.get("matrix")
+
+    def stored(self, path: str):
+        conn = self.db().open()
+        try:
+            node = conn.root()[ROOT_KEY]
+            for name in path.strip("/").split("/"):
+                node = node[name]
+            return node.access, node.state, node.serial
+        finally:
+            conn.close()
+
+
+@pytest.fixture(scope="module")
+def matrix(tmp_path_factory) -> Matrix:
+    setup = PleioTestSetup(tmp_path_factory.mktemp("matrix"))
+    setup.write_site("matrix", modules=("wiki", "community"), hosts=(HOST,), access="public")
+    setup.write_site("elsewhere", modules=("wiki",))
+    for who, role in ROLES.items():
+        setup.create_account(f"{who}@example.nl", who, matrix=role)
+    setup.create_account("owner@example.nl", "owner", matrix="member")
+    setup.create_account("foreign@example.nl", "foreign", elsewhere="admin")
+    app = setup.make_app()
+    world = Matrix(setup, app)
+    assert add_through_form(
+        world.client("groupie"), "/community/", "group", title="Kring", access="public"
+    ) == ("/community/kring/")
+    with app.registry.pleio_platform_db.transaction() as conn:
+        owner_id = conn.root()["pleio_platform"]["accounts"].by_email("owner@example.nl").id
+    soon = datetime.now(UTC) + timedelta(days=30)
+    with world.db().transaction() as conn:
+        site = conn.root()[ROOT_KEY]
+        group = site["community"]["kring"]
+        for level, state in ITEMS:
+            page = app.registry.pleio_content_types["page"].factory(owner=owner_id)
+            page.title = f"Matrix page {token(level, state)}"
+            page.set_body(f"The text of {token(level, state)}.")
+            page.access = level
+            page.state = "draft" if state == "draft" else "published"
+            page.publish_at = soon if state == "scheduled" else None
+            page.group = group.principal if level == "group" else None
+            (group if level == "group" else site["wiki"]).add(token(level, state), page)
+            app.registry.notify(ContentAdded(page))
+    yield world
+    setup.close()
+
+
+def surfaces(registry) -> list[tuple[str, str]]:
+    """(view name, method) of every traversal view that a wiki page answers."""
+    from pleio_wiki.content import Page
+
+    found = set()
+    for view in registry.introspector.get_category("views"):
+        intr = view["introspectable"]
+        context = intr["context"]
+        if intr["route_name"] or not isinstance(context, type) or not issubclass(Page, context):
+            continue
+        methods = intr["request_methods"] or ("GET", "POST")
+        for method in (methods,) if isinstance(methods, str) else methods:
+            found.add((intr["name"], method))
+    return sorted(found)
+
+
+def api_routes(registry) -> list[tuple[str, str]]:
+    """(pattern, method) of every API route that takes a content path."""
+    found = set()
+    for route in registry.introspector.get_category("routes"):
+        intr = route["introspectable"]
+        if not intr["pattern"].endswith("*path"):
+            continue
+        for view in route["related"]:
+            methods = view.get("request_methods") if view.category_name == "views" else None
+            for method in (methods,) if isinstance(methods, str) else methods or ():
+                found.add((intr["pattern"].removesuffix("*path"), method))
+    return sorted(found)
+
+
+def call(client, method: str, url: str, **kw):
+    headers = {"X-CSRF-Token": CSRF}
+    if method in ("GET", "HEAD"):
+        return getattr(client, method.lower())(url, headers=headers, expect_errors=True)
+    if method == "POST" and not url.startswith("/api/"):
+        return client.post(url, {"csrf_token": CSRF}, headers=headers, expect_errors=True)
+    return client.request(
+        url, method=method, body=b"{}", headers={**headers, "Content-Type": "application/json"},
+        expect_errors=True,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_who_sees_what_on_every_surface(matrix, who) -> None:
+    client = matrix.client(who)
+    views = surfaces(matrix.app.registry)
+    routes = api_routes(matrix.app.registry)
+    assert ("", "GET") in views and ("edit", "POST") in views and ("history", "GET") in views
+    assert ("/api/v1/content/", "PATCH") in routes and ("/api/v1/likes/", "PUT") in routes
+    db = matrix.db()
+    wrong = []
+    for level, state in ITEMS:
+        path, mark = path_of(level, state), token(level, state)
+        urls = [(method, path + (f"@@{name}" if name else "")) for name, method in views]
+        urls += [(method, prefix + path.strip("/")) for prefix, method in routes]
+        if may_view(who, level, state):
+            for url in (path, "/api/v1/content" + path.rstrip("/")):
+                page = call(client, "GET", url)
+                if page.status_int != 200 or f"Matrix page {mark}" not in page.text:
+                    wrong.append(f"{level}/{state}: GET {url} {page.status_int}, must be seen")
+            continue
+        before = db.lastTransaction()
+        for method, url in urls:
+            answer = call(client, method, url, host=HOST)
+            leaked = f"Matrix page {mark}" in answer.text or f"text of {mark}" in answer.text
+            if answer.status_int not in (401, 403, 404) or leaked:
+                wrong.append(f"{level}/{state}: {method} {url} {answer.status_int}")
+        if db.lastTransaction() != before:
+            wrong.append(f"{level}/{state}: written by one who may not see it")
+    assert not wrong, f"{who}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_search_finds_only_what_the_searcher_may_see(matrix, who) -> None:
+    client = matrix.client(who)
+    wrong = []
+    for level, state in ITEMS:
+        mark = token(level, state)
+        expected = may_view(who, level, state)
+        for url in (f"/@@search?text={mark}", f"/api/v1/search?text={mark}"):
+            answer = call(client, "GET", url)
+            if answer.status_int != 200 or (f"Matrix page {mark}" in answer.text) != expected:
+                wrong.append(f"{level}/{state}: {url} {answer.status_int}, seen: {not expected}")
+    assert not wrong, f"{who}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("who", [w for w in VIEWERS if w is not None])
+def test_changing_who_sees_it_is_a_permission_of_its_own(matrix, who) -> None:
+    """Through the API and the edit form, for every item the viewer may edit."""
+    client = matrix.client(who)
+    wrong = []
+    for level, state in ITEMS:
+        if not may_edit(who, level, state):
+            continue
+        path = path_of(level, state)
+        api = "/api/v1/content" + path.rstrip("/")
+        target = "members" if level == "public" else "public"
+        _, _, serial = matrix.stored(path)
+        answer = client.patch_json(
+            api, {"serial": serial, "access": target}, headers={"X-CSRF-Token": CSRF},
+            expect_errors=True,
+        )  # fmt: skip
+        if may_manage(who, level):
+            if answer.status_int != 200 or matrix.stored(path)[0] != target:
+                wrong.append(f"{level}/{state}: PATCH access {answer.status_int}, must change")
+            back = client.patch_json(
+                api, {"serial": serial + 1, "access": level}, headers={"X-CSRF-Token": CSRF}
+            )
+            assert back.json["access"] == level
+        elif answer.status_int != 403 or matrix.stored(path)[0] != level:
+            wrong.append(f"{level}/{state}: PATCH access {answer.status_int}, must be 403")
+        for field, value in (("state", "draft"), ("publish_at", "2030-01-01T09:00")):
+            if may_manage(who, level):
+                continue
+            _, _, serial = matrix.stored(path)
+            answer = client.patch_json(
+                api, {"serial": serial, field: value}, headers={"X-CSRF-Token": CSRF},
+                expect_errors=True,
+            )  # fmt: skip
+            if answer.status_int != 403:
+                wrong.append(f"{level}/{state}: PATCH {field} {answer.status_int}, must be 403")
+        form = client.get(path + "@@edit").forms["content-form"]
+        if ("access" in form.fields) != may_manage(who, level):
+            wrong.append(f"{level}/{state}: the edit form offers access: {'access' in form.fields}")
+    assert not wrong, f"{who}:\n" + "\n".join(wrong)
+    assert matrix.stored(path_of("private", "live"))[:2] == ("private", "published")
+
+
+def test_an_editor_cannot_hide_content_from_themselves_or_anyone_else(matrix) -> None:
+    editor = matrix.client("editor")
+    path = path_of("members", "live")
+    _, _, serial = matrix.stored(path)
+    answer = editor.patch_json(
+        "/api/v1/content" + path.rstrip("/"), {"serial": serial, "access": "private"},
+        headers={"X-CSRF-Token": CSRF}, status=403,
+    )  # fmt: skip
+    assert "no longer see it" in answer.json["errors"]["access"]
+    assert matrix.stored(path)[0] == "members"
+    form = editor.get(path + "@@edit").forms["content-form"]
+    assert sorted(o[0] for o in form["access"].options) == ["members", "public"]
+
+
+def test_a_member_who_restores_an_old_revision_does_not_restore_its_access(matrix) -> None:
+    owner, member = matrix.client("owner"), matrix.client("member")
+    path = path_of("public", "live")
+    api = "/api/v1/content" + path.rstrip("/")
+    headers = {"X-CSRF-Token": CSRF}
+    serial = matrix.stored(path)[2]
+    owner.patch_json(api, {"serial": serial, "body": "Now for members."}, headers=headers)
+    owner.patch_json(api, {"serial": serial + 1, "access": "members"}, headers=headers)
+    member.post(path + "@@restore", {"n": 1, "csrf_token": CSRF}, headers=headers, status=303)
+    assert "The text of" in member.get(api).json["body"]  # the text came back
+    assert matrix.stored(path)[0] == "members"  # who sees it did not
+    owner.patch_json(api, {"serial": matrix.stored(path)[2], "access": "public"}, headers=headers)
