@@ -12,6 +12,8 @@ what"), not computed with the code under test.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -284,3 +286,35 @@ def test_a_member_who_restores_an_old_revision_does_not_restore_its_access(matri
     assert "The text of" in member.get(api).json["body"]  # the text came back
     assert matrix.stored(path)[0] == "members"  # who sees it did not
     owner.patch_json(api, {"serial": matrix.stored(path)[2], "access": "public"}, headers=headers)
+
+
+def everything_in(answer) -> str:
+    """The text of a page, or of every member of a zip file (an export)."""
+    if answer.content_type != "application/zip":
+        return answer.text
+    with zipfile.ZipFile(io.BytesIO(answer.body)) as archive:
+        return "\n".join(archive.read(name).decode() for name in archive.namelist())
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_listings_and_exports_name_only_what_the_viewer_may_see(matrix, who) -> None:
+    client = matrix.client(who)
+    wrong = []
+    listings = {  # url → the folder it lists
+        "/wiki/": "/wiki/",
+        "/community/kring/": "/community/kring/",
+        "/wiki/@@export": "/wiki/",
+        "/community/kring/@@export": "/community/kring/",
+        "/api/v1/children/wiki": "/wiki/",
+        "/api/v1/children/community/kring": "/community/kring/",
+    }
+    for url, folder in listings.items():
+        answer = call(client, "GET", url)
+        assert answer.status_int == 200, f"{url}: {answer.status_int}"
+        text = everything_in(answer)
+        for level, state in ITEMS:
+            shown = f"Matrix page {token(level, state)}" in text
+            expected = may_view(who, level, state) and path_of(level, state).startswith(folder)
+            if shown != expected:
+                wrong.append(f"{url}: {level}/{state} shown: {shown}")
+    assert not wrong, f"{who}:\n" + "\n".join(wrong)
