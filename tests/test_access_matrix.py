@@ -268,7 +268,7 @@ def test_an_editor_cannot_hide_content_from_themselves_or_anyone_else(matrix) ->
         "/api/v1/content" + path.rstrip("/"), {"serial": serial, "access": "private"},
         headers={"X-CSRF-Token": CSRF}, status=403,
     )  # fmt: skip
-    assert "no longer see it" in answer.json["errors"]["access"]
+    assert "niet meer zien" in answer.json["errors"]["access"]  # Dutch first
     assert matrix.stored(path)[0] == "members"
     form = editor.get(path + "@@edit").forms["content-form"]
     assert sorted(o[0] for o in form["access"].options) == ["members", "public"]

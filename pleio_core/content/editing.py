@@ -4,7 +4,7 @@ Each function checks everything about the data: values come from the type's boun
 a stale edit raises ``StaleEdit``, and the events keep the catalog, the revisions and the
 activity record in the same transaction. Of permissions they check one thing only, because
 it is about the values, not the view: who may see content and from when (its access level,
-state and publication moment, ``CONTROL_FIELDS``) is changed only with ``manage``
+state and publication moment, ``CONTROL_FIELDS``) is changed only with ``change_access``
 (``pleio_core.security.access``), and only to a level at which the changer still sees it
 (``ControlRefused``). Whether the caller may edit at all, its view checked.
 """
@@ -16,7 +16,7 @@ from typing import Any
 from pyramid.request import Request
 
 from pleio_core.i18n import _
-from pleio_core.security.access import MANAGE, acl_for
+from pleio_core.security.access import CHANGE_ACCESS, acl_for
 from pleio_core.security.accounts import now
 
 from .events import ContentAdded, ContentModified, ContentRemoved
@@ -28,7 +28,7 @@ from .schema import ContentSchema
 from .types import ContentType
 
 BASE_LEVELS = ("public", "members", "private")
-#: The fields that say who may see content and from when: changed only with ``manage``.
+#: The fields that say who may see content and from when: changed only with ``change_access``.
 CONTROL_FIELDS = ("access", "state", "publish_at")
 
 
@@ -81,7 +81,7 @@ class _Probe:
 
 def may_control(request: Request, content: Content) -> bool:
     """May the request change who sees ``content`` and when (``CONTROL_FIELDS``)?"""
-    return bool(request.has_permission(MANAGE, content))
+    return bool(request.has_permission(CHANGE_ACCESS, content))
 
 
 def bound_schema(

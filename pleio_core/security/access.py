@@ -9,16 +9,16 @@ the security policy checks that first.
 
 The rules (docs/site-holder-guide.md, "Who sees what"):
 
-- the owner may always view, edit, delete and ``manage`` their content;
-- editors view, edit and manage what is public or for members — live, draft or scheduled:
-  they review what is about to appear — but never group-only or private content;
+- the owner may always view, edit, delete and ``change_access`` their content;
+- editors view, edit and ``change_access`` what is public or for members — live, draft or
+  scheduled: they review what is about to appear — but never group-only or private content;
 - a draft or a scheduled item is seen by nobody else: never wider than its access level;
 - admins may do everything (the holder answers for the site; the site's export holds it all
   anyway).
 
-``manage`` is changing who may see content and from when: its access level, its state and
-its publication moment. Editing the text is not enough for that (a wiki page is edited by
-every member), so it is a permission of its own.
+``change_access`` is changing who may see content and from when: its access level, its
+state and its publication moment. Editing the text is not enough for that (a wiki page is
+edited by every member), so it is a permission of its own.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from pyramid.authorization import ALL_PERMISSIONS, Allow, Deny, Everyone
 
 ACCESS_LEVELS = ("public", "members", "group", "private")
 #: Changing the access level, the state or the publication moment.
-MANAGE = "manage"
+CHANGE_ACCESS = "change_access"
 EDIT = ("view", "edit", "delete")
-OWN = (*EDIT, MANAGE)
+OWN = (*EDIT, CHANGE_ACCESS)
 #: The levels at which a site's editors look after content.
 EDITED_LEVELS = ("public", "members")
 
@@ -46,7 +46,7 @@ def acl_for(
     if owner_id:
         acl.append((Allow, f"account:{owner_id}", OWN))
     if access in EDITED_LEVELS:
-        acl.append((Allow, "role:editor", ("view", "edit", MANAGE)))
+        acl.append((Allow, "role:editor", ("view", "edit", CHANGE_ACCESS)))
     viewer = {"public": Everyone, "members": "site:member", "group": group_principal}.get(access)
     if viewer and live:
         acl.append((Allow, viewer, "view"))
