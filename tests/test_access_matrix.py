@@ -318,3 +318,36 @@ def test_listings_and_exports_name_only_what_the_viewer_may_see(matrix, who) -> 
             if shown != expected:
                 wrong.append(f"{url}: {level}/{state} shown: {shown}")
     assert not wrong, f"{who}:\n" + "\n".join(wrong)
+
+
+def test_what_admins_and_editors_do_to_others_content_is_audited(matrix) -> None:
+    """Changing who sees someone's item, and changing what only an admin reaches, is in the
+    audit log; a wiki member's edit of the text is not."""
+    admin, editor, member = (matrix.client(w) for w in ("admin", "editor", "member"))
+    headers = {"X-CSRF-Token": CSRF}
+
+    def entries(kind: str, about: str) -> list[str]:
+        page = admin.get("/@@audit", params={"kind": kind, "who": about})
+        return [" ".join(row.text.split()) for row in page.html.select("tbody tr")]
+
+    shared, private = path_of("members", "live"), path_of("private", "live")
+    before = {path: len(entries("admin-override", path)) for path in (shared, private)}
+    changes = len(entries("access-changed", shared))
+    api = "/api/v1/content" + shared.rstrip("/")
+    member.patch_json(api, {"serial": matrix.stored(shared)[2], "body": "Edited."}, headers=headers)
+    editor.patch_json(
+        api, {"serial": matrix.stored(shared)[2], "access": "public"}, headers=headers
+    )
+    api_private = "/api/v1/content" + private.rstrip("/")
+    admin.patch_json(
+        api_private, {"serial": matrix.stored(private)[2], "body": "Seen."}, headers=headers
+    )
+    assert len(entries("admin-override", shared)) == before[shared]  # editing together
+    assert len(entries("admin-override", private)) == before[private] + 1
+    assert "admin@example.nl" in entries("admin-override", private)[0]
+    changed = entries("access-changed", shared)
+    assert len(changed) == changes + 1
+    assert "editor@example.nl" in changed[0] and "members → public" in changed[0]
+    editor.patch_json(
+        api, {"serial": matrix.stored(shared)[2], "access": "members"}, headers=headers
+    )

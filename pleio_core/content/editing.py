@@ -16,7 +16,7 @@ from typing import Any
 from pyramid.request import Request
 
 from pleio_core.i18n import _
-from pleio_core.security.access import CHANGE_ACCESS, acl_for
+from pleio_core.security.access import CHANGE_ACCESS, acl_for, acl_permits
 from pleio_core.security.accounts import now
 
 from .events import ContentAdded, ContentModified, ContentRemoved
@@ -63,20 +63,11 @@ def access_levels(
     levels = ("public", "members", "group", "private") if group else BASE_LEVELS
     if content is None:
         return levels
-
-    def still_seen(level: str) -> bool:
-        return bool(request.has_permission("view", _Probe(acl_for(level, content.owner, group))))
-
-    return tuple(level for level in levels if level == content.access or still_seen(level))
-
-
-class _Probe:
-    """Something with an ACL and no parent: to ask what a level would let someone see."""
-
-    __parent__ = None
-
-    def __init__(self, acl: list) -> None:
-        self.__acl__ = acl
+    return tuple(
+        level
+        for level in levels
+        if level == content.access or acl_permits(request, acl_for(level, content.owner, group))
+    )
 
 
 def may_control(request: Request, content: Content) -> bool:

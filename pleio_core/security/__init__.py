@@ -56,6 +56,7 @@ def includeme(config: Configurator) -> None:
     config.include(".signin")
     config.include(".joining")
     config.include(".audit")
+    config.include(".oversight")
     config.add_exception_view(
         broken_link_page, context=BrokenLink, renderer="pleio_core:templates/message.pt"
     )

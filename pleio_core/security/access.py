@@ -52,3 +52,18 @@ def acl_for(
         acl.append((Allow, viewer, "view"))
     acl.append((Deny, Everyone, OWN))
     return acl
+
+
+class _Probe:
+    """Something with an ACL and no parent."""
+
+    __parent__ = None
+
+    def __init__(self, acl: list) -> None:
+        self.__acl__ = acl
+
+
+def acl_permits(request, acl: list, permission: str = "view") -> bool:
+    """Would this ACL give the request ``permission``? To ask what a level would let someone
+    see, or what they would see without a role."""
+    return bool(request.has_permission(permission, _Probe(acl)))

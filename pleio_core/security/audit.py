@@ -52,6 +52,8 @@ KINDS: dict[str, TranslationString] = {
     "appearance": _("Appearance changed"),
     "menu": _("Menu changed"),
     "module-settings": _("Module settings changed"),
+    "access-changed": _("Who sees someone's content changed"),
+    "admin-override": _("Content changed by an admin only"),
 }
 #: What the pages call each role and each detail of an entry.
 ROLE_LABELS: dict[str, TranslationString] = {
@@ -73,6 +75,12 @@ DETAIL_LABELS: dict[str, TranslationString] = {
     "changed": _("Changed"),
     "primary": _("Primary colour"),
     "secondary": _("Secondary colour"),
+    "title": _("Title"),
+    "path": _("Address"),
+    "access": _("Who may see this"),
+    "state": _("State"),
+    "publish_at": _("Publish at"),
+    "removed": _("Removed"),
 }
 PAGE_SIZE = 50
 MAX_SCAN = 20_000  # entries one filtered page reads at most
