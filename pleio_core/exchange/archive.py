@@ -23,10 +23,18 @@ ACCOUNTS = "accounts.jsonl"
 MEMBERS = "members.jsonl"
 AUDIT_LOG = "audit-log.jsonl"
 CHUNK = 1 << 20
+#: What the manifest may take in memory: this, and so much per member it may list.
+MANIFEST_BUDGET = 16 << 20
+MANIFEST_PER_MEMBER = 512
 
 
 class ArchiveError(ValueError):
     """An archive that cannot be imported; the message says why, in one line."""
+
+
+def brief(text: str, limit: int = 300) -> str:
+    """``text`` cut for a one-line message: a value quoted from an archive may be megabytes."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def content_member(number: int) -> str:
@@ -139,10 +147,12 @@ class ArchiveReader:
             raise
 
     def _manifest(self) -> dict[str, Any]:
-        try:
-            manifest = json.loads(self.read(MANIFEST))
-        except ValueError as exc:
-            raise ArchiveError(f"the manifest is not valid JSON: {exc}") from None
+        from .streaming import load
+
+        # The manifest lists every member's checksum: what it may take grows with their
+        # number (which the zip's own directory costs several times over), never more.
+        budget = MANIFEST_BUDGET + MANIFEST_PER_MEMBER * len(self.zip.infolist())
+        manifest = load(self.opener(MANIFEST), MANIFEST, budget)
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise ArchiveError("the manifest does not describe a Pleio site export")
         version = manifest.get("format_version")
@@ -167,24 +177,29 @@ class ArchiveReader:
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
             raise ArchiveError(f"{name!r} cannot be read (damaged?): {exc}") from None
 
-    def json(self, name: str) -> Any:
-        try:
-            return json.loads(self.read(name))
-        except ValueError as exc:
-            raise ArchiveError(f"{name!r} is not valid JSON: {exc}") from None
+    def opener(self, name: str) -> Callable[[], IO[bytes]]:
+        """What opens the member ``name`` for reading, as often as it is called."""
+
+        def open_member() -> IO[bytes]:
+            try:
+                return self.zip.open(name)
+            except KeyError:
+                raise ArchiveError(f"the archive lacks {name!r}") from None
+
+        return open_member
+
+    def document(self, name: str) -> dict[str, Any]:
+        """A content document, read in bounded memory (see ``streaming``)."""
+        from .streaming import read_document
+
+        return read_document(self.opener(name), name)
 
     def lines(self, name: str) -> Iterator[Any]:
-        if name not in self.manifest["checksums"]:
-            return
-        try:
-            with self.zip.open(name) as stream:
-                for number, line in enumerate(stream, 1):
-                    try:
-                        yield json.loads(line)
-                    except ValueError as exc:
-                        raise ArchiveError(f"{name!r} line {number}: not JSON: {exc}") from None
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
-            raise ArchiveError(f"{name!r} cannot be read (damaged?): {exc}") from None
+        """The records of a JSON-lines member, one at a time, each of bounded size."""
+        from .streaming import records
+
+        if name in self.manifest["checksums"]:
+            yield from records(self.opener(name), name)
 
     def content_members(self) -> list[str]:
         """The content documents, parents before children (the order they were written)."""

@@ -22,7 +22,7 @@ from pleio_core.content.model import Content
 from pleio_core.content.revisions import History
 from pleio_core.content.types import ContentType
 
-from .archive import ArchiveError, iso, parse_time
+from .archive import ArchiveError, brief, iso, parse_time
 
 #: Every access level, so that any stored value passes the schema wherever it is.
 ALL_LEVELS = ("public", "members", "group", "private")
@@ -72,7 +72,7 @@ def deserialize_values(
         try:
             value = node.deserialize(colander.null if cstruct is None else cstruct)
         except colander.Invalid as exc:
-            raise ArchiveError(f"{where}: field {name!r}: {exc.asdict()}") from None
+            raise ArchiveError(f"{where}: field {name!r}: {brief(str(exc.asdict()))}") from None
         values[name] = None if value is colander.null else value
     return values
 
@@ -172,14 +172,26 @@ def document_of(
     return document
 
 
+#: A long history is written in steps of this many revisions, comments or likes.
+STEP = 20
+
+
 def content_from(
     document: dict[str, Any],
     content_type: ContentType,
     account_id: Callable[[str | None], str | None],
     stored_file: Callable[[dict[str, Any]], StoredFile],
     where: str,
+    attach: Callable[[Content], None] = lambda content: None,
+    checkpoint: Callable[[], None] = lambda: None,
 ) -> Content:
-    """A new content object from its document (not yet in a folder; no events sent)."""
+    """A new content object from its document (no events sent).
+
+    ``attach(content)`` is called once its fields are set, before its revisions, comments
+    and likes are added (which may be lists read item by item, ``streaming.StreamedList``);
+    ``checkpoint()`` after every ``STEP`` of them, so that a long history need not be in
+    memory at once.
+    """
     schema = bound(content_type)
     values = deserialize_values(schema, document.get("fields") or {}, stored_file, where)
     content = content_type.factory(owner=account_id(document.get("owner")))
@@ -197,11 +209,14 @@ def content_from(
     content.created = parse_time(document.get("created")) or content.created
     content.modified = parse_time(document.get("modified")) or content.modified
     content.serial = int(document.get("serial") or 0)
+    attach(content)
     revisions = document.get("revisions") or []
     if revisions:
         content.history = History()
         for number, revision in enumerate(revisions, 1):
-            if revision.get("number") != number:
+            if number % STEP == 0:
+                checkpoint()
+            if not isinstance(revision, dict) or revision.get("number") != number:
                 raise ArchiveError(f"{where}: revisions are not numbered 1, 2, 3…")
             saved = content.history.append(
                 deserialize_values(schema, revision.get("values") or {}, stored_file, where),
@@ -213,7 +228,9 @@ def content_from(
             saved.restored_from = revision.get("restored_from")
     if document.get("comments"):
         comments = comments_of(content, create=True)
-        for data in document["comments"]:
+        for number, data in enumerate(document["comments"], 1):
+            if number % (STEP * 50) == 0:
+                checkpoint()
             comment = Comment(
                 int(data["id"]),
                 account_id(data.get("author")),
@@ -226,8 +243,10 @@ def content_from(
             comments.put(comment)
     if document.get("likes"):
         likes = likes_of(content, create=True)
-        for email in document["likes"]:
-            liker = account_id(email)
+        for number, email in enumerate(document["likes"], 1):
+            if number % (STEP * 500) == 0:
+                checkpoint()
+            liker = account_id(email if isinstance(email, str) else None)
             if liker:
                 likes.like(liker)
     return content

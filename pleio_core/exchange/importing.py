@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,10 +35,23 @@ from pleio_core.security.membership import site_members
 from pleio_core.sites.config import SiteConfig
 
 from .appearance import restore_appearance
-from .archive import ACCOUNTS, AUDIT_LOG, MEMBERS, ArchiveError, ArchiveReader, parse_time
+from .archive import (
+    ACCOUNTS,
+    AUDIT_LOG,
+    MEMBERS,
+    ArchiveError,
+    ArchiveReader,
+    brief,
+    parse_time,
+)
 from .documents import content_from
+from .streaming import Budget
 
 BATCH = 500
+#: What the plan of an archive's accounts may take in memory (about 150,000 new ones).
+ACCOUNTS_BUDGET = 96 << 20
+#: What an account record brings besides its address and name.
+ACCOUNT_FIELDS = ("language", "email_verified", "password_hash")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 Progress = Callable[[int, int], None]  # objects written, of how many
 
@@ -84,12 +98,13 @@ def plan_accounts(reader: ArchiveReader, accounts: Accounts | None) -> AccountPl
     import secrets
 
     plan = AccountPlan()
+    budget = Budget(ACCOUNTS_BUDGET, f"the list of accounts ({ACCOUNTS})")
     for record in reader.lines(ACCOUNTS):
         try:
             email = normalise_email(record["email"])
             name = clean_name(record.get("name") or email.split("@")[0])
         except (AccountError, KeyError, TypeError, AttributeError) as exc:
-            raise ArchiveError(f"{ACCOUNTS}: a bad account: {exc}") from None
+            raise ArchiveError(f"{ACCOUNTS}: a bad account: {brief(str(exc))}") from None
         if email in plan.ids:
             raise ArchiveError(f"{ACCOUNTS}: {email} is in it twice")
         existing = accounts.by_email(email) if accounts is not None else None
@@ -97,7 +112,10 @@ def plan_accounts(reader: ArchiveReader, accounts: Accounts | None) -> AccountPl
             plan.ids[email] = existing.id
         else:
             plan.ids[email] = secrets.token_hex(16)
-            plan.new.append({**record, "email": email, "name": name})
+            kept = {key: record.get(key) for key in ACCOUNT_FIELDS}
+            plan.new.append({**kept, "email": email, "name": name})
+            budget.spend(sum(map(sys.getsizeof, kept.values())) + 400)
+        budget.spend(sys.getsizeof(email) + 200)
     return plan
 
 
@@ -178,6 +196,16 @@ def _new_root(reader: ArchiveReader, site: SiteConfig) -> SiteRoot:
     return root
 
 
+def _adder(parent: Folder, name: str, where: str) -> Callable[[Content], None]:
+    def attach(content: Content) -> None:
+        try:
+            parent.add(name, content)
+        except (ValueError, KeyError) as exc:
+            raise ArchiveError(f"{where}: {exc}") from None
+
+    return attach
+
+
 def write_site(
     reader: ArchiveReader,
     db: DB,
@@ -201,29 +229,40 @@ def write_site(
         try:
             root = zodb_root[ROOT_KEY] = _new_root(reader, site)
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
-            raise ArchiveError(f"the site's settings in the manifest: {exc!r}") from None
+            raise ArchiveError(f"the site's settings in the manifest: {brief(repr(exc))}") from None
+
+        def savepoint() -> None:  # what a long history wrote so far may leave memory
+            tm.savepoint(True)
+            conn.cacheGC()
+
         for number, name in enumerate(reader.content_members(), 1):
-            document = reader.json(name)
-            where = f"{name} ({document.get('path', '?') if isinstance(document, dict) else '?'})"
+            document = reader.document(name)
+            where = f"{name} ({brief(str(document.get('path', '?')), 200)})"
             if not isinstance(document, dict) or not isinstance(document.get("path"), str):
                 raise ArchiveError(f"{where}: not a content document")
             content_type = types.get(document.get("type"))
             if content_type is None:
-                raise ArchiveError(f"{where}: unknown content type {document.get('type')!r}")
+                raise ArchiveError(
+                    f"{where}: unknown content type {brief(repr(document.get('type')))}"
+                )
             parent_path, _slash, item_name = document["path"].rpartition("/")
             parent = _folder_at(root, parent_path)
             if parent is None:
                 raise ArchiveError(f"{where}: its folder {parent_path!r} comes after it or nowhere")
             try:
-                content = content_from(document, content_type, plan.account_id, files, where)
+                content = content_from(
+                    document,
+                    content_type,
+                    plan.account_id,
+                    files,
+                    where,
+                    _adder(parent, item_name, where),
+                    savepoint,
+                )
             except (KeyError, ValueError, TypeError, AttributeError) as exc:
                 if isinstance(exc, ArchiveError):
                     raise
-                raise ArchiveError(f"{where}: a bad document: {exc!r}") from None
-            try:
-                parent.add(item_name, content)
-            except (ValueError, KeyError) as exc:
-                raise ArchiveError(f"{where}: {exc}") from None
+                raise ArchiveError(f"{where}: a bad document: {brief(repr(exc))}") from None
             schedule_publication(root, content.publish_at)
             for plugin, data in (document.get("extra") or {}).items():
                 if plugin not in plugins:
@@ -239,7 +278,7 @@ def write_site(
                     )
                 except ValueError as exc:
                     raise ArchiveError(
-                        f"{where}: plugin {plugin!r} refused its data: {exc}"
+                        f"{where}: plugin {plugin!r} refused its data: {brief(str(exc))}"
                     ) from None
             if number % BATCH == 0:
                 tm.commit()
@@ -249,7 +288,9 @@ def write_site(
                 progress(number, members_total)
         restore_moved_paths(root, reader.manifest["site"].get("moved_paths") or {})
         members = site_members(root, create=True)
-        for record in reader.lines(MEMBERS):
+        for number, record in enumerate(reader.lines(MEMBERS), 1):
+            if number % BATCH == 0:
+                savepoint()
             try:
                 members.set_role(
                     plan.account_id(record["email"]),
@@ -257,9 +298,11 @@ def write_site(
                     parse_time(record.get("since")),
                 )
             except (KeyError, ValueError, TypeError) as exc:
-                raise ArchiveError(f"{MEMBERS}: a bad member: {exc}") from None
+                raise ArchiveError(f"{MEMBERS}: a bad member: {brief(str(exc))}") from None
         log = None
-        for entry in reader.lines(AUDIT_LOG):
+        for number, entry in enumerate(reader.lines(AUDIT_LOG), 1):
+            if number % BATCH == 0:
+                savepoint()
             if log is None:
                 log = audit_log(root, create=True)
             try:
@@ -272,7 +315,7 @@ def write_site(
                     when=parse_time(entry["time"]),
                 )
             except (KeyError, ValueError, TypeError) as exc:
-                raise ArchiveError(f"{AUDIT_LOG}: a bad entry: {exc}") from None
+                raise ArchiveError(f"{AUDIT_LOG}: a bad entry: {brief(str(exc))}") from None
 
         def checkpoint(done: int) -> None:
             tm.commit()
