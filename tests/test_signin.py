@@ -5,7 +5,7 @@ import re
 import pytest
 
 from pleio_core.security.tokens import OneTimeTokens, TokenError
-from pleio_core.testing import PleioTestSetup
+from pleio_core.testing import PleioTestSetup, page_csrf
 
 PASSWORD = "correct horse battery"
 
@@ -124,8 +124,8 @@ def test_unsafe_requests_need_the_csrf_token(setup) -> None:
 def test_cookie_attributes(setup) -> None:
     client = setup.client()
     done = sign_in(client, "anne@example.nl")
-    cookie = done.headers["Set-Cookie"]
-    assert cookie.startswith("pleio_auth=") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    cookie = next(c for c in done.headers.getall("Set-Cookie") if c.startswith("pleio_auth="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     setup.close()  # one process per FileStorage
     secure = setup.client(setup.make_app(**{"pleio.secure_cookies": "true"}))
     form = secure.get("/login", host="localhost", extra_environ={"wsgi.url_scheme": "https"})
@@ -203,3 +203,72 @@ def test_shared_databases_keep_no_summaries(pleio_setup, postgres_server) -> Non
     app = pleio_setup.make_app()
     summaries = app.registry.pleio_account_summaries
     assert isinstance(summaries, AccountSummaries) and not summaries.enabled
+
+
+# -- the CSRF token is renewed at sign-in ----------------------------------------------------
+
+
+def plant_csrf_cookie(client, host: str, value: str) -> None:
+    """A CSRF cookie someone set in the browser before sign-in (a sibling host, a shared
+    computer): exactly the cookie the host itself would set, so the host's new one replaces it."""
+    from http.cookiejar import Cookie
+
+    cookie = Cookie(
+        0, "pleio_csrf", value, None, False, host, False, False, "/", True, False, None, False,
+        None, None, {},
+    )  # fmt: skip
+    client.testapp.cookiejar.set_cookie(cookie)
+
+
+def test_signing_in_renews_the_csrf_token_on_every_host(setup) -> None:
+    client = setup.client()
+    plant_csrf_cookie(client, "alpha.localhost", "planted-before-sign-in")
+    start = client.get("/@@login?came_from=/wiki/", host="alpha.localhost", status=303)
+    form = client.get(start.location[len("http://localhost") :], host="localhost").forms[0]
+    before = form["csrf_token"].value
+    form["email"], form["password"] = "anne@example.nl", PASSWORD
+    follow(client, form.submit(headers={"Host": "localhost"}, status=303), "alpha.localhost")
+    # the tokens from before sign-in no longer work, on the platform host nor on the site
+    client.post("/logout", {"csrf_token": before}, host="localhost", status=400)
+    client.post(
+        "/@@logout", {"csrf_token": "planted-before-sign-in"}, host="alpha.localhost", status=400
+    )
+    page = client.get("/", host="alpha.localhost")
+    assert "Anne de Vries" in page.text
+    token = page_csrf(page)
+    assert token not in (before, "planted-before-sign-in")
+    client.post("/@@logout", {"csrf_token": token}, host="alpha.localhost", status=303)
+
+
+def test_signing_in_with_a_second_factor_renews_the_csrf_token(setup) -> None:
+    """There the sign-in completes at the code form, one step after the password."""
+    import pyotp
+
+    from pleio_core.security.store import accounts_of
+    from pleio_core.storage import PLATFORM_KEY
+
+    secret = pyotp.random_base32()
+    app = setup.make_app()
+    with app.registry.pleio_platform_db.transaction() as conn:
+        anne = accounts_of(conn.root()[PLATFORM_KEY]).by_email("anne@example.nl")
+        anne.totp_secret = secret
+    client = setup.client(app)
+    form = client.get("/login", host="localhost").forms["login-form"]
+    before = form["csrf_token"].value
+    form["email"], form["password"] = "anne@example.nl", PASSWORD
+    asked = form.submit(headers={"Host": "localhost"}, status=200)
+    code_form = asked.forms["code-form"]
+    assert code_form["csrf_token"].value == before  # not signed in yet: the same token
+    code_form["code"] = pyotp.TOTP(secret).now()
+    code_form.submit(headers={"Host": "localhost"}, status=303)
+    client.post("/logout", {"csrf_token": before}, host="localhost", status=400)
+    account_page = client.get("/account", host="localhost")
+    assert page_csrf(account_page) != before
+
+
+def test_signing_out_renews_the_csrf_token(setup) -> None:
+    client = setup.client()
+    follow(client, sign_in(client, "anne@example.nl"), "alpha.localhost")
+    token = page_csrf(client.get("/", host="alpha.localhost"))
+    client.post("/@@logout", {"csrf_token": token}, host="alpha.localhost", status=303)
+    assert client.testapp.cookies.get("pleio_csrf") not in (None, token)

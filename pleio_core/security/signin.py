@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from pyramid.config import Configurator
+from pyramid.csrf import new_csrf_token
 from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
 from pyramid.renderers import render_to_response
 from pyramid.request import Request
@@ -115,6 +116,7 @@ def complete_sign_in(
     """Set this host's cookie, then on: to the deelsite with a one-time ticket, or here."""
     account.last_sign_in = now()
     headers = remember(request, account)
+    new_csrf_token(request)  # a token someone planted or saw before sign-in stops working
     if site_host:
         location = ticket_url(request, account.id, site_host, came_from)
     else:
@@ -199,6 +201,7 @@ def site_sso(context: SiteRoot, request: Request) -> HTTPSeeOther:
     if account is None or account.disabled:
         raise HTTPBadRequest(request.localizer.translate(_("This account cannot sign in.")))
     headers = remember(request, account)
+    new_csrf_token(request)  # this host's token too: each host has its own
     record_sign_in(request, account)
     location = request.application_url + local_path(request.params.get("came_from"))
     return HTTPSeeOther(location=location, headers=headers)
@@ -208,6 +211,7 @@ def logout(context: Any, request: Request) -> HTTPSeeOther:
     """Sign out here and on every other host (the account's epoch moves on)."""
     if request.identity is not None:
         request.identity.account.epoch += 1
+    new_csrf_token(request)  # the next person at this browser starts with a token of their own
     return HTTPSeeOther(location=request.application_url + "/", headers=forget(request))
 
 
