@@ -20,6 +20,7 @@ from pleio_core.i18n import LANGUAGES, _
 from pleio_core.security.membership import site_members
 from pleio_core.sites.config import ACCESS_LEVELS, SiteConfig, SiteConfigError, write_site_config
 from pleio_core.sites.creation import SiteCreationError, create_site
+from pleio_core.sites.effective import effective_settings
 from pleio_core.sites.urls import host_url
 
 log = logging.getLogger(__name__)
@@ -28,9 +29,11 @@ FIELDS = ("name", "title", "hosts", "description", "access", "language")
 
 
 def _database_facts(request: Request, site: SiteConfig) -> dict[str, Any]:
-    """Modules, member count and size from the site's database, read without writing."""
+    """Modules, member count, size and the settings in force (the holder's over the
+    file's) from the site's database, read without writing."""
+    unknown = {"modules": site.modules, "members": None, "size": None, "settings": None}
     if site.disabled:
-        return {"modules": site.modules, "members": None, "size": None}
+        return unknown
     try:
         db = request.registry.pleio_databases.get(site.name)
         with db.transaction() as conn:
@@ -38,10 +41,11 @@ def _database_facts(request: Request, site: SiteConfig) -> dict[str, Any]:
             modules = root.enabled_modules if root is not None else site.modules
             members = site_members(root) if root is not None else None
             count = len(members) if members is not None else 0
-        return {"modules": modules, "members": count, "size": db.getSize()}
+            settings = effective_settings(site, root)
+        return {"modules": modules, "members": count, "size": db.getSize(), "settings": settings}
     except Exception:  # a database that cannot be opened must not hide the other sites
         log.exception("cannot read the database of site %s", site.name)
-        return {"modules": site.modules, "members": None, "size": None}
+        return unknown
 
 
 def _size(size: int | None) -> str:
@@ -56,10 +60,11 @@ def _page(request: Request, values: dict[str, Any], error: str | None) -> dict[s
     rows = []
     for site in sorted(request.registry.pleio_sites, key=lambda s: s.name):
         facts = _database_facts(request, site)
+        settings = facts["settings"]
         rows.append(
             {
                 "name": site.name,
-                "title": site.title,
+                "title": settings.title if settings is not None else site.title,
                 "hosts": site.hosts,
                 "href": host_url(request, site.primary_host) + "/",
                 "modules": ", ".join(facts["modules"]) or "—",

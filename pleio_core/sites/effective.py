@@ -12,14 +12,19 @@ beyond the root itself, which every request of a site has loaded anyway.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from pyramid.registry import Registry
 from pyramid.request import Request
 
-from pleio_core.content.site import SiteRoot
+from pleio_core.content.site import ROOT_KEY, SiteRoot
 
 from .config import SiteConfig
+from .urls import host_url
+
+log = logging.getLogger(__name__)
 
 #: The settings a holder may override, each with the file's key of the same name.
 HOLDER_KEYS = ("title", "description", "language", "access", "contact_email")
@@ -73,3 +78,49 @@ def site_settings(request: Request) -> SiteSettings | None:
     if request.is_platform or request.site is None:
         return None
     return effective_settings(request.site, request.site_root)
+
+
+def stored_settings(registry: Registry, site: SiteConfig) -> SiteSettings | None:
+    """``site``'s effective settings read from its database, for the pages of other hosts
+    (the platform's overview, the operator's list): what the holder set in the control
+    panel, not only the file. Read without writing; the file's settings for a site whose
+    database has no root yet; None if the database cannot be read (the caller decides
+    what it shows then: the overview leaves such a site out rather than guess)."""
+    try:
+        db = registry.pleio_databases.get(site.name)
+        with db.transaction() as conn:
+            root = conn.root().get(ROOT_KEY)
+            return effective_settings(site, root)
+    except Exception:  # one database that cannot be opened must not break the page
+        log.exception("cannot read the settings of site %s", site.name)
+        return None
+
+
+def listed_sites(request: Request) -> list[dict[str, object]]:
+    """The sites the platform's overview lists to ``request``'s viewer, by title.
+
+    Everyone sees the sites that are public now (the holder's access over the file's),
+    under the title and description the holder set. A closed site is not listed to the
+    public: its name and description are its members' business. The operator sees every
+    site that is switched on, the closed ones marked so. A site switched off (a
+    maintenance page) is listed to nobody.
+    """
+    identity = request.identity if request.is_platform else None
+    operator = identity is not None and identity.operator
+    listed = []
+    for site in request.registry.pleio_sites:
+        if site.disabled:
+            continue
+        settings = stored_settings(request.registry, site)
+        if settings is None or (settings.access != "public" and not operator):
+            continue
+        listed.append(
+            {
+                "title": settings.title,
+                "description": settings.description,
+                "href": host_url(request, site.primary_host) + "/",
+                "closed": settings.access != "public",
+            }
+        )
+    listed.sort(key=lambda entry: str(entry["title"]).lower())
+    return listed
