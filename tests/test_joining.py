@@ -212,8 +212,8 @@ def test_an_invitation_from_the_real_mail_is_accepted_once(setup, smtp_server) -
     accept = form_for(joiner.get(path_of(link), host="alpha.localhost"), "/@@invitation")
     signed_out = joiner.get("/", host="alpha.localhost")
     form_for(signed_out, "/@@logout").submit(headers={"Host": "alpha.localhost"}, status=303)
-    bounced = accept.submit(headers={"Host": "alpha.localhost"}, status=303)
-    assert parse_qs(urlsplit(bounced.location).query)["came_from"] == [path_of(link)]
+    # signing out renewed the CSRF token: the form of before is refused, and nothing changes
+    accept.submit(headers={"Host": "alpha.localhost"}, status=400)
     assert role(app, JOINER) is None
 
     joiner = sign_in(setup, app, JOINER, came_from=path_of(link))
@@ -285,11 +285,118 @@ def test_a_verified_address_in_a_listed_domain_joins_by_itself(setup) -> None:
     setup.create_account("piet@example.nl", "Piet")
     app = setup.make_app(configure=wired)
     verified = sign_in(setup, app, "piet@example.nl")
-    welcome = verified.get("/@@join", host="alpha.localhost")
+    offer = verified.get("/@@join", host="alpha.localhost")  # a GET writes nothing
+    assert "Uw e-mailadres eindigt op example.nl" in offer.text
+    assert role(app, "piet@example.nl") is None and "auto-join" not in audit_kinds(app)
+    welcome = form_for(offer, "/@@join").submit(headers={"Host": "alpha.localhost"})
     assert "U bent nu lid van deze site." in welcome.text
     assert role(app, "piet@example.nl") == "member"
     verified.get("/wiki/", host="alpha.localhost", status=200)
     assert audit_kinds(app)[0] == "auto-join"
+
+
+def test_a_get_of_the_join_page_never_makes_a_member(setup) -> None:
+    """Joining is a POST with the CSRF token, in every way of joining."""
+    assert setup.pleio("site", "join-mode", "beta", "open") == 0
+    assert setup.pleio("site", "join-domains", "alpha", "example.nl") == 0
+    app = setup.make_app(configure=wired)
+    for host, site in (("beta.localhost", "beta"), ("alpha.localhost", "alpha")):
+        joiner = sign_in(setup, app, JOINER, host=host)
+        page = joiner.get("/@@join", host=host)
+        joiner.get("/@@join", host=host)
+        joiner.head("/@@join", host=host)
+        assert role(app, JOINER, site) is None
+        assert "joined" not in audit_kinds(app, site) and "auto-join" not in audit_kinds(app, site)
+        joiner.post("/@@join", {}, host=host, status=400)  # without the token: refused
+        assert role(app, JOINER, site) is None
+        form_for(page, "/@@join").submit(headers={"Host": host})
+        assert role(app, JOINER, site) == "member"
+
+
+def invite(setup, app, addresses: str, role_name: str, open_link: bool = False):
+    admin = sign_in(setup, app, ADMIN)
+    form = form_for(admin.get("/@@invite", host="alpha.localhost"), "/@@invite")
+    form["addresses"], form["role"] = addresses, role_name
+    if open_link:
+        form["open_link"] = True
+    return form.submit(headers={"Host": "alpha.localhost"})
+
+
+def test_an_invitation_works_only_for_the_address_it_was_sent_to(setup, smtp_server) -> None:
+    """Even an admin's invitation: a forwarded mail makes nobody else an admin."""
+    app = setup.make_app(configure=wired)
+    sent = invite(setup, app, JOINER, "admin")
+    assert "alleen voor het adres" in sent.html.find(class_="status-message").text
+    wait_for(lambda: smtp_server.to(JOINER))
+    link = path_of(smtp_server.link(JOINER, "/@@invitation?token="))
+    before = audit_kinds(app)
+    other = sign_in(setup, app, OUTSIDER, came_from=link)
+    refused = other.get(link, host="alpha.localhost", status=403)
+    alert = refused.html.find(class_="error-summary").get_text(" ", strip=True)
+    assert JOINER in alert and OUTSIDER in alert and "alleen dat adres" in alert
+    assert not [f for f in refused.forms.values() if f.action.endswith("/@@invitation")]
+    data = {"token": parse_qs(urlsplit(link).query)["token"][0], "csrf_token": csrf(refused)}
+    again = other.post("/@@invitation", data, host="alpha.localhost", status=403)
+    assert "alleen dat adres" in again.text
+    assert role(app, OUTSIDER) is None and audit_kinds(app) == before  # nothing written
+    # the link is not used up: the person it was sent to still accepts it
+    joiner = sign_in(setup, app, JOINER, came_from=link)
+    accept = form_for(joiner.get(link, host="alpha.localhost"), "/@@invitation")
+    assert "U bent nu lid" in accept.submit(headers={"Host": "alpha.localhost"}).text
+    assert role(app, JOINER) == "admin"
+
+
+def test_an_admin_may_send_an_open_link_knowingly(setup, smtp_server) -> None:
+    app = setup.make_app(configure=wired)
+    sent = invite(setup, app, "gedeeld@example.nl", "member", open_link=True)
+    listed = sent.html.find(class_="status-message").get_text(" ", strip=True)
+    assert "open uitnodiging" in listed and "gedeeld@example.nl (open link)" in listed
+    assert form_for(sent, "/@@invite")["open_link"].checked  # the choice is kept shown
+    wait_for(lambda: smtp_server.to("gedeeld@example.nl"))
+    link = path_of(smtp_server.link("gedeeld@example.nl", "/@@invitation?token="))
+    joiner = sign_in(setup, app, JOINER, came_from=link)
+    page = joiner.get(link, host="alpha.localhost")
+    assert "Dit is een open link" in page.text
+    form_for(page, "/@@invitation").submit(headers={"Host": "alpha.localhost"})
+    assert role(app, JOINER) == "member"
+
+    def details(root):
+        return [e.details for e in audit_log(root).entries() if e.kind.startswith("invitation")]
+
+    assert all(d.get("open_link") is True for d in site_state(app, "alpha", details))
+
+
+def test_the_command_line_binds_invitations_unless_told_otherwise(setup, smtp_server, capsys):
+    url = "http://alpha.localhost"
+    assert setup.pleio("site", "invite", "alpha", "gebonden@example.nl", "--url", url) == 0
+    assert "(bound)" in capsys.readouterr().out
+    assert (
+        setup.pleio("site", "invite", "alpha", "open@example.nl", "--open-link", "--url", url) == 0
+    )
+    assert "an open link" in capsys.readouterr().out
+    wait_for(lambda: smtp_server.to("gebonden@example.nl") and smtp_server.to("open@example.nl"))
+    bound = path_of(smtp_server.link("gebonden@example.nl", "/@@invitation?token="))
+    open_link = path_of(smtp_server.link("open@example.nl", "/@@invitation?token="))
+    app = setup.make_app(configure=wired)
+    joiner = sign_in(setup, app, JOINER, came_from=bound)
+    joiner.get(bound, host="alpha.localhost", status=403)
+    page = joiner.get(open_link, host="alpha.localhost")
+    form_for(page, "/@@invitation").submit(headers={"Host": "alpha.localhost"})
+    assert role(app, JOINER) == "member"
+
+
+def test_mails_and_pages_name_the_site_as_its_holder_calls_it(setup, smtp_server) -> None:
+    app = setup.make_app(configure=wired)
+    admin = sign_in(setup, app, ADMIN)
+    form = admin.get("/@@control-panel-general", host="alpha.localhost").forms["panel-form"]
+    form["title"] = "Alfa zoals de holder wil"
+    form.submit(headers={"Host": "alpha.localhost"}, status=303)
+    invite(setup, app, "nieuw@example.nl", "member")
+    wait_for(lambda: smtp_server.to("nieuw@example.nl"))
+    (mail,) = smtp_server.to("nieuw@example.nl")
+    assert mail["Subject"] == "U bent uitgenodigd voor Alfa zoals de holder wil"
+    joiner = sign_in(setup, app, JOINER)
+    assert "Alfa zoals de holder wil" in joiner.get("/@@join", host="alpha.localhost").text
 
 
 @pytest.mark.parametrize("who", [MEMBER, EDITOR, OUTSIDER, None])
@@ -370,8 +477,30 @@ def browser_sign_in(page, server, email: str, path: str) -> None:
     page.wait_for_url(server.url("alpha.localhost", path))
 
 
+def tab_to(page, name: str, presses: int = 40) -> None:
+    """Press Tab until the control named ``name`` has the focus, as a keyboard user does."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == name:
+            return
+    raise AssertionError(f"{name!r} cannot be reached with the Tab key")
+
+
 def test_join_and_admin_pages_pass_axe(setup, live_server_factory, browser) -> None:
+    assert setup.pleio("site", "join-domains", "alpha", "minbzk.nl") == 0
+    setup.create_account("piet@minbzk.nl", "Piet")
     server = live_server_factory(setup.make_app(configure=wired))
+    by_domain = browser.new_context()
+    page = by_domain.new_page()
+    browser_sign_in(page, server, "piet@minbzk.nl", "/@@join")
+    assert_accessible(page, server.url("alpha.localhost", "/@@join"))
+    assert "Uw e-mailadres eindigt op minbzk.nl" in page.content()
+    tab_to(page, "Lid worden van deze site")
+    page.keyboard.press("Enter")
+    page.get_by_role("status").wait_for()
+    assert "U bent nu lid van deze site." in page.get_by_role("status").inner_text()
+    by_domain.close()
+
     joining = browser.new_context()
     page = joining.new_page()
     browser_sign_in(page, server, JOINER, "/@@join")

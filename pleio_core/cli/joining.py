@@ -22,6 +22,7 @@ from pleio_core.security.invitations import INVITATION_TTL, invitation_mail, par
 from pleio_core.security.joining import JOIN_MODES, clean_domains
 from pleio_core.security.membership import ROLES, site_members
 from pleio_core.security.store import accounts_of, tokens_of
+from pleio_core.sites.effective import effective_settings
 
 from .context import Platform, UsageError
 from .sites import _platform, _site
@@ -82,20 +83,30 @@ def site_invite(args: argparse.Namespace) -> int:
 
     accounts = platform.read_platform(known)
 
-    def members_among(root: SiteRoot) -> set[str]:
+    def members_among(root: SiteRoot) -> tuple[set[str], str]:
+        """Who is a member already, and the site's title as its holder set it."""
+        title = effective_settings(site, root).title
         members = site_members(root)
         if members is None:
-            return set()
-        return {e for e, (account_id, _lang) in accounts.items() if members.role_of(account_id)}
+            return set(), title
+        found = {e for e, (account_id, _lang) in accounts.items() if members.role_of(account_id)}
+        return found, title
 
-    already = platform.edit_site(site, members_among)
+    already, title = platform.edit_site(site, members_among)
     invitees = [e for e in good if e not in already]
+    bound = not args.open_link
 
     def issue(root: Any) -> dict[str, str]:
         tokens = tokens_of(root)
         return {
             e: tokens.issue(
-                "invite", "", ttl=INVITATION_TTL, site=site.name, email=e, role=args.role
+                "invite",
+                "",
+                ttl=INVITATION_TTL,
+                site=site.name,
+                email=e,
+                role=args.role,
+                bound=bound,
             )
             for e in invitees
         }
@@ -104,16 +115,25 @@ def site_invite(args: argparse.Namespace) -> int:
 
     def log(root: SiteRoot) -> None:
         for email in invitees:
-            record(root, "invitation-sent", None, email=email, role=args.role, via=VIA)
+            record(
+                root,
+                "invitation-sent",
+                None,
+                email=email,
+                role=args.role,
+                via=VIA,
+                **({} if bound else {"open_link": True}),
+            )
 
     platform.edit_site(site, log)
     mailer = _mailer(platform)
     for email in invitees:
         url = f"{base_url}/@@invitation?{urlencode({'token': issued[email]})}"
         language = accounts[email][1] if email in accounts else site.language
-        subject, body = invitation_mail(args.inviter, site.title, args.role, url)
+        subject, body = invitation_mail(args.inviter, title, args.role, url)
         mailer.send_immediately(build_message(platform.registry, email, subject, body, language))
-        print(f"invited {email} as {args.role} of {site.name}")
+        kind = "an open link: anyone who signs in with it may use it" if not bound else "bound"
+        print(f"invited {email} as {args.role} of {site.name} ({kind})")
     for email in already:
         print(f"{email} is a member of {site.name} already; not invited")
     return 0
@@ -153,6 +173,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("email", nargs="+")
     p.add_argument("--role", choices=ROLES, default="member")
     p.add_argument("--inviter", default="Pleio", help="who the e-mail says invites them")
+    p.add_argument(
+        "--open-link",
+        action="store_true",
+        help="links that whoever signs in may use (default: only the invited address)",
+    )
     p.add_argument(
         "--url", default="", help="the site's address in the links (default: http(s)://HOST)"
     )

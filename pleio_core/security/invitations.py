@@ -1,7 +1,11 @@
 """Invitations to a deelsite: admins invite many addresses at once; a link accepts once.
 
 An invitation is a one-time token in the platform database (the invitee may not have an
-account yet), valid for a week and only on the site it was sent for.
+account yet), valid for a week and only on the site it was sent for. It is bound to the
+address it was sent to: whoever signs in with another address is refused (403) and the
+link stays unused, so a forwarded or intercepted mail makes nobody else a member or an
+admin. An admin who means it may send open links instead (``open_link``), which whoever
+signs in may use; the invite page and the audit log say so.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from pleio_core.mail import send_mail
 
 from .accounts import AccountError, normalise_email
 from .audit import ROLE_LABELS, record
-from .joining import grant_role, role_of, sign_in_first
+from .joining import grant_role, role_of, sign_in_first, site_title
 from .membership import ROLES
 from .store import platform_accounts, platform_tokens
 from .tokens import TokenError
@@ -95,6 +99,7 @@ def _invite_page(request: Request, **values: Any) -> dict[str, Any]:
         "already": [],
         "bad": [],
         "error": None,
+        "open_link": False,
         "max_invitations": MAX_INVITATIONS,
         **values,
     }
@@ -109,18 +114,19 @@ def invite_submit(context: SiteRoot, request: Request) -> dict[str, Any]:
     role = request.POST.get("role", "member")
     if role not in ROLES:
         raise HTTPBadRequest(f"Unknown role {role!r}.")
+    open_link = request.POST.get("open_link") == "on"
     raw = request.POST.get("addresses", "")
     good, bad = parse_addresses(raw)
     if not good and not bad:
         request.response.status_int = 400
         error = translate(_("Enter at least one e-mail address."))
-        return _invite_page(request, role=role, error=error)
+        return _invite_page(request, role=role, open_link=open_link, error=error)
     if len(good) + len(bad) > MAX_INVITATIONS:
         request.response.status_int = 400
         error = translate(
             _("Invite at most ${max} people at once.", mapping={"max": MAX_INVITATIONS})
         )
-        return _invite_page(request, role=role, addresses=raw, error=error)
+        return _invite_page(request, role=role, addresses=raw, open_link=open_link, error=error)
     inviter = request.identity.account
     accounts = platform_accounts(request)
     tokens = platform_tokens(request)
@@ -138,12 +144,12 @@ def invite_submit(context: SiteRoot, request: Request) -> dict[str, Any]:
             email=email,
             role=role,
             inviter=inviter.id,
+            bound=not open_link,
         )
         url = f"{request.application_url}/@@invitation?{urlencode({'token': token})}"
         language = existing.language if existing is not None else request.site_settings.language
-        send_mail(
-            request, email, *invitation_mail(inviter.name, context.title, role, url), language
-        )
+        mail = invitation_mail(inviter.name, site_title(request, context), role, url)
+        send_mail(request, email, *mail, language)
         record(
             request,
             "invitation-sent",
@@ -151,6 +157,7 @@ def invite_submit(context: SiteRoot, request: Request) -> dict[str, Any]:
             actor_email=inviter.email,
             email=email,
             role=role,
+            **({"open_link": True} if open_link else {}),
         )
         invited.append(email)
     if bad:
@@ -158,6 +165,7 @@ def invite_submit(context: SiteRoot, request: Request) -> dict[str, Any]:
     return _invite_page(
         request,
         role=role,
+        open_link=open_link,
         addresses="\n".join(bad),
         invited=invited,
         already=already,
@@ -174,13 +182,28 @@ def _invitation(request: Request, root: SiteRoot, token: str) -> dict[str, Any] 
     return data if data.get("site") == root.site_name else None
 
 
+def for_someone_else(data: dict[str, Any], email: str) -> bool:
+    """Whether an invitation bound to its address is used by an account with another one.
+    Invitations made before they were bound count as bound: that is the safe reading."""
+    if data.get("bound", True) is False:
+        return False
+    try:
+        return normalise_email(str(data.get("email", ""))) != normalise_email(email)
+    except AccountError:
+        return True
+
+
 def _invitation_page(request: Request, state: str, **values: Any) -> dict[str, Any]:
     # the token is in the address: no cache (ours, a proxy's, the browser's) may keep it
     request.response.cache_control.no_store = True
     request.response.cache_control.private = True
     if state == "invalid":
         request.response.status_int = 400
-    return {"state": state, "token": "", "role_label": "", "email": "", **values}
+    if state == "someone-else":
+        request.response.status_int = 403
+    page = {"state": state, "token": "", "role_label": "", "email": "", "signed_in_as": ""}
+    page["open_link"] = False
+    return {**page, **values}
 
 
 def invitation_form(context: SiteRoot, request: Request) -> dict[str, Any]:
@@ -194,20 +217,27 @@ def invitation_form(context: SiteRoot, request: Request) -> dict[str, Any]:
         query = urlencode({"came_from": "/@@invitation?" + urlencode({"token": token})})
         values["sign_in_url"] = f"{request.application_url}/@@login?{query}"
         return _invitation_page(request, "anonymous", **values)
-    return _invitation_page(request, "ready", **values)
+    account = request.identity.account
+    if for_someone_else(data, account.email):
+        return _invitation_page(request, "someone-else", signed_in_as=account.email, **values)
+    return _invitation_page(request, "ready", open_link=data.get("bound") is False, **values)
 
 
 def invitation_accept(context: SiteRoot, request: Request) -> Any:
     token = request.POST.get("token", "")
     if request.identity is None:
         return sign_in_first(request, "/@@invitation?" + urlencode({"token": token}))
-    if _invitation(request, context, token) is None:
+    looked = _invitation(request, context, token)
+    if looked is None:
         return _invitation_page(request, "invalid")
+    account = request.identity.account
+    if for_someone_else(looked, account.email):  # refused before the token is used up
+        values = {"email": looked.get("email", ""), "signed_in_as": account.email}
+        return _invitation_page(request, "someone-else", **values)
     try:
         data = platform_tokens(request).redeem(token, "invite").data
     except TokenError:  # expired between the two looks
         return _invitation_page(request, "invalid")
-    account = request.identity.account
     role = data["role"] if data.get("role") in ROLES else "member"
     grant_role(context, account.id, role)
     record(
@@ -217,6 +247,7 @@ def invitation_accept(context: SiteRoot, request: Request) -> Any:
         actor_email=account.email,
         email=data.get("email", ""),
         role=role,
+        **({"open_link": True} if data.get("bound") is False else {}),
     )
     return _invitation_page(request, "accepted")
 

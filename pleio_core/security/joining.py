@@ -141,6 +141,12 @@ def join_offer(request: Request, root: SiteRoot) -> TranslationString | None:
     return _("How to become a member")
 
 
+def site_title(request: Request, root: SiteRoot) -> str:
+    """The site's title as its holder set it (the control panel's, over the file's)."""
+    settings = request.site_settings
+    return settings.title if settings is not None else root.title
+
+
 def clean_message(raw: str | None) -> str:
     """A free-text message, trimmed; ValueError if it is too long to be a message."""
     text = (raw or "").strip()
@@ -156,7 +162,7 @@ def _tell_admins(request: Request, root: SiteRoot, account: Account, message: st
     mapping = {
         "name": account.name,
         "email": account.email,
-        "site": root.title,
+        "site": site_title(request, root),
         "message": message,
         "url": request.application_url + "/@@members-requests",
     }
@@ -184,7 +190,11 @@ def _tell_admins(request: Request, root: SiteRoot, account: Account, message: st
 def _tell_requester(
     request: Request, root: SiteRoot, account: Account, approved: bool, message: str
 ) -> None:
-    mapping = {"site": root.title, "message": message, "url": request.application_url + "/"}
+    mapping = {
+        "site": site_title(request, root),
+        "message": message,
+        "url": request.application_url + "/",
+    }
     if approved:
         subject = _("Welcome to ${site}", mapping=mapping)
         if message:
@@ -223,7 +233,7 @@ def _join_page(request: Request, root: SiteRoot, state: str, **values: Any) -> d
     translate = request.localizer.translate
     return {
         "state": state,
-        "heading": translate(_("Join ${site}", mapping={"site": root.title})),
+        "heading": translate(_("Join ${site}", mapping={"site": site_title(request, root)})),
         "message": "",
         "error": None,
         "max_message": MAX_MESSAGE,
@@ -248,7 +258,8 @@ def _become_member(request: Request, root: SiteRoot, account: Account, kind: str
 
 def _settled(context: SiteRoot, request: Request) -> Any:
     """The answer when the join mode does not matter (not signed in, a member already, or
-    an address in a listed domain); None when it does."""
+    an address in a listed domain); None when it does. Only a POST (which carries the
+    CSRF token) makes anyone a member: the GET shows the button."""
     identity = request.identity
     if identity is None:
         return sign_in_first(request, "/@@join")
@@ -256,12 +267,15 @@ def _settled(context: SiteRoot, request: Request) -> Any:
         return _join_page(request, context, "member")
     account = identity.account
     if joins_by_domain(context, account):
+        if request.method != "POST":
+            return _join_page(request, context, "domain", domain=domain_of(account.email))
         _become_member(request, context, account, "auto-join")
         return _join_page(request, context, "welcome")
     return None
 
 
 def join_form(context: SiteRoot, request: Request) -> Any:
+    """The join page: what this site's way of joining asks; never a write."""
     settled = _settled(context, request)
     if settled is not None:
         return settled
