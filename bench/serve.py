@@ -54,6 +54,9 @@ def main() -> None:
     app, import_s, build_s = build(args.app, args.root, overrides)
     # 8 connections on 4 threads queue by design; waitress would log a warning per request.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    # warnings and errors as before, plus each retried write conflict (what conflicted)
+    logging.basicConfig(level=logging.WARNING, format="%(name)s %(levelname)s %(message)s")
+    logging.getLogger("pleio.conflicts").setLevel(logging.INFO)
     from procinfo import memory_kb
     from waitress.server import create_server
 

@@ -18,7 +18,9 @@ STARTUP_ERRORS = (PluginError, SettingsError, SiteConfigError, StorageError)
 
 DEFAULTS = {
     "tm.manager_hook": "pyramid_tm.explicit_manager",
-    "retry.attempts": "3",
+    # a request that conflicts is tried again after a jittered wait (storage.retry): up to
+    # ten attempts outlast 32 writers at once on one page (docs/performance.md)
+    "retry.attempts": "10",
     "pyramid.default_locale_name": "nl",
 }
 
@@ -34,6 +36,7 @@ def make_configurator(settings: Mapping[str, Any], full: bool = True) -> Configu
     if full:
         config.include(".mail")
         config.include(".storage")
+        config.include(".storage.retry")  # the wait between attempts, and the conflict log
         config.include(".security")
         config.include(".sites")
         config.include(".catalog")

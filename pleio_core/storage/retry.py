@@ -1,0 +1,96 @@
+"""What happens between two attempts of a request that hit a write conflict.
+
+``pyramid_retry`` replays a request whose commit raised ``ConflictError`` (up to
+``retry.attempts`` times in all, see ``pleio_core.DEFAULTS``), straight away. Straight away
+is what makes conflicts pile up: the writers that collided start again together and
+collide again. So before each replay the request waits a random time below a ceiling
+that doubles with every attempt ("full jitter": BASE_DELAY, 2×, 4×, … up to MAX_DELAY),
+which spreads the writers out. Each retry is logged on ``pleio.conflicts`` with the
+object that conflicted (its oid and class), so a hot spot can be found from the log.
+
+A replay reuses the request's WSGI environ, so whatever the failed attempt changed there
+would be seen by the next one as if the client had sent it. Setting a cookie does that:
+``new_csrf_token`` (the sign-in renews the CSRF token) writes the new token into
+``HTTP_COOKIE``, and the replayed sign-in would then refuse the form's token as stale. So
+the cookies the client sent are kept at the first attempt and put back before each replay.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+
+from pyramid.config import Configurator
+from pyramid.events import NewRequest
+from pyramid_retry import IBeforeRetry
+from ZODB.POSException import ConflictError
+from ZODB.utils import oid_repr
+
+log = logging.getLogger("pleio.conflicts")
+
+#: Where the environ keeps the ``Cookie`` header as the client sent it.
+SENT_COOKIES = "pleio.sent_cookies"
+#: The first wait is below this many seconds; each further one below twice the last.
+BASE_DELAY = 0.01
+#: No single wait is longer than this.
+MAX_DELAY = 0.5
+
+
+def backoff(failed_attempt: int, rand: Callable[[], float] = random.random) -> float:
+    """Seconds to wait after attempt number ``failed_attempt`` (0 is the first) failed."""
+    return rand() * min(MAX_DELAY, BASE_DELAY * 2**failed_attempt)
+
+
+def describe(exc: BaseException) -> str:
+    """The conflict as the log names it: the object's oid and class, when known."""
+    if isinstance(exc, ConflictError):
+        oid = oid_repr(exc.oid) if exc.oid is not None else "?"
+        return f"{type(exc).__name__} on oid {oid} class {exc.class_name or '?'}"
+    return type(exc).__name__
+
+
+def keep_sent_cookies(event: NewRequest) -> None:
+    """At the first attempt: remember the cookies as sent (replays find them there)."""
+    environ = event.request.environ
+    if SENT_COOKIES not in environ:
+        environ[SENT_COOKIES] = environ.get("HTTP_COOKIE")
+
+
+def restore_sent_cookies(environ: dict) -> None:
+    sent = environ.get(SENT_COOKIES)
+    if sent is None:
+        environ.pop("HTTP_COOKIE", None)
+    else:
+        environ["HTTP_COOKIE"] = sent
+
+
+class BeforeRetry:
+    """The ``IBeforeRetry`` subscriber: log the conflict, put the sent cookies back, then
+    wait (``sleep`` for tests)."""
+
+    def __init__(self, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.sleep = sleep
+
+    def __call__(self, event: object) -> None:
+        environ = event.environ  # type: ignore[attr-defined]
+        failed = environ.get("retry.attempt", 0)
+        delay = backoff(failed)
+        log.info(
+            "retry %d/%d of %s %s after %s (waiting %.0f ms)",
+            failed + 1,
+            environ.get("retry.attempts", 0) - 1,
+            environ.get("REQUEST_METHOD", ""),
+            environ.get("PATH_INFO", ""),
+            describe(event.exception),  # type: ignore[attr-defined]
+            delay * 1000,
+        )
+        if SENT_COOKIES in environ:
+            restore_sent_cookies(environ)
+        self.sleep(delay)
+
+
+def includeme(config: Configurator) -> None:
+    config.add_subscriber(keep_sent_cookies, NewRequest)
+    config.add_subscriber(BeforeRetry(), IBeforeRetry)
