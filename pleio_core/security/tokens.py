@@ -18,6 +18,9 @@ from pyramid.i18n import TranslationString
 
 from pleio_core.i18n import _
 
+#: Seconds past the oldest expiry before expired tokens are purged (``purge``).
+PURGE_AFTER = 60.0
+
 
 class TokenError(ValueError):
     """The token is unknown, used already, expired, or meant for something else."""
@@ -67,8 +70,7 @@ class OneTimeTokens(Persistent):
         kind, account_id, expires, data = entry
         if kind != purpose:
             raise TokenError(_("This link or ticket is meant for something else."))
-        del self._tokens[digest]
-        self._expiry.pop((expires, digest), None)
+        del self._tokens[digest]  # its expiry entry goes with the next purge (see there)
         if expires < now:
             raise TokenError(_("This link or ticket has expired."))
         return Redeemed(account_id, data)
@@ -90,7 +92,14 @@ class OneTimeTokens(Persistent):
                 self._expiry.pop((entry[2], digest), None)
 
     def purge(self, now: float) -> None:
-        """Drop expired tokens (oldest first); keeps the tree from growing without bound."""
+        """Drop expired tokens (oldest first); keeps the tree from growing without bound.
+
+        Only once the oldest has been expired for PURGE_AFTER seconds, and then all of them
+        at once: deleting a bucket's first key is a change ZODB cannot merge, so sign-ins
+        at the same moment, each deleting the oldest entry, would conflict every time.
+        """
+        if not self._expiry or self._expiry.minKey()[0] >= now - PURGE_AFTER:
+            return
         while self._expiry:
             expires, digest = self._expiry.minKey()
             if expires >= now:
