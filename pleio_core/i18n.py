@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import quote
 
 from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
@@ -29,16 +29,33 @@ def negotiate_locale(request: Request) -> str:
     return settings.language if settings is not None else DEFAULT_LANGUAGE
 
 
+#: Longer ``came_from`` values are not a page anyone meant to return to; they only make
+#: the redirect (a header) large.
+MAX_LOCAL_PATH = 2000
+#: Kept as they are when a path is made safe for a header: what a path and query string
+#: need, and "%" so that what is already percent-encoded stays as it is.
+_PATH_SAFE = "/?#&=;:@!$'()*+,%[]"
+
+
 def local_path(value: str | None) -> str:
-    """``value`` if it is a path on this host, else ``/``: no open redirects."""
-    if not value:
+    """``value`` if it is a path on this host, else ``/``: no open redirects.
+
+    What is returned goes into a ``Location`` header (which carries only Latin-1) and into
+    the links of the sign-in pages: characters outside ASCII are percent-encoded as UTF-8
+    (a full-width space becomes ``%E3%80%80``, the same address to a browser); control
+    characters, backslashes, other hosts (``//host``) and overlong values give ``/``.
+    """
+    if not value or len(value) > MAX_LOCAL_PATH:
         return "/"
-    parts = urlsplit(value)
-    if parts.scheme or parts.netloc or not value.startswith("/") or value.startswith("//"):
+    if not value.startswith("/") or value.startswith("//"):
         return "/"
-    if "\\" in value or any(ord(c) < 32 for c in value):
+    if "\\" in value or any(ord(c) < 32 or ord(c) == 127 for c in value):
         return "/"
-    return value
+    # starting with one "/", it has neither a scheme nor a host of its own
+    try:
+        return quote(value, safe=_PATH_SAFE)
+    except UnicodeEncodeError:  # a lone surrogate: not UTF-8, so no address
+        return "/"
 
 
 def set_language(request: Request) -> HTTPSeeOther:
@@ -60,4 +77,9 @@ def set_language(request: Request) -> HTTPSeeOther:
 
 def includeme(config: Configurator) -> None:
     config.set_locale_negotiator(negotiate_locale)
-    config.add_view(set_language, name="language", permission=NO_PERMISSION_REQUIRED)
+    config.add_view(
+        set_language,
+        name="language",
+        request_method=("GET", "HEAD"),
+        permission=NO_PERMISSION_REQUIRED,
+    )

@@ -65,11 +65,9 @@ def test_a_closed_site_shows_only_a_notice_to_outsiders(two_sites) -> None:
 
 
 def test_health_on_any_host(two_sites) -> None:
+    # the details are the operator's only (tests/test_http_edges.py)
     for host in ("localhost", "alpha.localhost", "nowhere.localhost"):
-        health = two_sites.get("/_health", host=host).json
-        assert health["status"] == "ok" and health["sites"] == 3
-        assert health["version"] == "0.1.0"
-        assert isinstance(health["open_databases"], int)
+        assert two_sites.get("/_health", host=host).json == {"status": "ok"}
 
 
 def test_a_new_site_file_is_served_without_restart(pleio_setup: PleioTestSetup) -> None:

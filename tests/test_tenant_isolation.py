@@ -28,6 +28,7 @@ WAYS_IN = {
     (SiteRoot, "invitation", "POST"): {400},
     (SiteRoot, "theme.css", "GET"): {200},
     (None, "language", "GET"): {400},  # no language given
+    (None, "language", "HEAD"): {400},
     (None, "language", "POST"): {400},
 }
 SKIP = {(SiteRoot, "logout", "POST")}  # signing out changes the platform, tested elsewhere

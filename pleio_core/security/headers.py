@@ -3,7 +3,8 @@
 The headers are added by a tween that sits over the transaction manager, the exception
 views and the page cache, so error pages, static files, JSON, redirects and cached pages
 all carry them. A header that a view has set itself (a stricter Content-Security-Policy,
-say) is left as it is.
+say) is left as it is. A 405 answer gets ``Allow`` here when its view did not set one
+(see ``edges``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from pyramid.tweens import EXCVIEW
 
 from pleio_core.settings import SettingsError, expand_environment
 from pleio_core.sites.config import normalise_host
+
+from .edges import allow_header
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +102,9 @@ def security_headers_tween_factory(
             )
             headerlist.append(("Content-Security-Policy", CSP.format(form_action=sources)))
         headerlist.extend((name, value) for name, value in fixed if name.lower() not in present)
+        if response.status_code == 405 and "allow" not in present:
+            # a view's own 405 (the API's fallback for its other methods): RFC 9110 wants Allow
+            headerlist.append(("Allow", allow_header(request)))
 
     def security_headers_tween(request: Request) -> Response:
         try:
@@ -177,4 +183,10 @@ def includeme(config: Configurator) -> None:
     config.add_tween(TWEEN, over=(*OVER, EXCVIEW))
     # no site root: security.txt needs no site database opened
     config.add_route("security_txt", "/.well-known/security.txt", factory=lambda request: None)
-    config.add_view(security_txt, route_name="security_txt", permission=NO_PERMISSION_REQUIRED)
+    config.add_view(
+        security_txt,
+        route_name="security_txt",
+        request_method=("GET", "HEAD"),
+        permission=NO_PERMISSION_REQUIRED,
+    )
+    config.include(".edges")

@@ -134,8 +134,18 @@ def includeme(config: Configurator) -> None:
         permission=NO_PERMISSION_REQUIRED,
         request_method=("GET", "HEAD"),
     )
-    config.add_view(module_start, context=ModuleFolder, renderer="pleio_core:templates/module.pt")
-    config.add_view(item_view, context=Item, renderer="pleio_core:templates/item.pt")
+    config.add_view(
+        module_start,
+        context=ModuleFolder,
+        renderer="pleio_core:templates/module.pt",
+        request_method=("GET", "HEAD"),
+    )
+    config.add_view(
+        item_view,
+        context=Item,
+        renderer="pleio_core:templates/item.pt",
+        request_method=("GET", "HEAD"),
+    )
     config.add_view(
         theme_css,
         context=SiteRoot,
