@@ -70,7 +70,7 @@ def test_a_site_closed_in_the_control_panel_is_listed_only_to_the_operator(world
         assert "http://alpha.localhost/" not in page
     page = on_platform(setup, app, "op@example.nl").get("/")
     card = page.html.find("a", string="Alfa besloten").find_parent("li")
-    assert "Closed" in card.get_text()  # the operator sees it, marked as closed
+    assert "Besloten: alleen de leden" in card.get_text()  # the operator sees it, marked
     listed = on_platform(setup, app, "op@example.nl").get("/@@operator-sites")
     assert listed.html.find("a", string="Alfa besloten") is not None
 
@@ -81,7 +81,7 @@ def test_a_site_opened_in_the_control_panel_is_listed(world) -> None:
     holder_sets(setup, app, "beta.localhost", title="Beta open", access="public")
     page = overview(setup, app, None)
     assert "Beta open" in page and "Beta besloten" not in page
-    assert "Closed" not in page
+    assert "Besloten: alleen de leden" not in page
 
 
 def test_a_switched_off_site_is_not_listed(world) -> None:
