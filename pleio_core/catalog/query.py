@@ -129,6 +129,9 @@ def visible(
         if among is not None:
             allowed = IF.intersection(among, allowed)
     embargoed = indexes["embargo"].applyGt(when)
+    if among is not None:
+        # what may be seen early is still only what the other filters let through
+        embargoed = IF.intersection(among, embargoed)
     if embargoed:
         early = IF.intersection(indexes["allowed_early"].applyAny(principals), embargoed)
         allowed = IF.union(IF.difference(allowed, embargoed), early)
