@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -58,6 +60,8 @@ class PleioSettings:
         configs = Path(get("site_configs", str(Path(here) / "site_configs")))
         if not configs.is_absolute():
             configs = Path(here) / configs
+        # Production is where cookies are secure (production.ini): served over HTTPS.
+        secure_cookies = asbool(get("secure_cookies", "false"))
         try:
             interval = float(get("config_check_interval", "1.0"))
         except ValueError:
@@ -74,9 +78,9 @@ class PleioSettings:
             config_check_interval=interval,
             page_cache=asbool(get("page_cache", "true")),
             page_cache_entries=get_int("page_cache_entries", 2000, 0),
-            secure_cookies=asbool(get("secure_cookies", "false")),
+            secure_cookies=secure_cookies,
             disabled_plugins=tuple(aslist(get("disabled_plugins", ""))),
-            secret=_secret(get("secret", "")),
+            secret=_secret(get("secret", ""), production=secure_cookies),
         )
 
 
@@ -94,9 +98,82 @@ def expand_environment(key: str, value: str) -> str:
     return re.sub(r"\$\{(\w+)\}", variable, value).strip()
 
 
-def _secret(value: str) -> str:
+#: How to make a secret, in every message that refuses one.
+MAKE_A_SECRET = (
+    "make one with `pleio secret` (or: python -c "
+    '"import secrets; print(secrets.token_urlsafe(48))") and set PLEIO_SECRET to it'
+)
+#: The least a production secret must be worth, as ``estimated_bits`` reckons.
+MIN_SECRET_BITS = 128
+#: SHA-256 of every secret that is published in Pleio's own files: anyone can forge
+#: sessions with them. A test checks that each secret in the repository is listed here.
+PUBLISHED_SECRETS = frozenset(
+    {
+        # development.ini
+        "0e447f75e4bea748b10172da8deedcbbf2204d22b5161f1fb936d9b3dd7baeed",
+        # pleio_core/testing.py (the test fixtures)
+        "6900fd01709ad416a573a13010bf2ed9357180826b3613c66026053e01ac7e77",
+        # bench/sites.py
+        "9a5076c662227d68fabb077856c3631df8b9326ae3b4bcdea1c881406daacf89",
+    }
+)
+
+
+def is_published_secret(value: str) -> bool:
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest() in PUBLISHED_SECRETS
+
+
+def estimated_bits(value: str) -> float:
+    """A cautious estimate of how many bits of chance ``value`` holds.
+
+    Each character that is not predictable from the ones before it counts for log2 of the
+    number of different characters used. Predictable are: the rest of a repeated block
+    (``abcabcabc``), a repeated character (``aaaa``) and the continuation of a run that
+    counts up or down (``1234``, ``fedc``). Random text scores close to its true strength
+    (``secrets.token_urlsafe(48)``: about 340 of 384 bits); words do not score lower than
+    random letters, which is why a secret should come from ``pleio secret``.
+    """
+    for period in range(1, len(value) // 2 + 1):
+        if all(value[i] == value[i - period] for i in range(period, len(value))):
+            value = value[:period]
+            break
+    if not value:
+        return 0.0
+    unpredictable = 1
+    for i in range(1, len(value)):
+        step = ord(value[i]) - ord(value[i - 1])
+        if step == 0 or (
+            abs(step) == 1 and i >= 2 and ord(value[i - 1]) - ord(value[i - 2]) == step
+        ):
+            continue
+        unpredictable += 1
+    return unpredictable * math.log2(len(set(value))) if len(set(value)) > 1 else 0.0
+
+
+def secret_problem(value: str, production: bool) -> str | None:
+    """Why ``value`` cannot sign cookies (None if it can). Development accepts any secret of
+    32 characters, its own published one included; production only a strong, unpublished one."""
     if len(value) < 32:
-        raise SettingsError(
-            "pleio.secret must be at least 32 characters (set PLEIO_SECRET in production)"
+        return f"pleio.secret must be at least 32 characters: {MAKE_A_SECRET}"
+    if not production:
+        return None
+    if is_published_secret(value):
+        return (
+            "pleio.secret is published in Pleio's own files (development.ini, the tests), "
+            f"so anyone could forge a sign-in with it: {MAKE_A_SECRET}"
         )
+    bits = estimated_bits(value)
+    if bits < MIN_SECRET_BITS:
+        return (
+            f"pleio.secret is too easy to guess (about {bits:.0f} bits of chance, at least "
+            f"{MIN_SECRET_BITS} are needed; repeated characters, runs like 1234 and few "
+            f"different characters make it weak): {MAKE_A_SECRET}"
+        )
+    return None
+
+
+def _secret(value: str, production: bool) -> str:
+    problem = secret_problem(value, production)
+    if problem is not None:
+        raise SettingsError(problem)
     return value

@@ -1,5 +1,6 @@
 """Security headers on every kind of response, and security.txt on every host."""
 
+import secrets
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -101,7 +102,10 @@ def test_forms_may_post_to_the_platform_host_on_the_same_scheme_and_port(client)
 
 
 def test_hsts_only_in_production(pleio_setup: PleioTestSetup) -> None:
-    app = pleio_setup.make_app(configure=configure, **{"pleio.secure_cookies": "true"})
+    app = pleio_setup.make_app(
+        configure=configure,
+        **{"pleio.secure_cookies": "true", "pleio.secret": secrets.token_urlsafe(48)},
+    )
     client = pleio_setup.client(app)
     for response in (client.get("/"), client.get("/nope", status=404)):
         assert response.headers["Strict-Transport-Security"] == (

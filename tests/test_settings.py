@@ -1,14 +1,24 @@
 """Settings are parsed once; bad ones stop start-up with a clear line."""
 
+import re
+import secrets
+import subprocess
 from pathlib import Path
 
 import pytest
 from pyramid.paster import get_appsettings
 
-from pleio_core.settings import PleioSettings, SettingsError
+from pleio_core.settings import (
+    PleioSettings,
+    SettingsError,
+    estimated_bits,
+    is_published_secret,
+    secret_problem,
+)
 
 ROOT = Path(__file__).parents[1]
-SECRET = "s" * 40
+SECRET = "s" * 40  # enough for development, refused in production
+STRONG = secrets.token_urlsafe(48)
 
 
 def test_defaults() -> None:
@@ -36,13 +46,13 @@ def test_bad_settings(key: str, value: str, message: str) -> None:
 
 
 def test_production_ini_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PLEIO_SECRET", SECRET)
+    monkeypatch.setenv("PLEIO_SECRET", STRONG)
     monkeypatch.setenv("PLEIO_PLATFORM_HOST", "Pleio.Example.nl")
     monkeypatch.setenv("PLEIO_SITE_CONFIGS", "/etc/pleio/sites")
     monkeypatch.setenv("PLEIO_STORAGE_URI", "postgres://pleio@db/pleio_{site}")
     monkeypatch.setenv("PLEIO_PLATFORM_STORAGE_URI", "postgres://pleio@db/pleio_platform")
     s = PleioSettings.from_settings(get_appsettings(str(ROOT / "production.ini")))
-    assert s.secure_cookies and s.secret == SECRET
+    assert s.secure_cookies and s.secret == STRONG
     assert s.platform_host == "pleio.example.nl"
     assert s.storage_uri == "postgres://pleio@db/pleio_{site}"
     assert s.site_configs_dir == Path("/etc/pleio/sites")
@@ -61,7 +71,7 @@ def test_production_ini_names_a_missing_variable(
         "PLEIO_PLATFORM_STORAGE_URI",
     ):
         monkeypatch.setenv(name, "x{site}")
-    monkeypatch.setenv("PLEIO_SECRET", SECRET)
+    monkeypatch.setenv("PLEIO_SECRET", STRONG)
     monkeypatch.delenv(missing)
     with pytest.raises(SettingsError, match=f"needs the environment variable {missing}"):
         PleioSettings.from_settings(get_appsettings(str(ROOT / "production.ini")))
@@ -107,3 +117,98 @@ def test_mail_settings_read_the_environment(
     monkeypatch.delenv("TEST_MAIL_PORT")
     with pytest.raises(SettingsError, match="mail.port needs the environment variable"):
         setup.make_app(**{"mail.host": "127.0.0.1", "mail.port": "${TEST_MAIL_PORT}"})
+
+
+# -- the secret ------------------------------------------------------------------------------
+
+
+def production(monkeypatch: pytest.MonkeyPatch, secret: str) -> PleioSettings:
+    """production.ini as the operator starts it, with ``secret`` in PLEIO_SECRET."""
+    for name in ("PLEIO_PLATFORM_HOST", "PLEIO_SITE_CONFIGS", "PLEIO_PLATFORM_STORAGE_URI"):
+        monkeypatch.setenv(name, "pleio.example.nl")
+    monkeypatch.setenv("PLEIO_STORAGE_URI", "postgres://pleio@db/pleio_{site}")
+    monkeypatch.setenv("PLEIO_SECRET", secret)
+    return PleioSettings.from_settings(get_appsettings(str(ROOT / "production.ini")))
+
+
+def development_secret() -> str:
+    return get_appsettings(str(ROOT / "development.ini"))["pleio.secret"]
+
+
+def test_production_refuses_the_secrets_published_in_the_repository(monkeypatch) -> None:
+    from pleio_core.testing import SECRET as TEST_SECRET
+
+    for published in (development_secret(), TEST_SECRET):
+        with pytest.raises(SettingsError, match="published") as refused:
+            production(monkeypatch, published)
+        assert "pleio secret" in str(refused.value) and "token_urlsafe(48)" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "weak",
+    [
+        "s" * 40,  # one character
+        "abcdefgh" * 5,  # a repeated block
+        "0123456789" * 4,
+        "abcdefghijklmnopqrstuvwxyz0123456789",  # runs
+        "pa$word" + "x" * 32,
+        "".join(secrets.choice("0123456789") for _ in range(32)),  # digits only, short
+        "aaaaaaaaaaaaaaaaBBBBBBBBBBBBBBBB11111111",
+    ],
+)
+def test_production_refuses_a_weak_secret(monkeypatch, weak: str) -> None:
+    with pytest.raises(SettingsError, match="too easy to guess") as refused:
+        production(monkeypatch, weak)
+    assert "pleio secret" in str(refused.value)
+
+
+def test_production_takes_a_strong_secret_and_development_its_own(monkeypatch) -> None:
+    for _ in range(20):  # random values, each well over the bar
+        value = secrets.token_urlsafe(48)
+        assert secret_problem(value, production=True) is None
+        assert estimated_bits(value) > 250
+    assert production(monkeypatch, STRONG).secret == STRONG
+    # development.ini keeps working with the secret it publishes
+    dev = PleioSettings.from_settings(get_appsettings(str(ROOT / "development.ini")))
+    assert not dev.secure_cookies and dev.secret == development_secret()
+    with pytest.raises(SettingsError, match="at least 32 characters"):
+        PleioSettings.from_settings({"here": "/srv", "pleio.secret": "short"})
+
+
+#: A secret written in a file: ``pleio.secret = …`` in an .ini or a document, ``SECRET = "…"``
+#: (or ``PLEIO_SECRET=…``) in code and docs.
+WRITTEN_SECRET = re.compile(
+    r"""(?:pleio\.secret\s*=\s*|SECRET\s*=\s*["']|PLEIO_SECRET=["']?)([^\s"'`$]{32,})"""
+)
+
+
+def test_every_secret_written_in_the_repository_is_refused_in_production() -> None:
+    """A secret someone adds to a file (an example in the docs, a new fixture) must join
+    PUBLISHED_SECRETS: the repository is public."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    found = {}
+    for name in listed:
+        path = ROOT / name
+        if path.suffix not in (".py", ".ini", ".md", ".cfg", ".toml", ".txt", ".sh", "") or (
+            not path.is_file()
+        ):
+            continue
+        for match in WRITTEN_SECRET.finditer(path.read_text(errors="replace")):
+            found[match[1]] = name
+    assert development_secret() in found  # the scan sees what it must
+    unlisted = {name: value for value, name in found.items() if not is_published_secret(value)}
+    assert not unlisted, f"add their SHA-256 to PUBLISHED_SECRETS: {unlisted}"
+
+
+def test_pleio_secret_prints_a_secret_that_production_takes(capsys) -> None:
+    from pleio_core.cli import main
+
+    made = []
+    for _ in range(2):
+        assert main(["secret"]) == 0
+        made.append(capsys.readouterr().out.strip())
+    assert made[0] != made[1] and all(len(value) == 64 for value in made)
+    assert all(secret_problem(value, production=True) is None for value in made)

@@ -1,6 +1,7 @@
 """Sign-in once for every deelsite: tickets, sign-out everywhere, CSRF, throttling."""
 
 import re
+import secrets
 
 import pytest
 
@@ -127,7 +128,8 @@ def test_cookie_attributes(setup) -> None:
     cookie = next(c for c in done.headers.getall("Set-Cookie") if c.startswith("pleio_auth="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     setup.close()  # one process per FileStorage
-    secure = setup.client(setup.make_app(**{"pleio.secure_cookies": "true"}))
+    production = {"pleio.secure_cookies": "true", "pleio.secret": secrets.token_urlsafe(48)}
+    secure = setup.client(setup.make_app(**production))
     form = secure.get("/login", host="localhost", extra_environ={"wsgi.url_scheme": "https"})
     csrf_cookie = form.headers["Set-Cookie"]
     assert csrf_cookie.startswith("__Host-pleio_csrf=") and "secure" in csrf_cookie.lower()
