@@ -23,6 +23,7 @@ from pleio_core.content.site import SiteRoot
 from .document import Document
 
 FAMILY = BTrees.family64
+TEXT = "text"  # the full-text index's name
 
 
 def make_indexes() -> Catalog:
@@ -85,6 +86,34 @@ class SiteCatalog(Persistent):
             self.objects[docid] = content
         self.indexes.index_doc(docid, Document.of(content, site, registry))
         return docid
+
+    def index_all_but_text(self, content: Content, site: SiteRoot, registry: object) -> bool:
+        """Index already indexed ``content`` again, but for the full text (not new content:
+        ``index`` that); whether the text index is out of date with it now.
+
+        The text of a commented item changes with every comment, and two transactions that
+        index one document's text again always conflict (its word list is one value): so
+        the subscribers bring the text up to date after the commit (``index_text``). Asking
+        changes nothing: words the index has never seen make it out of date.
+        """
+        assert self.is_indexed(content)
+        docid = content.docid
+        document = Document.of(content, site, registry)
+        for name, index in self.indexes.items():
+            if name != TEXT:
+                index.index_doc(docid, document)
+        text = self.indexes[TEXT]
+        if not text.index.has_doc(docid):
+            return True
+        wids = text.lexicon.termToWordIds(document.text)
+        return 0 in wids or wids != text.index.get_words(docid)
+
+    def index_text(self, content: Content, site: SiteRoot, registry: object) -> None:
+        """Index the full text of indexed ``content`` again (see ``index_all_but_text``)."""
+        self.indexes[TEXT].index_doc(content.docid, Document.of(content, site, registry))
+
+    def is_indexed(self, content: Content) -> bool:
+        return content.docid is not None and self.objects.get(content.docid) is content
 
     def unindex(self, content: Content) -> None:
         docid = content.docid
