@@ -18,9 +18,9 @@ STARTUP_ERRORS = (PluginError, SettingsError, SiteConfigError, StorageError)
 
 DEFAULTS = {
     "tm.manager_hook": "pyramid_tm.explicit_manager",
-    # a request that conflicts is tried again after a jittered wait (storage.retry): up to
-    # ten attempts outlast 32 writers at once on one page (docs/performance.md)
-    "retry.attempts": "10",
+    # a request that conflicts is tried again after a jittered wait (storage.retry); with
+    # 32 writers on one page, about 1 in 1,000 edits needed 10 attempts (docs/performance.md)
+    "retry.attempts": "20",
     "pyramid.default_locale_name": "nl",
 }
 

@@ -13,12 +13,18 @@ would be seen by the next one as if the client had sent it. Setting a cookie doe
 ``new_csrf_token`` (the sign-in renews the CSRF token) writes the new token into
 ``HTTP_COOKIE``, and the replayed sign-in would then refuse the form's token as stale. So
 the cookies the client sent are kept at the first attempt and put back before each replay.
+
+A replay after a conflict on an object also waits its turn: replays after conflicts on the
+same object run one at a time in this process (a lock per object, striped), so writers
+queued on one page do not keep colliding with each other; only first attempts, and other
+processes, can still get in between, and the jittered wait is for those.
 """
 
 from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable
 
@@ -32,6 +38,8 @@ log = logging.getLogger("pleio.conflicts")
 
 #: Where the environ keeps the ``Cookie`` header as the client sent it.
 SENT_COOKIES = "pleio.sent_cookies"
+#: Where it keeps the oid of the object the last attempt conflicted on.
+CONFLICTED = "pleio.conflicted_oid"
 #: The first wait is below this many seconds; each further one below twice the last.
 BASE_DELAY = 0.01
 #: No single wait is longer than this.
@@ -51,13 +59,6 @@ def describe(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def keep_sent_cookies(event: NewRequest) -> None:
-    """At the first attempt: remember the cookies as sent (replays find them there)."""
-    environ = event.request.environ
-    if SENT_COOKIES not in environ:
-        environ[SENT_COOKIES] = environ.get("HTTP_COOKIE")
-
-
 def restore_sent_cookies(environ: dict) -> None:
     sent = environ.get(SENT_COOKIES)
     if sent is None:
@@ -66,15 +67,31 @@ def restore_sent_cookies(environ: dict) -> None:
         environ["HTTP_COOKIE"] = sent
 
 
-class BeforeRetry:
-    """The ``IBeforeRetry`` subscriber: log the conflict, put the sent cookies back, then
-    wait (``sleep`` for tests)."""
+class Retries:
+    """The subscribers: ``new_request`` at every attempt, ``before_retry`` between two
+    (logs the conflict, puts the sent cookies back, then waits: ``sleep`` for tests)."""
+
+    #: Locks that replays after a conflict on the same object take (by oid, striped).
+    LOCKS = 64
 
     def __init__(self, sleep: Callable[[float], None] = time.sleep) -> None:
         self.sleep = sleep
+        self._locks = [threading.Lock() for _ in range(self.LOCKS)]
 
-    def __call__(self, event: object) -> None:
+    def new_request(self, event: NewRequest) -> None:
+        request = event.request
+        environ = request.environ
+        if SENT_COOKIES not in environ:  # the first attempt: the cookies as sent
+            environ[SENT_COOKIES] = environ.get("HTTP_COOKIE")
+        oid = environ.pop(CONFLICTED, None)
+        if oid is not None:  # a replay: one at a time per object, until this one is done
+            lock = self._locks[hash(oid) % self.LOCKS]
+            lock.acquire()
+            request.add_finished_callback(lambda _request: lock.release())
+
+    def before_retry(self, event: object) -> None:
         environ = event.environ  # type: ignore[attr-defined]
+        exc = event.exception  # type: ignore[attr-defined]
         failed = environ.get("retry.attempt", 0)
         delay = backoff(failed)
         log.info(
@@ -83,14 +100,17 @@ class BeforeRetry:
             environ.get("retry.attempts", 0) - 1,
             environ.get("REQUEST_METHOD", ""),
             environ.get("PATH_INFO", ""),
-            describe(event.exception),  # type: ignore[attr-defined]
+            describe(exc),
             delay * 1000,
         )
         if SENT_COOKIES in environ:
             restore_sent_cookies(environ)
+        if isinstance(exc, ConflictError) and exc.oid is not None:
+            environ[CONFLICTED] = exc.oid
         self.sleep(delay)
 
 
 def includeme(config: Configurator) -> None:
-    config.add_subscriber(keep_sent_cookies, NewRequest)
-    config.add_subscriber(BeforeRetry(), IBeforeRetry)
+    retries = Retries()
+    config.add_subscriber(retries.new_request, NewRequest)
+    config.add_subscriber(retries.before_retry, IBeforeRetry)
