@@ -166,6 +166,27 @@ def test_ten_edits_of_different_paragraphs_at_once_are_all_merged(busy: Busy) ->
     assert len(page.history) == 11  # the first version and one per edit
 
 
+def test_32_comments_at_once_are_all_kept_and_found_by_search(busy: Busy) -> None:
+    members = busy.members(32)
+    words = [f"walrus{secrets.token_hex(3)}" for _ in members]
+
+    def comment(n: int) -> int:
+        text = f"About {words[n]}, by writer {n}"
+        return as_member(busy.server, members[n][0], "POST", PAGE + "@@comment",
+                         form={"text": text})[0]  # fmt: skip
+
+    with ThreadPoolExecutor(32) as pool:
+        statuses = Counter(pool.map(comment, range(32)))
+    assert statuses == {303: 32}
+    assert len(busy.committed(PAGE).comments) == 32
+    for word in words:  # the text index has every comment: it is brought up to date after
+        # each commit, before the answer
+        status, _headers, body = as_member(busy.server, members[0][0], "GET",
+                                           f"/api/v1/search?text={word}")  # fmt: skip
+        assert status == 200
+        assert [hit["title"] for hit in json.loads(body)["items"]] == ["Page"], word
+
+
 class Browser:
     """One visitor's cookies, per host, over fresh connections to the live server."""
 
