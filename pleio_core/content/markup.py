@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Container
+from collections.abc import Container, Mapping
 from html import unescape
 
 import nh3
@@ -27,11 +27,16 @@ URL_SCHEMES = {"http", "https", "mailto"}
 MAX_SLUG = 60
 
 
-def clean_html(html: str) -> str:
-    """The allow-listed part of ``html``: no scripts, no event handlers, no odd URLs."""
+def clean_html(html: str, classes: Mapping[str, set[str]] | None = None) -> str:
+    """The allow-listed part of ``html``: no scripts, no event handlers, no odd URLs.
+
+    ``classes``: elements allowed besides, each with the only classes it may carry (a
+    plugin's own markup, such as the wiki's links).
+    """
     return nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
+        tags=ALLOWED_TAGS | set(classes or ()),
+        allowed_classes=classes,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",

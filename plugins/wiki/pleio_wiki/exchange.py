@@ -3,17 +3,23 @@
 A page's key in the link index, the order of its sub-pages (for a top page also the order
 of the top pages) and the titles it had before a rename travel in its document
 (``extra.wiki``). An import sends no content events, so the
-wiki index of the new site is built here, page by page, as they come in.
+wiki index of the new site is built here, page by page, as they come in; a page whose name is
+more than a plain part of an address (``PAGE_NAME``) is refused, and the import with it.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pyramid.registry import Registry
 
 from .content import Page
 from .index import index_of, wiki_root
+
+#: A page's name, the last part of its address: characters an address needs no escaping
+#: for and that mean nothing in HTML (the names the wiki gives are slugs of titles).
+PAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]{0,199}", re.ASCII)
 
 
 def export_extra(content: object) -> dict[str, Any] | None:
@@ -37,6 +43,11 @@ def import_extra(content: object, data: Any, registry: Registry) -> None:
         raise ValueError("wiki data on something that is not a wiki page")
     if not isinstance(data, dict):
         raise ValueError("the wiki's data is not an object")
+    if not PAGE_NAME.fullmatch(content.__name__):
+        raise ValueError(
+            f"a wiki page cannot be named {content.__name__[:60]!r}: a name holds letters "
+            "a-z and A-Z, digits and - . _ ~ (at most 200, the first a letter or a digit)"
+        )
     uid, order, former = data.get("uid"), data.get("child_order", []), data.get("former", [])
     top_order = data.get("top_order", [])
     if not (isinstance(uid, str) and 0 < len(uid) <= 64):

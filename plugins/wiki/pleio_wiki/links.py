@@ -1,16 +1,18 @@
 """Wiki links in Markdown: ``[[Page title]]`` and ``[[Page title|label]]``.
 
-A link is an inline token of markdown-it (so ``[[x]]`` inside code stays text). The HTML is
-made in two steps: Markdown → sanitised HTML by the core's allow-list, with a placeholder
-for each wiki link; then the placeholders become links the wiki made itself, to the page
-the title resolves to, or to the form that creates it ("missing"). Headings get ids, from
-which the table of contents is made.
+A link is an inline token of markdown-it (so ``[[x]]`` inside code stays text). Its render
+rule writes the link's final HTML while markdown-it renders the rest: the target is
+resolved then, and every value in it is escaped. Nothing in a text stands for a link (no
+placeholder a text could hold too), so no text can steer where a link's HTML goes. The
+whole page, wiki links included, then goes through the core's allow-list, widened only
+by the classes of the wiki's own links. Headings get ids, from which the table of
+contents is made.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from html import escape, unescape
 from typing import Any, NamedTuple
 
@@ -20,10 +22,9 @@ from markdown_it.rules_inline import StateInline
 from pleio_core.content.markup import clean_html, plain_text, slugify
 
 WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]{1,200})(?:\|([^\[\]\n]{1,200}))?\]\]")
-# Private-use characters mark where a wiki link goes; removed from what people write.
-OPEN, CLOSE = "\ue000", "\ue001"
-PLACEHOLDER = re.compile(f"{OPEN}(\\d+){CLOSE}")
 HEADING = re.compile(r"<h([23])>(.*?)</h\1>", re.S)
+#: The classes the wiki's links carry; Markdown itself can give no element a class.
+LINK_CLASSES = {"a": {"wiki-link", "wiki-link--missing"}, "span": {"visually-hidden"}}
 
 
 class WikiLink(NamedTuple):
@@ -64,10 +65,22 @@ def _wiki_link_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def link_html(link: WikiLink, target: Target, missing_hint: str) -> str:
+    """A wiki link's element; ``missing_hint`` is said of a page still to be written."""
+    label, href = escape(link.label), escape(target.href)
+    if target.exists:
+        return f'<a href="{href}" class="wiki-link">{label}</a>'
+    # said, not only shown (dashed, another colour): screen readers read it too
+    hint = f'<span class="visually-hidden"> ({escape(missing_hint)})</span>'
+    return f'<a href="{href}" class="wiki-link wiki-link--missing">{label}{hint}</a>'
+
+
 def _render_wiki_link(self: Any, tokens: list, idx: int, options: Any, env: dict) -> str:
-    links: list[WikiLink] = env.setdefault("wiki_links", [])
-    links.append(tokens[idx].meta["link"])
-    return f"{OPEN}{len(links) - 1}{CLOSE}"
+    link: WikiLink = tokens[idx].meta["link"]
+    resolve: Callable[[str], Target] | None = env.get("resolve")
+    if resolve is None:  # for indexes and old revisions: the link's words only
+        return escape(link.label)
+    return link_html(link, resolve(link.title), env["missing_hint"])
 
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -76,23 +89,22 @@ _markdown.inline.ruler.before("link", "wiki_link", _wiki_link_rule)
 _markdown.add_render_rule("wiki_link", _render_wiki_link)
 
 
-def _html_with_placeholders(markdown: str) -> tuple[str, list[WikiLink]]:
-    env: dict[str, Any] = {}
-    source = markdown.replace(OPEN, "").replace(CLOSE, "")
-    return clean_html(_markdown.render(source, env)), env.get("wiki_links", [])
+def wiki_links(markdown: str) -> Iterator[WikiLink]:
+    """The wiki links in this Markdown, in order (read from its tokens: none in code)."""
+    for token in _markdown.parse(markdown):
+        for child in token.children or ():
+            if child.type == "wiki_link":
+                yield child.meta["link"]
 
 
 def link_titles(markdown: str) -> set[str]:
     """The normal titles of the pages this Markdown links to."""
-    env: dict[str, Any] = {}
-    _markdown.render(markdown, env)
-    return {normal_title(link.title) for link in env.get("wiki_links", [])}
+    return {normal_title(link.title) for link in wiki_links(markdown)}
 
 
 def plain_html(markdown: str) -> str:
     """The HTML without wiki pages resolved (a link shows as its label), for indexes."""
-    html, links = _html_with_placeholders(markdown)
-    return PLACEHOLDER.sub(lambda m: escape(links[int(m.group(1))].label), html)
+    return clean_html(_markdown.render(markdown))
 
 
 def render_page(
@@ -102,23 +114,13 @@ def render_page(
 
     ``missing_hint`` is the title of a link to a page that does not exist yet.
     """
-    html, links = _html_with_placeholders(markdown)
-
-    def link(match: re.Match) -> str:
-        wiki_link = links[int(match.group(1))]
-        target = resolve(wiki_link.title)
-        label, href = escape(wiki_link.label), escape(target.href)
-        if target.exists:
-            return f'<a href="{href}" class="wiki-link">{label}</a>'
-        # said, not only shown (dashed, another colour): screen readers read it too
-        hint = f'<span class="visually-hidden"> ({escape(missing_hint)})</span>'
-        return f'<a href="{href}" class="wiki-link wiki-link--missing">{label}{hint}</a>'
-
-    html = PLACEHOLDER.sub(link, html)
+    env = {"resolve": resolve, "missing_hint": missing_hint}
+    html = clean_html(_markdown.render(markdown, env), classes=LINK_CLASSES)
     headings: list[Heading] = []
     taken: set[str] = set()
 
     def heading(match: re.Match) -> str:
+        # (in sanitised HTML: a "<h2>" in the text is "&lt;h2&gt;" by now)
         level, inner = int(match.group(1)), match.group(2)
         text = unescape(plain_text(inner))
         base = anchor = "h-" + slugify(text)
