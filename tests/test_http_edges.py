@@ -71,8 +71,15 @@ def test_local_path_is_always_a_path_on_this_host_in_ascii(value, expected) -> N
 
 
 @pytest.fixture
-def setup(pleio_setup: PleioTestSetup) -> PleioTestSetup:
+def site(pleio_setup: PleioTestSetup) -> PleioTestSetup:
+    """One deelsite, no accounts (making them takes the most time)."""
     pleio_setup.write_site("alpha", modules=("wiki",))
+    return pleio_setup
+
+
+@pytest.fixture
+def setup(site: PleioTestSetup) -> PleioTestSetup:
+    pleio_setup = site
     pleio_setup.create_account("anne@example.nl", "Anne", alpha="member")
     pleio_setup.create_account("olga@example.nl", "Olga", operator=True)
     return pleio_setup
@@ -139,8 +146,8 @@ def test_every_sign_in_entry_point_takes_odd_came_from_values(setup) -> None:
         assert_safe_location(answer.location, PLATFORM, value)
 
 
-def test_the_full_width_space_of_the_report_is_kept_percent_encoded(setup) -> None:
-    client = setup.client()
+def test_the_full_width_space_of_the_report_is_kept_percent_encoded(site) -> None:
+    client = site.client()
     answer = client.get("/@@language?lang=en&came_from=%2F%E3%80%80", host=SITE, status=303)
     assert answer.location == "http://alpha.localhost/%E3%80%80"
 
@@ -156,14 +163,14 @@ def test_the_full_width_space_of_the_report_is_kept_percent_encoded(setup) -> No
         "/@@search?text=%FF",
     ],
 )
-def test_an_address_that_is_not_utf8_answers_400(setup, url) -> None:
-    client = setup.client()
+def test_an_address_that_is_not_utf8_answers_400(site, url) -> None:
+    client = site.client()
     answer = client.get(url, host=SITE, status=400)
     assert "UTF-8" in answer.text and answer.content_type == "text/html"
 
 
-def test_an_api_address_that_is_not_utf8_answers_400_in_json(setup) -> None:
-    answer = setup.client().get("/api/v1/search?text=%FF", host=SITE, status=400)
+def test_an_api_address_that_is_not_utf8_answers_400_in_json(site) -> None:
+    answer = site.client().get("/api/v1/search?text=%FF", host=SITE, status=400)
     assert answer.content_type == "application/json" and "UTF-8" in answer.json["error"]
 
 
@@ -190,8 +197,8 @@ def allow(answer) -> set[str]:
         ("POST", SITE, "/.well-known/security.txt", {"GET", "HEAD"}),
     ],
 )
-def test_a_page_answers_405_with_allow(setup, method, host, url, allowed) -> None:
-    client = setup.client()
+def test_a_page_answers_405_with_allow(site, method, host, url, allowed) -> None:
+    client = site.client()
     answer = client.testapp.request(
         url, method=method, headers={"Host": host}, status=405, expect_errors=True
     )
@@ -209,8 +216,8 @@ def test_a_page_answers_405_with_allow(setup, method, host, url, allowed) -> Non
         ("DELETE", "/api/v1/search", {"GET", "HEAD"}),
     ],
 )
-def test_an_api_route_answers_405_with_allow(setup, method, url, allowed) -> None:
-    client = setup.client()
+def test_an_api_route_answers_405_with_allow(site, method, url, allowed) -> None:
+    client = site.client()
     answer = client.testapp.request(
         url, method=method, headers={"Host": SITE}, status=405, expect_errors=True
     )
@@ -218,8 +225,8 @@ def test_an_api_route_answers_405_with_allow(setup, method, url, allowed) -> Non
     assert answer.content_type == "application/json"
 
 
-def test_the_methods_an_address_takes_still_work_and_missing_pages_stay_404(setup) -> None:
-    client = setup.client()
+def test_the_methods_an_address_takes_still_work_and_missing_pages_stay_404(site) -> None:
+    client = site.client()
     client.head("/", host=SITE, status=200)
     client.get("/wiki/", host=SITE, status=200)
     missing = client.delete("/wiki/no-such-page", host=SITE, status=404)
