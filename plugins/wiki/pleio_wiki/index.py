@@ -4,7 +4,9 @@ A wiki is the pages under one container that is not itself a page: the module fo
 ``/wiki/``, or a group's folder (the community module). Its index lives on that container
 (``wiki_index``), in the site's database, kept up to date by the content events. Titles
 are compared in their normal form (``links.normal_title``); a title a page had before a
-rename keeps leading to it, until another page takes that title.
+rename keeps leading to it, until another page takes that title. Other pages with a title
+that one page already holds are kept too (``alike``): a link leads to the first of them a
+viewer may see, so a page nobody else may see never hides a page with its title.
 """
 
 from __future__ import annotations
@@ -30,11 +32,29 @@ class WikiIndex(Persistent):
         self.linked_from = OOBTree()  # normal title → OOTreeSet of uids
         #: Goes up whenever a link may lead somewhere else (cached renderings are stale).
         self.generation = Length()
+        self.alike = OOBTree()
+
+    #: Normal title → OOTreeSet of the uids of the other pages with that title than the
+    #: one it leads to (None in an index made before: made at its first claim since).
+    alike: OOBTree | None = None
 
     def resolve(self, title: str) -> Page | None:
+        """The page a link with this title leads to (for whoever may see every page)."""
+        return next(self.candidates(title), None)
+
+    def candidates(self, title: str) -> Iterator[Page]:
+        """The pages a link with this title may lead to, best first: the page with the
+        title, the page that had it, then the others that have it too."""
         key = normal_title(title)
-        uid = self.titles.get(key) or self.former_titles.get(key)
-        return self.pages.get(uid) if uid is not None else None
+        uids = [self.titles.get(key), self.former_titles.get(key)]
+        if self.alike is not None:
+            uids.extend(self.alike.get(key, ()))
+        seen = set()
+        for uid in uids:
+            page = self.pages.get(uid) if uid is not None and uid not in seen else None
+            seen.add(uid)
+            if page is not None:
+                yield page
 
     def add(self, page: Page) -> None:
         self.pages[page.uid] = page
@@ -48,14 +68,27 @@ class WikiIndex(Persistent):
         if self.titles.get(old) == page.uid:
             del self.titles[old]
             self.former_titles[old] = page.uid
+        self._unlike(old, page.uid)
         self._claim(new, page.uid)
 
     def _claim(self, key: str, uid: str) -> None:
         holder = self.titles.get(key)
+        if self.alike is None:
+            self.alike = OOBTree()
         if holder is None or holder not in self.pages:
             self.titles[key] = uid
+            self._unlike(key, uid)
+        elif holder != uid:
+            self.alike.setdefault(key, OOTreeSet()).add(uid)
         self.former_titles.pop(key, None)
         self.changed()
+
+    def _unlike(self, key: str, uid: str) -> None:
+        uids = self.alike.get(key) if self.alike is not None else None
+        if uids is not None and uid in uids:
+            uids.remove(uid)
+            if not uids:
+                del self.alike[key]
 
     def set_links(self, page: Page) -> None:
         self._link(page.uid, link_titles(page.body))
@@ -78,6 +111,7 @@ class WikiIndex(Persistent):
         self._link(uid, set())
         self.links.pop(uid, None)
         self.pages.pop(uid, None)
+        self._unlike(normal_title(page.title), uid)
         freed = [k for k, v in self.titles.items() if v == uid]
         for key in freed:
             del self.titles[key]

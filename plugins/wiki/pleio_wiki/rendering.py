@@ -58,15 +58,16 @@ def _titles(page: Page) -> tuple[str, ...]:
 
 
 def visible_targets(request: Request, page: Page, index: WikiIndex | None) -> dict[str, Page]:
-    """Normal title → the page a link with that title leads to, for this viewer: only the
-    pages they may see."""
+    """Normal title → the page a link with that title leads to for this viewer: the first
+    of the pages with that title they may see."""
     if index is None:
         return {}
     targets = {}
     for title in _titles(page):
-        target = index.resolve(title)
-        if target is not None and request.has_permission("view", target):
-            targets[title] = target
+        for target in index.candidates(title):
+            if request.has_permission("view", target):
+                targets[title] = target
+                break
     return targets
 
 

@@ -59,3 +59,29 @@ def test_link_titles_and_the_wiki_a_page_belongs_to() -> None:
     top = folder.add("top", page("Top"))
     sub = top.add("sub", page("Sub"))
     assert wiki_root(sub) is folder and wiki_root(top) is folder
+
+
+def test_other_pages_with_a_held_title_are_candidates_after_it_in_order() -> None:
+    index = WikiIndex()
+    first, second, third = page("Same"), page("same"), page("SAME")
+    for each in (first, second, third):
+        index.add(each)
+    assert list(index.candidates("Same")) == [first, *sorted((second, third), key=lambda p: p.uid)]
+    second.title = "Other"
+    index.renamed(second, "same")  # it has another title now: no longer a candidate
+    assert list(index.candidates("same")) == [first, third]
+    assert list(index.candidates("other")) == [second]
+    index.remove(first)  # the freed title goes to the page that still has it
+    assert index.resolve("same") is third and list(index.candidates("same")) == [third]
+    assert not index.alike
+
+
+def test_an_index_made_before_it_knew_alike_pages_resolves_and_learns_them() -> None:
+    index = WikiIndex()
+    del index.alike  # as an index stored by an older version reads
+    held = page("Held")
+    index.add(held)
+    assert list(index.candidates("held")) == [held]
+    also = page("Held")
+    index.add(also)
+    assert list(index.candidates("held")) == [held, also]

@@ -194,6 +194,11 @@ def test_links_to_pages_the_viewer_may_not_see_are_links_to_missing_pages(world)
     fill_form(form, {"access": "public"})
     form.submit("save", status=303)
     assert "Opened later" in check("bert") and "Opened later" in check(None)
+    # someone who may not see it writes a page with that title: their links lead to theirs
+    bert = world.client("bert")
+    own = add_page(bert, "Private page title", "Bert's own.")
+    assert body_of(bert, linker).select("a")[0]["href"].endswith(own)
+    assert body_of(anne, linker).select("a")[0]["href"].endswith(paths["Private page title"])
 
 
 def test_a_group_only_page_is_a_missing_page_to_those_outside_the_group(world) -> None:
