@@ -91,3 +91,10 @@ def test_a_switched_off_site_is_not_listed(world) -> None:
     data = {"action": "disable", "site": "alpha", "csrf_token": form["csrf_token"].value}
     operator.post("/@@operator-sites", data, status=303)
     assert "Alpha van het bestand" not in overview(setup, app, None)
+
+
+def test_the_api_tells_the_site_as_its_holder_set_it(world) -> None:
+    setup, app = world
+    holder_sets(setup, app, HOST, title="Alfa via de API", language="en")
+    info = setup.signed_in(app, "mo@example.nl", HOST).get("/api/v1/site").json
+    assert (info["title"], info["language"], info["access"]) == ("Alfa via de API", "en", "public")

@@ -13,17 +13,17 @@ from .auth import require_identity, require_permission
 
 def site_info(context: Any, request: Request) -> dict[str, Any]:
     require_permission(request, "view", request.site_root)
-    site, root = request.site, request.site_root
+    site, settings = request.site, request.site_settings  # as the holder set them
     translate = request.localizer.translate
     plugins = request.registry.pleio_plugins.plugins
     enabled = request.enabled_modules
     types = request.registry.pleio_content_types
     return {
         "name": site.name,
-        "title": root.title or site.title,
+        "title": settings.title,
         "url": request.application_url + "/",
-        "access": site.access,
-        "language": site.language,
+        "access": settings.access,
+        "language": settings.language,
         "modules": [
             {"name": name, "title": translate(plugins[name].info.title)} for name in enabled
         ],
