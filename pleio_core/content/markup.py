@@ -54,6 +54,20 @@ def plain_text(html: str) -> str:
     return " ".join(unescape(nh3.clean(html, tags=set())).split())
 
 
+#: An item's name, the last part of its address: characters an address needs no escaping
+#: for and that mean nothing in HTML. Every name the platform gives (a slug of a title, a
+#: module's name) is one; an import refuses any other.
+ITEM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]{0,199}", re.ASCII)
+ITEM_NAME_RULE = (
+    "a name holds letters a-z and A-Z, digits and - . _ ~ "
+    "(at most 200, the first a letter or a digit)"
+)
+
+
+def is_item_name(name: str) -> bool:
+    return bool(ITEM_NAME.fullmatch(name))
+
+
 def slugify(title: str) -> str:
     """A URL name made from a title: ascii, lower case, words joined by hyphens."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()

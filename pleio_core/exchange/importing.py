@@ -25,6 +25,7 @@ from ZODB.blob import Blob
 from pleio_core.catalog.reindex import reindex_site
 from pleio_core.content.files import StoredFile, write_blob
 from pleio_core.content.folder import Folder
+from pleio_core.content.markup import ITEM_NAME_RULE, is_item_name
 from pleio_core.content.model import Content
 from pleio_core.content.moves import remember_move
 from pleio_core.content.schedule import schedule_publication
@@ -198,6 +199,8 @@ def _new_root(reader: ArchiveReader, site: SiteConfig) -> SiteRoot:
 
 def _adder(parent: Folder, name: str, where: str) -> Callable[[Content], None]:
     def attach(content: Content) -> None:
+        if not is_item_name(name):
+            raise ArchiveError(f"{where}: an item cannot be named {name[:60]!r}: {ITEM_NAME_RULE}")
         try:
             parent.add(name, content)
         except (ValueError, KeyError) as exc:

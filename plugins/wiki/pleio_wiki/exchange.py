@@ -9,17 +9,14 @@ more than a plain part of an address (``PAGE_NAME``) is refused, and the import 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pyramid.registry import Registry
 
+from pleio_core.content.markup import ITEM_NAME_RULE, is_item_name
+
 from .content import Page
 from .index import index_of, wiki_root
-
-#: A page's name, the last part of its address: characters an address needs no escaping
-#: for and that mean nothing in HTML (the names the wiki gives are slugs of titles).
-PAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]{0,199}", re.ASCII)
 
 
 def export_extra(content: object) -> dict[str, Any] | None:
@@ -43,11 +40,8 @@ def import_extra(content: object, data: Any, registry: Registry) -> None:
         raise ValueError("wiki data on something that is not a wiki page")
     if not isinstance(data, dict):
         raise ValueError("the wiki's data is not an object")
-    if not PAGE_NAME.fullmatch(content.__name__):
-        raise ValueError(
-            f"a wiki page cannot be named {content.__name__[:60]!r}: a name holds letters "
-            "a-z and A-Z, digits and - . _ ~ (at most 200, the first a letter or a digit)"
-        )
+    if not is_item_name(content.__name__):  # the core's import refuses it first; and here
+        raise ValueError(f"a wiki page cannot be named {content.__name__[:60]!r}: {ITEM_NAME_RULE}")
     uid, order, former = data.get("uid"), data.get("child_order", []), data.get("former", [])
     top_order = data.get("top_order", [])
     if not (isinstance(uid, str) and 0 < len(uid) <= 64):
