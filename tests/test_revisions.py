@@ -278,7 +278,7 @@ def test_reading_needs_view_and_restoring_needs_edit(world) -> None:
         ("@@diff?a=1&b=x", 400, "Geef het nummer van een versie als b"),
         ("@@diff?a=9&b=1", 404, "Er is geen versie 9 van deze pagina."),
         ("@@history?below=x", 400, "Geef het nummer van een versie als below"),
-        ("@@restore", 404, ""),  # only POST
+        ("@@restore", 405, ""),  # only POST: says so, with Allow
     ],
 )
 def test_bad_parameters_get_a_clear_4xx(world, path, status, says) -> None:
