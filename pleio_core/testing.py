@@ -138,6 +138,14 @@ class PleioTestSetup:
         client.get(ticket.location.split(host, 1)[1], status=303)
         return client
 
+    def signed_in_on_platform(self, app: Any, email: str, password: str = TEST_PASSWORD) -> Any:
+        """A client signed in on the platform host itself, through its sign-in form."""
+        client = self.client(app, host="localhost")
+        form = client.get("/login").forms["login-form"]
+        form["email"], form["password"] = email, password
+        form.submit(status=303)
+        return client
+
     def close(self) -> None:
         for app in self._apps:
             app.registry.pleio_databases.close_all()

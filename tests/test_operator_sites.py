@@ -2,18 +2,9 @@
 
 import pytest
 
-from pleio_core.testing import TEST_PASSWORD, PleioTestSetup, wait_for
+from pleio_core.testing import PleioTestSetup, wait_for
 
 PLATFORM = "localhost"
-
-
-def signed_in(setup: PleioTestSetup, app, email: str):
-    """Signed in on the platform host itself, through its sign-in form."""
-    client = setup.client(app, PLATFORM)
-    form = client.get("/login").forms["login-form"]
-    form["email"], form["password"] = email, TEST_PASSWORD
-    form.submit(status=303)
-    return client
 
 
 @pytest.fixture
@@ -25,7 +16,7 @@ def world(pleio_setup: PleioTestSetup):
     pleio_setup.create_account("mo@example.nl", "Mo", alpha="member")
     app = pleio_setup.make_app()
     pleio_setup.client(app, "alpha.localhost").get("/")  # alpha has its database now
-    operator = signed_in(pleio_setup, app, "op@example.nl")
+    operator = pleio_setup.signed_in_on_platform(app, "op@example.nl")
     return pleio_setup, app, operator
 
 
@@ -46,7 +37,7 @@ def test_the_operator_sees_every_site_with_its_facts(world) -> None:
 
 def test_others_get_403(world) -> None:
     setup, app, operator = world
-    admin = signed_in(setup, app, "ada@example.nl")
+    admin = setup.signed_in_on_platform(app, "ada@example.nl")
     admin.get("/@@operator-sites", status=403)
     csrf = admin.get("/").forms[0]["csrf_token"].value  # the sign-out form's: a valid token
     data = {"action": "disable", "site": "alpha", "csrf_token": csrf}

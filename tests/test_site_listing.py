@@ -6,18 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from pleio_core.testing import TEST_PASSWORD, PleioTestSetup
+from pleio_core.testing import PleioTestSetup
 
 HOST = "alpha.localhost"
 PLATFORM = "localhost"
-
-
-def on_platform(setup: PleioTestSetup, app, email: str):
-    client = setup.client(app, PLATFORM)
-    form = client.get("/login").forms["login-form"]
-    form["email"], form["password"] = email, TEST_PASSWORD
-    form.submit(status=303)
-    return client
 
 
 @pytest.fixture
@@ -47,7 +39,7 @@ def holder_sets(setup: PleioTestSetup, app, host: str, **values: str) -> None:
 
 
 def overview(setup: PleioTestSetup, app, who: str | None) -> str:
-    client = on_platform(setup, app, who) if who else setup.client(app, PLATFORM)
+    client = setup.signed_in_on_platform(app, who) if who else setup.client(app, PLATFORM)
     return client.get("/").text
 
 
@@ -68,10 +60,10 @@ def test_a_site_closed_in_the_control_panel_is_listed_only_to_the_operator(world
         page = overview(setup, app, who)
         assert "Alfa" not in page and "Alpha" not in page and "Wat het bestand" not in page
         assert "http://alpha.localhost/" not in page
-    page = on_platform(setup, app, "op@example.nl").get("/")
+    page = setup.signed_in_on_platform(app, "op@example.nl").get("/")
     card = page.html.find("a", string="Alfa besloten").find_parent("li")
     assert "Besloten: alleen de leden" in card.get_text()  # the operator sees it, marked
-    listed = on_platform(setup, app, "op@example.nl").get("/@@operator-sites")
+    listed = setup.signed_in_on_platform(app, "op@example.nl").get("/@@operator-sites")
     assert listed.html.find("a", string="Alfa besloten") is not None
 
 
@@ -86,7 +78,7 @@ def test_a_site_opened_in_the_control_panel_is_listed(world) -> None:
 
 def test_a_switched_off_site_is_not_listed(world) -> None:
     setup, app = world
-    operator = on_platform(setup, app, "op@example.nl")
+    operator = setup.signed_in_on_platform(app, "op@example.nl")
     form = operator.get("/@@operator-sites").forms["create-form"]
     data = {"action": "disable", "site": "alpha", "csrf_token": form["csrf_token"].value}
     operator.post("/@@operator-sites", data, status=303)
