@@ -8,7 +8,7 @@ from typing import Any
 
 from pyramid.config import Configurator
 
-from .layout import compile_templates
+from .layout import clean_page_renderer_factory, compile_templates
 from .plugins import PluginError
 from .settings import PleioSettings, SettingsError
 from .sites import SiteConfigError
@@ -30,6 +30,7 @@ def make_configurator(settings: Mapping[str, Any], full: bool = True) -> Configu
     config = Configurator(settings={**DEFAULTS, **settings})
     config.registry.pleio_settings = PleioSettings.from_settings(config.registry.settings)
     config.include("pyramid_chameleon")
+    config.add_renderer(".pt", clean_page_renderer_factory)  # here: the root overrides includes
     config.add_translation_dirs("pleio_core:locale")  # before the plugins': theirs refine ours
     config.include(".content")  # its directive, before plugins use it
     config.include(".plugins")

@@ -12,9 +12,11 @@ from pyramid.events import BeforeRender
 from pyramid.registry import Registry
 from pyramid.renderers import get_renderer
 from pyramid.request import Request
+from pyramid_chameleon import zpt
 
 from .i18n import LANGUAGES, _
 from .plugins import MenuItem
+from .text import clean
 
 MENU_CACHE_ENTRIES = 10_000
 Entry = tuple[str, str]  # a menu entry: (title, href)
@@ -232,6 +234,29 @@ def add_layout(event: BeforeRender) -> None:
     event["page"] = Page(request)
     event["layout"] = get_renderer("pleio_core:templates/layout.pt").implementation()
     event["forms"] = get_renderer("pleio_core:templates/forms.pt").implementation()
+
+
+class CleanPage:
+    """A page template whose output holds no character a text may not hold.
+
+    The edge refuses them (``security/textinput.py``), but text stored before it did, or
+    written by a script, would otherwise make every page that shows it a 500 (a lone
+    surrogate cannot be encoded) or invalid HTML: here it shows as U+FFFD.
+    """
+
+    def __init__(self, template: Any) -> None:
+        self.template = template
+
+    def implementation(self) -> Any:
+        return self.template.implementation()
+
+    def __call__(self, value: Any, system: dict[str, Any]) -> str:
+        return clean(self.template(value, system))
+
+
+def clean_page_renderer_factory(info: Any) -> CleanPage:
+    """The ``.pt`` renderer: pyramid_chameleon's, cleaned (``make_configurator`` sets it)."""
+    return CleanPage(zpt.renderer_factory(info))
 
 
 STATIC_FILES = ("pleio.css", "logo.svg")

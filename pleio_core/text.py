@@ -16,9 +16,8 @@ import re
 
 #: C0 controls but tab, LF and CR; DEL and the C1 controls; surrogates; the non-characters
 #: U+FDD0..U+FDEF and the last two code points of every plane.
-_FORBIDDEN_CLASS = (
-    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
+_FORBIDDEN_CLASS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + "".join(
+    chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)
 )
 FORBIDDEN = re.compile(f"[{_FORBIDDEN_CLASS}]")
 REPLACEMENT = "\ufffd"

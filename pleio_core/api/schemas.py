@@ -2,8 +2,10 @@
 
 Each node's type gives the JSON type (``String``, ``Integer``, ``Tags``, ``LocalDateTime``…),
 its validators the limits (``Length``, ``OneOf``, ``Range``, ``Regex``, ``Email``, ``All``).
-A validator that is a plain function (a title must not be blank) cannot be described; the
-server still applies it, and answers 422 with its message.
+A validator that is a plain function (a title must not be blank) cannot be read from the
+node; ``NON_BLANK_TEXT`` states the core's one, where the document is made. Every free text
+of a request holds only what ``pleio_core.text`` lets a text hold (``TEXT_PATTERN``): the
+server refuses anything else with 422.
 """
 
 from __future__ import annotations
@@ -14,8 +16,23 @@ from typing import Any
 import colander
 
 from pleio_core.content.schema import MAX_TAG, MAX_TAGS, LocalDateTime, Tags
+from pleio_core.text import SCHEMA_PATTERN
 
 Translate = Callable[[Any], str]
+
+#: The characters a text may hold, as the document states it: ``SCHEMA_PATTERN`` without its
+#: range of lone surrogates. A validator on Rust's regex (jsonschema-rs, which schemathesis
+#: uses) cannot compile that range and then ignores the whole pattern; a lone surrogate can
+#: only come as a JSON ``\\ud800`` escape, and the server refuses it all the same.
+TEXT_PATTERN = SCHEMA_PATTERN.replace("\\ud800-\\udfff", "")
+#: What ``str.split`` and ``str.strip`` take for white space (but for U+001C..U+001F and
+#: U+0085, which no text may hold anyway): a title or a comment of only these is blank.
+WHITE_SPACE = (
+    "\\t\\n\\u000b\\u000c\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+)
+_FORBIDDEN = TEXT_PATTERN.removeprefix("^[^").removesuffix("]*$")  # what the class leaves out
+#: A text with at least one character that is not white space (a title, a comment).
+NON_BLANK_TEXT = f"^[^{_FORBIDDEN}]*[^{_FORBIDDEN}{WHITE_SPACE}][^{_FORBIDDEN}]*$"
 
 _SIMPLE_TYPES: list[tuple[type, dict[str, Any]]] = [
     (colander.String, {"type": "string"}),
@@ -68,14 +85,31 @@ def _limits(schema: dict[str, Any], validator: Any) -> None:
         schema["pattern"] = validator.match_object.pattern
 
 
-def node_schema(node: colander.SchemaNode, translate: Translate) -> dict[str, Any]:
-    """The JSON Schema of one (bound) colander node."""
+def _text_rule(schema: dict[str, Any]) -> None:
+    """A free text (a string with no choices or format), or a list of them, holds only what a
+    text may hold; a text with a pattern of its own must match both."""
+    kind = schema.get("type")
+    if kind == "array" and isinstance(schema.get("items"), dict):
+        schema["items"] = {**schema["items"]}  # the type's own description is shared
+        _text_rule(schema["items"])
+    elif kind == "string" and "enum" not in schema and "format" not in schema:
+        if "pattern" in schema:
+            schema["allOf"] = [{"pattern": TEXT_PATTERN}]
+        else:
+            schema["pattern"] = TEXT_PATTERN
+
+
+def node_schema(
+    node: colander.SchemaNode, translate: Translate, sent: bool = False
+) -> dict[str, Any]:
+    """The JSON Schema of one (bound) colander node; ``sent``: of what a request sends, whose
+    texts are refused if they hold what no text may."""
     typ = node.typ
     schema: dict[str, Any] = {}
     if isinstance(typ, colander.Mapping):
-        schema = object_schema(node.children, translate)
+        schema = object_schema(node.children, translate, sent=sent)
     elif isinstance(typ, colander.Sequence) and node.children:
-        schema = {"type": "array", "items": node_schema(node.children[0], translate)}
+        schema = {"type": "array", "items": node_schema(node.children[0], translate, sent)}
     else:
         for kind, description in _SIMPLE_TYPES:
             if isinstance(typ, kind):
@@ -83,6 +117,8 @@ def node_schema(node: colander.SchemaNode, translate: Translate) -> dict[str, An
                 break
     for validator in _validators(node.validator):
         _limits(schema, validator)
+    if sent:
+        _text_rule(schema)
     if node.title:
         schema["title"] = translate(node.title)
     if node.description:
@@ -102,13 +138,17 @@ def nullable(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def object_schema(
-    nodes: list[colander.SchemaNode], translate: Translate, partial: bool = False
+    nodes: list[colander.SchemaNode],
+    translate: Translate,
+    partial: bool = False,
+    sent: bool = True,
 ) -> dict[str, Any]:
-    """An object of these fields; with ``partial`` none of them is required (a change)."""
+    """An object of these fields, as a request sends it (unless not ``sent``); with
+    ``partial`` none of them is required (a change)."""
     properties: dict[str, Any] = {}
     required: list[str] = []
     for node in nodes:
-        schema = node_schema(node, translate)
+        schema = node_schema(node, translate, sent)
         if node.required and not partial:
             required.append(node.name)
             properties[node.name] = schema

@@ -15,7 +15,19 @@ from pleio_core.settings import SettingsError
 from pleio_core.sites.config import SiteConfigError
 from pleio_core.storage import StorageError
 
-from . import backup, catalog, demo, exchange, joining, plugins, secret, sites, twofactor, users
+from . import (
+    backup,
+    catalog,
+    cleaning,
+    demo,
+    exchange,
+    joining,
+    plugins,
+    secret,
+    sites,
+    twofactor,
+    users,
+)
 from .context import UsageError
 
 
@@ -42,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_commands(commands)
     backup.add_commands(commands)
     secret.add_commands(commands)
+    cleaning.add_commands(commands)
     return parser
 
 

@@ -14,6 +14,8 @@ from html import unescape
 import nh3
 from markdown_it import MarkdownIt
 
+from pleio_core.text import clean
+
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 _markdown.enable("strikethrough")
 
@@ -45,8 +47,8 @@ def clean_html(html: str, classes: Mapping[str, set[str]] | None = None) -> str:
 
 
 def render_markdown(text: str) -> str:
-    """The sanitised HTML of a Markdown text."""
-    return clean_html(_markdown.render(text))
+    """The sanitised HTML of a Markdown text (any text: what no text may hold is U+FFFD)."""
+    return clean_html(_markdown.render(clean(text)))
 
 
 def plain_text(html: str) -> str:

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
 
+from pleio_core.text import clean
+
 FORMAT = "pleio-site-export"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -46,7 +48,10 @@ def file_member(sha256: str) -> str:
 
 
 def dump(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    """A member's JSON, UTF-8; a character no text may hold (stored before the edge refused
+    it) goes out as U+FFFD, or the whole export would fail on it."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return clean(text).encode()
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -53,6 +53,7 @@ def includeme(config: Configurator) -> None:
     # Registration and password reset send mail: at most 10 an hour from one address.
     config.registry.pleio_mail_throttle = Throttle(limit=10, window=3600)
     config.include(".headers")
+    config.include(".textinput")
     config.include(".signin")
     config.include(".joining")
     config.include(".audit")

@@ -34,7 +34,7 @@ UNDECODABLE_TWEEN = "pleio_core.security.edges.undecodable_tween_factory"
 API_PREFIX = "/api/"
 
 
-def _is_utf8(raw: bytes) -> bool:
+def is_utf8(raw: bytes) -> bool:
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -47,7 +47,7 @@ def is_undecodable(environ: dict[str, Any]) -> bool:
     # WSGI gives PATH_INFO as the raw bytes, each as one Latin-1 character
     path = environ.get("PATH_INFO", "").encode("latin-1", "replace")
     query = unquote_to_bytes(environ.get("QUERY_STRING", "").encode("latin-1", "replace"))
-    return not (_is_utf8(path) and _is_utf8(query))
+    return not (is_utf8(path) and is_utf8(query))
 
 
 def json_error(status: int, message: str) -> Response:

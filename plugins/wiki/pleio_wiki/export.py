@@ -17,6 +17,7 @@ from pyramid.request import Request
 from pyramid.response import Response
 
 from pleio_core.content import Content, Folder, ModuleFolder
+from pleio_core.text import clean
 
 from .content import Page
 from .views import ordered_children
@@ -56,7 +57,7 @@ def zipped(files: list[File]) -> Iterator[bytes]:
     chunks = _Chunks()
     with zipfile.ZipFile(chunks, "w", zipfile.ZIP_DEFLATED) as archive:
         for path, text in files:
-            archive.writestr(path, text.encode("utf-8"))
+            archive.writestr(path, clean(text).encode("utf-8"))
             yield chunks.take()
     yield chunks.take()
 

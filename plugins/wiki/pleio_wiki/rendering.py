@@ -21,6 +21,8 @@ from typing import Any
 
 from pyramid.request import Request
 
+from pleio_core.text import clean
+
 from .content import Page
 from .i18n import _
 from .index import WikiIndex, wiki_root
@@ -101,4 +103,4 @@ def render(request: Request, page: Page, targets: dict[str, Page]) -> tuple[str,
         query = {"type": "page", "title": title}
         return Target(request.resource_url(page.__parent__, "@@add", query=query), False)
 
-    return render_page(page.body, resolve, hint)
+    return render_page(clean(page.body), resolve, hint)  # (stored text of any kind)
