@@ -11,7 +11,8 @@ from typing import Any
 
 from pyramid.request import Request
 
-from pleio_core.catalog.query import MAX_PAGE_SIZE
+from pleio_core.catalog.query import MAX_PAGE_SIZE, MAX_TEXT
+from pleio_core.content.comments import MAX_COMMENT
 from pleio_core.content.editing import BASE_LEVELS
 from pleio_core.content.forms import with_change_note
 from pleio_core.content.schema import CORE_FIELDS
@@ -19,7 +20,7 @@ from pleio_core.content.types import ContentType
 from pleio_core.security.access import ACCESS_LEVELS
 
 from .errors import DEFAULT_MESSAGES
-from .schemas import node_schema, nullable, object_schema
+from .schemas import NON_BLANK_TEXT, TEXT_PATTERN, node_schema, nullable, object_schema
 
 OPENAPI = "3.1.0"
 JSON = "application/json"
@@ -27,6 +28,11 @@ DATE_TIME = {"type": "string", "format": "date-time"}
 NULLABLE_DATE_TIME = {"type": ["string", "null"], "format": "date-time"}
 STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
+#: A text a request sends: only what a text may hold (422 otherwise).
+TEXT = {"type": "string", "pattern": TEXT_PATTERN}
+COMMENT_TEXT = {"type": "string", "minLength": 1, "maxLength": MAX_COMMENT, "pattern": NON_BLANK_TEXT}
+#: Who must sign in for an operation: a token or the browser's cookie, not anyone.
+SIGNED_IN = [{"token": []}, {"session": []}]
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -111,7 +117,7 @@ COMMON_SCHEMAS: dict[str, Any] = {
     "CommentCreate": {
         "type": "object",
         "properties": {
-            "text": {"type": "string", "minLength": 1, "maxLength": 10_000},
+            "text": COMMENT_TEXT,
             "reply_to": {"type": ["integer", "null"], "minimum": 1},
         },
         "required": ["text"],
@@ -119,7 +125,7 @@ COMMON_SCHEMAS: dict[str, Any] = {
     },
     "CommentChange": {
         "type": "object",
-        "properties": {"text": {"type": "string", "minLength": 1, "maxLength": 10_000}},
+        "properties": {"text": COMMENT_TEXT},
         "required": ["text"],
         "additionalProperties": False,
     },
@@ -194,6 +200,9 @@ def type_schemas(request: Request, content_type: ContentType) -> dict[str, Any]:
     change = object_schema(list(changed.children), translate, partial=True)
     change["properties"] = {"serial": INTEGER, **change["properties"]}
     change["required"] = ["serial"]
+    for properties in (create["properties"], change["properties"]):
+        if "title" in properties:  # the core's rule, a plain function its schema cannot tell
+            properties["title"]["pattern"] = NON_BLANK_TEXT
     own = {
         node.name: nullable(node_schema(node, translate))
         for node in nodes

@@ -67,9 +67,10 @@ def _json_strings(value: Any, field: str | None = None) -> Iterator[tuple[str | 
 
 
 def _form_strings(request: Request) -> Iterator[tuple[str | None, str]]:
-    for name, value in request.GET.items():
-        yield name, name
-        yield name, value
+    if request.environ.get("QUERY_STRING"):  # (most pages have none: nothing to parse)
+        for name, value in request.GET.items():
+            yield name, name
+            yield name, value
     if request.method not in WRITES:
         return
     if request.content_type in FORM_TYPES:
