@@ -8,9 +8,7 @@ the machine.
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Iterable
-from pathlib import Path
 
 from pyramid.config import Configurator
 from pyramid.i18n import Localizer, TranslationString, make_localizer
@@ -19,10 +17,10 @@ from pyramid.registry import Registry
 from pyramid.request import Request
 from pyramid_mailer import get_mailer
 from pyramid_mailer.interfaces import IMailer
-from pyramid_mailer.mailer import DebugMailer
+from pyramid_mailer.mailer import DebugMailer, Mailer
 from pyramid_mailer.message import Message
 
-from .settings import expand_environment
+from .settings import MailSettings
 
 
 @functools.lru_cache(maxsize=16)
@@ -45,9 +43,8 @@ def build_message(
 ) -> Message:
     """A plain-text message to ``to``, translated into ``language`` (the recipient's)."""
     localizer = localizer_for(registry, language)
-    sender = registry.settings.get("mail.default_sender") or (
-        f"Pleio <noreply@{registry.pleio_settings.platform_host}>"
-    )
+    settings = registry.pleio_settings
+    sender = settings.mail.sender(settings.platform_host)
     return Message(
         subject=localizer.translate(subject),
         sender=sender,
@@ -93,16 +90,17 @@ def mail_accounts(
     return sent
 
 
-def includeme(config: Configurator) -> None:
-    settings = config.registry.settings
-    for key in [k for k in settings if k.startswith("mail.")]:
-        settings[key] = expand_environment(key, str(settings[key]))
-    if settings.get("mail.host"):
-        config.include("pyramid_mailer")
-        return
+def make_mailer(mail: MailSettings) -> Mailer | DebugMailer:
+    """SMTP with ``mail.host``, else a file per message (the web application's and the
+    command line's mailer alike)."""
+    if mail.host:
+        return Mailer.from_settings(mail.options, prefix="mail.")
     # pyramid_mailer.debug always writes to ./mail of the working directory; we want var/
-    here = settings.get("here") or os.getcwd()
-    folder = Path(here) / "var" / "mail"
-    folder.mkdir(parents=True, exist_ok=True)
-    config.registry.registerUtility(DebugMailer(str(folder)), IMailer)
+    mail.debug_dir.mkdir(parents=True, exist_ok=True)
+    return DebugMailer(str(mail.debug_dir))
+
+
+def includeme(config: Configurator) -> None:
+    """The mailer, from the settings as parsed once (``PleioSettings.mail``)."""
+    config.registry.registerUtility(make_mailer(config.registry.pleio_settings.mail), IMailer)
     config.add_request_method(get_mailer, "mailer", reify=True)

@@ -1,20 +1,73 @@
-"""The platform's settings, parsed once from the ``.ini`` into a typed object."""
+"""The platform's settings, parsed and checked once, at start-up, into one frozen object.
+
+Every ``pleio.*`` and ``mail.*`` setting is read here and nowhere else: ``PleioSettings``
+with its sections (``security_txt``, ``mail``). A ``pleio.*`` key this module does not know
+stops start-up (a typo would otherwise be ignored in silence); ``SETTINGS`` lists the known
+ones, and a test checks the operator guide's table against it.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pyramid.settings import asbool, aslist
 
+log = logging.getLogger(__name__)
+
+#: Every ``pleio.*`` setting (without the prefix), as the operator guide's table lists them.
+SETTINGS = (
+    "secret",
+    "platform_host",
+    "site_configs",
+    "storage_uri",
+    "platform_storage_uri",
+    "max_open_sites",
+    "config_check_interval",
+    "page_cache",
+    "page_cache_entries",
+    "secure_cookies",
+    "security_contact",
+    "security_expires",
+    "disabled_plugins",
+)
+DEFAULT_CONTACT = "mailto:security@localhost"
+EXPIRES_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
 
 class SettingsError(ValueError):
     """A setting in the ``.ini`` file is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class SecurityTxtSettings:
+    """What ``/.well-known/security.txt`` says: where to report, and until when that holds."""
+
+    contacts: tuple[str, ...]
+    expires: str  # ISO 8601 in UTC, with Z
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """How mail leaves: ``options`` are the ``mail.*`` settings, environment expanded, as
+    pyramid_mailer takes them; without ``host``, messages are files in ``debug_dir``."""
+
+    options: Mapping[str, str]
+    debug_dir: Path
+
+    @property
+    def host(self) -> str | None:
+        return self.options.get("mail.host") or None
+
+    def sender(self, platform_host: str) -> str:
+        return self.options.get("mail.default_sender") or f"Pleio <noreply@{platform_host}>"
 
 
 @dataclass(frozen=True)
@@ -30,23 +83,31 @@ class PleioSettings:
     secure_cookies: bool
     disabled_plugins: tuple[str, ...]
     secret: str
+    security_txt: SecurityTxtSettings
+    mail: MailSettings
+    #: how often a request is tried after a ZODB ConflictError (pyramid_retry's setting)
+    retry_attempts: int = 3
+    #: when these settings were read (security.txt's default expiry counts from it)
+    read_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @classmethod
-    def from_settings(cls, settings: Mapping[str, str]) -> PleioSettings:
+    def from_settings(
+        cls, settings: Mapping[str, str], now: datetime | None = None
+    ) -> PleioSettings:
+        """Parse and check everything; SettingsError names the first bad setting."""
+        now = now or datetime.now(UTC)
         here = settings.get("here") or os.getcwd()
+        unknown = sorted(
+            key for key in settings if key.startswith("pleio.") and key[6:] not in SETTINGS
+        )
+        if unknown:
+            raise SettingsError(f"{unknown[0]} is not a setting (see the operator guide)")
 
         def get(key: str, default: str) -> str:
             return expand_environment(f"pleio.{key}", str(settings.get(f"pleio.{key}", default)))
 
         def get_int(key: str, default: int, minimum: int) -> int:
-            raw = get(key, str(default))
-            try:
-                value = int(raw)
-            except ValueError:
-                raise SettingsError(f"pleio.{key} must be a whole number, not {raw!r}") from None
-            if value < minimum:
-                raise SettingsError(f"pleio.{key} must be at least {minimum}, not {value}")
-            return value
+            return _whole_number(f"pleio.{key}", get(key, str(default)), minimum)
 
         var = Path(here) / "var"
         storage_uri = get(
@@ -81,7 +142,61 @@ class PleioSettings:
             secure_cookies=secure_cookies,
             disabled_plugins=tuple(aslist(get("disabled_plugins", ""))),
             secret=_secret(get("secret", ""), production=secure_cookies),
+            security_txt=SecurityTxtSettings(
+                _contacts(get("security_contact", DEFAULT_CONTACT) or ""),
+                _expires(get("security_expires", ""), now),
+            ),
+            mail=MailSettings(
+                {
+                    key: expand_environment(key, str(value))
+                    for key, value in settings.items()
+                    if key.startswith("mail.")
+                },
+                var / "mail",
+            ),
+            retry_attempts=_whole_number("retry.attempts", str(settings.get("retry.attempts", 3))),
+            read_at=now,
         )
+
+
+def _whole_number(key: str, raw: str, minimum: int = 1) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{key} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{key} must be at least {minimum}, not {value}")
+    return value
+
+
+def _contacts(raw: str) -> tuple[str, ...]:
+    contacts = tuple(aslist(raw))
+    if not contacts:
+        raise SettingsError("pleio.security_contact is empty: security.txt needs a Contact")
+    for contact in contacts:
+        if not contact.startswith(("mailto:", "https://")):
+            raise SettingsError(
+                f"pleio.security_contact must start with mailto: or https://, not {contact!r}"
+            )
+    return contacts
+
+
+def _expires(raw: str, now: datetime) -> str:
+    if not raw:
+        return (now + timedelta(days=365)).strftime(EXPIRES_FORMAT)
+    try:
+        when = datetime.fromisoformat(raw)
+    except ValueError:
+        raise SettingsError(
+            "pleio.security_expires must be an ISO 8601 date and time such as "
+            f"2030-12-31T00:00:00Z, not {raw!r}"
+        ) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    if when <= now:
+        # a warning, not an error: a restart after the date passes must still come up
+        log.warning("pleio.security_expires (%s) has passed: security.txt is stale", raw)
+    return when.astimezone(UTC).strftime(EXPIRES_FORMAT)
 
 
 def expand_environment(key: str, value: str) -> str:

@@ -10,7 +10,7 @@ from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 
 from pleio_core.security.headers import security_headers_tween_factory
-from pleio_core.settings import SettingsError
+from pleio_core.settings import PleioSettings, SettingsError
 from pleio_core.testing import PleioTestSetup
 
 SECURITY_HEADERS = {
@@ -167,6 +167,5 @@ def test_security_txt_from_settings(pleio_setup: PleioTestSetup) -> None:
     ],
 )
 def test_bad_settings_stop_start_up(key: str, value: str, message: str) -> None:
-    config = Configurator(settings={key: value})
     with pytest.raises(SettingsError, match=message):
-        config.include("pleio_core.security.headers")
+        PleioSettings.from_settings({"pleio.secret": "s" * 40, key: value})

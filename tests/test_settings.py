@@ -19,6 +19,25 @@ from pleio_core.settings import (
 ROOT = Path(__file__).parents[1]
 SECRET = "s" * 40  # enough for development, refused in production
 STRONG = secrets.token_urlsafe(48)
+#: the environment production.ini reads, as an operator sets it
+PRODUCTION_ENV = {
+    "PLEIO_SECRET": STRONG,
+    "PLEIO_PLATFORM_HOST": "pleio.example.nl",
+    "PLEIO_SITE_CONFIGS": "/etc/pleio/sites",
+    "PLEIO_STORAGE_URI": "postgres://pleio@db/pleio_{site}",
+    "PLEIO_PLATFORM_STORAGE_URI": "postgres://pleio@db/pleio_platform",
+    "PLEIO_SECURITY_CONTACT": "mailto:security@example.nl",
+    "PLEIO_MAIL_HOST": "smtp.example.nl",
+    "PLEIO_MAIL_PORT": "587",
+    "PLEIO_MAIL_USERNAME": "pleio",
+    "PLEIO_MAIL_PASSWORD": "pw",
+    "PLEIO_MAIL_SENDER": "Pleio <noreply@pleio.example.nl>",
+}
+
+
+def production_env(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
+    for name, value in {**PRODUCTION_ENV, **values}.items():
+        monkeypatch.setenv(name, value)
 
 
 def test_defaults() -> None:
@@ -46,11 +65,7 @@ def test_bad_settings(key: str, value: str, message: str) -> None:
 
 
 def test_production_ini_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PLEIO_SECRET", STRONG)
-    monkeypatch.setenv("PLEIO_PLATFORM_HOST", "Pleio.Example.nl")
-    monkeypatch.setenv("PLEIO_SITE_CONFIGS", "/etc/pleio/sites")
-    monkeypatch.setenv("PLEIO_STORAGE_URI", "postgres://pleio@db/pleio_{site}")
-    monkeypatch.setenv("PLEIO_PLATFORM_STORAGE_URI", "postgres://pleio@db/pleio_platform")
+    production_env(monkeypatch, PLEIO_PLATFORM_HOST="Pleio.Example.nl")
     s = PleioSettings.from_settings(get_appsettings(str(ROOT / "production.ini")))
     assert s.secure_cookies and s.secret == STRONG
     assert s.platform_host == "pleio.example.nl"
@@ -58,20 +73,11 @@ def test_production_ini_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -
     assert s.site_configs_dir == Path("/etc/pleio/sites")
 
 
-@pytest.mark.parametrize(
-    "missing", ["PLEIO_SECRET", "PLEIO_STORAGE_URI", "PLEIO_SITE_CONFIGS", "PLEIO_PLATFORM_HOST"]
-)
+@pytest.mark.parametrize("missing", sorted(PRODUCTION_ENV))
 def test_production_ini_names_a_missing_variable(
     monkeypatch: pytest.MonkeyPatch, missing: str
 ) -> None:
-    for name in (
-        "PLEIO_PLATFORM_HOST",
-        "PLEIO_SITE_CONFIGS",
-        "PLEIO_STORAGE_URI",
-        "PLEIO_PLATFORM_STORAGE_URI",
-    ):
-        monkeypatch.setenv(name, "x{site}")
-    monkeypatch.setenv("PLEIO_SECRET", STRONG)
+    production_env(monkeypatch)
     monkeypatch.delenv(missing)
     with pytest.raises(SettingsError, match=f"needs the environment variable {missing}"):
         PleioSettings.from_settings(get_appsettings(str(ROOT / "production.ini")))
@@ -112,7 +118,7 @@ def test_mail_settings_read_the_environment(
     monkeypatch.setenv("TEST_MAIL_PORT", str(smtp_server.port))
     setup = PleioTestSetup(tmp_path)
     app = setup.make_app(**{"mail.host": "127.0.0.1", "mail.port": "${TEST_MAIL_PORT}"})
-    assert app.registry.settings["mail.port"] == str(smtp_server.port)
+    assert app.registry.pleio_settings.mail.options["mail.port"] == str(smtp_server.port)
     setup.close()
     monkeypatch.delenv("TEST_MAIL_PORT")
     with pytest.raises(SettingsError, match="mail.port needs the environment variable"):
@@ -124,10 +130,7 @@ def test_mail_settings_read_the_environment(
 
 def production(monkeypatch: pytest.MonkeyPatch, secret: str) -> PleioSettings:
     """production.ini as the operator starts it, with ``secret`` in PLEIO_SECRET."""
-    for name in ("PLEIO_PLATFORM_HOST", "PLEIO_SITE_CONFIGS", "PLEIO_PLATFORM_STORAGE_URI"):
-        monkeypatch.setenv(name, "pleio.example.nl")
-    monkeypatch.setenv("PLEIO_STORAGE_URI", "postgres://pleio@db/pleio_{site}")
-    monkeypatch.setenv("PLEIO_SECRET", secret)
+    production_env(monkeypatch, PLEIO_SECRET=secret)
     return PleioSettings.from_settings(get_appsettings(str(ROOT / "production.ini")))
 
 
@@ -212,3 +215,56 @@ def test_pleio_secret_prints_a_secret_that_production_takes(capsys) -> None:
         made.append(capsys.readouterr().out.strip())
     assert made[0] != made[1] and all(len(value) == 64 for value in made)
     assert all(secret_problem(value, production=True) is None for value in made)
+
+
+# -- read once, and as documented ------------------------------------------------------------
+
+
+def test_an_unknown_pleio_setting_stops_start_up() -> None:
+    """A typo (``pleio.page_cach``) would otherwise be ignored in silence."""
+    with pytest.raises(SettingsError, match=r"pleio.page_cach is not a setting"):
+        PleioSettings.from_settings({"pleio.secret": SECRET, "pleio.page_cach": "false"})
+
+
+def test_an_empty_security_contact_stops_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """security.txt without a Contact says nothing: refused, as the operator guide says."""
+    production_env(monkeypatch, PLEIO_SECURITY_CONTACT="")
+    with pytest.raises(SettingsError, match="security_contact is empty"):
+        PleioSettings.from_settings(get_appsettings(str(ROOT / "production.ini")))
+
+
+def test_every_section_is_parsed_at_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    production_env(monkeypatch)
+    s = PleioSettings.from_settings(get_appsettings(str(ROOT / "production.ini")))
+    assert s.security_txt.contacts == ("mailto:security@example.nl",)
+    assert s.mail.host == "smtp.example.nl" and s.mail.options["mail.port"] == "587"
+    assert s.mail.sender("x") == "Pleio <noreply@pleio.example.nl>"
+    assert s.retry_attempts == 3  # without make_configurator's default of 20
+
+
+def documented_settings() -> dict[str, str]:
+    """The operator guide's settings table: setting -> default column."""
+    guide = (ROOT / "docs" / "operator-guide.md").read_text()
+    section = guide.split("### Settings (`[app:main]` in the `.ini`)", 1)[1].split("\n### ", 1)[0]
+    return dict(re.findall(r"^\| `(pleio\.[a-z_]+)` \| ([^|]*) \|", section, re.MULTILINE))
+
+
+def test_the_operator_guide_lists_every_setting_and_no_other() -> None:
+    from pleio_core.settings import SETTINGS
+
+    assert sorted(documented_settings()) == sorted(f"pleio.{key}" for key in SETTINGS)
+
+
+def test_the_documented_defaults_are_the_defaults() -> None:
+    s = PleioSettings.from_settings({"here": "/srv", "pleio.secret": SECRET})
+    documented = documented_settings()
+    for key, value in {
+        "pleio.platform_host": s.platform_host,
+        "pleio.max_open_sites": s.max_open_sites,
+        "pleio.config_check_interval": s.config_check_interval,
+        "pleio.page_cache": str(s.page_cache).lower(),
+        "pleio.page_cache_entries": s.page_cache_entries,
+        "pleio.secure_cookies": str(s.secure_cookies).lower(),
+        "pleio.security_contact": s.security_txt.contacts[0],
+    }.items():
+        assert documented[key].startswith(f"`{value}`"), (key, documented[key], value)

@@ -145,7 +145,7 @@ def unindex_subtree(event: ContentRemoved) -> None:
 def includeme(config: Configurator) -> None:
     registry = config.registry
     subtree, one = IndexSubtree(registry), IndexContent(registry)
-    later = TextAfterCommit(registry, int(registry.settings.get("retry.attempts") or 3))
+    later = TextAfterCommit(registry, registry.pleio_settings.retry_attempts)
     config.add_subscriber(subtree, ContentAdded)
     config.add_subscriber(subtree, ContentMoved)
     config.add_subscriber(one, ContentModified)

@@ -112,7 +112,7 @@ def demo(args: argparse.Namespace) -> int:
     print("Demo admins (for this demo only; never use these passwords elsewhere):")
     for site, email, password in add_demo_admins(platform):
         print(f"  {site.name:<12} {email}  {password}")
-    if not platform.registry.settings.get("mail.host"):
+    if not platform.settings.mail.host:
         print("Mail is not sent: each message is written to var/mail/ instead.")
     return 0
 

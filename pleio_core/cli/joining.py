@@ -12,11 +12,8 @@ import sys
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from pyramid.config import Configurator
-from pyramid_mailer import get_mailer
-
 from pleio_core.content.site import SiteRoot
-from pleio_core.mail import build_message
+from pleio_core.mail import build_message, make_mailer
 from pleio_core.security.audit import record
 from pleio_core.security.invitations import INVITATION_TTL, invitation_mail, parse_addresses
 from pleio_core.security.joining import JOIN_MODES, clean_domains
@@ -145,10 +142,7 @@ def _default_url(platform: Platform, host: str) -> str:
 
 def _mailer(platform: Platform) -> Any:
     """The mailer the web application would use: SMTP with ``mail.host``, else files."""
-    config = Configurator(settings=dict(platform.registry.settings))
-    config.include("pleio_core.mail")
-    config.commit()
-    return get_mailer(config.registry)
+    return make_mailer(platform.settings.mail)
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:

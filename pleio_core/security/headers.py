@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from collections.abc import Callable
 
 from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPBadRequest, HTTPException
@@ -22,10 +19,9 @@ from pyramid.registry import Registry
 from pyramid.request import Request
 from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
-from pyramid.settings import aslist
 from pyramid.tweens import EXCVIEW
 
-from pleio_core.settings import SettingsError, expand_environment
+from pleio_core.settings import SecurityTxtSettings
 from pleio_core.sites.config import normalise_host
 
 from .edges import allow_header
@@ -49,9 +45,6 @@ HEADERS = (
 HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 DEFAULT_PORTS = {"http": "80", "https": "443"}
 PORT = re.compile(r"[0-9]{1,5}")
-
-DEFAULT_CONTACT = "mailto:security@localhost"
-EXPIRES_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 def form_action(request: Request, platform_host: str) -> str:
@@ -119,67 +112,25 @@ def security_headers_tween_factory(
     return security_headers_tween
 
 
-@dataclass(frozen=True)
-class SecurityTxt:
-    """What ``/.well-known/security.txt`` says: where to report, and until when that holds."""
-
-    contacts: tuple[str, ...]
-    expires: str  # ISO 8601 in UTC, with Z
-
-    @classmethod
-    def from_settings(cls, settings: Mapping[str, Any], now: datetime) -> SecurityTxt:
-        """Parse ``pleio.security_contact`` and ``pleio.security_expires``; ``now`` is aware."""
-        raw = settings.get("pleio.security_contact") or DEFAULT_CONTACT
-        contacts = tuple(aslist(expand_environment("pleio.security_contact", raw)))
-        if not contacts:
-            raise SettingsError("pleio.security_contact is empty: security.txt needs a Contact")
-        for contact in contacts:
-            if not contact.startswith(("mailto:", "https://")):
-                raise SettingsError(
-                    f"pleio.security_contact must start with mailto: or https://, not {contact!r}"
-                )
-        return cls(contacts, _expires(str(settings.get("pleio.security_expires") or ""), now))
-
-    def render(self, canonical: str) -> str:
-        lines = [f"Contact: {contact}" for contact in self.contacts]
-        lines += [
-            f"Expires: {self.expires}",
-            "Preferred-Languages: nl, en",
-            f"Canonical: {canonical}",
-        ]
-        return "\n".join(lines) + "\n"
-
-
-def _expires(raw: str, now: datetime) -> str:
-    raw = raw.strip()
-    if not raw:
-        return (now + timedelta(days=365)).strftime(EXPIRES_FORMAT)
-    try:
-        when = datetime.fromisoformat(raw)
-    except ValueError:
-        raise SettingsError(
-            "pleio.security_expires must be an ISO 8601 date and time such as "
-            f"2030-12-31T00:00:00Z, not {raw!r}"
-        ) from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    if when <= now:
-        # a warning, not an error: a restart after the date passes must still come up
-        log.warning("pleio.security_expires (%s) has passed: security.txt is stale", raw)
-    return when.astimezone(UTC).strftime(EXPIRES_FORMAT)
+def render_security_txt(settings: SecurityTxtSettings, canonical: str) -> str:
+    lines = [f"Contact: {contact}" for contact in settings.contacts]
+    lines += [
+        f"Expires: {settings.expires}",
+        "Preferred-Languages: nl, en",
+        f"Canonical: {canonical}",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def security_txt(request: Request) -> Response:
     """Answers on every host the platform receives; a Host that is not a host name is refused."""
     if not normalise_host(request.environ.get("HTTP_HOST", "")):
         raise HTTPBadRequest("The request has no valid Host header.")
-    body = request.registry.pleio_security_txt.render(request.path_url)
+    body = render_security_txt(request.registry.pleio_settings.security_txt, request.path_url)
     return Response(body, content_type="text/plain", charset="utf-8")
 
 
 def includeme(config: Configurator) -> None:
-    registry = config.registry
-    registry.pleio_security_txt = SecurityTxt.from_settings(registry.settings, datetime.now(UTC))
     config.add_tween(TWEEN, over=(*OVER, EXCVIEW))
     # no site root: security.txt needs no site database opened
     config.add_route("security_txt", "/.well-known/security.txt", factory=lambda request: None)
