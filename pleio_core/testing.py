@@ -22,6 +22,8 @@ from typing import Any
 
 import pytest
 
+from pleio_core.clock import ManualClock, use_clock
+
 CHROMIUM = os.environ.get("PLEIO_CHROMIUM", "/usr/bin/chromium")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WIDTHS = (375, 768, 1280)
@@ -534,6 +536,19 @@ def smtp_server() -> Iterator[SMTPServer]:
 
 
 # -- waiting ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clock() -> Iterator[ManualClock]:
+    """The platform's clock, stopped at the real moment; ``clock.advance(seconds)`` moves it
+    (for everything: scheduling, the page cache, tokens, the site files' check). Put back
+    after the test."""
+    manual = ManualClock()
+    previous = use_clock(manual)
+    try:
+        yield manual
+    finally:
+        use_clock(previous)
 
 
 def wait_for(check: Callable[[], Any], timeout: float = 5.0, interval: float = 0.05) -> Any:

@@ -14,6 +14,7 @@ from pleio_core.catalog.model import site_catalog
 from pleio_core.catalog.query import safe_query
 from pleio_core.catalog.snippets import snippet
 from pleio_core.cli.context import load_platform
+from pleio_core.clock import now
 from pleio_core.content import (
     ContentAdded,
     ContentModified,
@@ -23,7 +24,6 @@ from pleio_core.content import (
 )
 from pleio_core.content.comments import comments_of
 from pleio_core.content.site import ROOT_KEY
-from pleio_core.security.accounts import now
 from pleio_core.testing import PleioTestSetup
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import MutableMapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from pyramid.request import Request
 
+from pleio_core.clock import now
 from pleio_core.i18n import _
 
 PREFIX = "pleio_"  # so that secret scanners and people recognise a leaked token
@@ -26,10 +27,6 @@ MAX_TOKENS = 50  # per account
 #: a write to the platform database.
 LAST_USED_PRECISION = timedelta(minutes=5)
 PLATFORM_KEY = "api_tokens"
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 class ApiTokenError(ValueError):

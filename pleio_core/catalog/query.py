@@ -20,9 +20,9 @@ from hypatia.text.parsetree import ParseError
 from pyramid.i18n import TranslationString
 from pyramid.request import Request
 
+from pleio_core.clock import now
 from pleio_core.content.model import Content
 from pleio_core.i18n import _
-from pleio_core.security.accounts import now
 
 from .document import sort_key
 from .model import FAMILY, SiteCatalog, site_catalog

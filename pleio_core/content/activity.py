@@ -19,7 +19,7 @@ from persistent import Persistent
 from pyramid.config import Configurator
 from pyramid.request import Request
 
-from pleio_core.security.accounts import now
+from pleio_core.clock import now
 
 from .events import ContentAdded
 from .model import Content, is_attached

@@ -7,7 +7,7 @@ from datetime import datetime
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
-from pleio_core.security.accounts import now
+from pleio_core.clock import now
 
 from .model import Content, is_attached
 

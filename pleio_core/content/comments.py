@@ -15,8 +15,8 @@ from BTrees.Length import Length
 from persistent import Persistent
 from pyramid.request import Request
 
+from pleio_core.clock import now
 from pleio_core.i18n import _
-from pleio_core.security.accounts import now
 
 from .activity import record_activity
 from .events import ContentTouched

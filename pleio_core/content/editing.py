@@ -15,9 +15,9 @@ from typing import Any
 
 from pyramid.request import Request
 
+from pleio_core.clock import now
 from pleio_core.i18n import _
 from pleio_core.security.access import CHANGE_ACCESS, acl_for, acl_permits
-from pleio_core.security.accounts import now
 
 from .events import ContentAdded, ContentModified, ContentRemoved
 from .folder import Folder

@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import Any, ClassVar
 from uuid import uuid4
 
+from pleio_core.clock import now
 from pleio_core.security.access import acl_for
-from pleio_core.security.accounts import now
 
 from .folder import Folder
 from .markup import plain_text, render_markdown

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from BTrees.OOBTree import OOTreeSet
 
-from pleio_core.security.accounts import now
+from pleio_core.clock import now
 
 
 def schedule_publication(root: object, moment: datetime | None) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
 
+from pleio_core.clock import now
 from pleio_core.text import clean
 
 FORMAT = "pleio-site-export"
@@ -84,7 +85,7 @@ class ArchiveWriter:
         self.on_bytes = on_bytes or (lambda n: None)
 
     def _info(self, name: str, compress: int) -> zipfile.ZipInfo:
-        info = zipfile.ZipInfo(name, datetime.now(UTC).timetuple()[:6])
+        info = zipfile.ZipInfo(name, now().timetuple()[:6])
         info.compress_type = compress
         info.external_attr = 0o644 << 16
         return info

@@ -8,12 +8,12 @@ read are turned back into ghosts every ``GC_EVERY`` objects.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from typing import IO, Any
 
 from pyramid.registry import Registry
 from pyramid.traversal import resource_path
 
+from pleio_core.clock import now
 from pleio_core.content.files import StoredFile
 from pleio_core.content.folder import Folder
 from pleio_core.content.model import Content, is_attached
@@ -199,7 +199,7 @@ def export_site(
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "pleio_version": core_version(),
-        "created": datetime.now(UTC).isoformat(),
+        "created": now().isoformat(),
         "includes_credentials": include_credentials,
         "site": {**site_settings(root, site), "appearance": appearance},
         "plugins": {

@@ -8,11 +8,11 @@ membership. Nobody else's address or name is in it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import IO, Any
 
 from pyramid.registry import Registry
 
+from pleio_core.clock import now
 from pleio_core.content.comments import comments_of
 from pleio_core.content.files import StoredFile
 from pleio_core.content.site import SiteRoot
@@ -101,7 +101,7 @@ def export_personal(
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "created": datetime.now(UTC).isoformat(),
+        "created": now().isoformat(),
         "site": site_name,
         "account": account.email,
         "counts": counts,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import tempfile
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import IO, Any
 
 from pyramid.config import Configurator
@@ -17,6 +16,7 @@ from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden
 from pyramid.request import Request
 from pyramid.response import FileIter, Response
 
+from pleio_core.clock import now
 from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import _
 from pleio_core.security.store import platform_accounts
@@ -45,7 +45,7 @@ def _download(request: Request, write: Callable[[IO[bytes]], Any], filename: str
 
 
 def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%d-%H%M")
+    return now().strftime("%Y%m%d-%H%M")
 
 
 def export_page(context: SiteRoot, request: Request) -> dict[str, Any]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from pyramid.i18n import TranslationString
 
+from pleio_core.clock import now
 from pleio_core.i18n import _
 
 # Deliberately simple: one @, no spaces or markup characters, a dot in the domain. The
@@ -50,10 +51,6 @@ def clean_name(raw: str) -> str:
     if any(ord(c) < 32 for c in name):
         raise AccountError("name", _("A name cannot contain control characters."))
     return name
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Account(Persistent):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from itertools import islice
 from typing import Any
 from urllib.parse import urlencode
@@ -26,6 +26,7 @@ from pyramid.config import Configurator
 from pyramid.i18n import TranslationString
 from pyramid.request import Request
 
+from pleio_core.clock import now
 from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import _
 
@@ -120,7 +121,7 @@ class AuditLog(Persistent):
     ) -> AuditEntry:
         if kind not in KINDS:
             raise ValueError(f"unknown audit kind {kind!r} (kinds: {', '.join(KINDS)})")
-        when = when or datetime.now(UTC)
+        when = when or now()
         micros = int(when.timestamp() * 1_000_000)
         key = -((micros << RANDOM_BITS) | secrets.randbits(RANDOM_BITS))
         while key in self._entries:  # the same microsecond and the same random bits

@@ -10,9 +10,8 @@ from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
+from pleio_core.clock import now
 from pleio_core.content.site import SiteRoot
-
-from .accounts import now
 
 ROLES = ("member", "editor", "admin")  # each role includes the ones before it
 

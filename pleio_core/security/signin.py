@@ -18,11 +18,12 @@ from pyramid.renderers import render_to_response
 from pyramid.request import Request
 from pyramid.security import NO_PERMISSION_REQUIRED, forget, remember
 
+from pleio_core.clock import now
 from pleio_core.content import PlatformRoot, SiteRoot
 from pleio_core.i18n import _, local_path
 from pleio_core.sites.urls import host_url, platform_url
 
-from .accounts import Account, now
+from .accounts import Account
 from .audit import record_sign_in
 from .headers import allow_form_target
 from .passwords import verify_password

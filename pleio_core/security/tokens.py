@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +15,7 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from pyramid.i18n import TranslationString
 
+from pleio_core import clock
 from pleio_core.i18n import _
 
 #: Seconds past the oldest expiry before expired tokens are purged (``purge``).
@@ -51,7 +51,7 @@ class OneTimeTokens(Persistent):
     def issue(
         self, purpose: str, account_id: str, ttl: float, now: float | None = None, **data: Any
     ) -> str:
-        now = time.time() if now is None else now
+        now = clock.timestamp() if now is None else now
         self.purge(now)
         token = secrets.token_urlsafe(32)
         digest = _digest(token)
@@ -62,7 +62,7 @@ class OneTimeTokens(Persistent):
 
     def redeem(self, token: str, purpose: str, now: float | None = None) -> Redeemed:
         """Use the token once; TokenError if it cannot be used (then nothing changes)."""
-        now = time.time() if now is None else now
+        now = clock.timestamp() if now is None else now
         digest = _digest(token or "")
         entry = self._tokens.get(digest)
         if entry is None:
@@ -77,7 +77,7 @@ class OneTimeTokens(Persistent):
 
     def peek(self, token: str, purpose: str, now: float | None = None) -> Redeemed:
         """What the token is for, without using it (to show a form before redeeming)."""
-        now = time.time() if now is None else now
+        now = clock.timestamp() if now is None else now
         entry = self._tokens.get(_digest(token or ""))
         if entry is None or entry[0] != purpose:
             raise TokenError(_("This link or ticket is unknown or has been used already."))

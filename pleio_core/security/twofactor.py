@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
 from enum import Enum
 from typing import Any
 from urllib.parse import urlencode
@@ -32,6 +31,7 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.i18n import TranslationString
 from pyramid.request import Request
 
+from pleio_core import clock
 from pleio_core.content import PlatformRoot
 from pleio_core.i18n import _, local_path
 from pleio_core.sites.urls import host_url, platform_url
@@ -109,7 +109,7 @@ def check_code(account: Account, code: str, now: float | None = None) -> Check:
     """Accept an authenticator code once: its step must be later than the last accepted one."""
     if account.totp_secret is None:
         return Check.WRONG
-    step = matching_step(account.totp_secret, code, time.time() if now is None else now)
+    step = matching_step(account.totp_secret, code, clock.timestamp() if now is None else now)
     if step is None:
         return Check.WRONG
     if step <= getattr(account, "totp_last_step", -1):
@@ -195,7 +195,7 @@ def setup_secret(
     signature = sign_setup(key, account, secret, expires).encode()
     if not hmac.compare_digest(signature, post.get("signature", "").encode()):
         return None
-    return (secret, expires) if expires >= (time.time() if now is None else now) else None
+    return (secret, expires) if expires >= (clock.timestamp() if now is None else now) else None
 
 
 # -- the pages -----------------------------------------------------------------------------
@@ -265,7 +265,7 @@ def two_factor_page(context: PlatformRoot, request: Request) -> Any:
         return account
     if account.two_factor:
         return _values(request, account)
-    expires = int(time.time()) + SETUP_SECONDS
+    expires = int(clock.timestamp()) + SETUP_SECONDS
     return _values(request, account, setup=_setup_values(request, account, new_secret(), expires))
 
 
@@ -279,11 +279,13 @@ def two_factor_setup(context: PlatformRoot, request: Request) -> Any:
     pending = setup_secret(request.registry.pleio_settings.secret, account, request.POST)
     if pending is None:
         # tampered with or too old: start again with a fresh secret
-        setup = _setup_values(request, account, new_secret(), int(time.time()) + SETUP_SECONDS)
+        setup = _setup_values(
+            request, account, new_secret(), int(clock.timestamp()) + SETUP_SECONDS
+        )
         message = _("This set-up has expired. Scan the new QR code and try again.")
         return _values(request, account, setup=setup, **_error(request, "setup", message))
     secret, expires = pending
-    step = matching_step(secret, request.POST.get("code", ""), time.time())
+    step = matching_step(secret, request.POST.get("code", ""), clock.timestamp())
     if step is None:
         setup = _setup_values(request, account, secret, expires)
         message = _("That code is not right. Type the code your app shows now.")
@@ -343,7 +345,7 @@ def two_factor_disable(context: PlatformRoot, request: Request) -> Any:
         message = _("The password or the code is not right.")
         return _values(request, account, **_error(request, "disable", message))
     switch_off(account)
-    setup = _setup_values(request, account, new_secret(), int(time.time()) + SETUP_SECONDS)
+    setup = _setup_values(request, account, new_secret(), int(clock.timestamp()) + SETUP_SECONDS)
     done = _("Two-factor sign-in is off.")
     return _values(request, account, setup=setup, status_message=done)
 

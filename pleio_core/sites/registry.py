@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import time
 from collections.abc import Collection, Iterator
 from pathlib import Path
+
+from pleio_core import clock
 
 from .config import SiteConfig, SiteConfigError, normalise_host, read_site_config
 
@@ -52,12 +53,12 @@ class SiteRegistry:
         hosts = self._host_map(sites.values())
         with self._lock:
             self._sites, self._stamps, self._hosts = sites, stamps, hosts
-            self._checked = time.monotonic()
+            self._checked = clock.monotonic()
             self.version += 1
 
     def refresh(self, force: bool = False) -> bool:
         """Pick up changed files; return True if anything changed. Never raises for a bad file."""
-        now = time.monotonic()
+        now = clock.monotonic()
         if not force and now - self._checked < self.check_interval:
             return False
         with self._lock:

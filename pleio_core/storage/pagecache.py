@@ -12,7 +12,6 @@ for its scheduled publication is kept only until then.
 from __future__ import annotations
 
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +22,7 @@ from pyramid.registry import Registry
 from pyramid.request import Request
 from pyramid.response import Response
 
+from pleio_core import clock
 from pleio_core.content.schedule import next_publication
 from pleio_core.i18n import COOKIE as LANGUAGE_COOKIE
 from pleio_core.i18n import LANGUAGES
@@ -45,7 +45,7 @@ class PageCache:
             entry = self._entries.get(key)
             if entry is None:
                 return None
-            if entry[0] != tid or (entry[1] is not None and entry[1] <= time.time()):
+            if entry[0] != tid or (entry[1] is not None and entry[1] <= clock.timestamp()):
                 del self._entries[key]
                 return None
             self._entries.move_to_end(key)

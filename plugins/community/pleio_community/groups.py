@@ -14,7 +14,7 @@ every group.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import NamedTuple
 
 import colander
@@ -23,6 +23,7 @@ from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 from pyramid.authorization import DENY_ALL, Allow, Deny, Everyone
 
+from pleio_core.clock import now
 from pleio_core.content import Content, ContentSchema, Folder
 from pleio_core.security.access import OWN, acl_for
 
@@ -190,7 +191,7 @@ def set_member(group: Group, account_id: str, name: str, role: str = MEMBER) -> 
     if group.members is None:
         group.members = OOBTree()
     previous = group.members.get(account_id)
-    since = previous.since if previous is not None else datetime.now(UTC)
+    since = previous.since if previous is not None else now()
     group.members[account_id] = Membership(account_id, name, role, since)
     if group.requests is not None and account_id in group.requests:
         del group.requests[account_id]
@@ -215,7 +216,7 @@ def ask_to_join(group: Group, account_id: str, name: str) -> None:
     if group.requests is None:
         group.requests = OOBTree()
     if account_id not in group.requests:
-        group.requests[account_id] = (name, datetime.now(UTC))
+        group.requests[account_id] = (name, now())
 
 
 def withdraw_request(group: Group, account_id: str) -> bool:
