@@ -13,6 +13,10 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
+
+#: The time people read and write: Dutch time (a site in another zone is not asked for yet).
+LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
 
 
 class Clock(Protocol):
@@ -82,3 +86,8 @@ def monotonic() -> float:
 def now() -> datetime:
     """The current moment, aware, in UTC."""
     return datetime.fromtimestamp(_clock.timestamp(), UTC)
+
+
+def local_time(when: datetime) -> datetime:
+    """``when`` in Dutch time, as people read it (stored moments are UTC)."""
+    return when.astimezone(LOCAL_ZONE)

@@ -16,9 +16,10 @@ from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.request import Request
 from pyramid.response import Response
 
+from pleio_core.clock import local_time
 from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import _
-from pleio_core.security.audit import ROLE_LABELS, local_time, record
+from pleio_core.security.audit import ROLE_LABELS, record
 from pleio_core.security.membership import ROLES, MemberRemoved, Members, site_members
 from pleio_core.security.store import platform_accounts
 

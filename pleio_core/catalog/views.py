@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from pyramid.config import Configurator
 from pyramid.request import Request
 
+from pleio_core.clock import LOCAL_ZONE
 from pleio_core.content.model import Content
 from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import _
@@ -20,7 +20,6 @@ from .document import item_date
 from .query import SORTS, InvalidSearch, SearchResults, search
 from .snippets import snippet
 
-LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
 ORDER_LABELS = {"relevance": _("Relevance"), "date": _("Newest first")}
 
 

@@ -16,8 +16,8 @@ from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.request import Request
 from webob.multidict import MultiDict
 
+from pleio_core.clock import local_time
 from pleio_core.i18n import _
-from pleio_core.security.audit import local_time
 
 from .diff import changed_fields, diff_html
 from .model import Content

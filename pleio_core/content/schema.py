@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import colander
 import deform.widget
 
+from pleio_core.clock import LOCAL_ZONE
 from pleio_core.i18n import _
 
 MAX_TITLE = 200
@@ -22,7 +22,6 @@ MAX_BODY = 500_000  # characters; a long wiki page is ~50,000
 MAX_TAGS = 20
 MAX_TAG = 50
 #: Dates in forms are the wall-clock time of the Netherlands.
-LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 

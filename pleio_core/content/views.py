@@ -13,8 +13,8 @@ from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound, HTTPSeeOther
 from pyramid.request import Request
 
+from pleio_core.clock import local_time
 from pleio_core.i18n import _
-from pleio_core.security.audit import local_time
 
 from .bookmarks import site_bookmarks
 from .comments import comments_of, may_change_comment

@@ -16,7 +16,6 @@ from datetime import date, datetime
 from itertools import islice
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from BTrees.Length import Length
 from BTrees.LOBTree import LOBTree
@@ -26,7 +25,7 @@ from pyramid.config import Configurator
 from pyramid.i18n import TranslationString
 from pyramid.request import Request
 
-from pleio_core.clock import now
+from pleio_core.clock import LOCAL_ZONE, local_time, now
 from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import _
 
@@ -85,7 +84,6 @@ DETAIL_LABELS: dict[str, TranslationString] = {
 }
 PAGE_SIZE = 50
 MAX_SCAN = 20_000  # entries one filtered page reads at most
-TIMEZONE = ZoneInfo("Europe/Amsterdam")
 RANDOM_BITS = 10  # 2**63 / 2**10 microseconds is beyond the year 2250
 KEY_MIN, KEY_MAX = -(2**63), 2**63 - 1
 
@@ -191,11 +189,6 @@ def record_sign_in(request: Request, account: Account) -> AuditEntry | None:
 # -- the audit page ---------------------------------------------------------------------------
 
 
-def local_time(when: datetime) -> datetime:
-    """``when`` in the site's time zone: admins read Dutch times, not UTC."""
-    return when.astimezone(TIMEZONE)
-
-
 def _detail_value(value: Any, translate: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value)
@@ -210,7 +203,7 @@ def _since(raw: str | None) -> datetime | None:
         day = date.fromisoformat(raw or "")
     except ValueError:
         return None
-    return datetime(day.year, day.month, day.day, tzinfo=TIMEZONE)
+    return datetime(day.year, day.month, day.day, tzinfo=LOCAL_ZONE)
 
 
 def matching(

@@ -24,14 +24,14 @@ from pyramid.i18n import TranslationString
 from pyramid.request import Request
 from pyramid.security import NO_PERMISSION_REQUIRED
 
-from pleio_core.clock import now
+from pleio_core.clock import local_time, now
 from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import _
 from pleio_core.mail import send_mail
 from pleio_core.sites.config import normalise_host
 
 from .accounts import Account
-from .audit import local_time, record
+from .audit import record
 from .membership import ROLES, Members, site_members
 from .policy import Identity
 from .store import platform_accounts
