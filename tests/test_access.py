@@ -7,8 +7,8 @@ import pytest
 from pyramid.authorization import Everyone
 
 from pleio_core.content import Item
+from pleio_core.content.access import acl_for
 from pleio_core.content.site import ROOT_KEY
-from pleio_core.security.access import acl_for
 from pleio_core.testing import PleioTestSetup
 
 PASSWORD = "correct horse battery"

@@ -8,8 +8,8 @@ control panel, the API) is in the matrix without anyone remembering to add it.
 import pytest
 
 from pleio_core.content import Content, ContentAdded, Item, ModuleFolder, SiteRoot
+from pleio_core.content.access import acl_for
 from pleio_core.content.site import ROOT_KEY
-from pleio_core.security.access import acl_for
 from pleio_core.testing import PleioTestSetup
 
 PASSWORD = "correct horse battery"

@@ -17,7 +17,7 @@ from pleio_core.content.editing import BASE_LEVELS
 from pleio_core.content.forms import with_change_note
 from pleio_core.content.schema import CORE_FIELDS
 from pleio_core.content.types import ContentType
-from pleio_core.security.access import ACCESS_LEVELS
+from pleio_core.content.access import ACCESS_LEVELS
 
 from .errors import DEFAULT_MESSAGES
 from .schemas import NON_BLANK_TEXT, TEXT_PATTERN, node_schema, nullable, object_schema

@@ -18,9 +18,9 @@ from typing import Any
 
 from pyramid.authorization import Allow, Everyone
 
+from pleio_core.content.access import acl_for
 from pleio_core.content.model import Content
 from pleio_core.content.site import ModuleFolder, SiteRoot
-from pleio_core.security.access import acl_for
 
 
 def viewers(acl: Iterable[tuple[str, str, Any]]) -> list[str]:

@@ -5,7 +5,7 @@ a stale edit raises ``StaleEdit``, and the events keep the catalog, the revision
 activity record in the same transaction. Of permissions they check one thing only, because
 it is about the values, not the view: who may see content and from when (its access level,
 state and publication moment, ``CONTROL_FIELDS``) is changed only with ``change_access``
-(``pleio_core.security.access``), and only to a level at which the changer still sees it
+(``content.access``), and only to a level at which the changer still sees it
 (``ControlRefused``). Whether the caller may edit at all, its view checked.
 """
 
@@ -17,8 +17,8 @@ from pyramid.request import Request
 
 from pleio_core.clock import now
 from pleio_core.i18n import _
-from pleio_core.security.access import CHANGE_ACCESS, acl_for, acl_permits
 
+from .access import ACCESS_LEVELS, CHANGE_ACCESS, acl_for, acl_permits
 from .events import ContentAdded, ContentModified, ContentRemoved
 from .folder import Folder
 from .markup import unique_name
@@ -27,7 +27,8 @@ from .schedule import schedule_publication
 from .schema import ContentSchema
 from .types import ContentType
 
-BASE_LEVELS = ("public", "members", "private")
+#: the levels outside a group (``group`` needs one)
+BASE_LEVELS = tuple(level for level in ACCESS_LEVELS if level != "group")
 #: The fields that say who may see content and from when: changed only with ``change_access``.
 CONTROL_FIELDS = ("access", "state", "publish_at")
 
@@ -60,7 +61,7 @@ def access_levels(
     those at which the one changing it would still see it (an editor cannot hide somebody's
     page from everyone, the owner and admins can choose any)."""
     group = group_of(request, container)
-    levels = ("public", "members", "group", "private") if group else BASE_LEVELS
+    levels = ACCESS_LEVELS if group else BASE_LEVELS
     if content is None:
         return levels
     return tuple(

@@ -12,8 +12,8 @@ from typing import Any, ClassVar
 from uuid import uuid4
 
 from pleio_core.clock import now
-from pleio_core.security.access import acl_for
 
+from .access import acl_for
 from .folder import Folder
 from .markup import plain_text, render_markdown
 

@@ -132,7 +132,7 @@ def pleio_principals(request: Request, account_id: str) -> list[str]:
     gives them at once, whatever the plugin still records.
     A module with groups (the community module) returns ``group:<id>``
     for the groups the account is in, which content with access level ``group`` allows
-    (``pleio_core.security.access.acl_for``).
+    (``pleio_core.content.access.acl_for``).
     Principals of the core (``site:member``, ``role:…``) cannot be added this way.
     """
 

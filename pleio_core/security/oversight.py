@@ -12,11 +12,11 @@ from __future__ import annotations
 from pyramid.config import Configurator
 from pyramid.request import Request
 
+from pleio_core.content.access import acl_for, acl_permits
 from pleio_core.content.editing import CONTROL_FIELDS
 from pleio_core.content.events import ContentEvent, ContentModified, ContentRemoved
 from pleio_core.content.model import Content
 
-from .access import acl_for, acl_permits
 from .audit import record
 
 

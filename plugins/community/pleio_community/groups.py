@@ -25,7 +25,7 @@ from pyramid.authorization import DENY_ALL, Allow, Deny, Everyone
 
 from pleio_core.clock import now
 from pleio_core.content import Content, ContentSchema, Folder
-from pleio_core.security.access import OWN, acl_for
+from pleio_core.content.access import OWN, acl_for
 
 from .i18n import _
 
