@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from pleio_core.api.tokens import PLATFORM_KEY
+from pleio_core.security.api_tokens import PLATFORM_KEY
 from pleio_core.storage import PLATFORM_KEY as PLATFORM_ROOT
 from pleio_core.testing import (
     TEST_PASSWORD,

@@ -14,11 +14,10 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 
 from pleio_core.content import PlatformRoot
 from pleio_core.i18n import _
+from pleio_core.security.api_tokens import ApiTokenError, api_tokens_of
 from pleio_core.security.forms import FieldErrors, invalid
 from pleio_core.security.profile import account_values, signed_in_account
 from pleio_core.sites.urls import platform_url
-
-from .tokens import ApiTokenError, api_tokens_of
 
 
 def create_token(context: PlatformRoot, request: Request) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """The security policy: who is asking (a signed cookie per host), and what may they do here.
 
-Under ``/api/`` a personal access token (``Authorization: Bearer``, ``pleio_core.api.tokens``)
+Under ``/api/`` a personal access token (``Authorization: Bearer``, ``security.api_tokens``)
 takes the cookie's place: it names the account on the one deelsite it was made for.
 
 The cookie holds ``<account id>.<epoch>``; an account's epoch grows on every sign-out, so a
@@ -19,9 +19,8 @@ from pyramid.authorization import ACLDenied, ACLHelper, Authenticated, Everyone
 from pyramid.request import Request
 from ZODB import DB
 
-from pleio_core.api.tokens import bearer_token, token_account_id
-
 from .accounts import Account
+from .api_tokens import bearer_token, token_account_id
 from .membership import principals_for_role, site_members
 from .store import platform_accounts
 
@@ -93,7 +92,7 @@ class Identity:
 
     def __init__(self, request: Request, summary: AccountSummary, via_token: bool = False) -> None:
         self._request = request
-        #: Signed in with a personal access token (``api.tokens``), not the cookie: no CSRF.
+        #: Signed in with a personal access token (``api_tokens``), not the cookie: no CSRF.
         self.via_token = via_token
         self.summary = summary
         self.id = summary.id

@@ -16,13 +16,13 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.request import Request
 from pyramid.security import NO_PERMISSION_REQUIRED, remember
 
-from pleio_core.api.tokens import account_tokens
 from pleio_core.content import PlatformRoot
 from pleio_core.i18n import LANGUAGES, _
 from pleio_core.mail import send_mail
 from pleio_core.sites.urls import platform_url
 
 from .accounts import AccountError, clean_name, normalise_email
+from .api_tokens import account_tokens
 from .forms import BrokenLink, FieldErrors, confirm_button, invalid, peek_link, use_link
 from .passwords import MIN_LENGTH, check_new_password, set_password
 from .store import platform_accounts, platform_tokens
