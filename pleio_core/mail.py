@@ -8,7 +8,6 @@ the machine.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
 
 from pyramid.config import Configurator
 from pyramid.i18n import Localizer, TranslationString, make_localizer
@@ -66,28 +65,6 @@ def send_mail(
     """
     message = build_message(request.registry, to, subject, body, language or request.locale_name)
     request.mailer.send(message)
-
-
-def mail_accounts(
-    request: Request,
-    account_ids: Iterable[str],
-    subject: TranslationString | str,
-    body: TranslationString | str,
-) -> int:
-    """Queue a message to each of these accounts, in the account's own language; accounts
-    that no longer exist (or are disabled) are left out. Sent when the transaction commits;
-    the number queued."""
-    from .security.store import platform_accounts
-
-    accounts = platform_accounts(request)
-    sent = 0
-    for account_id in account_ids:
-        account = accounts.get(account_id) if accounts is not None else None
-        if account is None or getattr(account, "disabled", False):
-            continue
-        send_mail(request, account.email, subject, body, account.language)
-        sent += 1
-    return sent
 
 
 def make_mailer(mail: MailSettings) -> Mailer | DebugMailer:

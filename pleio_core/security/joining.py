@@ -32,6 +32,7 @@ from pleio_core.sites.config import normalise_host
 
 from .accounts import Account
 from .audit import record
+from .mailing import mail_accounts
 from .membership import ROLES, Members, site_members
 from .policy import Identity
 from .store import platform_accounts
@@ -180,12 +181,8 @@ def _tell_admins(request: Request, root: SiteRoot, account: Account, message: st
             "Approve or deny the request on this page:\n${url}\n",
             mapping=mapping,
         )
-    accounts = platform_accounts(request)
     members = site_members(root)
-    for admin_id in members.admins() if members is not None else ():
-        admin = accounts.get(admin_id) if accounts is not None else None
-        if admin is not None and not admin.disabled:
-            send_mail(request, admin.email, subject, body, admin.language)
+    mail_accounts(request, members.admins() if members is not None else (), subject, body)
 
 
 def _tell_requester(

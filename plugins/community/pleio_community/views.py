@@ -21,7 +21,7 @@ from pleio_core.content.views import (
     format_time,
     visible_children,
 )
-from pleio_core.mail import mail_accounts
+from pleio_core.security.mailing import mail_accounts
 
 from .groups import (
     CLOSED,
