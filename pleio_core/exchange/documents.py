@@ -8,7 +8,7 @@ schema does not hold with the ``pleio_export_extra`` / ``pleio_import_extra`` ho
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
 import colander
@@ -193,15 +193,42 @@ def content_from(
     memory at once.
     """
     schema = bound(content_type)
-    values = deserialize_values(schema, document.get("fields") or {}, stored_file, where)
+
+    def values_of(fields: dict[str, Any] | None) -> dict[str, Any]:
+        return deserialize_values(schema, fields or {}, stored_file, where)
+
+    values = values_of(document.get("fields"))
     content = content_type.factory(owner=account_id(document.get("owner")))
+    _set_fields(content, values)
+    _set_facts(content, document, where)
+    attach(content)
+    _add_revisions(content, document.get("revisions"), values_of, account_id, checkpoint, where)
+    _add_comments(content, document.get("comments"), account_id, checkpoint)
+    _add_likes(content, document.get("likes"), account_id, checkpoint)
+    return content
+
+
+def in_steps(
+    items: Iterable[Any], every: int, checkpoint: Callable[[], None]
+) -> Iterator[tuple[int, Any]]:
+    """``items`` numbered from 1, with ``checkpoint()`` before every ``every``-th."""
+    for number, item in enumerate(items, 1):
+        if number % every == 0:
+            checkpoint()
+        yield number, item
+
+
+def _set_fields(content: Content, values: dict[str, Any]) -> None:
     for name, value in values.items():
         if name == "body":
             content.set_body(value or "")
         else:
             setattr(content, name, value)
-    access = document.get("access") or {}
-    group = access.get("group")
+
+
+def _set_facts(content: Content, document: dict[str, Any], where: str) -> None:
+    """Its group, owner's name, times and serial: what the schema does not hold."""
+    group = (document.get("access") or {}).get("group")
     if group is not None and not (isinstance(group, str) and GROUP_PRINCIPAL.match(group)):
         raise ArchiveError(f"{where}: {group!r} is not a group (group:<key>)")
     content.group = group
@@ -209,44 +236,64 @@ def content_from(
     content.created = parse_time(document.get("created")) or content.created
     content.modified = parse_time(document.get("modified")) or content.modified
     content.serial = int(document.get("serial") or 0)
-    attach(content)
-    revisions = document.get("revisions") or []
-    if revisions:
-        content.history = History()
-        for number, revision in enumerate(revisions, 1):
-            if number % STEP == 0:
-                checkpoint()
-            if not isinstance(revision, dict) or revision.get("number") != number:
-                raise ArchiveError(f"{where}: revisions are not numbered 1, 2, 3…")
-            saved = content.history.append(
-                deserialize_values(schema, revision.get("values") or {}, stored_file, where),
-                account_id(revision.get("author")),
-                revision.get("author_name") or "",
-                parse_time(revision.get("time")),
-                revision.get("comment") or "",
-            )
-            saved.restored_from = revision.get("restored_from")
-    if document.get("comments"):
-        comments = comments_of(content, create=True)
-        for number, data in enumerate(document["comments"], 1):
-            if number % (STEP * 50) == 0:
-                checkpoint()
-            comment = Comment(
-                int(data["id"]),
-                account_id(data.get("author")),
-                data.get("author_name") or "",
-                data["text"],
-                data.get("reply_to"),
-            )
-            comment.created = parse_time(data.get("created")) or comment.created
-            comment.modified = parse_time(data.get("modified"))
-            comments.put(comment)
-    if document.get("likes"):
-        likes = likes_of(content, create=True)
-        for number, email in enumerate(document["likes"], 1):
-            if number % (STEP * 500) == 0:
-                checkpoint()
-            liker = account_id(email if isinstance(email, str) else None)
-            if liker:
-                likes.like(liker)
-    return content
+
+
+def _add_revisions(
+    content: Content,
+    revisions: Iterable[Any] | None,
+    values_of: Callable[[dict[str, Any] | None], dict[str, Any]],
+    account_id: Callable[[str | None], str | None],
+    checkpoint: Callable[[], None],
+    where: str,
+) -> None:
+    if not revisions:
+        return
+    content.history = History()
+    for number, revision in in_steps(revisions, STEP, checkpoint):
+        if not isinstance(revision, dict) or revision.get("number") != number:
+            raise ArchiveError(f"{where}: revisions are not numbered 1, 2, 3…")
+        saved = content.history.append(
+            values_of(revision.get("values")),
+            account_id(revision.get("author")),
+            revision.get("author_name") or "",
+            parse_time(revision.get("time")),
+            revision.get("comment") or "",
+        )
+        saved.restored_from = revision.get("restored_from")
+
+
+def _add_comments(
+    content: Content,
+    comments: Iterable[Any] | None,
+    account_id: Callable[[str | None], str | None],
+    checkpoint: Callable[[], None],
+) -> None:
+    if not comments:
+        return
+    stored = comments_of(content, create=True)
+    for _number, data in in_steps(comments, STEP * 50, checkpoint):
+        comment = Comment(
+            int(data["id"]),
+            account_id(data.get("author")),
+            data.get("author_name") or "",
+            data["text"],
+            data.get("reply_to"),
+        )
+        comment.created = parse_time(data.get("created")) or comment.created
+        comment.modified = parse_time(data.get("modified"))
+        stored.put(comment)
+
+
+def _add_likes(
+    content: Content,
+    emails: Iterable[Any] | None,
+    account_id: Callable[[str | None], str | None],
+    checkpoint: Callable[[], None],
+) -> None:
+    if not emails:
+        return
+    likes = likes_of(content, create=True)
+    for _number, email in in_steps(emails, STEP * 500, checkpoint):
+        liker = account_id(email if isinstance(email, str) else None)
+        if liker:
+            likes.like(liker)

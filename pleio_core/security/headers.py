@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 TWEEN = "pleio_core.security.headers.security_headers_tween_factory"
 # Over these when they are present; EXCVIEW is always there, so the hint never dangles.
-OVER = ("pleio_core.storage.pagecache.page_cache_tween_factory", "pyramid_tm.tm_tween_factory")
+OVER = ("pleio_core.pagecache.page_cache_tween_factory", "pyramid_tm.tm_tween_factory")
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -9,7 +9,6 @@ from pyramid.request import Request
 from ZODB import DB
 
 from .databases import DatabaseInUse, SiteDatabases, StorageError, open_database
-from .pagecache import PageCache
 
 __all__ = ["DatabaseInUse", "SiteDatabases", "StorageError", "includeme", "open_database"]
 
@@ -50,19 +49,9 @@ def includeme(config: Configurator) -> None:
     settings = registry.pleio_settings
     config.include("pyramid_tm")
     config.include("pyramid_retry")
-    registry.pleio_page_cache = PageCache(settings.page_cache_entries)
     registry.pleio_databases = SiteDatabases(
         lambda name: site_storage_uri(settings, registry.pleio_sites, name),
         settings.max_open_sites,
-        on_close=registry.pleio_page_cache.drop_site,
     )
     registry.pleio_platform_db = open_platform_database(settings.platform_storage_uri)
     config.add_request_method(platform_root, "platform_root", reify=True)
-    if settings.page_cache and settings.page_cache_entries:
-        config.add_tween(
-            "pleio_core.storage.pagecache.page_cache_tween_factory",
-            over="pyramid_tm.tm_tween_factory",
-        )
-        config.add_subscriber(
-            "pleio_core.storage.pagecache.note_next_publication", "pyramid.events.BeforeRender"
-        )

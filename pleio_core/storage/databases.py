@@ -90,11 +90,11 @@ class SiteDatabases:
         self,
         uri_for: Callable[[str], str],
         max_open: int,
-        on_close: Callable[[str], None] | None = None,
     ) -> None:
         self._uri_for = uri_for
         self.max_open = max_open
-        self._on_close = on_close
+        #: told the name of each site whose database is closed (``when_closed``)
+        self._closed_listeners: list[Callable[[str], None]] = []
         self._dbs: OrderedDict[str, DB] = OrderedDict()
         self._single_process: set[str] = set()
         self._in_use: dict[str, int] = {}
@@ -180,8 +180,7 @@ class SiteDatabases:
                 db.close()
             except Exception:
                 log.exception("closing the database of site %s failed", name)
-            if self._on_close:
-                self._on_close(name)
+            self._tell_closed(name)
 
     def close(self, name: str) -> None:
         """Close site ``name``'s database now (e.g. before its files are removed)."""
@@ -189,8 +188,16 @@ class SiteDatabases:
             db = self._dbs.pop(name, None)
         if db is not None:
             db.close()
-            if self._on_close:
-                self._on_close(name)
+            self._tell_closed(name)
+
+    def when_closed(self, listener: Callable[[str], None]) -> None:
+        """Call ``listener(name)`` whenever a site's database is closed (a cache of the
+        site's pages, say, is then out of date)."""
+        self._closed_listeners.append(listener)
+
+    def _tell_closed(self, name: str) -> None:
+        for listener in self._closed_listeners:
+            listener(name)
 
     def close_all(self) -> None:
         with self._lock:

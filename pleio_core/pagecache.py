@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from pyramid.config import Configurator
 from pyramid.events import BeforeRender
 from pyramid.httpexceptions import HTTPException
 from pyramid.registry import Registry
@@ -135,3 +136,17 @@ def note_next_publication(event: BeforeRender) -> None:
     root = request.__dict__.get("site_root") if request is not None else None
     if root is not None:
         request.environ["pleio.valid_until"] = next_publication(root)
+
+
+def includeme(config: Configurator) -> None:
+    """The cache, emptied of a site's pages when its database closes; the tween only when
+    it is switched on (``pleio.page_cache``, ``pleio.page_cache_entries``)."""
+    registry = config.registry
+    settings = registry.pleio_settings
+    registry.pleio_page_cache = PageCache(settings.page_cache_entries)
+    registry.pleio_databases.when_closed(registry.pleio_page_cache.drop_site)
+    if settings.page_cache and settings.page_cache_entries:
+        config.add_tween(
+            "pleio_core.pagecache.page_cache_tween_factory", over="pyramid_tm.tm_tween_factory"
+        )
+        config.add_subscriber(note_next_publication, BeforeRender)
