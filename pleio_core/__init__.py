@@ -38,6 +38,7 @@ def make_configurator(settings: Mapping[str, Any], full: bool = True) -> Configu
         config.include(".mail")
         config.include(".storage")
         config.include(".storage.retry")  # the wait between attempts, and the conflict log
+        config.include(".pagecache")  # (its cache hears of databases that close)
         config.include(".security")
         config.include(".sites")
         config.include(".catalog")
