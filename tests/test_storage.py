@@ -162,3 +162,48 @@ def test_many_threads_over_more_sites_than_may_be_open(
         statuses = list(pool.map(visit, range(600)))
     assert statuses == [200] * 600
     assert len(app.registry.pleio_databases) <= 2
+
+
+# -- classes that moved ----------------------------------------------------------------------
+
+
+def test_every_moved_class_is_where_the_table_says() -> None:
+    import importlib
+
+    from pleio_core.storage.moved import MOVED
+
+    for (_old, name), module in MOVED.items():
+        assert isinstance(getattr(importlib.import_module(module), name), type), (module, name)
+
+
+def test_an_object_stored_under_a_class_s_old_module_loads_as_the_class(tmp_path) -> None:
+    """A platform database from before API tokens moved to security names them
+    ``pleio_core.api.tokens.ApiTokens``: it must load as the class, not as a broken object."""
+    import sys
+    import types
+
+    import transaction
+    from persistent import Persistent
+
+    from pleio_core.security.api_tokens import ApiTokens
+    from pleio_core.storage.databases import open_database
+
+    old = types.ModuleType("pleio_core.api.tokens")  # the module as it was
+    stored_class = type("ApiTokens", (Persistent,), {"__module__": old.__name__})
+    old.ApiTokens = stored_class
+    uri = f"file://{tmp_path}/Data.fs"
+    sys.modules[old.__name__] = old
+    try:
+        db = open_database(uri, "old")
+        with db.transaction() as conn:
+            conn.root()["tokens"] = stored_class()
+        db.close()
+    finally:
+        del sys.modules[old.__name__]
+    transaction.abort()
+    db = open_database(uri, "old")
+    try:
+        with db.transaction() as conn:
+            assert type(conn.root()["tokens"]) is ApiTokens
+    finally:
+        db.close()

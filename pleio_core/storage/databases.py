@@ -19,6 +19,7 @@ from zc.lockfile import LockError
 from ZODB import DB
 from ZODB.Connection import Connection
 
+from .moved import class_factory
 from .postgres import ensure_postgres_database
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,14 @@ def open_database(uri: str, database_name: str, create: bool = True) -> DB:
             f"the {database_name} database is in use by another process (a FileStorage "
             "allows one): stop that process first, or use ZEO or RelStorage"
         ) from None
-    return DB(storage, **dbkw)
+    return PleioDB(storage, **dbkw)
+
+
+class PleioDB(DB):
+    """A ZODB database that finds classes stored under a module they have left (``moved``)."""
+
+    def classFactory(self, connection: Connection, modulename: str, globalname: str) -> type:  # noqa: N802 (ZODB's name)
+        return class_factory(connection, modulename, globalname)
 
 
 #: Storages that only one process can open (FileStorage locks its file): this process
