@@ -9,7 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from pleio_core.exchange.archive import ArchiveError
+from pleio_core.exchange.errors import ArchiveError
 from pleio_core.plugins import PluginError
 from pleio_core.settings import SettingsError
 from pleio_core.sites.config import SiteConfigError

@@ -19,6 +19,12 @@ from typing import IO, Any
 from pleio_core.clock import now
 from pleio_core.text import clean
 
+# ArchiveError and brief live in .errors; the rest of the exchange may still import them here
+from .errors import ArchiveError as ArchiveError
+from .errors import brief as brief
+from .safety import Limits, check_archive
+from .streaming import load, read_document, records
+
 FORMAT = "pleio-site-export"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -29,15 +35,6 @@ CHUNK = 1 << 20
 #: What the manifest may take in memory: this, and so much per member it may list.
 MANIFEST_BUDGET = 16 << 20
 MANIFEST_PER_MEMBER = 512
-
-
-class ArchiveError(ValueError):
-    """An archive that cannot be imported; the message says why, in one line."""
-
-
-def brief(text: str, limit: int = 300) -> str:
-    """``text`` cut for a one-line message: a value quoted from an archive may be megabytes."""
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def content_member(number: int) -> str:
@@ -137,8 +134,6 @@ class ArchiveReader:
     """An archive that passed the safety checks and has a manifest this version can read."""
 
     def __init__(self, source: str | IO[bytes], limits: Any = None) -> None:
-        from .safety import Limits, check_archive
-
         try:
             self.zip = zipfile.ZipFile(source)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
@@ -153,8 +148,6 @@ class ArchiveReader:
             raise
 
     def _manifest(self) -> dict[str, Any]:
-        from .streaming import load
-
         # The manifest lists every member's checksum: what it may take grows with their
         # number (which the zip's own directory costs several times over), never more.
         budget = MANIFEST_BUDGET + MANIFEST_PER_MEMBER * len(self.zip.infolist())
@@ -196,14 +189,10 @@ class ArchiveReader:
 
     def document(self, name: str) -> dict[str, Any]:
         """A content document, read in bounded memory (see ``streaming``)."""
-        from .streaming import read_document
-
         return read_document(self.opener(name), name)
 
     def lines(self, name: str) -> Iterator[Any]:
         """The records of a JSON-lines member, one at a time, each of bounded size."""
-        from .streaming import records
-
         if name in self.manifest["checksums"]:
             yield from records(self.opener(name), name)
 

@@ -12,7 +12,7 @@ import stat
 import zipfile
 from dataclasses import dataclass
 
-from .archive import ArchiveError
+from .errors import ArchiveError
 
 #: Every name an archive may hold (see docs/export-format.md).
 MEMBER_NAME = re.compile(

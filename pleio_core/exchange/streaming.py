@@ -23,7 +23,7 @@ from typing import IO, Any
 
 import ijson
 
-from .archive import ArchiveError, brief
+from .errors import ArchiveError, brief
 
 #: What one content document may take in memory, without its streamed lists.
 DOCUMENT_BUDGET = 32 << 20
