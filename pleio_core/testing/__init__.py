@@ -1,0 +1,108 @@
+"""Pytest fixtures and helpers for Pleio and its plugins (registered as the ``pleio``
+pytest plugin through the ``pytest11`` entry point, so a plugin's tests get them too).
+
+Everything is real: FileStorage files in a temporary directory, a waitress server on
+loopback, Debian's Chromium driven by Playwright, axe-core for accessibility, aiosmtpd for
+mail, and a PostgreSQL server started for the session when a test asks for it.
+
+One module per concern; import from here (``from pleio_core.testing import X``):
+
+- ``sites``: the temporary installation (``PleioTestSetup``), WebTest clients, sign-in,
+  ``SiteWorld`` and the form helpers
+- ``plugins``: test plugins installed as if with pip
+- ``server``: a live waitress server on a free port
+- ``browser``: Chromium through Playwright, browser sign-in, the axe check
+- ``postgres``: a throw-away PostgreSQL cluster for RelStorage
+- ``smtp``: an SMTP server that keeps what it receives
+- ``archives``: site exports changed on purpose
+- ``api``: tokens, bearer headers, CSRF for scripts, OpenAPI conformance
+- ``waiting``: the manual clock and ``wait_for``
+
+pytest registers the fixtures it finds in this module's namespace, so every fixture is
+imported here as well (and listed in ``__all__``).
+"""
+
+from pleio_core.testing.api import (
+    ApiConformance,
+    bearer,
+    csrf_token,
+    make_token,
+    sign_in_client,
+)
+from pleio_core.testing.archives import rebuild_archive
+from pleio_core.testing.browser import (
+    AXE_TAGS,
+    CHROMIUM,
+    WIDTHS,
+    assert_accessible,
+    axe_violations,
+    browser,
+    page,
+    sign_in_page,
+    signed_in_page,
+)
+from pleio_core.testing.plugins import (
+    NOTE_PLUGIN,
+    content_type_plugin,
+    memos_plugin,
+    notes_plugin,
+    plugin_installer,
+)
+from pleio_core.testing.postgres import PostgresServer, postgres_server
+from pleio_core.testing.server import LiveServer, free_port, live_server_factory
+from pleio_core.testing.sites import (
+    SECRET,
+    TEST_PASSWORD,
+    PleioTestApp,
+    PleioTestSetup,
+    SiteWorld,
+    add_through_form,
+    fill_form,
+    page_csrf,
+    pleio_setup,
+    pleio_storage_uri,
+)
+from pleio_core.testing.smtp import SMTPServer, smtp_server
+from pleio_core.testing.waiting import clock, wait_for
+
+__all__ = [
+    "AXE_TAGS",
+    "CHROMIUM",
+    "NOTE_PLUGIN",
+    "SECRET",
+    "TEST_PASSWORD",
+    "WIDTHS",
+    "ApiConformance",
+    "LiveServer",
+    "PleioTestApp",
+    "PleioTestSetup",
+    "PostgresServer",
+    "SMTPServer",
+    "SiteWorld",
+    "add_through_form",
+    "assert_accessible",
+    "axe_violations",
+    "bearer",
+    "browser",
+    "clock",
+    "content_type_plugin",
+    "csrf_token",
+    "fill_form",
+    "free_port",
+    "live_server_factory",
+    "make_token",
+    "memos_plugin",
+    "notes_plugin",
+    "page",
+    "page_csrf",
+    "pleio_setup",
+    "pleio_storage_uri",
+    "plugin_installer",
+    "postgres_server",
+    "rebuild_archive",
+    "sign_in_client",
+    "sign_in_page",
+    "signed_in_page",
+    "smtp_server",
+    "wait_for",
+]

@@ -1,0 +1,82 @@
+"""Plugins installed for one test, as if with pip.
+
+``plugin_installer`` writes a distribution with a real ``.dist-info`` and entry point on
+``sys.path``, so the next app made discovers it as it would an installed package;
+``content_type_plugin`` is the code of the smallest such plugin (one content type).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture
+def plugin_installer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """``install(name, code)``: a plugin distribution ``pleio_test_<name>`` on sys.path, with
+    a real ``.dist-info`` and entry point, found by the next app made (as if pip-installed)."""
+    import sys
+    import textwrap
+
+    def install(name: str, code: str) -> None:
+        package = f"pleio_test_{name}"
+        base = tmp_path / "site-packages"
+        (base / package).mkdir(parents=True)
+        (base / package / "__init__.py").write_text(textwrap.dedent(code))
+        info = base / f"{package}-1.2.3.dist-info"
+        info.mkdir()
+        metadata = f"Metadata-Version: 2.1\nName: {package}\nVersion: 1.2.3\n"
+        (info / "METADATA").write_text(metadata)
+        (info / "entry_points.txt").write_text(f"[pleio.plugins]\n{name} = {package}\n")
+        monkeypatch.syspath_prepend(str(base))
+        monkeypatch.delitem(sys.modules, package, raising=False)
+
+    yield install
+    for module in [m for m in sys.modules if m.startswith("pleio_test_")]:
+        del sys.modules[module]
+
+
+def content_type_plugin(module: str, type_name: str, revisions: bool = False) -> str:
+    """The code of a plugin ``module`` that declares one content type and nothing else: the
+    core gives it the rest (forms, permissions, search, API, export)."""
+    title = type_name.capitalize()
+    return f"""
+from pleio_core.content import Content
+from pleio_core.plugins import hookimpl
+from pleio_core.plugins.module import ModulePlugin
+
+class {title}(Content):
+    pass
+
+plugin = ModulePlugin(
+    name={module!r}, package="pleio_core", title={module.capitalize()!r},
+    description={module.capitalize()!r}, requires_core=">=0.1,<0.2",
+)
+pleio_plugin_info = plugin.pleio_plugin_info
+pleio_menu_items = plugin.pleio_menu_items
+
+@hookimpl
+def pleio_configure(config):
+    config.add_module_folder({module!r}, {module.capitalize()!r})
+    config.add_content_type({type_name!r}, {title}, title={title!r}, revisions={revisions})
+"""
+
+
+NOTE_PLUGIN = content_type_plugin("notes", "note", revisions=True)
+
+
+@pytest.fixture
+def notes_plugin(plugin_installer: Any) -> str:
+    """Install the ``notes`` test plugin (one content type, ``note``, with revisions)."""
+    plugin_installer("notes", NOTE_PLUGIN)
+    return "notes"
+
+
+@pytest.fixture
+def memos_plugin(plugin_installer: Any) -> str:
+    """Install the ``memos`` test plugin (one content type, ``memo``, without revisions)."""
+    plugin_installer("memos", content_type_plugin("memos", "memo"))
+    return "memos"
