@@ -45,7 +45,7 @@ from .archive import (
     brief,
     parse_time,
 )
-from .documents import content_from
+from .documents import content_from, in_steps
 from .streaming import Budget
 
 BATCH = 500
@@ -220,111 +220,31 @@ def write_site(
     """Write the archive's site into the empty database ``db``, committing in batches."""
     tm = transaction.TransactionManager()
     conn = db.open(transaction_manager=tm)
-    types = registry.pleio_content_types
-    plugins = registry.pleio_plugins
-    files = _Files(reader)
-    members_total = len(reader.content_members())
+
+    def savepoint() -> None:  # what a long history wrote so far may leave memory
+        tm.savepoint(True)
+        conn.cacheGC()
+
+    def commit() -> None:
+        tm.commit()
+        conn.cacheGC()
+
     try:
         tm.begin()
-        zodb_root = conn.root()
-        if ROOT_KEY in zodb_root:
-            raise ArchiveError(f"the database of {site.name} is not empty: import makes new sites")
-        try:
-            root = zodb_root[ROOT_KEY] = _new_root(reader, site)
-        except (KeyError, ValueError, TypeError, AttributeError) as exc:
-            raise ArchiveError(f"the site's settings in the manifest: {brief(repr(exc))}") from None
-
-        def savepoint() -> None:  # what a long history wrote so far may leave memory
-            tm.savepoint(True)
-            conn.cacheGC()
-
-        for number, name in enumerate(reader.content_members(), 1):
-            document = reader.document(name)
-            where = f"{name} ({brief(str(document.get('path', '?')), 200)})"
-            if not isinstance(document, dict) or not isinstance(document.get("path"), str):
-                raise ArchiveError(f"{where}: not a content document")
-            content_type = types.get(document.get("type"))
-            if content_type is None:
-                raise ArchiveError(
-                    f"{where}: unknown content type {brief(repr(document.get('type')))}"
-                )
-            parent_path, _slash, item_name = document["path"].rpartition("/")
-            parent = _folder_at(root, parent_path)
-            if parent is None:
-                raise ArchiveError(f"{where}: its folder {parent_path!r} comes after it or nowhere")
-            try:
-                content = content_from(
-                    document,
-                    content_type,
-                    plan.account_id,
-                    files,
-                    where,
-                    _adder(parent, item_name, where),
-                    savepoint,
-                )
-            except (KeyError, ValueError, TypeError, AttributeError) as exc:
-                if isinstance(exc, ArchiveError):
-                    raise
-                raise ArchiveError(f"{where}: a bad document: {brief(repr(exc))}") from None
-            schedule_publication(root, content.publish_at)
-            for plugin, data in (document.get("extra") or {}).items():
-                if plugin not in plugins:
-                    raise ArchiveError(f"{where}: data of plugin {plugin!r}, not installed here")
-                try:
-                    plugins.call_for(
-                        plugin,
-                        "pleio_import_extra",
-                        content=content,
-                        data=data,
-                        registry=registry,
-                        account_id=plan.account_id,
-                    )
-                except ValueError as exc:
-                    raise ArchiveError(
-                        f"{where}: plugin {plugin!r} refused its data: {brief(str(exc))}"
-                    ) from None
+        root = _add_root(conn.root(), reader, site)
+        files = _Files(reader)
+        names = reader.content_members()
+        for number, name in enumerate(names, 1):
+            _write_content(root, name, reader.document(name), registry, plan, files, savepoint)
             if number % BATCH == 0:
-                tm.commit()
-                conn.cacheGC()
+                commit()
                 tm.begin()
             if progress:
-                progress(number, members_total)
+                progress(number, len(names))
         restore_moved_paths(root, reader.manifest["site"].get("moved_paths") or {})
-        members = site_members(root, create=True)
-        for number, record in enumerate(reader.lines(MEMBERS), 1):
-            if number % BATCH == 0:
-                savepoint()
-            try:
-                members.set_role(
-                    plan.account_id(record["email"]),
-                    record["role"],
-                    parse_time(record.get("since")),
-                )
-            except (KeyError, ValueError, TypeError) as exc:
-                raise ArchiveError(f"{MEMBERS}: a bad member: {brief(str(exc))}") from None
-        log = None
-        for number, entry in enumerate(reader.lines(AUDIT_LOG), 1):
-            if number % BATCH == 0:
-                savepoint()
-            if log is None:
-                log = audit_log(root, create=True)
-            try:
-                actor = entry.get("actor")
-                log.append(
-                    entry["kind"],
-                    plan.ids.get(actor) if actor else None,
-                    actor or "",
-                    entry.get("details") or {},
-                    when=parse_time(entry["time"]),
-                )
-            except (KeyError, ValueError, TypeError) as exc:
-                raise ArchiveError(f"{AUDIT_LOG}: a bad entry: {brief(str(exc))}") from None
-
-        def checkpoint(done: int) -> None:
-            tm.commit()
-            conn.cacheGC()
-
-        reindex_site(root, registry, checkpoint, every=BATCH)  # search finds what came in
+        _restore_members(root, reader, plan, savepoint)
+        _restore_audit_log(root, reader, plan, savepoint)
+        reindex_site(root, registry, lambda done: commit(), every=BATCH)  # search finds it all
         tm.commit()
         return root
     except BaseException:
@@ -332,6 +252,106 @@ def write_site(
         raise
     finally:
         conn.close()
+
+
+def _add_root(zodb_root: Any, reader: ArchiveReader, site: SiteConfig) -> SiteRoot:
+    """The new site's root, in a database that holds none yet."""
+    if ROOT_KEY in zodb_root:
+        raise ArchiveError(f"the database of {site.name} is not empty: import makes new sites")
+    try:
+        root = zodb_root[ROOT_KEY] = _new_root(reader, site)
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise ArchiveError(f"the site's settings in the manifest: {brief(repr(exc))}") from None
+    return root
+
+
+def _write_content(
+    root: SiteRoot,
+    name: str,
+    document: dict[str, Any],
+    registry: Registry,
+    plan: AccountPlan,
+    files: _Files,
+    savepoint: Callable[[], None],
+) -> None:
+    """One content document, into its folder (which came before it), with its extra data."""
+    where = f"{name} ({brief(str(document.get('path', '?')), 200)})"
+    if not isinstance(document, dict) or not isinstance(document.get("path"), str):
+        raise ArchiveError(f"{where}: not a content document")
+    content_type = registry.pleio_content_types.get(document.get("type"))
+    if content_type is None:
+        raise ArchiveError(f"{where}: unknown content type {brief(repr(document.get('type')))}")
+    parent_path, _slash, item_name = document["path"].rpartition("/")
+    parent = _folder_at(root, parent_path)
+    if parent is None:
+        raise ArchiveError(f"{where}: its folder {parent_path!r} comes after it or nowhere")
+    attach = _adder(parent, item_name, where)
+    try:
+        content = content_from(
+            document, content_type, plan.account_id, files, where, attach, savepoint
+        )
+    except ArchiveError:
+        raise
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise ArchiveError(f"{where}: a bad document: {brief(repr(exc))}") from None
+    schedule_publication(root, content.publish_at)
+    _import_extra(content, document.get("extra") or {}, registry, plan, where)
+
+
+def _import_extra(
+    content: Content, extra: dict[str, Any], registry: Registry, plan: AccountPlan, where: str
+) -> None:
+    """Each plugin's own data of ``content``, to that plugin (which may refuse it)."""
+    plugins = registry.pleio_plugins
+    for plugin, data in extra.items():
+        if plugin not in plugins:
+            raise ArchiveError(f"{where}: data of plugin {plugin!r}, not installed here")
+        try:
+            plugins.call_for(
+                plugin,
+                "pleio_import_extra",
+                content=content,
+                data=data,
+                registry=registry,
+                account_id=plan.account_id,
+            )
+        except ValueError as exc:
+            raise ArchiveError(
+                f"{where}: plugin {plugin!r} refused its data: {brief(str(exc))}"
+            ) from None
+
+
+def _restore_members(
+    root: SiteRoot, reader: ArchiveReader, plan: AccountPlan, savepoint: Callable[[], None]
+) -> None:
+    members = site_members(root, create=True)
+    for _number, record in in_steps(reader.lines(MEMBERS), BATCH, savepoint):
+        try:
+            members.set_role(
+                plan.account_id(record["email"]), record["role"], parse_time(record.get("since"))
+            )
+        except (KeyError, ValueError, TypeError) as exc:
+            raise ArchiveError(f"{MEMBERS}: a bad member: {brief(str(exc))}") from None
+
+
+def _restore_audit_log(
+    root: SiteRoot, reader: ArchiveReader, plan: AccountPlan, savepoint: Callable[[], None]
+) -> None:
+    log = None  # made with the first entry: an archive without any makes none
+    for _number, entry in in_steps(reader.lines(AUDIT_LOG), BATCH, savepoint):
+        if log is None:
+            log = audit_log(root, create=True)
+        try:
+            actor = entry.get("actor")
+            log.append(
+                entry["kind"],
+                plan.ids.get(actor) if actor else None,
+                actor or "",
+                entry.get("details") or {},
+                when=parse_time(entry["time"]),
+            )
+        except (KeyError, ValueError, TypeError) as exc:
+            raise ArchiveError(f"{AUDIT_LOG}: a bad entry: {brief(str(exc))}") from None
 
 
 def discard_storage(uri: str, db: DB | None = None) -> None:
