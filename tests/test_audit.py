@@ -12,13 +12,8 @@ from ZODB.FileStorage import FileStorage
 from pleio_core.cli.context import load_platform
 from pleio_core.content.site import SiteRoot
 from pleio_core.security.accounts import Account
-from pleio_core.security.audit import (
-    PAGE_SIZE,
-    AuditLog,
-    audit_log,
-    record,
-    record_sign_in,
-)
+from pleio_core.security.audit import PAGE_SIZE, record, record_sign_in
+from pleio_core.sites.audit import AuditLog, audit_log
 from pleio_core.testing import PleioTestSetup
 
 PASSWORD = "correct horse battery"

@@ -8,8 +8,8 @@ import pytest
 from webtest import Upload
 
 from pleio_core.content.site import ROOT_KEY
-from pleio_core.security.audit import audit_log
 from pleio_core.security.membership import site_members
+from pleio_core.sites.audit import audit_log
 from pleio_core.testing import PleioTestSetup
 
 HOST = "alpha.localhost"

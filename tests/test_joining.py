@@ -7,10 +7,10 @@ import pytest
 
 from pleio_core.cli.context import load_platform
 from pleio_core.content.site import ROOT_KEY
-from pleio_core.security.audit import audit_log
 from pleio_core.security.invitations import parse_addresses
 from pleio_core.security.joining import clean_domains
 from pleio_core.security.store import accounts_of, tokens_of
+from pleio_core.sites.audit import audit_log
 from pleio_core.testing import PleioTestSetup, assert_accessible, wait_for
 
 PASSWORD = "correct horse battery"

@@ -426,7 +426,7 @@ def test_the_two_factor_pages_pass_axe(setup, live_server_factory, page) -> None
 
 def test_the_requirement_is_audited(setup) -> None:
     from pleio_core.cli.context import load_platform
-    from pleio_core.security.audit import audit_log
+    from pleio_core.sites.audit import audit_log
 
     assert setup.pleio("site", "require-two-factor", "alpha", "on") == 0
     platform = load_platform(str(setup.ini_file()))

@@ -35,7 +35,7 @@ class SiteRoot(Folder):
     join_domains: tuple[str, ...] = ()
     #: Pending requests to join (``pleio_core.security.joining.JoinRequests``), made with the first.
     join_requests = None
-    #: What was done on the site, by whom (``pleio_core.security.audit.AuditLog``), made with
+    #: What was done on the site, by whom (``pleio_core.sites.audit.AuditLog``), made with
     #: the first entry.
     audit_log = None
     #: The holder's own title, description, language, access and contact address, over

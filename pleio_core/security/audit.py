@@ -1,60 +1,29 @@
-"""The audit log of a deelsite: who did what to its membership and modules, and when.
+"""Recording what people do to a deelsite, and the audit page that shows it to admins.
 
-It lives in the site's own database, so it leaves with the site. Entries are keyed by the
-negated time in microseconds (plus random low bits), so that concurrent writers add
-different keys to a BTree bucket, which ZODB merges instead of raising a conflict (a rare
-bucket split still conflicts, and pyramid_retry replays the request); the natural key
-order is newest first. A second index by kind keeps filtering cheap on a long log.
+The log itself (its entries, kinds and storage) is ``sites.audit``; here a request's
+actor is looked up by account, and sign-ins are recorded.
 """
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
 from typing import Any
 from urllib.parse import urlencode
 
-from BTrees.Length import Length
-from BTrees.LOBTree import LOBTree
-from BTrees.OOBTree import OOBTree
-from persistent import Persistent
 from pyramid.config import Configurator
 from pyramid.i18n import TranslationString
 from pyramid.request import Request
 
-from pleio_core.clock import LOCAL_ZONE, local_time, now
+from pleio_core.clock import LOCAL_ZONE, local_time
 from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import _
+from pleio_core.sites.audit import KINDS, AuditEntry, append_entry, audit_log
 
 from .accounts import Account
 from .store import platform_accounts
 
-#: Every kind of entry, with what the audit page calls it.
-KINDS: dict[str, TranslationString] = {
-    "sign-in": _("Signed in"),
-    "role-change": _("Role changed"),
-    "member-removed": _("Member removed"),
-    "joined": _("Joined"),
-    "auto-join": _("Joined by e-mail domain"),
-    "join-request": _("Asked to join"),
-    "join-approved": _("Request approved"),
-    "join-denied": _("Request denied"),
-    "invitation-sent": _("Invitation sent"),
-    "invitation-accepted": _("Invitation accepted"),
-    "join-policy": _("Joining rules changed"),
-    "two-factor-policy": _("Two-factor requirement changed"),
-    "module-enabled": _("Module switched on"),
-    "module-disabled": _("Module switched off"),
-    "site-settings": _("Site settings changed"),
-    "appearance": _("Appearance changed"),
-    "menu": _("Menu changed"),
-    "module-settings": _("Module settings changed"),
-    "access-changed": _("Who sees someone's content changed"),
-    "admin-override": _("Content changed by an admin only"),
-}
 #: What the pages call each role and each detail of an entry.
 ROLE_LABELS: dict[str, TranslationString] = {
     "member": _("member"),
@@ -84,68 +53,6 @@ DETAIL_LABELS: dict[str, TranslationString] = {
 }
 PAGE_SIZE = 50
 MAX_SCAN = 20_000  # entries one filtered page reads at most
-RANDOM_BITS = 10  # 2**63 / 2**10 microseconds is beyond the year 2250
-KEY_MIN, KEY_MAX = -(2**63), 2**63 - 1
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    key: int
-    time: datetime  # aware, UTC
-    kind: str
-    actor_id: str | None
-    actor_email: str  # the actor's address when it happened; addresses change
-    details: dict[str, Any]
-
-
-class AuditLog(Persistent):
-    """Append-only entries, newest first; never a growing list (one object per write)."""
-
-    def __init__(self) -> None:
-        self._entries: LOBTree = LOBTree()  # -(µs << bits | random) → entry tuple
-        self._by_kind: OOBTree = OOBTree()  # (kind, key) → None
-        self._count = Length()
-
-    def __len__(self) -> int:
-        return self._count()
-
-    def append(
-        self,
-        kind: str,
-        actor_id: str | None,
-        actor_email: str,
-        details: dict[str, Any],
-        when: datetime | None = None,
-    ) -> AuditEntry:
-        if kind not in KINDS:
-            raise ValueError(f"unknown audit kind {kind!r} (kinds: {', '.join(KINDS)})")
-        when = when or now()
-        micros = int(when.timestamp() * 1_000_000)
-        key = -((micros << RANDOM_BITS) | secrets.randbits(RANDOM_BITS))
-        while key in self._entries:  # the same microsecond and the same random bits
-            key -= 1
-        self._entries[key] = (when, kind, actor_id, actor_email, dict(details))
-        self._by_kind[(kind, key)] = None
-        self._count.change(1)
-        return AuditEntry(key, when, kind, actor_id, actor_email, dict(details))
-
-    def entries(self, kind: str | None = None, after: int | None = None) -> Iterator[AuditEntry]:
-        """Newest first; ``after`` is the key of the last entry already shown (paging)."""
-        low = KEY_MIN if after is None else after + 1
-        if kind is None:
-            for key, entry in self._entries.items(min=low):
-                yield AuditEntry(key, *entry)
-            return
-        for _kind, key in self._by_kind.keys(min=(kind, low), max=(kind, KEY_MAX)):
-            yield AuditEntry(key, *self._entries[key])
-
-
-def audit_log(root: SiteRoot, create: bool = False) -> AuditLog | None:
-    """The site's audit log (made on the first entry: sites made before have none)."""
-    log = getattr(root, "audit_log", None)
-    if log is None and create:
-        log = root.audit_log = AuditLog()
-    return log
 
 
 def record(
@@ -172,9 +79,7 @@ def record(
             actor_email = account.email if account is not None else ""
     if root is None:
         return None
-    log = audit_log(root, create=True)
-    assert log is not None
-    return log.append(kind, actor_account_id, actor_email or "", details)
+    return append_entry(root, kind, actor_account_id, actor_email or "", **details)
 
 
 def record_sign_in(request: Request, account: Account) -> AuditEntry | None:

@@ -8,8 +8,8 @@ from pyramid.registry import Registry
 from ZODB.Connection import Connection
 
 from pleio_core.content.site import ROOT_KEY, ModuleFolder, SiteRoot
-from pleio_core.security.audit import record
 
+from .audit import append_entry
 from .config import SiteConfig
 from .effective import effective_access
 
@@ -33,8 +33,8 @@ def enable_module(
     if folder_title is not None and module not in root:
         root.add(module, ModuleFolder(module, str(folder_title)))
     root.enabled_modules = (*root.enabled_modules, module)
-    actor_id, actor_email = actor or (None, None)
-    record(root, "module-enabled", actor_id, actor_email=actor_email, module=module)
+    actor_id, actor_email = actor or (None, "")
+    append_entry(root, "module-enabled", actor_id, actor_email, module=module)
     plugins.call_for(module, "pleio_module_enabled", site=root, registry=registry)
     return True
 
@@ -46,8 +46,8 @@ def disable_module(
     if module not in root.enabled_modules:
         return False
     root.enabled_modules = tuple(m for m in root.enabled_modules if m != module)
-    actor_id, actor_email = actor or (None, None)
-    record(root, "module-disabled", actor_id, actor_email=actor_email, module=module)
+    actor_id, actor_email = actor or (None, "")
+    append_entry(root, "module-disabled", actor_id, actor_email, module=module)
     return True
 
 

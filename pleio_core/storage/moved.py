@@ -17,6 +17,7 @@ from ZODB.broken import find_global
 MOVED: dict[tuple[str, str], str] = {
     ("pleio_core.api.tokens", "ApiToken"): "pleio_core.security.api_tokens",
     ("pleio_core.api.tokens", "ApiTokens"): "pleio_core.security.api_tokens",
+    ("pleio_core.security.audit", "AuditLog"): "pleio_core.sites.audit",
 }
 
 
