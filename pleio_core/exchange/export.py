@@ -8,6 +8,7 @@ read are turned back into ghosts every ``GC_EVERY`` objects.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from pyramid.registry import Registry
@@ -120,6 +121,30 @@ def moved_paths(root: SiteRoot) -> dict[str, str]:
     return {old: resource_path(content) for old, content in moved.items() if is_attached(content)}
 
 
+@dataclass
+class Tally:
+    """What the archive holds, for its manifest."""
+
+    counts: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(
+            ("content", "files", "file_bytes", "revisions", "comments", "likes"), 0
+        )
+    )
+    types: dict[str, int] = field(default_factory=dict)  # content type → how many
+    extra_used: set[str] = field(default_factory=set)  # the plugins that wrote extra data
+
+    def add_document(self, document: dict[str, Any], type_name: str) -> None:
+        self.counts["content"] += 1
+        for listed in ("revisions", "comments", "likes"):
+            self.counts[listed] += len(document[listed])
+        self.types[type_name] = self.types.get(type_name, 0) + 1
+        self.extra_used.update(document["extra"])
+
+    def add_file(self, size: int) -> None:
+        self.counts["files"] += 1
+        self.counts["file_bytes"] += size
+
+
 def export_site(
     root: SiteRoot,
     site: SiteConfig,
@@ -131,7 +156,6 @@ def export_site(
 ) -> dict[str, Any]:
     """Write ``root``'s whole site to ``target`` (a path or a binary file); the manifest."""
     types = registry.pleio_content_types
-    plugins = registry.pleio_plugins
     directory = AccountDirectory(accounts)
     written = [0]
 
@@ -139,15 +163,12 @@ def export_site(
         written[0] += n
 
     writer = ArchiveWriter(target, on_bytes)
-    counts = dict.fromkeys(("content", "files", "file_bytes", "revisions", "comments", "likes"), 0)
-    type_counts: dict[str, int] = {}
+    tally = Tally()
     extras = extra_plugins(registry, "pleio_export_extra")
-    extra_used: set[str] = set()  # the plugins that wrote data: an import needs them
 
     def on_file(stored: StoredFile) -> None:
         if writer.write_file(stored.sha256, stored.chunks()):
-            counts["files"] += 1
-            counts["file_bytes"] += stored.size
+            tally.add_file(stored.size)
 
     try:
         for number, (path, content) in enumerate(walk(root), 1):
@@ -161,40 +182,19 @@ def export_site(
                 content, content_type, path, directory, registry, extras, on_file
             )
             writer.write_json(content_member(number), document)
-            counts["content"] += 1
-            counts["revisions"] += len(document["revisions"])
-            counts["comments"] += len(document["comments"])
-            counts["likes"] += len(document["likes"])
-            type_counts[content_type.name] = type_counts.get(content_type.name, 0) + 1
-            extra_used.update(document["extra"])
+            tally.add_document(document, content_type.name)
             if number % GC_EVERY == 0:
                 root._p_jar.cacheGC()
             if progress:
                 progress(number, written[0])
-        members = site_members(root)
-        member_records = (
-            {"email": email, "role": m.role, "since": iso(m.since)}
-            for m in (members or ())
-            if (email := directory.email_of(m.account_id))
-        )
-        counts["members"] = writer.write_lines(MEMBERS, member_records)
-        log = audit_log(root)
-        entries = (
-            {
-                "time": iso(e.time),
-                "kind": e.kind,
-                "actor": directory.email_of(e.actor_id) or e.actor_email or None,
-                "details": e.details,
-            }
-            for e in (log.entries() if log is not None else ())
-        )
-        counts["audit_entries"] = writer.write_lines(AUDIT_LOG, entries)
+        counts = tally.counts
+        counts["members"] = writer.write_lines(MEMBERS, member_records(root, directory))
+        counts["audit_entries"] = writer.write_lines(AUDIT_LOG, audit_entries(root, directory))
         appearance = appearance_of(root, lambda sha256, data: writer.write_file(sha256, [data]))
         counts["accounts"] = writer.write_lines(ACCOUNTS, directory.records(include_credentials))
     except BaseException:
         writer.abort()
         raise
-    used = {types[name].module for name in type_counts} | set(root.enabled_modules) | extra_used
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -202,12 +202,10 @@ def export_site(
         "created": now().isoformat(),
         "includes_credentials": include_credentials,
         "site": {**site_settings(root, site), "appearance": appearance},
-        "plugins": {
-            name: plugins.plugins[name].info.version for name in sorted(used) if name in plugins
-        },
+        "plugins": needed_plugins(root, registry, tally),
         "types": {
             name: {"module": types[name].module, "count": n}
-            for name, n in sorted(type_counts.items())
+            for name, n in sorted(tally.types.items())
         },
         "counts": counts,
     }
@@ -215,3 +213,36 @@ def export_site(
     if progress:
         progress(counts["content"], written[0])
     return manifest
+
+
+def member_records(root: SiteRoot, directory: AccountDirectory) -> Iterator[dict[str, Any]]:
+    """The site's members by e-mail address (an account removed since is left out)."""
+    for member in site_members(root) or ():
+        email = directory.email_of(member.account_id)
+        if email:
+            yield {"email": email, "role": member.role, "since": iso(member.since)}
+
+
+def audit_entries(root: SiteRoot, directory: AccountDirectory) -> Iterator[dict[str, Any]]:
+    """The audit log, its actors by e-mail address."""
+    log = audit_log(root)
+    for entry in log.entries() if log is not None else ():
+        yield {
+            "time": iso(entry.time),
+            "kind": entry.kind,
+            "actor": directory.email_of(entry.actor_id) or entry.actor_email or None,
+            "details": entry.details,
+        }
+
+
+def needed_plugins(root: SiteRoot, registry: Registry, tally: Tally) -> dict[str, str]:
+    """The plugins an import needs installed, with their versions here: those of the types
+    and the enabled modules, and those that wrote extra data."""
+    plugins = registry.pleio_plugins
+    types = registry.pleio_content_types
+    used = {types[name].module for name in tally.types} | set(root.enabled_modules)
+    return {
+        name: plugins.plugins[name].info.version
+        for name in sorted(used | tally.extra_used)
+        if name in plugins
+    }
