@@ -21,7 +21,6 @@ from pyramid.interfaces import ITranslationDirectories
 from pyramid.registry import Registry
 from pyramid.request import Request
 from pyramid.response import Response
-from pyramid.tweens import EXCVIEW
 from zope.interface.interfaces import IInterface
 
 from pleio_core.i18n import COOKIE as LANGUAGE_COOKIE
@@ -198,9 +197,7 @@ def method_not_allowed_page(exc: PredicateMismatch, request: Request) -> Any:
 
 
 def includeme(config: Configurator) -> None:
-    from .headers import OVER, TWEEN
-
-    config.add_tween(UNDECODABLE_TWEEN, under=TWEEN, over=(*OVER, EXCVIEW))
+    """The 405 answers; the undecodable tween is placed by ``headers``, which it sits under."""
     config.add_view_predicate("method_not_allowed", MethodNotAllowedPredicate)
     config.add_exception_view(
         method_not_allowed_page,

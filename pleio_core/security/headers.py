@@ -24,7 +24,7 @@ from pyramid.tweens import EXCVIEW
 from pleio_core.settings import SecurityTxtSettings
 from pleio_core.sites.config import normalise_host
 
-from .edges import allow_header
+from .edges import UNDECODABLE_TWEEN, allow_header
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +132,7 @@ def security_txt(request: Request) -> Response:
 
 def includeme(config: Configurator) -> None:
     config.add_tween(TWEEN, over=(*OVER, EXCVIEW))
+    config.add_tween(UNDECODABLE_TWEEN, under=TWEEN, over=(*OVER, EXCVIEW))
     # no site root: security.txt needs no site database opened
     config.add_route("security_txt", "/.well-known/security.txt", factory=lambda request: None)
     config.add_view(
