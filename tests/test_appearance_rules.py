@@ -2,8 +2,8 @@
 
 import pytest
 
-from pleio_core.admin.contrast import clean_colour, contrast_ratio, shown_ratio
-from pleio_core.admin.images import sniff_image_type
+from pleio_core.admin.contrast import contrast_ratio, shown_ratio
+from pleio_core.sites.appearance import clean_colour, sniff_image_type
 
 
 @pytest.mark.parametrize(

@@ -11,11 +11,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from pleio_core.admin.images import store_image
 from pleio_core.content.files import store_file
 from pleio_core.content.site import ROOT_KEY
 from pleio_core.exchange import archive as archive_format
 from pleio_core.exchange import importing
+from pleio_core.sites.appearance import store_image
 from pleio_core.sites.effective import set_holder_settings
 from pleio_core.storage import PLATFORM_KEY
 from pleio_core.storage.databases import open_database

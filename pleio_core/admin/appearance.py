@@ -15,10 +15,11 @@ from pyramid.request import Request
 from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import _
 from pleio_core.security.audit import record
+from pleio_core.sites.appearance import KINDS, MAX_IMAGE_BYTES, clean_colour, store_image
 from pleio_core.sites.views import DEFAULT_COLOURS
 
-from .contrast import MIN_TEXT_CONTRAST, WHITE, clean_colour, contrast_ratio, shown_ratio
-from .images import KINDS, MAX_IMAGE_BYTES, ImageError, read_upload, store_image
+from .contrast import MIN_TEXT_CONTRAST, WHITE, contrast_ratio, shown_ratio
+from .images import ImageError, read_upload
 from .panel import actor, add_panel_view, saved
 
 NAME = "control-panel-appearance"

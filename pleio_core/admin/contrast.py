@@ -1,26 +1,15 @@
-"""Colours and their contrast, as WCAG 2.1 measures it (success criterion 1.4.3)."""
+"""The contrast of colours, as WCAG 2.1 measures it (success criterion 1.4.3).
+
+Colours reach here as ``#rrggbb``, cleaned by ``sites.appearance.clean_colour``.
+"""
 
 from __future__ import annotations
 
 import math
-import re
 
-HEX_COLOUR = re.compile(r"^#(?:[0-9a-f]{3}|[0-9a-f]{6})$")
 #: Normal text needs 4.5:1 against its background (WCAG 2.1 AA).
 MIN_TEXT_CONTRAST = 4.5
 WHITE = "#ffffff"
-
-
-def clean_colour(raw: str) -> str | None:
-    """``raw`` as ``#rrggbb`` (lower case), or None if it is not a hex colour."""
-    text = (raw or "").strip().lower()
-    if text and not text.startswith("#"):
-        text = "#" + text
-    if not HEX_COLOUR.match(text):
-        return None
-    if len(text) == 4:
-        text = "#" + "".join(c * 2 for c in text[1:])
-    return text
 
 
 def relative_luminance(colour: str) -> float:

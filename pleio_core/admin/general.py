@@ -17,13 +17,13 @@ from pleio_core.i18n import LANGUAGES, _
 from pleio_core.security.accounts import AccountError, normalise_email
 from pleio_core.security.audit import record
 from pleio_core.security.joining import JOIN_MODES, clean_domains
+from pleio_core.sites.appearance import MAX_DESCRIPTION, MAX_TITLE
 from pleio_core.sites.config import ACCESS_LEVELS
 from pleio_core.sites.effective import HOLDER_KEYS, set_holder_settings
 
 from .panel import add_panel_view, saved
 
 NAME = "control-panel-general"
-MAX_TITLE, MAX_DESCRIPTION = 200, 1000
 JOIN_MODE_LABELS = {
     "open": _("Anyone with an account joins at once"),
     "request": _("People ask to join; an admin approves"),

@@ -1,26 +1,25 @@
-"""The site's logo and favicon: uploaded images, checked by their content, kept as blobs.
+"""The site's logo and favicon: the control panel's upload, and the images' addresses.
 
-Only PNG, JPEG and WebP are taken, recognised by their first bytes (never by the file's
-name or the browser's word for it); SVG is refused, as it can carry script. The image is a
-ZODB blob in the site's own database, so it leaves with the site's data.
+What an image may be, and how it is kept, are the site's rules (``sites.appearance``),
+which the import applies too; here is only what the control panel's form adds to them.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from persistent import Persistent
 from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.request import Request
 from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
-from ZODB.blob import Blob
 
 from pleio_core.content.site import SiteRoot
+from pleio_core.sites.appearance import KINDS, MAX_IMAGE_BYTES, sniff_image_type
 
-MAX_IMAGE_BYTES = 1024 * 1024
-KINDS = ("logo", "favicon")
+# Logos and favicons stored before the class moved name this module: they load through this
+# name until storage.moved lists the move.
+from pleio_core.sites.appearance import SiteImage as SiteImage
 
 
 class ImageError(ValueError):
@@ -29,17 +28,6 @@ class ImageError(ValueError):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
-
-
-def sniff_image_type(data: bytes) -> str | None:
-    """The media type of a PNG, JPEG or WebP image from its magic bytes; None otherwise."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
 
 
 def read_upload(field: Any) -> tuple[bytes, str] | None:
@@ -57,25 +45,6 @@ def read_upload(field: Any) -> tuple[bytes, str] | None:
     if media_type is None:
         raise ImageError("type")
     return data, media_type
-
-
-class SiteImage(Persistent):
-    def __init__(self, data: bytes, media_type: str) -> None:
-        self.media_type = media_type
-        self.blob = Blob()
-        with self.blob.open("w") as f:
-            f.write(data)
-
-    def read(self) -> bytes:
-        with self.blob.open("r") as f:
-            return f.read()
-
-
-def store_image(root: SiteRoot, kind: str, data: bytes, media_type: str) -> None:
-    """Keep the image and bump its version (part of its address, so browsers fetch it anew)."""
-    setattr(root, kind, SiteImage(data, media_type))
-    setattr(root, f"{kind}_version", getattr(root, f"{kind}_version") + 1)
-    setattr(root, f"{kind}_type", media_type)
 
 
 def serve_image(context: SiteRoot, request: Request) -> Response:

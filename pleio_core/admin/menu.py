@@ -9,7 +9,6 @@ Items are known by their path on the site (``/wiki/``), which stays the same on 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from pyramid.config import Configurator
 from pyramid.request import Request
@@ -18,23 +17,13 @@ from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import _
 from pleio_core.layout import Entry, Page, apply_menu_settings, item_key
 from pleio_core.security.audit import record
+from pleio_core.sites.appearance import clean_link_url
 
 from .panel import actor, add_panel_view, saved
 
 NAME = "control-panel-menu"
 MAX_TITLE = 60
 MAX_LINKS = 10
-
-
-def clean_link_url(raw: str) -> str | None:
-    """An http(s) address or a path on the site; None for anything else (javascript:…)."""
-    url = raw.strip()
-    parts = urlsplit(url)
-    if url.startswith("/") and not url.startswith("//"):
-        return url
-    if parts.scheme in ("http", "https") and parts.netloc:
-        return url
-    return None
 
 
 def _default_entries(request: Request) -> list[Entry]:

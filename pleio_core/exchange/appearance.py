@@ -13,17 +13,23 @@ import hashlib
 from collections.abc import Callable
 from typing import IO, Any
 
-from pleio_core.admin.contrast import clean_colour
-from pleio_core.admin.general import MAX_DESCRIPTION, MAX_TITLE
-from pleio_core.admin.images import KINDS, MAX_IMAGE_BYTES, sniff_image_type, store_image
-from pleio_core.admin.menu import clean_link_url
 from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import LANGUAGES
 from pleio_core.security.accounts import AccountError, normalise_email
+from pleio_core.sites.appearance import (
+    KINDS,
+    MAX_DESCRIPTION,
+    MAX_IMAGE_BYTES,
+    MAX_TITLE,
+    clean_colour,
+    clean_link_url,
+    sniff_image_type,
+    store_image,
+)
 from pleio_core.sites.config import ACCESS_LEVELS
 from pleio_core.sites.effective import HOLDER_KEYS
 
-from .archive import ArchiveError
+from .errors import ArchiveError
 
 MAX_TEXT = 2000
 
