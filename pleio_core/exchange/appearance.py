@@ -96,6 +96,58 @@ def _holder_settings(settings: dict[str, str]) -> dict[str, str]:
     return dict(settings)
 
 
+def _colours(raw: Any) -> dict[str, str]:
+    """The site's two colours, each cleaned as the control panel cleans it."""
+    colours = {}
+    for name, value in _mapping(raw, "colours").items():
+        colour = clean_colour(value)
+        if name not in ("primary", "secondary") or colour is None:
+            raise ArchiveError(f"appearance: colour {name!r} = {value!r} is not a colour of ours")
+        colours[name] = colour
+    return colours
+
+
+def _menu_link(link: Any) -> tuple[str, str]:
+    """A (title, address) link, with an address the control panel would take."""
+    title, url = (
+        _texts(link, "a menu link") if isinstance(link, list) and len(link) == 2 else ("", "")
+    )
+    clean = clean_link_url(url)
+    if not title.strip() or clean is None:
+        raise ArchiveError(f"appearance: the menu link {link!r} is not a title and address")
+    return title, clean
+
+
+def _menu_settings(menu: Any) -> dict[str, Any]:
+    """The holder's menu: order, titles, hidden items and links."""
+    if not isinstance(menu, dict):
+        raise ArchiveError("appearance: the menu is not an object")
+    links = [_menu_link(link) for link in menu.get("links", [])]
+    return {
+        "order": _texts(menu.get("order", []), "the menu's order"),
+        "titles": _mapping(menu.get("titles", {}), "the menu's titles"),
+        "hidden": _texts(menu.get("hidden", []), "the menu's hidden items"),
+        "links": links,
+    }
+
+
+def _restore_image(
+    root: SiteRoot, kind: str, facts: Any, open_file: Callable[[str], IO[bytes]]
+) -> None:
+    """The logo or favicon, if it is the file its SHA-256 names and an image we take."""
+    sha256 = facts.get("sha256") if isinstance(facts, dict) else None
+    if not isinstance(sha256, str):
+        raise ArchiveError(f"appearance: the {kind} has no sha256")
+    with open_file(sha256) as source:
+        content = source.read(MAX_IMAGE_BYTES + 1)
+    media_type = sniff_image_type(content)
+    if hashlib.sha256(content).hexdigest() != sha256:
+        raise ArchiveError(f"appearance: the {kind} does not match its SHA-256")
+    if len(content) > MAX_IMAGE_BYTES or media_type is None:
+        raise ArchiveError(f"appearance: the {kind} is not a PNG, JPEG or WebP of 1 MB at most")
+    store_image(root, kind, content, media_type)
+
+
 def restore_appearance(root: SiteRoot, data: Any, open_file: Callable[[str], IO[bytes]]) -> None:
     """Put the holder's settings of an archive on the new ``root``, checked."""
     if data is None:
@@ -103,48 +155,13 @@ def restore_appearance(root: SiteRoot, data: Any, open_file: Callable[[str], IO[
     if not isinstance(data, dict):
         raise ArchiveError("appearance: not an object")
     root.holder_settings = _holder_settings(_mapping(data.get("settings", {}), "settings"))
-    colours = {}
-    for name, raw in _mapping(data.get("colours", {}), "colours").items():
-        colour = clean_colour(raw)
-        if name not in ("primary", "secondary") or colour is None:
-            raise ArchiveError(f"appearance: colour {name!r} = {raw!r} is not a colour of ours")
-        colours[name] = colour
-    root.colours = colours
-    menu = data.get("menu", {})
-    if not isinstance(menu, dict):
-        raise ArchiveError("appearance: the menu is not an object")
-    links = []
-    for link in menu.get("links", []):
-        title, url = (
-            _texts(link, "a menu link") if isinstance(link, list) and len(link) == 2 else ("", "")
-        )
-        clean = clean_link_url(url)
-        if not title.strip() or clean is None:
-            raise ArchiveError(f"appearance: the menu link {link!r} is not a title and address")
-        links.append((title, clean))
-    root.menu_settings = {
-        "order": _texts(menu.get("order", []), "the menu's order"),
-        "titles": _mapping(menu.get("titles", {}), "the menu's titles"),
-        "hidden": _texts(menu.get("hidden", []), "the menu's hidden items"),
-        "links": links,
-    }
+    root.colours = _colours(data.get("colours", {}))
+    root.menu_settings = _menu_settings(data.get("menu", {}))
     root.menu_version += 1
     front_page = data.get("front_page", "")
     if not isinstance(front_page, str) or len(front_page) > MAX_TEXT:
         raise ArchiveError("appearance: the front page is not a path")
     root.front_page = front_page
     for kind in KINDS:
-        facts = data.get(kind)
-        if facts is None:
-            continue
-        sha256 = facts.get("sha256") if isinstance(facts, dict) else None
-        if not isinstance(sha256, str):
-            raise ArchiveError(f"appearance: the {kind} has no sha256")
-        with open_file(sha256) as source:
-            content = source.read(MAX_IMAGE_BYTES + 1)
-        media_type = sniff_image_type(content)
-        if hashlib.sha256(content).hexdigest() != sha256:
-            raise ArchiveError(f"appearance: the {kind} does not match its SHA-256")
-        if len(content) > MAX_IMAGE_BYTES or media_type is None:
-            raise ArchiveError(f"appearance: the {kind} is not a PNG, JPEG or WebP of 1 MB at most")
-        store_image(root, kind, content, media_type)
+        if data.get(kind) is not None:
+            _restore_image(root, kind, data[kind], open_file)
