@@ -53,7 +53,8 @@ def guarded(view: Callable[[Any, Request], Any]) -> Callable[[Any, Request], Any
 
 
 def require_identity(request: Request) -> Any:
-    """The signed-in account, or 401."""
+    """The signed-in account, or 401. A view that needs one asks first, before it looks at
+    the path: an anonymous write is a 401 whatever is there, never a 404 that tells."""
     if request.identity is None:
         raise ApiError(401)
     return request.identity

@@ -34,6 +34,7 @@ from .errors import ApiError
 from .serialise import (
     content_json,
     content_path,
+    json_integer,
     path_names,
     read_body,
     summary_json,
@@ -43,6 +44,7 @@ from .serialise import (
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+MAX_START = 10**9
 
 
 def find(request: Request, path: tuple[str, ...] | list[str]) -> Any:
@@ -88,8 +90,8 @@ def read_content(context: Any, request: Request) -> dict[str, Any]:
 
 
 def add_content(context: Any, request: Request) -> Response:
-    container = find(request, request.matchdict["path"])
     identity = require_identity(request)
+    container = find(request, request.matchdict["path"])
     require_permission(request, "view", container)  # before anything tells it is there
     data = read_body(request)
     type_name = data.get("type")
@@ -116,13 +118,13 @@ MERGED_HEADER = "Pleio-Merged"
 
 
 def change_content(context: Any, request: Request) -> dict[str, Any]:
-    content, content_type = find_content(request)
     require_identity(request)
+    content, content_type = find_content(request)
     require_permission(request, "view", content)
     require_permission(request, "edit", content)
     data = read_body(request)
-    serial = data.get("serial")
-    if not isinstance(serial, int) or isinstance(serial, bool):
+    serial = json_integer(data.get("serial"))
+    if serial is None:
         raise ApiError(422, errors={"serial": _("Send the serial of the version you changed.")})
     current = content_values(content, content_type)
     values = validated_values(
@@ -157,8 +159,8 @@ def _save(
 
 
 def remove_content(context: Any, request: Request) -> Response:
-    content, _content_type = find_content(request)
     require_identity(request)
+    content, _content_type = find_content(request)
     require_permission(request, "view", content)
     require_permission(request, "delete", content)
     delete_content(request, content)
@@ -182,7 +184,7 @@ def list_children(context: Any, request: Request) -> dict[str, Any]:
     """A page of the children the caller may see, in name order."""
     container = find(request, request.matchdict["path"])
     require_permission(request, "view", container)
-    start = _page_parameter(request, "start", 0, 10**9)
+    start = _page_parameter(request, "start", 0, MAX_START)
     limit = _page_parameter(request, "limit", DEFAULT_LIMIT, MAX_LIMIT)
     visible = [item for item in visible_children(request, container) if isinstance(item, Content)]
     addable = request.registry.pleio_content_types.addable_in(container, request.enabled_modules)

@@ -6,6 +6,7 @@ catalog's business, so the API finds exactly what the search page finds.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -22,16 +23,31 @@ from .auth import require_permission
 from .errors import ApiError
 from .serialise import summary_json, to_json, whole_number
 
+MAX_PAGE = 10**6
+
+
+#: A day as the document's ``format: date`` has it (not the other forms Python reads).
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
 
 def _day(request: Request, name: str) -> date | None:
-    raw = request.GET.get(name, "").strip()
-    if not raw:
+    raw = request.GET.get(name)
+    if raw is None:
         return None
     try:
+        if not DAY.fullmatch(raw):
+            raise ValueError(raw)
         return date.fromisoformat(raw)
     except ValueError:
         message = _("Give a date as year-month-day, like 2024-03-31.")
         raise ApiError(422, errors={name: message}) from None
+
+
+def _moment(day: date | None, after: bool = False) -> datetime | None:
+    """The start of ``day`` (of the day after it), local time; None for no bound."""
+    if day is None or (after and day == date.max):  # nothing is later than the last day
+        return None
+    return datetime.combine(day + timedelta(days=1) if after else day, time(), LOCAL_ZONE)
 
 
 def _number(request: Request, name: str, default: int, maximum: int) -> int:
@@ -55,10 +71,10 @@ def search_view(context: Any, request: Request) -> dict[str, Any]:
             types=params.getall("type"),
             modules=params.getall("module"),
             tags=params.getall("tag"),
-            start=datetime.combine(first, time(), LOCAL_ZONE) if first else None,
-            end=datetime.combine(last + timedelta(days=1), time(), LOCAL_ZONE) if last else None,
+            start=_moment(first),
+            end=_moment(last, after=True),
             sort=params.get("order") or ("relevance" if text else "date"),
-            page=_number(request, "page", 1, 10**6),
+            page=_number(request, "page", 1, MAX_PAGE),
             size=_number(request, "size", 20, MAX_PAGE_SIZE),
         )
     except InvalidSearch as exc:

@@ -1,12 +1,14 @@
 """Content, comments and likes as JSON, and JSON request bodies into validated values.
 
 Validation is the content type's own colander schema, bound as the forms bind it: the
-API accepts exactly what the add and edit forms accept, with the same messages.
+API accepts what the add and edit forms accept, with the same messages; only a moment is
+stricter (``MOMENT``), as JSON has null for "none" and the document has a format for it.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -19,11 +21,12 @@ from pleio_core.content.editing import bound_schema, content_values
 from pleio_core.content.forms import with_change_note
 from pleio_core.content.likes import like_count, likes_of
 from pleio_core.content.model import Content
-from pleio_core.content.schema import CORE_FIELDS
+from pleio_core.content.schema import CORE_FIELDS, LocalDateTime
 from pleio_core.content.types import ContentType
 from pleio_core.i18n import _
 
 from .errors import ApiError
+from .schemas import node_schema
 
 
 def to_json(value: Any) -> Any:
@@ -47,6 +50,14 @@ def whole_number(raw: str | None, maximum: int) -> int | None:
         return None
     value = int(raw)
     return value if value <= maximum else None
+
+
+def json_integer(value: Any) -> int | None:
+    """``value`` as an int if JSON calls it an integer (5, or 5.0 as a JSON Schema validator
+    would), else None (true is no number)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def path_names(item: Any) -> tuple[str, ...]:
@@ -146,6 +157,49 @@ def read_body(request: Request) -> dict[str, Any]:
     return data
 
 
+#: The moments a request may send: RFC 3339 (with an offset or Z), or the Netherlands' local
+#: time as a form sends it (2026-12-01T09:00). Not the other ISO 8601 forms that Python reads
+#: (2026-12-01, 20261201T0900), nor the empty text a form sends for "none": JSON has null.
+MOMENT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}"
+    r"(:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})|(:[0-9]{2})?)"
+)
+
+
+def _wrong_moment(node: colander.SchemaNode, value: Any) -> Any:
+    """Why ``value`` is no moment for ``node``, if it is a ``LocalDateTime``; else None."""
+    message = _("Give a date and time, for example 2026-12-01T09:00.")
+    if value is None or not isinstance(node.typ, LocalDateTime):
+        return None
+    if not isinstance(value, str) or not MOMENT.fullmatch(value):
+        return message
+    try:
+        node.typ.deserialize(node, value)
+    except (colander.Invalid, OverflowError):  # no such day, or out of range in UTC
+        return message
+    return None
+
+
+#: A JSON value of each type a document names (True is no number here, as in JSON).
+_JSON_TYPES: dict[str, Any] = {
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    "integer": lambda v: json_integer(v) is not None,
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+}
+
+
+def _wrong_type(node: colander.SchemaNode, value: Any) -> Any:
+    """A message if ``value`` is not of the JSON type the document gives ``node`` (colander
+    would make a string of a number, and "none" of an empty list)."""
+    kind = node_schema(node, str).get("type")
+    if value is None or kind not in _JSON_TYPES or _JSON_TYPES[kind](value):
+        return None
+    return _("Send this as a JSON ${kind}.", mapping={"kind": kind})
+
+
 def validated_values(
     request: Request,
     content_type: ContentType,
@@ -170,11 +224,23 @@ def validated_values(
     if current is not None:
         present = {k: (colander.null if v is None else v) for k, v in current.items()}
         cstruct = dict(schema.serialize(present))
-    for name in names:
-        if name in data:
-            cstruct[name] = colander.null if data[name] is None else data[name]
+        for node in schema.children:  # ISO 8601: the form's way drops a year's leading zeros
+            if isinstance(node.typ, LocalDateTime) and isinstance(current.get(node.name), datetime):
+                cstruct[node.name] = current[node.name].isoformat()
+    errors: dict[str, Any] = {}
+    for node in schema.children:
+        if node.name not in data:
+            continue
+        wrong = _wrong_type(node, data[node.name]) or _wrong_moment(node, data[node.name])
+        if wrong is not None:
+            errors[node.name] = wrong
+        else:
+            cstruct[node.name] = colander.null if data[node.name] is None else data[node.name]
     try:
-        return schema.deserialize(cstruct)
+        values = schema.deserialize(cstruct)
     except colander.Invalid as exc:
-        errors = exc.asdict(translate=request.localizer.translate)
-        raise ApiError(422, errors=errors) from None
+        found = exc.asdict(translate=request.localizer.translate)
+        raise ApiError(422, errors={**found, **errors}) from None
+    if errors:
+        raise ApiError(422, errors=errors)
+    return values

@@ -28,7 +28,10 @@ from pleio_core.i18n import _
 from .auth import require_identity, require_permission
 from .content import find_content
 from .errors import ApiError
-from .serialise import comment_json, likes_json, read_body, whole_number
+from .serialise import comment_json, json_integer, likes_json, read_body, whole_number
+
+#: Comment ids are counted from 1; a larger one is not there.
+MAX_COMMENT_ID = 2**31
 
 
 def _comment_body(request: Request, allowed: tuple[str, ...]) -> dict[str, Any]:
@@ -40,7 +43,7 @@ def _comment_body(request: Request, allowed: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _the_comment(request: Request, content: Content) -> Comment:
-    id = whole_number(request.GET.get("id"), 2**31)
+    id = whole_number(request.GET.get("id"), MAX_COMMENT_ID)
     comments = comments_of(content)
     comment = comments.get(id) if id is not None and comments is not None else None
     if comment is None:
@@ -57,14 +60,16 @@ def list_comments(context: Any, request: Request) -> dict[str, Any]:
 
 
 def post_comment(context: Any, request: Request) -> Response:
-    content, _type = find_content(request)
     require_identity(request)
+    content, _type = find_content(request)
     require_permission(request, "view", content)
     require_permission(request, "add", content)
     data = _comment_body(request, ("text", "reply_to"))
     reply_to = data.get("reply_to")
-    if reply_to is not None and (not isinstance(reply_to, int) or isinstance(reply_to, bool)):
-        raise ApiError(422, errors={"reply_to": _("The id of the comment you reply to.")})
+    if reply_to is not None:
+        reply_to = json_integer(reply_to)
+        if reply_to is None:
+            raise ApiError(422, errors={"reply_to": _("The id of the comment you reply to.")})
     try:
         comment = add_comment(request, content, data.get("text"), reply_to)
     except CommentError as exc:
@@ -75,8 +80,8 @@ def post_comment(context: Any, request: Request) -> Response:
 
 
 def change_comment(context: Any, request: Request) -> dict[str, Any]:
-    content, _type = find_content(request)
     require_identity(request)
+    content, _type = find_content(request)
     require_permission(request, "view", content)
     comment = _the_comment(request, content)
     if not may_change_comment(request, content, comment):
@@ -90,8 +95,8 @@ def change_comment(context: Any, request: Request) -> dict[str, Any]:
 
 
 def remove_comment(context: Any, request: Request) -> Response:
-    content, _type = find_content(request)
     require_identity(request)
+    content, _type = find_content(request)
     require_permission(request, "view", content)
     comment = _the_comment(request, content)
     if not may_change_comment(request, content, comment):
@@ -107,8 +112,8 @@ def read_likes(context: Any, request: Request) -> dict[str, Any]:
 
 
 def _set_like(request: Request, liked: bool) -> dict[str, Any]:
-    content, _type = find_content(request)
     require_identity(request)
+    content, _type = find_content(request)
     require_permission(request, "view", content)
     require_permission(request, "add", content)
     set_like(request, content, liked)
