@@ -3,6 +3,12 @@
 Each content type gets three schemas from its colander schema: ``<Type>Create`` (POST),
 ``<Type>Change`` (PATCH) and ``<Type>`` (what GET answers). The document is made per
 request, in the caller's language, because each site enables different modules.
+
+It says what the server does, so that a client (and schemathesis, in ``test_api_fuzz``) can
+rely on it: every free text a request sends holds only what a text may hold; the search
+filters name this site's types and modules; the numbers have their limits; the writes say
+that they need a signed-in caller; and links lead from new content and comments to what can
+be done with them.
 """
 
 from __future__ import annotations
@@ -12,15 +18,18 @@ from typing import Any
 from pyramid.request import Request
 
 from pleio_core.catalog.query import MAX_PAGE_SIZE, MAX_TEXT
+from pleio_core.content.access import ACCESS_LEVELS
 from pleio_core.content.comments import MAX_COMMENT
 from pleio_core.content.editing import BASE_LEVELS
 from pleio_core.content.forms import with_change_note
 from pleio_core.content.schema import CORE_FIELDS
 from pleio_core.content.types import ContentType
-from pleio_core.content.access import ACCESS_LEVELS
 
+from .content import MAX_LIMIT, MAX_START
 from .errors import DEFAULT_MESSAGES
-from .schemas import NON_BLANK_TEXT, TEXT_PATTERN, node_schema, nullable, object_schema
+from .schemas import NOT_BLANK, TEXT_PATTERN, node_schema, nullable, object_schema
+from .search import MAX_PAGE
+from .social import MAX_COMMENT_ID
 
 OPENAPI = "3.1.0"
 JSON = "application/json"
@@ -30,7 +39,13 @@ STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
 #: A text a request sends: only what a text may hold (422 otherwise).
 TEXT = {"type": "string", "pattern": TEXT_PATTERN}
-COMMENT_TEXT = {"type": "string", "minLength": 1, "maxLength": MAX_COMMENT, "pattern": NON_BLANK_TEXT}
+COMMENT_TEXT = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": MAX_COMMENT,
+    "pattern": TEXT_PATTERN,
+    "allOf": [NOT_BLANK],
+}
 #: Who must sign in for an operation: a token or the browser's cookie, not anyone.
 SIGNED_IN = [{"token": []}, {"session": []}]
 
@@ -118,7 +133,11 @@ COMMON_SCHEMAS: dict[str, Any] = {
         "type": "object",
         "properties": {
             "text": COMMENT_TEXT,
-            "reply_to": {"type": ["integer", "null"], "minimum": 1},
+            "reply_to": {
+                "type": ["integer", "null"],
+                "minimum": 1,
+                "description": "The id of a comment here (422 if it is not there any more).",
+            },
         },
         "required": ["text"],
         "additionalProperties": False,
@@ -188,8 +207,10 @@ COMMON_SCHEMAS: dict[str, Any] = {
 def type_schemas(request: Request, content_type: ContentType) -> dict[str, Any]:
     """The create, change and read schemas of one content type."""
     translate = request.localizer.translate
-    # every level the type can have somewhere: "group" only counts inside groups (422 elsewhere)
-    levels = (*BASE_LEVELS, "group")
+    # every level the type can have somewhere on this site: "group" only where a module has
+    # groups, and then only inside one (422 elsewhere)
+    groups = bool(request.plugin_hooks.pleio_group_of.get_hookimpls())
+    levels = (*BASE_LEVELS, "group") if groups else BASE_LEVELS
     schema = content_type.schema().bind(request=request, access_levels=levels)
     nodes = list(schema.children)
     name = schema_name(content_type)
@@ -202,7 +223,7 @@ def type_schemas(request: Request, content_type: ContentType) -> dict[str, Any]:
     change["required"] = ["serial"]
     for properties in (create["properties"], change["properties"]):
         if "title" in properties:  # the core's rule, a plain function its schema cannot tell
-            properties["title"]["pattern"] = NON_BLANK_TEXT
+            properties["title"]["allOf"] = [NOT_BLANK]
     own = {
         node.name: nullable(node_schema(node, translate))
         for node in nodes
@@ -215,10 +236,13 @@ def type_schemas(request: Request, content_type: ContentType) -> dict[str, Any]:
 
 
 def _error(status: int, request: Request) -> dict[str, Any]:
-    return {
+    answer = {
         "description": request.localizer.translate(DEFAULT_MESSAGES[status]),
         "content": {JSON: {"schema": _ref("Error")}},
     }
+    if status == 401:
+        answer["headers"] = {"WWW-Authenticate": {"required": True, "schema": STRING}}
+    return answer
 
 
 def _operation(
@@ -229,10 +253,16 @@ def _operation(
     errors: tuple[int, ...],
     body: dict[str, Any] | None = None,
     parameters: list[dict[str, Any]] | None = None,
+    *,
+    signed_in: bool = False,
+    headers: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """One operation; ``signed_in``: only for a caller with a token or the sign-in cookie."""
     responses: dict[str, Any] = {str(ok): {"description": "OK"}}
     if schema is not None:
         responses[str(ok)]["content"] = {JSON: {"schema": schema}}
+    if headers:
+        responses[str(ok)]["headers"] = headers
     for status in sorted({401, 404, *errors}):
         responses[str(status)] = _error(status, request)
     operation: dict[str, Any] = {"summary": summary, "responses": responses}
@@ -240,6 +270,8 @@ def _operation(
         operation["requestBody"] = {"required": True, "content": {JSON: {"schema": body}}}
     if parameters:
         operation["parameters"] = parameters
+    if signed_in:
+        operation["security"] = SIGNED_IN
     return operation
 
 
@@ -252,24 +284,49 @@ PATH_PARAMETER = {
 }
 
 
-def _query(name: str, description: str, required: bool = False) -> dict[str, Any]:
+def _query(
+    name: str, description: str, minimum: int, maximum: int, required: bool = False
+) -> dict[str, Any]:
     return {
         "name": name,
         "in": "query",
         "required": required,
         "description": description,
-        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+        "schema": {"type": "integer", "minimum": minimum, "maximum": maximum},
     }
 
 
-def _search_parameters() -> list[dict[str, Any]]:
-    words = {"type": "array", "items": STRING}
+def _any_of(names: list[str]) -> dict[str, Any]:
+    """A list of some of these names (none, if there are none)."""
+    if not names:
+        return {"type": "array", "maxItems": 0}
+    return {"type": "array", "items": {"type": "string", "enum": names}}
+
+
+def _search_parameters(request: Request, type_names: list[str]) -> list[dict[str, Any]]:
+    text = {**TEXT, "maxLength": MAX_TEXT}
     day = {"type": "string", "format": "date"}
+    modules = list(request.enabled_modules)
     return [
-        {"name": "text", "in": "query", "description": 'Words; "a phrase"; -not', "schema": STRING},
-        {"name": "type", "in": "query", "description": "Content types (any of)", "schema": words},
-        {"name": "module", "in": "query", "description": "Modules (any of)", "schema": words},
-        {"name": "tag", "in": "query", "description": "Tags (all of)", "schema": words},
+        {"name": "text", "in": "query", "description": 'Words; "a phrase"; -not', "schema": text},
+        {
+            "name": "type",
+            "in": "query",
+            "description": "Content types (any of)",
+            "schema": _any_of(type_names),
+        },
+        {
+            "name": "module",
+            "in": "query",
+            "description": "Modules (any of)",
+            "schema": _any_of(modules),
+        },
+        {
+            "name": "tag",
+            "in": "query",
+            "description": "Tags (all of)",
+            "schema": {"type": "array", "items": TEXT},
+        },
         {"name": "from", "in": "query", "description": "From this day on", "schema": day},
         {"name": "to", "in": "query", "description": "Up to and including this day", "schema": day},
         {
@@ -277,13 +334,68 @@ def _search_parameters() -> list[dict[str, Any]]:
             "in": "query",
             "schema": {"type": "string", "enum": ["relevance", "date"]},
         },
-        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-        {
-            "name": "size",
-            "in": "query",
-            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-        },
+        _query("page", "The page of results.", 1, MAX_PAGE),
+        _query("size", "Results per page.", 1, MAX_PAGE_SIZE),
     ]
+
+
+#: The operationId of each operation: for clients, and for the links between operations.
+OPERATION_IDS = {
+    ("/api/v1/site", "get"): "readSite",
+    ("/api/v1/me", "get"): "readMe",
+    ("/api/v1/openapi.json", "get"): "readDocument",
+    ("/api/v1/content/{path}", "get"): "readContent",
+    ("/api/v1/content/{path}", "post"): "addContent",
+    ("/api/v1/content/{path}", "patch"): "changeContent",
+    ("/api/v1/content/{path}", "delete"): "removeContent",
+    ("/api/v1/children/{path}", "get"): "listChildren",
+    ("/api/v1/comments/{path}", "get"): "listComments",
+    ("/api/v1/comments/{path}", "post"): "addComment",
+    ("/api/v1/comments/{path}", "patch"): "changeComment",
+    ("/api/v1/comments/{path}", "delete"): "removeComment",
+    ("/api/v1/search", "get"): "search",
+    ("/api/v1/likes/{path}", "get"): "readLikes",
+    ("/api/v1/likes/{path}", "put"): "like",
+    ("/api/v1/likes/{path}", "delete"): "unlike",
+}
+_AT_NEW_CONTENT = {"path": "$response.body#/path"}
+_AT_NEW_COMMENT = {"path": "$request.path.path", "id": "$response.body#/id"}
+#: Where an answer leads (OpenAPI links): new content is read, listed, changed, commented,
+#: liked and removed at its path; a new comment is changed and removed by its id.
+LINKS = {
+    ("/api/v1/content/{path}", "post"): {
+        operation: _AT_NEW_CONTENT
+        for operation in (
+            "readContent",
+            "listChildren",
+            "changeContent",
+            "listComments",
+            "addComment",
+            "readLikes",
+            "like",
+            "unlike",
+            "removeContent",
+        )
+    },
+    ("/api/v1/comments/{path}", "post"): {
+        "changeComment": _AT_NEW_COMMENT,
+        "removeComment": _AT_NEW_COMMENT,
+    },
+}
+
+
+def _with_ids_and_links(paths: dict[str, Any]) -> dict[str, Any]:
+    for (path, method), operation_id in OPERATION_IDS.items():
+        operation = paths[path][method]
+        operation["operationId"] = operation_id
+        links = LINKS.get((path, method))
+        if links:
+            ok = next(iter(operation["responses"].values()))  # the success comes first
+            ok["links"] = {
+                name: {"operationId": name, "parameters": parameters}
+                for name, parameters in links.items()
+            }
+    return paths
 
 
 def openapi_document(request: Request) -> dict[str, Any]:
@@ -300,23 +412,34 @@ def openapi_document(request: Request) -> dict[str, Any]:
     change = {"anyOf": [_ref(f"{n}Change") for n in names]} if names else {"type": "object"}
     write = (400, 403, 422)
     path = [PATH_PARAMETER]
-    comment_id = [PATH_PARAMETER, _query("id", "The comment's id.", required=True)]
+    comment_id = [PATH_PARAMETER, _query("id", "The comment's id.", 1, MAX_COMMENT_ID, True)]
     paging = [
         PATH_PARAMETER,
-        _query("start", "How many visible items to skip."),
-        _query("limit", "At most this many items (1-100)."),
+        _query("start", "How many visible items to skip.", 0, MAX_START),
+        _query("limit", f"At most this many items (0-{MAX_LIMIT}).", 0, MAX_LIMIT),
     ]
+    located = {"Location": {"required": True, "schema": STRING}}
+    merged = {"Pleio-Merged": {"description": "Merged with a save made since.", "schema": STRING}}
     op = _operation
     paths = {
         "/api/v1/site": {"get": op(request, "This deelsite", 200, _ref("Site"), (403,))},
-        "/api/v1/me": {"get": op(request, "Who is asking", 200, _ref("Me"), ())},
+        "/api/v1/me": {"get": op(request, "Who is asking", 200, _ref("Me"), (), signed_in=True)},
         "/api/v1/openapi.json": {
             "get": op(request, "This document", 200, {"type": "object"}, (403,))
         },
         "/api/v1/content/{path}": {
             "parameters": path,
             "get": op(request, "Read content", 200, content, (403,)),
-            "post": op(request, "Add content inside this", 201, content, write, create),
+            "post": op(
+                request,
+                "Add content inside this",
+                201,
+                content,
+                write,
+                create,
+                signed_in=True,
+                headers=located,
+            ),
             "patch": op(
                 request,
                 "Change content. Send the serial you read. If someone saved since, changes to"
@@ -326,8 +449,10 @@ def openapi_document(request: Request) -> dict[str, Any]:
                 content,
                 (*write, 409),
                 change,
+                signed_in=True,
+                headers=merged,
             ),
-            "delete": op(request, "Remove content", 204, None, (403,)),
+            "delete": op(request, "Remove content", 204, None, (403,), signed_in=True),
         },
         "/api/v1/children/{path}": {
             "get": op(
@@ -337,7 +462,14 @@ def openapi_document(request: Request) -> dict[str, Any]:
         "/api/v1/comments/{path}": {
             "get": op(request, "List comments", 200, _ref("Comments"), (403,), None, path),
             "post": op(
-                request, "Comment", 201, _ref("Comment"), write, _ref("CommentCreate"), path
+                request,
+                "Comment",
+                201,
+                _ref("Comment"),
+                write,
+                _ref("CommentCreate"),
+                path,
+                signed_in=True,
             ),
             "patch": op(
                 request,
@@ -347,8 +479,11 @@ def openapi_document(request: Request) -> dict[str, Any]:
                 write,
                 _ref("CommentChange"),
                 comment_id,
+                signed_in=True,
             ),
-            "delete": op(request, "Remove a comment", 204, None, (403,), None, comment_id),
+            "delete": op(
+                request, "Remove a comment", 204, None, (403, 422), None, comment_id, signed_in=True
+            ),
         },
         "/api/v1/search": {
             "get": op(
@@ -358,14 +493,14 @@ def openapi_document(request: Request) -> dict[str, Any]:
                 _ref("SearchResults"),
                 (403, 422),
                 None,
-                _search_parameters(),
+                _search_parameters(request, [ct.name for ct in site_types]),
             )
         },
         "/api/v1/likes/{path}": {
             "parameters": path,
             "get": op(request, "Likes", 200, _ref("Likes"), (403,)),
-            "put": op(request, "Like", 200, _ref("Likes"), (403,)),
-            "delete": op(request, "Unlike", 200, _ref("Likes"), (403,)),
+            "put": op(request, "Like", 200, _ref("Likes"), (403,), signed_in=True),
+            "delete": op(request, "Unlike", 200, _ref("Likes"), (403,), signed_in=True),
         },
     }
     site = request.site
@@ -377,11 +512,12 @@ def openapi_document(request: Request) -> dict[str, Any]:
             "description": (
                 "Sign in with a personal access token (Authorization: Bearer), made on your "
                 "account page; a signed-in browser sends its cookie and, to change anything, "
-                "the X-CSRF-Token header."
+                "the X-CSRF-Token header. A moment is RFC 3339; one sent without an offset "
+                "(2026-12-01T09:00) is the Netherlands' local time."
             ),
         },
         "servers": [{"url": request.application_url}],
-        "paths": paths,
+        "paths": _with_ids_and_links(paths),
         "components": {
             "schemas": schemas,
             "securitySchemes": {
@@ -389,5 +525,6 @@ def openapi_document(request: Request) -> dict[str, Any]:
                 "session": {"type": "apiKey", "in": "cookie", "name": "pleio_auth"},
             },
         },
-        "security": [{}, {"token": []}, {"session": []}],
+        # on a closed site, nothing is open to anyone
+        "security": SIGNED_IN if request.site_settings.access == "closed" else [{}, *SIGNED_IN],
     }

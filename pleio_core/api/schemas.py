@@ -3,7 +3,7 @@
 Each node's type gives the JSON type (``String``, ``Integer``, ``Tags``, ``LocalDateTime``…),
 its validators the limits (``Length``, ``OneOf``, ``Range``, ``Regex``, ``Email``, ``All``).
 A validator that is a plain function (a title must not be blank) cannot be read from the
-node; ``NON_BLANK_TEXT`` states the core's one, where the document is made. Every free text
+node; ``NOT_BLANK`` states the core's one, where the document is made. Every free text
 of a request holds only what ``pleio_core.text`` lets a text hold (``TEXT_PATTERN``): the
 server refuses anything else with 422.
 """
@@ -30,9 +30,9 @@ TEXT_PATTERN = SCHEMA_PATTERN.replace("\\ud800-\\udfff", "")
 WHITE_SPACE = (
     "\\t\\n\\u000b\\u000c\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
 )
-_FORBIDDEN = TEXT_PATTERN.removeprefix("^[^").removesuffix("]*$")  # what the class leaves out
-#: A text with at least one character that is not white space (a title, a comment).
-NON_BLANK_TEXT = f"^[^{_FORBIDDEN}]*[^{_FORBIDDEN}{WHITE_SPACE}][^{_FORBIDDEN}]*$"
+#: What a title or a comment holds besides: a character that is not white space (with
+#: ``TEXT_PATTERN``, as a second, small pattern: a schema's every pattern must match).
+NOT_BLANK = {"pattern": f"[^{WHITE_SPACE}]"}
 
 _SIMPLE_TYPES: list[tuple[type, dict[str, Any]]] = [
     (colander.String, {"type": "string"}),
