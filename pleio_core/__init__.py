@@ -7,12 +7,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from pyramid.config import Configurator
+from pyramid.renderers import JSON
 
 from .layout import clean_page_renderer_factory, compile_templates
 from .plugins import PluginError
 from .settings import PleioSettings, SettingsError
 from .sites import SiteConfigError
 from .storage import StorageError
+from .text import json_text
 
 STARTUP_ERRORS = (PluginError, SettingsError, SiteConfigError, StorageError)
 
@@ -30,7 +32,9 @@ def make_configurator(settings: Mapping[str, Any], full: bool = True) -> Configu
     config = Configurator(settings={**DEFAULTS, **settings})
     config.registry.pleio_settings = PleioSettings.from_settings(config.registry.settings)
     config.include("pyramid_chameleon")
-    config.add_renderer(".pt", clean_page_renderer_factory)  # here: the root overrides includes
+    # here: the root overrides what includes register; both clean what they send (text.py)
+    config.add_renderer(".pt", clean_page_renderer_factory)
+    config.add_renderer("json", JSON(serializer=json_text))
     config.add_translation_dirs("pleio_core:locale")  # before the plugins': theirs refine ours
     config.include(".content")  # its directive, before plugins use it
     config.include(".plugins")
@@ -41,6 +45,7 @@ def make_configurator(settings: Mapping[str, Any], full: bool = True) -> Configu
         config.include(".pagecache")  # (its cache hears of databases that close)
         config.include(".security")
         config.include(".sites")
+        config.include(".pages")  # the pages every deelsite has
         config.include(".catalog")
         config.include(".content.views")
         config.include(".content.reactions")

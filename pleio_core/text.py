@@ -12,7 +12,9 @@ Tab, line feed and carriage return are ordinary text and allowed.
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 #: C0 controls but tab, LF and CR; DEL and the C1 controls; surrogates; the non-characters
 #: U+FDD0..U+FDEF and the last two code points of every plane.
@@ -49,3 +51,9 @@ def clean(text: str) -> str:
     if FORBIDDEN.search(text) is None:
         return text
     return FORBIDDEN.sub(REPLACEMENT, text)
+
+
+def json_text(value: Any, **options: Any) -> str:
+    """``json.dumps`` for answers: UTF-8 text as it is, cleaned like a page (a lone surrogate
+    would otherwise go out as a ``\\ud800`` escape that strict clients refuse)."""
+    return clean(json.dumps(value, ensure_ascii=False, **options))

@@ -199,7 +199,9 @@ def test_text_stored_before_never_breaks_a_page_or_an_export(world) -> None:
         texts = [archive.read(name).decode("utf-8") for name in archive.namelist()]
     assert any("\ufffd" in text for text in texts)
     api = world.member.get(f"/api/v1/content{page}", headers=world.auth)
-    assert api.status_int == 200
+    assert api.status_int == 200 and api.json["title"] == "Kapot\ufffdpage"
+    api.body.decode("utf-8")  # strict UTF-8, no surrogate escapes
+    assert b"\\ud800" not in api.body
 
 
 def test_clean_text_cleans_what_was_stored_and_search_finds_it(tmp_path) -> None:
