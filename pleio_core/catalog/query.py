@@ -185,17 +185,45 @@ def search(
     check_filters(request, types, modules, sort, page, size)
     site = request.site_root
     catalog = site_catalog(site) if site is not None else None
+    tree = text_query(catalog, text)
     if catalog is None:
-        if text.strip():
-            parse_text(_EMPTY_TEXT_INDEX, text)  # the same answer to bad text, indexed or not
         return SearchResults(page=page, size=size)
-    indexes = catalog.indexes
-    tree = parse_text(indexes["text"], text) if text.strip() else None
     results = SearchResults(page=page, size=size, terms=terms_of(tree) if tree else [])
     if not request.has_permission("view", site):  # a closed site, to an outsider
         return results
 
+    weights = relevance(catalog, tree) if tree is not None and sort == "relevance" else None
     # the cheap, usually small filters first; the security filter, the largest, last
+    filters = field_filters(catalog, types, modules, tags, start, end)
+    if tree is not None:
+        filters.append(weights if weights is not None else text_matches(catalog, tree))
+    docids = allowed(request, catalog, intersection(filters))
+    results.total = len(docids)
+    limit = page * size
+    if limit - size < results.total:  # past the last page there is nothing to rank
+        on_page = ranked(catalog, docids, weights, limit)[limit - size :]
+        results.hits = _load(request, catalog, on_page)
+    return results
+
+
+def text_query(catalog: SiteCatalog | None, text: str) -> Any:
+    """The parse tree of ``text`` (None: no text). Bad text gets the same answer whether
+    the site has a catalog yet or not."""
+    if not text.strip():
+        return None
+    return parse_text(catalog.indexes["text"] if catalog is not None else _EMPTY_TEXT_INDEX, text)
+
+
+def field_filters(
+    catalog: SiteCatalog,
+    types: Sequence[str],
+    modules: Sequence[str],
+    tags: Sequence[str],
+    start: datetime | None,
+    end: datetime | None,
+) -> list[Any]:
+    """The docids of each filter asked for (all of its tags, any of its types or modules)."""
+    indexes = catalog.indexes
     filters = []
     if types:
         filters.append(indexes["type"].applyAny(types))
@@ -207,33 +235,48 @@ def search(
         low = sort_key(end) if end is not None else None
         high = sort_key(start) if start is not None else None
         filters.append(indexes["newest_first"].applyInRange(low, high, excludemin=True))
-    weights = None
-    if tree is not None and sort == "relevance":
-        weights = tree.executeQuery(indexes["text"].index) or IF.Bucket()
-        filters.append(weights)
-    elif tree is not None:
-        filters.append(tree.executeQuery(DocidsOnly(indexes["text"].index)) or IF.Set())
-    principals = request.registry.pleio_security_policy.principals(request)
+    return filters
+
+
+def relevance(catalog: SiteCatalog, tree: Any) -> Any:
+    """The docids the text matches, with their weights."""
+    return tree.executeQuery(catalog.indexes["text"].index) or IF.Bucket()
+
+
+def text_matches(catalog: SiteCatalog, tree: Any) -> Any:
+    """The docids the text matches, unweighted (cheaper, for results by date)."""
+    return tree.executeQuery(DocidsOnly(catalog.indexes["text"].index)) or IF.Set()
+
+
+def intersection(filters: list[Any]) -> Any:
+    """The docids in every filter, the smallest first (None: no filters); empty as soon as
+    one intersection is."""
     docids = None
     for found in sorted(filters, key=len):
         docids = IF.intersection(docids, found) if docids is not None else found
         if not docids:
-            return results
+            break
+    return docids
+
+
+def allowed(request: Request, catalog: SiteCatalog, docids: Any) -> Any:
+    """Of ``docids`` (None: of all), those the searcher may see now, from enabled modules.
+
+    Nothing is looked up when nothing matched: this filter is the most costly.
+    """
+    if docids is not None and not docids:
+        return docids
+    principals = request.registry.pleio_security_policy.principals(request)
     docids = visible(catalog, principals, now(), among=docids)
     hidden = from_enabled_modules(catalog, request.enabled_modules)
-    if hidden:
-        docids = IF.difference(docids, hidden)
+    return IF.difference(docids, hidden) if hidden else docids
 
-    results.total = len(docids)
-    limit = page * size
-    if limit - size >= results.total:
-        return results  # past the last page: nothing to rank
-    if sort == "relevance" and weights is not None:
-        ranked = heapq.nlargest(limit, docids, key=weights.__getitem__)
-    else:
-        ranked = _newest_first(catalog, docids, limit)
-    results.hits = _load(request, catalog, ranked[limit - size :])
-    return results
+
+def ranked(catalog: SiteCatalog, docids: Any, weights: Any, limit: int) -> list[int]:
+    """The first ``limit`` docids: the most relevant with ``weights``, else the newest."""
+    if weights is not None:
+        return heapq.nlargest(limit, docids, key=weights.__getitem__)
+    return _newest_first(catalog, docids, limit)
 
 
 def _newest_first(catalog: SiteCatalog, docids: Any, limit: int) -> list[int]:
