@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from .document import item_date
 from .query import SORTS, InvalidSearch, SearchResults, search
 from .snippets import snippet
 
+FIELDS = ("text", "type", "module", "tag", "from", "to")
 ORDER_LABELS = {"relevance": _("Relevance"), "date": _("Newest first")}
 
 
@@ -59,34 +61,11 @@ def _hit(request: Request, content: Content, terms: list[str]) -> Hit:
 
 
 def search_page(context: SiteRoot, request: Request) -> dict[str, Any]:
-    params = request.GET
-    values = {k: params.get(k, "").strip() for k in ("text", "type", "module", "tag", "from", "to")}
-    order = params.get("order") or ("relevance" if values["text"] else "date")
+    values, order = _asked(request.GET)
     errors = FieldErrors(request)
-    first, last = _day(values["from"], "from", errors), _day(values["to"], "to", errors)
-    if first and last and last < first:
-        errors.add("to", _("The end date is before the start date."))
-    try:
-        page = int(params.get("page", "1"))
-    except ValueError:
-        page = 0
-    searched = any(values.values()) or "order" in params
-    results = SearchResults()
-    if not errors and searched:
-        try:
-            results = search(
-                request,
-                text=values["text"],
-                types=[values["type"]] if values["type"] else [],
-                modules=[values["module"]] if values["module"] else [],
-                tags=[values["tag"]] if values["tag"] else [],
-                start=_start_of(first) if first else None,
-                end=_start_of(last + timedelta(days=1)) if last else None,
-                sort=order,
-                page=page,
-            )
-        except InvalidSearch as exc:
-            errors.add("text" if exc.field == "page" else exc.field, exc.message)
+    page = _page_number(request.GET)
+    searched = any(values.values()) or "order" in request.GET
+    results = _results(request, values, order, page, errors) if searched else SearchResults()
     if errors:
         request.response.status_int = 400
     return {
@@ -99,12 +78,63 @@ def search_page(context: SiteRoot, request: Request) -> dict[str, Any]:
         "hits": [_hit(request, content, results.terms) for content in results.hits],
         "types": _type_choices(request),
         "modules": _module_choices(request),
-        "orders": [(name, request.localizer.translate(ORDER_LABELS[name])) for name in SORTS],
+        "orders": _order_choices(request),
         "previous": _page_link(request, values, order, page - 1) if results.page > 1 else None,
         "next": _page_link(request, values, order, page + 1)
         if results.page < results.pages
         else None,
     }
+
+
+def _asked(params: Mapping[str, str]) -> tuple[dict[str, str], str]:
+    """The form's fields, and the order: by relevance when there is text to weigh."""
+    values = {k: params.get(k, "").strip() for k in FIELDS}
+    return values, params.get("order") or ("relevance" if values["text"] else "date")
+
+
+def _page_number(params: Mapping[str, str]) -> int:
+    try:
+        return int(params.get("page", "1"))
+    except ValueError:
+        return 0  # no such page: search says so
+
+
+def _results(
+    request: Request, values: dict[str, str], order: str, page: int, errors: FieldErrors
+) -> SearchResults:
+    """What the form asks for; none when a field is wrong (``errors`` says which)."""
+    start, end = _period(values, errors)
+    if errors:
+        return SearchResults()
+    try:
+        return search(
+            request,
+            text=values["text"],
+            types=_one(values["type"]),
+            modules=_one(values["module"]),
+            tags=_one(values["tag"]),
+            start=start,
+            end=end,
+            sort=order,
+            page=page,
+        )
+    except InvalidSearch as exc:
+        errors.add("text" if exc.field == "page" else exc.field, exc.message)
+        return SearchResults()
+
+
+def _one(value: str) -> list[str]:
+    return [value] if value else []
+
+
+def _period(values: dict[str, str], errors: FieldErrors) -> tuple[datetime | None, datetime | None]:
+    """From the start of the day ``from`` to the end of the day ``to``, each if given."""
+    first, last = _day(values["from"], "from", errors), _day(values["to"], "to", errors)
+    if first and last and last < first:
+        errors.add("to", _("The end date is before the start date."))
+    start = _start_of(first) if first else None
+    end = _start_of(last + timedelta(days=1)) if last else None
+    return start, end
 
 
 def _summary(request: Request, results: SearchResults) -> str:
@@ -135,6 +165,10 @@ def _module_choices(request: Request) -> list[tuple[str, str]]:
     plugins = request.registry.pleio_plugins.plugins
     translate = request.localizer.translate
     return [(name, translate(plugins[name].info.title)) for name in request.enabled_modules]
+
+
+def _order_choices(request: Request) -> list[tuple[str, str]]:
+    return [(name, request.localizer.translate(ORDER_LABELS[name])) for name in SORTS]
 
 
 def _page_link(request: Request, values: dict[str, str], order: str, page: int) -> str:
