@@ -1,4 +1,8 @@
-"""The pages every deelsite has: its home page, module start pages, theme, and error pages."""
+"""The pages every deelsite has: its home page, module start pages, theme, and error pages.
+
+They sit above sites, security and the control panel's rules, and show what those decide:
+the site's front page and colours (``sites``), why a member is refused (``security``).
+"""
 
 from __future__ import annotations
 
@@ -15,15 +19,14 @@ from pyramid.request import Request
 from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 
-from pleio_core.admin.general import front_page_content
 from pleio_core.content import Item, ModuleFolder, SiteRoot
 from pleio_core.content.activity import visible_activity
 from pleio_core.content.moves import moved_location
 from pleio_core.content.views import add_links, folder_title, format_time, visible_children
 from pleio_core.i18n import _
 from pleio_core.security.twofactor import lacks_required_two_factor, set_up_url
-
-DEFAULT_COLOURS = {"primary": "#01689b", "secondary": "#154273"}
+from pleio_core.sites.appearance import site_colours
+from pleio_core.sites.effective import front_page_content
 
 
 class ModuleItem(NamedTuple):
@@ -86,7 +89,7 @@ def item_view(context: Item, request: Request) -> dict[str, Any]:
 
 def theme_css(context: SiteRoot, request: Request) -> Response:
     request.site_settings  # noqa: B018 -- worked out, so that the page cache may keep this
-    colours = {**DEFAULT_COLOURS, **context.colours}
+    colours = site_colours(context)
     body = ":root {\n" + "".join(f"  --pleio-{k}: {v};\n" for k, v in colours.items()) + "}\n"
     response = Response(body, content_type="text/css", charset="utf-8")
     response.cache_control.no_cache = True

@@ -15,8 +15,13 @@ from pyramid.request import Request
 from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import _
 from pleio_core.security.audit import record
-from pleio_core.sites.appearance import KINDS, MAX_IMAGE_BYTES, clean_colour, store_image
-from pleio_core.sites.views import DEFAULT_COLOURS
+from pleio_core.sites.appearance import (
+    KINDS,
+    MAX_IMAGE_BYTES,
+    clean_colour,
+    site_colours,
+    store_image,
+)
 
 from .contrast import MIN_TEXT_CONTRAST, WHITE, contrast_ratio, shown_ratio
 from .images import ImageError, read_upload
@@ -39,7 +44,7 @@ def _page(request: Request, root: SiteRoot, values: dict[str, str], errors: dict
 
 
 def appearance_form(context: SiteRoot, request: Request) -> dict[str, Any]:
-    return _page(request, context, {**DEFAULT_COLOURS, **context.colours}, {})
+    return _page(request, context, site_colours(context), {})
 
 
 def check_colour(request: Request, raw: str) -> tuple[str | None, str | None]:
@@ -91,7 +96,7 @@ def appearance_save(context: SiteRoot, request: Request) -> Any:
         values = {name: request.POST.get(name, "") for name in COLOURS}
         return _page(request, context, values, errors)
     changed = []
-    if {**DEFAULT_COLOURS, **context.colours} != colours:
+    if site_colours(context) != colours:
         context.colours = colours
         changed.append("colours")
     for kind, upload in images.items():

@@ -49,20 +49,6 @@ def front_page_choices(request: Request, root: SiteRoot) -> list[tuple[str, str]
     return choices
 
 
-def front_page_content(request: Request, root: SiteRoot) -> Content | None:
-    """The chosen front page, if it is still there, live and visible to this visitor."""
-    if not root.front_page:
-        return None
-    module, _sep, name = root.front_page.partition("/")
-    if module not in request.enabled_modules:
-        return None
-    folder = root.get(module)
-    item = folder.get(name) if isinstance(folder, ModuleFolder) else None
-    if not isinstance(item, Content) or not item.is_live():
-        return None
-    return item if request.has_permission("view", item) else None
-
-
 def _values(request: Request, root: SiteRoot) -> dict[str, Any]:
     settings = request.site_settings
     return {

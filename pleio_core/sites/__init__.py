@@ -89,4 +89,3 @@ def includeme(config: Configurator) -> None:
     config.add_request_method(enabled_modules, "enabled_modules", reify=True)
     config.add_request_method(site_settings, "site_settings", reify=True)
     config.set_root_factory(root_factory)
-    config.include(".views")

@@ -25,6 +25,9 @@ MAX_TITLE, MAX_DESCRIPTION = 200, 1000
 
 HEX_COLOUR = re.compile(r"^#(?:[0-9a-f]{3}|[0-9a-f]{6})$")
 
+#: The colours of a site whose holder has not chosen its own.
+DEFAULT_COLOURS = {"primary": "#01689b", "secondary": "#154273"}
+
 MAX_IMAGE_BYTES = 1024 * 1024
 #: The images a site has; each is an attribute of the SiteRoot, with a ``_version`` and ``_type``.
 KINDS = ("logo", "favicon")
@@ -40,6 +43,11 @@ def clean_colour(raw: str) -> str | None:
     if len(text) == 4:
         text = "#" + "".join(c * 2 for c in text[1:])
     return text
+
+
+def site_colours(root: SiteRoot) -> dict[str, str]:
+    """The colours in force: the holder's over the defaults."""
+    return {**DEFAULT_COLOURS, **root.colours}
 
 
 def clean_link_url(raw: str) -> str | None:

@@ -19,6 +19,7 @@ from typing import NamedTuple
 from pyramid.registry import Registry
 from pyramid.request import Request
 
+from pleio_core.content import Content, ModuleFolder
 from pleio_core.content.site import ROOT_KEY, SiteRoot
 
 from .config import SiteConfig
@@ -70,6 +71,20 @@ def set_holder_settings(root: SiteRoot, **values: str) -> dict[str, str]:
     if changed:
         root.holder_settings = {**root.holder_settings, **changed}
     return changed
+
+
+def front_page_content(request: Request, root: SiteRoot) -> Content | None:
+    """The chosen front page, if it is still there, live and visible to this visitor."""
+    if not root.front_page:
+        return None
+    module, _sep, name = root.front_page.partition("/")
+    if module not in request.enabled_modules:
+        return None
+    folder = root.get(module)
+    item = folder.get(name) if isinstance(folder, ModuleFolder) else None
+    if not isinstance(item, Content) or not item.is_live():
+        return None
+    return item if request.has_permission("view", item) else None
 
 
 def site_settings(request: Request) -> SiteSettings | None:
