@@ -13,11 +13,14 @@ import time
 from pathlib import Path
 
 from persistent.mapping import PersistentMapping
+from ZODB import DB
 
 from pleio_core.content.site import ROOT_KEY
 from pleio_core.exchange.archive import ArchiveError, ArchiveReader
 from pleio_core.exchange.export import export_site
 from pleio_core.exchange.importing import (
+    AccountPlan,
+    Progress,
     check_plugins,
     create_accounts,
     discard_storage,
@@ -26,11 +29,11 @@ from pleio_core.exchange.importing import (
     write_site,
 )
 from pleio_core.security.store import accounts_of
-from pleio_core.sites.config import build_site_config, write_site_config
+from pleio_core.sites.config import SiteConfig, build_site_config, write_site_config
 from pleio_core.storage import PLATFORM_KEY
 from pleio_core.storage.databases import open_database
 
-from .context import UsageError, load_platform, opened
+from .context import Platform, UsageError, load_platform, opened
 from .sites import _site, check_new_site
 
 
@@ -39,6 +42,7 @@ class ProgressBar:
 
     def __init__(self, label: str) -> None:
         self.label, self.last, self.shown = label, 0.0, False
+        self.read = 0
 
     def show(self, text: str) -> None:
         moment = time.monotonic()
@@ -53,8 +57,9 @@ class ProgressBar:
     def imported(self, done: int, total: int) -> None:
         self.show(f"{done} of {total} objects written")
 
-    def checked(self, read: int) -> None:
-        self.show(f"{read / 1e6:.1f} MB checked")
+    def checked(self, more: int) -> None:
+        self.read += more
+        self.show(f"{self.read / 1e6:.1f} MB checked")
 
     def finish(self) -> None:
         if self.shown:
@@ -112,59 +117,16 @@ def site_import(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.file}: no such file") from None
     try:
         check_plugins(reader, platform.registry)
-        checked = [0]
-
-        def on_checked(n: int) -> None:
-            checked[0] += n
-            bar.checked(checked[0])
-
-        reader.verify(on_checked)
-        settings = reader.manifest["site"]
-        data = {
-            "title": args.title or settings.get("title") or args.name,
-            "description": settings.get("description") or "",
-            "hosts": args.host,
-            "modules": list(settings.get("enabled_modules") or ()),
-            "access": settings.get("access") or "public",
-            "language": settings.get("language") or "nl",
-        }
-        directory = platform.settings.site_configs_dir
-        source = str(directory / f"{args.name}.toml")
-        try:
-            site = build_site_config(args.name, data, source, platform.sites.known_modules)
-        except ValueError as exc:
-            raise ArchiveError(f"the site's settings in the manifest: {exc}") from None
+        reader.verify(bar.checked)
+        site = _new_site_config(platform, reader, args)
         uri = platform.storage_uri(site.name, site)
         if storage_exists(uri):
             raise UsageError(f"{site.name} has a database already ({uri}): import makes new sites")
         with opened(platform.settings.platform_storage_uri, "platform") as pdb:
             with pdb.transaction() as pconn:
                 plan = plan_accounts(reader, accounts_of(pconn.root().get(PLATFORM_KEY) or {}))
-            db = open_database(uri, site.name)
-            with db.transaction() as conn:
-                if ROOT_KEY in conn.root():
-                    db.close()
-                    raise UsageError(f"{site.name}'s database is not empty: import makes new sites")
-            written = None
-            try:
-                root = write_site(reader, db, site, platform.registry, plan, bar.imported)
-                count = len(reader.content_members())
-                written = write_site_config(directory, site)
-                with pdb.transaction() as pconn:
-                    if PLATFORM_KEY not in pconn.root():  # a new installation
-                        pconn.root()[PLATFORM_KEY] = PersistentMapping()
-                    platform_root = pconn.root()[PLATFORM_KEY]
-                    made = create_accounts(accounts_of(platform_root, create=True), plan)
-            except BaseException:
-                if written is not None:
-                    written.unlink(missing_ok=True)
-                if not uri.startswith("file:"):
-                    discard_storage(uri, db)
-                db.close()
-                discard_storage(uri)
-                raise
-            db.close()
-            del root
+            made = _write_new_site(platform, pdb, uri, reader, site, plan, bar.imported)
+        count = len(reader.content_members())
     finally:
         reader.close()
         bar.finish()
@@ -172,6 +134,68 @@ def site_import(args: argparse.Namespace) -> int:
         f"imported {site.name}: {count} objects, {made} new accounts: http://{site.primary_host}/"
     )
     return 0
+
+
+def _new_site_config(
+    platform: Platform, reader: ArchiveReader, args: argparse.Namespace
+) -> SiteConfig:
+    """The new site's file: its name, hosts and title from the command, the rest from the
+    archive."""
+    settings = reader.manifest["site"]
+    data = {
+        "title": args.title or settings.get("title") or args.name,
+        "description": settings.get("description") or "",
+        "hosts": args.host,
+        "modules": list(settings.get("enabled_modules") or ()),
+        "access": settings.get("access") or "public",
+        "language": settings.get("language") or "nl",
+    }
+    source = str(platform.settings.site_configs_dir / f"{args.name}.toml")
+    try:
+        return build_site_config(args.name, data, source, platform.sites.known_modules)
+    except ValueError as exc:
+        raise ArchiveError(f"the site's settings in the manifest: {exc}") from None
+
+
+def _empty_database(uri: str, name: str) -> DB:
+    db = open_database(uri, name)
+    with db.transaction() as conn:
+        if ROOT_KEY in conn.root():
+            db.close()
+            raise UsageError(f"{name}'s database is not empty: import makes new sites")
+    return db
+
+
+def _write_new_site(
+    platform: Platform,
+    pdb: DB,
+    uri: str,
+    reader: ArchiveReader,
+    site: SiteConfig,
+    plan: AccountPlan,
+    progress: Progress,
+) -> int:
+    """The site's database, then its file, then its new accounts (how many); if any step
+    fails, what was written is removed again."""
+    db = _empty_database(uri, site.name)
+    written = None
+    try:
+        write_site(reader, db, site, platform.registry, plan, progress)
+        written = write_site_config(platform.settings.site_configs_dir, site)
+        with pdb.transaction() as pconn:
+            if PLATFORM_KEY not in pconn.root():  # a new installation
+                pconn.root()[PLATFORM_KEY] = PersistentMapping()
+            made = create_accounts(accounts_of(pconn.root()[PLATFORM_KEY], create=True), plan)
+    except BaseException:
+        if written is not None:
+            written.unlink(missing_ok=True)
+        if not uri.startswith("file:"):
+            discard_storage(uri, db)
+        db.close()
+        discard_storage(uri)
+        raise
+    db.close()
+    return made
 
 
 def add_commands(site_commands: argparse._SubParsersAction) -> None:
