@@ -7,6 +7,7 @@ import sys
 from dataclasses import replace
 from urllib.parse import urlsplit, urlunsplit
 
+from pleio_core.plugins.manager import PluginSet
 from pleio_core.sites.config import SiteConfig, write_site_config
 from pleio_core.sites.creation import SiteCreationError, create_site
 from pleio_core.sites.creation import check_new_site as rules_for_new_site
@@ -108,29 +109,34 @@ def _change_module(args: argparse.Namespace, enable: bool) -> int:
         raise UsageError(
             f"unknown module {args.module!r} (installed: {', '.join(plugins.names()) or 'none'})"
         )
-    if enable:
-        needed = [m for m in plugins.plugins[args.module].info.requires if m not in site.modules]
-        modules = (*site.modules, *needed, args.module) if args.module not in site.modules else None
-    else:
-        dependants = (
-            [m for m in site.modules if args.module in plugins.plugins[m].info.requires]
-            if args.module in site.modules
-            else []
-        )
-        if dependants:
-            raise UsageError(
-                f"{args.module!r} is needed by {', '.join(dependants)}: disable those first"
-            )
-        modules = tuple(m for m in site.modules if m != args.module)
-        if modules == site.modules:
-            modules = None
+    change = _with_module if enable else _without_module
+    modules = change(site, plugins, args.module)
+    state = "enabled" if enable else "disabled"
     if modules is None:
-        state = "enabled" if enable else "disabled"
         print(f"{args.module} is already {state} on {site.name}", file=sys.stderr)
         return 0
     write_site_config(platform.settings.site_configs_dir, replace(site, modules=modules))
-    print(f"{'enabled' if enable else 'disabled'} {args.module} on {site.name}")
+    print(f"{state} {args.module} on {site.name}")
     return 0
+
+
+def _with_module(site: SiteConfig, plugins: PluginSet, module: str) -> tuple[str, ...] | None:
+    """The site's modules with ``module`` and the ones it requires; None if it has it."""
+    if module in site.modules:
+        return None
+    needed = [m for m in plugins.plugins[module].info.requires if m not in site.modules]
+    return (*site.modules, *needed, module)
+
+
+def _without_module(site: SiteConfig, plugins: PluginSet, module: str) -> tuple[str, ...] | None:
+    """The site's modules without ``module``; None if it has not got it. UsageError while
+    another of its modules requires it."""
+    if module not in site.modules:
+        return None
+    dependants = [m for m in site.modules if module in plugins.plugins[m].info.requires]
+    if dependants:
+        raise UsageError(f"{module!r} is needed by {', '.join(dependants)}: disable those first")
+    return tuple(m for m in site.modules if m != module)
 
 
 def add_commands(commands: argparse._SubParsersAction) -> argparse._SubParsersAction:
