@@ -103,72 +103,88 @@ def build_site_config(
     for key in data:
         if key not in KEYS:
             raise SiteConfigError(source, key, f"unknown key (allowed: {', '.join(KEYS)})")
-
-    def text(key: str, required: bool = False, default: str = "") -> str:
-        value = data.get(key, default)
-        if not isinstance(value, str):
-            raise SiteConfigError(source, key, "must be a string")
-        value = value.strip()
-        if required and not value:
-            raise SiteConfigError(source, key, "is required and may not be empty")
-        return value
-
-    def choice(key: str, allowed: tuple[str, ...]) -> str:
-        value = text(key, default=allowed[0])
-        if value not in allowed:
-            raise SiteConfigError(
-                source, key, f"must be one of {', '.join(allowed)}, not {value!r}"
-            )
-        return value
-
-    def string_list(key: str) -> list[str]:
-        value = data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise SiteConfigError(source, key, "must be a list of strings")
-        return value
-
-    hosts: list[str] = []
-    for raw in string_list("hosts"):
-        host = normalise_host(raw)
-        if host is None or ":" in raw:
-            raise SiteConfigError(
-                source, "hosts", f"{raw!r} is not a host name (no port, no scheme)"
-            )
-        if host not in hosts:
-            hosts.append(host)
-    if not hosts:
-        raise SiteConfigError(source, "hosts", "at least one host name is required")
-
-    modules: list[str] = []
-    for module in string_list("modules"):
-        if module not in known_modules:
-            installed = ", ".join(sorted(known_modules)) or "none"
-            raise SiteConfigError(
-                source, "modules", f"unknown module {module!r} (installed: {installed})"
-            )
-        if module not in modules:
-            modules.append(module)
-
-    storage = text("storage") or None
+    table = _Table(data, source)
+    hosts = _hosts(table)
+    modules = _modules(table, known_modules)
+    storage = table.text("storage") or None
     if storage is not None and "://" not in storage:
-        raise SiteConfigError(source, "storage", f"{storage!r} is not a storage URI")
-
-    disabled = data.get("disabled", False)
-    if not isinstance(disabled, bool):
-        raise SiteConfigError(source, "disabled", "must be true or false")
-
+        raise table.error("storage", f"{storage!r} is not a storage URI")
+    disabled = table.flag("disabled")
     return SiteConfig(
         name=name,
         disabled=disabled,
-        title=text("title", required=True),
-        description=text("description"),
-        hosts=tuple(hosts),
-        modules=tuple(modules),
-        access=choice("access", ACCESS_LEVELS),
-        language=choice("language", LANGUAGES),
+        title=table.text("title", required=True),
+        description=table.text("description"),
+        hosts=hosts,
+        modules=modules,
+        access=table.choice("access", ACCESS_LEVELS),
+        language=table.choice("language", LANGUAGES),
         storage=storage,
         source=source,
     )
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A site file's parsed TOML, read key by key: what is wrong is named with its key."""
+
+    data: Mapping[str, Any]
+    source: str
+
+    def error(self, key: str, reason: str) -> SiteConfigError:
+        return SiteConfigError(self.source, key, reason)
+
+    def text(self, key: str, required: bool = False, default: str = "") -> str:
+        value = self.data.get(key, default)
+        if not isinstance(value, str):
+            raise self.error(key, "must be a string")
+        value = value.strip()
+        if required and not value:
+            raise self.error(key, "is required and may not be empty")
+        return value
+
+    def choice(self, key: str, allowed: tuple[str, ...]) -> str:
+        value = self.text(key, default=allowed[0])
+        if value not in allowed:
+            raise self.error(key, f"must be one of {', '.join(allowed)}, not {value!r}")
+        return value
+
+    def string_list(self, key: str) -> list[str]:
+        value = self.data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.error(key, "must be a list of strings")
+        return value
+
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            raise self.error(key, "must be true or false")
+        return value
+
+
+def _hosts(table: _Table) -> tuple[str, ...]:
+    """The site's host names, normalised, each once; at least one."""
+    hosts = tuple(dict.fromkeys(_host_name(raw, table) for raw in table.string_list("hosts")))
+    if not hosts:
+        raise table.error("hosts", "at least one host name is required")
+    return hosts
+
+
+def _host_name(raw: str, table: _Table) -> str:
+    host = normalise_host(raw)
+    if host is None or ":" in raw:
+        raise table.error("hosts", f"{raw!r} is not a host name (no port, no scheme)")
+    return host
+
+
+def _modules(table: _Table, known_modules: Collection[str]) -> tuple[str, ...]:
+    """The site's modules, each once; every one of them installed."""
+    modules = table.string_list("modules")
+    unknown = [module for module in modules if module not in known_modules]
+    if unknown:
+        installed = ", ".join(sorted(known_modules)) or "none"
+        raise table.error("modules", f"unknown module {unknown[0]!r} (installed: {installed})")
+    return tuple(dict.fromkeys(modules))
 
 
 def read_site_config(path: Path, known_modules: Collection[str]) -> SiteConfig:
