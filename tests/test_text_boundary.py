@@ -148,6 +148,15 @@ def test_forms_refuse_it_with_a_page_that_says_which_field_and_what(world) -> No
     assert read["comment_count"] == 0
 
 
+def test_a_form_that_cannot_be_read_is_a_400_not_a_500(world) -> None:
+    for path, headers in (("/wiki/@@add?type=page", {}), ("/api/v1/content/wiki", world.auth)):
+        answer = world.member.post(
+            path, b"title=x", headers=headers, content_type="multipart/form-data",
+            expect_errors=True,
+        )  # fmt: skip
+        assert answer.status_int == 400, (path, answer.status)
+
+
 def test_a_query_string_with_it_is_refused_too(world) -> None:
     for query in ("text=a%00b", "text=%EF%BF%BE", "text=%ED%A0%80"):
         answer = world.member.get(f"/@@search?{query}", expect_errors=True)

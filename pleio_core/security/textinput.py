@@ -77,7 +77,10 @@ def _form_strings(request: Request) -> Iterator[tuple[str | None, str]]:
         # WebOb would read bytes that are not UTF-8 as U+FFFD, silently; refuse them instead
         if request.content_type == FORM_TYPES[0] and not is_utf8(unquote_to_bytes(request.body)):
             raise UnstorableText(None, None)
-        fields = list(request.POST.items())
+        try:
+            fields = list(request.POST.items())
+        except ValueError:  # a multipart body without its boundary, say
+            raise HTTPBadRequest(detail=_("The form could not be read.")) from None
         for name, value in fields:
             yield name, name
             yield name, value if isinstance(value, str) else getattr(value, "filename", "")

@@ -18,6 +18,7 @@ MOVED: dict[tuple[str, str], str] = {
     ("pleio_core.api.tokens", "ApiToken"): "pleio_core.security.api_tokens",
     ("pleio_core.api.tokens", "ApiTokens"): "pleio_core.security.api_tokens",
     ("pleio_core.security.audit", "AuditLog"): "pleio_core.sites.audit",
+    ("pleio_core.admin.images", "SiteImage"): "pleio_core.sites.appearance",
 }
 
 
