@@ -13,8 +13,7 @@ run: $(STAMP) translations
 	$(BIN)/pleio -c development.ini demo
 	$(BIN)/pserve development.ini
 
-test: $(STAMP) translations
-	$(BIN)/ruff check pleio_core plugins tests bench
+test: lint translations
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 install: $(STAMP)
@@ -34,9 +33,11 @@ translations: $(STAMP)
 		fi; \
 	done
 
+# ruff, and the layers of the core (.importlinter, docs/architecture.md)
 lint: $(STAMP)
 	$(BIN)/ruff check pleio_core plugins tests bench
 	$(BIN)/ruff format --check pleio_core plugins tests bench
+	$(BIN)/lint-imports --no-cache
 
 bench: $(STAMP) translations
 	$(BIN)/python bench/run.py
