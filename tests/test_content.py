@@ -130,6 +130,14 @@ def test_drafts_and_scheduled_items_are_for_owner_and_editors(notes) -> None:
     bert.get("/notes/eerder/")
     refused = add_note(anne, title="Fout", publish_at="morgen", status=400)
     assert "2026-12-01T09:00" in refused.text
+    # a moment UTC cannot hold is refused the same way, not a 500
+    refused = add_note(anne, title="Fout", publish_at="0001-01-01T00:00", status=400)
+    assert "2026-12-01T09:00" in refused.text
+    # a year before 1000 keeps its four digits in the edit form (which then saves again)
+    add_note(anne, title="Oud", publish_at="0999-03-01T13:00")
+    form = anne.get("/notes/oud/@@edit").forms["content-form"]
+    assert form["publish_at"].value.startswith("0999-03-01T")
+    form.submit("save", status=303)
 
 
 def test_comments_likes_and_bookmarks(notes) -> None:

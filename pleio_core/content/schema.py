@@ -22,7 +22,6 @@ MAX_BODY = 500_000  # characters; a long wiki page is ~50,000
 MAX_TAGS = 20
 MAX_TAG = 50
 #: Dates in forms are the wall-clock time of the Netherlands.
-LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class Tags(colander.SchemaType):
@@ -61,22 +60,24 @@ class LocalDateTime(colander.SchemaType):
     def serialize(self, node: colander.SchemaNode, appstruct: Any) -> Any:
         if appstruct in (colander.null, None):
             return colander.null
-        local = appstruct.astimezone(LOCAL_ZONE)
-        # seconds only when there are any (a form gives minutes): a round trip keeps the value
-        return local.strftime(LOCAL_FORMAT + (":%S" if local.second else ""))
+        local = appstruct.astimezone(LOCAL_ZONE).replace(tzinfo=None)
+        # seconds only when there are any (a form gives minutes): a round trip keeps the value;
+        # isoformat, not strftime: a year before 1000 keeps its four digits
+        return local.isoformat(timespec="seconds" if local.second else "minutes")
 
     def deserialize(self, node: colander.SchemaNode, cstruct: Any) -> Any:
         if cstruct in (colander.null, "", None):
             return colander.null
         try:
             when = datetime.fromisoformat(str(cstruct))
-        except ValueError:
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=LOCAL_ZONE)
+            # stored in UTC: a ZoneInfo does not pickle into ZODB
+            return when.astimezone(UTC)
+        except (ValueError, OverflowError):  # not a moment, or one UTC cannot hold (year 1)
             raise colander.Invalid(
                 node, _("Give a date and time, for example 2026-12-01T09:00.")
             ) from None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=LOCAL_ZONE)
-        return when.astimezone(UTC)  # stored in UTC: a ZoneInfo does not pickle into ZODB
 
 
 def _title(node: colander.SchemaNode, value: str) -> None:
