@@ -17,7 +17,7 @@ from pleio_core.content.site import PlatformRoot, SiteRoot
 
 from .config import SiteConfig, SiteConfigError, normalise_host
 from .effective import site_settings
-from .lifecycle import get_site_root
+from .lifecycle import prepare_site, read_site_root
 from .registry import SiteRegistry
 
 __all__ = ["SiteConfig", "SiteConfigError", "SiteRegistry", "includeme"]
@@ -46,9 +46,10 @@ def site_root(request: Request) -> SiteRoot | None:
     if site is None or site.disabled:  # a disabled site's database is left alone
         return None
     databases = request.registry.pleio_databases
+    prepare_site(databases, site, request.registry)  # (its own transaction: this one reads)
     conn = databases.connect(site.name, request.tm)
     request.add_finished_callback(lambda _request: databases.release(site.name, conn))
-    return get_site_root(conn, site, request.registry)
+    return read_site_root(conn)
 
 
 def enabled_modules(request: Request) -> tuple[str, ...]:
@@ -82,6 +83,7 @@ def includeme(config: Configurator) -> None:
     )
     registry.load()
     config.registry.pleio_sites = registry
+    config.registry.pleio_applied_site_files = {}  # name -> the SiteConfig applied last
     config.add_request_method(request_host, "pleio_host", reify=True)
     config.add_request_method(request_site, "site", reify=True)
     config.add_request_method(is_platform, "is_platform", reify=True)

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import logging
+import time
 
+import transaction
 from pyramid.registry import Registry
 from ZODB.Connection import Connection
+from ZODB.POSException import ConflictError
 
 from pleio_core.content.site import ROOT_KEY, ModuleFolder, SiteRoot
+from pleio_core.storage.databases import SiteDatabases
+from pleio_core.storage.retry import backoff
 
 from .audit import append_entry
 from .config import SiteConfig
 from .effective import effective_access
 
 log = logging.getLogger(__name__)
+#: tries of the transaction that applies a site file, when processes apply it at once
+APPLY_ATTEMPTS = 5
 
 
 def enable_module(
@@ -87,6 +94,46 @@ def get_site_root(conn: Connection, site: SiteConfig, registry: Registry) -> Sit
         zodb_root[ROOT_KEY] = root
     apply_site_config(root, site, registry)
     return root
+
+
+def prepare_site(databases: SiteDatabases, site: SiteConfig, registry: Registry) -> None:
+    """Bring ``site``'s database up to its file, in a transaction of its own, before a
+    request opens it; once per change of the file in this process.
+
+    A request then only reads: no GET writes, and no request fails or rolls back the change
+    for what another request does. Several processes (or threads) that see a change at
+    once each check; the first commits it and the others find nothing left to do (a
+    conflict between them is tried again). What is applied: the root made on first use,
+    the ACL for the site's access, modules added to or removed from the file.
+    """
+    applied: dict[str, SiteConfig] = registry.pleio_applied_site_files
+    if applied.get(site.name) is site:
+        return
+    for attempt in range(APPLY_ATTEMPTS):
+        manager = transaction.TransactionManager()
+        conn = databases.connect(site.name, manager)
+        try:
+            manager.begin()
+            manager.get().note(f"pleio: apply the site file of {site.name}")
+            get_site_root(conn, site, registry)
+            manager.commit()
+            break
+        except ConflictError:
+            manager.abort()
+            if attempt == APPLY_ATTEMPTS - 1:
+                raise
+            time.sleep(backoff(attempt))
+        except BaseException:
+            manager.abort()
+            raise
+        finally:
+            databases.release(site.name, conn)
+    applied[site.name] = site
+
+
+def read_site_root(conn: Connection) -> SiteRoot | None:
+    """The SiteRoot in ``conn``'s database as ``prepare_site`` left it (None without one)."""
+    return conn.root().get(ROOT_KEY)
 
 
 def enabled_dependants(root: SiteRoot, module: str, registry: Registry) -> list[str]:

@@ -64,29 +64,37 @@ class SiteRegistry:
         with self._lock:
             if not force and now - self._checked < self.check_interval:
                 return False
-            self._checked = now
-            stamps = self._scan()
-            if stamps == self._stamps:
-                return False
-            sites = {name: site for name, site in self._sites.items() if name in stamps}
-            for name, stamp in stamps.items():
-                if self._stamps.get(name) == stamp:
-                    continue
-                try:
-                    candidate = read_site_config(self._path(name), self.known_modules)
-                    self._host_map([*(s for n, s in sites.items() if n != name), candidate])
-                except SiteConfigError as exc:
-                    log.error("ignoring change, keeping the last good configuration: %s", exc)
-                    continue
-                sites[name] = candidate
-            self._stamps = stamps
-            if sites == self._sites:
-                return False
-            for name in self._sites.keys() - sites.keys():
-                log.info("site %s removed from %s", name, self.directory)
-            self._sites, self._hosts = sites, self._host_map(sites.values())
-            self.version += 1
-            return True
+            try:
+                return self._reload_changed()
+            finally:
+                # only now: a request that arrives meanwhile waits for the lock and then
+                # reads the new sites, not the old ones after the unlocked check above
+                self._checked = now
+
+    def _reload_changed(self) -> bool:
+        """Under the lock: read the files whose stamps changed; True if any site did."""
+        stamps = self._scan()
+        if stamps == self._stamps:
+            return False
+        sites = {name: site for name, site in self._sites.items() if name in stamps}
+        for name, stamp in stamps.items():
+            if self._stamps.get(name) == stamp:
+                continue
+            try:
+                candidate = read_site_config(self._path(name), self.known_modules)
+                self._host_map([*(s for n, s in sites.items() if n != name), candidate])
+            except SiteConfigError as exc:
+                log.error("ignoring change, keeping the last good configuration: %s", exc)
+                continue
+            sites[name] = candidate
+        self._stamps = stamps
+        if sites == self._sites:
+            return False
+        for name in self._sites.keys() - sites.keys():
+            log.info("site %s removed from %s", name, self.directory)
+        self._sites, self._hosts = sites, self._host_map(sites.values())
+        self.version += 1
+        return True
 
     def _path(self, name: str) -> Path:
         return self.directory / f"{name}.toml"
