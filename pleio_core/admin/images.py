@@ -19,7 +19,6 @@ from pleio_core.sites.appearance import KINDS, MAX_IMAGE_BYTES, sniff_image_type
 
 # Logos and favicons stored before the class moved name this module: they load through this
 # name until storage.moved lists the move.
-from pleio_core.sites.appearance import SiteImage as SiteImage
 
 
 class ImageError(ValueError):

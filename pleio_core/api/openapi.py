@@ -24,10 +24,11 @@ from pleio_core.content.editing import BASE_LEVELS
 from pleio_core.content.forms import with_change_note
 from pleio_core.content.schema import CORE_FIELDS
 from pleio_core.content.types import ContentType
+from pleio_core.text import SCHEMA_PATTERN
 
 from .content import MAX_LIMIT, MAX_START
 from .errors import DEFAULT_MESSAGES
-from .schemas import NOT_BLANK, TEXT_PATTERN, node_schema, nullable, object_schema
+from .schemas import NOT_BLANK, node_schema, nullable, object_schema
 from .search import MAX_PAGE
 from .social import MAX_COMMENT_ID
 
@@ -38,12 +39,12 @@ NULLABLE_DATE_TIME = {"type": ["string", "null"], "format": "date-time"}
 STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
 #: A text a request sends: only what a text may hold (422 otherwise).
-TEXT = {"type": "string", "pattern": TEXT_PATTERN}
+TEXT = {"type": "string", "pattern": SCHEMA_PATTERN}
 COMMENT_TEXT = {
     "type": "string",
     "minLength": 1,
     "maxLength": MAX_COMMENT,
-    "pattern": TEXT_PATTERN,
+    "pattern": SCHEMA_PATTERN,
     "allOf": [NOT_BLANK],
 }
 #: Who must sign in for an operation: a token or the browser's cookie, not anyone.

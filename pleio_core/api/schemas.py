@@ -4,7 +4,7 @@ Each node's type gives the JSON type (``String``, ``Integer``, ``Tags``, ``Local
 its validators the limits (``Length``, ``OneOf``, ``Range``, ``Regex``, ``Email``, ``All``).
 A validator that is a plain function (a title must not be blank) cannot be read from the
 node; ``NOT_BLANK`` states the core's one, where the document is made. Every free text
-of a request holds only what ``pleio_core.text`` lets a text hold (``TEXT_PATTERN``): the
+of a request holds only what ``pleio_core.text`` lets a text hold (``SCHEMA_PATTERN``): the
 server refuses anything else with 422.
 """
 
@@ -20,18 +20,13 @@ from pleio_core.text import SCHEMA_PATTERN
 
 Translate = Callable[[Any], str]
 
-#: The characters a text may hold, as the document states it: ``SCHEMA_PATTERN`` without its
-#: range of lone surrogates. A validator on Rust's regex (jsonschema-rs, which schemathesis
-#: uses) cannot compile that range and then ignores the whole pattern; a lone surrogate can
-#: only come as a JSON ``\\ud800`` escape, and the server refuses it all the same.
-TEXT_PATTERN = SCHEMA_PATTERN.replace("\\ud800-\\udfff", "")
 #: What ``str.split`` and ``str.strip`` take for white space (but for U+001C..U+001F and
 #: U+0085, which no text may hold anyway): a title or a comment of only these is blank.
 WHITE_SPACE = (
     "\\t\\n\\u000b\\u000c\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
 )
 #: What a title or a comment holds besides: a character that is not white space (with
-#: ``TEXT_PATTERN``, as a second, small pattern: a schema's every pattern must match).
+#: ``SCHEMA_PATTERN``, as a second, small pattern: a schema's every pattern must match).
 NOT_BLANK = {"pattern": f"[^{WHITE_SPACE}]"}
 
 _SIMPLE_TYPES: list[tuple[type, dict[str, Any]]] = [
@@ -94,9 +89,9 @@ def _text_rule(schema: dict[str, Any]) -> None:
         _text_rule(schema["items"])
     elif kind == "string" and "enum" not in schema and "format" not in schema:
         if "pattern" in schema:
-            schema["allOf"] = [{"pattern": TEXT_PATTERN}]
+            schema["allOf"] = [{"pattern": SCHEMA_PATTERN}]
         else:
-            schema["pattern"] = TEXT_PATTERN
+            schema["pattern"] = SCHEMA_PATTERN
 
 
 def node_schema(

@@ -16,7 +16,7 @@ from pleio_core.catalog import InvalidSearch, search
 from pleio_core.catalog.document import item_date
 from pleio_core.catalog.query import MAX_PAGE_SIZE
 from pleio_core.catalog.snippets import snippet
-from pleio_core.content.schema import LOCAL_ZONE
+from pleio_core.clock import LOCAL_ZONE
 from pleio_core.i18n import _
 
 from .auth import require_permission

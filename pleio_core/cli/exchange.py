@@ -16,7 +16,8 @@ from persistent.mapping import PersistentMapping
 from ZODB import DB
 
 from pleio_core.content.site import ROOT_KEY
-from pleio_core.exchange.archive import ArchiveError, ArchiveReader
+from pleio_core.exchange.archive import ArchiveReader
+from pleio_core.exchange.errors import ArchiveError
 from pleio_core.exchange.export import export_site
 from pleio_core.exchange.importing import (
     AccountPlan,

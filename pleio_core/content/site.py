@@ -43,7 +43,7 @@ class SiteRoot(Folder):
     holder_settings: Mapping[str, str] = MappingProxyType({})
     #: The site's colours for ``/@@theme.css`` ({"primary": "#…", "secondary": "#…"}).
     colours: Mapping[str, str] = MappingProxyType({})
-    #: The uploaded logo and favicon (``pleio_core.admin.images.SiteImage``), or None.
+    #: The uploaded logo and favicon (``pleio_core.sites.appearance.SiteImage``), or None.
     logo = None
     favicon = None
     #: Bumped by each upload (the images' addresses carry it), with the media type: the page

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pyramid.config import Configurator
 
-from .archive import FORMAT_VERSION, ArchiveError, ArchiveReader
+from .archive import FORMAT_VERSION, ArchiveReader
+from .errors import ArchiveError
 from .export import export_site
 from .importing import check_plugins, write_site
 

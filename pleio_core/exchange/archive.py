@@ -19,9 +19,7 @@ from typing import IO, Any
 from pleio_core.clock import now
 from pleio_core.text import clean
 
-# ArchiveError and brief live in .errors; the rest of the exchange may still import them here
-from .errors import ArchiveError as ArchiveError
-from .errors import brief as brief
+from .errors import ArchiveError
 from .safety import Limits, check_archive
 from .streaming import load, read_document, records
 

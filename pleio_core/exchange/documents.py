@@ -14,6 +14,7 @@ from typing import Any, Protocol
 import colander
 from pyramid.registry import Registry
 
+from pleio_core.content.access import ACCESS_LEVELS
 from pleio_core.content.comments import Comment, comments_of
 from pleio_core.content.editing import content_values
 from pleio_core.content.files import StoredFile, StoredFileType
@@ -22,10 +23,10 @@ from pleio_core.content.model import Content
 from pleio_core.content.revisions import History
 from pleio_core.content.types import ContentType
 
-from .archive import ArchiveError, brief, iso, parse_time
+from .archive import iso, parse_time
+from .errors import ArchiveError, brief
 
 #: Every access level, so that any stored value passes the schema wherever it is.
-ALL_LEVELS = ("public", "members", "group", "private")
 #: What ``pleio_group_of`` answers: a group's principal, never another kind of principal.
 GROUP_PRINCIPAL = re.compile(r"^group:[A-Za-z0-9_-]{1,64}$")
 
@@ -37,7 +38,7 @@ class AccountNames(Protocol):
 
 
 def bound(content_type: ContentType) -> colander.SchemaNode:
-    return content_type.schema().bind(request=None, access_levels=ALL_LEVELS)
+    return content_type.schema().bind(request=None, access_levels=ACCESS_LEVELS)
 
 
 def _nodes(schema: colander.SchemaNode) -> dict[str, colander.SchemaNode]:

@@ -21,8 +21,8 @@ from pleio_core.content.model import Content, is_attached
 from pleio_core.content.site import ModuleFolder, SiteRoot
 from pleio_core.plugins.manager import core_version
 from pleio_core.security.accounts import Accounts
-from pleio_core.security.audit import audit_log
 from pleio_core.security.membership import site_members
+from pleio_core.sites.audit import audit_log
 from pleio_core.sites.config import SiteConfig
 
 from .appearance import appearance_of
@@ -32,12 +32,12 @@ from .archive import (
     FORMAT,
     FORMAT_VERSION,
     MEMBERS,
-    ArchiveError,
     ArchiveWriter,
     content_member,
     iso,
 )
 from .documents import document_of, extra_plugins
+from .errors import ArchiveError
 
 GC_EVERY = 500
 Progress = Callable[[int, int], None]  # objects done, bytes written

@@ -31,8 +31,8 @@ from pleio_core.content.moves import remember_move
 from pleio_core.content.schedule import schedule_publication
 from pleio_core.content.site import ROOT_KEY, ModuleFolder, SiteRoot
 from pleio_core.security.accounts import AccountError, Accounts, clean_name, normalise_email
-from pleio_core.security.audit import audit_log
 from pleio_core.security.membership import site_members
+from pleio_core.sites.audit import audit_log
 from pleio_core.sites.config import SiteConfig
 
 from .appearance import restore_appearance
@@ -40,12 +40,11 @@ from .archive import (
     ACCOUNTS,
     AUDIT_LOG,
     MEMBERS,
-    ArchiveError,
     ArchiveReader,
-    brief,
     parse_time,
 )
 from .documents import content_from, in_steps
+from .errors import ArchiveError, brief
 from .streaming import Budget
 
 BATCH = 500
