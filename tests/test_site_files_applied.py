@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 
 from pleio_core.content.site import ROOT_KEY
+from pleio_core.layout import compile_templates
 from pleio_core.sites.audit import audit_log
 from pleio_core.testing import PleioTestSetup
 
@@ -47,6 +48,7 @@ def test_a_changed_file_is_applied_once_however_many_requests_see_it(
 ) -> None:
     pleio_setup.write_site("alpha", modules=("wiki",), access="public")
     app = pleio_setup.make_app(**NO_CACHE)
+    compile_templates(app.registry)  # as main() does: threads must not compile them at once
     client = pleio_setup.client(app, host=HOST)
     client.get("/")
     client.get("/community/", status=404)
