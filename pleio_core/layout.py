@@ -16,7 +16,7 @@ from pyramid_chameleon import zpt
 
 from .i18n import LANGUAGES, _
 from .plugins import MenuItem
-from .text import clean
+from .text import sendable
 
 MENU_CACHE_ENTRIES = 10_000
 Entry = tuple[str, str]  # a menu entry: (title, href)
@@ -237,11 +237,11 @@ def add_layout(event: BeforeRender) -> None:
 
 
 class CleanPage:
-    """A page template whose output holds no character a text may not hold.
+    """A page template whose output can always be sent.
 
-    The edge refuses them (``security/textinput.py``), but text stored before it did, or
-    written by a script, would otherwise make every page that shows it a 500 (a lone
-    surrogate cannot be encoded) or invalid HTML: here it shows as U+FFFD.
+    The edge refuses characters no text may hold (``security/textinput.py``), but a lone
+    surrogate stored before it did, or written by a script, would make every page that
+    shows it a 500 (UTF-8 cannot encode it): such a page is cleaned, and shows U+FFFD.
     """
 
     def __init__(self, template: Any) -> None:
@@ -251,7 +251,7 @@ class CleanPage:
         return self.template.implementation()
 
     def __call__(self, value: Any, system: dict[str, Any]) -> str:
-        return clean(self.template(value, system))
+        return sendable(self.template(value, system))
 
 
 def clean_page_renderer_factory(info: Any) -> CleanPage:
