@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from typing import Literal, overload
 
 import BTrees
 from hypatia.catalog import Catalog
@@ -134,6 +135,10 @@ def site_of(obj: object) -> SiteRoot | None:
     return None
 
 
+@overload
+def site_catalog(site: SiteRoot, create: Literal[True]) -> SiteCatalog: ...
+@overload
+def site_catalog(site: SiteRoot, create: Literal[False] = False) -> SiteCatalog | None: ...
 def site_catalog(site: SiteRoot, create: bool = False) -> SiteCatalog | None:
     """The site's catalog; made on first use when ``create``."""
     catalog = getattr(site, "catalog", None)

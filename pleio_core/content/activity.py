@@ -11,7 +11,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, overload
 
 from BTrees.Length import Length
 from BTrees.LOBTree import LOBTree
@@ -101,6 +101,10 @@ def _new_shards() -> tuple[tuple[LOBTree, Length], ...]:
     return tuple((LOBTree(), Length()) for _ in range(SHARDS))
 
 
+@overload
+def activity_log(root: Any, create: Literal[True]) -> ActivityLog: ...
+@overload
+def activity_log(root: Any, create: Literal[False] = False) -> ActivityLog | None: ...
 def activity_log(root: Any, create: bool = False) -> ActivityLog | None:
     log = getattr(root, "activity", None)
     if log is None and create:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal, overload
 
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
@@ -18,6 +19,10 @@ class Bookmarks(Persistent):
     def __init__(self) -> None:
         self._by_account: OOBTree = OOBTree()
 
+    @overload
+    def _saved(self, account_id: str, create: Literal[True]) -> OOBTree: ...
+    @overload
+    def _saved(self, account_id: str, create: Literal[False] = False) -> OOBTree | None: ...
     def _saved(self, account_id: str, create: bool = False) -> OOBTree | None:
         saved = self._by_account.get(account_id)
         if saved is None and create:
@@ -48,6 +53,10 @@ class Bookmarks(Persistent):
         return sorted(entries, key=lambda entry: entry[0], reverse=True)
 
 
+@overload
+def site_bookmarks(root: object, create: Literal[True]) -> Bookmarks: ...
+@overload
+def site_bookmarks(root: object, create: Literal[False] = False) -> Bookmarks | None: ...
 def site_bookmarks(root: object, create: bool = False) -> Bookmarks | None:
     bookmarks = getattr(root, "bookmarks", None)
     if bookmarks is None and create:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, overload
 
 from BTrees.IOBTree import IOBTree
 from BTrees.Length import Length
@@ -26,7 +26,10 @@ MAX_COMMENT = 10_000
 
 
 class Comment(Persistent):
-    def __init__(self, id: int, author: str, author_name: str, text: str, reply_to: int | None):
+    # author: the account id; None for one an import could not name (a removed account's)
+    def __init__(
+        self, id: int, author: str | None, author_name: str, text: str, reply_to: int | None
+    ):
         self.id, self.author, self.author_name, self.reply_to = id, author, author_name, reply_to
         self.created: datetime = now()
         self.modified: datetime | None = None
@@ -93,6 +96,10 @@ class Comments(Persistent):
         return [(comment, replies.get(comment.id, [])) for comment in top]
 
 
+@overload
+def comments_of(content: object, create: Literal[True]) -> Comments: ...
+@overload
+def comments_of(content: object, create: Literal[False] = False) -> Comments | None: ...
 def comments_of(content: object, create: bool = False) -> Comments | None:
     comments = getattr(content, "comments", None)
     if comments is None and create:
@@ -144,5 +151,7 @@ def edit_comment(request: Request, content: Any, comment: Comment, text: Any) ->
 
 
 def delete_comment(request: Request, content: Any, comment: Comment) -> None:
-    comments_of(content).remove(comment.id)
+    comments = comments_of(content)
+    assert comments is not None  # ``comment`` was found in them
+    comments.remove(comment.id)
     request.registry.notify(ContentTouched(content, request))

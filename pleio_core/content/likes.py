@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal, overload
 
 from BTrees.Length import Length
 from BTrees.OOBTree import OOTreeSet
@@ -51,6 +51,10 @@ def like_count(content: object) -> int:
     return len(likes) if likes is not None else 0
 
 
+@overload
+def likes_of(content: object, create: Literal[True]) -> Likes: ...
+@overload
+def likes_of(content: object, create: Literal[False] = False) -> Likes | None: ...
 def likes_of(content: object, create: bool = False) -> Likes | None:
     likes = getattr(content, "likes", None)
     if likes is None and create:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, overload
 from urllib.parse import urlencode
 
 from BTrees.Length import Length
@@ -84,6 +84,10 @@ class JoinRequests(Persistent):
         return JoinRequest(account_id, *entry)
 
 
+@overload
+def join_requests(root: SiteRoot, create: Literal[True]) -> JoinRequests: ...
+@overload
+def join_requests(root: SiteRoot, create: Literal[False] = False) -> JoinRequests | None: ...
 def join_requests(root: SiteRoot, create: bool = False) -> JoinRequests | None:
     """The site's pending requests (made with the first: sites made before have none)."""
     requests = getattr(root, "join_requests", None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal, overload
 
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
@@ -74,6 +75,10 @@ class Members(Persistent):
         return [a for a, (role, _since) in self._roles.items() if role == "admin"]
 
 
+@overload
+def site_members(root: SiteRoot, create: Literal[True]) -> Members: ...
+@overload
+def site_members(root: SiteRoot, create: Literal[False] = False) -> Members | None: ...
 def site_members(root: SiteRoot, create: bool = False) -> Members | None:
     """The site's members (created on the first write; sites made before have none)."""
     members = getattr(root, "members", None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from typing import Any
+from typing import Any, Literal, overload
 
 from pyramid.request import Request
 
@@ -11,6 +11,14 @@ from .accounts import Accounts
 from .tokens import OneTimeTokens
 
 
+@overload
+def accounts_of(platform: MutableMapping[str, Any], create: Literal[True]) -> Accounts: ...
+@overload
+def accounts_of(
+    platform: MutableMapping[str, Any], create: Literal[False] = False
+) -> Accounts | None: ...
+@overload
+def accounts_of(platform: MutableMapping[str, Any], create: bool) -> Accounts | None: ...
 def accounts_of(platform: MutableMapping[str, Any], create: bool = False) -> Accounts | None:
     """The accounts in a platform root (None while there are none, unless ``create``)."""
     accounts = platform.get("accounts")
@@ -26,6 +34,10 @@ def tokens_of(platform: MutableMapping[str, Any]) -> OneTimeTokens:
     return tokens
 
 
+@overload
+def platform_accounts(request: Request, create: Literal[True]) -> Accounts: ...
+@overload
+def platform_accounts(request: Request, create: Literal[False] = False) -> Accounts | None: ...
 def platform_accounts(request: Request, create: bool = False) -> Accounts | None:
     return accounts_of(request.platform_root, create)
 

@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, overload
 
 from BTrees.Length import Length
 from BTrees.LOBTree import LOBTree
@@ -107,6 +107,10 @@ class AuditLog(Persistent):
             yield AuditEntry(key, *self._entries[key])
 
 
+@overload
+def audit_log(root: SiteRoot, create: Literal[True]) -> AuditLog: ...
+@overload
+def audit_log(root: SiteRoot, create: Literal[False] = False) -> AuditLog | None: ...
 def audit_log(root: SiteRoot, create: bool = False) -> AuditLog | None:
     """The site's audit log (made on the first entry: sites made before have none)."""
     log = getattr(root, "audit_log", None)
@@ -119,6 +123,4 @@ def append_entry(
     root: SiteRoot, kind: str, actor_id: str | None, actor_email: str = "", **details: Any
 ) -> AuditEntry:
     """Add an entry to ``root``'s log, in the current transaction (undone with it)."""
-    log = audit_log(root, create=True)
-    assert log is not None
-    return log.append(kind, actor_id, actor_email, details)
+    return audit_log(root, create=True).append(kind, actor_id, actor_email, details)
