@@ -68,6 +68,8 @@ def item_date(content: Content) -> datetime:
 class Document:
     """The indexed values of one piece of content."""
 
+    text: str  # every document has one (``of``); the other values only when not None
+
     def __init__(self, **values: Any) -> None:
         self.__dict__.update({k: v for k, v in values.items() if v is not None})
 

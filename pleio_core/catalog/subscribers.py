@@ -34,7 +34,7 @@ from pleio_core.content.events import (
     ContentRemoved,
     ContentTouched,
 )
-from pleio_core.content.site import ROOT_KEY
+from pleio_core.content.site import ROOT_KEY, SiteRoot
 from pleio_core.storage.retry import backoff
 
 from .model import content_in, site_catalog, site_of
@@ -76,11 +76,16 @@ class IndexTouched(IndexSubtree):
         site = site_of(content)
         if site is None:
             return
-        catalog = site_catalog(site, create=True)
-        if request is None or not catalog.is_indexed(content) or content._p_oid is None:
+        catalog, docid = site_catalog(site, create=True), content.docid
+        if (
+            request is None
+            or docid is None
+            or not catalog.is_indexed(content)
+            or content._p_oid is None
+        ):
             catalog.index(content, site, self.registry)  # the command line, or new content
         elif catalog.index_all_but_text(content, site, self.registry):
-            self.later.schedule(request, content.docid)
+            self.later.schedule(request, docid)
 
 
 log = logging.getLogger(__name__)
@@ -125,12 +130,16 @@ class TextAfterCommit:
         try:
             with tm:
                 root = conn.root().get(ROOT_KEY)
-                catalog = site_catalog(root) if root is not None else None
-                content = catalog.get(docid) if catalog is not None else None
-                if content is not None and site_of(content) is root:
-                    catalog.index_text(content, root, self.registry)
+                if root is not None:
+                    self._index_text_in(root, docid)
         finally:
             conn.close()
+
+    def _index_text_in(self, root: SiteRoot, docid: int) -> None:
+        catalog = site_catalog(root)
+        content = catalog.get(docid) if catalog is not None else None
+        if catalog is not None and content is not None and site_of(content) is root:
+            catalog.index_text(content, root, self.registry)
 
 
 def unindex_subtree(event: ContentRemoved) -> None:

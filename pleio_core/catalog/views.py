@@ -12,6 +12,7 @@ from pyramid.config import Configurator
 from pyramid.request import Request
 
 from pleio_core.clock import LOCAL_ZONE
+from pleio_core.content.folder import name_of
 from pleio_core.content.model import Content
 from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import _
@@ -52,7 +53,7 @@ def _hit(request: Request, content: Content, terms: list[str]) -> Hit:
     content_type = request.registry.pleio_content_types.of(content)
     type_title = request.localizer.translate(content_type.title) if content_type else ""
     return Hit(
-        content.title or content.__name__,
+        content.title or name_of(content),
         request.resource_url(content),
         type_title,
         item_date(content).astimezone(LOCAL_ZONE),

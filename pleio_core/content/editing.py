@@ -20,7 +20,7 @@ from pleio_core.i18n import _
 
 from .access import ACCESS_LEVELS, CHANGE_ACCESS, acl_for, acl_permits
 from .events import ContentAdded, ContentModified, ContentRemoved
-from .folder import Folder
+from .folder import Folder, name_of, parent_of
 from .markup import unique_name
 from .model import Content
 from .schedule import schedule_publication
@@ -181,4 +181,4 @@ def update_content(
 def delete_content(request: Request, content: Content) -> None:
     """Remove content and everything inside it."""
     request.registry.notify(ContentRemoved(content, request))
-    content.__parent__.remove(content.__name__)
+    parent_of(content).remove(name_of(content))

@@ -13,7 +13,7 @@ class Item(Persistent):
     """The smallest piece of content: a title, a plain text, a place in the tree."""
 
     __name__: str | None = None
-    __parent__: object = None
+    __parent__: Folder | None = None
     text: str = ""
 
     def __init__(self, title: str = "", text: str = "") -> None:
@@ -69,6 +69,22 @@ class Folder(Item):
 
     def remove(self, name: str) -> Item:
         item = self._items.pop(name)
+        assert self._count is not None  # made with the first child, so with the one just taken
         self._count.change(-1)
         item.__parent__ = None
         return item
+
+
+def parent_of(item: Item) -> Folder:
+    """The folder ``item`` lies in. Content that a request, an event or an import is about
+    always lies in one; only a site's root and an item already removed have none."""
+    if item.__parent__ is None:
+        raise LookupError(f"{item!r} lies in no folder")
+    return item.__parent__
+
+
+def name_of(item: Item) -> str:
+    """``item``'s name in its folder (``parent_of``'s counterpart; the root's is "")."""
+    if item.__name__ is None:
+        raise LookupError(f"{item!r} has no name: it lies in no folder")
+    return item.__name__

@@ -76,8 +76,10 @@ class Content(Folder):
         self.body = markdown
         self.body_html = self.markup(markdown)
 
+    # Item keeps a plain text; a content's follows from its body, so it is read-only here
+    # (Item's is a stored attribute: a property there would not read old pickles).
     @property
-    def text(self) -> str:  # what indexes and snippets read
+    def text(self) -> str:  # type: ignore[override]  # what indexes and snippets read
         return plain_text(self.body_html)
 
     def is_live(self, when: datetime | None = None) -> bool:

@@ -14,7 +14,7 @@ from pyramid.request import Request
 from pyramid.traversal import resource_path
 
 from .events import ContentMoved
-from .folder import Folder
+from .folder import Folder, name_of, parent_of
 from .model import Content, is_attached
 from .site import SiteRoot
 
@@ -40,16 +40,16 @@ def move_content(
     The caller checks permissions and whether the type may live in ``new_parent``.
     ``NotMovable`` when ``new_parent`` is the content or below it, or the name is taken.
     """
-    name = new_name or content.__name__
-    old_parent = content.__parent__
+    old_name, old_parent = name_of(content), parent_of(content)
+    name = new_name or old_name
     if is_inside(new_parent, content):
         raise NotMovable("content cannot be moved inside itself")
-    if new_parent is old_parent and name == content.__name__:
+    if new_parent is old_parent and name == old_name:
         return
     if name in new_parent:
         raise NotMovable(f"{name!r} is taken in the new place")
     old_path = resource_path(content)
-    old_parent.remove(content.__name__)
+    old_parent.remove(old_name)
     new_parent.add(name, content)
     remember_move(request.site_root, old_path, content)
     forget_moved_path(request.site_root, resource_path(content))  # a real address again

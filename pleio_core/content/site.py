@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
+from BTrees.OOBTree import OOBTree
 from pyramid.authorization import ALL_PERMISSIONS, DENY_ALL, Allow, Everyone
 
 from .folder import Folder, Item
+
+if TYPE_CHECKING:  # floors above content: named for the reader and mypy, never imported
+    from pleio_core.security.joining import JoinRequests
+    from pleio_core.security.membership import Members
+    from pleio_core.sites.appearance import SiteImage
+    from pleio_core.sites.audit import AuditLog
 
 #: The key under which the SiteRoot lives in the ZODB root mapping.
 ROOT_KEY = "pleio_site"
@@ -26,7 +34,7 @@ class SiteRoot(Folder):
 
     #: The site's members and their roles (``pleio_core.security.membership.Members``),
     #: created with the first member.
-    members = None
+    members: Members | None = None
     #: Only accounts with two-factor sign-in may use their role here (Pleio's REQUIRE_2FA).
     require_two_factor = False
     #: How people join: "open" (at once), "request" (an admin approves) or "invitation".
@@ -34,31 +42,31 @@ class SiteRoot(Folder):
     #: E-mail domains whose verified accounts become members by themselves ("minbzk.nl").
     join_domains: tuple[str, ...] = ()
     #: Pending requests to join (``pleio_core.security.joining.JoinRequests``), made with the first.
-    join_requests = None
+    join_requests: JoinRequests | None = None
     #: What was done on the site, by whom (``pleio_core.sites.audit.AuditLog``), made with
     #: the first entry.
-    audit_log = None
+    audit_log: AuditLog | None = None
     #: The holder's own title, description, language, access and contact address, over
     #: the file's (``pleio_core.sites.effective``); a plain dict, replaced on each change.
     holder_settings: Mapping[str, str] = MappingProxyType({})
     #: The site's colours for ``/@@theme.css`` ({"primary": "#…", "secondary": "#…"}).
     colours: Mapping[str, str] = MappingProxyType({})
     #: The uploaded logo and favicon (``pleio_core.sites.appearance.SiteImage``), or None.
-    logo = None
-    favicon = None
+    logo: SiteImage | None = None
+    favicon: SiteImage | None = None
     #: Bumped by each upload (the images' addresses carry it), with the media type: the page
     #: frame reads these root attributes, never the images themselves.
     logo_version = favicon_version = 0
     logo_type = favicon_type = ""
     #: The holder's menu: {"order": [path…], "titles": {path: title}, "hidden": [path…],
     #: "links": [(title, url)…]} (``pleio_core.admin.menu``), and a counter of its changes.
-    menu_settings: Mapping = MappingProxyType({})
+    menu_settings: Mapping[str, Any] = MappingProxyType({})
     menu_version = 0
     #: The path of the page shown on the home page instead of the activity, or "".
     front_page = ""
     #: Old path → content moved or renamed since (``pleio_core.content.moves``), made with
     #: the first move: old addresses lead to the content's new one.
-    moved_paths = None
+    moved_paths: OOBTree | None = None
 
     def __init__(self, name: str, title: str, modules: Iterable[str] = ()) -> None:
         super().__init__(title)
