@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from html import escape
 from typing import Any, NamedTuple
@@ -14,6 +15,7 @@ from pyramid.renderers import get_renderer
 from pyramid.request import Request
 from pyramid_chameleon import zpt
 
+from .content.site import SiteRoot
 from .i18n import LANGUAGES, _
 from .plugins import MenuItem
 from .text import sendable
@@ -45,7 +47,7 @@ def item_key(href: str, app_url: str) -> str:
 
 
 def apply_menu_settings(
-    entries: list[Entry], settings: dict[str, Any], app_url: str
+    entries: list[Entry], settings: Mapping[str, Any], app_url: str
 ) -> list[Entry]:
     """The modules' entries in the holder's order, with their titles, without the hidden
     ones, followed by the holder's own links."""
@@ -103,33 +105,33 @@ class Page:
 
     @cached_property
     def menu(self) -> list[MenuLink]:
-        request = self.request
-        if self.site_root is None:
+        request, site, site_root = self.request, self.site, self.site_root
+        if site is None or site_root is None:  # (both or neither)
             return []
-        can_view = bool(request.has_permission("view", self.site_root))
+        can_view = bool(request.has_permission("view", site_root))
         key = (
-            self.site.name,
+            site.name,
             request.enabled_modules,
             request.locale_name,
             self.app_url,
             can_view,
-            self.site_root.menu_version,  # the holder's menu: a change counts in every process
+            site_root.menu_version,  # the holder's menu: a change counts in every process
         )
         cache = request.registry.pleio_menu_cache
         entries = cache.get(key)
         if entries is None:
-            entries = cache[key] = self._menu_entries(can_view)
+            entries = cache[key] = self._menu_entries(site_root, can_view)
             if len(cache) > MENU_CACHE_ENTRIES:  # hosts come from the client: stay bounded
                 cache.clear()
         here = request.path_url.rstrip("/") + "/"
         return [MenuLink(title, href, href.rstrip("/") + "/" == here) for title, href in entries]
 
-    def _menu_entries(self, can_view: bool) -> tuple[Entry, ...]:
+    def _menu_entries(self, site_root: SiteRoot, can_view: bool) -> tuple[Entry, ...]:
         """(title, link) of each menu item, in order: the same for every visitor of the site
         in one language on one host (the contract of ``pleio_menu_items``), as the holder
         arranged them."""
         entries = self.default_menu_entries(can_view)
-        settings = self.site_root.menu_settings
+        settings = site_root.menu_settings
         return (
             tuple(apply_menu_settings(list(entries), settings, self.app_url))
             if settings

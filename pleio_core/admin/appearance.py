@@ -71,10 +71,10 @@ def appearance_save(context: SiteRoot, request: Request) -> Any:
     colours: dict[str, str] = {}
     for name in COLOURS:
         colour, error = check_colour(request, request.POST.get(name, ""))
-        if error:
-            errors[name] = error
-        else:
+        if colour is not None:
             colours[name] = colour
+        elif error:
+            errors[name] = error
     images = {}
     for kind in KINDS:
         try:

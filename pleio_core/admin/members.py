@@ -143,7 +143,7 @@ def change_member(context: SiteRoot, request: Request) -> Any:
         request.registry.notify(MemberRemoved(context, account_id, request))
         record(request, "member-removed", actor_id, actor_email=actor_email, account=email)
         return saved(request, NAME, "removed")
-    if new_role != previous:
+    if new_role is not None and new_role != previous:  # (None: a removal, done above)
         members.set_role(account_id, new_role)
         record(
             request,

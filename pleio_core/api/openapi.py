@@ -48,7 +48,7 @@ COMMENT_TEXT = {
     "allOf": [NOT_BLANK],
 }
 #: Who must sign in for an operation: a token or the browser's cookie, not anyone.
-SIGNED_IN = [{"token": []}, {"session": []}]
+SIGNED_IN: list[dict[str, list[str]]] = [{"token": []}, {"session": []}]
 
 
 def _ref(name: str) -> dict[str, str]:

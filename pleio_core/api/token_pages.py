@@ -28,17 +28,16 @@ def create_token(context: PlatformRoot, request: Request) -> dict[str, Any]:
     if request.registry.pleio_sites.get(site_name) is None:
         errors.add("token_site", _("There is no deelsite with this name."))
     tokens = api_tokens_of(request.platform_root)
-    token = record = None
     if not errors:
         try:
             token, record = tokens.issue(account.id, site_name, name)
         except ApiTokenError as exc:
             errors.add(exc.field, exc.message)
-    if errors:
-        values = account_values(request, account, token_name=name, token_site=site_name)
-        return invalid(request, values, errors)
-    notice = _("Your new token for ${site} is below.", mapping={"site": record.site})
-    return account_values(request, account, new_token=token, notice=notice)
+        else:
+            notice = _("Your new token for ${site} is below.", mapping={"site": record.site})
+            return account_values(request, account, new_token=token, notice=notice)
+    values = account_values(request, account, token_name=name, token_site=site_name)
+    return invalid(request, values, errors)
 
 
 def revoke_token(context: PlatformRoot, request: Request) -> HTTPSeeOther:

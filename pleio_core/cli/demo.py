@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import replace
+from functools import partial
 
 from persistent.mapping import PersistentMapping
 
@@ -82,13 +83,14 @@ def add_demo_admins(platform: Platform) -> list[tuple[SiteConfig, str, str]]:
 
     ids = platform.edit_platform(create)
     for site, _email, _password in admins:
-        platform.edit_site(
-            platform.sites.get(site.name),
-            lambda root, name=site.name: site_members(root, create=True).set_role(
-                ids[name], "admin"
-            ),
-        )
+        loaded = platform.sites.get(site.name)
+        if loaded is not None:  # (admins holds only the platform's sites)
+            platform.edit_site(loaded, partial(_make_admin, ids[site.name]))
     return admins
+
+
+def _make_admin(account_id: str, root: SiteRoot) -> None:
+    site_members(root, create=True).set_role(account_id, "admin")
 
 
 def demo(args: argparse.Namespace) -> int:
@@ -100,9 +102,9 @@ def demo(args: argparse.Namespace) -> int:
             write_site_config(platform.settings.site_configs_dir, site)
     platform.sites.load()
     for demo_site in DEMO_SITES:
-        site = platform.sites.get(demo_site.name)
-        if site is not None:
-            add_sample_content(platform, site)
+        loaded = platform.sites.get(demo_site.name)
+        if loaded is not None:
+            add_sample_content(platform, loaded)
     suffix = "" if args.port == 80 else f":{args.port}"
     print(
         f"Pleio serves on http://{platform.settings.platform_host}{suffix}/ with these deelsites:"

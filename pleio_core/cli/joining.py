@@ -110,6 +110,8 @@ def site_invite(args: argparse.Namespace) -> int:
 
     issued = platform.edit_platform(issue)
 
+    link: dict[str, Any] = {} if bound else {"open_link": True}
+
     def log(root: SiteRoot) -> None:
         for email in invitees:
             record(
@@ -119,7 +121,7 @@ def site_invite(args: argparse.Namespace) -> int:
                 email=email,
                 role=args.role,
                 via=VIA,
-                **({} if bound else {"open_link": True}),
+                **link,
             )
 
     platform.edit_site(site, log)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 from dataclasses import replace
 from urllib.parse import urlsplit, urlunsplit
 
@@ -77,8 +78,8 @@ def site_show(args: argparse.Namespace) -> int:
     enabled = platform.effective_modules(site)
     required = platform.read_site_attribute(site, "require_two_factor")
     # the holder's values from the site's database over the file's (None: no database yet)
-    holder = platform.read_site_attribute(site, "holder_settings") or {}
-    settings = settings_over(site, holder)
+    holder = platform.read_site_attribute(site, "holder_settings")
+    settings = settings_over(site, holder if isinstance(holder, Mapping) else {})
     print(f"name:        {site.name}")
     print(f"title:       {settings.title}")
     print(f"description: {settings.description}")

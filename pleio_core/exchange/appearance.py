@@ -34,7 +34,7 @@ from .errors import ArchiveError
 MAX_TEXT = 2000
 
 
-def appearance_of(root: SiteRoot, write_file: Callable[[str, bytes], None]) -> dict[str, Any]:
+def appearance_of(root: SiteRoot, write_file: Callable[[str, bytes], object]) -> dict[str, Any]:
     """The holder's settings of ``root``; ``write_file(sha256, data)`` stores each image."""
     menu = root.menu_settings
     data: dict[str, Any] = {

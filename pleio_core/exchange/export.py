@@ -61,8 +61,11 @@ class AccountDirectory:
         return email
 
     def records(self, include_credentials: bool) -> Iterator[dict[str, Any]]:
+        accounts = self.accounts
         for account_id in sorted(self.named, key=self.named.__getitem__):
-            account = self.accounts.get(account_id)  # type: ignore[union-attr]
+            account = accounts.get(account_id) if accounts is not None else None
+            if account is None:  # (never: only accounts found are named)
+                continue
             record = {
                 "email": account.email,
                 "name": account.name,

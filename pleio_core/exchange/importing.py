@@ -326,9 +326,10 @@ def _restore_members(
     members = site_members(root, create=True)
     for _number, record in in_steps(reader.lines(MEMBERS), BATCH, savepoint):
         try:
-            members.set_role(
-                plan.account_id(record["email"]), record["role"], parse_time(record.get("since"))
-            )
+            account = plan.account_id(record["email"])
+            if account is None:
+                raise ValueError("a member without an e-mail address")
+            members.set_role(account, record["role"], parse_time(record.get("since")))
         except (KeyError, ValueError, TypeError) as exc:
             raise ArchiveError(f"{MEMBERS}: a bad member: {brief(str(exc))}") from None
 

@@ -201,7 +201,13 @@ def _invitation_page(request: Request, state: str, **values: Any) -> dict[str, A
         request.response.status_int = 400
     if state == "someone-else":
         request.response.status_int = 403
-    page = {"state": state, "token": "", "role_label": "", "email": "", "signed_in_as": ""}
+    page: dict[str, Any] = {
+        "state": state,
+        "token": "",
+        "role_label": "",
+        "email": "",
+        "signed_in_as": "",
+    }
     page["open_link"] = False
     return {**page, **values}
 

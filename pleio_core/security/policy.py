@@ -104,7 +104,11 @@ class Identity:
     @functools.cached_property
     def account(self) -> Account:
         """The persistent account, to read everything or to change it (opens the database)."""
-        return platform_accounts(self._request).get(self.id)
+        accounts = platform_accounts(self._request)
+        account = accounts.get(self.id) if accounts is not None else None
+        if account is None:  # removed by another request since this one read its summary
+            raise LookupError(f"account {self.id} is gone")
+        return account
 
 
 def _summary(request: Request, account_id: str) -> AccountSummary | None:

@@ -148,8 +148,10 @@ def confirm_email_form(context: PlatformRoot, request: Request) -> dict[str, Any
 
 def confirm_email(context: PlatformRoot, request: Request) -> dict[str, Any]:
     redeemed, account = use_link(request, "email-change", request.POST.get("token", ""))
+    accounts = platform_accounts(request)
+    assert accounts is not None  # use_link found the account in them
     try:
-        platform_accounts(request).change_email(account, redeemed.data["email"])
+        accounts.change_email(account, redeemed.data["email"])
     except AccountError as exc:  # the address was taken in the meantime
         raise BrokenLink(exc.message) from None
     account.email_verified = True

@@ -150,7 +150,8 @@ class SiteDatabases:
         while True:
             db = self.get(name)
             with self._lock:
-                if self._dbs.get(name) is db:  # not closed between get() and here
+                still_open = self._dbs.get(name) is db  # not closed between get() and here
+                if still_open:
                     self._in_use[name] = self._in_use.get(name, 0) + 1
                     break
         try:
