@@ -13,6 +13,8 @@ from typing import Any
 
 from BTrees.OOBTree import OOBTree
 
+from pleio_core.content.folder import parent_of
+
 from .groups import MEMBER, OWNER, Group, Membership, memberships_of
 
 #: A group's key, as its principal (``group:<key>``) may hold it.
@@ -62,7 +64,7 @@ def import_extra(
     uid, members, requests = data.get("uid"), data.get("members", []), data.get("requests", [])
     if not (isinstance(uid, str) and KEY.match(uid)):
         raise ValueError("a group's key is missing or not 1-64 letters, digits, - or _")
-    folder = content.__parent__
+    folder = parent_of(content)
     if any(isinstance(g, Group) and g is not content and g.uid == uid for g in folder.values()):
         raise ValueError(f"two groups have the key {uid}")
     if not all(
@@ -76,12 +78,14 @@ def import_extra(
         if role not in (OWNER, MEMBER):
             raise ValueError(f"a group member's role is {role!r}, not owner or member")
         account = account_id(_text(record, "email"))
+        if account is None:  # (never: an address names an account or is refused)
+            raise ValueError("a group member without an account")
         content.members[account] = Membership(
             account, _text(record, "name"), role, _time(record, "since")
         )
     for record in requests:
         account = account_id(_text(record, "email"))
         content.requests[account] = (_text(record, "name"), _time(record, "time"))
-    index = memberships_of(content.__parent__, create=True)
+    index = memberships_of(folder, create=True)
     for account in content.members:
         index.set(account, content)

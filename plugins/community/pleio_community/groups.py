@@ -15,7 +15,7 @@ every group.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NamedTuple
+from typing import Literal, NamedTuple, overload
 
 import colander
 import deform.widget
@@ -26,6 +26,7 @@ from pyramid.authorization import DENY_ALL, Allow, Deny, Everyone
 from pleio_core.clock import now
 from pleio_core.content import Content, ContentSchema, Folder
 from pleio_core.content.access import OWN, acl_for
+from pleio_core.content.folder import parent_of
 
 from .i18n import _
 
@@ -160,6 +161,10 @@ class GroupMemberships(Persistent):
             del self.principals[account_id]
 
 
+@overload
+def memberships_of(folder: Folder, create: Literal[True]) -> GroupMemberships: ...
+@overload
+def memberships_of(folder: Folder, create: Literal[False] = False) -> GroupMemberships | None: ...
 def memberships_of(folder: Folder, create: bool = False) -> GroupMemberships | None:
     """The community folder's index of memberships."""
     index = getattr(folder, "group_memberships", None)
@@ -195,19 +200,19 @@ def set_member(group: Group, account_id: str, name: str, role: str = MEMBER) -> 
     group.members[account_id] = Membership(account_id, name, role, since)
     if group.requests is not None and account_id in group.requests:
         del group.requests[account_id]
-    memberships_of(group.__parent__, create=True).set(account_id, group)
+    memberships_of(parent_of(group), create=True).set(account_id, group)
 
 
 def remove_member(group: Group, account_id: str) -> None:
     """Take the account out of the group. The last owner cannot go: a group keeps an owner."""
-    if group.role_of(account_id) is None:
+    if group.members is None or group.role_of(account_id) is None:
         raise MembershipError(_("This person is not a member of the group."))
     if group.owners() == [account_id]:
         raise MembershipError(
             _("The group's only owner cannot leave it. Make someone else owner first.")
         )
     del group.members[account_id]
-    index = memberships_of(group.__parent__)
+    index = memberships_of(parent_of(group))
     if index is not None:
         index.set(account_id, group)
 
@@ -220,7 +225,7 @@ def ask_to_join(group: Group, account_id: str, name: str) -> None:
 
 
 def withdraw_request(group: Group, account_id: str) -> bool:
-    if not group.asked(account_id):
+    if group.requests is None or not group.asked(account_id):
         return False
     del group.requests[account_id]
     return True
@@ -228,7 +233,7 @@ def withdraw_request(group: Group, account_id: str) -> bool:
 
 def forget_group(group: Group) -> None:
     """The group is being removed: its members no longer carry its principal."""
-    index = memberships_of(group.__parent__)
+    index = memberships_of(parent_of(group))
     members = list(group.members or ())
     group.members = None
     if index is not None:

@@ -199,7 +199,7 @@ def change_members(context: Group, request: Request) -> Any:
     membership = context.members.get(account_id) if context.members is not None else None
     try:
         if action in ("approve", "decline"):
-            if not context.asked(account_id):
+            if context.requests is None or not context.asked(account_id):
                 raise MembershipError(_("There is no request to join from this person."))
             name = context.requests[account_id][0]
             if action == "approve":

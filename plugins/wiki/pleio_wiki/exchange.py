@@ -40,8 +40,9 @@ def import_extra(content: object, data: Any, registry: Registry) -> None:
         raise ValueError("wiki data on something that is not a wiki page")
     if not isinstance(data, dict):
         raise ValueError("the wiki's data is not an object")
-    if not is_item_name(content.__name__):  # the core's import refuses it first; and here
-        raise ValueError(f"a wiki page cannot be named {content.__name__[:60]!r}: {ITEM_NAME_RULE}")
+    name = content.__name__ or ""
+    if not is_item_name(name):  # the core's import refuses it first; and here
+        raise ValueError(f"a wiki page cannot be named {name[:60]!r}: {ITEM_NAME_RULE}")
     uid, order, former = data.get("uid"), data.get("child_order", []), data.get("former", [])
     top_order = data.get("top_order", [])
     if not (isinstance(uid, str) and 0 < len(uid) <= 64):

@@ -17,6 +17,7 @@ from pyramid.request import Request
 from pyramid.response import Response
 
 from pleio_core.content import Content, Folder, ModuleFolder
+from pleio_core.content.folder import name_of
 from pleio_core.text import clean
 
 from .content import Page
@@ -48,6 +49,9 @@ class _Chunks:
     def flush(self) -> None:
         pass
 
+    def close(self) -> None:  # a file zipfile may write to has one (it never calls ours)
+        pass
+
     def take(self) -> bytes:
         data, self.parts = b"".join(self.parts), []
         return data
@@ -70,7 +74,7 @@ def zip_response(name: str, files: list[File]) -> Response:
 
 
 def export_page(context: Page, request: Request) -> Response:
-    return zip_response(context.__name__, list(page_files(request, context)))
+    return zip_response(name_of(context), list(page_files(request, context)))
 
 
 def export_wiki(context: Folder, request: Request) -> Response:
@@ -80,7 +84,7 @@ def export_wiki(context: Folder, request: Request) -> Response:
             raise HTTPNotFound()
     elif not any(isinstance(child, Page) for child in context.values()):
         raise HTTPNotFound()
-    return zip_response(context.__name__, list(sub_page_files(request, context)))
+    return zip_response(name_of(context), list(sub_page_files(request, context)))
 
 
 def includeme(config: Configurator) -> None:

@@ -17,7 +17,8 @@ from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 
-from pleio_core.content import Folder
+from pleio_core.content import Folder, Item
+from pleio_core.content.folder import parent_of
 
 from .content import Page
 from .links import link_titles, normal_title
@@ -84,7 +85,9 @@ class WikiIndex(Persistent):
         self.changed()
 
     def _unlike(self, key: str, uid: str) -> None:
-        uids = self.alike.get(key) if self.alike is not None else None
+        if self.alike is None:
+            return
+        uids = self.alike.get(key)
         if uids is not None and uid in uids:
             uids.remove(uid)
             if not uids:
@@ -135,11 +138,11 @@ class WikiIndex(Persistent):
         self.generation.change(1)
 
 
-def wiki_root(node: object) -> Folder:
+def wiki_root(node: Item) -> Folder:
     """The container a page's wiki starts at: the nearest one above it that is no page."""
-    parent = getattr(node, "__parent__", None)
+    parent = parent_of(node)
     while isinstance(parent, Page):
-        parent = parent.__parent__
+        parent = parent_of(parent)
     return parent
 
 

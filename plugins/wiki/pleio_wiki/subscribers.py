@@ -9,6 +9,7 @@ from __future__ import annotations
 from pyramid.config import Configurator
 
 from pleio_core.content import ContentAdded, ContentModified, ContentMoved, ContentRemoved
+from pleio_core.content.folder import parent_of
 from pleio_core.content.markup import slugify, unique_name
 from pleio_core.content.moves import move_content
 
@@ -33,7 +34,7 @@ def page_modified(event: ContentModified) -> None:
     index.set_links(page)
     request = event.request
     if request is not None and old_title != page.title and slugify(page.title) != page.__name__:
-        parent = page.__parent__
+        parent = parent_of(page)
         move_content(request, page, parent, unique_name(parent, page.title))
 
 

@@ -14,6 +14,7 @@ from pyramid.renderers import get_renderer
 from pyramid.request import Request
 
 from pleio_core.content import Folder, ModuleFolder
+from pleio_core.content.folder import name_of, parent_of
 from pleio_core.content.moves import NotMovable, is_inside, move_content
 from pleio_core.content.views import content_view, folder_title
 
@@ -72,10 +73,10 @@ def wiki_tree(request: Request, page: Page) -> list[TreeNode]:
 def trail(request: Request, page: Page) -> list[Crumb]:
     """From the wiki's start to the page's parent."""
     crumbs = []
-    node = page.__parent__
+    node = parent_of(page)
     while isinstance(node, Page):
         crumbs.append(Crumb(node.title, request.resource_url(node)))
-        node = node.__parent__
+        node = parent_of(node)
     crumbs.append(Crumb(root_title(request, node), request.resource_url(node)))
     return crumbs[::-1]
 
@@ -149,11 +150,11 @@ def move_form(context: Page, request: Request) -> Any:
         values["error"] = _("A page cannot be moved below itself or one of its sub-pages.")
     elif not request.has_permission("add", target):
         raise HTTPForbidden()
-    if values["error"] is not None:
+    if target is None or values["error"] is not None:  # (no target: an error)
         request.response.status_int = 400
         return values
     if target is not context.__parent__:
-        name = context.__name__
+        name = name_of(context)
         if name in target:
             name = unique_free_name(target, name)
         try:
@@ -177,7 +178,7 @@ def reorder(context: Page, request: Request) -> Any:
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
         raise HTTPBadRequest(_("Say whether the page moves up or down."))
-    parent = context.__parent__
+    parent = parent_of(context)
     if isinstance(parent, Page) and not request.has_permission("edit", parent):
         raise HTTPForbidden()
     names = [p.__name__ for p in ordered_children(request, parent)]
