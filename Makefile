@@ -33,11 +33,13 @@ translations: $(STAMP)
 		fi; \
 	done
 
-# ruff, and the layers of the core (.importlinter, docs/architecture.md)
+# ruff, the layers of the core (.importlinter, docs/architecture.md), and mypy on the core
+# and the bundled plugins ([tool.mypy] in pyproject.toml)
 lint: $(STAMP)
 	$(BIN)/ruff check pleio_core plugins tests bench
 	$(BIN)/ruff format --check pleio_core plugins tests bench
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy pleio_core $(foreach p,$(PLUGINS),plugins/$(p)/pleio_$(p))
 
 bench: $(STAMP) translations
 	$(BIN)/python bench/run.py
