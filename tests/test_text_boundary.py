@@ -148,6 +148,26 @@ def test_forms_refuse_it_with_a_page_that_says_which_field_and_what(world) -> No
     assert read["comment_count"] == 0
 
 
+def test_a_json_body_is_checked_whatever_its_content_type_says(world) -> None:
+    """The API reads any body as JSON, so the edge does too: no way around it by label."""
+    body = b'{"type": "page", "title": "sur\\ud800title", "access": "public"}'
+    for content_type in ("text/plain", "application/octet-stream", "application/json"):
+        answer = world.member.post(
+            "/api/v1/content/wiki", body, headers=world.auth, content_type=content_type,
+            expect_errors=True,
+        )  # fmt: skip
+        assert answer.status_int == 422 and "title" in answer.json["errors"], content_type
+
+
+def test_json_nested_too_deep_is_a_400_not_a_500(world) -> None:
+    for body in ("[" * 100_000 + "]" * 100_000, '{"a":' * 50_000 + "1" + "}" * 50_000):
+        answer = world.member.post(
+            "/api/v1/content/wiki", body.encode(), headers=world.auth,
+            content_type="application/json", expect_errors=True,
+        )  # fmt: skip
+        assert answer.status_int == 400, answer.status
+
+
 def test_a_form_that_cannot_be_read_is_a_400_not_a_500(world) -> None:
     for path, headers in (("/wiki/@@add?type=page", {}), ("/api/v1/content/wiki", world.auth)):
         answer = world.member.post(

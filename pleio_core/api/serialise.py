@@ -7,7 +7,6 @@ stricter (``MOMENT``), as JSON has null for "none" and the document has a format
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,6 +23,7 @@ from pleio_core.content.model import Content
 from pleio_core.content.schema import CORE_FIELDS, LocalDateTime
 from pleio_core.content.types import ContentType
 from pleio_core.i18n import _
+from pleio_core.security.textinput import NOT_JSON
 
 from .errors import ApiError
 from .schemas import node_schema
@@ -148,10 +148,9 @@ def likes_json(request: Request, content: Content) -> dict[str, Any]:
 
 def read_body(request: Request) -> dict[str, Any]:
     """The request's JSON object; 400 if the body is not JSON or not an object."""
-    try:
-        data = json.loads(request.body or b"")
-    except (ValueError, RecursionError):
-        raise ApiError(400, _("The body is not valid JSON.")) from None
+    data = request.json_data  # (parsed once, at the edge: security/textinput.py)
+    if data is NOT_JSON:
+        raise ApiError(400, _("The body is not valid JSON."))
     if not isinstance(data, dict):
         raise ApiError(400, _("The body must be a JSON object."))
     return data

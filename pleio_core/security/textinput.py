@@ -29,8 +29,6 @@ from .edges import API_PREFIX, ERROR_PAGE, is_utf8, json_error
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
-#: a JSON body is read whole by the API views anyway; past this, they refuse it themselves
-JSON_CHECK_LIMIT = 16 * 1024 * 1024
 
 
 class UnstorableText(HTTPBadRequest):
@@ -52,18 +50,34 @@ class UnstorableText(HTTPBadRequest):
         )
 
 
-def _json_strings(value: Any, field: str | None = None) -> Iterator[tuple[str | None, str]]:
-    """Every (top-level field, text) in a JSON value: its keys and its strings."""
-    if isinstance(value, str):
-        yield field, value
-    elif isinstance(value, list):
-        for item in value:
-            yield from _json_strings(item, field)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            name = key if field is None else field
-            yield name, key
-            yield from _json_strings(item, name)
+def _json_strings(value: Any) -> Iterator[tuple[str | None, str]]:
+    """Every (top-level field, text) in a JSON value: its keys and its strings, however deep
+    (walked with a list, not recursion: a deep body must not raise RecursionError)."""
+    todo: list[tuple[str | None, Any]] = [(None, value)]
+    while todo:
+        field, item = todo.pop()
+        if isinstance(item, str):
+            yield field, item
+        elif isinstance(item, list):
+            todo.extend((field, element) for element in item)
+        elif isinstance(item, dict):
+            for key, element in item.items():
+                name = key if field is None else field
+                yield name, key
+                todo.append((name, element))
+
+
+#: ``request.json_data`` of a body that is not JSON
+NOT_JSON = object()
+
+
+def json_data(request: Request) -> Any:
+    """The request body's JSON value, parsed once: the edge checks it, the API reads it.
+    ``NOT_JSON`` if it is not JSON (or nested too deep for the parser)."""
+    try:
+        return json.loads(request.body or b"")
+    except (ValueError, RecursionError):
+        return NOT_JSON
 
 
 def _form_strings(request: Request) -> Iterator[tuple[str | None, str]]:
@@ -84,12 +98,11 @@ def _form_strings(request: Request) -> Iterator[tuple[str | None, str]]:
         for name, value in fields:
             yield name, name
             yield name, value if isinstance(value, str) else getattr(value, "filename", "")
-    elif request.content_type == "application/json" and 0 < len(request.body) <= JSON_CHECK_LIMIT:
-        try:
-            data = json.loads(request.body)
-        except ValueError:
-            return  # not JSON: the view says so in its own words
-        yield from _json_strings(data)
+    elif request.body:
+        # whatever its content type says: the API reads any body as JSON
+        data = request.json_data
+        if data is not NOT_JSON:  # (if not JSON, the view says so in its own words)
+            yield from _json_strings(data)
 
 
 def refuse_unstorable_text(event: NewRequest) -> None:
@@ -116,5 +129,6 @@ def unstorable_text_page(exc: UnstorableText, request: Request) -> Any:
 
 
 def includeme(config: Configurator) -> None:
+    config.add_request_method(json_data, "json_data", reify=True)
     config.add_subscriber(refuse_unstorable_text, NewRequest)
     config.add_exception_view(unstorable_text_page, context=UnstorableText, renderer=ERROR_PAGE)
