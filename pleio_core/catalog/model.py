@@ -20,6 +20,7 @@ from persistent import Persistent
 from pleio_core.content.folder import Folder
 from pleio_core.content.model import Content
 from pleio_core.content.site import SiteRoot
+from pleio_core.storage.parts import part
 
 from .document import Document
 
@@ -141,10 +142,7 @@ def site_catalog(site: SiteRoot, create: Literal[True]) -> SiteCatalog: ...
 def site_catalog(site: SiteRoot, create: Literal[False] = False) -> SiteCatalog | None: ...
 def site_catalog(site: SiteRoot, create: bool = False) -> SiteCatalog | None:
     """The site's catalog; made on first use when ``create``."""
-    catalog = getattr(site, "catalog", None)
-    if catalog is None and create:
-        catalog = site.catalog = SiteCatalog()
-    return catalog
+    return part(site, "catalog", SiteCatalog, create)
 
 
 def content_in(obj: object) -> Iterator[Content]:

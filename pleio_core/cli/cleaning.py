@@ -38,9 +38,7 @@ def clean_text(args: argparse.Namespace) -> int:
     for site in sites:
         with opened(platform.storage_uri(site.name, site), site.name) as db:
             with in_batches(db) as (conn, commit):
-                changed = clean_database(
-                    conn.root(), _is_catalog, lambda _n: commit(), every=BATCH
-                )
+                changed = clean_database(conn.root(), _is_catalog, lambda _n: commit(), every=BATCH)
                 if changed:
                     reindex_with_progress(conn, site, platform, commit)
         print(f"{site.name}: {changed:,} objects cleaned")

@@ -20,6 +20,7 @@ from pyramid.config import Configurator
 from pyramid.request import Request
 
 from pleio_core.clock import now
+from pleio_core.storage.parts import part
 
 from .events import ContentAdded
 from .model import Content, is_attached
@@ -106,10 +107,7 @@ def activity_log(root: Any, create: Literal[True]) -> ActivityLog: ...
 @overload
 def activity_log(root: Any, create: Literal[False] = False) -> ActivityLog | None: ...
 def activity_log(root: Any, create: bool = False) -> ActivityLog | None:
-    log = getattr(root, "activity", None)
-    if log is None and create:
-        log = root.activity = ActivityLog()
-    return log
+    return part(root, "activity", ActivityLog, create)
 
 
 def record_activity(request: Request, verb: str, content: Content) -> None:

@@ -9,6 +9,7 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
 from pleio_core.clock import now
+from pleio_core.storage.parts import part
 
 from .model import Content, is_attached
 
@@ -58,7 +59,4 @@ def site_bookmarks(root: object, create: Literal[True]) -> Bookmarks: ...
 @overload
 def site_bookmarks(root: object, create: Literal[False] = False) -> Bookmarks | None: ...
 def site_bookmarks(root: object, create: bool = False) -> Bookmarks | None:
-    bookmarks = getattr(root, "bookmarks", None)
-    if bookmarks is None and create:
-        bookmarks = root.bookmarks = Bookmarks()  # type: ignore[attr-defined]
-    return bookmarks
+    return part(root, "bookmarks", Bookmarks, create)

@@ -17,6 +17,7 @@ from pyramid.request import Request
 
 from pleio_core.clock import now
 from pleio_core.i18n import _
+from pleio_core.storage.parts import part
 
 from .activity import record_activity
 from .events import ContentTouched
@@ -101,10 +102,7 @@ def comments_of(content: object, create: Literal[True]) -> Comments: ...
 @overload
 def comments_of(content: object, create: Literal[False] = False) -> Comments | None: ...
 def comments_of(content: object, create: bool = False) -> Comments | None:
-    comments = getattr(content, "comments", None)
-    if comments is None and create:
-        comments = content.comments = Comments()  # type: ignore[attr-defined]
-    return comments
+    return part(content, "comments", Comments, create)
 
 
 class CommentError(ValueError):

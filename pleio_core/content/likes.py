@@ -10,6 +10,8 @@ from BTrees.OOBTree import OOTreeSet
 from persistent import Persistent
 from pyramid.request import Request
 
+from pleio_core.storage.parts import part
+
 from .activity import record_activity
 from .events import ContentTouched
 
@@ -56,10 +58,7 @@ def likes_of(content: object, create: Literal[True]) -> Likes: ...
 @overload
 def likes_of(content: object, create: Literal[False] = False) -> Likes | None: ...
 def likes_of(content: object, create: bool = False) -> Likes | None:
-    likes = getattr(content, "likes", None)
-    if likes is None and create:
-        likes = content.likes = Likes()  # type: ignore[attr-defined]
-    return likes
+    return part(content, "likes", Likes, create)
 
 
 def set_like(request: Request, content: Any, liked: bool) -> bool:

@@ -29,6 +29,7 @@ from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import _
 from pleio_core.mail import send_mail
 from pleio_core.sites.config import normalise_host
+from pleio_core.storage.parts import part
 
 from .accounts import Account
 from .audit import record
@@ -90,10 +91,7 @@ def join_requests(root: SiteRoot, create: Literal[True]) -> JoinRequests: ...
 def join_requests(root: SiteRoot, create: Literal[False] = False) -> JoinRequests | None: ...
 def join_requests(root: SiteRoot, create: bool = False) -> JoinRequests | None:
     """The site's pending requests (made with the first: sites made before have none)."""
-    requests = getattr(root, "join_requests", None)
-    if requests is None and create:
-        requests = root.join_requests = JoinRequests()
-    return requests
+    return part(root, "join_requests", JoinRequests, create)
 
 
 # -- rules ------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from persistent import Persistent
 
 from pleio_core.clock import now
 from pleio_core.content.site import SiteRoot
+from pleio_core.storage.parts import part
 
 ROLES = ("member", "editor", "admin")  # each role includes the ones before it
 
@@ -81,7 +82,4 @@ def site_members(root: SiteRoot, create: Literal[True]) -> Members: ...
 def site_members(root: SiteRoot, create: Literal[False] = False) -> Members | None: ...
 def site_members(root: SiteRoot, create: bool = False) -> Members | None:
     """The site's members (created on the first write; sites made before have none)."""
-    members = getattr(root, "members", None)
-    if members is None and create:
-        members = root.members = Members()
-    return members
+    return part(root, "members", Members, create)

@@ -27,6 +27,7 @@ from pyramid.i18n import TranslationString
 from pleio_core.clock import now
 from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import _
+from pleio_core.storage.parts import part
 
 #: Every kind of entry, with what the audit page calls it.
 KINDS: dict[str, TranslationString] = {
@@ -113,10 +114,7 @@ def audit_log(root: SiteRoot, create: Literal[True]) -> AuditLog: ...
 def audit_log(root: SiteRoot, create: Literal[False] = False) -> AuditLog | None: ...
 def audit_log(root: SiteRoot, create: bool = False) -> AuditLog | None:
     """The site's audit log (made on the first entry: sites made before have none)."""
-    log = getattr(root, "audit_log", None)
-    if log is None and create:
-        log = root.audit_log = AuditLog()
-    return log
+    return part(root, "audit_log", AuditLog, create)
 
 
 def append_entry(
