@@ -14,7 +14,7 @@ import math
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -87,8 +87,6 @@ class PleioSettings:
     mail: MailSettings
     #: how often a request is tried after a ZODB ConflictError (pyramid_retry's setting)
     retry_attempts: int = 3
-    #: when these settings were read (security.txt's default expiry counts from it)
-    read_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @classmethod
     def from_settings(
@@ -155,7 +153,6 @@ class PleioSettings:
                 var / "mail",
             ),
             retry_attempts=_whole_number("retry.attempts", str(settings.get("retry.attempts", 3))),
-            read_at=now,
         )
 
 

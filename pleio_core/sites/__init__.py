@@ -83,7 +83,6 @@ def includeme(config: Configurator) -> None:
     )
     registry.load()
     config.registry.pleio_sites = registry
-    config.registry.pleio_applied_site_files = {}  # name -> the SiteConfig applied last
     config.add_request_method(request_host, "pleio_host", reify=True)
     config.add_request_method(request_site, "site", reify=True)
     config.add_request_method(is_platform, "is_platform", reify=True)

@@ -106,7 +106,7 @@ def prepare_site(databases: SiteDatabases, site: SiteConfig, registry: Registry)
     conflict between them is tried again). What is applied: the root made on first use,
     the ACL for the site's access, modules added to or removed from the file.
     """
-    applied: dict[str, SiteConfig] = registry.pleio_applied_site_files
+    applied = registry.pleio_sites.applied
     if applied.get(site.name) is site:
         return
     for attempt in range(APPLY_ATTEMPTS):

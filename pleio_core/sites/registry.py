@@ -41,6 +41,9 @@ class SiteRegistry:
         self._checked = 0.0
         #: Incremented whenever the set of sites or any site's settings change.
         self.version = 0
+        #: per site, the SiteConfig this process last applied to its database
+        #: (``lifecycle.prepare_site``)
+        self.applied: dict[str, SiteConfig] = {}
 
     # -- reading -----------------------------------------------------------------------
 
