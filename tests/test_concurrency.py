@@ -314,7 +314,7 @@ def test_the_activity_log_stays_bounded_and_newest_first() -> None:
 
 
 def test_two_sign_ins_at_once_redeem_their_tickets(tmp_path) -> None:
-    from pleio_core.security.tokens import OneTimeTokens
+    from pleio_core.security.tokens import OneTimeTokens, _digest
 
     issued: list[str] = []
 
@@ -324,7 +324,14 @@ def test_two_sign_ins_at_once_redeem_their_tickets(tmp_path) -> None:
         return tokens
 
     def change(tokens: OneTimeTokens, n: int) -> None:
-        tokens.redeem(issued[n], "sso")  # the two oldest: each the first key of its tree
+        # the tickets that are the first key of their bucket: the hard case for a merge
+        firsts, bucket = [], tokens._tokens._firstbucket
+        while bucket is not None:
+            firsts.append(bucket.minKey())
+            bucket = bucket._next
+        firsts_issued = [token for token in issued if _digest(token) in firsts]
+        assert len(firsts_issued) >= 2
+        tokens.redeem(firsts_issued[n], "sso")
 
     def check(tokens: OneTimeTokens) -> None:
         assert len(tokens) == 38

@@ -1,7 +1,10 @@
 """One-time tokens: sign-on tickets, e-mail verification, password reset, invitations.
 
 Only a hash of each token is stored (in the platform database), so a copy of the database
-gives no usable links. A token is removed when redeemed: a second use is refused.
+gives no usable links. A redeemed token is marked used (a second use is refused) and
+removed with the expired ones: two sign-ins at the same moment then change two values in
+a bucket, which ZODB merges, where removing a key can conflict (when it is the first of
+its bucket, ZODB cannot merge the change).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from pleio_core.i18n import _
 
 #: Seconds past the oldest expiry before expired tokens are purged (``purge``).
 PURGE_AFTER = 60.0
+#: The value of a redeemed token until it is purged.
+USED = None
 
 
 class TokenError(ValueError):
@@ -42,11 +47,13 @@ def _digest(token: str) -> str:
 
 class OneTimeTokens(Persistent):
     def __init__(self) -> None:
-        self._tokens: OOBTree = OOBTree()  # digest → (purpose, account id, expires, data)
+        #: digest → (purpose, account id, expires, data), or USED once redeemed
+        self._tokens: OOBTree = OOBTree()
         self._expiry: OOBTree = OOBTree()  # (expires, digest) → None, to purge in order
 
     def __len__(self) -> int:
-        return len(self._tokens)
+        """The tokens that can still be used (or have expired, until purged)."""
+        return sum(1 for entry in self._tokens.values() if entry is not USED)
 
     def issue(
         self, purpose: str, account_id: str, ttl: float, now: float | None = None, **data: Any
@@ -65,12 +72,12 @@ class OneTimeTokens(Persistent):
         now = clock.timestamp() if now is None else now
         digest = _digest(token or "")
         entry = self._tokens.get(digest)
-        if entry is None:
+        if entry is None or entry is USED:
             raise TokenError(_("This link or ticket is unknown or has been used already."))
         kind, account_id, expires, data = entry
         if kind != purpose:
             raise TokenError(_("This link or ticket is meant for something else."))
-        del self._tokens[digest]  # its expiry entry goes with the next purge (see there)
+        self._tokens[digest] = USED  # removed with its expiry entry (``purge``)
         if expires < now:
             raise TokenError(_("This link or ticket has expired."))
         return Redeemed(account_id, data)
@@ -79,7 +86,7 @@ class OneTimeTokens(Persistent):
         """What the token is for, without using it (to show a form before redeeming)."""
         now = clock.timestamp() if now is None else now
         entry = self._tokens.get(_digest(token or ""))
-        if entry is None or entry[0] != purpose:
+        if entry is None or entry is USED or entry[0] != purpose:
             raise TokenError(_("This link or ticket is unknown or has been used already."))
         if entry[2] < now:
             raise TokenError(_("This link or ticket has expired."))
@@ -87,7 +94,7 @@ class OneTimeTokens(Persistent):
 
     def revoke_all(self, account_id: str, purpose: str) -> None:
         for digest, entry in list(self._tokens.items()):
-            if entry[0] == purpose and entry[1] == account_id:
+            if entry is not USED and entry[0] == purpose and entry[1] == account_id:
                 del self._tokens[digest]
                 self._expiry.pop((entry[2], digest), None)
 
