@@ -30,7 +30,6 @@ documented.
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -217,7 +216,8 @@ def run_engine(api: LiveApi, document: dict[str, Any], config: str) -> Run:
 def test_the_api_answers_as_documented_under_every_check(live_api: LiveApi, tmp_path) -> None:
     api = live_api
     document = api.client.get("/api/v1/openapi.json", headers=api.member, host=HOST).json
-    started = time.monotonic()
+    # (bounded by EXAMPLES, not by a clock: a timed test fails on a loaded machine, and
+    # speed is measured in bench/)
     config = engine_config(api, wfc_file(api, tmp_path), {}, thorough=True)
     run = run_engine(api, document, config)
     assert not run.failures, "\n".join(run.failures)
@@ -234,4 +234,3 @@ def test_the_api_answers_as_documented_under_every_check(live_api: LiveApi, tmp_
     for headers in ({}, bearer("pleio_revoked")):
         config = engine_config(api, None, headers, thorough=False)
         assert not (failures := run_engine(api, document, config).failures), "\n".join(failures)
-    assert time.monotonic() - started < 90
