@@ -53,6 +53,7 @@ def test_invitation_and_error_pages_pass_axe(server, page) -> None:
     for url, status in (
         (server.url("localhost", "/@@language?lang=xx"), 400),
         (server.url("localhost", "/verify?token=nonsense"), 400),
+        (server.url("alpha.localhost", "/@@search?text=a%00b"), 400),  # the text edge
         (server.url("alpha.localhost", "/wiki/"), 403),
         (server.url("nowhere.localhost", "/"), 404),
     ):

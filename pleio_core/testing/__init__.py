@@ -12,6 +12,7 @@ One module per concern; import from here (``from pleio_core.testing import X``):
 - ``plugins``: test plugins installed as if with pip
 - ``server``: a live waitress server on a free port
 - ``browser``: Chromium through Playwright, browser sign-in, the axe check
+- ``html``: the W3C Nu checker's HTML validity check
 - ``postgres``: a throw-away PostgreSQL cluster for RelStorage
 - ``smtp``: an SMTP server that keeps what it receives
 - ``archives``: site exports changed on purpose
@@ -41,6 +42,7 @@ from pleio_core.testing.browser import (
     sign_in_page,
     signed_in_page,
 )
+from pleio_core.testing.html import assert_valid_html, html_errors
 from pleio_core.testing.plugins import (
     NOTE_PLUGIN,
     content_type_plugin,
@@ -73,6 +75,8 @@ __all__ = [
     "TEST_PASSWORD",
     "WIDTHS",
     "ApiConformance",
+    "assert_valid_html",
+    "html_errors",
     "LiveServer",
     "PleioTestApp",
     "PleioTestSetup",

@@ -1,0 +1,87 @@
+"""Every kind of page is valid HTML for the W3C Nu checker (WCAG 2.1 SC 4.1.1).
+
+The pages of a site with all four bundled modules, as an admin, a member and an anonymous
+visitor see them, the platform's account pages, and the error pages (the text edge's 400
+included); one run of the checker over all of them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pleio_core.testing import PleioTestSetup, add_through_form, assert_valid_html
+
+HOST = "geldig.localhost"
+MODULES = ("wiki", "community", "intranet", "workspace")
+SITE_PAGES = (
+    "/",
+    "/wiki/",
+    "/wiki/@@add?type=page",
+    "/community/",
+    "/community/@@add?type=group",
+    "/intranet/",
+    "/workspace/",
+    "/@@search",
+    "/@@search?text=hallo",
+    "/@@saved",
+    "/@@join",
+    "/@@control-panel",
+    "/@@control-panel-general",
+    "/@@control-panel-appearance",
+    "/@@control-panel-menu",
+    "/@@control-panel-modules",
+    "/@@control-panel-members",
+    "/@@audit",
+    "/nowhere",  # 404
+    "/@@search?text=a%00b",  # the text edge's 400
+    "/@@language?lang=xx",  # 400
+)
+PLATFORM_PAGES = ("/", "/login", "/register", "/reset", "/verify?token=x", "/account")
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory) -> dict[str, bytes]:
+    setup = PleioTestSetup(tmp_path_factory.mktemp("html"))
+    setup.write_site("geldig", modules=MODULES, hosts=(HOST,), access="public")
+    setup.create_account("admin@example.nl", "Ada", geldig="admin")
+    setup.create_account("member@example.nl", "Mo", geldig="member")
+    app = setup.make_app()
+    admin = setup.signed_in(app, "admin@example.nl", HOST)
+    page = add_through_form(
+        admin, "/wiki/", "page", title="Hallo", body="# Kop\n\n*tekst* [[Nog niet]]",
+        access="public",
+    )  # fmt: skip
+    comment = admin.get(page).forms["comment-form"]
+    comment["text"] = "Een reactie"
+    comment.submit(status=303)
+    group = add_through_form(admin, "/community/", "group", title="Kring", access="public")
+    visitors = {
+        "admin": admin,
+        "member": setup.signed_in(app, "member@example.nl", HOST),
+        "anonymous": setup.client(app, host=HOST),
+    }
+    found: dict[str, bytes] = {}
+    for who, client in visitors.items():
+        paths = (*SITE_PAGES, page, f"{page}@@history", f"{page}@@edit", group)
+        for path in paths:
+            answer = client.get(path, expect_errors=True)
+            if "html" in answer.content_type:
+                found[f"{who} {path} ({answer.status_int})"] = answer.body
+    platform = setup.signed_in_on_platform(app, "member@example.nl")
+    for path in PLATFORM_PAGES:
+        for who, client in (("member", platform), ("anonymous", setup.client(app))):
+            answer = client.get(path, expect_errors=True)
+            if "html" in answer.content_type:
+                found[f"{who} platform {path} ({answer.status_int})"] = answer.body
+    setup.close()
+    return found
+
+
+def test_the_pages_were_all_rendered(pages) -> None:
+    statuses = {name.rsplit("(", 1)[1].rstrip(")") for name in pages}
+    assert {"200", "400", "404"} <= statuses
+    assert len(pages) >= 60
+
+
+def test_every_page_kind_is_valid_html(pages) -> None:
+    assert_valid_html(pages)
