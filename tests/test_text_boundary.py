@@ -313,6 +313,18 @@ def test_any_text_through_the_api_and_the_forms_never_gives_a_server_error(
     shown = [*PAGES, f"/@@search?text={quote(title.encode('utf-8', 'surrogatepass'))}"]
     if made.status_int == 201:
         shown.append(f"/{made.json['path']}/")
+        # a comment on it, through the API and through the page's form
+        said = world.member.post_json(
+            f"/api/v1/comments/{made.json['path']}", {"text": body}, headers=world.auth,
+            expect_errors=True,
+        )  # fmt: skip
+        assert said.status_int < 500, said.body[:300]
+        assert said.status_int == 422 or not forbidden_character(body), said.body[:300]
+        form_said = post_form(world, f"/{made.json['path']}/@@comment", {"text": body})
+        assert form_said.status_int < 500, form_said.body[:300]
+    group = post_form(world, "/community/@@add?type=group", {"title": title, "access": "public"})
+    assert group.status_int < 500, group.body[:300]
+    assert group.status_int == 400 or not forbidden_character(title), group.body[:300]
     if form.status_int == 303:
         shown.append(form.location.split(HOST, 1)[1])
     for path in shown:
