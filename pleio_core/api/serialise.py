@@ -199,6 +199,32 @@ def _wrong_type(node: colander.SchemaNode, value: Any) -> Any:
     return _("Send this as a JSON ${kind}.", mapping={"kind": kind})
 
 
+def _null(value: Any) -> Any:
+    return colander.null if value is None else value
+
+
+def _refuse_unknown(
+    schema: colander.SchemaNode, data: dict[str, Any], extra: tuple[str, ...]
+) -> None:
+    names = {node.name for node in schema.children}
+    unknown = [key for key in data if key not in names and key not in extra]
+    if unknown:
+        raise ApiError(422, errors={key: _("There is no such field.") for key in unknown})
+
+
+def _wrong_fields(schema: colander.SchemaNode, data: dict[str, Any]) -> dict[str, Any]:
+    """Per field sent, why its value cannot be the field's: its JSON type, or its form of a
+    moment (what colander would otherwise make of it silently)."""
+    errors = {}
+    for node in schema.children:
+        if node.name in data:
+            value = data[node.name]
+            wrong = _wrong_type(node, value) or _wrong_moment(node, value)
+            if wrong is not None:
+                errors[node.name] = wrong
+    return errors
+
+
 def validated_values(
     request: Request,
     content_type: ContentType,
@@ -215,26 +241,12 @@ def validated_values(
     schema = bound_schema(request, content_type, container)
     if current is not None and content_type.revisions:
         schema = with_change_note(schema)
-    names = [node.name for node in schema.children]
-    unknown = [key for key in data if key not in names and key not in extra]
-    if unknown:
-        raise ApiError(422, errors={key: _("There is no such field.") for key in unknown})
+    _refuse_unknown(schema, data, extra)
     cstruct: dict[str, Any] = {}
     if current is not None:
-        present = {k: (colander.null if v is None else v) for k, v in current.items()}
-        cstruct = dict(schema.serialize(present))
-        for node in schema.children:  # ISO 8601: the form's way drops a year's leading zeros
-            if isinstance(node.typ, LocalDateTime) and isinstance(current.get(node.name), datetime):
-                cstruct[node.name] = current[node.name].isoformat()
-    errors: dict[str, Any] = {}
-    for node in schema.children:
-        if node.name not in data:
-            continue
-        wrong = _wrong_type(node, data[node.name]) or _wrong_moment(node, data[node.name])
-        if wrong is not None:
-            errors[node.name] = wrong
-        else:
-            cstruct[node.name] = colander.null if data[node.name] is None else data[node.name]
+        cstruct = dict(schema.serialize({k: _null(v) for k, v in current.items()}))
+    errors = _wrong_fields(schema, data)
+    cstruct.update((k, _null(v)) for k, v in data.items() if k not in errors and k not in extra)
     try:
         values = schema.deserialize(cstruct)
     except colander.Invalid as exc:
