@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pyramid.config import Configurator
+from pyramid.i18n import TranslationString
 from pyramid.request import Request
 
 from pleio_core.content import Content, ModuleFolder, SiteRoot
@@ -86,49 +87,68 @@ def general_form(context: SiteRoot, request: Request) -> dict[str, Any]:
 def _check(request: Request, root: SiteRoot) -> tuple[dict[str, Any], dict[str, Any]]:
     """(clean values, errors by field), from the posted form."""
     post = request.POST
-    translate = request.localizer.translate
     raw = {key: (post.get(key) or "").strip() for key in _values(request, root)}
     raw["require_two_factor"] = post.get("require_two_factor") == "on"
-    errors: dict[str, str] = {}
+    errors = {
+        **_text_errors(raw),
+        **_normalise(raw),
+        **_choice_errors(request, root, raw),
+    }
+    translate = request.localizer.translate
+    return raw, {field: translate(message) for field, message in errors.items()}
+
+
+def _text_errors(raw: dict[str, Any]) -> dict[str, TranslationString]:
+    errors = {}
     if not raw["title"]:
-        errors["title"] = translate(_("A title is required."))
+        errors["title"] = _("A title is required.")
     elif len(raw["title"]) > MAX_TITLE:
-        errors["title"] = translate(
-            _("A title has at most ${max} characters.", mapping={"max": MAX_TITLE})
-        )
+        errors["title"] = _("A title has at most ${max} characters.", mapping={"max": MAX_TITLE})
     if len(raw["description"]) > MAX_DESCRIPTION:
-        errors["description"] = translate(
-            _("A description has at most ${max} characters.", mapping={"max": MAX_DESCRIPTION})
+        errors["description"] = _(
+            "A description has at most ${max} characters.", mapping={"max": MAX_DESCRIPTION}
         )
-    if raw["language"] not in LANGUAGES:
-        errors["language"] = translate(_("Choose one of the languages."))
+    return errors
+
+
+def _normalise(raw: dict[str, Any]) -> dict[str, TranslationString]:
+    """The contact address and the join domains in their clean form (in ``raw``)."""
+    errors = {}
     if raw["contact_email"]:
         try:
             raw["contact_email"] = normalise_email(raw["contact_email"])
         except AccountError as exc:
-            errors["contact_email"] = translate(exc.message)
-    if raw["access"] not in ACCESS_LEVELS:
-        errors["access"] = translate(_("Choose public or closed."))
-    if raw["join_mode"] not in JOIN_MODES:
-        errors["join_mode"] = translate(_("Choose how people join."))
+            errors["contact_email"] = exc.message
     try:
         raw["join_domains"] = clean_domains(
             d for d in raw["join_domains"].replace(",", " ").split() if d
         )
     except ValueError:
-        errors["join_domains"] = translate(
-            _("List e-mail domains such as minbzk.nl, separated by commas or spaces.")
+        errors["join_domains"] = _(
+            "List e-mail domains such as minbzk.nl, separated by commas or spaces."
         )
+    return errors
+
+
+def _choice_errors(
+    request: Request, root: SiteRoot, raw: dict[str, Any]
+) -> dict[str, TranslationString]:
+    choices = {
+        "language": (LANGUAGES, _("Choose one of the languages.")),
+        "access": (ACCESS_LEVELS, _("Choose public or closed.")),
+        "join_mode": (JOIN_MODES, _("Choose how people join.")),
+    }
+    errors = {
+        key: message for key, (allowed, message) in choices.items() if raw[key] not in allowed
+    }
     if raw["front_page"] and raw["front_page"] not in dict(front_page_choices(request, root)):
-        errors["front_page"] = translate(_("Choose one of the pages in the list."))
+        errors["front_page"] = _("Choose one of the pages in the list.")
     if raw["require_two_factor"] and not root.require_two_factor and not _own_two_factor(request):
-        errors["require_two_factor"] = translate(
-            _(
-                "Set up two-factor sign-in for your own account first: otherwise you would "
-                "lose your admin role here."
-            )
+        errors["require_two_factor"] = _(
+            "Set up two-factor sign-in for your own account first: otherwise you would "
+            "lose your admin role here."
         )
-    return raw, errors
+    return errors
 
 
 def _own_two_factor(request: Request) -> bool:

@@ -75,43 +75,53 @@ def _page(request, root, rows, links, errors) -> dict[str, Any]:
     }
 
 
-def menu_save(context: SiteRoot, request: Request) -> Any:
-    translate = request.localizer.translate
-    post = request.POST
-    rows = _rows(request, context, post)
-    errors: dict[str, str] = {}
+def _positions(rows: list[dict[str, Any]], errors: dict[str, Any]) -> list[tuple[int, int, str]]:
+    """Each row's (position, index, key); a row's bad position or title goes in ``errors``."""
     positions = []
     for row in rows:
         try:
             positions.append((int(row["position"]), row["index"], row["key"]))
         except ValueError:
-            errors[f"position-{row['index']}"] = translate(_("A position is a whole number."))
+            errors[f"position-{row['index']}"] = _("A position is a whole number.")
         if len(row["title"].strip()) > MAX_TITLE:
-            errors[f"title-{row['index']}"] = translate(
-                _("A menu title has at most ${max} characters.", mapping={"max": MAX_TITLE})
+            errors[f"title-{row['index']}"] = _(
+                "A menu title has at most ${max} characters.", mapping={"max": MAX_TITLE}
             )
+    return positions
+
+
+def _parsed_links(raw_links: str, errors: dict[str, Any]) -> list[tuple[str, str]]:
+    """The extra links, one "title | address" a line; the first bad line goes in ``errors``."""
     links = []
-    raw_links = post.get("links", "")
     for line in raw_links.splitlines():
         if not line.strip():
             continue
         title, sep, url = line.rpartition("|")
         clean = clean_link_url(url)
         if not sep or not title.strip() or clean is None or len(title.strip()) > MAX_TITLE:
-            errors["links"] = translate(
-                _(
-                    "Write each link on its own line as: title | address, with an address "
-                    "that starts with https:// or /. This line is not right: ${line}",
-                    mapping={"line": line.strip()},
-                )
+            errors["links"] = _(
+                "Write each link on its own line as: title | address, with an address "
+                "that starts with https:// or /. This line is not right: ${line}",
+                mapping={"line": line.strip()},
             )
             break
         links.append((title.strip(), clean))
     if len(links) > MAX_LINKS:
-        errors["links"] = translate(_("At most ${max} links.", mapping={"max": MAX_LINKS}))
+        errors["links"] = _("At most ${max} links.", mapping={"max": MAX_LINKS})
+    return links
+
+
+def menu_save(context: SiteRoot, request: Request) -> Any:
+    rows = _rows(request, context, request.POST)
+    raw_links = request.POST.get("links", "")
+    errors: dict[str, Any] = {}
+    positions = _positions(rows, errors)
+    links = _parsed_links(raw_links, errors)
     if errors:
         request.response.status_int = 400
-        return _page(request, context, rows, raw_links, errors)
+        translate = request.localizer.translate
+        shown = {field: translate(message) for field, message in errors.items()}
+        return _page(request, context, rows, raw_links, shown)
     settings = {
         "order": [key for _position, _index, key in sorted(positions)],
         "titles": {r["key"]: r["title"].strip() for r in rows if r["title"].strip()},

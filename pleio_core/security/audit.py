@@ -128,16 +128,35 @@ def matching(
         yield entry
 
 
+def _row(entry: AuditEntry, translate: Any) -> dict[str, Any]:
+    """One entry as the page shows it: Dutch time, the kind's name, the details named."""
+    return {
+        "time": local_time(entry.time),
+        "kind": translate(KINDS[entry.kind]),
+        "actor": entry.actor_email or translate(_("the platform")),
+        "details": [
+            (translate(DETAIL_LABELS.get(key, key)), _detail_value(value, translate))
+            for key, value in sorted(entry.details.items())
+            if value not in (None, "", ())
+        ],
+    }
+
+
+def _after(raw: str | None) -> int | None:
+    """The key of the last entry already shown (paging), if it is a number."""
+    try:
+        return int(raw) if raw is not None else None
+    except ValueError:
+        return None
+
+
 def audit_page(context: SiteRoot, request: Request) -> dict[str, Any]:
     kind = request.GET.get("kind") or None
     if kind not in KINDS:
         kind = None
     who = request.GET.get("who", "")[:254]
     since = _since(request.GET.get("since"))
-    try:
-        after = int(request.GET["after"]) if "after" in request.GET else None
-    except ValueError:
-        after = None
+    after = _after(request.GET.get("after"))
     log = audit_log(context)
     entries = matching(log.entries(kind, after), who, since) if log is not None else iter(())
     found = list(islice(entries, PAGE_SIZE + 1))
@@ -154,21 +173,8 @@ def audit_page(context: SiteRoot, request: Request) -> dict[str, Any]:
         query = {k: v for k, v in {**filters, **query}.items() if v is not None}
         return base + ("?" + urlencode(query) if query else "")
 
-    rows = [
-        {
-            "time": local_time(entry.time),
-            "kind": translate(KINDS[entry.kind]),
-            "actor": entry.actor_email or translate(_("the platform")),
-            "details": [
-                (translate(DETAIL_LABELS.get(key, key)), _detail_value(value, translate))
-                for key, value in sorted(entry.details.items())
-                if value not in (None, "", ())
-            ],
-        }
-        for entry in shown
-    ]
     return {
-        "rows": rows,
+        "rows": [_row(entry, translate) for entry in shown],
         "kinds": [(name, translate(label)) for name, label in KINDS.items()],
         "kind": kind,
         "who": who,
