@@ -25,7 +25,7 @@ from pathlib import Path
 import transaction
 
 sys.path.insert(0, str(Path(__file__).parent))
-from procinfo import memory_kb  # noqa: E402
+from procinfo import memory_kb
 
 BENCH_PLUGIN = """
 import colander

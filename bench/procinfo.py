@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 FIELDS = ("VmRSS", "VmHWM")
 
 
@@ -12,7 +14,7 @@ def memory_kb(pid: int | str = "self") -> dict[str, int]:
     would see in ``/proc/self/status``.
     """
     found: dict[str, int] = {}
-    with open(f"/proc/{pid}/status") as status:
+    with Path(f"/proc/{pid}/status").open() as status:
         for line in status:
             key, _, value = line.partition(":")
             if key in FIELDS:

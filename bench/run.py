@@ -37,7 +37,7 @@ def git(*args: str) -> str:
 
 
 def environment(argv: list[str]) -> dict:
-    with open("/proc/loadavg") as f:
+    with Path("/proc/loadavg").open() as f:
         loadavg = f.read().split()[:3]
     return {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
-    with open("/proc/loadavg") as f:
+    with Path("/proc/loadavg").open() as f:
         results["environment"]["loadavg_after"] = f.read().split()[:3]
     results["environment"]["elapsed_s"] = time.perf_counter() - started
     results["figures"] = figures(results)

@@ -42,7 +42,7 @@ class Server:
         for key, value in (settings or {}).items():
             cmd += ["--set", f"{key}={value}"]
         started = time.perf_counter()
-        with open(log, "ab") as stderr:
+        with Path(log).open("ab") as stderr:
             self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr)
         self.ready = self._read_ready(timeout)
         #: wall time from starting the interpreter to a listening socket

@@ -86,7 +86,7 @@ def main() -> None:
         rounds, lambda: render_page(body, lambda t: Target(f"/wiki/{t}", t < "E"), "ontbreekt")
     )
     with tempfile.TemporaryDirectory() as tmp:
-        setup, app, anne = build(Path(tmp), body)
+        setup, _app, anne = build(Path(tmp), body)
         try:
             anne.get("/wiki/lang/")
             state = {"n": 0}

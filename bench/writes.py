@@ -276,7 +276,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     levels = [int(n) for n in args.clients.split(",")]
     kinds = args.kinds.split(",")
-    with open("/proc/loadavg") as f:
+    with Path("/proc/loadavg").open() as f:
         load_before = f.read().split()[:3]
     tmp = Path(tempfile.mkdtemp(prefix="pleio-writes-"))
     root = tmp / "pleio"
@@ -284,7 +284,7 @@ def main(argv: list[str] | None = None) -> None:
     write_site(root, "bench", BENCH_HOST)
     add_content_page(root, "bench")
     add_edit_page(root, "bench")
-    accounts = make_members(root, "bench", max(args.accounts, max(levels)))
+    accounts = make_members(root, "bench", max(args.accounts, *levels))
     log = tmp / "server.log"
     server = Server("pleio", log, root=root)
     loads = []
@@ -294,7 +294,7 @@ def main(argv: list[str] | None = None) -> None:
             for clients in levels:
                 offset = log.stat().st_size
                 result = run_load(server, kind, clients, accounts, args.duration)
-                with open(log, errors="replace") as f:
+                with log.open(errors="replace") as f:
                     f.seek(offset)
                     result["server_log"] = conflicts_in(f.read())
                 loads.append(result)
@@ -306,7 +306,7 @@ def main(argv: list[str] | None = None) -> None:
                 )
     finally:
         server.stop()
-    with open("/proc/loadavg") as f:
+    with Path("/proc/loadavg").open() as f:
         load_after = f.read().split()[:3]
     results = {
         "environment": {

@@ -56,7 +56,7 @@ def apply_menu_settings(
     hidden = set(settings.get("hidden", ()))
 
     def position(indexed: tuple[int, Entry]) -> tuple[int, int]:
-        index, (title, href) = indexed
+        index, (_title, href) = indexed
         key = item_key(href, app_url)
         return (order.index(key) if key in order else len(order), index)
 

@@ -94,7 +94,7 @@ class PleioSettings:
     ) -> PleioSettings:
         """Parse and check everything; SettingsError names the first bad setting."""
         now = now or datetime.now(UTC)
-        here = settings.get("here") or os.getcwd()
+        here = settings.get("here") or str(Path.cwd())
         unknown = sorted(
             key for key in settings if key.startswith("pleio.") and key[6:] not in SETTINGS
         )

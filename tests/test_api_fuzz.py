@@ -161,9 +161,9 @@ def known_disagreement(api: LiveApi):
                 return ids is None or case.body.get("reply_to") in ids
         # DELETE /api/v1/likes/{path} takes back the caller's like (200 and the counts, as
         # documented); the likes are still there to read, with the caller's gone
-        if isinstance(failure, UseAfterFree) and failure.free.startswith("DELETE /api/v1/likes/"):
-            return False
-        return True
+        return not (
+            isinstance(failure, UseAfterFree) and failure.free.startswith("DELETE /api/v1/likes/")
+        )
 
     return filter_failure
 

@@ -55,7 +55,7 @@ class Busy:
             made = []
             for _ in range(count):
                 email = f"m{secrets.token_hex(4)}@example.nl"
-                account = accounts.add(email, email.split("@")[0])
+                account = accounts.add(email, email.split("@", maxsplit=1)[0])
                 account.email_verified = True
                 account.password_hash = password_hash
                 made.append((account.id, email))

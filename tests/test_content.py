@@ -150,7 +150,7 @@ def test_comments_likes_and_bookmarks(notes) -> None:
     assert "#comment-" in form.submit(status=303).location
     page = anne.get("/notes/praat-mee/")
     assert "<em>stuk</em>" in page.text
-    reply = [f for f in page.forms.values() if "reply_to" in f.fields][0]
+    reply = next(f for f in page.forms.values() if "reply_to" in f.fields)
     reply["text"] = "Dank je"
     reply.submit(status=303)
     assert anne.get("/notes/praat-mee/").text.count('class="comment"') == 2
@@ -180,7 +180,7 @@ def test_comments_likes_and_bookmarks(notes) -> None:
     assert "Praat mee" not in eva.get("/@@saved").text
     # deleting a comment removes its replies
     page = bert.get("/notes/praat-mee/")
-    delete = [f for f in page.forms.values() if f.action.endswith("@@comment-delete")][0]
+    delete = next(f for f in page.forms.values() if f.action.endswith("@@comment-delete"))
     delete.submit(status=303)
     assert 'class="comment"' not in anne.get("/notes/praat-mee/").text
 

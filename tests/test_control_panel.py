@@ -80,7 +80,7 @@ def test_general_settings_take_effect_at_once_and_are_audited(world) -> None:
 
 
 def test_general_settings_refuse_bad_input_and_change_nothing(world) -> None:
-    setup, app, admin = world
+    _setup, app, admin = world
     before = root_of(app)
     form = form_of(admin, "control-panel-general")
     form["title"] = ""
@@ -92,7 +92,7 @@ def test_general_settings_refuse_bad_input_and_change_nothing(world) -> None:
 
 
 def test_requiring_two_factor_without_it_yourself_is_refused(world) -> None:
-    setup, app, admin = world
+    _setup, _app, admin = world
     form = form_of(admin, "control-panel-general")
     form["require_two_factor"] = True
     response = form.submit(status=400)
@@ -125,7 +125,7 @@ def test_the_contrast_check_refuses_light_grey_and_takes_a_dark_theme(world) -> 
     ],
 )
 def test_bad_appearance_input_is_refused_and_nothing_is_saved(world, field, upload, message):
-    setup, app, admin = world
+    _setup, app, admin = world
     form = form_of(admin, "control-panel-appearance")
     form["primary"] = "purple-ish" if field == "primary" else "#8b0000"
     if upload is not None:
@@ -148,7 +148,7 @@ def test_a_logo_is_stored_and_served_from_the_site(world) -> None:
 
 
 def test_modules_switch_on_and_off_with_a_confirmation(world) -> None:
-    setup, app, admin = world
+    _setup, app, admin = world
     page = admin.get("/@@control-panel-modules")
     assert "Wiki" in page.text
     confirm = admin.get("/@@control-panel-module?module=wiki&action=disable")
@@ -166,7 +166,7 @@ def test_modules_switch_on_and_off_with_a_confirmation(world) -> None:
 
 
 def test_members_are_found_changed_removed_and_exported(world) -> None:
-    setup, app, admin = world
+    _setup, app, admin = world
     page = admin.get("/@@control-panel-members?q=mo")
     assert "member@example.nl" in page.text and "admin@example.nl" not in page.text
     page = admin.get("/@@control-panel-members?role=admin")
@@ -198,7 +198,7 @@ def _token(client) -> str:
 
 
 def test_the_last_admin_cannot_demote_or_remove_themselves(world) -> None:
-    setup, app, admin = world
+    _setup, app, admin = world
     before = root_of(app)
     admin_id = next(a for a, r in before["roles"].items() if r == "admin")
     token = _token(admin)
@@ -213,7 +213,7 @@ def test_the_last_admin_cannot_demote_or_remove_themselves(world) -> None:
 
 
 def test_changes_need_the_csrf_token(world) -> None:
-    setup, app, admin = world
+    _setup, app, admin = world
     admin.post("/@@control-panel-general", {"title": "Zonder token"}, status=400)
     assert "title" not in root_of(app)["holder"]
 
@@ -248,7 +248,7 @@ def test_the_menu_is_reordered_renamed_hidden_and_gets_links(world) -> None:
 
 
 def test_a_bad_menu_link_is_refused_and_nothing_changes(world) -> None:
-    setup, app, admin = world
+    _setup, _app, admin = world
     form = form_of(admin, "control-panel-menu")
     form["title-1"] = "Kennisbank"
     form["links"] = "Kwaad | javascript:alert(1)"
@@ -261,7 +261,7 @@ def test_a_bad_menu_link_is_refused_and_nothing_changes(world) -> None:
 
 
 def test_the_audit_log_filters_by_who_and_date(world) -> None:
-    setup, app, admin = world
+    _setup, app, admin = world
     member_id = next(a for a, r in root_of(app)["roles"].items() if r == "member")
     token = _token(admin)
     data = {"action": "role", "account": member_id, "role": "editor", "csrf_token": token}
@@ -284,7 +284,7 @@ def test_the_audit_log_filters_by_who_and_date(world) -> None:
 
 
 def test_pleio_site_show_prints_the_holders_settings(world, capsys) -> None:
-    setup, app, admin = world
+    setup, _app, admin = world
     form = form_of(admin, "control-panel-general")
     form["title"], form["access"] = "Alfa van de holder", "closed"
     form.submit(status=303)

@@ -111,7 +111,7 @@ def alpha(pleio_setup: PleioTestSetup, notes_plugin, plugin_installer, tmp_path)
     page.forms["comment-form"]["text"] = "Mooi *hoofdstuk*"
     page.forms["comment-form"].submit(status=303)
     page = anne.get(chapter)
-    reply = [f for f in page.forms.values() if "reply_to" in f.fields][0]
+    reply = next(f for f in page.forms.values() if "reply_to" in f.fields)
     reply["text"] = "Dank je, Bert"
     reply.submit(status=303)
     for client in (bert, eva):

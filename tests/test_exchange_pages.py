@@ -115,7 +115,7 @@ def test_my_data_holds_my_content_and_nobody_elses(alpha) -> None:
 
 @pytest.fixture
 def server(alpha, live_server_factory):
-    setup, app = alpha
+    _setup, app = alpha
     return live_server_factory(app)
 
 

@@ -124,7 +124,7 @@ def test_every_sign_in_entry_point_takes_odd_came_from_values(setup) -> None:
         assert_safe_location(ticket.location, SITE, value)
 
         # the ticket landing, with the return address replaced by the odd one
-        netloc, path = where(ticket.location)
+        _netloc, path = where(ticket.location)
         ticket_value = parse_qs(urlsplit(path).query)["ticket"][0]
         landing = signing_in.get(
             "/@@sso?" + urlencode({"ticket": ticket_value, "came_from": value}), host=SITE

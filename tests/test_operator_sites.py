@@ -25,7 +25,7 @@ def token(client) -> str:
 
 
 def test_the_operator_sees_every_site_with_its_facts(world) -> None:
-    setup, app, operator = world
+    _setup, _app, operator = world
     assert "/@@operator-sites" in operator.get("/").text  # the frame links to it
     page = operator.get("/@@operator-sites")
     row = page.html.find("a", string="Alpha").find_parent("tr")
@@ -36,7 +36,7 @@ def test_the_operator_sees_every_site_with_its_facts(world) -> None:
 
 
 def test_others_get_403(world) -> None:
-    setup, app, operator = world
+    setup, app, _operator = world
     admin = setup.signed_in_on_platform(app, "ada@example.nl")
     admin.get("/@@operator-sites", status=403)
     csrf = admin.get("/").forms[0]["csrf_token"].value  # the sign-out form's: a valid token

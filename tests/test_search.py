@@ -253,7 +253,7 @@ def test_no_results_and_bad_input_are_explained(world) -> None:
 
 
 def test_the_search_page_is_accessible(world, live_server_factory, page) -> None:
-    setup, app, add = world
+    _setup, app, add = world
     add("Toegankelijk zoeken", body="zebra <script>alert(1)</script> zebra " * 5)
     server = live_server_factory(app)
     assert_accessible(page, server.url("alpha.localhost", "/@@search?text=zebra"))

@@ -121,7 +121,7 @@ def test_mail_settings_read_the_environment(
     assert app.registry.pleio_settings.mail.options["mail.port"] == str(smtp_server.port)
     setup.close()
     monkeypatch.delenv("TEST_MAIL_PORT")
-    with pytest.raises(SettingsError, match="mail.port needs the environment variable"):
+    with pytest.raises(SettingsError, match=r"mail\.port needs the environment variable"):
         setup.make_app(**{"mail.host": "127.0.0.1", "mail.port": "${TEST_MAIL_PORT}"})
 
 

@@ -190,7 +190,7 @@ def test_account_summaries_are_kept_only_while_the_platform_database_is_unchange
     assert summaries.enabled  # FileStorage: this process sees every commit
     client.get("/", host="alpha.localhost")
     db = client.registry.pleio_platform_db
-    (account_id,) = [k for k in summaries._entries]
+    (account_id,) = list(summaries._entries)
     assert summaries.get(account_id) is not None
     with db.transaction() as conn:
         conn.root()["pleio_platform"]["accounts"].get(account_id).name = "Anne van Dijk"

@@ -364,9 +364,8 @@ _AT_NEW_COMMENT = {"path": "$request.path.path", "id": "$response.body#/id"}
 #: Where an answer leads (OpenAPI links): new content is read, listed, changed, commented,
 #: liked and removed at its path; a new comment is changed and removed by its id.
 LINKS = {
-    ("/api/v1/content/{path}", "post"): {
-        operation: _AT_NEW_CONTENT
-        for operation in (
+    ("/api/v1/content/{path}", "post"): dict.fromkeys(
+        (
             "readContent",
             "listChildren",
             "changeContent",
@@ -376,8 +375,9 @@ LINKS = {
             "like",
             "unlike",
             "removeContent",
-        )
-    },
+        ),
+        _AT_NEW_CONTENT,
+    ),
     ("/api/v1/comments/{path}", "post"): {
         "changeComment": _AT_NEW_COMMENT,
         "removeComment": _AT_NEW_COMMENT,

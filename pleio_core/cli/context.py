@@ -7,7 +7,6 @@ database's lock, and no command needs it.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -117,9 +116,9 @@ class Platform:
 
 
 def load_platform(config_file: str) -> Platform:
-    if not os.path.exists(config_file):
+    if not Path(config_file).exists():
         raise UsageError(f"{config_file}: no such configuration file")
-    here = os.path.dirname(os.path.abspath(config_file))
+    here = str(Path(config_file).resolve().parent)
     config = make_configurator({"here": here, **get_appsettings(config_file)}, full=False)
     config.commit()
     s = config.registry.pleio_settings

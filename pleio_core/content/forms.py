@@ -32,7 +32,7 @@ def form_renderer(request: Request) -> Any:
     if renderer is None:
         localizer = request.localizer
         renderer = renderers[locale] = deform.ZPTRendererFactory(
-            TEMPLATES, translator=lambda term: localizer.translate(term)
+            TEMPLATES, translator=localizer.translate
         )
     return renderer
 

@@ -39,7 +39,7 @@ def merge_text(base: str, mine: str, theirs: str) -> str | None:
 
     A change made identically on both sides counts once.
     """
-    if mine == theirs or theirs == base:
+    if theirs in (mine, base):
         return mine
     if mine == base:
         return theirs
@@ -83,7 +83,7 @@ def merge_edit(
             if body is None:
                 return None
             merged[name] = body
-        elif mine == was or mine == theirs:
+        elif mine in (was, theirs):
             merged[name] = theirs
         elif theirs == was:
             merged[name] = mine

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from BTrees.OOBTree import OOBTree
 from pyramid.authorization import ALL_PERMISSIONS, DENY_ALL, Allow, Everyone
@@ -108,7 +108,11 @@ class PlatformRoot:
 
     __name__ = ""
     __parent__ = None
-    __acl__ = [(Allow, "role:operator", ALL_PERMISSIONS), (Allow, Everyone, "view"), DENY_ALL]
+    __acl__: ClassVar = [
+        (Allow, "role:operator", ALL_PERMISSIONS),
+        (Allow, Everyone, "view"),
+        DENY_ALL,
+    ]
 
     def __getitem__(self, name: str) -> object:
         raise KeyError(name)

@@ -8,7 +8,9 @@ archive); whoever calls ``write_site`` removes the database again if it raises.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import secrets
 import shutil
 import sys
 from collections.abc import Callable, Mapping
@@ -95,8 +97,6 @@ class AccountPlan:
 
 def plan_accounts(reader: ArchiveReader, accounts: Accounts | None) -> AccountPlan:
     """Match the archive's accounts to this platform's by e-mail; new ones get an id now."""
-    import secrets
-
     plan = AccountPlan()
     budget = Budget(ACCOUNTS_BUDGET, f"the list of accounts ({ACCOUNTS})")
     for record in reader.lines(ACCOUNTS):
@@ -148,7 +148,7 @@ class _Files:
         blob = self.blobs.get(sha256)
         if blob is None:
             with self.reader.open_file(sha256) as source:
-                blob, size, digest = write_blob(source)
+                blob, _size, digest = write_blob(source)
             if digest != sha256:
                 raise ArchiveError(f"the file {sha256} does not match its SHA-256")
             self.blobs[sha256] = blob
@@ -368,10 +368,8 @@ def discard_storage(uri: str, db: DB | None = None) -> None:
         path.with_name(path.name + suffix).unlink(missing_ok=True)
     for blob_dir in parse_qs(parts.query).get("blobstorage_dir", []):
         shutil.rmtree(blob_dir, ignore_errors=True)
-    try:
-        path.parent.rmdir()  # the site's own folder, when nothing else is in it
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):  # the site's own folder, when nothing else is in it
+        path.parent.rmdir()
 
 
 def storage_exists(uri: str) -> bool:

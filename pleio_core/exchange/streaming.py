@@ -116,10 +116,10 @@ def _skip(events: Iterator[tuple[str, Any]], event: str) -> None:
     if event not in _OPEN:
         return
     depth = 1
-    for event, _value in events:
-        if event in _OPEN:
+    for inner, _value in events:
+        if inner in _OPEN:
             depth += 1
-        elif event in _CLOSE:
+        elif inner in _CLOSE:
             depth -= 1
             if not depth:
                 return

@@ -29,7 +29,7 @@ SPOOL = 1 << 20
 
 
 def _download(request: Request, write: Callable[[IO[bytes]], Any], filename: str, media: str):
-    spool = tempfile.TemporaryFile()
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 -- the response closes it, or the except
     try:
         write(spool)
         size = spool.tell()
@@ -60,7 +60,7 @@ def export_page(context: SiteRoot, request: Request) -> dict[str, Any]:
                 if ct.module in request.enabled_modules
             ),
             key=lambda t: t[1].lower(),
-        ),  # fmt: skip
+        ),
     }
 
 

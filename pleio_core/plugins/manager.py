@@ -196,7 +196,7 @@ class PluginSet:
         return list(self.plugins)
 
     def plugin_of_package(self, package: str) -> str | None:
-        return self._by_package.get(package.split(".")[0])
+        return self._by_package.get(package.split(".", maxsplit=1)[0])
 
     def hooks_for(self, enabled: Iterable[str]) -> SiteHooks:
         key = frozenset(enabled)

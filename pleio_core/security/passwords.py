@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 
 from argon2 import PasswordHasher
@@ -44,10 +45,8 @@ def set_password(account: Account, password: str) -> None:
 def verify_password(account: Account | None, password: str) -> bool:
     """True if ``password`` is ``account``'s; rehashes it if the parameters changed."""
     if account is None or account.password_hash is None or len(password) > MAX_LENGTH:
-        try:
+        with contextlib.suppress(VerificationError):
             _hasher.verify(_dummy_hash(), password[:MAX_LENGTH] or "x")
-        except VerificationError:
-            pass
         return False
     try:
         _hasher.verify(account.password_hash, password)

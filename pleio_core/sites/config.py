@@ -210,7 +210,7 @@ def write_site_config(directory: Path, config: SiteConfig) -> Path:
             tomli_w.dump(config.to_toml(), f)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, target)
+        Path(tmp).replace(target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

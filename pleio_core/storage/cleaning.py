@@ -51,7 +51,7 @@ def _is_btree(obj: Persistent) -> bool:
 
 def _clean_btree(tree: Any, found: list[Persistent]) -> bool:
     if not hasattr(tree, "items"):  # a set: keys only
-        bad = [key for key in tree.keys() if _cleaned(key, found)[1]]
+        bad = [key for key in tree if _cleaned(key, found)[1]]
         for key in bad:
             tree.remove(key)
             tree.insert(_cleaned(key, [])[0])

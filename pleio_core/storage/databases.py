@@ -78,7 +78,7 @@ def open_database(uri: str, database_name: str, create: bool = True) -> DB:
 class PleioDB(DB):
     """A ZODB database that finds classes stored under a module they have left (``moved``)."""
 
-    def classFactory(self, connection: Connection, modulename: str, globalname: str) -> type:  # noqa: N802 (ZODB's name)
+    def classFactory(self, connection: Connection, modulename: str, globalname: str) -> type:
         return class_factory(connection, modulename, globalname)
 
 

@@ -15,8 +15,9 @@ def ensure_postgres_database(uri: str) -> None:
     The role in the URI needs the CREATEDB privilege; without it, create the databases
     beforehand (the operator guide shows how).
     """
-    import psycopg2
-    from psycopg2 import sql
+    # psycopg2 comes with the [postgres] extra: a FileStorage installation need not have it.
+    import psycopg2  # noqa: PLC0415
+    from psycopg2 import sql  # noqa: PLC0415
 
     parts = urlsplit(uri)
     dbname = parts.path.lstrip("/")

@@ -3,6 +3,7 @@ in a thread of this process, for the browser and for tests of real sockets."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -29,10 +30,8 @@ class LiveServer:
         self.thread.start()
 
     def _run(self) -> None:
-        try:
+        with contextlib.suppress(OSError):  # the loop sees its sockets closed by close()
             self.server.run()
-        except OSError:  # the loop notices its sockets were closed by close()
-            pass
 
     def url(self, host: str = "localhost", path: str = "/") -> str:
         return f"http://{host}:{self.port}{path}"

@@ -72,7 +72,7 @@ class PleioTestSetup:
         import io
         import sys
 
-        args = ["user", "create", email, "--name", name or email.split("@")[0]]
+        args = ["user", "create", email, "--name", name or email.split("@", maxsplit=1)[0]]
         stdin, sys.stdin = sys.stdin, io.StringIO(password + "\n")
         try:
             assert self.pleio(*args, *(["--operator"] if operator else [])) == 0

@@ -377,7 +377,7 @@ def test_bad_group_input_is_refused_with_a_clear_message(world) -> None:
     )
     assert response.html.select(".error-summary")
     with world.committed("/community") as folder:
-        assert [k for k in folder.keys() if k != "welcome"] == []
+        assert [k for k in folder if k != "welcome"] == []
 
 
 # -- the exit: site export and import -------------------------------------------------------

@@ -152,7 +152,7 @@ def test_move_reorder_and_a_move_below_itself_is_refused(world) -> None:
     order = [a.text for a in anne.get(two).html.select(".sub-pages > li > a")]
     assert order == ["Alpha", "One"]
     page = anne.get(two)
-    page.forms[[k for k, f in page.forms.items() if f.action.endswith("one/@@reorder")][0]].submit(
+    page.forms[next(k for k, f in page.forms.items() if f.action.endswith("one/@@reorder"))].submit(
         status=303
     )
     assert [a.text for a in anne.get(two).html.select(".sub-pages > li > a")] == ["One", "Alpha"]
@@ -494,7 +494,7 @@ def test_an_imported_site_has_the_same_links_order_and_former_titles(world, tmp_
     save(edit_form(anne, "/wiki/top/old-name/"), title="New name")
     page = anne.get(top)
     page.forms[
-        [k for k, f in page.forms.items() if f.action.endswith("new-name/@@reorder")][0]
+        next(k for k, f in page.forms.items() if f.action.endswith("new-name/@@reorder"))
     ].submit(status=303)
     add_page(anne, "Above")  # a second top page; by title it would come first
     anne.post("/wiki/top/@@reorder", {"direction": "up", "csrf_token": page_csrf(page)})
