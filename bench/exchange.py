@@ -29,6 +29,7 @@ from procinfo import memory_kb
 
 BENCH_PLUGIN = """
 import colander
+from pleio_core.services import CONTENT_TYPES
 from pleio_core.content import Content, ContentSchema
 from pleio_core.content.files import StoredFileType
 from pleio_core.plugins import hookimpl
@@ -75,10 +76,11 @@ def generate(setup, items: int, files: int, file_mb: int) -> None:
     from pleio_core.content.likes import likes_of
     from pleio_core.content.revisions import History
     from pleio_core.security.store import accounts_of
+    from pleio_core.services import CONTENT_TYPES
     from pleio_core.storage import PLATFORM_KEY
 
     platform = load_platform(str(setup.ini_file()))
-    types = platform.registry.pleio_content_types
+    types = CONTENT_TYPES(platform.registry)
     page_type, doc_type = types["page"], types["document"]
     with opened(platform.settings.platform_storage_uri, "platform", read_only=True) as db:
         with db.transaction() as conn:

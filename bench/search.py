@@ -33,6 +33,7 @@ from pleio_core.cli.catalog import BATCH as CLI_BATCH
 from pleio_core.cli.catalog import CACHE_SIZE as CLI_CACHE_SIZE
 from pleio_core.content import Content, ContentAdded
 from pleio_core.content.site import ROOT_KEY
+from pleio_core.services import PLATFORM_DATABASE, SITE_DATABASES
 from pleio_core.testing import PleioTestSetup
 
 TYPES = {"article": "intranet", "discussion": "community", "file": "workspace", "page": "wiki"}
@@ -105,7 +106,7 @@ def build(app, items: int, member_id: str) -> float:
     tags = [f"thema{n}" for n in range(60)]
     owners = [f"acc{n:04d}" for n in range(300)] + [member_id] * 3
     start_date = datetime(2021, 1, 1, tzinfo=UTC)
-    db = app.registry.pleio_databases.get("bench")
+    db = SITE_DATABASES(app.registry).get("bench")
     notify = app.registry.notify
     names = list(TYPES)
     began = time.perf_counter()
@@ -147,7 +148,7 @@ def build(app, items: int, member_id: str) -> float:
 
 def rebuild(app) -> tuple[int, float]:
     """What ``pleio site reindex`` does, with its connection cache size."""
-    db = app.registry.pleio_databases.get("bench")
+    db = SITE_DATABASES(app.registry).get("bench")
     server_cache_size = db.getCacheSize()
     db.setCacheSize(CLI_CACHE_SIZE)
     manager = transaction.TransactionManager()
@@ -200,7 +201,7 @@ def main() -> None:
             setup.create_account(MEMBER, bench="member")
         app = setup.make_app(configure=register_types)
         client = setup.signed_in(app, MEMBER, "bench.localhost")
-        with app.registry.pleio_platform_db.transaction() as conn:
+        with PLATFORM_DATABASE(app.registry).transaction() as conn:
             member_id = conn.root()["pleio_platform"]["accounts"].by_email(MEMBER).id
 
         added_rate = reindexed = None

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pleio_core.services import CONTENT_TYPES
+
 MODULES = ("intranet", "community", "workspace", "wiki")
 SECRET = "bench-secret-0123456789-0123456789-0123456789"
 BENCH_HOST = "bench.localhost"
@@ -69,7 +71,7 @@ def add_content_page(root: Path, site: str, words: int = 1000, comments: int = 1
     from pleio_core.content.comments import comments_of
 
     platform = load_platform(str(write_ini(root)))
-    content_type = platform.registry.pleio_content_types["page"]
+    content_type = CONTENT_TYPES(platform.registry)["page"]
     paragraphs = [
         " ".join(_WORDS[(p * 7 + i) % len(_WORDS)] for i in range(100)) for p in range(words // 100)
     ]

@@ -29,6 +29,7 @@ from timing import median_ms
 from pleio_core.content import ContentAdded
 from pleio_core.content.diff import diff_html
 from pleio_core.content.site import ROOT_KEY
+from pleio_core.services import CONTENT_TYPES, SITE_DATABASES
 from pleio_core.testing import PleioTestSetup
 
 HOST = "bench.localhost"
@@ -60,9 +61,9 @@ def build(root: Path, body: str) -> tuple:
     form["access"].force_value("members")
     form.submit("save", status=303)
     registry = app.registry
-    with registry.pleio_databases.get("bench").transaction() as conn:
+    with SITE_DATABASES(registry).get("bench").transaction() as conn:
         folder = conn.root()[ROOT_KEY]["wiki"]
-        content_type = registry.pleio_content_types["page"]
+        content_type = CONTENT_TYPES(registry)["page"]
         for n in range(TARGETS):
             page = content_type.factory(f"Doel {n}")
             page.set_body("Een doel.")

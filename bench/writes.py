@@ -48,6 +48,8 @@ from urllib.parse import urlencode
 from servers import Server, warm_up
 from sites import BENCH_HOST, CONTENT_PATH, SECRET, add_content_page, write_ini, write_site
 
+from pleio_core.services import CONTENT_TYPES
+
 HERE = Path(__file__).resolve().parent
 EDIT_PATH = "/wiki/edit-page/"
 EDIT_API = "/api/v1/content/wiki/edit-page"
@@ -66,7 +68,7 @@ def add_edit_page(root: Path, site: str) -> None:
     from pleio_core.content import ContentAdded
 
     platform = load_platform(str(write_ini(root)))
-    content_type = platform.registry.pleio_content_types["page"]
+    content_type = CONTENT_TYPES(platform.registry)["page"]
 
     def change(site_root) -> None:
         page = content_type.factory("Edit page")

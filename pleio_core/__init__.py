@@ -9,6 +9,8 @@ from typing import Any
 from pyramid.config import Configurator
 from pyramid.renderers import JSON
 
+from pleio_core.services import SETTINGS
+
 from .layout import clean_page_renderer_factory, compile_templates
 from .plugins import PluginError
 from .settings import PleioSettings, SettingsError
@@ -30,7 +32,7 @@ DEFAULTS = {
 def make_configurator(settings: Mapping[str, Any], full: bool = True) -> Configurator:
     """The Configurator of the platform; ``full=False`` stops after plugins (for the CLI)."""
     config = Configurator(settings={**DEFAULTS, **settings})
-    config.registry.pleio_settings = PleioSettings.from_settings(config.registry.settings)
+    SETTINGS.provide(config, PleioSettings.from_settings(config.registry.settings))
     config.include("pyramid_chameleon")
     # here: the root overrides what includes register; both clean what they send (text.py)
     config.add_renderer(".pt", clean_page_renderer_factory)

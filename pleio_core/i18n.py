@@ -10,6 +10,8 @@ from pyramid.i18n import TranslationStringFactory
 from pyramid.request import Request
 from pyramid.security import NO_PERMISSION_REQUIRED
 
+from pleio_core.services import SETTINGS
+
 _ = TranslationStringFactory("pleio")
 
 LANGUAGES = {"nl": "Nederlands", "en": "English"}
@@ -70,7 +72,7 @@ def set_language(request: Request) -> HTTPSeeOther:
         max_age=365 * 24 * 3600,
         httponly=True,
         samesite="Lax",
-        secure=request.registry.pleio_settings.secure_cookies,
+        secure=SETTINGS(request.registry).secure_cookies,
     )
     return response
 

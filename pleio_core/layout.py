@@ -15,6 +15,8 @@ from pyramid.renderers import get_renderer
 from pyramid.request import Request
 from pyramid_chameleon import zpt
 
+from pleio_core.services import STYLESHEETS, Service
+
 from .content.site import SiteRoot
 from .i18n import LANGUAGES, _
 from .plugins import MenuItem
@@ -22,6 +24,16 @@ from .text import sendable
 
 MENU_CACHE_ENTRIES = 10_000
 Entry = tuple[str, str]  # a menu entry: (title, href)
+
+_MENU_CACHE: Service[dict[Any, Any]] = Service(
+    "menu cache", "pleio_core.layout", "Each site's menu, per language, address and viewer kind."
+)
+_LANGUAGE_CACHE: Service[dict[Any, str]] = Service(
+    "language links cache", "pleio_core.layout", "The language links, per address."
+)
+_STATIC_PATHS: Service[dict[str, str]] = Service(
+    "static paths", "pleio_core.layout", "Where the core's static files are served."
+)
 
 
 # Templates read these by attribute: Chameleon looks a name up on a dict only after a failed
@@ -82,7 +94,7 @@ class Page:
         self.settings = request.site_settings if self.site is not None else None
         self.site_title = self.settings.title if self.settings is not None else "Pleio"
         self.home_url = self.app_url + "/"
-        static = request.registry.pleio_static_paths
+        static = _STATIC_PATHS(request.registry)
         self.stylesheet_url = static["pleio.css"]
         self.logo_url = self.favicon_url = static["logo.svg"]
         self.favicon_type = "image/svg+xml"
@@ -100,7 +112,7 @@ class Page:
         """The stylesheets of the site's enabled plugins (``config.add_stylesheet``)."""
         if self.site is None:
             return []
-        sheets = self.request.registry.pleio_stylesheets
+        sheets = STYLESHEETS(self.request.registry)
         return [sheets[m] for m in self.request.enabled_modules if m in sheets]
 
     @cached_property
@@ -117,7 +129,7 @@ class Page:
             can_view,
             site_root.menu_version,  # the holder's menu: a change counts in every process
         )
-        cache = request.registry.pleio_menu_cache
+        cache = _MENU_CACHE(request.registry)
         entries = cache.get(key)
         if entries is None:
             entries = cache[key] = self._menu_entries(site_root, can_view)
@@ -168,7 +180,7 @@ class Page:
         address and the language links took a tenth of a signed-in page).
         """
         key = (self.app_url, self.request.path_qs, self.request.locale_name)
-        cache = self.request.registry.pleio_language_cache
+        cache = _LANGUAGE_CACHE(self.request.registry)
         html = cache.get(key)
         if html is None:
             html = cache[key] = self._languages_html()
@@ -219,7 +231,7 @@ class Page:
         """The frame's link to the control panel, for those who may manage the site only."""
         if self.site_root is None or self.request.identity is None:
             return None
-        principals = self.request.registry.pleio_security_policy.principals(self.request)
+        principals = self.request.principals
         return self.app_url + "/@@control-panel" if "role:admin" in principals else None
 
     @cached_property
@@ -287,8 +299,8 @@ def compile_templates(registry: Registry) -> None:
 
 def includeme(config: Configurator) -> None:
     config.add_subscriber(add_layout, BeforeRender)
-    config.registry.pleio_menu_cache = {}
-    config.registry.pleio_language_cache = {}
+    _MENU_CACHE.provide(config, {})
+    _LANGUAGE_CACHE.provide(config, {})
     config.add_static_view("static", "pleio_core:static", cache_max_age=3600)
     # The same path on every host; made once instead of on every page.
-    config.registry.pleio_static_paths = {name: f"/static/{name}" for name in STATIC_FILES}
+    _STATIC_PATHS.provide(config, {name: f"/static/{name}" for name in STATIC_FILES})

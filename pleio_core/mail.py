@@ -19,6 +19,8 @@ from pyramid_mailer.interfaces import IMailer
 from pyramid_mailer.mailer import DebugMailer, Mailer
 from pyramid_mailer.message import Message
 
+from pleio_core.services import SETTINGS
+
 from .settings import MailSettings
 
 
@@ -42,7 +44,7 @@ def build_message(
 ) -> Message:
     """A plain-text message to ``to``, translated into ``language`` (the recipient's)."""
     localizer = localizer_for(registry, language)
-    settings = registry.pleio_settings
+    settings = SETTINGS(registry)
     sender = settings.mail.sender(settings.platform_host)
     return Message(
         subject=localizer.translate(subject),
@@ -79,5 +81,5 @@ def make_mailer(mail: MailSettings) -> Mailer | DebugMailer:
 
 def includeme(config: Configurator) -> None:
     """The mailer, from the settings as parsed once (``PleioSettings.mail``)."""
-    config.registry.registerUtility(make_mailer(config.registry.pleio_settings.mail), IMailer)
+    config.registry.registerUtility(make_mailer(SETTINGS(config.registry).mail), IMailer)
     config.add_request_method(get_mailer, "mailer", reify=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from pyramid.config import Configurator
@@ -22,11 +23,14 @@ from pyramid.httpexceptions import HTTPException
 from pyramid.registry import Registry
 from pyramid.request import Request
 from pyramid.response import Response
+from pyramid.traversal import find_root
 
 from pleio_core import clock
 from pleio_core.content.schedule import next_publication
+from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import COOKIE as LANGUAGE_COOKIE
 from pleio_core.i18n import LANGUAGES
+from pleio_core.services import PAGE_CACHE, SETTINGS, SITE_DATABASES
 
 CACHEABLE_TYPES = ("text/html", "text/css")
 
@@ -82,17 +86,41 @@ def _chosen_language(request: Request) -> str | None:
     return chosen if chosen in LANGUAGES else None
 
 
-def _public(request: Request) -> bool:
-    """Was the page made for a public site? Asked after rendering, of the settings the
-    request worked out then (so an entry exists only for what was public at ``tid``)."""
-    settings = request.__dict__.get("site_settings")
-    return settings is not None and settings.access == "public"
+@dataclass
+class PageFacts:
+    """``request.page_facts``: what the cache must know of a page, noted while it is made.
+
+    The tween sits over the transaction and only sees the response after the commit; what
+    the page's site was like at ``tid`` is noted inside the transaction, by ``note_page``.
+    """
+
+    public: bool = False  # made for a public site (so an entry only holds what was public)
+    valid_until: float | None = None  # the next scheduled publication (POSIX time), if any
+
+
+def page_facts(request: Request) -> PageFacts:
+    return PageFacts()
+
+
+def note_page(request: Request) -> None:
+    """Note whether this page is of a public site, and until when it holds.
+
+    Called for every rendered page (``BeforeRender``) and by the views that answer
+    without a renderer (``theme.css``). Pages whose context is not in a site (the
+    platform's, error pages) are not noted, so they are never kept.
+    """
+    root = find_root(getattr(request, "context", None))
+    if isinstance(root, SiteRoot):
+        facts = request.page_facts
+        settings = request.site_settings
+        facts.public = settings is not None and settings.access == "public"
+        facts.valid_until = next_publication(root)
 
 
 def page_cache_tween_factory(
     handler: Callable[[Request], Response], registry: Registry
 ) -> Callable[[Request], Response]:
-    cache: PageCache = registry.pleio_page_cache
+    cache: PageCache = PAGE_CACHE(registry)
 
     def page_cache_tween(request: Request) -> Response:
         if request.method not in ("GET", "HEAD") or request.may_be_signed_in:
@@ -103,7 +131,7 @@ def page_cache_tween_factory(
             return handler(request)  # the exception view answers it
         if site is None or site.disabled:
             return handler(request)
-        databases = registry.pleio_databases
+        databases = SITE_DATABASES(registry)
         db = databases.get(site.name)
         if not databases.sees_every_commit(site.name):
             return handler(request)
@@ -118,35 +146,33 @@ def page_cache_tween_factory(
             response.headers["X-Pleio-Cache"] = "hit"
             return response
         response = handler(request)
-        if _cacheable(response) and _public(request):
-            cache.put(key, tid, response, request.environ.get("pleio.valid_until"))
+        facts = request.page_facts
+        if _cacheable(response) and facts.public:
+            cache.put(key, tid, response, facts.valid_until)
             response.headers["X-Pleio-Cache"] = "miss"
         return response
 
     return page_cache_tween
 
 
-def note_next_publication(event: BeforeRender) -> None:
-    """Tell the cache until when a rendered page holds: the next scheduled publication.
-
-    Worked out while rendering, inside the request's transaction (the cache's tween only
-    sees the response after the commit).
-    """
+def note_rendered_page(event: BeforeRender) -> None:
     request = event.get("request")
-    root = request.__dict__.get("site_root") if request is not None else None
-    if root is not None:
-        request.environ["pleio.valid_until"] = next_publication(root)
+    if request is not None:
+        note_page(request)
 
 
 def includeme(config: Configurator) -> None:
     """The cache, emptied of a site's pages when its database closes; the tween only when
     it is switched on (``pleio.page_cache``, ``pleio.page_cache_entries``)."""
     registry = config.registry
-    settings = registry.pleio_settings
-    registry.pleio_page_cache = PageCache(settings.page_cache_entries)
-    registry.pleio_databases.when_closed(registry.pleio_page_cache.drop_site)
+    settings = SETTINGS(registry)
+    cache = PAGE_CACHE.provide(config, PageCache(settings.page_cache_entries))
+    # storage's databases, taken when the configuration is committed: in whatever order
+    # the includes came
+    config.action(None, lambda: SITE_DATABASES(registry).when_closed(cache.drop_site))
+    config.add_request_method(page_facts, "page_facts", reify=True)
     if settings.page_cache and settings.page_cache_entries:
         config.add_tween(
             "pleio_core.pagecache.page_cache_tween_factory", over="pyramid_tm.tm_tween_factory"
         )
-        config.add_subscriber(note_next_publication, BeforeRender)
+        config.add_subscriber(note_rendered_page, BeforeRender)

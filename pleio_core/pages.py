@@ -24,9 +24,15 @@ from pleio_core.content.activity import visible_activity
 from pleio_core.content.moves import moved_location
 from pleio_core.content.views import add_links, folder_title, format_time, visible_children
 from pleio_core.i18n import _
+from pleio_core.pagecache import note_page
 from pleio_core.security.twofactor import lacks_required_two_factor, set_up_url
+from pleio_core.services import PLUGINS, Service
 from pleio_core.sites.appearance import site_colours
 from pleio_core.sites.effective import front_page_content
+
+_MODULE_TEXTS: Service[dict[tuple[str, str], tuple[str, str]]] = Service(
+    "module texts", "pleio_core.pages", "Module titles and descriptions, per language."
+)
 
 
 class ModuleItem(NamedTuple):
@@ -44,11 +50,11 @@ def module_texts(request: Request, name: str) -> tuple[str, str]:
     """A module's title and description in the request's language (kept: they never change
     while the process runs, and translating them took a tenth of the home page)."""
     key = (name, request.locale_name)
-    texts = request.registry.pleio_module_texts.get(key)
+    texts = _MODULE_TEXTS(request.registry).get(key)
     if texts is None:
-        info = request.registry.pleio_plugins.plugins[name].info
+        info = PLUGINS(request.registry).plugins[name].info
         translate = request.localizer.translate
-        texts = request.registry.pleio_module_texts[key] = (
+        texts = _MODULE_TEXTS(request.registry)[key] = (
             translate(info.title),
             translate(info.description),
         )
@@ -88,7 +94,7 @@ def item_view(context: Item, request: Request) -> dict[str, Any]:
 
 
 def theme_css(context: SiteRoot, request: Request) -> Response:
-    request.site_settings  # noqa: B018 -- worked out, so that the page cache may keep this
+    note_page(request)  # no renderer: the page cache is told of the site here
     colours = site_colours(context)
     body = ":root {\n" + "".join(f"  --pleio-{k}: {v};\n" for k, v in colours.items()) + "}\n"
     response = Response(body, content_type="text/css", charset="utf-8")
@@ -129,7 +135,7 @@ def error_page(exc: Exception, request: Request) -> dict[str, Any]:
 
 
 def includeme(config: Configurator) -> None:
-    config.registry.pleio_module_texts = {}
+    _MODULE_TEXTS.provide(config, {})
     config.add_view(
         home,
         context=SiteRoot,

@@ -9,6 +9,7 @@ from pyramid.authorization import Everyone
 from pleio_core.content import Item
 from pleio_core.content.access import acl_for
 from pleio_core.content.site import ROOT_KEY
+from pleio_core.services import PLATFORM_DATABASE, SITE_DATABASES
 from pleio_core.testing import PleioTestSetup
 
 PASSWORD = "correct horse battery"
@@ -51,11 +52,11 @@ def world(pleio_setup: PleioTestSetup):
     create(pleio_setup, "foreign-admin", "other", "admin")
     app = pleio_setup.make_app()
     owner_id = None
-    with app.registry.pleio_platform_db.transaction() as conn:
+    with PLATFORM_DATABASE(app.registry).transaction() as conn:
         owner_id = conn.root()["pleio_platform"]["accounts"].by_email("owner@example.nl").id
     for site in ("open", "shut"):
         pleio_setup.client(app).get("/", host=f"{site}.localhost")
-        with app.registry.pleio_databases.get(site).transaction() as conn:
+        with SITE_DATABASES(app.registry).get(site).transaction() as conn:
             wiki = conn.root()[ROOT_KEY]["wiki"]
             for level in ("public", "members", "group", "private"):
                 item = Item(f"{level} page")

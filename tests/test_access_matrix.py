@@ -20,6 +20,7 @@ import pytest
 
 from pleio_core.content import ContentAdded
 from pleio_core.content.site import ROOT_KEY
+from pleio_core.services import CONTENT_TYPES, PLATFORM_DATABASE, SITE_DATABASES
 from pleio_core.testing import PleioTestSetup, add_through_form
 
 HOST = "matrix.localhost"
@@ -85,7 +86,7 @@ class Matrix:
         return client
 
     def db(self):
-        return self.app.registry.pleio_databases.get("matrix")
+        return SITE_DATABASES(self.app.registry).get("matrix")
 
     def stored(self, path: str):
         conn = self.db().open()
@@ -112,14 +113,14 @@ def matrix(tmp_path_factory) -> Matrix:
     assert add_through_form(
         world.client("groupie"), "/community/", "group", title="Kring", access="public"
     ) == ("/community/kring/")
-    with app.registry.pleio_platform_db.transaction() as conn:
+    with PLATFORM_DATABASE(app.registry).transaction() as conn:
         owner_id = conn.root()["pleio_platform"]["accounts"].by_email("owner@example.nl").id
     soon = datetime.now(UTC) + timedelta(days=30)
     with world.db().transaction() as conn:
         site = conn.root()[ROOT_KEY]
         group = site["community"]["kring"]
         for level, state in ITEMS:
-            page = app.registry.pleio_content_types["page"].factory(owner=owner_id)
+            page = CONTENT_TYPES(app.registry)["page"].factory(owner=owner_id)
             page.title = f"Matrix page {token(level, state)}"
             page.set_body(f"The text of {token(level, state)}.")
             page.access = level

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from pleio_core.security.store import accounts_of
+from pleio_core.services import PLATFORM_DATABASE
 from pleio_core.storage import PLATFORM_KEY
 from pleio_core.testing import PleioTestSetup
 
@@ -26,7 +27,7 @@ def path(url: str) -> str:
 
 
 def account_count(client) -> int:
-    with client.registry.pleio_platform_db.transaction() as conn:
+    with PLATFORM_DATABASE(client.registry).transaction() as conn:
         accounts = accounts_of(conn.root()[PLATFORM_KEY])
         return len(accounts) if accounts is not None else 0
 

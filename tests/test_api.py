@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 
 from pleio_core.content.revisions import history_of
 from pleio_core.content.site import ROOT_KEY
+from pleio_core.services import CONTENT_TYPES, SITE_DATABASES
 from pleio_core.testing import (
     ApiConformance,
     PleioTestSetup,
@@ -78,7 +79,7 @@ def test_a_note_is_created_read_changed_listed_and_deleted(world, member, confor
         host=HOST,
     )
     assert noted.json["serial"] == 2 and "change_note" not in noted.json
-    with app.registry.pleio_databases.get("kia").transaction() as conn:  # notes keep revisions
+    with SITE_DATABASES(app.registry).get("kia").transaction() as conn:  # notes keep revisions
         note_object = conn.root()[ROOT_KEY]["notes"]["hello"]
         assert next(history_of(note_object).newest_first()).comment == "longer"
 
@@ -188,7 +189,7 @@ def test_unknown_types_paths_and_disabled_modules_are_404(world, member, conform
         assert answer.content_type == "application/json" and answer.json["error"]
     client.get("/api/v1/content/notes/hello", host="bare.localhost", status=404)
     assert setup.pleio  # the module is switched off in the site's own database:
-    with app.registry.pleio_databases.get("kia").transaction() as conn:
+    with SITE_DATABASES(app.registry).get("kia").transaction() as conn:
         root = conn.root()[ROOT_KEY]
         root.enabled_modules = ()
     for path in ("/api/v1/content/notes/hello", "/api/v1/children/notes"):
@@ -385,10 +386,10 @@ def test_an_admin_of_another_site_reaches_nothing_through_the_api(pleio_setup) -
     app = pleio_setup.make_app()
     alice = sign_in_client(pleio_setup, app, "alice@example.nl", "site-b.localhost")
     token = make_token(alice, "site-a")
-    with app.registry.pleio_databases.get("site-b").transaction() as conn:
-        page = app.registry.pleio_content_types["page"].factory("Pagina van B")
+    with SITE_DATABASES(app.registry).get("site-b").transaction() as conn:
+        page = CONTENT_TYPES(app.registry)["page"].factory("Pagina van B")
         conn.root()[ROOT_KEY]["wiki"].add("page", page)
-    before = app.registry.pleio_databases.get("site-b").lastTransaction()
+    before = SITE_DATABASES(app.registry).get("site-b").lastTransaction()
     routes = {
         r["name"]: r["pattern"]
         for r in app.registry.introspector.get_category("routes")
@@ -416,7 +417,7 @@ def test_an_admin_of_another_site_reaches_nothing_through_the_api(pleio_setup) -
         if with_token != 401 or with_cookie not in ((200,) if own else (403, 404)):
             wrong.append(f"{method} {path}: token {with_token}, cookie {with_cookie}")
     assert not wrong, "site B answered site A's admin:\n" + "\n".join(wrong)
-    assert app.registry.pleio_databases.get("site-b").lastTransaction() == before
+    assert SITE_DATABASES(app.registry).get("site-b").lastTransaction() == before
 
 
 def test_search_finds_what_the_caller_may_see(world, member, conformance) -> None:

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from pleio_core.security.api_tokens import PLATFORM_KEY
+from pleio_core.services import PLATFORM_DATABASE
 from pleio_core.storage import PLATFORM_KEY as PLATFORM_ROOT
 from pleio_core.testing import (
     TEST_PASSWORD,
@@ -33,7 +34,7 @@ def world(pleio_setup: PleioTestSetup, notes_plugin: str):
 
 
 def platform_tokens(app):
-    with app.registry.pleio_platform_db.transaction() as conn:
+    with PLATFORM_DATABASE(app.registry).transaction() as conn:
         tokens = conn.root()[PLATFORM_ROOT][PLATFORM_KEY]
         return {
             key: (record.site, record.name, record.last_used)
@@ -116,7 +117,7 @@ def test_a_disabled_account_stops_at_once(world) -> None:
     token = make_token(client, "kia")
     api = setup.client(app)
     api.get("/api/v1/me", headers=bearer(token), host=HOST, status=200)
-    with app.registry.pleio_platform_db.transaction() as conn:
+    with PLATFORM_DATABASE(app.registry).transaction() as conn:
         conn.root()[PLATFORM_ROOT]["accounts"].by_email("member@example.nl").disabled = True
     api.get("/api/v1/me", headers=bearer(token), host=HOST, status=401)
 

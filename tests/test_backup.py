@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 from pleio_core.cli.context import load_platform
 from pleio_core.content.files import store_file
 from pleio_core.content.site import ROOT_KEY
+from pleio_core.services import SITE_DATABASES
 from pleio_core.storage.databases import open_database
 from pleio_core.testing import PleioTestSetup
 
@@ -56,7 +57,7 @@ def test_backup_incremental_then_restore_after_losing_everything(
     client = setup.client(app, host=HOST)
     assert "Voor de backup" in client.get("/notes/voor-de-backup/").text
     assert "Na de backup" in client.get("/notes/na-de-backup/").text
-    connection = app.registry.pleio_databases.get("alpha").open()
+    connection = SITE_DATABASES(app.registry).get("alpha").open()
     try:
         stored = connection.root()[ROOT_KEY]["notes"]["voor-de-backup"].attachment
         assert b"".join(stored.chunks()) == b"blob bytes" * 100

@@ -4,6 +4,7 @@ import pytest
 
 from pleio_core.content import Item
 from pleio_core.content.site import ROOT_KEY
+from pleio_core.services import SITE_DATABASES
 from pleio_core.testing import PleioTestSetup, assert_accessible, axe_violations
 
 
@@ -36,7 +37,7 @@ def test_pages_pass_axe_at_three_widths(server, page, host: str, path: str) -> N
 
 def test_error_and_item_pages_pass_axe(server, page, pleio_setup) -> None:
     page.goto(server.url("rijksportaal.localhost", "/"))
-    with server.app.registry.pleio_databases.get("rijksportaal").transaction() as conn:
+    with SITE_DATABASES(server.app.registry).get("rijksportaal").transaction() as conn:
         conn.root()[ROOT_KEY]["wiki"].add("start", Item("Startpagina", "Een eerste tekst."))
     assert_accessible(page, server.url("rijksportaal.localhost", "/wiki/start"))
     response = page.goto(server.url("rijksportaal.localhost", "/bestaat-niet"))

@@ -24,6 +24,7 @@ from pleio_core.content import (
 )
 from pleio_core.content.comments import comments_of
 from pleio_core.content.site import ROOT_KEY
+from pleio_core.services import CONTENT_TYPES, SITE_DATABASES
 from pleio_core.testing import PleioTestSetup
 
 
@@ -32,7 +33,7 @@ class Writer:
 
     def __init__(self, app) -> None:
         self.app, self.registry = app, app.registry
-        self.db = app.registry.pleio_databases.get("alpha")
+        self.db = SITE_DATABASES(app.registry).get("alpha")
 
     def __enter__(self):
         self._tx = self.db.transaction()
@@ -43,7 +44,7 @@ class Writer:
         self._tx.__exit__(*exc)
 
     def add(self, title: str, body: str = "", container=None, **fields):
-        note = self.registry.pleio_content_types["note"].factory(owner=fields.pop("owner", "o1"))
+        note = CONTENT_TYPES(self.registry)["note"].factory(owner=fields.pop("owner", "o1"))
         name = fields.pop("name", title.lower().replace(" ", "-"))
         note.title = title
         note.set_body(body)
@@ -124,7 +125,7 @@ def test_content_written_on_the_command_line_is_indexed(
     registry = platform.registry
 
     def add(root) -> tuple:
-        note = registry.pleio_content_types["note"].factory(owner="o1")
+        note = CONTENT_TYPES(registry)["note"].factory(owner="o1")
         note.title = "Vanaf de opdrachtregel"
         root["notes"].add("cli", note)
         registry.notify(ContentAdded(note))

@@ -31,6 +31,7 @@ from pleio_core.content.site import ROOT_KEY
 from pleio_core.layout import compile_templates
 from pleio_core.security.membership import site_members
 from pleio_core.security.store import accounts_of
+from pleio_core.services import CONTENT_TYPES, PLATFORM_DATABASE, SITE_DATABASES
 from pleio_core.storage import PLATFORM_KEY
 from pleio_core.testing import SECRET, TEST_PASSWORD, LiveServer, PleioTestSetup
 
@@ -50,7 +51,7 @@ class Busy:
         """``count`` new members of the site, (account id, e-mail) each, verified; with
         ``password_hash`` as their password (else they sign in by cookie only)."""
         registry = self.app.registry
-        with registry.pleio_platform_db.transaction() as conn:
+        with PLATFORM_DATABASE(registry).transaction() as conn:
             accounts = accounts_of(conn.root()[PLATFORM_KEY], create=True)
             made = []
             for _ in range(count):
@@ -59,7 +60,7 @@ class Busy:
                 account.email_verified = True
                 account.password_hash = password_hash
                 made.append((account.id, email))
-        with registry.pleio_databases.get(SITE).transaction() as conn:
+        with SITE_DATABASES(registry).get(SITE).transaction() as conn:
             members = site_members(conn.root()[ROOT_KEY], create=True)
             for account_id, _email in made:
                 members.set_role(account_id, "member")
@@ -67,7 +68,7 @@ class Busy:
 
     def committed(self, path: str) -> Any:
         """The object at ``path`` as committed (read in a connection of its own)."""
-        conn = self.app.registry.pleio_databases.get(SITE).open(transaction.TransactionManager())
+        conn = SITE_DATABASES(self.app.registry).get(SITE).open(transaction.TransactionManager())
         node = conn.root()[ROOT_KEY]
         for name in path.strip("/").split("/"):
             node = node[name]
@@ -113,8 +114,8 @@ def busy(pleio_setup: PleioTestSetup, live_server_factory, caplog) -> Iterator[B
     assert request(server, "GET", "/")[0] == 200  # the site's database and root exist
     lines = "\n".join(f"Paragraph {n}: as first written." for n in range(10))
     registry = app.registry
-    with registry.pleio_databases.get(SITE).transaction() as conn:
-        page = registry.pleio_content_types["page"].factory("Page")
+    with SITE_DATABASES(registry).get(SITE).transaction() as conn:
+        page = CONTENT_TYPES(registry)["page"].factory("Page")
         page.set_body(lines.replace("\n", "\n\n") + "\n")
         page.access = "members"
         conn.root()[ROOT_KEY]["wiki"].add("page", page)

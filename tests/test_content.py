@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from pleio_core.content.site import ROOT_KEY
+from pleio_core.services import SITE_DATABASES
 from pleio_core.testing import PleioTestSetup
 
 
@@ -189,11 +190,11 @@ def test_a_disabled_module_hides_its_content_and_keeps_it(notes) -> None:
     setup, app = notes
     anne = setup.signed_in(app, "anne@example.nl", "demo.localhost")
     add_note(anne, title="Blijft")
-    with app.registry.pleio_databases.get("demo").transaction() as conn:
+    with SITE_DATABASES(app.registry).get("demo").transaction() as conn:
         conn.root()[ROOT_KEY].enabled_modules = ()
     anne.get("/notes/blijft/", status=404)
     anne.get("/notes/blijft/@@edit", status=404)
-    with app.registry.pleio_databases.get("demo").transaction() as conn:
+    with SITE_DATABASES(app.registry).get("demo").transaction() as conn:
         conn.root()[ROOT_KEY].enabled_modules = ("notes",)
     assert "Blijft" in anne.get("/notes/blijft/").text
 

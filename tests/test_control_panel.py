@@ -9,6 +9,7 @@ from webtest import Upload
 
 from pleio_core.content.site import ROOT_KEY
 from pleio_core.security.membership import site_members
+from pleio_core.services import SITE_DATABASES
 from pleio_core.sites.audit import audit_log
 from pleio_core.testing import PleioTestSetup
 
@@ -28,7 +29,7 @@ def world(pleio_setup: PleioTestSetup):
 
 
 def root_of(app):
-    with app.registry.pleio_databases.get("alpha").transaction() as conn:
+    with SITE_DATABASES(app.registry).get("alpha").transaction() as conn:
         root = conn.root()[ROOT_KEY]
         return {
             "holder": dict(root.holder_settings),

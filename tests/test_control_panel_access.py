@@ -9,6 +9,7 @@ import pytest
 
 from pleio_core.admin.panel import PREFIX
 from pleio_core.content.site import SiteRoot
+from pleio_core.services import SITE_DATABASES
 from pleio_core.testing import PleioTestSetup
 
 CSRF = "panel-csrf-token"
@@ -53,7 +54,7 @@ def test_non_admins_get_403_on_every_control_panel_page_and_action(world, email)
     setup, app = world
     client = setup.signed_in(app, email, HOST)
     client.get("/")  # the site's database exists before we note its last transaction
-    db = app.registry.pleio_databases.get("alpha")
+    db = SITE_DATABASES(app.registry).get("alpha")
     before = db.lastTransaction()
     matrix = panel_endpoints(app.registry)
     assert {("control-panel", "GET"), ("control-panel-module", "POST")} <= set(matrix)

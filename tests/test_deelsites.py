@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pleio_core.services import SITE_DATABASES
 from pleio_core.testing import PleioTestSetup, wait_for
 
 
@@ -128,7 +129,7 @@ def test_sample_item_view(two_sites) -> None:
 
     app = two_sites.app
     two_sites.get("/", host="alpha.localhost")  # the first request creates the site's root
-    with app.registry.pleio_databases.get("alpha").transaction() as conn:
+    with SITE_DATABASES(app.registry).get("alpha").transaction() as conn:
         conn.root()["pleio_site"]["wiki"].add("hello", Item("Hallo wereld", "Eerste tekst"))
     page = two_sites.get("/wiki/", host="alpha.localhost")
     assert "Hallo wereld" in page.text

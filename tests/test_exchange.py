@@ -15,6 +15,7 @@ from pleio_core.content.files import store_file
 from pleio_core.content.site import ROOT_KEY
 from pleio_core.exchange import archive as archive_format
 from pleio_core.exchange import importing
+from pleio_core.services import SITE_DATABASES
 from pleio_core.sites.appearance import store_image
 from pleio_core.sites.effective import set_holder_settings
 from pleio_core.storage import PLATFORM_KEY
@@ -280,7 +281,7 @@ def test_the_imported_site_shows_the_same_pages_to_the_same_people(alpha) -> Non
     page = bert.get("/wiki/handboek/hoofdstuk-een/")
     assert "<em>hoofdstuk</em>" in page.text and "Dank je, Bert" in page.text
     assert bert.get("/notes/bert-zijn-eigen-notitie/").status_int == 200
-    db = app.registry.pleio_databases.get("beta")
+    db = SITE_DATABASES(app.registry).get("beta")
     conn = db.open()
     try:
         item = conn.root()[ROOT_KEY]["attachments"]["een"]

@@ -10,6 +10,7 @@ from pleio_core.content.site import ROOT_KEY
 from pleio_core.security.invitations import parse_addresses
 from pleio_core.security.joining import clean_domains
 from pleio_core.security.store import accounts_of, tokens_of
+from pleio_core.services import PLATFORM_DATABASE, SITE_DATABASES
 from pleio_core.sites.audit import audit_log
 from pleio_core.testing import PleioTestSetup, assert_accessible, wait_for
 
@@ -64,12 +65,12 @@ def csrf(page) -> str:
 
 
 def site_state(app, name: str, read):
-    with app.registry.pleio_databases.get(name).transaction() as conn:
+    with SITE_DATABASES(app.registry).get(name).transaction() as conn:
         return read(conn.root()[ROOT_KEY])
 
 
 def role(app, email: str, site: str = "alpha") -> str | None:
-    with app.registry.pleio_platform_db.transaction() as conn:
+    with PLATFORM_DATABASE(app.registry).transaction() as conn:
         account_id = accounts_of(conn.root()["pleio_platform"]).by_email(email).id
     return site_state(app, site, lambda root: root.members.role_of(account_id))
 
@@ -422,7 +423,7 @@ def test_only_admins_reach_the_admin_pages(setup, smtp_server, who) -> None:
         client.post(path, {**values, "csrf_token": token}, host="alpha.localhost", status=403)
     assert role(app, JOINER) is None
     assert site_state(app, "alpha", lambda root: len(root.join_requests)) == 1
-    with app.registry.pleio_platform_db.transaction() as conn:
+    with PLATFORM_DATABASE(app.registry).transaction() as conn:
         assert len(tokens_of(conn.root()["pleio_platform"])) == 0
     assert len(smtp_server.messages) == mails and audit_kinds(app) == before
 

@@ -3,6 +3,7 @@
 import pytest
 
 from pleio_core.content.site import ROOT_KEY
+from pleio_core.services import SITE_DATABASES
 from pleio_core.testing import PleioTestSetup
 
 HOST = "alpha.localhost"
@@ -44,7 +45,7 @@ def world(pleio_setup: PleioTestSetup, plugin_installer):
 
 
 def greeting(app) -> str | None:
-    with app.registry.pleio_databases.get("alpha").transaction() as conn:
+    with SITE_DATABASES(app.registry).get("alpha").transaction() as conn:
         return getattr(conn.root()[ROOT_KEY], "greeting", None)
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from pleio_core.services import PLUGINS
 from pleio_core.testing import PleioTestSetup
 
 MODULES = {
@@ -32,7 +33,7 @@ def test_module_start_page_menu_item_and_translations(
     assert f"<h1>{english}</h1>" in client.get(f"/{module}/", host="en.localhost").text
     client.get(f"/{module}/", host="off.localhost", status=404)
     assert f"/{module}/" not in client.get("/", host="off.localhost").text
-    info = client.registry.pleio_plugins.plugins[module].info
+    info = PLUGINS(client.registry).plugins[module].info
     assert info.version == "0.1.0" and info.requires_core == ">=0.1,<0.2"
 
 

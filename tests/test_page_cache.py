@@ -5,6 +5,7 @@ import pytest
 from pleio_core.content import Item
 from pleio_core.content.site import ROOT_KEY
 from pleio_core.security import AUTH_COOKIE
+from pleio_core.services import SITE_DATABASES, SITES
 from pleio_core.testing import PleioTestSetup
 
 
@@ -35,7 +36,7 @@ def test_every_commit_to_the_site_invalidates_its_pages(client) -> None:
     client.get("/wiki/", host="alpha.localhost")
     client.get("/wiki/", host="beta.localhost")
     assert cache_state(client.get("/wiki/", host="alpha.localhost")) == "hit"
-    with client.registry.pleio_databases.get("alpha").transaction() as conn:
+    with SITE_DATABASES(client.registry).get("alpha").transaction() as conn:
         conn.root()[ROOT_KEY]["wiki"].add("nieuw", Item("Nieuwe pagina"))
     fresh = client.get("/wiki/", host="alpha.localhost")
     assert cache_state(fresh) == "miss" and "Nieuwe pagina" in fresh.text
@@ -45,7 +46,7 @@ def test_every_commit_to_the_site_invalidates_its_pages(client) -> None:
 def test_a_changed_site_file_is_never_answered_from_the_cache(client, pleio_setup) -> None:
     client.get("/", host="alpha.localhost")
     pleio_setup.write_site("alpha", modules=("wiki",), title="Alpha hernoemd")
-    client.registry.pleio_sites.refresh(force=True)
+    SITES(client.registry).refresh(force=True)
     assert "Alpha hernoemd" in client.get("/", host="alpha.localhost").text
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from pleio_core import main
 from pleio_core.plugins import PluginError
+from pleio_core.services import PLUGINS, SECURITY_POLICY
 from pleio_core.testing import PleioTestSetup
 
 PLUGIN_CODE = """
@@ -103,7 +104,7 @@ def test_request_hooks_run_only_for_enabled_plugins(
     client.get("/", host="with.localhost")
     client.get("/wiki/", host="without.localhost")
     assert calls == ["with"]
-    plugins = client.registry.pleio_plugins
+    plugins = PLUGINS(client.registry)
     assert plugins.hooks_for(["wiki", "poll"]) is plugins.hooks_for(["poll", "wiki"])  # cached
 
 
@@ -151,7 +152,7 @@ def test_an_operator_can_leave_an_installed_plugin_out(
 ) -> None:
     install_plugin(code="raise ImportError('broken')")
     app = pleio_setup.make_app(**{"pleio.disabled_plugins": "poll"})
-    assert "poll" not in app.registry.pleio_plugins
+    assert "poll" not in PLUGINS(app.registry)
 
 
 def test_a_disabled_plugin_answers_404_even_on_a_closed_site(
@@ -196,7 +197,7 @@ def test_a_plugin_adds_group_principals_but_never_core_ones_and_only_to_members(
     seen: list[list[str]] = []
 
     def whoami(context, request):
-        seen.append(request.registry.pleio_security_policy.principals(request))
+        seen.append(SECURITY_POLICY(request.registry).principals(request))
         return request.response
 
     def configure(config) -> None:
@@ -221,7 +222,7 @@ def test_a_plugin_for_another_core_is_left_out_and_shown_with_the_reason(
     pleio_setup.write_site("alpha", modules=("wiki",))
     pleio_setup.create_account("ada@example.nl", alpha="admin")
     app = pleio_setup.make_app()
-    plugins = app.registry.pleio_plugins
+    plugins = PLUGINS(app.registry)
     assert "poll" not in plugins
     assert (
         "supports pleio_core >=9.0, but 0.1.0 is installed" in plugins.incompatible["poll"].reason

@@ -8,6 +8,7 @@ from pleio_core.content.diff import changed_fields, diff_html
 from pleio_core.content.revisions import LONG_TEXT, History
 from pleio_core.content.schema import ContentSchema
 from pleio_core.content.site import ROOT_KEY
+from pleio_core.services import SITE_DATABASES
 from pleio_core.testing import PleioTestSetup, assert_accessible, fill_form, page_csrf
 
 HOST = "alpha.localhost"
@@ -29,7 +30,7 @@ class World:
 
     def note(self, name: str):
         """The note ``name`` as stored (a fresh connection: what was committed)."""
-        db = self.app.registry.pleio_databases.get("alpha")
+        db = SITE_DATABASES(self.app.registry).get("alpha")
         conn = db.open()
         try:
             note = conn.root()[ROOT_KEY]["notes"][name]
@@ -108,7 +109,7 @@ def test_a_long_text_that_did_not_change_is_stored_once() -> None:
 def test_content_from_before_revisions_keeps_its_first_version(world) -> None:
     owner = world.client("owner")
     name = add_note(owner, body="Old text.")
-    with world.app.registry.pleio_databases.get("alpha").transaction() as conn:
+    with SITE_DATABASES(world.app.registry).get("alpha").transaction() as conn:
         conn.root()[ROOT_KEY]["notes"][name].history = None  # as if made before
     edit(owner, name, "update", body="New text.")
     _serial, _values, revisions = world.note(name)
@@ -215,7 +216,7 @@ def test_restore_makes_a_new_revision_that_says_which_it_restored(world) -> None
 def test_a_long_history_comes_in_pages_newest_first(world) -> None:
     owner = world.client("owner")
     name = add_note(owner)
-    with world.app.registry.pleio_databases.get("alpha").transaction() as conn:
+    with SITE_DATABASES(world.app.registry).get("alpha").transaction() as conn:
         history = conn.root()[ROOT_KEY]["notes"][name].history
         for n in range(2, 61):
             history.append({"title": "Plan", "body": f"Text {n}."}, None, "Robot", None, f"c{n}")
@@ -233,7 +234,7 @@ def test_a_revision_no_longer_valid_here_is_refused_with_the_reason(world) -> No
     owner = world.client("owner")
     name = add_note(owner, body="One.")
     edit(owner, name, "", body="Two.")
-    with world.app.registry.pleio_databases.get("alpha").transaction() as conn:
+    with SITE_DATABASES(world.app.registry).get("alpha").transaction() as conn:
         first = conn.root()[ROOT_KEY]["notes"][name].history.get(1)
         first._values = {**first._values, "access": "group"}  # not offered outside a group
     form = owner.get(f"/notes/{name}/@@revision?n=1", host=HOST).forms["restore-form"]
@@ -305,7 +306,7 @@ def test_restore_refuses_bad_numbers_and_a_missing_csrf_token(world) -> None:
 def test_types_without_revisions_have_no_history_pages(world) -> None:
     owner = world.client("owner")
     name = add_note(owner, title="Memo", where="memos", type_name="memo")
-    memo = world.app.registry.pleio_databases.get("alpha").open()
+    memo = SITE_DATABASES(world.app.registry).get("alpha").open()
     try:
         assert memo.root()[ROOT_KEY]["memos"][name].history is None
     finally:

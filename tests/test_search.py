@@ -8,6 +8,7 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 
 from pleio_core.content.editing import create_content
 from pleio_core.content.events import ContentModified
+from pleio_core.services import CONTENT_TYPES, PLATFORM_DATABASE
 from pleio_core.testing import (
     PleioTestSetup,
     assert_accessible,
@@ -21,7 +22,7 @@ def add_content(request):
     """A test view: content made by ``create_content``, as the add form makes it."""
     params = request.POST
     root = request.site_root
-    content_type = request.registry.pleio_content_types[params.get("type", "note")]
+    content_type = CONTENT_TYPES(request.registry)[params.get("type", "note")]
     values = {
         "title": params["title"],
         "body": params.get("body", ""),
@@ -58,7 +59,7 @@ def with_test_views(config) -> None:
 
 
 def account_id(app, email: str) -> str:
-    with app.registry.pleio_platform_db.transaction() as conn:
+    with PLATFORM_DATABASE(app.registry).transaction() as conn:
         return conn.root()["pleio_platform"]["accounts"].by_email(email).id
 
 

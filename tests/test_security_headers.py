@@ -116,13 +116,17 @@ def test_hsts_only_in_production(pleio_setup: PleioTestSetup) -> None:
 def test_raised_responses_get_the_headers_too(client) -> None:
     """An HTTP exception raised below the exception views may be sent as it is."""
     from pyramid.httpexceptions import HTTPServiceUnavailable
+    from pyramid.request import apply_request_extensions
 
     def handler(request: Request) -> Response:
         raise HTTPServiceUnavailable()
 
     tween = security_headers_tween_factory(handler, client.registry)
+    request = Request.blank("/", headers={"Host": "localhost"})
+    request.registry = client.registry
+    apply_request_extensions(request)  # as the router does before the tweens
     with pytest.raises(HTTPServiceUnavailable) as raised:
-        tween(Request.blank("/", headers={"Host": "localhost"}))
+        tween(request)
     assert_secured(raised.value)
 
 

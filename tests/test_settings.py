@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from pyramid.paster import get_appsettings
 
+from pleio_core.services import SETTINGS
 from pleio_core.settings import (
     PleioSettings,
     SettingsError,
@@ -118,7 +119,7 @@ def test_mail_settings_read_the_environment(
     monkeypatch.setenv("TEST_MAIL_PORT", str(smtp_server.port))
     setup = PleioTestSetup(tmp_path)
     app = setup.make_app(**{"mail.host": "127.0.0.1", "mail.port": "${TEST_MAIL_PORT}"})
-    assert app.registry.pleio_settings.mail.options["mail.port"] == str(smtp_server.port)
+    assert SETTINGS(app.registry).mail.options["mail.port"] == str(smtp_server.port)
     setup.close()
     monkeypatch.delenv("TEST_MAIL_PORT")
     with pytest.raises(SettingsError, match=r"mail\.port needs the environment variable"):

@@ -6,6 +6,7 @@ import secrets
 import pytest
 
 from pleio_core.security.tokens import OneTimeTokens, TokenError
+from pleio_core.services import ACCOUNT_SUMMARIES, PLATFORM_DATABASE
 from pleio_core.testing import PleioTestSetup, page_csrf
 
 PASSWORD = "correct horse battery"
@@ -186,10 +187,10 @@ def test_an_altered_sign_in_cookie_is_refused_even_after_the_real_one_was_seen(s
 def test_account_summaries_are_kept_only_while_the_platform_database_is_unchanged(setup) -> None:
     client = setup.client()
     follow(client, sign_in(client, "anne@example.nl"), "alpha.localhost")
-    summaries = client.registry.pleio_account_summaries
+    summaries = ACCOUNT_SUMMARIES(client.registry)
     assert summaries.enabled  # FileStorage: this process sees every commit
     client.get("/", host="alpha.localhost")
-    db = client.registry.pleio_platform_db
+    db = PLATFORM_DATABASE(client.registry)
     (account_id,) = list(summaries._entries)
     assert summaries.get(account_id) is not None
     with db.transaction() as conn:
@@ -203,7 +204,7 @@ def test_shared_databases_keep_no_summaries(pleio_setup, postgres_server) -> Non
 
     pleio_setup.settings["pleio.platform_storage_uri"] = postgres_server.uri("pleio_summaries")
     app = pleio_setup.make_app()
-    summaries = app.registry.pleio_account_summaries
+    summaries = ACCOUNT_SUMMARIES(app.registry)
     assert isinstance(summaries, AccountSummaries) and not summaries.enabled
 
 
@@ -251,7 +252,7 @@ def test_signing_in_with_a_second_factor_renews_the_csrf_token(setup) -> None:
 
     secret = pyotp.random_base32()
     app = setup.make_app()
-    with app.registry.pleio_platform_db.transaction() as conn:
+    with PLATFORM_DATABASE(app.registry).transaction() as conn:
         anne = accounts_of(conn.root()[PLATFORM_KEY]).by_email("anne@example.nl")
         anne.totp_secret = secret
     client = setup.client(app)

@@ -12,6 +12,7 @@ import threading
 
 from pleio_core.content.site import ROOT_KEY
 from pleio_core.layout import compile_templates
+from pleio_core.services import SITE_DATABASES
 from pleio_core.sites.audit import audit_log
 from pleio_core.testing import PleioTestSetup
 
@@ -21,12 +22,12 @@ NO_CACHE = {"pleio.page_cache": "false"}  # every GET reaches the site's databas
 
 def transactions_since(app, tid: bytes) -> list[str]:
     """The descriptions of the site database's transactions after ``tid``."""
-    storage = app.registry.pleio_databases.get("alpha").storage
+    storage = SITE_DATABASES(app.registry).get("alpha").storage
     return [t.description.decode() for t in storage.iterator(start=tid) if t.tid > tid]
 
 
 def last_tid(app) -> bytes:
-    return app.registry.pleio_databases.get("alpha").storage.lastTransaction()
+    return SITE_DATABASES(app.registry).get("alpha").storage.lastTransaction()
 
 
 def test_gets_write_nothing_to_the_site_database(pleio_setup: PleioTestSetup) -> None:
@@ -72,7 +73,7 @@ def test_a_changed_file_is_applied_once_however_many_requests_see_it(
     assert answers == [200] * 8, (answers, client.get("/community/", expect_errors=True))
     applied = transactions_since(app, before)
     assert applied == ["pleio: apply the site file of alpha"], applied
-    with app.registry.pleio_databases.get("alpha").transaction() as conn:
+    with SITE_DATABASES(app.registry).get("alpha").transaction() as conn:
         log = audit_log(conn.root()[ROOT_KEY])
         enabled = [e for e in log.entries("module-enabled") if e.details["module"] == "community"]
     assert len(enabled) == 1

@@ -9,6 +9,7 @@ from ZODB.POSException import ConflictError
 from pleio_core.content import Item
 from pleio_core.content.site import ROOT_KEY
 from pleio_core.layout import compile_templates
+from pleio_core.services import SITE_DATABASES
 from pleio_core.testing import PleioTestSetup, wait_for
 
 _run = itertools.count()
@@ -28,7 +29,7 @@ def pleio_storage_uri(storage_kind: str, request: pytest.FixtureRequest) -> str 
 
 
 def add_item(client, site: str, folder: str, name: str, title: str) -> None:
-    with client.registry.pleio_databases.get(site).transaction() as conn:
+    with SITE_DATABASES(client.registry).get(site).transaction() as conn:
         conn.root()[ROOT_KEY][folder].add(name, Item(title))
 
 
@@ -103,7 +104,7 @@ def test_at_most_max_open_sites_databases_are_open(pleio_setup: PleioTestSetup) 
     for name in names:
         pleio_setup.write_site(name, modules=("wiki",))
     client = pleio_setup.client(pleio_setup.make_app(**{"pleio.max_open_sites": "2"}))
-    databases = client.registry.pleio_databases
+    databases = SITE_DATABASES(client.registry)
     for name in names * 2:
         assert client.get("/wiki/", host=f"{name}.localhost").status_int == 200
         assert len(databases) <= 2, databases.open_names()
@@ -133,7 +134,7 @@ def test_a_conflict_error_is_retried(pleio_setup: PleioTestSetup) -> None:
     client = pleio_setup.client(pleio_setup.make_app(configure))
     assert client.post("/flaky", host="alpha.localhost").status_int == 200
     assert len(attempts) == 2
-    with client.registry.pleio_databases.get("alpha").transaction() as conn:
+    with SITE_DATABASES(client.registry).get("alpha").transaction() as conn:
         assert conn.root()[ROOT_KEY].welcome == "attempt 2"  # the failed attempt left nothing
 
 
@@ -161,7 +162,7 @@ def test_many_threads_over_more_sites_than_may_be_open(
     with ThreadPoolExecutor(8) as pool:
         statuses = list(pool.map(visit, range(600)))
     assert statuses == [200] * 600
-    assert len(app.registry.pleio_databases) <= 2
+    assert len(SITE_DATABASES(app.registry)) <= 2
 
 
 # -- classes that moved ----------------------------------------------------------------------

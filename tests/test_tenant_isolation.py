@@ -10,6 +10,7 @@ import pytest
 from pleio_core.content import Content, ContentAdded, Item, ModuleFolder, SiteRoot
 from pleio_core.content.access import acl_for
 from pleio_core.content.site import ROOT_KEY
+from pleio_core.services import CONTENT_TYPES, SITE_DATABASES
 from pleio_core.testing import PleioTestSetup
 
 PASSWORD = "correct horse battery"
@@ -65,12 +66,12 @@ def world(pleio_setup: PleioTestSetup):
     app = pleio_setup.make_app()
     client = pleio_setup.client(app)
     client.get("/", host="site-b.localhost")
-    with app.registry.pleio_databases.get("site-b").transaction() as conn:
+    with SITE_DATABASES(app.registry).get("site-b").transaction() as conn:
         memo = Item("Vertrouwelijk memo van B", "Alleen voor B.")
         memo.__acl__ = acl_for("members", None)
         wiki = conn.root()[ROOT_KEY]["wiki"]
         wiki.add("memo", memo)
-        page = app.registry.pleio_content_types["page"].factory("Pagina van B")
+        page = CONTENT_TYPES(app.registry)["page"].factory("Pagina van B")
         page.set_body("Alleen voor de leden van B.")
         wiki.add("page", page)
         app.registry.notify(ContentAdded(page))
@@ -105,7 +106,7 @@ def call(client, method: str, path: str, host: str) -> int:
 def test_an_admin_of_another_site_reaches_nothing_and_changes_nothing(world) -> None:
     setup, app = world
     alice = sign_in(setup, app, "alice@example.nl", "site-b.localhost")  # signed in, no role on B
-    b_db = app.registry.pleio_databases.get("site-b")
+    b_db = SITE_DATABASES(app.registry).get("site-b")
     before = b_db.lastTransaction()
     matrix = endpoints(app.registry)
     assert len(matrix) >= 20  # the introspector found the site's views

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from pleio_core.catalog.reindex import reindex_site
 from pleio_core.content.site import ROOT_KEY
 from pleio_core.i18n import COOKIE as LANGUAGE_COOKIE
+from pleio_core.services import SITE_DATABASES
 from pleio_core.testing import PleioTestSetup, add_through_form, bearer, make_token
 from pleio_core.text import forbidden_character
 
@@ -52,7 +53,7 @@ class World:
         self.auth = bearer(make_token(self.member, "tekst"))
 
     def db(self):
-        return self.app.registry.pleio_databases.get("tekst")
+        return SITE_DATABASES(self.app.registry).get("tekst")
 
     def page_names(self) -> set[str]:
         with self.db().transaction() as conn:
@@ -253,7 +254,7 @@ def test_clean_text_cleans_what_was_stored_and_search_finds_it(tmp_path) -> None
 
     assert setup.pleio("clean-text") == 0
     app = setup.make_app()
-    with app.registry.pleio_databases.get("tekst").transaction() as conn:
+    with SITE_DATABASES(app.registry).get("tekst").transaction() as conn:
         site = conn.root()[ROOT_KEY]
         node = site
         for name in page.strip("/").split("/"):

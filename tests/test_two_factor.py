@@ -15,6 +15,7 @@ import pytest
 from pleio_core.security import twofactor
 from pleio_core.security.accounts import Account
 from pleio_core.security.store import accounts_of
+from pleio_core.services import PLATFORM_DATABASE
 from pleio_core.storage import PLATFORM_KEY
 from pleio_core.testing import PleioTestApp, PleioTestSetup, assert_accessible, axe_violations
 
@@ -86,7 +87,7 @@ def set_up(client) -> tuple[str, list[str], int]:
 
 def account(client) -> SimpleNamespace:
     """What the platform database holds for Anne now."""
-    with client.registry.pleio_platform_db.transaction() as conn:
+    with PLATFORM_DATABASE(client.registry).transaction() as conn:
         found = accounts_of(conn.root()[PLATFORM_KEY]).by_email(EMAIL)
         return SimpleNamespace(
             two_factor=found.two_factor,

@@ -11,6 +11,7 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 
 from pleio_core.content.site import PlatformRoot
 from pleio_core.plugins.manager import core_version
+from pleio_core.services import SITE_DATABASES, SITES
 from pleio_core.sites.effective import listed_sites
 
 
@@ -32,8 +33,8 @@ def health(request: Request) -> dict[str, Any]:
     return {
         "status": "ok",
         "version": core_version(),
-        "sites": len(registry.pleio_sites),
-        "open_databases": len(registry.pleio_databases),
+        "sites": len(SITES(registry)),
+        "open_databases": len(SITE_DATABASES(registry)),
     }
 
 

@@ -19,6 +19,7 @@ from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import _
 from pleio_core.plugins import ModuleSettings
 from pleio_core.security.audit import record
+from pleio_core.services import PLUGINS
 
 from .panel import actor, add_panel_view, panel_url, saved
 
@@ -29,7 +30,10 @@ def settings_of(request: Request, module: str) -> ModuleSettings | None:
     """The module's settings form, if it is enabled here and has one."""
     if module not in request.enabled_modules:
         return None
-    return request.registry.pleio_plugins.call_for(module, "pleio_module_settings", request=request)
+    found: ModuleSettings | None = PLUGINS(request.registry).call_for(
+        module, "pleio_module_settings", request=request
+    )
+    return found
 
 
 def _form(request: Request, module: str, settings: ModuleSettings) -> deform.Form:
@@ -43,7 +47,7 @@ def _form(request: Request, module: str, settings: ModuleSettings) -> deform.For
 
 
 def _page(request: Request, module: str, html: str) -> dict[str, Any]:
-    plugins = request.registry.pleio_plugins.plugins
+    plugins = PLUGINS(request.registry).plugins
     title = request.localizer.translate(plugins[module].info.title)
     return {
         "title": title,

@@ -17,6 +17,7 @@ from pyramid.request import Request
 
 from pleio_core.content.site import SiteRoot
 from pleio_core.plugins.manager import core_version
+from pleio_core.services import PLUGINS
 from pleio_core.sites.lifecycle import (
     disable_module,
     enable_module,
@@ -34,7 +35,7 @@ ACTIONS = ("enable", "disable")
 
 
 def _title(request: Request, module: str) -> str:
-    plugins = request.registry.pleio_plugins.plugins
+    plugins = PLUGINS(request.registry).plugins
     return request.localizer.translate(plugins[module].info.title)
 
 
@@ -42,7 +43,7 @@ def modules_page(context: SiteRoot, request: Request) -> dict[str, Any]:
     translate = request.localizer.translate
     registry = request.registry
     rows = []
-    for plugin in sorted(registry.pleio_plugins, key=lambda p: translate(p.info.title).lower()):
+    for plugin in sorted(PLUGINS(registry), key=lambda p: translate(p.info.title).lower()):
         enabled = plugin.name in context.enabled_modules
         has_settings = enabled and settings_of(request, plugin.name) is not None
         rows.append(
@@ -78,11 +79,11 @@ def modules_page(context: SiteRoot, request: Request) -> dict[str, Any]:
             "requires_core": plugin.info.requires_core,
             "have": core_version(),
         }
-        for plugin in registry.pleio_plugins.incompatible.values()
+        for plugin in PLUGINS(registry).incompatible.values()
     ]
     done = request.GET.get("done")
     module = request.GET.get("module")
-    if done not in ("enabled", "disabled") or module not in registry.pleio_plugins:
+    if done not in ("enabled", "disabled") or module not in PLUGINS(registry):
         done = None
     return {
         "rows": rows,
@@ -94,7 +95,7 @@ def modules_page(context: SiteRoot, request: Request) -> dict[str, Any]:
 
 def _chosen(context: SiteRoot, request: Request, params: Any) -> tuple[str, str]:
     module, action = params.get("module", ""), params.get("action", "")
-    if module not in request.registry.pleio_plugins or action not in ACTIONS:
+    if module not in PLUGINS(request.registry) or action not in ACTIONS:
         raise HTTPBadRequest("Choose an installed module and enable or disable.")
     return module, action
 

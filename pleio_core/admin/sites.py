@@ -18,6 +18,7 @@ from pyramid.request import Request
 from pleio_core.content.site import ROOT_KEY, PlatformRoot
 from pleio_core.i18n import LANGUAGES, _
 from pleio_core.security.membership import site_members
+from pleio_core.services import PLUGINS, SETTINGS, SITE_DATABASES, SITES
 from pleio_core.sites.config import ACCESS_LEVELS, SiteConfig, SiteConfigError, write_site_config
 from pleio_core.sites.creation import SiteCreationError, create_site
 from pleio_core.sites.effective import effective_settings
@@ -35,7 +36,7 @@ def _database_facts(request: Request, site: SiteConfig) -> dict[str, Any]:
     if site.disabled:
         return unknown
     try:
-        db = request.registry.pleio_databases.get(site.name)
+        db = SITE_DATABASES(request.registry).get(site.name)
         with db.transaction() as conn:
             root = conn.root().get(ROOT_KEY)
             modules = root.enabled_modules if root is not None else site.modules
@@ -56,9 +57,9 @@ def _size(size: int | None) -> str:
 
 def _page(request: Request, values: dict[str, Any], error: str | None) -> dict[str, Any]:
     translate = request.localizer.translate
-    plugins = request.registry.pleio_plugins
+    plugins = PLUGINS(request.registry)
     rows = []
-    for site in sorted(request.registry.pleio_sites, key=lambda s: s.name):
+    for site in sorted(SITES(request.registry), key=lambda s: s.name):
         facts = _database_facts(request, site)
         settings = facts["settings"]
         rows.append(
@@ -111,14 +112,14 @@ def sites_change(context: PlatformRoot, request: Request) -> Any:
         return _create(request)
     if action not in ("disable", "enable"):
         raise HTTPBadRequest("Choose create, disable or enable.")
-    sites = request.registry.pleio_sites
+    sites = SITES(request.registry)
     site = sites.get(request.POST.get("site", ""))
     if site is None:
         raise HTTPBadRequest("There is no such site.")
     disabled = action == "disable"
     if site.disabled != disabled:
         write_site_config(
-            request.registry.pleio_settings.site_configs_dir, replace(site, disabled=disabled)
+            SETTINGS(request.registry).site_configs_dir, replace(site, disabled=disabled)
         )
         sites.refresh(force=True)
         log.info("site %s %sd by operator %s", site.name, action, request.identity.id)
@@ -139,7 +140,7 @@ def _create(request: Request) -> Any:
     }
     registry = request.registry
     try:
-        site = create_site(registry, registry.pleio_sites, values["name"], data)
+        site = create_site(registry, SITES(registry), values["name"], data)
     except (SiteCreationError, SiteConfigError) as exc:
         request.response.status_int = 400
         reason = exc.reason if isinstance(exc, SiteConfigError) else str(exc)
@@ -149,7 +150,7 @@ def _create(request: Request) -> Any:
             mapping={"reason": (f"{key}: {reason}" if key else reason)},
         )
         return _page(request, values, request.localizer.translate(message))
-    registry.pleio_sites.refresh(force=True)
+    SITES(registry).refresh(force=True)
     log.info("site %s created by operator %s", site.name, request.identity.id)
     return _back(request, "created", site.name)
 

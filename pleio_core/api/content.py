@@ -28,6 +28,7 @@ from pleio_core.content.site import ModuleFolder
 from pleio_core.content.types import ContentType
 from pleio_core.content.views import visible_children
 from pleio_core.i18n import _
+from pleio_core.services import CONTENT_TYPES
 
 from .auth import require_identity, require_permission
 from .errors import ApiError
@@ -54,7 +55,7 @@ def find(request: Request, path: tuple[str, ...] | list[str]) -> Any:
     there at all — wherever it lies.
     """
     node: Any = request.site_root
-    types = request.registry.pleio_content_types
+    types = CONTENT_TYPES(request.registry)
     enabled = request.enabled_modules
     names = [name for name in path if name]
     if not names:
@@ -80,7 +81,10 @@ def find_content(request: Request) -> tuple[Content, ContentType]:
     node = find(request, request.matchdict["path"])
     if not isinstance(node, Content):
         raise ApiError(404, _("This is a folder: list it at /api/v1/children/…"))
-    return node, request.registry.pleio_content_types.of(node)
+    content_type = CONTENT_TYPES(request.registry).of(node)
+    if content_type is None:  # (find has answered 404 for it already)
+        raise ApiError(404)
+    return node, content_type
 
 
 def read_content(context: Any, request: Request) -> dict[str, Any]:
@@ -97,13 +101,13 @@ def add_content(context: Any, request: Request) -> Response:
     type_name = data.get("type")
     if not isinstance(type_name, str):
         raise ApiError(422, errors={"type": _("Give the type of the new content.")})
-    content_type = request.registry.pleio_content_types.get(type_name)
+    content_type = CONTENT_TYPES(request.registry).get(type_name)
     if content_type is None or content_type.module not in request.enabled_modules:
         raise ApiError(
             404, _("There is no content type ${name} here.", mapping={"name": type_name})
         )
     require_permission(request, content_type.add_permission, container)
-    addable = request.registry.pleio_content_types.addable_in(container, request.enabled_modules)
+    addable = CONTENT_TYPES(request.registry).addable_in(container, request.enabled_modules)
     if content_type not in addable:
         raise ApiError(422, errors={"type": _("This type cannot be added here.")})
     values = validated_values(request, content_type, container, data, extra=("type",))
@@ -187,7 +191,7 @@ def list_children(context: Any, request: Request) -> dict[str, Any]:
     start = _page_parameter(request, "start", 0, MAX_START)
     limit = _page_parameter(request, "limit", DEFAULT_LIMIT, MAX_LIMIT)
     visible = [item for item in visible_children(request, container) if isinstance(item, Content)]
-    addable = request.registry.pleio_content_types.addable_in(container, request.enabled_modules)
+    addable = CONTENT_TYPES(request.registry).addable_in(container, request.enabled_modules)
     return {
         "path": content_path(container),
         "title": container.title,

@@ -24,6 +24,7 @@ from pleio_core.content.editing import BASE_LEVELS
 from pleio_core.content.forms import with_change_note
 from pleio_core.content.schema import CORE_FIELDS
 from pleio_core.content.types import ContentType
+from pleio_core.services import CONTENT_TYPES
 from pleio_core.text import SCHEMA_PATTERN
 
 from .content import MAX_LIMIT, MAX_START
@@ -401,7 +402,7 @@ def _with_ids_and_links(paths: dict[str, Any]) -> dict[str, Any]:
 
 def openapi_document(request: Request) -> dict[str, Any]:
     """The document for this site, as the caller's language names things."""
-    types = request.registry.pleio_content_types
+    types = CONTENT_TYPES(request.registry)
     enabled = request.enabled_modules
     site_types = [ct for ct in types.values() if ct.module in enabled]
     schemas = dict(COMMON_SCHEMAS)

@@ -7,6 +7,7 @@ from typing import Any
 from pyramid.request import Request
 
 from pleio_core.security.membership import site_members
+from pleio_core.services import CONTENT_TYPES, PLUGINS
 
 from .auth import require_identity, require_permission
 
@@ -15,9 +16,9 @@ def site_info(context: Any, request: Request) -> dict[str, Any]:
     require_permission(request, "view", request.site_root)
     site, settings = request.site, request.site_settings  # as the holder set them
     translate = request.localizer.translate
-    plugins = request.registry.pleio_plugins.plugins
+    plugins = PLUGINS(request.registry).plugins
     enabled = request.enabled_modules
-    types = request.registry.pleio_content_types
+    types = CONTENT_TYPES(request.registry)
     return {
         "name": site.name,
         "title": settings.title,

@@ -17,6 +17,7 @@ from pleio_core.i18n import _
 from pleio_core.security.api_tokens import ApiTokenError, api_tokens_of
 from pleio_core.security.forms import FieldErrors, invalid
 from pleio_core.security.profile import account_values, signed_in_account
+from pleio_core.services import SITES
 from pleio_core.sites.urls import platform_url
 
 
@@ -25,7 +26,7 @@ def create_token(context: PlatformRoot, request: Request) -> dict[str, Any]:
     errors = FieldErrors(request)
     name = request.POST.get("token_name", "")
     site_name = request.POST.get("token_site", "").strip().lower()
-    if request.registry.pleio_sites.get(site_name) is None:
+    if SITES(request.registry).get(site_name) is None:
         errors.add("token_site", _("There is no deelsite with this name."))
     tokens = api_tokens_of(request.platform_root)
     if not errors:

@@ -21,6 +21,7 @@ from pyramid.authorization import Allow, Everyone
 from pleio_core.content.access import acl_for
 from pleio_core.content.model import Content
 from pleio_core.content.site import ModuleFolder, SiteRoot
+from pleio_core.services import CONTENT_TYPES
 
 
 def viewers(acl: Iterable[tuple[str, str, Any]]) -> list[str]:
@@ -84,7 +85,7 @@ class Document:
                 modules.append(obj.module)
             obj = obj.__parent__
         names.reverse()
-        content_type = registry.pleio_content_types.of(content)
+        content_type = CONTENT_TYPES(registry).of(content)
         if content_type is not None:
             modules.append(content_type.module)
         values: dict[str, Any] = {}

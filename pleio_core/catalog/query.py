@@ -23,6 +23,7 @@ from pyramid.request import Request
 from pleio_core.clock import now
 from pleio_core.content.model import Content
 from pleio_core.i18n import _
+from pleio_core.services import CONTENT_TYPES
 
 from .document import sort_key
 from .model import FAMILY, SiteCatalog, site_catalog
@@ -148,7 +149,7 @@ def check_filters(
     request: Request, types: Sequence[str], modules: Sequence[str], sort: str, page: int, size: int
 ) -> None:
     enabled = request.enabled_modules
-    content_types = request.registry.pleio_content_types
+    content_types = CONTENT_TYPES(request.registry)
     for name in types:
         if name not in content_types or content_types[name].module not in enabled:
             raise InvalidSearch(
@@ -266,7 +267,7 @@ def allowed(request: Request, catalog: SiteCatalog, docids: Any) -> Any:
     """
     if docids is not None and not docids:
         return docids
-    principals = request.registry.pleio_security_policy.principals(request)
+    principals = request.principals
     docids = visible(catalog, principals, now(), among=docids)
     hidden = from_enabled_modules(catalog, request.enabled_modules)
     return IF.difference(docids, hidden) if hidden else docids

@@ -35,6 +35,7 @@ from pleio_core.content.events import (
     ContentTouched,
 )
 from pleio_core.content.site import ROOT_KEY, SiteRoot
+from pleio_core.services import SETTINGS, SITE_DATABASES
 from pleio_core.storage.retry import backoff
 
 from .model import content_in, site_catalog, site_of
@@ -104,7 +105,7 @@ class TextAfterCommit:
 
     def schedule(self, request: Request, docid: int) -> None:
         site = request.site.name
-        pending: set = request.__dict__.setdefault("pleio_text_after_commit", set())
+        pending = request.text_after_commit
         if (site, docid) not in pending:
             pending.add((site, docid))
             request.tm.get().addAfterCommitHook(self.run, args=(site, docid))
@@ -112,7 +113,7 @@ class TextAfterCommit:
     def run(self, committed: bool, site: str, docid: int) -> None:
         if not committed:
             return
-        db = self.registry.pleio_databases.get(site)
+        db = SITE_DATABASES(self.registry).get(site)
         with self._locks[hash((site, docid)) % self.LOCKS]:
             for attempt in range(self.attempts):
                 try:
@@ -151,10 +152,16 @@ def unindex_subtree(event: ContentRemoved) -> None:
             catalog.unindex(content)
 
 
+def text_after_commit(request: Request) -> set[tuple[str, int]]:
+    """``request.text_after_commit``: the items whose text is indexed after the commit."""
+    return set()
+
+
 def includeme(config: Configurator) -> None:
+    config.add_request_method(text_after_commit, "text_after_commit", reify=True)
     registry = config.registry
     subtree, one = IndexSubtree(registry), IndexContent(registry)
-    later = TextAfterCommit(registry, registry.pleio_settings.retry_attempts)
+    later = TextAfterCommit(registry, SETTINGS(registry).retry_attempts)
     config.add_subscriber(subtree, ContentAdded)
     config.add_subscriber(subtree, ContentMoved)
     config.add_subscriber(one, ContentModified)

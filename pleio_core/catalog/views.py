@@ -17,6 +17,7 @@ from pleio_core.content.model import Content
 from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import _
 from pleio_core.security.forms import FieldErrors
+from pleio_core.services import CONTENT_TYPES, PLUGINS
 
 from .document import item_date
 from .query import SORTS, InvalidSearch, SearchResults, search
@@ -50,7 +51,7 @@ def _start_of(day: date) -> datetime:
 
 
 def _hit(request: Request, content: Content, terms: list[str]) -> Hit:
-    content_type = request.registry.pleio_content_types.of(content)
+    content_type = CONTENT_TYPES(request.registry).of(content)
     type_title = request.localizer.translate(content_type.title) if content_type else ""
     return Hit(
         content.title or name_of(content),
@@ -156,14 +157,14 @@ def _type_choices(request: Request) -> list[tuple[str, str]]:
     translate = request.localizer.translate
     choices = [
         (ct.name, translate(ct.title))
-        for ct in request.registry.pleio_content_types.values()
+        for ct in CONTENT_TYPES(request.registry).values()
         if ct.module in enabled
     ]
     return sorted(choices, key=lambda choice: choice[1].lower())
 
 
 def _module_choices(request: Request) -> list[tuple[str, str]]:
-    plugins = request.registry.pleio_plugins.plugins
+    plugins = PLUGINS(request.registry).plugins
     translate = request.localizer.translate
     return [(name, translate(plugins[name].info.title)) for name in request.enabled_modules]
 

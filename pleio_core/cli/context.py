@@ -21,6 +21,7 @@ from ZODB import DB
 
 from pleio_core import make_configurator
 from pleio_core.content.site import ROOT_KEY, SiteRoot
+from pleio_core.services import PLUGINS, SETTINGS
 from pleio_core.sites import SiteRegistry
 from pleio_core.sites.config import SiteConfig
 from pleio_core.sites.lifecycle import get_site_root, pending_modules
@@ -54,7 +55,7 @@ class Platform:
 
     @property
     def settings(self):
-        return self.registry.pleio_settings
+        return SETTINGS(self.registry)
 
     def storage_uri(self, name: str, site: SiteConfig | None = None) -> str:
         sites = {name: site} if site is not None else self.sites
@@ -121,7 +122,7 @@ def load_platform(config_file: str) -> Platform:
     here = str(Path(config_file).resolve().parent)
     config = make_configurator({"here": here, **get_appsettings(config_file)}, full=False)
     config.commit()
-    s = config.registry.pleio_settings
-    sites = SiteRegistry(s.site_configs_dir, config.registry.pleio_plugins.names(), s.platform_host)
+    s = SETTINGS(config.registry)
+    sites = SiteRegistry(s.site_configs_dir, PLUGINS(config.registry).names(), s.platform_host)
     sites.load()
     return Platform(config.registry, sites)

@@ -12,6 +12,7 @@ from pleio_core.content.site import SiteRoot
 from pleio_core.security.membership import site_members
 from pleio_core.security.passwords import set_password
 from pleio_core.security.store import accounts_of
+from pleio_core.services import PLUGINS
 from pleio_core.sites.config import SiteConfig, write_site_config
 
 from .context import Platform
@@ -56,7 +57,7 @@ def add_sample_content(platform: Platform, site: SiteConfig) -> None:
         if root.welcome:
             return  # sample content is added once; what people changed since is kept
         root.welcome = WELCOME[site.language]
-        hooks = platform.registry.pleio_plugins.hooks_for(root.enabled_modules)
+        hooks = PLUGINS(platform.registry).hooks_for(root.enabled_modules)
         hooks.pleio_sample_content(site=root, registry=platform.registry, language=site.language)
 
     platform.edit_site(site, change)
@@ -95,7 +96,7 @@ def _make_admin(account_id: str, root: SiteRoot) -> None:
 
 def demo(args: argparse.Namespace) -> int:
     platform = _platform(args)
-    installed = set(platform.registry.pleio_plugins.names())
+    installed = set(PLUGINS(platform.registry).names())
     for site in DEMO_SITES:
         if site.name not in platform.sites:
             site = replace(site, modules=tuple(m for m in site.modules if m in installed))

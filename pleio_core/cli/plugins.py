@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+from pleio_core.services import PLUGINS
+
 from .sites import _platform
 
 
 def plugins_list(args: argparse.Namespace) -> int:
     platform = _platform(args)
-    for plugin in platform.registry.pleio_plugins:
+    for plugin in PLUGINS(platform.registry):
         info = plugin.info
         print(f"{plugin.name}\t{info.version}\t{info.title}\t{info.description}")
     return 0

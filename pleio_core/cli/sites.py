@@ -9,6 +9,7 @@ from dataclasses import replace
 from urllib.parse import urlsplit, urlunsplit
 
 from pleio_core.plugins.manager import PluginSet
+from pleio_core.services import PLUGINS
 from pleio_core.sites.config import SiteConfig, write_site_config
 from pleio_core.sites.creation import SiteCreationError, create_site
 from pleio_core.sites.creation import check_new_site as rules_for_new_site
@@ -105,7 +106,7 @@ def _change_module(args: argparse.Namespace, enable: bool) -> int:
     """Change the site's file; running servers apply the change within seconds."""
     platform = _platform(args)
     site = _site(platform, args.name)
-    plugins = platform.registry.pleio_plugins
+    plugins = PLUGINS(platform.registry)
     if args.module not in plugins:
         raise UsageError(
             f"unknown module {args.module!r} (installed: {', '.join(plugins.names()) or 'none'})"

@@ -6,6 +6,8 @@ directive, the events, and the functions in ``editing`` for writing content from
 
 from pyramid.config import Configurator
 
+from pleio_core.services import CONTENT_TYPES
+
 from .events import (
     ContentAdded,
     ContentModified,
@@ -39,7 +41,7 @@ __all__ = [
 
 def includeme(config: Configurator) -> None:
     """The directive, before plugins are configured; the views come with ``.views``."""
-    config.registry.pleio_content_types = ContentTypes()
+    CONTENT_TYPES.provide(config, ContentTypes())
     config.add_directive("add_content_type", add_content_type)
     config.add_translation_dirs("colander:locale", "deform:locale")
     config.include(".revisions")

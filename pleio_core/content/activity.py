@@ -20,6 +20,7 @@ from pyramid.config import Configurator
 from pyramid.request import Request
 
 from pleio_core.clock import now
+from pleio_core.services import CONTENT_TYPES
 from pleio_core.storage.parts import part
 
 from .events import ContentAdded
@@ -123,7 +124,7 @@ def visible_activity(request: Request, limit: int = 20) -> list[Activity]:
     log = activity_log(request.site_root)
     if log is None:
         return []
-    types = request.registry.pleio_content_types
+    types = CONTENT_TYPES(request.registry)
     enabled = request.enabled_modules
     shown: list[Activity] = []
     for entry in log.newest():

@@ -49,6 +49,9 @@ class Folder(Item):
     def keys(self) -> Iterator[str]:
         return iter(self._items.keys())
 
+    def __iter__(self) -> Iterator[str]:  # the names, as a mapping's iteration gives
+        return self.keys()
+
     def values(self) -> Iterator[Item]:
         return iter(self._items.values())
 

@@ -16,17 +16,21 @@ from pyramid.csrf import get_csrf_token
 from pyramid.request import Request
 
 from pleio_core.i18n import _
+from pleio_core.services import Service
 
 TEMPLATES = (
     str(files("pleio_core") / "templates" / "deform"),
     str(files("deform") / "templates"),
 )
 MAX_COMMENT = 200
+FORM_RENDERERS: Service[dict[str, Any]] = Service(
+    "form renderers", "pleio_core.content.views", "A deform renderer per language."
+)
 
 
 def form_renderer(request: Request) -> Any:
     """A deform renderer that speaks the request's language (one per language, kept)."""
-    renderers = request.registry.pleio_form_renderers
+    renderers = FORM_RENDERERS(request.registry)
     locale = request.locale_name
     renderer = renderers.get(locale)
     if renderer is None:

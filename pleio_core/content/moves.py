@@ -13,6 +13,8 @@ from BTrees.OOBTree import OOBTree
 from pyramid.request import Request
 from pyramid.traversal import resource_path
 
+from pleio_core.services import CONTENT_TYPES
+
 from .events import ContentMoved
 from .folder import Folder, name_of, parent_of
 from .model import Content, is_attached
@@ -91,7 +93,7 @@ def moved_location(request: Request) -> str | None:
 
 
 def _visible(request: Request, content: Content) -> bool:
-    content_type = request.registry.pleio_content_types.of(content)
+    content_type = CONTENT_TYPES(request.registry).of(content)
     if content_type is None or content_type.module not in request.enabled_modules:
         return False
     return bool(request.has_permission("view", content))

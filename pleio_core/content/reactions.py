@@ -14,6 +14,7 @@ from pyramid.request import Request
 
 from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import _
+from pleio_core.services import CONTENT_TYPES
 
 from .bookmarks import site_bookmarks
 from .comments import (
@@ -117,7 +118,7 @@ def saved_list(context: SiteRoot, request: Request) -> dict[str, Any]:
         raise HTTPForbidden()
     bookmarks = site_bookmarks(context)
     entries = bookmarks.list(request.identity.id) if bookmarks is not None else []
-    types = request.registry.pleio_content_types
+    types = CONTENT_TYPES(request.registry)
     enabled = request.enabled_modules
     items = [
         (when, content)

@@ -21,6 +21,7 @@ from pyramid.registry import Registry
 from pyramid.request import Request
 
 from pleio_core.i18n import _
+from pleio_core.services import CONTENT_TYPES
 
 from .editing import bound_schema, content_values, update_content
 from .events import ContentAdded, ContentModified
@@ -129,7 +130,7 @@ def _author(request: Request | None) -> tuple[str | None, str]:
 
 
 def _kept_type(registry: Registry, content: Content) -> ContentType | None:
-    content_type = registry.pleio_content_types.of(content)
+    content_type = CONTENT_TYPES(registry).of(content)
     return content_type if content_type is not None and content_type.revisions else None
 
 

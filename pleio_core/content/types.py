@@ -14,6 +14,8 @@ from typing import Any
 from pyramid.config import Configurator
 from pyramid.exceptions import ConfigurationError
 
+from pleio_core.services import CONTENT_TYPES, PLUGINS
+
 from .model import Content
 from .schema import ContentSchema, is_field_name
 from .site import ModuleFolder
@@ -45,7 +47,7 @@ class ContentType:
 
 
 class ContentTypes(dict[str, ContentType]):
-    """Type name → ContentType; on the registry as ``registry.pleio_content_types``."""
+    """Type name → ContentType; on the registry as ``CONTENT_TYPES(registry)``."""
 
     def of(self, content: object) -> ContentType | None:
         return self.get(getattr(content, "type_name", ""))
@@ -98,7 +100,7 @@ def add_content_type(
 
     Two declarations of one name, or one class declared twice, stop start-up.
     """
-    module = module or config.registry.pleio_plugins.plugin_of_package(config.package_name)
+    module = module or PLUGINS(config.registry).plugin_of_package(config.package_name)
     if module is None:
         raise ConfigurationError(
             f"add_content_type({name!r}): call it from a plugin, or name its module"
@@ -128,7 +130,7 @@ def add_content_type(
         revisions,
         merges_edits,
     )
-    types: ContentTypes = config.registry.pleio_content_types
+    types: ContentTypes = CONTENT_TYPES(config.registry)
 
     def register() -> None:
         if factory.__dict__.get("type_name", name) != name:  # (again, in a second app: fine)
@@ -144,4 +146,4 @@ def add_content_type(
 
 
 def content_types(registry: Any) -> ContentTypes:
-    return registry.pleio_content_types
+    return CONTENT_TYPES(registry)

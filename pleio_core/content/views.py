@@ -15,6 +15,7 @@ from pyramid.request import Request
 
 from pleio_core.clock import local_time
 from pleio_core.i18n import _
+from pleio_core.services import CONTENT_TYPES, MODULE_FOLDERS
 
 from .bookmarks import site_bookmarks
 from .comments import comments_of, may_change_comment
@@ -27,7 +28,7 @@ from .editing import (
     update_content,
 )
 from .folder import Folder
-from .forms import content_form, with_change_note
+from .forms import FORM_RENDERERS, content_form, with_change_note
 from .likes import like_count, likes_of
 from .merge import merge_edit
 from .model import Content
@@ -45,7 +46,7 @@ def format_time(moment: datetime) -> str:
 
 def type_of(request: Request, content: Content) -> ContentType:
     """The content's type; 404 when its module is off (or its plugin is gone)."""
-    content_type = request.registry.pleio_content_types.of(content)
+    content_type = CONTENT_TYPES(request.registry).of(content)
     if content_type is None or content_type.module not in request.enabled_modules:
         raise HTTPNotFound()
     return content_type
@@ -53,7 +54,7 @@ def type_of(request: Request, content: Content) -> ContentType:
 
 def addable(request: Request, container: Folder) -> list[ContentType]:
     """The types the visitor may add in ``container``."""
-    types = request.registry.pleio_content_types.addable_in(container, request.enabled_modules)
+    types = CONTENT_TYPES(request.registry).addable_in(container, request.enabled_modules)
     return [ct for ct in types if request.has_permission(ct.add_permission, container)]
 
 
@@ -65,14 +66,14 @@ def add_links(request: Request, container: Folder) -> list[tuple[str, str]]:
 
 def folder_title(request: Request, folder: ModuleFolder) -> str:
     """A module folder's title in the visitor's language: its module's, as declared."""
-    title = request.registry.pleio_module_folders.get(folder.module, folder.title)
+    title = MODULE_FOLDERS(request.registry).get(folder.module, folder.title)
     return request.localizer.translate(title)
 
 
 def visible_children(request: Request, container: Folder) -> list[Any]:
     """What the visitor may see in ``container``. Content of a module that is off is left
     out wherever it lies (a wiki page in a group while the wiki is off)."""
-    types = request.registry.pleio_content_types
+    types = CONTENT_TYPES(request.registry)
     enabled = request.enabled_modules
     found = []
     for item in container.values():
@@ -138,7 +139,7 @@ def add_defaults(request: Request, container: Folder, content_type: ContentType)
 
 def add_form(context: Folder, request: Request) -> Any:
     name = request.params.get("type", "")
-    types = request.registry.pleio_content_types.addable_in(context, request.enabled_modules)
+    types = CONTENT_TYPES(request.registry).addable_in(context, request.enabled_modules)
     content_type = next((ct for ct in types if ct.name == name), None)
     if content_type is None:
         raise HTTPNotFound()
@@ -221,7 +222,7 @@ def _subtree_size(content: Folder) -> int:
 
 
 def includeme(config: Configurator) -> None:
-    config.registry.pleio_form_renderers = {}
+    FORM_RENDERERS.provide(config, {})
     config.add_view(
         content_view, context=Content, renderer="pleio_core:templates/content.pt",
         request_method=("GET", "HEAD"), permission="view",

@@ -22,6 +22,7 @@ from pleio_core.content.likes import likes_of
 from pleio_core.content.model import Content
 from pleio_core.content.revisions import History
 from pleio_core.content.types import ContentType
+from pleio_core.services import PLUGINS
 
 from .archive import iso, parse_time
 from .errors import ArchiveError, brief
@@ -89,7 +90,7 @@ def files_in(schema: colander.SchemaNode, values: dict[str, Any]) -> list[Stored
 
 def extra_plugins(registry: Registry, hook: str) -> list[str]:
     """The plugins implementing ``hook`` (asked once per export or import)."""
-    caller = getattr(registry.pleio_plugins.pm.hook, hook)
+    caller = getattr(PLUGINS(registry).pm.hook, hook)
     return sorted({impl.plugin_name for impl in caller.get_hookimpls()})
 
 
@@ -161,7 +162,7 @@ def document_of(
         emails = (accounts.email_of(a) for a in likes.accounts())
         document["likes"] = sorted(e for e in emails if e)
     for plugin in extras:
-        found = registry.pleio_plugins.call_for(
+        found = PLUGINS(registry).call_for(
             plugin,
             "pleio_export_extra",
             content=content,

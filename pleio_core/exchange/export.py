@@ -22,6 +22,7 @@ from pleio_core.content.site import ModuleFolder, SiteRoot
 from pleio_core.plugins.manager import core_version
 from pleio_core.security.accounts import Accounts
 from pleio_core.security.membership import site_members
+from pleio_core.services import CONTENT_TYPES, PLUGINS
 from pleio_core.sites.audit import audit_log
 from pleio_core.sites.config import SiteConfig
 
@@ -158,7 +159,7 @@ def export_site(
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Write ``root``'s whole site to ``target`` (a path or a binary file); the manifest."""
-    types = registry.pleio_content_types
+    types = CONTENT_TYPES(registry)
     directory = AccountDirectory(accounts)
     written = [0]
 
@@ -241,8 +242,8 @@ def audit_entries(root: SiteRoot, directory: AccountDirectory) -> Iterator[dict[
 def needed_plugins(root: SiteRoot, registry: Registry, tally: Tally) -> dict[str, str]:
     """The plugins an import needs installed, with their versions here: those of the types
     and the enabled modules, and those that wrote extra data."""
-    plugins = registry.pleio_plugins
-    types = registry.pleio_content_types
+    plugins = PLUGINS(registry)
+    types = CONTENT_TYPES(registry)
     used = {types[name].module for name in tally.types} | set(root.enabled_modules)
     return {
         name: plugins.plugins[name].info.version

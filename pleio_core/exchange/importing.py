@@ -34,6 +34,7 @@ from pleio_core.content.schedule import schedule_publication
 from pleio_core.content.site import ROOT_KEY, ModuleFolder, SiteRoot
 from pleio_core.security.accounts import AccountError, Accounts, clean_name, normalise_email
 from pleio_core.security.membership import site_members
+from pleio_core.services import CONTENT_TYPES, PLUGINS
 from pleio_core.sites.audit import audit_log
 from pleio_core.sites.config import SiteConfig
 
@@ -61,8 +62,8 @@ Progress = Callable[[int, int], None]  # objects written, of how many
 def check_plugins(reader: ArchiveReader, registry: Registry) -> None:
     """Every plugin and content type the archive holds is installed here, or ArchiveError."""
     manifest = reader.manifest
-    installed = registry.pleio_plugins
-    types = registry.pleio_content_types
+    installed = PLUGINS(registry)
+    types = CONTENT_TYPES(registry)
     wanted: dict[str, str] = dict(manifest["plugins"])
     for name, info in manifest["types"].items():
         if name not in types:
@@ -277,7 +278,8 @@ def _write_content(
     where = f"{name} ({brief(str(document.get('path', '?')), 200)})"
     if not isinstance(document, dict) or not isinstance(document.get("path"), str):
         raise ArchiveError(f"{where}: not a content document")
-    content_type = registry.pleio_content_types.get(document.get("type"))
+    type_name = document.get("type")
+    content_type = CONTENT_TYPES(registry).get(type_name) if isinstance(type_name, str) else None
     if content_type is None:
         raise ArchiveError(f"{where}: unknown content type {brief(repr(document.get('type')))}")
     parent_path, _slash, item_name = document["path"].rpartition("/")
@@ -301,7 +303,7 @@ def _import_extra(
     content: Content, extra: dict[str, Any], registry: Registry, plan: AccountPlan, where: str
 ) -> None:
     """Each plugin's own data of ``content``, to that plugin (which may refuse it)."""
-    plugins = registry.pleio_plugins
+    plugins = PLUGINS(registry)
     for plugin, data in extra.items():
         if plugin not in plugins:
             raise ArchiveError(f"{where}: data of plugin {plugin!r}, not installed here")

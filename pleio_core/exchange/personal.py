@@ -18,6 +18,7 @@ from pleio_core.content.files import StoredFile
 from pleio_core.content.site import SiteRoot
 from pleio_core.security.accounts import Account
 from pleio_core.security.membership import site_members
+from pleio_core.services import CONTENT_TYPES
 
 from .archive import ArchiveWriter, content_member, iso
 from .documents import document_of
@@ -50,7 +51,7 @@ def export_personal(
     root: SiteRoot, site_name: str, account: Account, registry: Registry, target: IO[bytes]
 ) -> dict[str, Any]:
     """Write ``account``'s data on this site to ``target``; the manifest."""
-    types = registry.pleio_content_types
+    types = CONTENT_TYPES(registry)
     names = OnlyThem(account)
     writer = ArchiveWriter(target)
     elsewhere: list[dict[str, Any]] = []

@@ -18,6 +18,7 @@ from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import _
 from pleio_core.security.accounts import Accounts
 from pleio_core.security.membership import site_members
+from pleio_core.services import CONTENT_TYPES
 
 from .archive import iso
 from .export import walk
@@ -72,7 +73,7 @@ def member_rows(root: SiteRoot, accounts: Accounts | None, columns: list[str]) -
 def content_rows(
     root: SiteRoot, registry: Registry, accounts: Accounts | None, type_name: str
 ) -> Iterator[list]:
-    types = registry.pleio_content_types
+    types = CONTENT_TYPES(registry)
     for path, content in walk(root):
         if content.type_name != type_name or types.of(content) is None:
             continue

@@ -20,6 +20,7 @@ from pleio_core.clock import now
 from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import _
 from pleio_core.security.store import platform_accounts
+from pleio_core.services import CONTENT_TYPES
 
 from .export import export_site
 from .personal import export_personal
@@ -49,7 +50,7 @@ def _stamp() -> str:
 
 
 def export_page(context: SiteRoot, request: Request) -> dict[str, Any]:
-    types = request.registry.pleio_content_types
+    types = CONTENT_TYPES(request.registry)
     return {
         "title": _("Export this site"),
         "member_columns": list(MEMBER_COLUMNS.items()),
@@ -86,7 +87,7 @@ def members_csv(context: SiteRoot, request: Request) -> Response:
 
 def content_csv(context: SiteRoot, request: Request) -> Response:
     type_name = request.GET.get("type", "")
-    content_type = request.registry.pleio_content_types.get(type_name)
+    content_type = CONTENT_TYPES(request.registry).get(type_name)
     if content_type is None or content_type.module not in request.enabled_modules:
         raise HTTPBadRequest()
     rows = content_rows(context, request.registry, platform_accounts(request), type_name)

@@ -15,6 +15,8 @@ from pyramid.interfaces import IViewDeriverInfo
 from pyramid.request import Request
 from pyramid.viewderivers import INGRESS
 
+from pleio_core.services import MODULE_FOLDERS, PLUGINS, SETTINGS, STYLESHEETS
+
 from .hookspecs import MenuItem, ModuleSettings, PluginInfo
 from .manager import (
     InstalledPlugin,
@@ -40,7 +42,7 @@ __all__ = [
 
 def module_guard(view: Any, info: IViewDeriverInfo) -> Any:
     """Make every view registered by a plugin answer 404 on sites that have not enabled it."""
-    plugins: PluginSet = info.registry.pleio_plugins
+    plugins: PluginSet = PLUGINS(info.registry)
     module = plugins.plugin_of_package(info.package.__name__) if info.package else None
     if module is None:
         return view
@@ -58,7 +60,7 @@ def add_module_folder(config: Configurator, module: str, title: str) -> None:
 
     The folder is invisible (404) while the module is disabled; its content is kept.
     """
-    plugins: PluginSet = config.registry.pleio_plugins
+    plugins: PluginSet = PLUGINS(config.registry)
     owner = plugins.plugin_of_package(config.package_name)
     if owner != module:
         raise PluginError(
@@ -67,7 +69,7 @@ def add_module_folder(config: Configurator, module: str, title: str) -> None:
         )
 
     def register() -> None:
-        config.registry.pleio_module_folders[module] = title
+        MODULE_FOLDERS(config.registry)[module] = title
 
     config.action(("pleio.module_folder", module), register)
 
@@ -75,7 +77,7 @@ def add_module_folder(config: Configurator, module: str, title: str) -> None:
 def add_stylesheet(config: Configurator, filename: str, directory: str = "static") -> None:
     """Serve the plugin's ``<package>/<directory>/`` at ``/static-<plugin>/`` and put
     ``filename`` from it in the head of every page on the sites that enable the plugin."""
-    plugins: PluginSet = config.registry.pleio_plugins
+    plugins: PluginSet = PLUGINS(config.registry)
     module = plugins.plugin_of_package(config.package_name)
     if module is None:
         raise PluginError(f"add_stylesheet({filename!r}): call it from a plugin's configure hook")
@@ -86,7 +88,7 @@ def add_stylesheet(config: Configurator, filename: str, directory: str = "static
     )
 
     def register() -> None:
-        config.registry.pleio_stylesheets[module] = f"/static-{module}/{filename}"
+        STYLESHEETS(config.registry)[module] = f"/static-{module}/{filename}"
 
     config.action(("pleio.stylesheet", module), register)
 
@@ -109,18 +111,18 @@ class ModuleFolderPredicate:
 
 def plugin_hooks(request: Request) -> SiteHooks:
     """Hook callers for the plugins the current site has enabled."""
-    return request.registry.pleio_plugins.hooks_for(request.enabled_modules)
+    return PLUGINS(request.registry).hooks_for(request.enabled_modules)
 
 
 def includeme(config: Configurator) -> None:
-    settings = config.registry.pleio_settings
+    settings = SETTINGS(config.registry)
     pm = make_plugin_manager()
     incompatible: dict = {}
     loaded = load_plugins(pm, disabled=settings.disabled_plugins, incompatible=incompatible)
     plugins = PluginSet(pm, loaded, incompatible)
-    config.registry.pleio_plugins = plugins
-    config.registry.pleio_module_folders = {}
-    config.registry.pleio_stylesheets = {}
+    PLUGINS.provide(config, plugins)
+    MODULE_FOLDERS.provide(config, {})
+    STYLESHEETS.provide(config, {})
     config.add_directive("add_module_folder", add_module_folder)
     config.add_directive("add_stylesheet", add_stylesheet)
     config.add_view_predicate("module_folder", ModuleFolderPredicate)

@@ -207,6 +207,6 @@ class PluginSet:
                 hooks = self._hooks.setdefault(key, SiteHooks(self.pm, remove))
         return hooks
 
-    def call_for(self, plugin: str, hook: str, **kwargs: Any) -> list[Any]:
-        """Call ``hook`` of one plugin only."""
+    def call_for(self, plugin: str, hook: str, **kwargs: Any) -> Any:
+        """Call ``hook`` of one plugin only: a list of answers, or one (``firstresult``)."""
         return self.hooks_for([plugin]).__getattr__(hook)(**kwargs)

@@ -9,6 +9,14 @@ from __future__ import annotations
 from pyramid.config import Configurator
 from pyramid.csrf import CookieCSRFStoragePolicy
 
+from pleio_core.services import (
+    ACCOUNT_SUMMARIES,
+    MAIL_THROTTLE,
+    PLATFORM_DATABASE,
+    SECURITY_POLICY,
+    SETTINGS,
+    SIGNIN_THROTTLE,
+)
 from pleio_core.storage.databases import is_single_process
 
 from .forms import BrokenLink, broken_link_page
@@ -27,13 +35,17 @@ CSRF_COOKIE = "pleio_csrf"
 
 
 def includeme(config: Configurator) -> None:
-    settings = config.registry.pleio_settings
+    settings = SETTINGS(config.registry)
     policy = PleioSecurityPolicy(settings.secret, settings.secure_cookies)
-    config.registry.pleio_security_policy = policy
-    config.registry.pleio_account_summaries = AccountSummaries(
-        config.registry.pleio_platform_db, is_single_process(settings.platform_storage_uri)
-    )
+    SECURITY_POLICY.provide(config, policy)
+    summaries = AccountSummaries(is_single_process(settings.platform_storage_uri))
+    ACCOUNT_SUMMARIES.provide(config, summaries)
+    # storage's database, taken when the configuration is committed: in whatever order
+    # the includes came
+    config.action(None, lambda: summaries.use(PLATFORM_DATABASE(config.registry)))
     config.set_security_policy(policy)
+    config.add_request_method(policy.find_identity, "pleio_identity", reify=True)
+    config.add_request_method(policy.find_principals, "principals", reify=True)
     config.set_default_permission("view")
     config.add_request_method(may_be_signed_in, "may_be_signed_in", reify=True)
     config.add_request_method(site_allows, "site_allows", reify=True)
@@ -49,9 +61,9 @@ def includeme(config: Configurator) -> None:
     )
     config.set_default_csrf_options(require_csrf=True)
     # Per process: with N processes an attacker gets at most N times the limit.
-    config.registry.pleio_signin_throttle = SignInThrottle()
+    SIGNIN_THROTTLE.provide(config, SignInThrottle())
     # Registration and password reset send mail: at most 10 an hour from one address.
-    config.registry.pleio_mail_throttle = Throttle(limit=10, window=3600)
+    MAIL_THROTTLE.provide(config, Throttle(limit=10, window=3600))
     config.include(".headers")
     config.include(".textinput")
     config.include(".signin")

@@ -25,6 +25,7 @@ from zope.interface.interfaces import IInterface
 
 from pleio_core.i18n import COOKIE as LANGUAGE_COOKIE
 from pleio_core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _
+from pleio_core.services import Service
 
 #: The order ``Allow`` names methods in.
 METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -146,12 +147,14 @@ def _provides(context: Any, resource: Any) -> bool:
     return isinstance(context, type) and isinstance(resource, context)
 
 
+_VIEW_METHODS: Service[_ViewMethods] = Service(
+    "view methods", "pleio_core.security.edges", "The methods each view answers (Allow, 405)."
+)
+
+
 def _view_methods(registry: Registry) -> _ViewMethods:
     # built on first use: every view is registered by then
-    index = getattr(registry, "pleio_view_methods", None)
-    if index is None:
-        index = registry.pleio_view_methods = _ViewMethods(registry)
-    return index
+    return _VIEW_METHODS.memo(registry, lambda: _ViewMethods(registry))
 
 
 def allowed_methods(request: Request) -> tuple[str, ...]:

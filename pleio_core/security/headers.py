@@ -21,6 +21,7 @@ from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.tweens import EXCVIEW
 
+from pleio_core.services import SETTINGS
 from pleio_core.settings import SecurityTxtSettings
 from pleio_core.sites.config import normalise_host
 
@@ -69,7 +70,7 @@ def allow_form_target(request: Request, origin: str) -> None:
     Browsers apply ``form-action`` to the redirects after a form is posted too: the sign-in
     form on the platform host ends with a redirect to the deelsite it was opened from.
     """
-    targets = request.__dict__.setdefault("pleio_form_targets", [])
+    targets = request.form_targets
     if origin not in targets:
         targets.append(origin)
 
@@ -77,7 +78,7 @@ def allow_form_target(request: Request, origin: str) -> None:
 def security_headers_tween_factory(
     handler: Callable[[Request], Response], registry: Registry
 ) -> Callable[[Request], Response]:
-    settings = registry.pleio_settings
+    settings = SETTINGS(registry)
     platform_host = settings.platform_host
     # HSTS only in production: on plain-HTTP development hosts it would pin browsers to HTTPS
     fixed = HEADERS + ((HSTS,) if settings.secure_cookies else ())
@@ -90,7 +91,7 @@ def security_headers_tween_factory(
             sources = " ".join(
                 [
                     form_action(request, platform_host),
-                    *request.__dict__.get("pleio_form_targets", ()),
+                    *request.form_targets,
                 ]
             )
             headerlist.append(("Content-Security-Policy", CSP.format(form_action=sources)))
@@ -126,11 +127,17 @@ def security_txt(request: Request) -> Response:
     """Answers on every host the platform receives; a Host that is not a host name is refused."""
     if not normalise_host(request.environ.get("HTTP_HOST", "")):
         raise HTTPBadRequest("The request has no valid Host header.")
-    body = render_security_txt(request.registry.pleio_settings.security_txt, request.path_url)
+    body = render_security_txt(SETTINGS(request.registry).security_txt, request.path_url)
     return Response(body, content_type="text/plain", charset="utf-8")
 
 
+def form_targets(request: Request) -> list[str]:
+    """``request.form_targets``: the origins besides the page's own its forms may post to."""
+    return []
+
+
 def includeme(config: Configurator) -> None:
+    config.add_request_method(form_targets, "form_targets", reify=True)
     config.add_tween(TWEEN, over=(*OVER, EXCVIEW))
     config.add_tween(UNDECODABLE_TWEEN, under=TWEEN, over=(*OVER, EXCVIEW))
     # no site root: security.txt needs no site database opened

@@ -19,13 +19,14 @@ from pyramid.authorization import ACLDenied, ACLHelper, Authenticated, Everyone
 from pyramid.request import Request
 from ZODB import DB
 
+from pleio_core.services import ACCOUNT_SUMMARIES, SECURITY_POLICY
+
 from .accounts import Account
 from .api_tokens import bearer_token, token_account_id
 from .membership import principals_for_role, site_members
 from .store import platform_accounts
 
 AUTH_COOKIE = "pleio_auth"
-_UNKNOWN = object()
 #: Principals only the core hands out; a plugin's pleio_principals cannot add them.
 CORE_PRINCIPALS = ("site:", "role:", "account:", "system.")
 
@@ -62,10 +63,15 @@ class AccountSummaries:
     process holds): then a signed-in page needs no connection to the platform database.
     """
 
-    def __init__(self, db: DB, sees_every_commit: bool) -> None:
-        self.db = db
+    db: DB
+
+    def __init__(self, sees_every_commit: bool) -> None:
         self.enabled = sees_every_commit
         self._entries: dict[str, tuple[bytes, AccountSummary]] = {}
+
+    def use(self, db: DB) -> None:
+        """The platform database whose commits make a summary stale."""
+        self.db = db
 
     def get(self, account_id: str) -> AccountSummary | None:
         entry = self._entries.get(account_id) if self.enabled else None
@@ -112,7 +118,7 @@ class Identity:
 
 
 def _summary(request: Request, account_id: str) -> AccountSummary | None:
-    summaries: AccountSummaries = request.registry.pleio_account_summaries
+    summaries: AccountSummaries = ACCOUNT_SUMMARIES(request.registry)
     return summaries.get(account_id) or summaries.load(request, account_id)
 
 
@@ -144,13 +150,12 @@ class PleioSecurityPolicy:
         self.acl = ACLHelper()
 
     def identity(self, request: Request) -> Identity | None:
-        # Pyramid asks the policy each time request.identity is read: work it out once.
-        cached = request.__dict__.get("pleio_identity", _UNKNOWN)
-        if cached is _UNKNOWN:
-            cached = request.__dict__["pleio_identity"] = self._identity(request)
-        return cached
+        # Pyramid asks the policy each time request.identity is read: worked out once, by
+        # the request property ``pleio_identity`` (``find_identity``, see ``includeme``).
+        identity: Identity | None = request.pleio_identity
+        return identity
 
-    def _identity(self, request: Request) -> Identity | None:
+    def find_identity(self, request: Request) -> Identity | None:
         token = bearer_token(request)
         if token is not None:  # an API client: its token, never the cookie beside it
             account_id = token_account_id(request, token)
@@ -172,13 +177,11 @@ class PleioSecurityPolicy:
         return identity.id if identity else None
 
     def principals(self, request: Request) -> list[str]:
-        """The account's principals on this site; worked out once per request."""
-        cached = request.__dict__.get("pleio_principals")
-        if cached is None:
-            cached = request.__dict__["pleio_principals"] = self._principals(request)
-        return cached
+        """The account's principals on this site (``request.principals``, once a request)."""
+        principals: list[str] = request.principals
+        return principals
 
-    def _principals(self, request: Request) -> list[str]:
+    def find_principals(self, request: Request) -> list[str]:
         identity = request.identity
         if identity is None:
             return [Everyone]
@@ -217,7 +220,7 @@ class PleioSecurityPolicy:
 
 def may_be_signed_in(request: Request) -> bool:
     """True if the request carries a sign-in cookie or credentials (valid or not)."""
-    policy = request.registry.pleio_security_policy
+    policy = SECURITY_POLICY(request.registry)
     return policy.cookie_name in request.cookies or "HTTP_AUTHORIZATION" in request.environ
 
 

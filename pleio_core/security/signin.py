@@ -21,6 +21,7 @@ from pyramid.security import NO_PERMISSION_REQUIRED, forget, remember
 from pleio_core.clock import now
 from pleio_core.content import PlatformRoot, SiteRoot
 from pleio_core.i18n import _, local_path
+from pleio_core.services import SIGNIN_THROTTLE, SITES
 from pleio_core.sites.urls import host_url, platform_url
 
 from .accounts import Account
@@ -43,7 +44,7 @@ def _known_site_host(request: Request, host: str | None) -> str | None:
     """``host`` if it is a deelsite of this installation: return addresses go nowhere else."""
     if not host:
         return None
-    site = request.registry.pleio_sites.site_for_host(host.lower())
+    site = SITES(request.registry).site_for_host(host.lower())
     return host.lower() if site is not None else None
 
 
@@ -81,7 +82,7 @@ def login_submit(context: PlatformRoot, request: Request) -> Any:
     came_from = local_path(request.POST.get("came_from"))
     email = request.POST.get("email", "")
     password = request.POST.get("password", "")
-    throttle = request.registry.pleio_signin_throttle
+    throttle = SIGNIN_THROTTLE(request.registry)
     address = client_address(request)
     wait = throttle.check(email, address)
     if wait:
@@ -174,7 +175,7 @@ def login_code(context: PlatformRoot, request: Request) -> Any:
         request.response.status_int = 400
         return code_form_values(request, token, code_error(result))
     tokens.redeem(token, PENDING)
-    request.registry.pleio_signin_throttle.succeeded(account.email, client_address(request))
+    SIGNIN_THROTTLE(request.registry).succeeded(account.email, client_address(request))
     site_host = _known_site_host(request, pending.data.get("host"))
     return complete_sign_in(request, account, site_host, local_path(pending.data.get("came_from")))
 

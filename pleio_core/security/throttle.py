@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pyramid.httpexceptions import HTTPTooManyRequests
 from pyramid.request import Request
 
+from pleio_core.services import MAIL_THROTTLE, SIGNIN_THROTTLE
+
 from .accounts import Account
 from .passwords import verify_password
 
@@ -169,7 +171,7 @@ def check_password_throttled(request: Request, account: Account, password: str) 
     The sign-in throttle counts these too: else a signed-in session would be a way to
     guess the password without limit. A right password does not clear the count.
     """
-    throttle: SignInThrottle = request.registry.pleio_signin_throttle
+    throttle: SignInThrottle = SIGNIN_THROTTLE(request.registry)
     address = client_address(request)
     wait = throttle.check(account.email, address)
     if wait:
@@ -183,7 +185,7 @@ def check_password_throttled(request: Request, account: Account, password: str) 
 def count_mail_request(request: Request) -> None:
     """Count a request that may send an e-mail (registration, password reset) per client
     address; 429 past the limit, so these forms cannot flood someone's inbox."""
-    throttle: Throttle = request.registry.pleio_mail_throttle
+    throttle: Throttle = MAIL_THROTTLE(request.registry)
     address = client_address(request)
     wait = throttle.retry_after(address)
     if wait:

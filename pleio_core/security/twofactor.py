@@ -34,6 +34,7 @@ from pyramid.request import Request
 from pleio_core import clock
 from pleio_core.content import PlatformRoot
 from pleio_core.i18n import _, local_path
+from pleio_core.services import SETTINGS, SIGNIN_THROTTLE, SITES
 from pleio_core.sites.urls import host_url, platform_url
 
 from .accounts import Account
@@ -204,7 +205,7 @@ def setup_secret(
 def _continue_url(request: Request) -> str | None:
     """Where to go back to: a deelsite of this installation that sent the person here."""
     host = (request.params.get("site") or "").lower()
-    if not host or request.registry.pleio_sites.site_for_host(host) is None:
+    if not host or SITES(request.registry).site_for_host(host) is None:
         return None
     return host_url(request, host) + local_path(request.params.get("came_from"))
 
@@ -233,7 +234,7 @@ def _values(request: Request, account: Account, **values: Any) -> dict[str, Any]
 
 def _setup_values(request: Request, account: Account, secret: str, expires: int) -> dict:
     uri = provisioning_uri(secret, account.email)
-    key = request.registry.pleio_settings.secret
+    key = SETTINGS(request.registry).secret
     return {
         "secret": secret,
         "secret_grouped": grouped(secret),
@@ -276,7 +277,7 @@ def two_factor_setup(context: PlatformRoot, request: Request) -> Any:
         return account
     if account.two_factor:
         return HTTPSeeOther(location=platform_url(request, "/two-factor"))
-    pending = setup_secret(request.registry.pleio_settings.secret, account, request.POST)
+    pending = setup_secret(SETTINGS(request.registry).secret, account, request.POST)
     if pending is None:
         # tampered with or too old: start again with a fresh secret
         setup = _setup_values(
@@ -312,7 +313,7 @@ def throttled_check(
     Without it, someone holding a signed-in session could guess the password here instead
     of on the sign-in form.
     """
-    throttle = request.registry.pleio_signin_throttle
+    throttle = SIGNIN_THROTTLE(request.registry)
     address = client_address(request)
     wait = throttle.check(account.email, address)
     if wait:

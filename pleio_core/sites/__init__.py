@@ -14,6 +14,7 @@ from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound, HTTPServiceUnav
 from pyramid.request import Request
 
 from pleio_core.content.site import PlatformRoot, SiteRoot
+from pleio_core.services import PLUGINS, SETTINGS, SITE_DATABASES, SITES
 
 from .config import SiteConfig, SiteConfigError, normalise_host
 from .effective import site_settings
@@ -30,7 +31,7 @@ def request_host(request: Request) -> str:
 
 
 def request_site(request: Request) -> SiteConfig | None:
-    registry: SiteRegistry = request.registry.pleio_sites
+    registry: SiteRegistry = SITES(request.registry)
     registry.refresh()
     if not request.pleio_host:
         return None
@@ -38,14 +39,14 @@ def request_site(request: Request) -> SiteConfig | None:
 
 
 def is_platform(request: Request) -> bool:
-    return request.pleio_host == request.registry.pleio_settings.platform_host
+    return request.pleio_host == SETTINGS(request.registry).platform_host
 
 
 def site_root(request: Request) -> SiteRoot | None:
     site = request.site
     if site is None or site.disabled:  # a disabled site's database is left alone
         return None
-    databases = request.registry.pleio_databases
+    databases = SITE_DATABASES(request.registry)
     prepare_site(databases, site, request.registry)  # (its own transaction: this one reads)
     conn = databases.connect(site.name, request.tm)
     request.add_finished_callback(lambda _request: databases.release(site.name, conn))
@@ -56,7 +57,7 @@ def enabled_modules(request: Request) -> tuple[str, ...]:
     root = request.site_root
     if root is None:
         return ()
-    installed = request.registry.pleio_plugins
+    installed = PLUGINS(request.registry)
     return tuple(m for m in root.enabled_modules if m in installed)
 
 
@@ -74,15 +75,15 @@ def root_factory(request: Request) -> Any:
 
 
 def includeme(config: Configurator) -> None:
-    settings = config.registry.pleio_settings
+    settings = SETTINGS(config.registry)
     registry = SiteRegistry(
         settings.site_configs_dir,
-        known_modules=config.registry.pleio_plugins.names(),
+        known_modules=PLUGINS(config.registry).names(),
         platform_host=settings.platform_host,
         check_interval=settings.config_check_interval,
     )
     registry.load()
-    config.registry.pleio_sites = registry
+    SITES.provide(config, registry)
     config.add_request_method(request_host, "pleio_host", reify=True)
     config.add_request_method(request_site, "site", reify=True)
     config.add_request_method(is_platform, "is_platform", reify=True)

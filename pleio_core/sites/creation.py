@@ -11,6 +11,7 @@ from typing import Any
 
 from pyramid.registry import Registry
 
+from pleio_core.services import SETTINGS
 from pleio_core.storage import site_storage_uri
 from pleio_core.storage.databases import open_database
 
@@ -44,7 +45,7 @@ def check_new_site(name: str, hosts: list[str], sites: SiteRegistry, platform_ho
 
 def initialise_database(registry: Registry, site: SiteConfig) -> None:
     """Create the site's database and root object (with its modules), if needed."""
-    uri = site_storage_uri(registry.pleio_settings, {site.name: site}, site.name)
+    uri = site_storage_uri(SETTINGS(registry), {site.name: site}, site.name)
     db = open_database(uri, site.name)
     try:
         with db.transaction() as conn:
@@ -60,7 +61,7 @@ def create_site(
 
     Raises SiteCreationError or ``SiteConfigError`` (a bad value, named by its key).
     """
-    settings = registry.pleio_settings
+    settings = SETTINGS(registry)
     check_new_site(name, list(data.get("hosts", ())), sites, settings.platform_host)
     directory = settings.site_configs_dir
     source = str(directory / f"{name}.toml")

@@ -21,6 +21,7 @@ from pyramid.request import Request
 
 from pleio_core.content import Content, ModuleFolder
 from pleio_core.content.site import ROOT_KEY, SiteRoot
+from pleio_core.services import SITE_DATABASES, SITES
 
 from .config import SiteConfig
 from .urls import host_url
@@ -102,7 +103,7 @@ def stored_settings(registry: Registry, site: SiteConfig) -> SiteSettings | None
     database has no root yet; None if the database cannot be read (the caller decides
     what it shows then: the overview leaves such a site out rather than guess)."""
     try:
-        db = registry.pleio_databases.get(site.name)
+        db = SITE_DATABASES(registry).get(site.name)
         with db.transaction() as conn:
             root = conn.root().get(ROOT_KEY)
             return effective_settings(site, root)
@@ -123,7 +124,7 @@ def listed_sites(request: Request) -> list[dict[str, object]]:
     identity = request.identity if request.is_platform else None
     operator = identity is not None and identity.operator
     listed = []
-    for site in request.registry.pleio_sites:
+    for site in SITES(request.registry):
         if site.disabled:
             continue
         settings = stored_settings(request.registry, site)

@@ -11,6 +11,7 @@ from ZODB.Connection import Connection
 from ZODB.POSException import ConflictError
 
 from pleio_core.content.site import ROOT_KEY, ModuleFolder, SiteRoot
+from pleio_core.services import MODULE_FOLDERS, PLUGINS, SITES
 from pleio_core.storage.databases import SiteDatabases
 from pleio_core.storage.retry import backoff
 
@@ -30,13 +31,13 @@ def enable_module(
 
     ``actor`` is the (account id, e-mail address) the audit log names; None for the platform.
     """
-    plugins = registry.pleio_plugins
+    plugins = PLUGINS(registry)
     if module not in plugins or module in root.enabled_modules:
         return False
     missing = [m for m in plugins.plugins[module].info.requires if m not in root.enabled_modules]
     for needed in missing:
         enable_module(root, needed, registry, actor)
-    folder_title = registry.pleio_module_folders.get(module)
+    folder_title = MODULE_FOLDERS(registry).get(module)
     if folder_title is not None and module not in root:
         root.add(module, ModuleFolder(module, str(folder_title)))
     root.enabled_modules = (*root.enabled_modules, module)
@@ -106,7 +107,7 @@ def prepare_site(databases: SiteDatabases, site: SiteConfig, registry: Registry)
     conflict between them is tried again). What is applied: the root made on first use,
     the ACL for the site's access, modules added to or removed from the file.
     """
-    applied = registry.pleio_sites.applied
+    applied = SITES(registry).applied
     if applied.get(site.name) is site:
         return
     for attempt in range(APPLY_ATTEMPTS):
@@ -138,7 +139,7 @@ def read_site_root(conn: Connection) -> SiteRoot | None:
 
 def enabled_dependants(root: SiteRoot, module: str, registry: Registry) -> list[str]:
     """The enabled modules that need ``module``: it may not be switched off while they are on."""
-    plugins = registry.pleio_plugins
+    plugins = PLUGINS(registry)
     return [
         m
         for m in root.enabled_modules
@@ -148,7 +149,7 @@ def enabled_dependants(root: SiteRoot, module: str, registry: Registry) -> list[
 
 def missing_requirements(root: SiteRoot, module: str, registry: Registry) -> list[str]:
     """The modules ``enable_module`` would switch on as well (``module`` needs them), in order."""
-    plugins = registry.pleio_plugins
+    plugins = PLUGINS(registry)
     missing: list[str] = []
 
     def visit(name: str) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pyramid.request import Request
 
+from pleio_core.services import SETTINGS
+
 
 def host_url(request: Request, host: str) -> str:
     """``scheme://host[:port]`` for another host served by this installation."""
@@ -13,4 +15,4 @@ def host_url(request: Request, host: str) -> str:
 
 
 def platform_url(request: Request, path: str = "/") -> str:
-    return host_url(request, request.registry.pleio_settings.platform_host) + path
+    return host_url(request, SETTINGS(request.registry).platform_host) + path

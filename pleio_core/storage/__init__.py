@@ -8,6 +8,8 @@ from pyramid.config import Configurator
 from pyramid.request import Request
 from ZODB import DB
 
+from pleio_core.services import PLATFORM_DATABASE, SETTINGS, SITE_DATABASES, SITES
+
 from .databases import DatabaseInUse, SiteDatabases, StorageError, open_database
 
 __all__ = ["DatabaseInUse", "SiteDatabases", "StorageError", "includeme", "open_database"]
@@ -39,19 +41,19 @@ def open_platform_database(uri: str) -> DB:
 
 def platform_root(request: Request) -> PersistentMapping:
     """The platform database's root for this request (opened on first use)."""
-    conn = request.registry.pleio_platform_db.open(transaction_manager=request.tm)
+    conn = PLATFORM_DATABASE(request.registry).open(transaction_manager=request.tm)
     request.add_finished_callback(lambda _request: conn.close())
     return conn.root()[PLATFORM_KEY]
 
 
 def includeme(config: Configurator) -> None:
     registry = config.registry
-    settings = registry.pleio_settings
+    settings = SETTINGS(registry)
     config.include("pyramid_tm")
     config.include("pyramid_retry")
-    registry.pleio_databases = SiteDatabases(
-        lambda name: site_storage_uri(settings, registry.pleio_sites, name),
-        settings.max_open_sites,
+    databases = SiteDatabases(
+        lambda name: site_storage_uri(settings, SITES(registry), name), settings.max_open_sites
     )
-    registry.pleio_platform_db = open_platform_database(settings.platform_storage_uri)
+    SITE_DATABASES.provide(config, databases)
+    PLATFORM_DATABASE.provide(config, open_platform_database(settings.platform_storage_uri))
     config.add_request_method(platform_root, "platform_root", reify=True)

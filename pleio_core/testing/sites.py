@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from pleio_core.services import PLATFORM_DATABASE, SITE_DATABASES
+
 SECRET = "test-secret-0123456789-0123456789-0123456789"
 TEST_PASSWORD = "correct horse battery"
 
@@ -135,8 +137,8 @@ class PleioTestSetup:
 
     def close(self) -> None:
         for app in self._apps:
-            app.registry.pleio_databases.close_all()
-            app.registry.pleio_platform_db.close()
+            SITE_DATABASES(app.registry).close_all()
+            PLATFORM_DATABASE(app.registry).close()
         self._apps.clear()
 
 
@@ -198,7 +200,7 @@ class SiteWorld:
         from pleio_core.sites.lifecycle import disable_module, enable_module
 
         registry = self.app.registry
-        with registry.pleio_databases.get(self.site).transaction() as conn:
+        with SITE_DATABASES(registry).get(self.site).transaction() as conn:
             site = conn.root()[ROOT_KEY]
             (enable_module if enabled else disable_module)(site, module, registry)
 
@@ -207,7 +209,7 @@ class SiteWorld:
         """The object at ``path`` (the SiteRoot for ``/``) as committed."""
         from pleio_core.content.site import ROOT_KEY
 
-        conn = self.app.registry.pleio_databases.get(self.site).open()
+        conn = SITE_DATABASES(self.app.registry).get(self.site).open()
         try:
             node = conn.root()[ROOT_KEY]
             for name in path.strip("/").split("/") if path.strip("/") else ():
