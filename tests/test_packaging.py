@@ -1,0 +1,81 @@
+"""A normal (non-editable) install of pleio_core has every file the checkout has.
+
+The wheel is built from the checkout and installed on its own into a directory that comes
+first on the path; a form is then rendered from there with Pleio's accessible widget
+templates (deform's stock ones carry ``form-control`` classes and inline script).
+"""
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+RENDER = """
+import colander, deform
+import pleio_core
+from pleio_core.content.forms import TEMPLATES
+assert pleio_core.__file__.startswith({target!r}), pleio_core.__file__
+class Schema(colander.Schema):
+    title = colander.SchemaNode(colander.String(), title="Titel")
+form = deform.Form(Schema(), renderer=deform.ZPTRendererFactory(TEMPLATES))
+print(form['title'].serialize())  # through Pleio's textinput.pt
+"""
+
+
+def _package_files() -> set[str]:
+    listed = subprocess.run(
+        ["git", "ls-files", "pleio_core"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.split()
+    compiled = [str(p.relative_to(REPO)) for p in (REPO / "pleio_core").rglob("*.mo")]
+    return {
+        name
+        for name in (*listed, *compiled)
+        if not name.endswith(".py") and "/tests/" not in name and (REPO / name).is_file()
+    }
+
+
+def _source_tree(target: Path) -> Path:
+    """The checkout's tracked files as they are now (and the compiled catalogues), without
+    what earlier builds left in it (``build/``), as a release is built from it."""
+    listed = subprocess.run(
+        ["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    compiled = [str(p.relative_to(REPO)) for p in (REPO / "pleio_core").rglob("*.mo")]
+    for name in (*listed, *compiled):
+        if (REPO / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, target / name)
+    return target
+
+
+def test_the_wheel_holds_every_package_file_and_renders_pleio_forms(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    source = _source_tree(tmp_path / "source")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
+         "-w", str(wheels), str(source)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    (wheel,) = wheels.glob("pleio_core-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        held = set(archive.namelist())
+    missing = sorted(_package_files() - held)
+    assert not missing, f"not in the wheel: {missing}"
+    target = tmp_path / "installed"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target),
+         str(wheel)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", RENDER.format(target=str(target))],
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+        cwd=tmp_path,  # not the checkout, whose pleio_core would come first
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert 'name="title"' in done.stdout and "form-control" not in done.stdout
