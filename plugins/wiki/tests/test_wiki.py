@@ -379,6 +379,14 @@ def test_a_wiki_page_has_the_cores_likes_saving_and_comments(world) -> None:
     assert "A reply." in replies.text and "Bert" in replies.text
 
 
+def test_the_cores_parts_of_a_wiki_page_speak_dutch(world) -> None:
+    """The core's macros carry their own i18n domain: the wiki's domain has no such strings."""
+    anne = world.client("anne")
+    page = anne.get(add_page(anne, "Nog stil", "Tekst."))
+    assert "Nog geen reacties." in page.text
+    assert "No comments yet." not in page.text and "Likes" not in page.text
+
+
 # -- search -------------------------------------------------------------------------------
 
 
