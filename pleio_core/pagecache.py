@@ -23,7 +23,6 @@ from pyramid.httpexceptions import HTTPException
 from pyramid.registry import Registry
 from pyramid.request import Request
 from pyramid.response import Response
-from pyramid.traversal import find_root
 
 from pleio_core import clock
 from pleio_core.content.schedule import next_publication
@@ -106,10 +105,10 @@ def note_page(request: Request) -> None:
     """Note whether this page is of a public site, and until when it holds.
 
     Called for every rendered page (``BeforeRender``) and by the views that answer
-    without a renderer (``theme.css``). Pages whose context is not in a site (the
-    platform's, error pages) are not noted, so they are never kept.
+    without a renderer (``theme.css``). Pages that are not of a site (the platform's, or
+    when the site could not be found) are not noted, so they are never kept.
     """
-    root = find_root(getattr(request, "context", None))
+    root = getattr(request, "root", None)  # (not there if the root factory failed)
     if isinstance(root, SiteRoot):
         facts = request.page_facts
         settings = request.site_settings

@@ -7,6 +7,7 @@ import pytest
 from pleio_core.sites.config import (
     SiteConfig,
     SiteConfigError,
+    build_site_config,
     normalise_host,
     read_site_config,
     write_site_config,
@@ -50,7 +51,7 @@ def test_a_complete_file_is_read(tmp_path: Path) -> None:
         'modules = ["wiki"]\naccess = "closed"\nlanguage = "en"\n'
         'storage = "postgres://u@h/pleio_kia"\n',
     )
-    site = read_site_config(path, MODULES)
+    site = read_site_config(path)
     assert site == SiteConfig(
         name="kia",
         title="KIA",
@@ -64,9 +65,7 @@ def test_a_complete_file_is_read(tmp_path: Path) -> None:
 
 
 def test_defaults(tmp_path: Path) -> None:
-    site = read_site_config(
-        write(tmp_path, "kia", 'title = "K"\nhosts = ["kia.localhost"]\n'), MODULES
-    )
+    site = read_site_config(write(tmp_path, "kia", 'title = "K"\nhosts = ["kia.localhost"]\n'))
     assert (site.access, site.language, site.modules, site.storage) == ("public", "nl", (), None)
 
 
@@ -82,9 +81,9 @@ def test_defaults(tmp_path: Path) -> None:
         ("kia", 'title = "K"\nhosts = "k.localhost"\n', "hosts", "list of strings"),
         (
             "kia",
-            'title = "K"\nhosts = ["k.localhost"]\nmodules = ["blog"]\n',
+            'title = "K"\nhosts = ["k.localhost"]\nmodules = ["Blog!"]\n',
             "modules",
-            "unknown module",
+            "not a module name",
         ),
         (
             "kia",
@@ -113,7 +112,7 @@ def test_bad_files_are_refused_with_file_key_and_reason(
 ) -> None:
     path = write(tmp_path, name, text)
     with pytest.raises(SiteConfigError) as info:
-        read_site_config(path, MODULES)
+        read_site_config(path)
     error = info.value
     assert error.source == str(path)
     assert error.key == key
@@ -124,5 +123,15 @@ def test_bad_files_are_refused_with_file_key_and_reason(
 def test_write_is_atomic_and_round_trips(tmp_path: Path) -> None:
     site = SiteConfig(name="kia", title="K", hosts=("kia.localhost",), modules=("wiki",))
     path = write_site_config(tmp_path, site)
-    assert read_site_config(path, MODULES) == site
+    assert read_site_config(path) == site
     assert [p.name for p in tmp_path.iterdir()] == ["kia.toml"]  # no temporary file left
+
+
+def test_a_module_that_is_not_installed_is_kept_but_a_new_site_refuses_it(tmp_path: Path) -> None:
+    """An existing file may name a module that is gone (it is then unavailable, not an
+    error: see test_plugin_containment); a new site or an import may not."""
+    text = 'title = "K"\nhosts = ["k.localhost"]\nmodules = ["wiki", "polls"]\n'
+    assert read_site_config(write(tmp_path, "kia", text)).modules == ("wiki", "polls")
+    data = {"title": "K", "hosts": ["k.localhost"], "modules": ["wiki", "polls"]}
+    with pytest.raises(SiteConfigError, match="unknown module 'polls'"):
+        build_site_config("kia", data, "new site", MODULES)

@@ -81,6 +81,11 @@ def modules_page(context: SiteRoot, request: Request) -> dict[str, Any]:
         }
         for plugin in PLUGINS(registry).incompatible.values()
     ]
+    plugins = PLUGINS(registry)
+    # switched on here, but not installed (any more): hidden, with the content kept
+    unavailable = [
+        m for m in context.enabled_modules if m not in plugins and m not in plugins.incompatible
+    ]
     done = request.GET.get("done")
     module = request.GET.get("module")
     if done not in ("enabled", "disabled") or module not in PLUGINS(registry):
@@ -88,6 +93,7 @@ def modules_page(context: SiteRoot, request: Request) -> dict[str, Any]:
     return {
         "rows": rows,
         "incompatible": incompatible,
+        "unavailable": unavailable,
         "done": done,
         "done_title": _title(request, module) if done else "",
     }

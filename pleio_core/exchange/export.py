@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from pyramid.registry import Registry
 from pyramid.traversal import resource_path
+from ZODB.broken import Broken
 
 from pleio_core.clock import now
 from pleio_core.content.files import StoredFile
@@ -79,7 +80,11 @@ class AccountDirectory:
 
 
 def walk(root: SiteRoot) -> Iterator[tuple[str, Content]]:
-    """Every content object with its path, parents before children, lazily."""
+    """Every content object with its path, parents before children, lazily.
+
+    Anything else in a folder (an object whose class is gone with its plugin: ZODB reads it
+    as ``Broken``) stops the export: an archive never holds less than the site.
+    """
     stack: list[tuple[str, Iterator[tuple[str, Any]]]] = [("", iter(root.items()))]
     while stack:
         prefix, items = stack[-1]
@@ -87,6 +92,13 @@ def walk(root: SiteRoot) -> Iterator[tuple[str, Content]]:
             path = prefix + name
             if isinstance(item, Content):
                 yield path, item
+            elif isinstance(item, Broken):
+                cls = type(item)
+                raise ArchiveError(
+                    f"{path}: a {cls.__module__}.{cls.__name__} that cannot be read here "
+                    f"(is the plugin {cls.__module__.split('.')[0]!r} installed?), so the "
+                    "site cannot be exported whole"
+                )
             if isinstance(item, Folder) and len(item):
                 stack.append((path + "/", iter(item.items())))
                 break
@@ -149,6 +161,12 @@ class Tally:
         self.counts["file_bytes"] += size
 
 
+def unavailable_modules(root: SiteRoot, registry: Registry) -> list[str]:
+    """The modules the site has switched on that are not loaded here."""
+    plugins = PLUGINS(registry)
+    return [module for module in root.enabled_modules if module not in plugins]
+
+
 def export_site(
     root: SiteRoot,
     site: SiteConfig,
@@ -158,7 +176,16 @@ def export_site(
     include_credentials: bool = False,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Write ``root``'s whole site to ``target`` (a path or a binary file); the manifest."""
+    """Write ``root``'s whole site to ``target`` (a path or a binary file); the manifest.
+
+    A module the site has switched on but that is not loaded here stops it before anything
+    is written: its data would be left out (``ArchiveError`` names the module).
+    """
+    for module in unavailable_modules(root, registry):
+        raise ArchiveError(
+            f"the site has the module {module!r} switched on, but it is not installed "
+            "here, so its data cannot be exported: install it again, then export"
+        )
     types = CONTENT_TYPES(registry)
     directory = AccountDirectory(accounts)
     written = [0]

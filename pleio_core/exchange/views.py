@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden
+from pyramid.renderers import render_to_response
 from pyramid.request import Request
 from pyramid.response import FileIter, Response
 
@@ -22,7 +23,8 @@ from pleio_core.i18n import _
 from pleio_core.security.store import platform_accounts
 from pleio_core.services import CONTENT_TYPES
 
-from .export import export_site
+from .errors import ArchiveError
+from .export import export_site, unavailable_modules
 from .personal import export_personal
 from .tables import CONTENT_COLUMNS, MEMBER_COLUMNS, content_rows, member_rows, write_csv
 
@@ -51,7 +53,11 @@ def _stamp() -> str:
 
 def export_page(context: SiteRoot, request: Request) -> dict[str, Any]:
     types = CONTENT_TYPES(request.registry)
+    problem = _missing_module(context, request)
     return {
+        "problem": problem,  # why the archive cannot be made, if it cannot
+        "blocked": problem is not None,
+        "failed": False,  # a download was tried: the problem is announced
         "title": _("Export this site"),
         "member_columns": list(MEMBER_COLUMNS.items()),
         "types": sorted(
@@ -65,13 +71,42 @@ def export_page(context: SiteRoot, request: Request) -> dict[str, Any]:
     }
 
 
-def export_download(context: SiteRoot, request: Request) -> Response:
+def export_download(context: SiteRoot, request: Request) -> Any:
+    """The archive; or, when it could not hold the whole site, the page with why (409)."""
+    problem = _missing_module(context, request)
+    if problem is not None:
+        return _refused(context, request, problem)
     accounts = platform_accounts(request)
-    return _download(
-        request,
-        lambda out: export_site(context, request.site, accounts, request.registry, out),
-        f"{request.site.name}-{_stamp()}.zip",
-        "application/zip",
+    try:
+        return _download(
+            request,
+            lambda out: export_site(context, request.site, accounts, request.registry, out),
+            f"{request.site.name}-{_stamp()}.zip",
+            "application/zip",
+        )
+    except ArchiveError as exc:
+        return _refused(context, request, str(exc))
+
+
+def _missing_module(context: SiteRoot, request: Request) -> str | None:
+    missing = unavailable_modules(context, request.registry)
+    if not missing:
+        return None
+    return request.localizer.translate(
+        _(
+            "The module ${module} is switched on for this site, but is not installed on the "
+            "platform: its content would be missing from the archive. Ask the operator to "
+            "install it again, then export.",
+            mapping={"module": missing[0]},
+        )
+    )
+
+
+def _refused(context: SiteRoot, request: Request, problem: str) -> Response:
+    request.response.status_int = 409
+    values = {**export_page(context, request), "problem": problem, "failed": True}
+    return render_to_response(
+        "pleio_core:templates/export.pt", values, request=request, response=request.response
     )
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from pyramid.config import Configurator
+from pyramid.events import ContextFound
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.interfaces import IViewDeriverInfo
 from pyramid.request import Request
 from pyramid.viewderivers import INGRESS
 
+from pleio_core.content.site import ModuleFolder, SiteRoot
 from pleio_core.services import MODULE_FOLDERS, PLUGINS, SETTINGS, STYLESHEETS
 
 from .hookspecs import MenuItem, ModuleSettings, PluginInfo
@@ -53,6 +55,19 @@ def module_guard(view: Any, info: IViewDeriverInfo) -> Any:
         return view(context, request)
 
     return guarded
+
+
+def hide_unavailable_modules(event: ContextFound) -> None:
+    """Everything under the folder of a module the site enabled but this installation has
+    not loaded (uninstalled, or made for another pleio_core) answers 404; its data is kept,
+    and is there again when the plugin is. (The site root hides folders of modules the
+    holder switched off; this is for those the holder did not.)"""
+    request = event.request
+    root, traversed = request.root, request.traversed
+    if traversed and isinstance(root, SiteRoot):
+        folder = root.get(traversed[0])
+        if isinstance(folder, ModuleFolder) and folder.module not in request.enabled_modules:
+            raise HTTPNotFound()
 
 
 def add_module_folder(config: Configurator, module: str, title: str) -> None:
@@ -129,6 +144,7 @@ def includeme(config: Configurator) -> None:
     # Outside the permission check: a disabled module answers 404, never 403.
     config.add_view_deriver(module_guard, under=INGRESS, over="secured_view")
     config.add_request_method(plugin_hooks, "plugin_hooks", reify=True)
+    config.add_subscriber(hide_unavailable_modules, ContextFound)
     for plugin in plugins:
         plugin_config = config.with_package(plugin.package)
         plugins.call_for(plugin.name, "pleio_configure", config=plugin_config)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import logging
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -22,6 +23,14 @@ from packaging.version import Version
 
 from . import hookspecs
 from .hookspecs import PluginInfo
+
+log = logging.getLogger(__name__)
+
+#: Hooks whose answers only add to a page (a menu item, a form default, a group's
+#: principal): a plugin that raises in one is logged under its name and left out of that
+#: answer, instead of taking the page down. (Leaving out principals only ever gives less
+#: access.) The others raise: they write data, or decide where content belongs.
+CONTAINED_HOOKS = ("pleio_menu_items", "pleio_add_defaults", "pleio_principals")
 
 ENTRY_POINT_GROUP = "pleio.plugins"
 hookimpl = pluggy.HookimplMarker(hookspecs.PROJECT)
@@ -100,6 +109,7 @@ def load_plugins(
             pm.register(hooks, name=ep.name)
         except (ValueError, pluggy.PluginValidationError) as exc:
             raise PluginError(f"plugin {ep.name!r} ({dist}) is invalid: {exc}") from exc
+        _contain(pm, ep.name)
         info = _plugin_info(ep.name, hooks, dist)
         mismatch = _core_mismatch(ep.name, info, dist)
         if mismatch is not None:
@@ -119,6 +129,25 @@ def load_plugins(
             needed = ", ".join(missing)
             raise PluginError(f"plugin {plugin.name!r} needs plugin(s) not installed: {needed}")
     return found
+
+
+def _contain(pm: pluggy.PluginManager, name: str) -> None:
+    for hook in CONTAINED_HOOKS:
+        for impl in getattr(pm.hook, hook).get_hookimpls():
+            if impl.plugin_name == name:
+                impl.function = _logged(impl.function, name, hook)
+
+
+def _logged(function: Any, plugin: str, hook: str) -> Any:
+    @functools.wraps(function)
+    def contained(*args: Any) -> Any:
+        try:
+            return function(*args)
+        except Exception:
+            log.exception("plugin %r raised in %s: its part is left out", plugin, hook)
+            return None  # pluggy leaves None out of the answers
+
+    return contained
 
 
 def _plugin_info(name: str, hooks: object, dist: str) -> PluginInfo:

@@ -14,6 +14,7 @@ from typing import Any
 import tomli_w
 
 SITE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,61}[a-z0-9]$")
+MODULE_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")  # a plugin's name (an entry point's)
 HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 ACCESS_LEVELS = ("public", "closed")
 LANGUAGES = ("nl", "en")
@@ -96,9 +97,14 @@ def validate_site_name(name: str, source: str = "site name") -> str:
 
 
 def build_site_config(
-    name: str, data: Mapping[str, Any], source: str, known_modules: Collection[str]
+    name: str, data: Mapping[str, Any], source: str, known_modules: Collection[str] | None
 ) -> SiteConfig:
-    """Check ``data`` (the parsed TOML) key by key and return the SiteConfig."""
+    """Check ``data`` (the parsed TOML) key by key and return the SiteConfig.
+
+    With ``known_modules``, every module must be one of them (a new site, an import); an
+    existing file is read with None: a module it names that is not installed (any more) is
+    *unavailable*, not an error, so one plugin cannot keep every deelsite from starting.
+    """
     validate_site_name(name, source)
     for key in data:
         if key not in KEYS:
@@ -177,9 +183,14 @@ def _host_name(raw: str, table: _Table) -> str:
     return host
 
 
-def _modules(table: _Table, known_modules: Collection[str]) -> tuple[str, ...]:
-    """The site's modules, each once; every one of them installed."""
+def _modules(table: _Table, known_modules: Collection[str] | None) -> tuple[str, ...]:
+    """The site's modules, each once; every one of them installed if ``known_modules``."""
     modules = table.string_list("modules")
+    for module in modules:
+        if not MODULE_NAME.match(module):
+            raise table.error("modules", f"{module!r} is not a module name")
+    if known_modules is None:
+        return tuple(dict.fromkeys(modules))
     unknown = [module for module in modules if module not in known_modules]
     if unknown:
         installed = ", ".join(sorted(known_modules)) or "none"
@@ -187,8 +198,11 @@ def _modules(table: _Table, known_modules: Collection[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(modules))
 
 
-def read_site_config(path: Path, known_modules: Collection[str]) -> SiteConfig:
-    """Parse one ``NAME.toml`` file; raise SiteConfigError naming the file on any problem."""
+def read_site_config(path: Path) -> SiteConfig:
+    """Parse one ``NAME.toml`` file; raise SiteConfigError naming the file on any problem.
+
+    The modules it names need not be installed (see ``build_site_config``).
+    """
     source = str(path)
     try:
         with path.open("rb") as f:
@@ -197,7 +211,7 @@ def read_site_config(path: Path, known_modules: Collection[str]) -> SiteConfig:
         raise SiteConfigError(source, None, f"malformed TOML: {exc}") from None
     except OSError as exc:
         raise SiteConfigError(source, None, f"cannot be read: {exc.strerror}") from None
-    return build_site_config(path.stem, data, source, known_modules)
+    return build_site_config(path.stem, data, source, None)
 
 
 def write_site_config(directory: Path, config: SiteConfig) -> Path:

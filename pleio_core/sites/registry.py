@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 
 from pleio_core import clock
@@ -52,12 +52,24 @@ class SiteRegistry:
         sites: dict[str, SiteConfig] = {}
         stamps = self._scan()
         for name in sorted(stamps):
-            sites[name] = read_site_config(self._path(name), self.known_modules)
+            sites[name] = read_site_config(self._path(name))
         hosts = self._host_map(sites.values())
         with self._lock:
             self._sites, self._stamps, self._hosts = sites, stamps, hosts
             self._checked = clock.monotonic()
             self.version += 1
+        for site in sites.values():
+            for module in self.unavailable(site.modules):
+                log.warning(
+                    "site %s: module %r is not installed: its pages answer 404 and its data "
+                    "is kept until it is installed again",
+                    site.name,
+                    module,
+                )
+
+    def unavailable(self, modules: Iterable[str]) -> list[str]:
+        """Of ``modules`` (a site's file's, or its database's), those not installed here."""
+        return [module for module in modules if module not in self.known_modules]
 
     def refresh(self, force: bool = False) -> bool:
         """Pick up changed files; return True if anything changed. Never raises for a bad file."""
@@ -84,7 +96,7 @@ class SiteRegistry:
             if self._stamps.get(name) == stamp:
                 continue
             try:
-                candidate = read_site_config(self._path(name), self.known_modules)
+                candidate = read_site_config(self._path(name))
                 self._host_map([*(s for n, s in sites.items() if n != name), candidate])
             except SiteConfigError as exc:
                 log.error("ignoring change, keeping the last good configuration: %s", exc)

@@ -7,6 +7,10 @@
 
 from __future__ import annotations
 
+import importlib
+import shutil
+import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,27 +18,43 @@ from typing import Any
 import pytest
 
 
-@pytest.fixture
-def plugin_installer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """``install(name, code)``: a plugin distribution ``pleio_test_<name>`` on sys.path, with
-    a real ``.dist-info`` and entry point, found by the next app made (as if pip-installed)."""
-    import sys
-    import textwrap
+class PluginInstaller:
+    """``install(name, code)`` puts a plugin distribution ``pleio_test_<name>`` on sys.path,
+    with a real ``.dist-info`` and entry point, found by the next app made (as if
+    pip-installed); ``install.remove(name)`` takes it away again (as ``pip uninstall``)."""
 
-    def install(name: str, code: str) -> None:
+    def __init__(self, base: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.base = base
+        self.monkeypatch = monkeypatch
+
+    def __call__(self, name: str, code: str) -> None:
         package = f"pleio_test_{name}"
-        base = tmp_path / "site-packages"
-        (base / package).mkdir(parents=True)
-        (base / package / "__init__.py").write_text(textwrap.dedent(code))
-        info = base / f"{package}-1.2.3.dist-info"
+        (self.base / package).mkdir(parents=True)
+        (self.base / package / "__init__.py").write_text(textwrap.dedent(code))
+        info = self.base / f"{package}-1.2.3.dist-info"
         info.mkdir()
         metadata = f"Metadata-Version: 2.1\nName: {package}\nVersion: 1.2.3\n"
         (info / "METADATA").write_text(metadata)
         (info / "entry_points.txt").write_text(f"[pleio.plugins]\n{name} = {package}\n")
-        monkeypatch.syspath_prepend(str(base))
-        monkeypatch.delitem(sys.modules, package, raising=False)
+        self.monkeypatch.syspath_prepend(str(self.base))
+        self._forget(package)
 
-    yield install
+    def remove(self, name: str) -> None:
+        package = f"pleio_test_{name}"
+        shutil.rmtree(self.base / package)
+        shutil.rmtree(self.base / f"{package}-1.2.3.dist-info")
+        self._forget(package)
+
+    def _forget(self, package: str) -> None:
+        for module in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+            del sys.modules[module]
+        importlib.invalidate_caches()
+
+
+@pytest.fixture
+def plugin_installer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A ``PluginInstaller`` for this test: its plugins are gone again after it."""
+    yield PluginInstaller(tmp_path / "site-packages", monkeypatch)
     for module in [m for m in sys.modules if m.startswith("pleio_test_")]:
         del sys.modules[module]
 
