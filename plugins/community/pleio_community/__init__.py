@@ -15,10 +15,14 @@ from pyramid.config import Configurator
 from pyramid.registry import Registry
 from pyramid.request import Request
 
-from pleio_core.content import ContentAdded, ContentRemoved, SiteRoot
-from pleio_core.plugins import hookimpl
-from pleio_core.plugins.module import ModulePlugin
-from pleio_core.security.membership import MemberRemoved
+from pleio_core.plugin_api import (
+    ContentAdded,
+    ContentRemoved,
+    MemberRemoved,
+    ModulePlugin,
+    SiteRoot,
+    hookimpl,
+)
 
 from . import exchange
 from .groups import (

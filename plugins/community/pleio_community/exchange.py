@@ -13,7 +13,7 @@ from typing import Any
 
 from BTrees.OOBTree import OOBTree
 
-from pleio_core.content.folder import parent_of
+from pleio_core.plugin_api import parent_of
 
 from .groups import MEMBER, OWNER, Group, Membership, memberships_of
 

@@ -23,10 +23,7 @@ from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 from pyramid.authorization import DENY_ALL, Allow, Deny, Everyone
 
-from pleio_core.clock import now
-from pleio_core.content import Content, ContentSchema, Folder
-from pleio_core.content.access import OWN, acl_for
-from pleio_core.content.folder import parent_of
+from pleio_core.plugin_api import OWN, Content, ContentSchema, Folder, acl_for, now, parent_of
 
 from .i18n import _
 

@@ -13,15 +13,15 @@ from pyramid.renderers import render_to_response
 from pyramid.request import Request
 from pyramid.response import Response
 
-from pleio_core.content import ModuleFolder
-from pleio_core.content.views import (
+from pleio_core.plugin_api import (
+    ModuleFolder,
     add_links,
     content_view,
     folder_title,
     format_time,
+    mail_accounts,
     visible_children,
 )
-from pleio_core.security.mailing import mail_accounts
 
 from .groups import (
     CLOSED,

@@ -5,7 +5,7 @@ It uses only the public plugin API of ``pleio_core``.
 
 from pyramid.i18n import TranslationStringFactory
 
-from pleio_core.plugins.module import ModulePlugin
+from pleio_core.plugin_api import ModulePlugin
 
 _ = TranslationStringFactory("pleio_intranet")
 

@@ -13,10 +13,7 @@ from pyramid.config import Configurator
 from pyramid.registry import Registry
 from pyramid.request import Request
 
-from pleio_core.content import ContentType
-from pleio_core.content.editing import group_of
-from pleio_core.plugins import hookimpl
-from pleio_core.plugins.module import ModulePlugin
+from pleio_core.plugin_api import ContentType, ModulePlugin, group_of, hookimpl
 
 from . import exchange
 from .content import Page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pyramid.authorization import Allow
 
-from pleio_core.content import Content
+from pleio_core.plugin_api import Content
 
 from .links import plain_html
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from pyramid.registry import Registry
 
-from pleio_core.content.markup import ITEM_NAME_RULE, is_item_name
+from pleio_core.plugin_api import ITEM_NAME_RULE, is_item_name
 
 from .content import Page
 from .index import index_of, wiki_root

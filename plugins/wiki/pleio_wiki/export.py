@@ -16,9 +16,7 @@ from pyramid.httpexceptions import HTTPNotFound
 from pyramid.request import Request
 from pyramid.response import Response
 
-from pleio_core.content import Content, Folder, ModuleFolder
-from pleio_core.content.folder import name_of
-from pleio_core.text import clean
+from pleio_core.plugin_api import Content, Folder, ModuleFolder, clean, name_of
 
 from .content import Page
 from .views import ordered_children

@@ -17,8 +17,7 @@ from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 
-from pleio_core.content import Folder, Item
-from pleio_core.content.folder import parent_of
+from pleio_core.plugin_api import Folder, Item, parent_of
 
 from .content import Page
 from .links import link_titles, normal_title

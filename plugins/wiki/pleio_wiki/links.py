@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-from pleio_core.content.markup import clean_html, plain_text, slugify
+from pleio_core.plugin_api import clean_html, plain_text, slugify
 
 WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]{1,200})(?:\|([^\[\]\n]{1,200}))?\]\]")
 HEADING = re.compile(r"<h([23])>(.*?)</h\1>", re.S)

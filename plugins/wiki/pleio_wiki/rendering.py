@@ -21,7 +21,7 @@ from typing import Any
 
 from pyramid.request import Request
 
-from pleio_core.text import clean
+from pleio_core.plugin_api import clean
 
 from .content import Page
 from .i18n import _

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from pyramid.config import Configurator
 
-from pleio_core.content import ContentAdded, ContentModified, ContentMoved, ContentRemoved
-from pleio_core.content.folder import parent_of
-from pleio_core.content.markup import slugify, unique_name
-from pleio_core.content.moves import move_content
+from pleio_core.plugin_api import (
+    ContentAdded,
+    ContentModified,
+    ContentMoved,
+    ContentRemoved,
+    move_content,
+    parent_of,
+    slugify,
+    unique_name,
+)
 
 from .content import Page
 from .index import index_of, pages_in, wiki_root

@@ -13,10 +13,17 @@ from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPSeeOther
 from pyramid.renderers import get_renderer
 from pyramid.request import Request
 
-from pleio_core.content import Folder, ModuleFolder
-from pleio_core.content.folder import name_of, parent_of
-from pleio_core.content.moves import NotMovable, is_inside, move_content
-from pleio_core.content.views import content_view, folder_title
+from pleio_core.plugin_api import (
+    Folder,
+    ModuleFolder,
+    NotMovable,
+    content_view,
+    folder_title,
+    is_inside,
+    move_content,
+    name_of,
+    parent_of,
+)
 
 from .content import Page
 from .i18n import _

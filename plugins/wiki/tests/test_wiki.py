@@ -7,8 +7,6 @@ import zipfile
 
 import pytest
 
-from pleio_core.content.site import ROOT_KEY
-from pleio_core.services import SITE_DATABASES
 from pleio_core.testing import (
     PleioTestSetup,
     SiteWorld,
@@ -133,9 +131,8 @@ def test_move_reorder_and_a_move_below_itself_is_refused(world) -> None:
     )
     assert "Kies waar de pagina heen gaat" in bad.text
     # a sub-page's key, posted by hand: refused, nothing moved
-    conn = SITE_DATABASES(world.app.registry).get("wiki").open()
-    inner_uid = conn.root()[ROOT_KEY]["wiki"]["one"]["inner"].uid
-    conn.close()
+    with world.committed("/wiki/one/inner") as stored:
+        inner_uid = stored.uid
     bad = anne.post(
         f"{one}@@move", {"csrf_token": page_csrf(form), "parent": inner_uid}, status=400
     )

@@ -4,7 +4,7 @@ from pleio_wiki.content import Page
 from pleio_wiki.index import WikiIndex, wiki_root
 from pleio_wiki.links import link_titles, normal_title
 
-from pleio_core.content import ModuleFolder
+from pleio_core.plugin_api import ModuleFolder
 
 
 def page(title: str, body: str = "") -> Page:

@@ -1,0 +1,119 @@
+"""Everything a plugin may use from pleio_core, in one place.
+
+A plugin imports from here and nowhere else in ``pleio_core`` (its tests also use the
+fixtures of ``pleio_core.testing``): what is named here stays, or changes with a note in
+the plugin guide; anything else in the core may move without warning. ``tests/
+test_plugin_api.py`` pins ``__all__`` and checks that the bundled modules keep to it. The
+plugin guide describes each name; the directives (``config.add_content_type``,
+``config.add_module_folder``, ``config.add_stylesheet``) and the request properties
+(``request.plugin_hooks``, ``request.enabled_modules``, ``request.identity``,
+``request.principals``) come with the configuration and the request.
+"""
+
+from __future__ import annotations
+
+from pleio_core.clock import local_time, now
+from pleio_core.content import (
+    Content,
+    ContentAdded,
+    ContentModified,
+    ContentMoved,
+    ContentRemoved,
+    ContentSchema,
+    ContentTouched,
+    ContentType,
+    Folder,
+    Item,
+    ModuleFolder,
+    SiteRoot,
+)
+from pleio_core.content.access import ACCESS_LEVELS, OWN, acl_for
+from pleio_core.content.editing import create_content, delete_content, group_of, update_content
+from pleio_core.content.folder import name_of, parent_of
+from pleio_core.content.markup import (
+    ITEM_NAME_RULE,
+    clean_html,
+    is_item_name,
+    plain_text,
+    render_markdown,
+    slugify,
+    unique_name,
+)
+from pleio_core.content.moves import NotMovable, is_inside, move_content
+from pleio_core.content.views import (
+    add_links,
+    content_view,
+    folder_title,
+    format_time,
+    visible_children,
+)
+from pleio_core.mail import send_mail
+from pleio_core.plugins import MenuItem, ModuleSettings, PluginInfo, hookimpl
+from pleio_core.plugins.module import ModulePlugin
+from pleio_core.security.mailing import mail_accounts
+from pleio_core.security.membership import MemberRemoved
+from pleio_core.services import (
+    CONTENT_TYPES,
+    PLUGINS,
+    SETTINGS,
+    SITE_DATABASES,
+    SITES,
+    Service,
+)
+from pleio_core.text import clean
+
+__all__ = [
+    "ACCESS_LEVELS",
+    "CONTENT_TYPES",
+    "ITEM_NAME_RULE",
+    "OWN",
+    "PLUGINS",
+    "SETTINGS",
+    "SITES",
+    "SITE_DATABASES",
+    "Content",
+    "ContentAdded",
+    "ContentModified",
+    "ContentMoved",
+    "ContentRemoved",
+    "ContentSchema",
+    "ContentTouched",
+    "ContentType",
+    "Folder",
+    "Item",
+    "MemberRemoved",
+    "MenuItem",
+    "ModuleFolder",
+    "ModulePlugin",
+    "ModuleSettings",
+    "NotMovable",
+    "PluginInfo",
+    "Service",
+    "SiteRoot",
+    "acl_for",
+    "add_links",
+    "clean",
+    "clean_html",
+    "content_view",
+    "create_content",
+    "delete_content",
+    "folder_title",
+    "format_time",
+    "group_of",
+    "hookimpl",
+    "is_inside",
+    "is_item_name",
+    "local_time",
+    "mail_accounts",
+    "move_content",
+    "name_of",
+    "now",
+    "parent_of",
+    "plain_text",
+    "render_markdown",
+    "send_mail",
+    "slugify",
+    "unique_name",
+    "update_content",
+    "visible_children",
+]
