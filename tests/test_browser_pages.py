@@ -29,13 +29,14 @@ def test_pages_behind_e_mail_links_pass_axe(server, page, smtp_server) -> None:
     page.get_by_label("Je naam").fill("Bert")
     page.get_by_label("Wachtwoord").fill("a long enough passphrase")
     page.get_by_role("button", name="Account aanmaken").click()
-    assert page.get_by_role("heading", name="Kijk in je e-mail").is_visible()
+    # wait_for: the click starts a navigation that is_visible() would not wait for
+    page.get_by_role("heading", name="Kijk in je e-mail").wait_for()
     verify = smtp_server.link("bert@example.nl", "/verify").replace(
         "http://localhost/", server.url("localhost", "/")
     )
     assert_accessible(page, verify)  # the page with the button
     page.get_by_role("button", name="Bevestigen").click()
-    assert page.get_by_role("heading", name="Je e-mailadres is bevestigd").is_visible()
+    page.get_by_role("heading", name="Je e-mailadres is bevestigd").wait_for()
 
     page.goto(server.url("localhost", "/reset"))
     page.get_by_label("E-mailadres").fill("anne@example.nl")
