@@ -120,8 +120,8 @@ def test_a_plugin_needing_another_enables_both(pleio_setup: PleioTestSetup, inst
         ),
         ({"core": "not a range"}, "declares an invalid core range 'not a range'"),
         (
-            {"requires": ("calendar",)},
-            "plugin 'poll' needs plugin(s) not installed: calendar",
+            {"requires": ("wiki[extra]>=0.1",)},
+            "plugin 'poll' (pleio_test_poll) declares an invalid requirement 'wiki[extra]>=0.1'",
         ),
         (
             {"extra": "@hookimpl\ndef pleio_menu_itemz(request):\n    return []\n"},
@@ -141,6 +141,80 @@ def test_a_bad_plugin_stops_start_up_with_one_line(
         main({}, **pleio_setup.settings)
     line = str(stop.value.code)
     assert line.startswith("pleio: cannot start: ") and message in line and "\n" not in line
+
+
+def test_a_requirement_in_range_loads_and_enables_both(
+    pleio_setup: PleioTestSetup, install_plugin
+) -> None:
+    install_plugin(requires=("wiki>=0.1,<1",))
+    pleio_setup.write_site("alpha", modules=("poll",))
+    client = pleio_setup.client()
+    assert PLUGINS(client.registry).plugins["poll"].needs == ("wiki",)
+    assert client.get("/wiki/", host="alpha.localhost").status_int == 200
+
+
+@pytest.mark.parametrize(
+    ("plugins", "reasons"),
+    [
+        (
+            {"poll": ("calendar",)},
+            {
+                "poll": "plugin 'poll' (pleio_test_poll) needs plugin 'calendar', "
+                "which is not installed"
+            },
+        ),
+        (
+            {"poll": ("wiki>=9",)},
+            {
+                "poll": "plugin 'poll' (pleio_test_poll) needs plugin 'wiki' >=9, "
+                "but 0.1.0 is installed"
+            },
+        ),
+        (
+            {"poll": ("wiki>=9",), "vote": ("poll",)},
+            {"vote": "plugin 'vote' (pleio_test_vote) needs plugin 'poll', which cannot be loaded"},
+        ),
+        (
+            {"poll": ("vote",), "vote": ("wiki", "poll")},
+            {
+                "poll": "plugin 'poll' is in a requirement cycle: poll -> vote -> poll",
+                "vote": "plugin 'vote' is in a requirement cycle: vote -> poll -> vote",
+            },
+        ),
+    ],
+)
+def test_an_unmet_requirement_leaves_the_plugin_out_with_one_line(
+    pleio_setup: PleioTestSetup, install_plugin, capsys, plugins: dict, reasons: dict
+) -> None:
+    """Start-up goes on without it (and without those that need it); the list says why."""
+    for name, requires in plugins.items():
+        install_plugin(name=name, requires=requires)
+    app = pleio_setup.make_app()
+    loaded = PLUGINS(app.registry)
+    assert not set(plugins) & set(loaded.names())
+    assert set(loaded.incompatible) >= set(plugins)
+    for name, reason in reasons.items():
+        assert loaded.incompatible[name].reason == reason
+    assert "wiki" in loaded  # the others are unharmed
+    assert pleio_setup.pleio("plugins", "list") == 0
+    lines = capsys.readouterr().out.splitlines()
+    for name, reason in reasons.items():
+        assert f"not loaded: {reason}" in next(x for x in lines if x.startswith(f"{name}\t"))
+
+
+def test_the_modules_page_says_which_module_is_lacking(
+    pleio_setup: PleioTestSetup, install_plugin
+) -> None:
+    install_plugin(requires=("wiki>=9",))
+    pleio_setup.write_site("alpha", modules=("wiki",))
+    pleio_setup.create_account("ada@example.nl", alpha="admin")
+    app = pleio_setup.make_app()
+    page = pleio_setup.signed_in(app, "ada@example.nl", "alpha.localhost").get(
+        "/@@control-panel-modules"
+    )
+    assert "Geïnstalleerd, maar kan niet aan" in page.text
+    assert "deze module heeft <code>wiki &gt;=9</code> nodig" in page.text
+    assert "module=poll" not in page.text
 
 
 def test_an_operator_can_leave_an_installed_plugin_out(

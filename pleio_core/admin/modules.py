@@ -52,7 +52,7 @@ def modules_page(context: SiteRoot, request: Request) -> dict[str, Any]:
                 "title": translate(plugin.info.title),
                 "description": translate(plugin.info.description),
                 "version": plugin.info.version,
-                "requires": [_title(request, m) for m in plugin.info.requires],
+                "requires": [_title(request, m) for m in plugin.needs],
                 "requires_core": plugin.info.requires_core,
                 "enabled": enabled,
                 "settings_url": panel_url(request, SETTINGS, module=plugin.name)
@@ -78,6 +78,7 @@ def modules_page(context: SiteRoot, request: Request) -> dict[str, Any]:
             "version": plugin.info.version,
             "requires_core": plugin.info.requires_core,
             "have": core_version(),
+            "lacks": plugin.lacks,
         }
         for plugin in PLUGINS(registry).incompatible.values()
     ]

@@ -126,7 +126,7 @@ def _with_module(site: SiteConfig, plugins: PluginSet, module: str) -> tuple[str
     """The site's modules with ``module`` and the ones it requires; None if it has it."""
     if module in site.modules:
         return None
-    needed = [m for m in plugins.plugins[module].info.requires if m not in site.modules]
+    needed = [m for m in plugins.plugins[module].needs if m not in site.modules]
     return (*site.modules, *needed, module)
 
 
@@ -135,7 +135,7 @@ def _without_module(site: SiteConfig, plugins: PluginSet, module: str) -> tuple[
     another of its modules requires it."""
     if module not in site.modules:
         return None
-    dependants = [m for m in site.modules if module in plugins.plugins[m].info.requires]
+    dependants = [m for m in site.modules if module in plugins.plugins[m].needs]
     if dependants:
         raise UsageError(f"{module!r} is needed by {', '.join(dependants)}: disable those first")
     return tuple(m for m in site.modules if m != module)

@@ -132,8 +132,7 @@ def plugin_hooks(request: Request) -> SiteHooks:
 def includeme(config: Configurator) -> None:
     settings = SETTINGS(config.registry)
     pm = make_plugin_manager()
-    incompatible: dict = {}
-    loaded = load_plugins(pm, disabled=settings.disabled_plugins, incompatible=incompatible)
+    loaded, incompatible = load_plugins(pm, disabled=settings.disabled_plugins)
     plugins = PluginSet(pm, loaded, incompatible)
     PLUGINS.provide(config, plugins)
     MODULE_FOLDERS.provide(config, {})

@@ -39,7 +39,10 @@ class PluginInfo:
 
     ``title`` and ``description`` may be translation strings. ``requires_core`` is a PEP 440
     version specifier (e.g. ``">=0.1,<0.2"``) that ``pleio_core``'s version must satisfy;
-    ``requires`` names the plugins that must be enabled together with this one.
+    ``requires`` names the plugins that must be enabled together with this one, each
+    optionally with the versions it works with (``"community>=0.2,<0.3"``). A plugin whose
+    requirements are not installed in a fitting version, or that requires itself through
+    others, is not loaded (``pleio plugins list`` and the Modules page say why).
     """
 
     title: str

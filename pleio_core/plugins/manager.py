@@ -18,8 +18,9 @@ from types import ModuleType
 from typing import Any
 
 import pluggy
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 
 from . import hookspecs
 from .hookspecs import PluginInfo
@@ -50,6 +51,8 @@ class InstalledPlugin:
     distribution: str
     #: The top-level package the entry point lives in; the views it registers are its own.
     package: ModuleType
+    #: The plugins it needs enabled with it (the names of ``info.requires``, in order).
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ class IncompatiblePlugin:
     info: PluginInfo
     distribution: str
     reason: str
+    #: The plugin requirement it lacks (``"community >=0.2"``), or "" for another core.
+    lacks: str = ""
 
 
 @functools.cache
@@ -75,29 +80,30 @@ def make_plugin_manager() -> pluggy.PluginManager:
 
 
 def load_plugins(
-    pm: pluggy.PluginManager,
-    disabled: Iterable[str] = (),
-    incompatible: dict[str, IncompatiblePlugin] | None = None,
-) -> dict[str, InstalledPlugin]:
-    """Import and register every installed plugin; raise PluginError on the first bad one.
+    pm: pluggy.PluginManager, disabled: Iterable[str] = ()
+) -> tuple[dict[str, InstalledPlugin], dict[str, IncompatiblePlugin]]:
+    """Import and register every installed plugin: (the loaded, the refused).
 
-    A plugin whose declared core range excludes this pleio_core is left out (unregistered)
-    and, if ``incompatible`` is given, put there with the reason; without it, it stops
-    start-up like any other bad plugin.
+    A bad plugin (it fails to import, has no PluginInfo, declares nonsense, implements an
+    unknown hook) raises PluginError. A plugin that cannot run here is refused, with the
+    reason: its core range excludes this pleio_core, a plugin it requires is missing, in a
+    version outside the range, refused itself, or requires it back (a cycle).
     """
     found: dict[str, InstalledPlugin] = {}
+    refused: dict[str, IncompatiblePlugin] = {}
+    ranges: dict[str, dict[str, SpecifierSet]] = {}
     skip = set(disabled)
     for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         dist = ep.dist.name if ep.dist else "?"
         if ep.name in skip:
             continue
-        if ep.name in found:
-            if found[ep.name].distribution == dist:
-                continue  # the same distribution seen twice on sys.path
-            raise PluginError(
-                f"plugin {ep.name!r} is installed twice: by {found[ep.name].distribution} "
-                f"and by {dist}"
+        if ep.name in found or ep.name in refused:
+            known = (
+                found[ep.name].distribution if ep.name in found else refused[ep.name].distribution
             )
+            if known == dist:
+                continue  # the same distribution seen twice on sys.path
+            raise PluginError(f"plugin {ep.name!r} is installed twice: by {known} and by {dist}")
         try:
             hooks = ep.load()
             package = importlib.import_module(ep.module.split(".")[0])
@@ -111,24 +117,104 @@ def load_plugins(
             raise PluginError(f"plugin {ep.name!r} ({dist}) is invalid: {exc}") from exc
         _contain(pm, ep.name)
         info = _plugin_info(ep.name, hooks, dist)
+        ranges[ep.name] = _requirements(ep.name, info, dist)
         mismatch = _core_mismatch(ep.name, info, dist)
         if mismatch is not None:
-            if incompatible is None:
-                raise PluginError(mismatch)
             pm.unregister(hooks)
-            incompatible[ep.name] = IncompatiblePlugin(ep.name, info, dist, mismatch)
+            refused[ep.name] = IncompatiblePlugin(ep.name, info, dist, mismatch)
             continue
-        found[ep.name] = InstalledPlugin(ep.name, hooks, info, dist, package)
+        found[ep.name] = InstalledPlugin(
+            ep.name, hooks, info, dist, package, tuple(ranges[ep.name])
+        )
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         raise PluginError(f"a plugin implements an unknown hook: {exc}") from exc
+    for name, why in _unmet(found, ranges).items():
+        pm.unregister(found[name].hooks)
+        plugin = found.pop(name)
+        refused[name] = IncompatiblePlugin(name, plugin.info, plugin.distribution, *why)
+    return found, refused
+
+
+def _requirements(name: str, info: PluginInfo, dist: str) -> dict[str, SpecifierSet]:
+    """``info.requires`` as plugin names and the version ranges they must be in."""
+    needs: dict[str, SpecifierSet] = {}
+    for text in info.requires:
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement:
+            requirement = None
+        if requirement is None or requirement.extras or requirement.marker or requirement.url:
+            raise PluginError(
+                f"plugin {name!r} ({dist}) declares an invalid requirement {text!r} "
+                "(a plugin name, optionally with a version range: 'community>=0.2,<0.3')"
+            )
+        needs[requirement.name] = requirement.specifier
+    return needs
+
+
+def _unmet(
+    found: dict[str, InstalledPlugin], ranges: dict[str, dict[str, SpecifierSet]]
+) -> dict[str, tuple[str, str]]:
+    """The loaded plugins that cannot run, with (why, what they lack): a needed plugin not
+    installed, in a version outside the range, itself refused, or needing this one back."""
+    unmet: dict[str, tuple[str, str]] = {}
     for plugin in found.values():
-        missing = [r for r in plugin.info.requires if r not in found]
-        if missing:
-            needed = ", ".join(missing)
-            raise PluginError(f"plugin {plugin.name!r} needs plugin(s) not installed: {needed}")
-    return found
+        cycle = _cycle_from(plugin.name, found)
+        if cycle:
+            path = " -> ".join(cycle)
+            unmet[plugin.name] = (f"plugin {plugin.name!r} is in a requirement cycle: {path}", "")
+    changed = True
+    while changed:  # a plugin whose requirement is refused is refused too
+        changed = False
+        for plugin in found.values():
+            if plugin.name in unmet:
+                continue
+            for needed, wanted in ranges[plugin.name].items():
+                why = _requirement_unmet(plugin, needed, wanted, found, unmet)
+                if why is not None:
+                    unmet[plugin.name] = (why, f"{needed} {wanted}".strip())
+                    changed = True
+                    break
+    return unmet
+
+
+def _requirement_unmet(
+    plugin: InstalledPlugin,
+    needed: str,
+    wanted: SpecifierSet,
+    found: dict[str, InstalledPlugin],
+    unmet: dict[str, tuple[str, str]],
+) -> str | None:
+    start = f"plugin {plugin.name!r} ({plugin.distribution}) needs plugin {needed!r}"
+    if needed not in found:
+        return f"{start}, which is not installed"
+    if needed in unmet:
+        return f"{start}, which cannot be loaded"
+    have = found[needed].info.version
+    try:
+        fits = Version(have) in wanted
+    except InvalidVersion:
+        fits = not wanted
+    if not fits:
+        return f"{start} {wanted}, but {have} is installed"
+    return None
+
+
+def _cycle_from(start: str, found: dict[str, InstalledPlugin]) -> list[str]:
+    """A requirement path from ``start`` back to itself (``[a, b, a]``), or []."""
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    seen: set[str] = set()
+    while stack:
+        name, path = stack.pop()
+        for needed in found[name].needs if name in found else ():
+            if needed == start:
+                return [*path, start]
+            if needed not in seen:
+                seen.add(needed)
+                stack.append((needed, [*path, needed]))
+    return []
 
 
 def _contain(pm: pluggy.PluginManager, name: str) -> None:

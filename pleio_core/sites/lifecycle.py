@@ -34,7 +34,7 @@ def enable_module(
     plugins = PLUGINS(registry)
     if module not in plugins or module in root.enabled_modules:
         return False
-    missing = [m for m in plugins.plugins[module].info.requires if m not in root.enabled_modules]
+    missing = [m for m in plugins.plugins[module].needs if m not in root.enabled_modules]
     for needed in missing:
         enable_module(root, needed, registry, actor)
     folder_title = MODULE_FOLDERS(registry).get(module)
@@ -143,7 +143,7 @@ def enabled_dependants(root: SiteRoot, module: str, registry: Registry) -> list[
     return [
         m
         for m in root.enabled_modules
-        if m in plugins and module in plugins.plugins[m].info.requires
+        if m in plugins and module in plugins.plugins[m].needs
     ]
 
 
@@ -153,7 +153,7 @@ def missing_requirements(root: SiteRoot, module: str, registry: Registry) -> lis
     missing: list[str] = []
 
     def visit(name: str) -> None:
-        for needed in plugins.plugins[name].info.requires:
+        for needed in plugins.plugins[name].needs:
             if needed not in root.enabled_modules and needed not in missing:
                 visit(needed)
                 missing.append(needed)
