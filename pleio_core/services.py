@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from pleio_core.content.types import ContentTypes
     from pleio_core.pagecache import PageCache
+    from pleio_core.plugins.evolve import EvolveStep
     from pleio_core.plugins.manager import PluginSet
     from pleio_core.security.policy import AccountSummaries, PleioSecurityPolicy
     from pleio_core.security.throttle import SignInThrottle, Throttle
@@ -118,4 +119,7 @@ MODULE_FOLDERS: Service[dict[str, str]] = Service(
 )
 STYLESHEETS: Service[dict[str, str]] = Service(
     "stylesheets", "pleio_core.plugins", "Each module's own stylesheet (add_stylesheet)."
+)
+EVOLVE_STEPS: Service[dict[str, dict[int, EvolveStep]]] = Service(
+    "evolve steps", "pleio_core.plugins", "Each module's data changes (add_evolve_step)."
 )

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import transaction
 from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.request import Request
 
 from pleio_core.content.site import SiteRoot
 from pleio_core.plugins.manager import core_version
-from pleio_core.services import PLUGINS
+from pleio_core.services import PLUGINS, SITE_DATABASES
+from pleio_core.sites.evolve import evolve_site, pending_steps
 from pleio_core.sites.lifecycle import (
     disable_module,
     enable_module,
@@ -31,6 +33,7 @@ from .panel import actor, add_panel_view, panel_url, saved
 
 NAME = "control-panel-modules"
 CONFIRM = "control-panel-module"
+EVOLVE = "control-panel-evolve"
 ACTIONS = ("enable", "disable")
 
 
@@ -90,13 +93,17 @@ def modules_page(context: SiteRoot, request: Request) -> dict[str, Any]:
     done = request.GET.get("done")
     module = request.GET.get("module")
     if done not in ("enabled", "disabled") or module not in PLUGINS(registry):
-        done = None
+        done = "evolved" if done == "evolved" else None
     return {
         "rows": rows,
+        "pending": [
+            {"module": _title(request, step.module), "version": step.version, "title": step.title}
+            for step in pending_steps(context, registry)
+        ],
         "incompatible": incompatible,
         "unavailable": unavailable,
         "done": done,
-        "done_title": _title(request, module) if done else "",
+        "done_title": _title(request, module) if done in ("enabled", "disabled") else "",
     }
 
 
@@ -137,7 +144,21 @@ def switch(context: SiteRoot, request: Request) -> Any:
     return saved(request, NAME, f"{action}d", module=module)
 
 
+def evolve(context: SiteRoot, request: Request) -> Any:
+    """Run the pending evolve steps now, each in a transaction of its own (as ``pleio site
+    evolve`` does); if one fails the site answers 503 from then on, this answer too."""
+    databases = SITE_DATABASES(request.registry)
+    manager = transaction.TransactionManager()
+    conn = databases.connect(context.site_name, manager)
+    try:
+        evolve_site(conn, manager, request.registry, actor(request))
+    finally:
+        databases.release(context.site_name, conn)
+    return saved(request, NAME, "evolved")
+
+
 def includeme(config: Configurator) -> None:
     add_panel_view(config, modules_page, NAME, ("GET", "HEAD"), "control_panel_modules.pt")
     add_panel_view(config, confirm_page, CONFIRM, ("GET", "HEAD"), "control_panel_module.pt")
     add_panel_view(config, switch, CONFIRM, "POST", "control_panel_module.pt")
+    add_panel_view(config, evolve, EVOLVE, "POST")

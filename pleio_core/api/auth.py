@@ -25,6 +25,8 @@ def api_root(request: Request) -> Any:
     root = request.site_root
     if root is None:
         raise ApiError(404, _("There is no deelsite at this address."))
+    if root.evolve_failure is not None:  # as its pages (sites.root_factory)
+        raise ApiError(503, _("This site is under maintenance: try again later."))
     return root
 
 

@@ -20,6 +20,7 @@ from . import (
     catalog,
     cleaning,
     demo,
+    evolving,
     exchange,
     joining,
     plugins,
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     twofactor.add_commands(site_commands)
     catalog.add_commands(site_commands)
     exchange.add_commands(site_commands)
+    evolving.add_commands(site_commands)
     plugins.add_commands(commands)
     users.add_commands(commands)
     demo.add_commands(commands)

@@ -86,13 +86,13 @@ class Platform:
 
     def read_site_attribute(self, site: SiteConfig, name: str) -> object | None:
         """An attribute of the site's root; None without a database."""
-        return self._read_root(site, lambda root: getattr(root, name, None))
+        return self.read_root(site, lambda root: getattr(root, name, None))
 
     def effective_modules(self, site: SiteConfig) -> tuple[str, ...] | None:
         """The modules switched on for ``site`` once a server has applied its file."""
-        return self._read_root(site, lambda root: pending_modules(root, site))
+        return self.read_root(site, lambda root: pending_modules(root, site))
 
-    def _read_root(self, site: SiteConfig, read: Callable[[SiteRoot], T]) -> T | None:
+    def read_root(self, site: SiteConfig, read: Callable[[SiteRoot], T]) -> T | None:
         """``read(site_root)`` without writing anything; None if the site has no database.
 
         A FileStorage is opened read-only, as a running server may hold it; nothing is

@@ -7,6 +7,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from BTrees.OOBTree import OOBTree
+from persistent.mapping import PersistentMapping
 from pyramid.authorization import ALL_PERMISSIONS, DENY_ALL, Allow, Everyone
 
 from .folder import Folder, Item
@@ -67,6 +68,11 @@ class SiteRoot(Folder):
     #: Old path → content moved or renamed since (``pleio_core.content.moves``), made with
     #: the first move: old addresses lead to the content's new one.
     moved_paths: OOBTree | None = None
+    #: Module → the version its data is at (``pleio_core.sites.evolve``), made on first use.
+    data_versions: PersistentMapping | None = None
+    #: The evolve step that failed here, as {"module", "version", "title", "error", "at"}:
+    #: until it succeeds, the site answers 503 (its data is as before the step).
+    evolve_failure: Mapping[str, Any] | None = None
 
     def __init__(self, name: str, title: str, modules: Iterable[str] = ()) -> None:
         super().__init__(title)

@@ -1,8 +1,8 @@
 """Plugins (modules) as pluggy plugins, and the core's guarantee that disabled ones are invisible.
 
 Public API for plugin authors: ``hookimpl``, ``PluginInfo``, ``MenuItem``, ``ModuleSettings``, the
-``config.add_module_folder`` and ``config.add_stylesheet`` directives and
-``request.plugin_hooks``.
+``config.add_module_folder``, ``config.add_stylesheet`` and ``config.add_evolve_step``
+directives and ``request.plugin_hooks``.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from pyramid.request import Request
 from pyramid.viewderivers import INGRESS
 
 from pleio_core.content.site import ModuleFolder, SiteRoot
-from pleio_core.services import MODULE_FOLDERS, PLUGINS, SETTINGS, STYLESHEETS
+from pleio_core.services import EVOLVE_STEPS, MODULE_FOLDERS, PLUGINS, SETTINGS, STYLESHEETS
 
+from .evolve import EvolveStep, add_evolve_step
 from .hookspecs import MenuItem, ModuleSettings, PluginInfo
 from .manager import (
     InstalledPlugin,
@@ -31,6 +32,7 @@ from .manager import (
 )
 
 __all__ = [
+    "EvolveStep",
     "InstalledPlugin",
     "MenuItem",
     "ModuleSettings",
@@ -137,8 +139,10 @@ def includeme(config: Configurator) -> None:
     PLUGINS.provide(config, plugins)
     MODULE_FOLDERS.provide(config, {})
     STYLESHEETS.provide(config, {})
+    EVOLVE_STEPS.provide(config, {})
     config.add_directive("add_module_folder", add_module_folder)
     config.add_directive("add_stylesheet", add_stylesheet)
+    config.add_directive("add_evolve_step", add_evolve_step)
     config.add_view_predicate("module_folder", ModuleFolderPredicate)
     # Outside the permission check: a disabled module answers 404, never 403.
     config.add_view_deriver(module_guard, under=INGRESS, over="secured_view")

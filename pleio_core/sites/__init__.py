@@ -71,6 +71,8 @@ def root_factory(request: Request) -> Any:
     root = request.site_root
     if root is None:
         raise HTTPNotFound()
+    if root.evolve_failure is not None:  # its module's code is newer than its data
+        raise HTTPServiceUnavailable()
     return root
 
 

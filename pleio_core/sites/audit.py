@@ -45,6 +45,8 @@ KINDS: dict[str, TranslationString] = {
     "two-factor-policy": _("Two-factor requirement changed"),
     "module-enabled": _("Module switched on"),
     "module-disabled": _("Module switched off"),
+    "module-evolved": _("Module's data updated"),
+    "evolve-failed": _("Update of a module's data failed"),
     "site-settings": _("Site settings changed"),
     "appearance": _("Appearance changed"),
     "menu": _("Menu changed"),

@@ -18,6 +18,7 @@ from pleio_core.storage.retry import backoff
 from .audit import append_entry
 from .config import SiteConfig
 from .effective import effective_access
+from .evolve import pending_steps, start_data_version
 
 log = logging.getLogger(__name__)
 #: tries of the transaction that applies a site file, when processes apply it at once
@@ -38,8 +39,10 @@ def enable_module(
     for needed in missing:
         enable_module(root, needed, registry, actor)
     folder_title = MODULE_FOLDERS(registry).get(module)
+    fresh = folder_title is None or module not in root
     if folder_title is not None and module not in root:
         root.add(module, ModuleFolder(module, str(folder_title)))
+    start_data_version(root, module, registry, fresh)
     root.enabled_modules = (*root.enabled_modules, module)
     actor_id, actor_email = actor or (None, "")
     append_entry(root, "module-enabled", actor_id, actor_email, module=module)
@@ -116,7 +119,7 @@ def prepare_site(databases: SiteDatabases, site: SiteConfig, registry: Registry)
         try:
             manager.begin()
             manager.get().note(f"pleio: apply the site file of {site.name}")
-            get_site_root(conn, site, registry)
+            pending = len(pending_steps(get_site_root(conn, site, registry), registry))
             manager.commit()
             break
         except ConflictError:
@@ -129,6 +132,14 @@ def prepare_site(databases: SiteDatabases, site: SiteConfig, registry: Registry)
             raise
         finally:
             databases.release(site.name, conn)
+    if pending and applied.get(site.name) is None:  # once per process
+        log.warning(
+            "site %s: %d evolve step(s) pending: run `pleio site evolve %s` "
+            "(or Modules in its control panel)",
+            site.name,
+            pending,
+            site.name,
+        )
     applied[site.name] = site
 
 
@@ -140,11 +151,7 @@ def read_site_root(conn: Connection) -> SiteRoot | None:
 def enabled_dependants(root: SiteRoot, module: str, registry: Registry) -> list[str]:
     """The enabled modules that need ``module``: it may not be switched off while they are on."""
     plugins = PLUGINS(registry)
-    return [
-        m
-        for m in root.enabled_modules
-        if m in plugins and module in plugins.plugins[m].needs
-    ]
+    return [m for m in root.enabled_modules if m in plugins and module in plugins.plugins[m].needs]
 
 
 def missing_requirements(root: SiteRoot, module: str, registry: Registry) -> list[str]:
