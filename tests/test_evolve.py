@@ -12,7 +12,7 @@ import pytest
 from pyramid.exceptions import ConfigurationConflictError
 
 from pleio_core.plugins import PluginError
-from pleio_core.testing import PleioTestSetup
+from pleio_core.testing import PleioTestSetup, assert_valid_html
 
 TALLY = """
 from pyramid.response import Response
@@ -107,6 +107,7 @@ def test_a_step_that_fails_on_one_site_leaves_that_site_in_maintenance(
     done = page.forms[1].submit(status=303).follow()
     assert "De gegevens van de modules zijn bijgewerkt." in done.text
     assert "Bijwerken nodig" not in done.text
+    assert_valid_html({"modules, update needed": page.body, "modules, updated": done.body})
     assert state(client, "alpha") == "([3, 4], 7)"
     audit = ada.get("/@@audit?kind=module-evolved").text
     assert audit.count("<td>Gegevens van een module bijgewerkt</td>") == 2
