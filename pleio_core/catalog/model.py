@@ -7,7 +7,6 @@ persistent reference), so showing a page of hits loads those objects and nothing
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from typing import Literal, overload
 
 import BTrees
@@ -17,7 +16,6 @@ from hypatia.keyword import KeywordIndex
 from hypatia.text import TextIndex
 from persistent import Persistent
 
-from pleio_core.content.folder import Folder
 from pleio_core.content.model import Content
 from pleio_core.content.site import SiteRoot
 from pleio_core.storage.parts import part
@@ -143,23 +141,3 @@ def site_catalog(site: SiteRoot, create: Literal[False] = False) -> SiteCatalog 
 def site_catalog(site: SiteRoot, create: bool = False) -> SiteCatalog | None:
     """The site's catalog; made on first use when ``create``."""
     return part(site, "catalog", SiteCatalog, create)
-
-
-def content_in(obj: object) -> Iterator[Content]:
-    """``obj`` (if it is content) and every piece of content below it, depth first.
-
-    It keeps one iterator per level, not lists of children: a folder of 100,000 items
-    costs no more memory than a small one.
-    """
-    if isinstance(obj, Content):
-        yield obj
-    stack = [iter(obj.values())] if isinstance(obj, Folder) and len(obj) else []
-    while stack:
-        item = next(stack[-1], None)
-        if item is None:
-            stack.pop()
-            continue
-        if isinstance(item, Content):
-            yield item
-        if isinstance(item, Folder) and len(item):
-            stack.append(iter(item.values()))

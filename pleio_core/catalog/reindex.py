@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 from pyramid.registry import Registry
 
+from pleio_core.content.model import content_in
 from pleio_core.content.site import SiteRoot
 
-from .model import SiteCatalog, content_in
+from .model import SiteCatalog
 
 
 def count_content(site: SiteRoot) -> int:

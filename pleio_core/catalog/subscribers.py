@@ -34,11 +34,12 @@ from pleio_core.content.events import (
     ContentRemoved,
     ContentTouched,
 )
+from pleio_core.content.model import content_in
 from pleio_core.content.site import ROOT_KEY, SiteRoot
 from pleio_core.services import SETTINGS, SITE_DATABASES
 from pleio_core.storage.retry import backoff
 
-from .model import content_in, site_catalog, site_of
+from .model import site_catalog, site_of
 
 
 class IndexSubtree:

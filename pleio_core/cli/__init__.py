@@ -24,6 +24,7 @@ from . import (
     exchange,
     joining,
     plugins,
+    purging,
     secret,
     sites,
     twofactor,
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     catalog.add_commands(site_commands)
     exchange.add_commands(site_commands)
     evolving.add_commands(site_commands)
+    purging.add_commands(site_commands)
     plugins.add_commands(commands)
     users.add_commands(commands)
     demo.add_commands(commands)

@@ -123,6 +123,17 @@ def pleio_sample_content(site: SiteRoot, registry: Registry, language: str) -> N
     """
 
 
+@hookspec
+def pleio_purge_module(site: SiteRoot, registry: Registry) -> None:
+    """Delete what the plugin keeps on ``site`` outside its own folder (``pleio site
+    purge-module``); the core then deletes the folder and everything in it.
+
+    Called only for the plugin being purged, with its module switched off on the site,
+    inside the purge's transaction (raise and nothing is deleted). Attributes or parts the
+    plugin put on the site root, on accounts' entries or on other modules' content go here.
+    """
+
+
 # -- request hooks -------------------------------------------------------------------------
 
 

@@ -46,6 +46,7 @@ KINDS: dict[str, TranslationString] = {
     "module-enabled": _("Module switched on"),
     "module-disabled": _("Module switched off"),
     "module-evolved": _("Module's data updated"),
+    "module-purged": _("Module's data deleted"),
     "evolve-failed": _("Update of a module's data failed"),
     "site-settings": _("Site settings changed"),
     "appearance": _("Appearance changed"),

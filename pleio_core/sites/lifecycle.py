@@ -10,6 +10,8 @@ from pyramid.registry import Registry
 from ZODB.Connection import Connection
 from ZODB.POSException import ConflictError
 
+from pleio_core.content.events import ContentRemoved
+from pleio_core.content.model import Content, content_in
 from pleio_core.content.site import ROOT_KEY, ModuleFolder, SiteRoot
 from pleio_core.services import MODULE_FOLDERS, PLUGINS, SITES
 from pleio_core.storage.databases import SiteDatabases
@@ -60,6 +62,34 @@ def disable_module(
     actor_id, actor_email = actor or (None, "")
     append_entry(root, "module-disabled", actor_id, actor_email, module=module)
     return True
+
+
+def purge_module(
+    root: SiteRoot, module: str, registry: Registry, actor: tuple[str, str] | None = None
+) -> int:
+    """Delete ``module``'s data from the site: what the plugin keeps elsewhere (its
+    ``pleio_purge_module``), then its folder and everything in it, as content is deleted
+    (so the catalog forgets it). The module must be switched off and installed. Returns the
+    number of content items deleted; audited."""
+    if module in root.enabled_modules:
+        raise ValueError(f"module {module!r} is switched on: switch it off first")
+    plugins = PLUGINS(registry)
+    if module not in plugins:
+        raise ValueError(f"module {module!r} is not installed: install it to purge its data")
+    plugins.call_for(module, "pleio_purge_module", site=root, registry=registry)
+    folder = root.get(module)  # (not root[module]: that hides a switched-off module)
+    deleted = 0
+    if isinstance(folder, ModuleFolder):
+        for child in folder.values():  # told while they still know their site
+            if isinstance(child, Content):
+                deleted += sum(1 for _ in content_in(child))
+                registry.notify(ContentRemoved(child))
+        root.remove(module)
+    if root.data_versions is not None:
+        root.data_versions.pop(module, None)
+    actor_id, actor_email = actor or (None, "")
+    append_entry(root, "module-purged", actor_id, actor_email, module=module, items=str(deleted))
+    return deleted
 
 
 def apply_site_config(root: SiteRoot, site: SiteConfig, registry: Registry) -> None:
