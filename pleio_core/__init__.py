@@ -39,6 +39,7 @@ def make_configurator(settings: Mapping[str, Any], full: bool = True) -> Configu
     config.add_renderer("json", JSON(serializer=json_text))
     config.add_translation_dirs("pleio_core:locale")  # before the plugins': theirs refine ours
     config.include(".content")  # its directive, before plugins use it
+    config.include(".api.endpoints")  # (the same)
     config.include(".plugins")
     if full:
         config.include(".mail")

@@ -5,13 +5,15 @@ fixtures of ``pleio_core.testing``): what is named here stays, or changes with a
 the plugin guide; anything else in the core may move without warning. ``tests/
 test_plugin_api.py`` pins ``__all__`` and checks that the bundled modules keep to it. The
 plugin guide describes each name; the directives (``config.add_content_type``,
-``config.add_module_folder``, ``config.add_stylesheet``) and the request properties
+``config.add_module_folder``, ``config.add_stylesheet``, ``config.add_evolve_step``,
+``config.add_api_endpoint``) and the request properties
 (``request.plugin_hooks``, ``request.enabled_modules``, ``request.identity``,
 ``request.principals``) come with the configuration and the request.
 """
 
 from __future__ import annotations
 
+from pleio_core.api.errors import ApiError
 from pleio_core.clock import local_time, now
 from pleio_core.content import (
     Content,
@@ -71,6 +73,7 @@ __all__ = [
     "SETTINGS",
     "SITES",
     "SITE_DATABASES",
+    "ApiError",
     "Content",
     "ContentAdded",
     "ContentModified",

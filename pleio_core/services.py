@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from pyramid.registry import Registry
     from ZODB import DB
 
+    from pleio_core.api.endpoints import ApiEndpoint
     from pleio_core.content.types import ContentTypes
     from pleio_core.pagecache import PageCache
     from pleio_core.plugins.evolve import EvolveStep
@@ -119,6 +120,9 @@ MODULE_FOLDERS: Service[dict[str, str]] = Service(
 )
 STYLESHEETS: Service[dict[str, str]] = Service(
     "stylesheets", "pleio_core.plugins", "Each module's own stylesheet (add_stylesheet)."
+)
+API_ENDPOINTS: Service[list[ApiEndpoint]] = Service(
+    "api endpoints", "pleio_core.api.endpoints", "Plugins' own API endpoints (add_api_endpoint)."
 )
 EVOLVE_STEPS: Service[dict[str, dict[int, EvolveStep]]] = Service(
     "evolve steps", "pleio_core.plugins", "Each module's data changes (add_evolve_step)."

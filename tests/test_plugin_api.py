@@ -13,7 +13,8 @@ from pleio_core import plugin_api
 
 REPO = Path(__file__).resolve().parent.parent
 PINNED = {
-    "ACCESS_LEVELS", "CONTENT_TYPES", "ITEM_NAME_RULE", "OWN", "PLUGINS", "SETTINGS", "SITES",
+    "ACCESS_LEVELS", "ApiError", "CONTENT_TYPES", "ITEM_NAME_RULE", "OWN", "PLUGINS", "SETTINGS",
+    "SITES",
     "SITE_DATABASES", "Content", "ContentAdded", "ContentModified", "ContentMoved",
     "ContentRemoved", "ContentSchema", "ContentTouched", "ContentType", "Folder", "Item",
     "MemberRemoved", "MenuItem", "ModuleFolder", "ModulePlugin", "ModuleSettings",

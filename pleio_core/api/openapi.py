@@ -28,6 +28,7 @@ from pleio_core.services import CONTENT_TYPES
 from pleio_core.text import SCHEMA_PATTERN
 
 from .content import MAX_LIMIT, MAX_START
+from .endpoints import endpoints_for
 from .errors import DEFAULT_MESSAGES
 from .schemas import NOT_BLANK, node_schema, nullable, object_schema
 from .search import MAX_PAGE
@@ -400,6 +401,43 @@ def _with_ids_and_links(paths: dict[str, Any]) -> dict[str, Any]:
     return paths
 
 
+def _module_paths(request: Request) -> dict[str, Any]:
+    """The enabled modules' own endpoints (``add_api_endpoint``)."""
+    translate = request.localizer.translate
+    paths: dict[str, Any] = {}
+    for endpoint in endpoints_for(request.registry, request.enabled_modules):
+        answer = node_schema(endpoint.answer, translate) if endpoint.answer else {"type": "object"}
+        schema = endpoint.schema
+        body = parameters = None
+        if endpoint.sends_body:
+            nodes = schema.children if schema is not None else []
+            body = object_schema(nodes, translate)
+        elif schema is not None:
+            parameters = [
+                {
+                    "name": node.name,
+                    "in": "query",
+                    "required": node.required,
+                    "schema": node_schema(node, translate, sent=True),
+                }
+                for node in schema.children
+            ]
+        errors = (*((400, 403, 422) if endpoint.sends_body else (403, 422)), *endpoint.errors)
+        operation = _operation(
+            request,
+            translate(endpoint.summary) or f"{endpoint.module}: {endpoint.name}",
+            200,
+            answer,
+            errors,
+            body,
+            parameters,
+            signed_in=endpoint.signed_in,
+        )
+        operation["operationId"] = f"{endpoint.module}.{endpoint.name}.{endpoint.method.lower()}"
+        paths.setdefault(endpoint.path, {})[endpoint.method.lower()] = operation
+    return paths
+
+
 def openapi_document(request: Request) -> dict[str, Any]:
     """The document for this site, as the caller's language names things."""
     types = CONTENT_TYPES(request.registry)
@@ -519,7 +557,7 @@ def openapi_document(request: Request) -> dict[str, Any]:
             ),
         },
         "servers": [{"url": request.application_url}],
-        "paths": _with_ids_and_links(paths),
+        "paths": {**_with_ids_and_links(paths), **_module_paths(request)},
         "components": {
             "schemas": schemas,
             "securitySchemes": {

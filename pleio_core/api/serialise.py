@@ -241,11 +241,26 @@ def validated_values(
     schema = bound_schema(request, content_type, container)
     if current is not None and content_type.revisions:
         schema = with_change_note(schema)
-    _refuse_unknown(schema, data, extra)
     cstruct: dict[str, Any] = {}
     if current is not None:
         cstruct = dict(schema.serialize({k: _null(v) for k, v in current.items()}))
-    errors = _wrong_fields(schema, data)
+    return validated(request, schema, data, cstruct, extra)
+
+
+def validated(
+    request: Request,
+    schema: colander.SchemaNode,
+    data: dict[str, Any],
+    cstruct: dict[str, Any] | None = None,
+    extra: tuple[str, ...] = (),
+    typed: bool = True,
+) -> dict[str, Any]:
+    """``data`` deserialised by the (bound) mapping ``schema``, over ``cstruct``; 422 with a
+    message per field if a key is unknown or a value invalid. ``typed``: the values are JSON
+    and must have the JSON type the document gives (not for a query string's texts)."""
+    _refuse_unknown(schema, data, extra)
+    errors = _wrong_fields(schema, data) if typed else {}
+    cstruct = dict(cstruct or {})
     cstruct.update((k, _null(v)) for k, v in data.items() if k not in errors and k not in extra)
     try:
         values = schema.deserialize(cstruct)

@@ -12,6 +12,7 @@ without anything being written, so it is indexed with the viewers it will have o
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -21,7 +22,10 @@ from pyramid.authorization import Allow, Everyone
 from pleio_core.content.access import acl_for
 from pleio_core.content.model import Content
 from pleio_core.content.site import ModuleFolder, SiteRoot
+from pleio_core.content.types import ContentType
 from pleio_core.services import CONTENT_TYPES
+
+log = logging.getLogger(__name__)
 
 
 def viewers(acl: Iterable[tuple[str, str, Any]]) -> list[str]:
@@ -53,9 +57,16 @@ def sort_key(moment: datetime) -> int:
     return -round(moment.timestamp() * 1_000_000)
 
 
-def full_text(content: Content) -> str:
-    """Title, body, tags and the comments' texts; ``content.text`` is HTML-escaped text."""
+def full_text(content: Content, content_type: ContentType | None = None) -> str:
+    """Title, body, tags, the type's ``searchable_text`` and the comments' texts
+    (``content.text`` is HTML-escaped text). A ``searchable_text`` that raises is logged
+    and left out: the content is still saved and found by the rest."""
     parts = [content.title, content.text, " ".join(content.tags)]
+    if content_type is not None and content_type.searchable_text is not None:
+        try:
+            parts.append(str(content_type.searchable_text(content)))
+        except Exception:
+            log.exception("searchable_text of %s raised: left out", content_type.name)
     if content.comments is not None:
         parts.extend(comment.text for comment in content.comments.all())
     return "\n".join(parts)
@@ -100,7 +111,7 @@ class Document:
         if values["audience"] == "restricted":
             values["restricted_to"] = values["allowed"]
         return cls(
-            text=full_text(content),
+            text=full_text(content, content_type),
             type=content.type_name or None,
             module=sorted(set(modules)),
             tags=list(content.tags),

@@ -7,7 +7,7 @@ catalog entry and the JSON API (with its OpenAPI description).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +41,9 @@ class ContentType:
     #: Merge an edit with a save made since it started, when they touch different lines
     #: of the body and different fields (``pleio_core.content.merge``); needs ``revisions``.
     merges_edits: bool = False
+    #: More text search finds the content by, besides its title, body, tags and comments:
+    #: ``searchable_text(content) -> str`` (plain text, e.g. the type's own fields).
+    searchable_text: Callable[[Content], str] | None = None
 
     def field_names(self) -> list[str]:
         return [node.name for node in self.schema().children]
@@ -95,6 +98,7 @@ def add_content_type(
     revisions: bool = False,
     module: str | None = None,
     merges_edits: bool = False,
+    searchable_text: Callable[[Content], str] | None = None,
 ) -> None:
     """Declare a content type. ``module`` defaults to the plugin whose configure hook calls it.
 
@@ -115,6 +119,10 @@ def add_content_type(
         )
     if add_permission not in ("add", "moderate"):
         raise ConfigurationError(f"add_content_type({name!r}): add_permission is add or moderate")
+    if searchable_text is not None and not callable(searchable_text):
+        raise ConfigurationError(
+            f"add_content_type({name!r}): searchable_text is a function of the content"
+        )
     if merges_edits and not revisions:
         raise ConfigurationError(
             f"add_content_type({name!r}): merges_edits needs revisions (the edit's base)"
@@ -129,6 +137,7 @@ def add_content_type(
         add_permission,
         revisions,
         merges_edits,
+        searchable_text,
     )
     types: ContentTypes = CONTENT_TYPES(config.registry)
 

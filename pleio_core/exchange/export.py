@@ -167,6 +167,17 @@ def unavailable_modules(root: SiteRoot, registry: Registry) -> list[str]:
     return [module for module in root.enabled_modules if module not in plugins]
 
 
+def require_every_module(root: SiteRoot, registry: Registry) -> None:
+    """ArchiveError if a module the site has switched on is not loaded: its data would be
+    left out of any archive of the site."""
+    missing = unavailable_modules(root, registry)
+    if missing:
+        raise ArchiveError(
+            f"the site has the module {missing[0]!r} switched on, but it is not installed "
+            "here, so its data cannot be exported: install it again, then export"
+        )
+
+
 def export_site(
     root: SiteRoot,
     site: SiteConfig,
@@ -181,11 +192,7 @@ def export_site(
     A module the site has switched on but that is not loaded here stops it before anything
     is written: its data would be left out (``ArchiveError`` names the module).
     """
-    for module in unavailable_modules(root, registry):
-        raise ArchiveError(
-            f"the site has the module {module!r} switched on, but it is not installed "
-            "here, so its data cannot be exported: install it again, then export"
-        )
+    require_every_module(root, registry)
     types = CONTENT_TYPES(registry)
     directory = AccountDirectory(accounts)
     written = [0]

@@ -18,11 +18,12 @@ from pleio_core.content.files import StoredFile
 from pleio_core.content.site import SiteRoot
 from pleio_core.security.accounts import Account
 from pleio_core.security.membership import site_members
-from pleio_core.services import CONTENT_TYPES
+from pleio_core.services import CONTENT_TYPES, PLUGINS
 
-from .archive import ArchiveWriter, content_member, iso
+from .archive import ArchiveWriter, content_member, dump, iso
 from .documents import document_of
-from .export import GC_EVERY, walk
+from .errors import ArchiveError
+from .export import GC_EVERY, require_every_module, walk
 
 FORMAT = "pleio-personal-export"
 FORMAT_VERSION = 1
@@ -47,10 +48,44 @@ def _theirs(document: dict[str, Any], email: str) -> dict[str, Any]:
     return document
 
 
+class PluginPartError(ArchiveError):
+    """A module could not give its part of someone's data (``module`` names it)."""
+
+    def __init__(self, module: str, why: str) -> None:
+        super().__init__(f"the module {module!r} could not give its part of the data: {why}")
+        self.module = module
+
+
+def plugin_parts(root: SiteRoot, account: Account, registry: Registry) -> dict[str, Any]:
+    """Each enabled plugin's ``pleio_personal_data`` for the account (those with one)."""
+    plugins = PLUGINS(registry)
+    parts: dict[str, Any] = {}
+    for module in root.enabled_modules:
+        if module not in plugins:
+            continue
+        try:
+            answers = plugins.call_for(
+                module, "pleio_personal_data", site=root, account_id=account.id, registry=registry
+            )
+            if answers:
+                dump(answers[0])  # what JSON cannot hold is refused here, not half-way
+        except Exception as exc:
+            raise PluginPartError(module, f"{type(exc).__name__}: {exc}") from exc
+        if answers:
+            parts[module] = answers[0]
+    return parts
+
+
 def export_personal(
     root: SiteRoot, site_name: str, account: Account, registry: Registry, target: IO[bytes]
 ) -> dict[str, Any]:
-    """Write ``account``'s data on this site to ``target``; the manifest."""
+    """Write ``account``'s data on this site to ``target``; the manifest.
+
+    ArchiveError, before anything is written, when a module the site has switched on is
+    not installed or a plugin cannot give its part: the archive would hold less than the
+    site keeps about them."""
+    require_every_module(root, registry)
+    parts = plugin_parts(root, account, registry)
     types = CONTENT_TYPES(registry)
     names = OnlyThem(account)
     writer = ArchiveWriter(target)
@@ -99,6 +134,8 @@ def export_personal(
         },
     )
     counts["comments_elsewhere"] = writer.write_lines("comments.jsonl", their_comments())
+    for module, part in parts.items():
+        writer.write_json(f"plugins/{module}.json", part)
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -106,6 +143,7 @@ def export_personal(
         "site": site_name,
         "account": account.email,
         "counts": counts,
+        "plugins": sorted(parts),
     }
     writer.finish(manifest)
     return manifest

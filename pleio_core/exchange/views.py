@@ -25,7 +25,7 @@ from pleio_core.services import CONTENT_TYPES
 
 from .errors import ArchiveError
 from .export import export_site, unavailable_modules
-from .personal import export_personal
+from .personal import PluginPartError, export_personal
 from .tables import CONTENT_COLUMNS, MEMBER_COLUMNS, content_rows, member_rows, write_csv
 
 SPOOL = 1 << 20
@@ -151,17 +151,33 @@ def _account(request: Request):
 
 def my_data_page(context: SiteRoot, request: Request) -> dict[str, Any]:
     _account(request)
-    return {"title": _("Download my data")}
+    return {"title": _("Download my data"), "problem": None}
 
 
-def my_data_download(context: SiteRoot, request: Request) -> Response:
+def my_data_download(context: SiteRoot, request: Request) -> Any:
+    """The archive; or, when it could not hold all of it, the page with why (409)."""
     account = _account(request)
-    return _download(
-        request,
-        lambda out: export_personal(context, request.site.name, account, request.registry, out),
-        f"{request.site.name}-my-data-{_stamp()}.zip",
-        "application/zip",
-    )
+    try:
+        return _download(
+            request,
+            lambda out: export_personal(context, request.site.name, account, request.registry, out),
+            f"{request.site.name}-my-data-{_stamp()}.zip",
+            "application/zip",
+        )
+    except ArchiveError as exc:
+        module = exc.module if isinstance(exc, PluginPartError) else None
+        module = module or next(iter(unavailable_modules(context, request.registry)), "?")
+        request.response.status_int = 409
+        problem = _(
+            "Your data cannot be put together now: the module ${module} could not give its "
+            "part. Nothing is left out on purpose, so there is no download. Try again later, "
+            "or ask the site's admins.",
+            mapping={"module": module},
+        )
+        values = {"title": _("Download my data"), "problem": problem}
+        return render_to_response(
+            "pleio_core:templates/my_data.pt", values, request=request, response=request.response
+        )
 
 
 def includeme(config: Configurator) -> None:

@@ -215,6 +215,20 @@ def pleio_export_extra(
 
 
 @hookspec
+def pleio_personal_data(site: SiteRoot, account_id: str, registry: Registry) -> object:
+    """The plugin's part of one account's "Download my data" archive from ``site``, or None.
+
+    Called for each plugin the site has enabled, on its own, before the archive is written.
+    Return a JSON-serialisable value holding what the plugin keeps about the account (a
+    poll's votes, a group's membership) and nothing of anyone else (no other account's
+    name or address); it is stored as ``plugins/<plugin name>.json``. Content the account
+    owns is in the archive already (its schema fields and ``pleio_export_extra``). If it
+    raises, or returns what JSON cannot hold, the download is refused with the plugin's
+    name rather than given without its part.
+    """
+
+
+@hookspec
 def pleio_import_extra(
     content: object, data: object, registry: Registry, account_id: Callable[[str], str]
 ) -> None:

@@ -49,6 +49,7 @@ from pleio_core.testing.plugins import (
     memos_plugin,
     notes_plugin,
     plugin_installer,
+    polls_plugin,
 )
 from pleio_core.testing.postgres import PostgresServer, postgres_server
 from pleio_core.testing.server import LiveServer, free_port, live_server_factory
@@ -102,6 +103,7 @@ __all__ = [
     "pleio_setup",
     "pleio_storage_uri",
     "plugin_installer",
+    "polls_plugin",
     "postgres_server",
     "rebuild_archive",
     "sign_in_client",

@@ -100,3 +100,79 @@ def memos_plugin(plugin_installer: Any) -> str:
     """Install the ``memos`` test plugin (one content type, ``memo``, without revisions)."""
     plugin_installer("memos", content_type_plugin("memos", "memo"))
     return "memos"
+
+
+#: A plugin with one of each extension point: a type with searchable text of its own
+#: (``question`` and its ``answer``), votes that go in a person's data export, and two API
+#: endpoints (``GET …/polls/results?poll=``, ``POST …/polls/vote``).
+POLLS_PLUGIN = """
+import colander
+from BTrees.OOBTree import OOBTree
+from pleio_core.plugin_api import ApiError, Content, ContentSchema, ModulePlugin, hookimpl
+
+class Question(Content):
+    answer = ""
+
+class QuestionSchema(ContentSchema):
+    answer = colander.SchemaNode(colander.String(), missing="")
+
+class Results(colander.MappingSchema):
+    poll = colander.SchemaNode(colander.String(), validator=colander.Length(1, 100))
+
+class Vote(colander.MappingSchema):
+    poll = colander.SchemaNode(colander.String(), validator=colander.Length(1, 100))
+    choice = colander.SchemaNode(colander.Int(), validator=colander.Range(1, 5))
+
+class Counts(colander.MappingSchema):
+    poll = colander.SchemaNode(colander.String())
+    votes = colander.SchemaNode(colander.Int())
+
+plugin = ModulePlugin(
+    name="polls", package="pleio_core", title="Polls", description="Polls",
+    requires_core=">=0.1,<0.2",
+)
+pleio_plugin_info = plugin.pleio_plugin_info
+
+def votes_of(site):
+    folder = site["polls"]
+    if getattr(folder, "votes", None) is None:
+        folder.votes = OOBTree()
+    return folder.votes
+
+def results(request, values):
+    votes = votes_of(request.site_root)
+    poll = values["poll"]
+    return {"poll": poll, "votes": sum(1 for (p, _a) in votes.keys() if p == poll)}
+
+def vote(request, values):
+    votes = votes_of(request.site_root)
+    key = (values["poll"], request.identity.id)
+    if key in votes:
+        raise ApiError(409, "You voted on this poll already.")
+    votes[key] = values["choice"]
+    return results(request, values)
+
+@hookimpl
+def pleio_configure(config):
+    config.add_module_folder("polls", "Polls")
+    config.add_content_type(
+        "question", Question, title="Question", schema=QuestionSchema,
+        searchable_text=lambda question: question.answer,
+    )
+    config.add_api_endpoint("results", results, summary="Votes on a poll", schema=Results,
+                            answer=Counts)
+    config.add_api_endpoint("vote", vote, method="POST", summary="Vote", schema=Vote,
+                            answer=Counts, permission="add", errors=(409,))
+
+@hookimpl
+def pleio_personal_data(site, account_id, registry):
+    mine = [{"poll": p, "choice": c} for (p, a), c in votes_of(site).items() if a == account_id]
+    return {"votes": mine} if mine else None
+"""
+
+
+@pytest.fixture
+def polls_plugin(plugin_installer: Any) -> str:
+    """Install the ``polls`` test plugin (searchable text, personal data, API endpoints)."""
+    plugin_installer("polls", POLLS_PLUGIN)
+    return "polls"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import colander
 from pyramid.config import Configurator
 from pyramid.registry import Registry
 from pyramid.request import Request
@@ -26,6 +27,7 @@ from pleio_core.plugin_api import (
 
 from . import exchange
 from .groups import (
+    MEMBER,
     OWNER,
     Group,
     GroupSchema,
@@ -67,6 +69,18 @@ class CommunityPlugin(ModulePlugin):
         config.add_subscriber(group_removed, ContentRemoved)
         config.add_subscriber(member_removed, MemberRemoved)
         config.include(".views")
+        config.add_api_endpoint(
+            "my-groups",
+            self.my_groups,
+            summary=_("The groups the caller is in"),
+            answer=MyGroups(),
+            signed_in=True,
+        )
+
+    def my_groups(self, request: Request, values: dict[str, Any]) -> dict[str, Any]:
+        """``GET /api/v1/modules/community/my-groups``: the caller's groups and roles."""
+        folder = request.site_root.get(self.name)
+        return {"groups": exchange.groups_of(folder, request.identity.id)}
 
     @hookimpl
     def pleio_principals(self, request: Request, account_id: str) -> list[str]:
@@ -99,6 +113,12 @@ class CommunityPlugin(ModulePlugin):
         return exchange.export_extra(content, email_of)
 
     @hookimpl
+    def pleio_personal_data(
+        self, site: SiteRoot, account_id: str, registry: Registry
+    ) -> dict[str, Any] | None:
+        return exchange.personal_data(site.get(self.name), account_id)
+
+    @hookimpl
     def pleio_import_extra(
         self,
         content: object,
@@ -107,6 +127,17 @@ class CommunityPlugin(ModulePlugin):
         account_id: Callable[[str | None], str | None],
     ) -> None:
         exchange.import_extra(content, data, account_id)
+
+
+class MyGroup(colander.MappingSchema):
+    group = colander.SchemaNode(colander.String(), title=_("Group"))
+    path = colander.SchemaNode(colander.String(), description=_("Its name in /community/"))
+    role = colander.SchemaNode(colander.String(), validator=colander.OneOf((MEMBER, OWNER)))
+    since = colander.SchemaNode(colander.DateTime())
+
+
+class MyGroups(colander.MappingSchema):
+    groups = colander.SequenceSchema(MyGroup())
 
 
 SAMPLE_GROUP = {

@@ -37,6 +37,40 @@ def export_extra(content: object, email_of: Callable[[str | None], str | None]) 
     return {"uid": content.uid, "members": members, "requests": requests}
 
 
+def groups_of(folder: object, account_id: str) -> list[dict[str, str]]:
+    """The groups the account is in: title, name (its address in the folder), role, since."""
+    found = []
+    for group in getattr(folder, "values", list)():
+        membership = (
+            group.members.get(account_id)
+            if isinstance(group, Group) and group.members is not None
+            else None
+        )
+        if membership is not None:
+            found.append(
+                {
+                    "group": group.title,
+                    "path": group.__name__,
+                    "role": membership.role,
+                    "since": membership.since.isoformat(),
+                }
+            )
+    return found
+
+
+def personal_data(folder: object, account_id: str) -> dict | None:
+    """The account's groups and requests to join, for its "Download my data" (only its
+    own role and dates: nobody else's)."""
+    groups, asked = groups_of(folder, account_id), []
+    for group in getattr(folder, "values", list)():
+        if isinstance(group, Group) and group.requests is not None and account_id in group.requests:
+            _name, when = group.requests[account_id]
+            asked.append({"group": group.title, "path": group.__name__, "time": when.isoformat()})
+    if not groups and not asked:
+        return None
+    return {"groups": groups, "requests": asked}
+
+
 def _text(record: dict, key: str) -> str:
     value = record.get(key)
     if not isinstance(value, str) or not value or len(value) > 300:

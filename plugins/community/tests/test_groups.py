@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import zipfile
 
@@ -444,3 +445,31 @@ def _listing(name: str, raw: bytes):
         manifest["types"]["group"]["count"] += 1
 
     return change
+
+
+def test_my_groups_are_in_my_data_and_the_api(world) -> None:
+    """Through the core's extension points: the personal data export and an API endpoint."""
+    anne, bert = world.client("anne"), world.client("bert")
+    open_group = add_group(anne, "Open kring")
+    closed = add_group(anne, "Besloten kring", joining="closed")
+    act(bert, open_group, "join")
+    act(bert, closed, "join")  # a request, not yet a membership
+    response = bert.get("/@@my-data").forms["my-data-form"].submit(status=200)
+    with zipfile.ZipFile(io.BytesIO(response.body)) as zf:
+        part = json.loads(zf.read("plugins/community.json"))
+        everything = b"".join(zf.read(n) for n in zf.namelist()).decode()
+    assert [(g["group"], g["role"]) for g in part["groups"]] == [("Open kring", "member")]
+    assert [r["group"] for r in part["requests"]] == ["Besloten kring"]
+    assert "anne@example.nl" not in everything and "Anne" not in everything
+    token = bearer(
+        make_token(sign_in_client(world.setup, world.app, "anne@example.nl", HOST), "groups")
+    )
+    api = world.client()
+    mine = api.get("/api/v1/modules/community/my-groups", headers=token).json["groups"]
+    assert sorted((g["path"], g["role"]) for g in mine) == [
+        ("besloten-kring", "owner"),
+        ("open-kring", "owner"),
+    ]
+    api.get("/api/v1/modules/community/my-groups", status=401)
+    document = api.get("/api/v1/openapi.json").json
+    assert document["paths"]["/api/v1/modules/community/my-groups"]["get"]["security"]
