@@ -10,7 +10,14 @@ import zipfile
 
 import pytest
 
-from pleio_core.testing import PleioTestSetup, bearer, csrf_token, make_token, sign_in_client
+from pleio_core.testing import (
+    PleioTestSetup,
+    assert_valid_html,
+    bearer,
+    csrf_token,
+    make_token,
+    sign_in_client,
+)
 from pleio_core.testing.plugins import POLLS_PLUGIN
 
 HOST = "alpha.localhost"
@@ -147,3 +154,4 @@ def test_my_data_is_refused_rather_than_given_without_a_plugins_part(
     page = bert.get("/@@my-data").forms["my-data-form"].submit(status=409)
     assert page.content_type == "text/html"
     assert "de module polls kon haar deel niet geven" in page.text
+    assert_valid_html({"my data, refused": page.body})
