@@ -23,6 +23,7 @@ from . import (
     exchange,
     joining,
     plugins,
+    scaffold,
     secret,
     sites,
     twofactor,
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     catalog.add_commands(site_commands)
     exchange.add_commands(site_commands)
     plugins.add_commands(commands)
+    scaffold.add_commands(commands)
     users.add_commands(commands)
     demo.add_commands(commands)
     backup.add_commands(commands)
