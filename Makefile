@@ -3,6 +3,9 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PLUGINS := intranet community workspace wiki
+# Plugins from outside the core (their own pyproject.toml), installed, linted and tested
+# like the bundled ones; built only on pleio_core.plugin_api.
+EXAMPLES := examples/pleio-faq
 STAMP := $(VENV)/.installed
 # Two processes: the suite runs in half the time on the two cores CI has.
 PYTEST_ARGS ?= -n 2
@@ -18,15 +21,17 @@ test: lint translations
 
 install: $(STAMP)
 
-$(STAMP): setup.cfg pyproject.toml $(foreach p,$(PLUGINS),plugins/$(p)/setup.cfg)
+$(STAMP): setup.cfg pyproject.toml $(foreach p,$(PLUGINS),plugins/$(p)/setup.cfg) \
+		$(foreach e,$(EXAMPLES),$(e)/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test,postgres]' $(foreach p,$(PLUGINS),-e plugins/$(p)) babel
+	$(BIN)/pip install -q --no-build-isolation $(foreach e,$(EXAMPLES),-e $(e))
 	touch $@
 
 # Compiled catalogs (*.mo) are build output: made from the committed *.po files.
 translations: $(STAMP)
-	@for po in $$(find pleio_core/locale plugins/*/pleio_*/locale -name '*.po'); do \
+	@for po in $$(find pleio_core/locale plugins/*/pleio_*/locale $(addsuffix /pleio_*/locale,$(EXAMPLES)) -name '*.po'); do \
 		mo=$${po%.po}.mo; \
 		if [ ! -f $$mo ] || [ $$po -nt $$mo ]; then \
 			$(BIN)/pybabel -q compile -i $$po -o $$mo || exit 1; \
@@ -36,10 +41,10 @@ translations: $(STAMP)
 # ruff, the layers of the core (.importlinter, docs/architecture.md), and mypy on the core
 # and the bundled plugins ([tool.mypy] in pyproject.toml)
 lint: $(STAMP)
-	$(BIN)/ruff check pleio_core plugins tests bench
-	$(BIN)/ruff format --check pleio_core plugins tests bench
+	$(BIN)/ruff check pleio_core plugins tests bench $(EXAMPLES)
+	$(BIN)/ruff format --check pleio_core plugins tests bench $(EXAMPLES)
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/mypy pleio_core $(foreach p,$(PLUGINS),plugins/$(p)/pleio_$(p))
+	$(BIN)/mypy pleio_core $(foreach p,$(PLUGINS),plugins/$(p)/pleio_$(p)) $(dir $(wildcard $(addsuffix /pleio_*/__init__.py,$(EXAMPLES))))
 
 bench: $(STAMP) translations
 	$(BIN)/python bench/run.py

@@ -1,7 +1,15 @@
-"""Languages: Dutch first, English second. The visitor's choice beats the site's default."""
+"""Languages: Dutch first, English second. The visitor's choice beats the site's default.
+
+Also the Babel extractor for Chameleon templates (``extract_templates``): a plugin made by
+``pleio plugin new`` names it in its ``[tool.babel]``, so its catalogues are extracted from
+its templates as well as its Python code.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from typing import IO, Any
 from urllib.parse import quote
 
 from pyramid.config import Configurator
@@ -85,3 +93,74 @@ def includeme(config: Configurator) -> None:
         request_method=("GET", "HEAD"),
         permission=NO_PERMISSION_REQUIRED,
     )
+
+
+# -- extracting messages from templates (pybabel extract) ---------------------------------
+
+#: Elements without an end tag in HTML: they never enclose a message.
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+
+
+class _TemplateMessages(HTMLParser):
+    """Collects ``i18n:translate`` texts and ``i18n:attributes`` values, as Chameleon makes
+    their message ids: whitespace collapsed, an ``i18n:name`` element as ``${name}``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, str]] = []
+        self._open: list[str] = []  # the elements open now
+        self._messages: list[tuple[int, int, list[str]]] = []  # (depth, line, parts)
+        self._named_at: int | None = None  # depth of an i18n:name element being skipped
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        line = self.getpos()[0]
+        for spec in (values.get("i18n:attributes") or "").split(";"):
+            attribute = spec.split()[0] if spec.split() else ""
+            text = values.get(attribute)
+            if text and "${" not in text:
+                self.found.append((line, text))
+        if tag in _VOID:
+            return
+        self._open.append(tag)
+        depth = len(self._open)
+        name = values.get("i18n:name")
+        if name and self._messages and self._named_at is None:
+            self._messages[-1][2].append(f"${{{name}}}")
+            self._named_at = depth
+        if "i18n:translate" in values:
+            msgid = values["i18n:translate"]
+            if msgid:
+                self.found.append((line, msgid))
+            else:
+                self._messages.append((depth, line, []))
+
+    def handle_data(self, data: str) -> None:
+        if self._messages and self._named_at is None:
+            self._messages[-1][2].append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self._open:
+            return
+        while self._open:
+            depth = len(self._open)
+            if self._named_at == depth:
+                self._named_at = None
+            if self._messages and self._messages[-1][0] == depth:
+                _, line, parts = self._messages.pop()
+                text = " ".join("".join(parts).split())
+                if text:
+                    self.found.append((line, text))
+            if self._open.pop() == tag:
+                return
+
+
+def extract_templates(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
+) -> Iterator[tuple[int, str | None, str, list[str]]]:
+    """Babel's extractor interface: (line, function, message, comments) per message."""
+    parser = _TemplateMessages()
+    parser.feed(fileobj.read().decode(options.get("encoding", "utf-8")))
+    parser.close()
+    for line, message in parser.found:
+        yield line, None, message, []

@@ -2,7 +2,8 @@
 
 The wheel is built from the checkout and installed on its own into a directory that comes
 first on the path; a form is then rendered from there with Pleio's accessible widget
-templates (deform's stock ones carry ``form-control`` classes and inline script).
+templates (deform's stock ones carry ``form-control`` classes and inline script), and
+``pleio plugin new`` finds all of its templates there.
 """
 
 import shutil
@@ -22,6 +23,8 @@ class Schema(colander.Schema):
     title = colander.SchemaNode(colander.String(), title="Titel")
 form = deform.Form(Schema(), renderer=deform.ZPTRendererFactory(TEMPLATES))
 print(form['title'].serialize())  # through Pleio's textinput.pt
+from pleio_core.cli.scaffold import plugin_files
+print("plugin files:", sorted(map(str, plugin_files("polls"))))
 """
 
 
@@ -33,7 +36,9 @@ def _package_files() -> set[str]:
     return {
         name
         for name in (*listed, *compiled)
-        if not name.endswith(".py") and "/tests/" not in name and (REPO / name).is_file()
+        if not name.endswith(".py")
+        and ("/tests/" not in name or "/plugin_template/" in name)  # a new plugin's tests
+        and (REPO / name).is_file()
     }
 
 
@@ -79,3 +84,6 @@ def test_the_wheel_holds_every_package_file_and_renders_pleio_forms(tmp_path: Pa
     )
     assert done.returncode == 0, done.stderr
     assert 'name="title"' in done.stdout and "form-control" not in done.stdout
+    from pleio_core.cli.scaffold import plugin_files
+
+    assert f"plugin files: {sorted(map(str, plugin_files('polls')))}" in done.stdout

@@ -25,6 +25,7 @@ from . import (
     joining,
     plugins,
     purging,
+    scaffold,
     secret,
     sites,
     twofactor,
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     evolving.add_commands(site_commands)
     purging.add_commands(site_commands)
     plugins.add_commands(commands)
+    scaffold.add_commands(commands)
     users.add_commands(commands)
     demo.add_commands(commands)
     backup.add_commands(commands)
