@@ -44,7 +44,7 @@ def test_the_types_own_text_is_found(alpha) -> None:
     setup, app = alpha
     anne = token_of(setup, app, "anne@example.nl")
     client = setup.client(app, host=HOST)
-    body = {"type": "question", "title": "Welke kleur?", "answer": f"Blauw, {WORD}"}
+    body = {"type": "poll_question", "title": "Welke kleur?", "answer": f"Blauw, {WORD}"}
     body["access"] = "public"
     client.post_json("/api/v1/content/polls", body, headers=anne, status=201)
     found = client.get(f"/api/v1/search?text={WORD}").json
@@ -61,10 +61,10 @@ def test_searchable_text_that_raises_is_left_out_not_the_save(
     app = pleio_setup.make_app()
     anne = token_of(pleio_setup, app, "anne@example.nl")
     client = pleio_setup.client(app, host=HOST)
-    body = {"type": "question", "title": "Zoekbaar toch", "answer": WORD, "access": "public"}
+    body = {"type": "poll_question", "title": "Zoekbaar toch", "answer": WORD, "access": "public"}
     with caplog.at_level(logging.ERROR):
         client.post_json("/api/v1/content/polls", body, headers=anne, status=201)
-    assert "searchable_text of question raised: left out" in caplog.text
+    assert "searchable_text of poll_question raised: left out" in caplog.text
     assert client.get("/api/v1/search?text=zoekbaar").json["total"] == 1
     assert client.get(f"/api/v1/search?text={WORD}").json["total"] == 0
 

@@ -103,7 +103,7 @@ def memos_plugin(plugin_installer: Any) -> str:
 
 
 #: A plugin with one of each extension point: a type with searchable text of its own
-#: (``question`` and its ``answer``), votes that go in a person's data export, and two API
+#: (``poll_question`` and its ``answer``), votes that go in a person's data export, and two API
 #: endpoints (``GET …/polls/results?poll=``, ``POST …/polls/vote``).
 POLLS_PLUGIN = """
 import colander
@@ -156,7 +156,7 @@ def vote(request, values):
 def pleio_configure(config):
     config.add_module_folder("polls", "Polls")
     config.add_content_type(
-        "question", Question, title="Question", schema=QuestionSchema,
+        "poll_question", Question, title="Question", schema=QuestionSchema,
         searchable_text=lambda question: question.answer,
     )
     config.add_api_endpoint("results", results, summary="Votes on a poll", schema=Results,

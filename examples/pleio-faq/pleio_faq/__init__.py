@@ -18,12 +18,13 @@ class FaqPlugin(ModulePlugin):
     def pleio_configure(self, config: Configurator) -> None:
         super().pleio_configure(config)  # the translations and the module folder
         config.add_content_type(
-            "question",
+            "faq_question",
             Question,
             title=_("Question"),
             schema=QuestionSchema,
             addable_to=("module",),
             add_permission="moderate",  # the site's editors write the answers
+            searchable_text=lambda question: question.topic,  # found by its topic too
         )
         config.include(".views")
 

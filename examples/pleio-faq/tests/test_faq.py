@@ -18,7 +18,7 @@ def world(pleio_setup: PleioTestSetup) -> SiteWorld:
 
 def ask(world: SiteWorld, question: str, answer: str, topic: str = "") -> str:
     return add_through_form(
-        world.client("erik"), "/faq/", "question",
+        world.client("erik"), "/faq/", "faq_question",
         title=question, body=answer, topic=topic, access="public",
     )  # fmt: skip
 
@@ -40,21 +40,27 @@ def test_questions_are_listed_by_topic_with_their_answers(world: SiteWorld) -> N
         assert (question.title, question.topic) == ("Wat is Pleio?", "")
 
 
+def test_a_question_is_found_by_its_topic_too(world: SiteWorld) -> None:
+    ask(world, "Hoe meld ik me aan?", "Via de knop.", topic="Toegangspas")
+    page = world.client().get("/@@search", params={"text": "toegangspas"})
+    assert [a.text for a in page.html.select(".search-hits h3 a")] == ["Hoe meld ik me aan?"]
+
+
 def test_the_page_speaks_dutch_and_english(world: SiteWorld) -> None:
     visitor = world.client()
     assert "Er zijn nog geen vragen." in visitor.get("/faq/").text
     english = visitor.get("/faq/", headers={"Cookie": "pleio_lang=en"})
     assert english.html.h1.text == "FAQ" and "There are no questions yet." in english.text
-    form = world.client("erik").get("/faq/@@add?type=question").text
+    form = world.client("erik").get("/faq/@@add?type=faq_question").text
     assert "Onderwerp" in form
 
 
 def test_members_read_but_only_editors_write(world: SiteWorld) -> None:
     anne = world.client("anne")
     assert "toevoegen" not in anne.get("/faq/").text
-    anne.get("/faq/@@add?type=question", status=403)
+    anne.get("/faq/@@add?type=faq_question", status=403)
     too_long = add_through_form(
-        world.client("erik"), "/faq/", "question", status=400,
+        world.client("erik"), "/faq/", "faq_question", status=400,
         title="Lang?", body="Ja.", topic="x" * 101, access="public",
     )  # fmt: skip
     assert too_long.html.select_one("input[name=topic][aria-invalid=true]") is not None
