@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # Two processes: the suite runs in half the time on the two cores CI has.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test install lint bench clean translations
+.PHONY: run test install lint bench clean translations reference
 
 run: $(STAMP) translations
 	$(BIN)/pleio -c development.ini demo
@@ -45,6 +45,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check pleio_core plugins tests bench $(EXAMPLES)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy pleio_core $(foreach p,$(PLUGINS),plugins/$(p)/pleio_$(p)) $(dir $(wildcard $(addsuffix /pleio_*/__init__.py,$(EXAMPLES))))
+
+# the plugin reference, made from the docstrings (tests/test_plugin_reference.py checks it)
+reference: $(STAMP)
+	$(BIN)/pleio plugins reference > docs/plugin-reference.md
 
 bench: $(STAMP) translations
 	$(BIN)/python bench/run.py

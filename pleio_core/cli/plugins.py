@@ -6,6 +6,7 @@ import argparse
 
 from pleio_core.services import PLUGINS
 
+from . import reference
 from .sites import _platform
 
 
@@ -35,3 +36,4 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     sub = plugins.add_subparsers(dest="plugins_command", required=True, metavar="SUBCOMMAND")
     p = sub.add_parser("list", help="list installed plugins (name, version, title, description)")
     p.set_defaults(run=plugins_list)
+    reference.add_commands(sub)

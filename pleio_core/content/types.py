@@ -26,6 +26,8 @@ MODULE_FOLDER = "module"
 
 @dataclass(frozen=True)
 class ContentType:
+    """A declared content type (``config.add_content_type``), as the core keeps it."""
+
     name: str
     factory: type[Content]
     module: str

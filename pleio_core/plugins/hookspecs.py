@@ -2,7 +2,7 @@
 
 A plugin is a Python module registered under the entry point group ``pleio.plugins``; the
 entry point's name is the plugin's (module's) name. It implements hooks by defining
-functions with these names, marked with ``pleio_core.plugins.hookimpl``. Misspelled hooks
+functions with these names, marked with ``pleio_core.plugin_api.hookimpl``. Misspelled hooks
 stop start-up (``check_pending``).
 
 Hooks come in two kinds:
@@ -84,8 +84,8 @@ class ModuleSettings:
 def pleio_plugin_info() -> PluginInfo:
     """Describe the plugin. Required: a plugin without it is refused at start-up.
 
-    Called once per plugin at start-up (the core calls each plugin's implementation on its
-    own). ``firstresult``: a plugin returns exactly one PluginInfo.
+    The core calls each plugin's implementation on its own, once, while loading the plugin
+    (``firstresult``: exactly one ``PluginInfo``); anything else stops start-up.
     """
 
 
@@ -93,10 +93,12 @@ def pleio_plugin_info() -> PluginInfo:
 def pleio_configure(config: Configurator) -> None:
     """Register the plugin's views, templates, static files, translations and module folder.
 
-    Called once at start-up with a Configurator whose package is the plugin's. Views
-    registered here answer 404 on every site that has not enabled the plugin: the core
-    guards them, the plugin does not have to check. Use ``config.add_module_folder`` to
-    claim the plugin's top-level folder (``/<name>``) in every site.
+    Called once at start-up, after all plugins are loaded, with a Configurator whose package
+    is the plugin's (so ``config.scan()`` scans the plugin, and ``pleio_wiki:templates/x.pt``
+    asset specs work). Views registered here answer 404 on every site that has not enabled
+    the plugin: the core guards them, the plugin does not have to check. The directives
+    (``config.add_module_folder``, ``add_content_type``, ``add_stylesheet``,
+    ``add_evolve_step``, ``add_api_endpoint``) are called here.
     """
 
 
@@ -105,18 +107,22 @@ def pleio_configure(config: Configurator) -> None:
 
 @hookspec
 def pleio_module_enabled(site: SiteRoot, registry: Registry) -> None:
-    """The plugin was just enabled on ``site`` (also on creation of a site that has it).
+    """The plugin was just enabled on ``site`` (also when a site is created with it).
 
-    Called inside the transaction that enables it, only for the plugin being enabled.
-    Create initial content here; it is called again on each re-enable, so it must leave
-    existing content alone. Data is never removed on disable: a disabled module's content
-    is hidden and comes back when it is enabled again.
+    Called only for the plugin being enabled, inside the transaction that enables it, after
+    the core has made its module folder (if it claimed one): on the first request to a site
+    after its file gained the module, on the *Modules* page, or in ``pleio site create``.
+    ``pleio site show`` may run it in a transaction that it then aborts, so do nothing
+    outside the transaction (no mail, no files). Create initial content here. It is called
+    again on every re-enable, so leave existing content alone. Data is never removed on
+    disable: a disabled module's content is hidden and back when it is enabled again.
     """
 
 
 @hookspec
 def pleio_sample_content(site: SiteRoot, registry: Registry, language: str) -> None:
-    """Add demonstration content to a demo site (``make run``), once, after creation.
+    """Add demonstration content to a demo site (``make run``, through ``pleio demo``), once,
+    after creation.
 
     Called only for the plugins the site has enabled; ``language`` is the site's default
     language (``nl`` or ``en``), for the sample texts.
@@ -141,24 +147,29 @@ def pleio_purge_module(site: SiteRoot, registry: Registry) -> None:
 def pleio_principals(request: Request, account_id: str) -> list[str]:
     """Extra principals of a signed-in account on the current site (may be empty).
 
-    Called once per request that checks a permission, only for plugins the site has enabled,
-    and only for the site's members: someone removed from the site loses what a plugin
-    gives them at once, whatever the plugin still records.
-    A module with groups (the community module) returns ``group:<id>``
-    for the groups the account is in, which content with access level ``group`` allows
-    (``pleio_core.content.access.acl_for``).
-    Principals of the core (``site:member``, ``role:…``) cannot be added this way.
+    Such as ``group:<id>`` for the groups it is in, which content with access level
+    ``group`` allows (``acl_for``). Called at most once per request, the first time a
+    permission is checked, only for plugins the site has enabled, and only for a signed-in
+    member of the site (someone removed from the site loses a plugin's principals at once)
+    who is not an operator and not kept out by the site's two-factor rule. Principals
+    starting with ``site:``, ``role:``, ``account:`` or ``system.`` are the core's and are
+    dropped. Keep it cheap: it runs on almost every signed-in request (the community keeps one
+    index on its folder, so it is one lookup). An implementation that raises is logged and
+    left out: fewer principals only ever give less access.
     """
 
 
 @hookspec
 def pleio_menu_items(request: Request) -> list[MenuItem]:
-    """Return the plugin's entries for the site's main menu (may be empty).
+    """The plugin's entries for the site's main menu (may be empty).
 
-    Called only for plugins the current site has enabled; the results of all plugins are
-    merged and sorted by ``MenuItem.order``. The core keeps the merged menu per site,
-    enabled modules, language, host and whether the visitor may view the site, so return
-    entries that depend on nothing else (not on who the visitor is).
+    Called only for plugins the site has enabled, and only if the visitor may view the site.
+    The answers of all plugins are merged with the core's *Home* and sorted by
+    ``MenuItem.order`` (the bundled modules use 10, 20, 30, 40); titles are translated with
+    the request's localizer; the holder's reordering, renaming and hiding (by path) apply
+    after. The core keeps the merged menu per site, enabled modules, language, host and
+    whether the visitor may view the site, so return entries that depend on nothing else
+    (never on who the visitor is). An implementation that raises is logged and left out.
     """
 
 
@@ -166,9 +177,14 @@ def pleio_menu_items(request: Request) -> list[MenuItem]:
 def pleio_group_of(request: Request, context: object) -> str | None:
     """The principal of the group ``context`` lies in (``group:<id>``), or None.
 
-    Called when content is added or saved, only for plugins the site has enabled; the first
-    non-None answer wins. The community module answers for content inside its groups; with
-    it, the access level ``group`` is offered there. Without it, no content is in a group.
+    ``firstresult``: the first answer that is not None wins. Called when content is added or
+    saved (and to offer the access levels of a form), only for plugins the site has enabled.
+    The community module answers for content inside its groups: there the access level
+    ``group`` is offered, and content saved there carries that principal in ``content.group``
+    (``acl_for`` uses it for the level ``group``). Without such a plugin nothing is in a
+    group and ``group`` is not offered. To let your type be added in groups, name the
+    community's type in ``addable_to`` (``("module", "group")``; a type that is not installed
+    is harmless there).
     """
 
 
@@ -176,9 +192,13 @@ def pleio_group_of(request: Request, context: object) -> str | None:
 def pleio_module_settings(request: Request) -> ModuleSettings | None:
     """The plugin's settings form for the current site, or None if it has no settings.
 
-    Called for one plugin at a time (the control panel asks each enabled module), only on
-    sites that have the plugin enabled, for site admins (the core checks the ``manage``
-    permission and the CSRF token, validates with the schema and audits the change).
+    ``firstresult``. Called for one plugin at a time, only on sites that have it enabled,
+    when a site admin opens the module's settings from the *Modules* page
+    (``/@@control-panel-module-settings?module=NAME``). The core checks the ``manage``
+    permission and the CSRF token, renders the schema in Pleio's accessible deform templates,
+    validates it, calls ``save`` with the valid values inside the request's transaction, and
+    audits the change. Store the values in the site's database (e.g. on
+    ``request.site_root``), so the change counts in every process at once.
     """
 
 
@@ -189,9 +209,10 @@ def pleio_add_defaults(
     """Values the add form starts with for ``content_type`` in ``container`` (or None).
 
     Called when the add form is shown, only for plugins the site has enabled; the answers
-    are merged in plugin order (later ones win). Keys are field names of the type's schema;
-    unknown keys are ignored. The wiki gives a sub-page its parent's access level, and the
-    title of the missing page a link asked for.
+    are merged in plugin order (later ones win), and keys that are not fields of the type's
+    schema are ignored. The wiki gives a sub-page its parent's access level, and the title
+    of the missing page a link asked for (``?title=``). An implementation that raises is
+    logged and left out.
     """
 
 
@@ -204,13 +225,14 @@ def pleio_export_extra(
 ) -> dict | None:
     """Data of ``content`` that its type's schema does not hold, for a site export.
 
-    Called for every installed plugin that implements it, once per exported content object
-    (of any type). Return a JSON-serialisable value, or None for nothing; it is stored in the
-    object's document under ``extra.<plugin name>`` and given back to the same plugin's
-    ``pleio_import_extra`` on import. Fields in the type's schema travel by themselves.
-    Accounts have other ids on another installation: write them as e-mail addresses with
-    ``email_of(account_id)`` (None for an account that no longer exists), which also puts
-    the account in the archive.
+    A type's schema fields travel by themselves (a file field as a ``StoredFile``, its bytes
+    once per SHA-256). Called for every installed plugin that implements it, once per
+    exported content object (of any type). Return a JSON-serialisable value, or None for
+    nothing; it is stored in the object's document under ``extra.<plugin name>`` and given
+    back to the same plugin's ``pleio_import_extra`` on import. Accounts have other ids on
+    another installation: write them as e-mail addresses with ``email_of(account_id)`` (None
+    for an account that no longer exists), which also puts the account in the archive. (Like
+    every hook, an implementation may leave out arguments it does not use.)
     """
 
 
@@ -236,6 +258,8 @@ def pleio_import_extra(
 
     Called on import, only for the plugin that wrote ``data``, after the content got its
     fields and its place in the new site (inside the import's transaction; no events are
-    sent). ``account_id(email)`` gives the id here of an account the archive holds.
-    Raise ``ValueError`` for bad data: the import is then refused and removed.
+    sent). ``account_id(email)`` gives the id here of an account the archive holds. Raise
+    ``ValueError`` for bad data: the import is then refused and what it wrote removed. An
+    archive with data or content types of a plugin that is not installed is refused before
+    anything is written.
     """
