@@ -12,20 +12,18 @@ the other sites are not touched.
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass, field
 
 import transaction
 from persistent.mapping import PersistentMapping
 from pyramid.registry import Registry
 from ZODB.Connection import Connection
-from ZODB.POSException import ConflictError
 
 from pleio_core.clock import now
 from pleio_core.content.site import ROOT_KEY, SiteRoot
 from pleio_core.plugins.evolve import EvolveStep, latest_version, steps_of
 from pleio_core.services import PLUGINS
-from pleio_core.storage.retry import backoff
+from pleio_core.storage.retry import committed
 
 from .audit import append_entry
 
@@ -77,65 +75,51 @@ def evolve_site(
     registry: Registry,
     actor: tuple[str, str] | None = None,
 ) -> EvolveRun:
-    """Run the pending steps of the site in ``conn`` (joined to ``manager``), in order,
-    stopping at the first that fails. ``actor`` is (account id, e-mail) for the audit log."""
+    """Run the pending steps of the site in ``conn`` (joined to ``manager``), in order, each
+    in a transaction of its own, stopping at the first that fails. ``actor`` is (account
+    id, e-mail) for the audit log."""
     actor_id, actor_email = actor or (None, "")
     run = EvolveRun()
+    manager.begin()
     root: SiteRoot | None = conn.root().get(ROOT_KEY)
     if root is None:
         return run
-    manager.begin()
     for step in pending_steps(root, registry):
+
+        def apply(step: EvolveStep = step) -> None:
+            step.run(root, registry)
+            set_data_version(root, step.module, step.version)
+            details = {"module": step.module, "version": str(step.version)}
+            append_entry(root, "module-evolved", actor_id, actor_email, **details)
+
         try:
-            _run_step(root, step, registry, manager, actor_id, actor_email)
+            committed(
+                manager, apply, STEP_ATTEMPTS, f"pleio: evolve {step.module} to {step.version}"
+            )
         except Exception as exc:
             log.exception(
                 "site %s: evolve step %s %d failed", root.site_name, step.module, step.version
             )
             run.failed, run.error = step, f"{type(exc).__name__}: {exc}"
-            manager.begin()
-            root.evolve_failure = {
-                "module": step.module,
-                "version": step.version,
-                "title": step.title,
-                "error": run.error,
-                "at": now().isoformat(),
-            }
-            details = {"module": step.module, "version": str(step.version)}
-            append_entry(root, "evolve-failed", actor_id, actor_email, **details)
-            manager.commit()
+
+            def record(step: EvolveStep = step) -> None:
+                root.evolve_failure = {
+                    "module": step.module,
+                    "version": step.version,
+                    "title": step.title,
+                    "error": run.error,
+                    "at": now().isoformat(),
+                }
+                details = {"module": step.module, "version": str(step.version)}
+                append_entry(root, "evolve-failed", actor_id, actor_email, **details)
+
+            committed(manager, record, STEP_ATTEMPTS, f"pleio: evolve {step.module} failed")
             return run
         run.done.append(step)
-        manager.begin()
     if root.evolve_failure is not None:
-        root.evolve_failure = None
-    manager.commit()
+
+        def recovered() -> None:
+            root.evolve_failure = None
+
+        committed(manager, recovered, STEP_ATTEMPTS, "pleio: every evolve step done")
     return run
-
-
-def _run_step(
-    root: SiteRoot,
-    step: EvolveStep,
-    registry: Registry,
-    manager: transaction.TransactionManager,
-    actor_id: str | None,
-    actor_email: str,
-) -> None:
-    for attempt in range(STEP_ATTEMPTS):
-        try:
-            manager.get().note(f"pleio: evolve {step.module} to {step.version}")
-            step.run(root, registry)
-            set_data_version(root, step.module, step.version)
-            details = {"module": step.module, "version": str(step.version)}
-            append_entry(root, "module-evolved", actor_id, actor_email, **details)
-            manager.commit()
-            return
-        except ConflictError:
-            manager.abort()
-            if attempt == STEP_ATTEMPTS - 1:
-                raise
-            time.sleep(backoff(attempt))
-            manager.begin()
-        except BaseException:
-            manager.abort()
-            raise

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import logging
-import time
 
 import transaction
 from pyramid.registry import Registry
 from ZODB.Connection import Connection
-from ZODB.POSException import ConflictError
 
 from pleio_core.content.events import ContentRemoved
 from pleio_core.content.model import Content, content_in
 from pleio_core.content.site import ROOT_KEY, ModuleFolder, SiteRoot
 from pleio_core.services import MODULE_FOLDERS, PLUGINS, SITES
 from pleio_core.storage.databases import SiteDatabases
-from pleio_core.storage.retry import backoff
+from pleio_core.storage.retry import committed
 
 from .audit import append_entry
 from .config import SiteConfig
@@ -143,25 +141,17 @@ def prepare_site(databases: SiteDatabases, site: SiteConfig, registry: Registry)
     applied = SITES(registry).applied
     if applied.get(site.name) is site:
         return
-    for attempt in range(APPLY_ATTEMPTS):
-        manager = transaction.TransactionManager()
-        conn = databases.connect(site.name, manager)
-        try:
-            manager.begin()
-            manager.get().note(f"pleio: apply the site file of {site.name}")
-            pending = len(pending_steps(get_site_root(conn, site, registry), registry))
-            manager.commit()
-            break
-        except ConflictError:
-            manager.abort()
-            if attempt == APPLY_ATTEMPTS - 1:
-                raise
-            time.sleep(backoff(attempt))
-        except BaseException:
-            manager.abort()
-            raise
-        finally:
-            databases.release(site.name, conn)
+    manager = transaction.TransactionManager()
+    conn = databases.connect(site.name, manager)
+    try:
+        pending = committed(
+            manager,
+            lambda: len(pending_steps(get_site_root(conn, site, registry), registry)),
+            APPLY_ATTEMPTS,
+            f"pleio: apply the site file of {site.name}",
+        )
+    finally:
+        databases.release(site.name, conn)
     if pending and applied.get(site.name) is None:  # once per process
         log.warning(
             "site %s: %d evolve step(s) pending: run `pleio site evolve %s` "

@@ -27,7 +27,9 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
+import transaction
 from pyramid.config import Configurator
 from pyramid.events import NewRequest
 from pyramid_retry import IBeforeRetry
@@ -35,6 +37,7 @@ from ZODB.POSException import ConflictError
 from ZODB.utils import oid_repr
 
 log = logging.getLogger("pleio.conflicts")
+T = TypeVar("T")
 
 #: Where the environ keeps the ``Cookie`` header as the client sent it.
 SENT_COOKIES = "pleio.sent_cookies"
@@ -49,6 +52,33 @@ MAX_DELAY = 0.5
 def backoff(failed_attempt: int, rand: Callable[[], float] = random.random) -> float:
     """Seconds to wait after attempt number ``failed_attempt`` (0 is the first) failed."""
     return rand() * min(MAX_DELAY, BASE_DELAY * 2**failed_attempt)
+
+
+def committed(
+    manager: transaction.TransactionManager, work: Callable[[], T], attempts: int, note: str
+) -> T:
+    """``work()`` in a transaction of ``manager`` (noted ``note``), committed; its answer.
+
+    On a write conflict the transaction is aborted and, after a ``backoff``, tried again,
+    ``attempts`` times in all (then the conflict is raised); anything else aborts and is
+    raised. For writes outside a request, which ``pyramid_retry`` does not replay.
+    """
+    for attempt in range(attempts):
+        manager.begin()
+        manager.get().note(note)
+        try:
+            answer = work()
+            manager.commit()
+            return answer
+        except ConflictError:
+            manager.abort()
+            if attempt == attempts - 1:
+                raise
+            time.sleep(backoff(attempt))
+        except BaseException:
+            manager.abort()
+            raise
+    raise ValueError(f"committed(attempts={attempts}): at least one attempt")
 
 
 def describe(exc: BaseException) -> str:
