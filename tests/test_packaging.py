@@ -25,6 +25,9 @@ form = deform.Form(Schema(), renderer=deform.ZPTRendererFactory(TEMPLATES))
 print(form['title'].serialize())  # through Pleio's textinput.pt
 from pleio_core.cli.scaffold import plugin_files
 print("plugin files:", sorted(map(str, plugin_files("polls"))))
+import gettext, pathlib
+locale = pathlib.Path(pleio_core.__file__).parent / "locale"
+print("nl:", gettext.translation("pleio", locale, ["nl"]).gettext("Update now"))
 """
 
 
@@ -32,24 +35,24 @@ def _package_files() -> set[str]:
     listed = subprocess.run(
         ["git", "ls-files", "pleio_core"], cwd=REPO, capture_output=True, text=True, check=True
     ).stdout.split()
-    compiled = [str(p.relative_to(REPO)) for p in (REPO / "pleio_core").rglob("*.mo")]
+    # the catalogues are compiled by the build (build_catalogs.py), from the tracked .po
+    compiled = [name[: -len(".po")] + ".mo" for name in listed if name.endswith(".po")]
     return {
         name
         for name in (*listed, *compiled)
         if not name.endswith(".py")
         and ("/tests/" not in name or "/plugin_template/" in name)  # a new plugin's tests
-        and (REPO / name).is_file()
+        and (name in compiled or (REPO / name).is_file())
     }
 
 
 def _source_tree(target: Path) -> Path:
-    """The checkout's tracked files as they are now (and the compiled catalogues), without
-    what earlier builds left in it (``build/``), as a release is built from it."""
+    """The checkout's tracked files as they are now, without what earlier builds or
+    ``make translations`` left in it (``build/``, ``.mo``), as a release is built from it."""
     listed = subprocess.run(
         ["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True
     ).stdout.splitlines()
-    compiled = [str(p.relative_to(REPO)) for p in (REPO / "pleio_core").rglob("*.mo")]
-    for name in (*listed, *compiled):
+    for name in listed:
         if (REPO / name).is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / name, target / name)
@@ -87,3 +90,4 @@ def test_the_wheel_holds_every_package_file_and_renders_pleio_forms(tmp_path: Pa
     from pleio_core.cli.scaffold import plugin_files
 
     assert f"plugin files: {sorted(map(str, plugin_files('polls')))}" in done.stdout
+    assert "nl: Nu bijwerken" in done.stdout  # the catalogues compiled by the build
