@@ -41,8 +41,8 @@ translations: $(STAMP)
 # ruff, the layers of the core (.importlinter, docs/architecture.md), and mypy on the core
 # and the bundled plugins ([tool.mypy] in pyproject.toml)
 lint: $(STAMP)
-	$(BIN)/ruff check pleio_core plugins tests bench $(EXAMPLES)
-	$(BIN)/ruff format --check pleio_core plugins tests bench $(EXAMPLES)
+	$(BIN)/ruff check build_catalogs.py pleio_core plugins tests bench $(EXAMPLES)
+	$(BIN)/ruff format --check build_catalogs.py pleio_core plugins tests bench $(EXAMPLES)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy pleio_core $(foreach p,$(PLUGINS),plugins/$(p)/pleio_$(p)) $(dir $(wildcard $(addsuffix /pleio_*/__init__.py,$(EXAMPLES))))
 

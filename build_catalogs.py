@@ -8,6 +8,8 @@ plugin the same step.)
 
 from pathlib import Path
 
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
@@ -15,9 +17,6 @@ HERE = Path(__file__).resolve().parent
 
 def compile_catalogues(root: Path = HERE) -> list[Path]:
     """Compile every ``pleio_core/locale/*/LC_MESSAGES/*.po``; the ``.mo`` files made."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
     made = []
     for po in sorted(root.glob("pleio_core/locale/*/LC_MESSAGES/*.po")):
         with po.open("rb") as source:
