@@ -14,9 +14,12 @@
     });
   }
 
-  // A copy of the prototype item: every id in it made unique, and what points at them too.
-  function newItem(template) {
-    var item = template.content.firstElementChild.cloneNode(true);
+  // A new item from the prototype (the server's HTML of an empty one, in an attribute, so
+  // that no client sends its fields): every id in it made unique, and what points at them.
+  function newItem(prototype) {
+    var template = document.createElement("template");
+    template.innerHTML = prototype;
+    var item = template.content.firstElementChild;
     var suffix = "-n" + (++added);
     var renamed = {};
     item.querySelectorAll("[id]").forEach(function (element) {
@@ -40,9 +43,9 @@
 
   function setUp(sequence) {
     var list = children(sequence, "ol")[0];
-    var template = children(sequence, "template")[0];
+    var prototype = sequence.getAttribute("data-prototype");
     var add = children(sequence, ".sequence-add")[0];
-    if (!list || !template || !add) { return; }
+    if (!list || !prototype || !add) { return; }
     var min = parseInt(sequence.getAttribute("data-min-len"), 10) || 0;
     var max = parseInt(sequence.getAttribute("data-max-len"), 10) || Infinity;
 
@@ -70,7 +73,7 @@
     }
 
     add.addEventListener("click", function () {
-      var item = newItem(template);
+      var item = newItem(prototype);
       list.appendChild(item);
       removable(item);
       item.querySelectorAll("[data-sequence]").forEach(setUp);
@@ -82,6 +85,6 @@
     update();
   }
 
-  // (a list inside an item of another is found here too; template content is not)
+  // (a list inside an item of another is found here too)
   document.querySelectorAll("[data-sequence]").forEach(setUp);
 })();
