@@ -2,7 +2,8 @@
 
 The templates in ``templates/deform`` replace deform's Bootstrap ones for the widgets the
 content schema uses: labelled fields, fieldsets for choices, an error summary that links to
-each field, hints and errors tied to their input with ``aria-describedby``, no scripts.
+each field, hints and errors tied to their input with ``aria-describedby``, no inline
+scripts. The widgets whose Python must match those templates are Pleio's own (``widgets``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pyramid.request import Request
 
 from pleio_core.i18n import _
 from pleio_core.services import Service
+
+from .widgets import use_pleio_widgets
 
 TEMPLATES = (
     str(files("pleio_core") / "templates" / "deform"),
@@ -50,7 +53,7 @@ def content_form(
     hidden: dict[str, Any] | None = None,
 ) -> deform.Form:
     """The form for ``schema``, posting to ``action`` with the CSRF token and ``hidden``."""
-    return deform.Form(
+    form = deform.Form(
         schema,
         action=action,
         buttons=(deform.Button("save", request.localizer.translate(button)),),
@@ -58,7 +61,12 @@ def content_form(
         renderer=form_renderer(request),
         pleio_hidden=[("csrf_token", get_csrf_token(request)), *(hidden or {}).items()],
         pleio_cancel_url=cancel_url,
+        pleio_script_url=None,
     )
+    if use_pleio_widgets(form):
+        # "add" and "remove" for sequence items; the form works without it too
+        form.pleio_script_url = request.static_path("pleio_core:static/sequence.js")
+    return form
 
 
 def with_change_note(schema: colander.SchemaNode) -> colander.SchemaNode:
