@@ -130,15 +130,16 @@ def add_api_endpoint(
     endpoints = API_ENDPOINTS(config.registry)
     route = f"api.modules.{module}.{name}"
     options = {"permission": NO_PERMISSION_REQUIRED, "require_csrf": False, "decorator": guarded}
+    # Registered as the core's, not the plugin's (whose views the core makes answer 404
+    # where its module is off, before anything else): credentials come first, as on every
+    # API route, then the module (``_answer``); errors are answered as JSON everywhere.
+    core = config.with_package(__name__)
     if not any(e.module == module and e.name == name for e in endpoints):
         config.add_route(route, endpoint.path, factory=api_root)
-        # the core's, not the plugin's (whose views answer 404 where its module is off):
-        # its errors are answered as JSON everywhere
-        core = config.with_package(__name__)
         core.add_view(_other_method(module), route_name=route, **options)
         core.add_exception_view(http_error_view, context=HTTPException, route_name=route)
     methods = (method, "HEAD") if method == "GET" else method
-    config.add_view(
+    core.add_view(
         _answer(endpoint), route_name=route, request_method=methods, renderer="json", **options
     )
     endpoints.append(endpoint)
@@ -146,6 +147,8 @@ def add_api_endpoint(
 
 def _answer(endpoint: ApiEndpoint) -> Callable[[Any, Request], dict[str, Any]]:
     def answer(context: Any, request: Request) -> dict[str, Any]:
+        if endpoint.module not in request.enabled_modules:
+            raise ApiError(404)
         if endpoint.signed_in:
             require_identity(request)
         require_permission(request, endpoint.permission, request.site_root)
