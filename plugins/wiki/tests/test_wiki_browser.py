@@ -104,5 +104,16 @@ def test_every_wiki_page_kind_passes_axe(browser, server) -> None:
     assert order == ["Werkwijze", "Bijlage"]
     visitor = browser.new_context().new_page()
     assert_accessible(visitor, top)
+    # the tree is an aside on the left on desktop, and below the page on a phone
+    visitor.goto(top)
+    for width, tree_first in ((1280, True), (375, False)):
+        visitor.set_viewport_size({"width": width, "height": 900})
+        tree = visitor.locator(".wiki-tree").bounding_box()
+        article = visitor.locator(".wiki-page").bounding_box()
+        assert tree and article
+        if tree_first:
+            assert tree["x"] < article["x"] and article["width"] > 2 * tree["width"]
+        else:
+            assert tree["y"] > article["y"] and tree["width"] == article["width"]
     visitor.context.close()
     anne.context.close()
