@@ -172,6 +172,9 @@ def test_members_are_found_changed_removed_and_exported(world) -> None:
     assert "member@example.nl" in page.text and "admin@example.nl" not in page.text
     page = admin.get("/@@control-panel-members?role=admin")
     assert "admin@example.nl" in page.text and "member@example.nl" not in page.text
+    assert page.html.select_one("p[role=status]").text == "1 lid gevonden."  # not "1 leden"
+    everyone = admin.get("/@@control-panel-members").html.select_one("p[role=status]").text
+    assert everyone.endswith(" leden gevonden.") and not everyone.startswith("1 ")
     member_id = next(a for a, r in root_of(app)["roles"].items() if r == "member")
     form = next(
         f

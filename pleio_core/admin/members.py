@@ -95,6 +95,13 @@ def members_page(context: SiteRoot, request: Request, error: str | None = None) 
     return {
         "rows": shown,
         "total": len(found),
+        "found_text": request.localizer.pluralize(
+            "${count} member found.",
+            "${count} members found.",
+            len(found),
+            domain="pleio",
+            mapping={"count": len(found)},
+        ),
         "query": query,
         "role": role,
         "roles": [(r, translate(ROLE_LABELS[r])) for r in ROLES],

@@ -1,3 +1,4 @@
 from pyramid.i18n import TranslationStringFactory
 
-_ = TranslationStringFactory("pleio_community")
+DOMAIN = "pleio_community"
+_ = TranslationStringFactory(DOMAIN)

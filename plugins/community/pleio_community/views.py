@@ -36,7 +36,7 @@ from .groups import (
     set_member,
     withdraw_request,
 )
-from .i18n import _
+from .i18n import DOMAIN, _
 
 TEMPLATES = "pleio_community:templates/"
 ROLE_TITLES = {OWNER: _("Owner"), MEMBER: _("Member")}
@@ -73,6 +73,7 @@ class GroupCard(NamedTuple):
     summary: str
     role: str | None
     asked: bool
+    members: str  # "1 lid", "3 leden"
 
 
 SUMMARY = 200  # characters of a group's description on the groups page
@@ -90,8 +91,14 @@ def groups_page(context: ModuleFolder, request: Request) -> dict[str, Any]:
         text = item.text
         summary = text if len(text) <= SUMMARY else text[:SUMMARY].rsplit(" ", 1)[0] + " …"
         role = item.role_of(account_id)
+        count = item.member_count()
+        members = request.localizer.pluralize(
+            "${count} member", "${count} members", count, domain=DOMAIN, mapping={"count": count}
+        )
         cards.append(
-            GroupCard(item, request.resource_url(item), summary, role, item.asked(account_id))
+            GroupCard(
+                item, request.resource_url(item), summary, role, item.asked(account_id), members
+            )
         )
     cards.sort(key=lambda c: c.group.title.casefold())
     title = folder_title(request, context)
