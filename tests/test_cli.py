@@ -176,6 +176,18 @@ def test_demo_creates_three_sites_with_sample_content_once(pleio_setup: PleioTes
     assert pleio(pleio_setup, "demo").returncode == 0  # idempotent
 
 
+def test_demo_prints_the_port_the_server_listens_on(pleio_setup: PleioTestSetup) -> None:
+    ini = pleio_setup.ini_file()
+    ini.write_text(ini.read_text() + "[server:main]\nuse = egg:waitress#main\nlisten = *:7080\n")
+    done = subprocess.run([PLEIO, "-c", str(ini), "demo"], capture_output=True, text=True)
+    assert "http://rijksportaal.localhost:7080/" in done.stdout, done.stderr
+    assert ":6543" not in done.stdout
+    done = subprocess.run(
+        [PLEIO, "-c", str(ini), "demo", "--port", "80"], capture_output=True, text=True
+    )
+    assert "http://rijksportaal.localhost/" in done.stdout
+
+
 def test_a_database_held_by_a_server_is_a_clear_error(setup: PleioTestSetup) -> None:
     setup.client().get("/", host="kia.localhost")  # the "server" holds the FileStorages
     result = subprocess.run(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import configparser
 from dataclasses import replace
 from functools import partial
 
@@ -94,8 +95,26 @@ def _make_admin(account_id: str, root: SiteRoot) -> None:
     site_members(root, create=True).set_role(account_id, "admin")
 
 
+#: The port printed when neither ``--port`` nor the ``.ini``'s ``[server:main]`` says one.
+DEFAULT_PORT = 6543
+
+
+def served_port(config_file: str) -> int:
+    """The port ``pserve`` listens on with this ``.ini``: ``[server:main]``'s ``port``, or
+    the port of its ``listen`` (the first, if several); 6543 if it names none."""
+    parser = configparser.RawConfigParser()
+    parser.read(config_file)
+    if not parser.has_section("server:main"):
+        return DEFAULT_PORT
+    server = parser["server:main"]
+    listen = server.get("listen", "").split()
+    port = server.get("port") or (listen[0].rpartition(":")[2] if listen else "")
+    return int(port) if port.isdigit() else DEFAULT_PORT
+
+
 def demo(args: argparse.Namespace) -> int:
     platform = _platform(args)
+    port = args.port if args.port is not None else served_port(args.config)
     installed = set(PLUGINS(platform.registry).names())
     for site in DEMO_SITES:
         if site.name not in platform.sites:
@@ -106,7 +125,7 @@ def demo(args: argparse.Namespace) -> int:
         loaded = platform.sites.get(demo_site.name)
         if loaded is not None:
             add_sample_content(platform, loaded)
-    suffix = "" if args.port == 80 else f":{args.port}"
+    suffix = "" if port == 80 else f":{port}"
     print(
         f"Pleio serves on http://{platform.settings.platform_host}{suffix}/ with these deelsites:"
     )
@@ -122,5 +141,7 @@ def demo(args: argparse.Namespace) -> int:
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser("demo", help="create the demo deelsites with sample content")
-    p.add_argument("--port", type=int, default=6543, help="the port to print in the URLs")
+    p.add_argument(
+        "--port", type=int, help="the port to print in the URLs (default: the .ini's server's)"
+    )
     p.set_defaults(run=demo)
