@@ -70,6 +70,13 @@ def test_the_operator_creates_a_site_with_the_rules_of_the_command(world) -> Non
         response = form.submit(status=400)
         assert message in response.text, name
     assert not (setup.site_configs / "delta.toml").exists()
+    # two mistakes at once: both are said, not only the first
+    form = operator.get("/@@operator-sites").forms["create-form"]
+    form["name"], form["title"], form["hosts"] = "Delta!", "", "delta.localhost"
+    summary = form.submit(status=400).html.select_one("#form-error")
+    assert summary.p.text == "De site is niet aangemaakt:"
+    problems = [li.text for li in summary.select("li")]
+    assert len(problems) == 2 and "invalid site name" in problems[0] and "title" in problems[1]
 
 
 def test_a_disabled_site_shows_a_maintenance_page_and_keeps_its_data(world) -> None:

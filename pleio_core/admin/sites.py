@@ -16,10 +16,10 @@ from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
 from pyramid.request import Request
 
 from pleio_core.content.site import ROOT_KEY, PlatformRoot
-from pleio_core.i18n import LANGUAGES, _
+from pleio_core.i18n import LANGUAGES
 from pleio_core.security.membership import site_members
 from pleio_core.services import PLUGINS, SETTINGS, SITE_DATABASES, SITES
-from pleio_core.sites.config import ACCESS_LEVELS, SiteConfig, SiteConfigError, write_site_config
+from pleio_core.sites.config import ACCESS_LEVELS, SiteConfig, write_site_config
 from pleio_core.sites.creation import SiteCreationError, create_site
 from pleio_core.sites.effective import effective_settings
 from pleio_core.sites.urls import host_url
@@ -55,7 +55,8 @@ def _size(size: int | None) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
 
 
-def _page(request: Request, values: dict[str, Any], error: str | None) -> dict[str, Any]:
+def _page(request: Request, values: dict[str, Any], errors: list[str]) -> dict[str, Any]:
+    """The sites page; ``errors``: why the site in ``values`` was not created."""
     translate = request.localizer.translate
     plugins = PLUGINS(request.registry)
     rows = []
@@ -78,7 +79,7 @@ def _page(request: Request, values: dict[str, Any], error: str | None) -> dict[s
     return {
         "rows": rows,
         "values": values,
-        "error": error,
+        "errors": errors,
         "done": done if done in ("created", "disabled", "enabled") else None,
         "done_site": request.GET.get("site", ""),
         "modules": [(p.name, translate(p.info.title)) for p in plugins],
@@ -99,7 +100,7 @@ EMPTY = {
 
 
 def sites_page(context: PlatformRoot, request: Request) -> dict[str, Any]:
-    return _page(request, dict(EMPTY), None)
+    return _page(request, dict(EMPTY), [])
 
 
 def _back(request: Request, done: str, site: str) -> HTTPSeeOther:
@@ -141,15 +142,9 @@ def _create(request: Request) -> Any:
     registry = request.registry
     try:
         site = create_site(registry, SITES(registry), values["name"], data)
-    except (SiteCreationError, SiteConfigError) as exc:
+    except SiteCreationError as exc:
         request.response.status_int = 400
-        reason = exc.reason if isinstance(exc, SiteConfigError) else str(exc)
-        key = exc.key if isinstance(exc, SiteConfigError) and exc.key else None
-        message = _(
-            "The site was not created: ${reason}",
-            mapping={"reason": (f"{key}: {reason}" if key else reason)},
-        )
-        return _page(request, values, request.localizer.translate(message))
+        return _page(request, values, exc.problems)
     SITES(registry).refresh(force=True)
     log.info("site %s created by operator %s", site.name, request.identity.id)
     return _back(request, "created", site.name)

@@ -17,6 +17,7 @@ from pleio_core.storage.databases import open_database
 
 from .config import (
     SiteConfig,
+    SiteConfigError,
     build_site_config,
     normalise_host,
     validate_site_name,
@@ -27,7 +28,12 @@ from .registry import SiteRegistry
 
 
 class SiteCreationError(ValueError):
-    """The new site clashes with what exists (its name, a host); the message says which."""
+    """The new site cannot be made: ``problems`` says every reason found, each one line
+    (the message joins them)."""
+
+    def __init__(self, *problems: str) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(problems))
 
 
 def check_new_site(name: str, hosts: list[str], sites: SiteRegistry, platform_host: str) -> None:
@@ -62,10 +68,21 @@ def create_site(
     Raises SiteCreationError or ``SiteConfigError`` (a bad value, named by its key).
     """
     settings = SETTINGS(registry)
-    check_new_site(name, list(data.get("hosts", ())), sites, settings.platform_host)
+    problems = []
+    try:
+        check_new_site(name, list(data.get("hosts", ())), sites, settings.platform_host)
+    except (SiteCreationError, SiteConfigError) as exc:
+        problems.append(exc.reason if isinstance(exc, SiteConfigError) else str(exc))
     directory = settings.site_configs_dir
-    source = str(directory / f"{name}.toml")
-    site = build_site_config(name, dict(data), source, sites.known_modules)
+    checked_name = name if not problems else "placeholder"  # the other values, checked too
+    try:
+        site = build_site_config(
+            checked_name, dict(data), f"{checked_name}.toml", sites.known_modules
+        )
+    except SiteConfigError as exc:
+        problems.append(f"{exc.key}: {exc.reason}" if exc.key else exc.reason)
+    if problems:
+        raise SiteCreationError(*problems)
     initialise_database(registry, site)
     write_site_config(directory, site)
     return site
