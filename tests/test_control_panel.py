@@ -97,7 +97,7 @@ def test_requiring_two_factor_without_it_yourself_is_refused(world) -> None:
     form = form_of(admin, "control-panel-general")
     form["require_two_factor"] = True
     response = form.submit(status=400)
-    assert "tweestapsaanmelding" in response.text.lower()
+    assert "tweestapsverificatie" in response.text.lower()
 
 
 def test_the_contrast_check_refuses_light_grey_and_takes_a_dark_theme(world) -> None:

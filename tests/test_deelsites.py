@@ -200,3 +200,27 @@ def test_every_message_has_its_dutch_text(package: str) -> None:
     assert used, f"no messages found in {package}"
     missing = sorted(m for m in used if not catalog.get(m))
     assert not missing, f"{po} lacks Dutch for: {missing}"
+
+
+#: Words that mean Pleio spoke formally ("u"), or used a second name for a feature
+#: (docs/tone-of-voice.md).
+FORMAL = re.compile(r"\b(u|uw)\b", re.IGNORECASE)
+SECOND_NAMES = ("tweestapsaanmelding",)
+
+
+@pytest.mark.parametrize(
+    "po",
+    sorted(
+        str(p.relative_to(Path(__file__).parents[1]))
+        for p in Path(__file__).parents[1].glob("**/locale/nl/LC_MESSAGES/*.po")
+        if ".venv" not in p.parts and "plugin_template" not in p.parts
+    ),
+)
+def test_the_dutch_texts_keep_to_the_tone_of_voice(po: str) -> None:
+    catalog = dutch_catalog(Path(__file__).parents[1] / po)
+    texts = [t for t in catalog.values() if isinstance(t, str)]
+    texts += [f for t in catalog.values() if isinstance(t, tuple) for f in t]
+    formal = [t for t in texts if FORMAL.search(t)]
+    assert not formal, f"{po} says 'u' (docs/tone-of-voice.md: 'je'): {formal}"
+    second = [t for t in texts if any(n in t.lower() for n in SECOND_NAMES)]
+    assert not second, f"{po} uses a second name for a feature: {second}"

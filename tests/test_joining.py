@@ -105,7 +105,7 @@ def test_open_join_makes_a_member_at_once(setup) -> None:
     page = client.get("/@@join", host="beta.localhost")
     assert "Iedereen met een Pleio-account" in page.text
     done = form_for(page, "/@@join").submit(headers={"Host": "beta.localhost"})
-    assert "U bent nu lid van deze site." in done.text
+    assert "Je bent nu lid van deze site." in done.text
     assert role(app, JOINER, "beta") == "member"
     assert "/@@join" not in client.get("/", host="beta.localhost").text
     assert audit_kinds(app, "beta") == ["joined", "join-policy"]
@@ -127,7 +127,7 @@ def test_request_is_mailed_to_the_admins_and_approval_makes_a_member(setup, smtp
     form = form_for(joiner.get("/@@join", host="alpha.localhost"), "/@@join")
     form["message"] = "Ik werk bij <Rijkswaterstaat> & wil graag meedoen."
     sent = form.submit(headers={"Host": "alpha.localhost"})
-    assert "Uw verzoek is naar de beheerders van deze site gestuurd." in sent.text
+    assert "Je verzoek is naar de beheerders van deze site gestuurd." in sent.text
     assert "wacht op een beheerder" in joiner.get("/@@join", host="alpha.localhost").text
 
     (mail,) = wait_for(lambda: smtp_server.to(ADMIN))
@@ -168,7 +168,7 @@ def test_a_denied_request_is_told_and_changes_nothing(setup, smtp_server) -> Non
     form["message"] = "Alleen voor medewerkers."
     form.submit("decision", value="deny", headers={"Host": "alpha.localhost"}, status=303)
     (told,) = wait_for(lambda: smtp_server.to(JOINER))
-    assert told["Subject"] == "Uw verzoek om lid te worden van Alpha"
+    assert told["Subject"] == "Je verzoek om lid te worden van Alpha"
     assert "niet goedgekeurd" in body(told) and "Alleen voor medewerkers." in body(told)
     assert role(app, JOINER) is None
     joiner.get("/wiki/", host="alpha.localhost", status=403)
@@ -195,8 +195,8 @@ def test_an_invitation_from_the_real_mail_is_accepted_once(setup, smtp_server) -
     wait_for(lambda: smtp_server.to("nieuw@example.nl") and smtp_server.to(JOINER))
     assert not smtp_server.to(MEMBER)
     (mail,) = smtp_server.to(JOINER)
-    assert mail["Subject"] == "U bent uitgenodigd voor Alpha"
-    assert "Ada Admin nodigt u uit om redacteur te worden van Alpha" in body(mail)
+    assert mail["Subject"] == "Je bent uitgenodigd voor Alpha"
+    assert "Ada Admin nodigt je uit om redacteur te worden van Alpha" in body(mail)
 
     link = smtp_server.link(JOINER, "/@@invitation?token=")
     assert link.startswith("http://alpha.localhost/@@invitation?token=")
@@ -220,7 +220,7 @@ def test_an_invitation_from_the_real_mail_is_accepted_once(setup, smtp_server) -
     joiner = sign_in(setup, app, JOINER, came_from=path_of(link))
     accept = form_for(joiner.get(path_of(link), host="alpha.localhost"), "/@@invitation")
     accepted = accept.submit(headers={"Host": "alpha.localhost"})
-    assert "U bent nu lid van deze site." in accepted.text
+    assert "Je bent nu lid van deze site." in accepted.text
     assert role(app, JOINER) == "editor"
     joiner.get("/wiki/", host="alpha.localhost", status=200)
     used = accept.submit(headers={"Host": "alpha.localhost"}, status=400)
@@ -245,7 +245,7 @@ def test_operators_invite_from_the_command_line(setup, smtp_server) -> None:
         == 0
     )
     (mail,) = smtp_server.to("cli@example.nl")
-    assert "Pleio nodigt u uit om lid te worden van Alpha" in body(mail)
+    assert "Pleio nodigt je uit om lid te worden van Alpha" in body(mail)
     link = smtp_server.link("cli@example.nl", "/@@invitation?token=")
     assert link.startswith("http://alpha.localhost:8080/@@invitation?token=")
     assert not smtp_server.to(MEMBER)
@@ -287,10 +287,10 @@ def test_a_verified_address_in_a_listed_domain_joins_by_itself(setup) -> None:
     app = setup.make_app(configure=wired)
     verified = sign_in(setup, app, "piet@example.nl")
     offer = verified.get("/@@join", host="alpha.localhost")  # a GET writes nothing
-    assert "Uw e-mailadres eindigt op example.nl" in offer.text
+    assert "Je e-mailadres eindigt op example.nl" in offer.text
     assert role(app, "piet@example.nl") is None and "auto-join" not in audit_kinds(app)
     welcome = form_for(offer, "/@@join").submit(headers={"Host": "alpha.localhost"})
-    assert "U bent nu lid van deze site." in welcome.text
+    assert "Je bent nu lid van deze site." in welcome.text
     assert role(app, "piet@example.nl") == "member"
     verified.get("/wiki/", host="alpha.localhost", status=200)
     assert audit_kinds(app)[0] == "auto-join"
@@ -343,7 +343,7 @@ def test_an_invitation_works_only_for_the_address_it_was_sent_to(setup, smtp_ser
     # the link is not used up: the person it was sent to still accepts it
     joiner = sign_in(setup, app, JOINER, came_from=link)
     accept = form_for(joiner.get(link, host="alpha.localhost"), "/@@invitation")
-    assert "U bent nu lid" in accept.submit(headers={"Host": "alpha.localhost"}).text
+    assert "Je bent nu lid" in accept.submit(headers={"Host": "alpha.localhost"}).text
     assert role(app, JOINER) == "admin"
 
 
@@ -395,7 +395,7 @@ def test_mails_and_pages_name_the_site_as_its_holder_calls_it(setup, smtp_server
     invite(setup, app, "nieuw@example.nl", "member")
     wait_for(lambda: smtp_server.to("nieuw@example.nl"))
     (mail,) = smtp_server.to("nieuw@example.nl")
-    assert mail["Subject"] == "U bent uitgenodigd voor Alfa zoals de holder wil"
+    assert mail["Subject"] == "Je bent uitgenodigd voor Alfa zoals de holder wil"
     joiner = sign_in(setup, app, JOINER)
     assert "Alfa zoals de holder wil" in joiner.get("/@@join", host="alpha.localhost").text
 
@@ -495,11 +495,11 @@ def test_join_and_admin_pages_pass_axe(setup, live_server_factory, browser) -> N
     page = by_domain.new_page()
     browser_sign_in(page, server, "piet@minbzk.nl", "/@@join")
     assert_accessible(page, server.url("alpha.localhost", "/@@join"))
-    assert "Uw e-mailadres eindigt op minbzk.nl" in page.content()
+    assert "Je e-mailadres eindigt op minbzk.nl" in page.content()
     tab_to(page, "Lid worden van deze site")
     page.keyboard.press("Enter")
     page.get_by_role("status").wait_for()
-    assert "U bent nu lid van deze site." in page.get_by_role("status").inner_text()
+    assert "Je bent nu lid van deze site." in page.get_by_role("status").inner_text()
     by_domain.close()
 
     joining = browser.new_context()

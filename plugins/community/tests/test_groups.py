@@ -78,19 +78,19 @@ def test_the_maker_owns_the_group_and_others_join_an_open_group_and_leave_it(wor
     anne, bert = world.client("anne"), world.client("bert")
     group = add_group(anne)
     assert group == "/community/werkgroep/"
-    assert members_of(anne, group) == ["Anne (u):Eigenaar"]
+    assert members_of(anne, group) == ["Anne (jij):Eigenaar"]
     page = bert.get(group)
     assert page.html.select_one("h1").text == "Werkgroep"
     assert "Lid worden van deze groep" in page.text
     act(bert, group, "join")
-    assert "U bent lid van deze groep." in bert.get(group).text
-    assert members_of(anne, group) == ["Anne (u):Eigenaar", "Bert:Lid"]
+    assert "Je bent lid van deze groep." in bert.get(group).text
+    assert members_of(anne, group) == ["Anne (jij):Eigenaar", "Bert:Lid"]
     act(bert, group, "leave")
-    assert members_of(anne, group) == ["Anne (u):Eigenaar"]
+    assert members_of(anne, group) == ["Anne (jij):Eigenaar"]
     # the only owner cannot leave: the group keeps an owner
     refused = act(anne, group, "leave", status=400)
     assert "enige eigenaar" in refused.html.select_one(".error-summary").text
-    assert members_of(anne, group) == ["Anne (u):Eigenaar"]
+    assert members_of(anne, group) == ["Anne (jij):Eigenaar"]
 
 
 def test_the_groups_page_shows_your_groups_first_then_the_others(world) -> None:
@@ -116,7 +116,7 @@ def test_the_groups_page_shows_your_groups_first_then_the_others(world) -> None:
         "Werkgroep",
     ]
     carl = world.client("carl")
-    assert "U bent nog in geen enkele groep" in carl.get("/community/").text
+    assert "Je bent nog in geen enkele groep" in carl.get("/community/").text
 
 
 def test_a_closed_group_takes_requests_that_an_owner_approves_or_declines(
@@ -133,8 +133,8 @@ def test_a_closed_group_takes_requests_that_an_owner_approves_or_declines(
     assert [m["Subject"] for m in told] == ["Verzoek om lid te worden van Besloten kring"] * 2
     assert "Bert vraagt om lid te worden" in told[0].get_body(("plain",)).get_content()
     assert smtp_server.link("anne@example.nl", "@@members").endswith(f"{group}@@members")
-    assert "U hebt gevraagd om lid te worden" in bert.get(group).text
-    assert members_of(anne, group) == ["Anne (u):Eigenaar"]
+    assert "Je hebt gevraagd om lid te worden" in bert.get(group).text
+    assert members_of(anne, group) == ["Anne (jij):Eigenaar"]
     requests = anne.get(f"{group}@@members").html.select("#requests-heading ~ ul li")
     assert [" ".join(r.text.split()).split(" ·")[0] for r in requests] == ["Bert", "Carl"]
     # someone who is not an owner cannot answer requests
@@ -143,10 +143,10 @@ def test_a_closed_group_takes_requests_that_an_owner_approves_or_declines(
     act(anne, group, "members", action="approve", account=bert_id)
     act(anne, group, "members", action="decline", account=carl_id)
     assert [m["Subject"] for m in smtp_server.to("bert@example.nl")] == [
-        "U bent lid van Besloten kring"
+        "Je bent lid van Besloten kring"
     ]
     assert smtp_server.to("carl@example.nl") == []
-    assert members_of(anne, group) == ["Anne (u):Eigenaar", "Bert:Lid"]
+    assert members_of(anne, group) == ["Anne (jij):Eigenaar", "Bert:Lid"]
     assert "Vraag om lid te worden" in carl.get(group).text  # may ask again
     # bad input: a clear 400, nothing changed
     act(anne, group, "members", status=400, action="approve", account=bert_id)
@@ -165,7 +165,7 @@ def test_owners_hand_over_the_group_and_remove_members(world) -> None:
     assert bert.get(f"{group}@@edit").status_int == 200  # an owner changes the group
     act(bert, group, "members", action="member", account=anne_id)
     act(bert, group, "members", action="remove", account=anne_id)
-    assert members_of(bert, group) == ["Bert (u):Eigenaar"]
+    assert members_of(bert, group) == ["Bert (jij):Eigenaar"]
     anne.get(f"{group}@@edit", status=403)
 
 
@@ -181,7 +181,7 @@ def test_only_site_members_join_and_every_change_needs_the_csrf_token(world) -> 
     anonymous.post(f"{group}@@join", {"csrf_token": token}, status=403)
     bert = world.client("bert")
     bert.post(f"{group}@@join", {}, status=400)  # no CSRF token
-    assert members_of(anne, group) == ["Anne (u):Eigenaar"]
+    assert members_of(anne, group) == ["Anne (jij):Eigenaar"]
 
 
 def test_a_draft_group_is_its_owners_and_nobody_else_adds_in_it(world) -> None:
@@ -242,7 +242,7 @@ def test_someone_removed_from_the_site_leaves_its_groups_at_once(world) -> None:
     bert.get(f"{page}@@edit", status=403)
     bert.get(f"{group}@@edit", status=403)
     # and no name lingers: not in the members list, not among the requests
-    assert members_of(anne, group) == ["Anne (u):Eigenaar", "Carl:Lid"]
+    assert members_of(anne, group) == ["Anne (jij):Eigenaar", "Carl:Lid"]
     assert not anne.get(f"{closed}@@members").html.select("#requests-heading")
     with world.committed("/community") as folder:
         assert bert_id_absent(folder, account)
@@ -256,7 +256,7 @@ def test_the_command_line_removing_a_member_takes_them_out_of_groups_too(world) 
     assert world.setup.pleio("user", "revoke", "carl@example.nl", "groups") == 0
     world.app = world.setup.make_app()
     world._clients.clear()
-    assert members_of(world.client("anne"), group) == ["Anne (u):Eigenaar"]
+    assert members_of(world.client("anne"), group) == ["Anne (jij):Eigenaar"]
 
 
 def bert_id_absent(folder, account_id: str) -> bool:

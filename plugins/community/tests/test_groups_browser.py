@@ -32,7 +32,7 @@ def test_group_pages_pass_axe_and_joining_works_by_keyboard(browser, server) -> 
     bert.get_by_role("button", name="Vraag om lid te worden van deze groep").focus()
     with bert.expect_navigation():
         bert.keyboard.press("Enter")
-    assert bert.get_by_text("U hebt gevraagd om lid te worden").is_visible()
+    assert bert.get_by_text("Je hebt gevraagd om lid te worden").is_visible()
     assert_accessible(bert, group)
 
     # the owner answers by keyboard too; the members page with a request on it passes axe
