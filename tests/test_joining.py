@@ -124,11 +124,15 @@ def test_request_is_mailed_to_the_admins_and_approval_makes_a_member(setup, smtp
 
     joiner = sign_in(setup, app, JOINER)
     joiner.get("/wiki/", host="alpha.localhost", status=403)
+    assert "Vraag om lid te worden van deze site" in joiner.get("/", host="alpha.localhost").text
     form = form_for(joiner.get("/@@join", host="alpha.localhost"), "/@@join")
     form["message"] = "Ik werk bij <Rijkswaterstaat> & wil graag meedoen."
     sent = form.submit(headers={"Host": "alpha.localhost"})
     assert "Je verzoek is naar de beheerders van deze site gestuurd." in sent.text
     assert "wacht op een beheerder" in joiner.get("/@@join", host="alpha.localhost").text
+    home = joiner.get("/", host="alpha.localhost").text  # asked already: not offered again
+    assert "Je verzoek om lid te worden wacht op een beheerder" in home
+    assert "Vraag om lid te worden van deze site" not in home
 
     (mail,) = wait_for(lambda: smtp_server.to(ADMIN))
     assert mail["Subject"] == "Jan Joiner vraagt om lid te worden van Alpha"

@@ -141,6 +141,9 @@ def join_offer(request: Request, root: SiteRoot) -> TranslationString | None:
     if root.join_mode == "open":
         return _("Join this site")
     if root.join_mode == "request":
+        requests = join_requests(root)
+        if identity is not None and requests is not None and identity.id in requests:
+            return _("Your request to join is waiting")  # asked already: not again
         return _("Ask to join this site")
     return _("How to become a member")
 
