@@ -7,11 +7,17 @@ are updated and serve; a fixed step then brings it back.
 """
 
 import logging
+import threading
 
 import pytest
+import transaction
 from pyramid.exceptions import ConfigurationConflictError
 
+from pleio_core.content.site import ROOT_KEY
 from pleio_core.plugins import PluginError
+from pleio_core.services import SITE_DATABASES
+from pleio_core.sites.audit import audit_log
+from pleio_core.sites.evolve import evolve_site
 from pleio_core.testing import PleioTestSetup, assert_valid_html
 
 TALLY = """
@@ -48,6 +54,7 @@ STEPS = """
 FUNCTIONS = """
 def as_list(site, registry):
     '''Counts as a list of numbers.'''
+    __import__("time").sleep(0.2)  # long enough for two runs at once to overlap
     folder = site["tally"]
     folder.counts = [{parse} for part in folder.counts.split(",")]
 
@@ -184,3 +191,36 @@ def test_bad_steps_stop_start_up(
     plugin_installer("tally", code)
     with pytest.raises(error, match=message):
         pleio_setup.make_app()
+
+
+def test_two_runs_at_once_run_each_step_once(upgraded) -> None:
+    """Two admins click "Update now" together (or a command runs beside the page): the
+    runs collide; the one that loses finds the step done and does not run it again."""
+    setup, _installer = upgraded
+    app = setup.make_app()
+    setup.client(app).get("/", host="beta.localhost")  # the site's file applied
+    db = SITE_DATABASES(app.registry).get("beta")
+    ready = threading.Barrier(2)
+    runs = []
+
+    def run() -> None:
+        manager = transaction.TransactionManager()
+        conn = db.open(transaction_manager=manager)
+        try:
+            ready.wait()
+            runs.append(evolve_site(conn, manager, app.registry))
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [r.failed for r in runs] == [None, None], [r.error for r in runs]
+    assert state(setup.client(app), "beta") == "([3, 4], 7)"  # not split twice: no 503
+    assert sorted(len(r.done) for r in runs) in ([0, 2], [1, 1])  # each step done once
+    with db.transaction() as conn:
+        root = conn.root()[ROOT_KEY]
+        assert root.data_versions["tally"] == 2
+        assert len(list(audit_log(root).entries(kind="module-evolved"))) == 2

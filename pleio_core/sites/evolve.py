@@ -86,14 +86,19 @@ def evolve_site(
         return run
     for step in pending_steps(root, registry):
 
-        def apply(step: EvolveStep = step) -> None:
+        def apply(step: EvolveStep = step) -> bool:
+            # each attempt looks again: a run beside this one (another admin, the command)
+            # may have done the step since, and it must not run twice
+            if data_version(root, step.module) >= step.version:
+                return False
             step.run(root, registry)
             set_data_version(root, step.module, step.version)
             details = {"module": step.module, "version": str(step.version)}
             append_entry(root, "module-evolved", actor_id, actor_email, **details)
+            return True
 
         try:
-            committed(
+            done = committed(
                 manager, apply, STEP_ATTEMPTS, f"pleio: evolve {step.module} to {step.version}"
             )
         except Exception as exc:
@@ -115,7 +120,8 @@ def evolve_site(
 
             committed(manager, record, STEP_ATTEMPTS, f"pleio: evolve {step.module} failed")
             return run
-        run.done.append(step)
+        if done:
+            run.done.append(step)
     if root.evolve_failure is not None:
 
         def recovered() -> None:
