@@ -1,9 +1,11 @@
-"""The build step that compiles pleio_core's gettext catalogues (``.po`` to ``.mo``).
+"""The build step that compiles the gettext catalogues (``.po`` to ``.mo``).
 
-``setup.cfg`` names it as setuptools' ``build_py``, so every wheel and every install made
-from a clean checkout has the ``.mo`` files (they are build output, never committed);
-``make translations`` does the same for a working checkout. (``pleio plugin new`` gives a
-plugin the same step.)
+The project names it as setuptools' ``build_py`` (``[tool.setuptools.cmdclass]`` in
+``pyproject.toml``, or ``cmdclass`` in ``setup.cfg``), so ``pip install .``, ``pip install
+-e .`` and ``python -m build`` all make the ``.mo`` files next to their ``.po`` before the
+package is put together. The ``.mo`` files are build output: they are not committed. The
+same file serves pleio_core and every plugin ``pleio plugin new`` makes
+(``tests/test_scaffold.py`` keeps the copies equal).
 """
 
 from pathlib import Path
@@ -16,9 +18,9 @@ HERE = Path(__file__).resolve().parent
 
 
 def compile_catalogues(root: Path = HERE) -> list[Path]:
-    """Compile every ``pleio_core/locale/*/LC_MESSAGES/*.po``; the ``.mo`` files made."""
+    """Compile every ``pleio_*/locale/*/LC_MESSAGES/*.po`` under ``root``; the ``.mo`` made."""
     made = []
-    for po in sorted(root.glob("pleio_core/locale/*/LC_MESSAGES/*.po")):
+    for po in sorted(root.glob("pleio_*/locale/*/LC_MESSAGES/*.po")):
         with po.open("rb") as source:
             catalog = read_po(source)
         mo = po.with_suffix(".mo")
@@ -33,3 +35,8 @@ class BuildPyWithCatalogs(build_py):
         compile_catalogues()
         self.__dict__.pop("data_files", None)  # listed before the .mo existed: list again
         super().run()
+
+
+if __name__ == "__main__":
+    for mo in compile_catalogues():
+        print(mo.relative_to(HERE))

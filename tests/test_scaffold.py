@@ -139,3 +139,12 @@ def test_the_template_extractor_finds_what_the_bundled_catalogues_translate() ->
         assert found <= translated, (package.name, sorted(found - translated))
         checked += len(found)
     assert checked > 50
+
+
+def test_one_build_step_serves_the_core_the_scaffold_and_the_example() -> None:
+    """pleio_core, every generated plugin and examples/pleio-faq compile their catalogues
+    with the same build_catalogs.py; each distribution needs its own copy (a build cannot
+    import another package), so the copies are kept equal here."""
+    template = REPO / "pleio_core/cli/plugin_template/build_catalogs.py.tmpl"
+    for copy in (REPO / "build_catalogs.py", REPO / "examples/pleio-faq/build_catalogs.py"):
+        assert copy.read_text() == template.read_text(), f"{copy} differs from {template}"

@@ -1,12 +1,17 @@
 """The build step that compiles the gettext catalogues (``.po`` to ``.mo``).
 
-``pyproject.toml`` names it as setuptools' ``build_py``, so ``pip install .``, ``pip install
+The project names it as setuptools' ``build_py`` (``[tool.setuptools.cmdclass]`` in
+``pyproject.toml``, or ``cmdclass`` in ``setup.cfg``), so ``pip install .``, ``pip install
 -e .`` and ``python -m build`` all make the ``.mo`` files next to their ``.po`` before the
-package is put together. The ``.mo`` files are build output: they are not committed.
+package is put together. The ``.mo`` files are build output: they are not committed. The
+same file serves pleio_core and every plugin ``pleio plugin new`` makes
+(``tests/test_scaffold.py`` keeps the copies equal).
 """
 
 from pathlib import Path
 
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
@@ -14,9 +19,6 @@ HERE = Path(__file__).resolve().parent
 
 def compile_catalogues(root: Path = HERE) -> list[Path]:
     """Compile every ``pleio_*/locale/*/LC_MESSAGES/*.po`` under ``root``; the ``.mo`` made."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
     made = []
     for po in sorted(root.glob("pleio_*/locale/*/LC_MESSAGES/*.po")):
         with po.open("rb") as source:
