@@ -18,7 +18,7 @@ from pleio_core.plugins import PluginError
 from pleio_core.services import SITE_DATABASES
 from pleio_core.sites.audit import audit_log
 from pleio_core.sites.evolve import evolve_site
-from pleio_core.testing import PleioTestSetup, assert_valid_html
+from pleio_core.testing import PleioTestSetup, assert_accessible, assert_valid_html, signed_in_page
 
 TALLY = """
 from pyramid.response import Response
@@ -224,3 +224,19 @@ def test_two_runs_at_once_run_each_step_once(upgraded) -> None:
         root = conn.root()[ROOT_KEY]
         assert root.data_versions["tally"] == 2
         assert len(list(audit_log(root).entries(kind="module-evolved"))) == 2
+
+
+def test_the_modules_page_with_an_update_needed_passes_axe(
+    upgraded, live_server_factory, browser
+) -> None:
+    setup, _installer = upgraded
+    server = live_server_factory(setup.make_app())
+    page = signed_in_page(browser, server, "alpha.localhost", "ada@example.nl")
+    url = server.url("alpha.localhost", "/@@control-panel-modules")
+    assert_accessible(page, url)
+    assert page.get_by_role("heading", name="Bijwerken nodig").is_visible()
+    page.get_by_role("button", name="Nu bijwerken").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_text("De gegevens van de modules zijn bijgewerkt.").is_visible()
+    page.context.close()

@@ -13,10 +13,12 @@ import pytest
 from pleio_core.testing import (
     PleioTestSetup,
     assert_valid_html,
+    axe_violations,
     bearer,
     csrf_token,
     make_token,
     sign_in_client,
+    signed_in_page,
 )
 from pleio_core.testing.plugins import POLLS_PLUGIN
 
@@ -155,3 +157,24 @@ def test_my_data_is_refused_rather_than_given_without_a_plugins_part(
     assert page.content_type == "text/html"
     assert "de module polls kon haar deel niet geven" in page.text
     assert_valid_html({"my data, refused": page.body})
+
+
+def test_the_refused_my_data_page_passes_axe(
+    pleio_setup: PleioTestSetup, plugin_installer, live_server_factory, browser
+) -> None:
+    broken = POLLS_PLUGIN.replace("    mine = [", "    raise RuntimeError('away')\n    mine = [", 1)
+    plugin_installer("polls", broken)
+    pleio_setup.write_site("alpha", modules=["polls"])
+    pleio_setup.create_account("bert@example.nl", "Bert", alpha="member")
+    server = live_server_factory(pleio_setup.make_app())
+    page = signed_in_page(browser, server, HOST, "bert@example.nl")
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(server.url(HOST, "/@@my-data"))
+        page.get_by_role("button", name="Mijn gegevens downloaden").focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.get_by_role("alert").is_visible()
+        assert axe_violations(page) == [], width
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), width
+    page.context.close()
