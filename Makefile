@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # Two processes: the suite runs in half the time on the two cores CI has.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test install lint bench clean translations reference
+.PHONY: run test install lint bench clean translations reference nlds
 
 run: $(STAMP) translations
 	$(BIN)/pleio -c development.ini demo
@@ -41,14 +41,19 @@ translations: $(STAMP)
 # ruff, the layers of the core (.importlinter, docs/architecture.md), and mypy on the core
 # and the bundled plugins ([tool.mypy] in pyproject.toml)
 lint: $(STAMP)
-	$(BIN)/ruff check build_catalogs.py pleio_core plugins tests bench $(EXAMPLES)
-	$(BIN)/ruff format --check build_catalogs.py pleio_core plugins tests bench $(EXAMPLES)
+	$(BIN)/ruff check build_catalogs.py nlds/build.py pleio_core plugins tests bench $(EXAMPLES)
+	$(BIN)/ruff format --check build_catalogs.py nlds/build.py pleio_core plugins tests bench $(EXAMPLES)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy pleio_core $(foreach p,$(PLUGINS),plugins/$(p)/pleio_$(p)) $(dir $(wildcard $(addsuffix /pleio_*/__init__.py,$(EXAMPLES))))
 
 # the plugin reference, made from the docstrings (tests/test_plugin_reference.py checks it)
 reference: $(STAMP)
 	$(BIN)/pleio plugins reference > docs/plugin-reference.md
+
+# NL Design System CSS, tokens, icons and font, vendored in pleio_core/static/nlds: run when
+# nlds/package.json changes (needs npm; nothing at run time does). See nlds/README.md.
+nlds: $(STAMP)
+	$(BIN)/python nlds/build.py
 
 bench: $(STAMP) translations
 	$(BIN)/python bench/run.py
