@@ -5,7 +5,8 @@ when the pinned versions in package.json change, installs them with ``npm ci`` f
 checked-in lock file and writes what the pages use:
 
 - ``utrecht.css``: the Utrecht component library's HTML layer (plain elements inside
-  ``.utrecht-html``) and the class components listed in COMPONENTS;
+  ``.utrecht-html``) and the class components listed in COMPONENTS, in the cascade layer
+  ``nlds``;
 - ``tokens.css``: the component and basis tokens of the NL Design System example theme
   ("voorbeeld"), re-scoped to ``.pleio-theme``; its brand colours are renamed to
   ``--pleio-kleuren-*``, which pleio.css defines (and a deelsite's colours override);
@@ -95,11 +96,14 @@ def installed_versions() -> dict[str, str]:
 
 
 def component_css() -> str:
+    """The components in the cascade layer ``nlds``: Pleio's own rules (unlayered) come
+    after them whatever their selectors' specificity, so the theme never fights it."""
     library = MODULES / "@utrecht" / "component-library-css" / "dist" / "html.css"
     parts = [library.read_text()]
     for name in COMPONENTS:
         parts.append((MODULES / "@utrecht" / f"{name}-css" / "dist" / "index.css").read_text())
-    return "\n".join(parts)
+    css = "\n".join(parts).replace('@charset "UTF-8";', "")
+    return "@layer nlds {\n" + css + "\n}\n"
 
 
 def tokens_css(components: str) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from functools import cached_property
 from html import escape
+from importlib import resources
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
@@ -20,6 +22,7 @@ from pleio_core.services import STYLESHEETS, Service
 from .content.site import SiteRoot
 from .i18n import LANGUAGES, _
 from .plugins import MenuItem
+from .sites.urls import platform_url
 from .text import sendable
 
 MENU_CACHE_ENTRIES = 10_000
@@ -33,6 +36,11 @@ _LANGUAGE_CACHE: Service[dict[Any, str]] = Service(
 )
 _STATIC_PATHS: Service[dict[str, str]] = Service(
     "static paths", "pleio_core.layout", "Where the core's static files are served."
+)
+_PERSONAL_MENU_CACHE: Service[dict[Any, str]] = Service(
+    "personal menu cache",
+    "pleio_core.layout",
+    "The personal menu's links, per address, language and kind of account.",
 )
 
 
@@ -95,7 +103,8 @@ class Page:
         self.site_title = self.settings.title if self.settings is not None else "Pleio"
         self.home_url = self.app_url + "/"
         static = _STATIC_PATHS(request.registry)
-        self.stylesheet_url = static["pleio.css"]
+        self.head_html = static["head"]
+        self.icons_url = static["nlds/icons.svg"]
         self.logo_url = self.favicon_url = static["logo.svg"]
         self.favicon_type = "image/svg+xml"
         self.has_own_logo = False
@@ -201,6 +210,55 @@ class Page:
         return self.request.identity  # its name is all the frame shows
 
     @cached_property
+    def initials(self) -> str:
+        """The avatar's letters: the first of the first and the last word of the name."""
+        words = (self.account.name or "?").split()
+        letters = words[0][:1] + (words[-1][:1] if len(words) > 1 else "")
+        return letters.upper()
+
+    @cached_property
+    def personal_links_html(self) -> str:
+        """The personal menu's list items: the same for every account of one kind on one
+        address in one language, so kept (see ``menu_html`` for why they are made here)."""
+        request = self.request
+        on_site = self.site_root is not None
+        key = (
+            self.app_url,
+            request.locale_name,
+            on_site,
+            bool(self.control_panel_url),
+            bool(self.operator_url),
+        )
+        cache = _PERSONAL_MENU_CACHE(request.registry)
+        html = cache.get(key)
+        if html is None:
+            html = cache[key] = self._personal_links_html(on_site)
+            if len(cache) > MENU_CACHE_ENTRIES:  # hosts come from the client: stay bounded
+                cache.clear()
+        return html
+
+    def _personal_links_html(self, on_site: bool) -> str:
+        request = self.request
+        links = [("user", _("Your account"), platform_url(request, "/account"))]
+        if on_site:
+            links.append(("bookmark", _("Saved"), self.app_url + "/@@saved"))
+            links.append(("download", _("My data"), self.app_url + "/@@my-data"))
+        links.append(("two-factor", _("Two-factor sign-in"), platform_url(request, "/two-factor")))
+        links.append(("key", _("API tokens"), platform_url(request, "/account#tokens-heading")))
+        if self.control_panel_url:
+            links.append(("settings", _("Control panel"), self.control_panel_url))
+        if self.operator_url:
+            links.append(("sites", _("Deelsites"), self.operator_url))
+        translate = request.localizer.translate
+        return "".join(
+            f'<li class="utrecht-link-list__item"><a class="utrecht-link-list__link"'
+            f' href="{escape(href)}"><svg class="utrecht-icon" aria-hidden="true"'
+            f' focusable="false"><use href="{self.icons_url}#{icon}"></use></svg>'
+            f"<span>{escape(translate(title))}</span></a></li>"
+            for icon, title, href in links
+        )
+
+    @cached_property
     def sign_in_url(self) -> str:
         if self.site is None:
             return self.app_url + "/login"
@@ -273,7 +331,25 @@ def clean_page_renderer_factory(info: Any) -> CleanPage:
     return CleanPage(zpt.renderer_factory(info))
 
 
-STATIC_FILES = ("pleio.css", "logo.svg")
+#: The core's static files the frame links to; each address carries a digest of the file,
+#: so a browser may keep it long and still gets a changed file at once.
+STATIC_FILES = ("nlds/utrecht.css", "nlds/tokens.css", "pleio.css", "nlds/icons.svg", "logo.svg")
+STYLESHEETS_IN_ORDER = ("nlds/utrecht.css", "nlds/tokens.css", "pleio.css")
+
+
+def static_paths() -> dict[str, str]:
+    """Each static file's address (with its digest), and ``head``: the stylesheet links."""
+    folder = resources.files("pleio_core") / "static"
+    paths = {}
+    for name in STATIC_FILES:
+        digest = hashlib.sha256((folder / name).read_bytes()).hexdigest()[:12]
+        paths[name] = f"/static/{name}?v={digest}"
+    paths["head"] = "\n  ".join(
+        f'<link rel="stylesheet" href="{paths[name]}">' for name in STYLESHEETS_IN_ORDER
+    )
+    return paths
+
+
 FRAME_TEMPLATES = ("pleio_core:templates/layout.pt", "pleio_core:templates/forms.pt")
 
 
@@ -301,6 +377,7 @@ def includeme(config: Configurator) -> None:
     config.add_subscriber(add_layout, BeforeRender)
     _MENU_CACHE.provide(config, {})
     _LANGUAGE_CACHE.provide(config, {})
+    _PERSONAL_MENU_CACHE.provide(config, {})
     config.add_static_view("static", "pleio_core:static", cache_max_age=3600)
     # The same path on every host; made once instead of on every page.
-    _STATIC_PATHS.provide(config, {name: f"/static/{name}" for name in STATIC_FILES})
+    _STATIC_PATHS.provide(config, static_paths())
