@@ -16,7 +16,7 @@ from pleio_core.testing.sites import TEST_PASSWORD
 
 CHROMIUM = os.environ.get("PLEIO_CHROMIUM", "/usr/bin/chromium")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-WIDTHS = (375, 768, 1280)
+WIDTHS = (320, 375, 768, 1280)
 VIEWPORT = {"width": 1280, "height": 900}
 
 

@@ -303,7 +303,7 @@ def test_a_group_wiki_has_its_own_tree_trail_and_writers(world) -> None:
     sub = add(bert, top, "page", "Werkwijze", body="Terug naar [[Handboek]].", access="public")
     assert sub == "/community/werkgroep/handboek/werkwijze/"
     view = carl.get(sub)  # public: everyone reads it
-    assert [a.text for a in view.html.select(".breadcrumbs a")] == [
+    assert [a.text for a in view.html.select(".utrecht-breadcrumb-nav a")] == [
         "Werkgroep",
         "Handboek",
         "Werkwijze",
