@@ -105,6 +105,7 @@ class Page:
         static = _STATIC_PATHS(request.registry)
         self.head_html = static["head"]
         self.icons_url = static["nlds/icons.svg"]
+        self.menu_script_url = static["menu.js"]
         self.logo_url = self.favicon_url = static["logo.svg"]
         self.favicon_type = "image/svg+xml"
         self.has_own_logo = False
@@ -333,7 +334,14 @@ def clean_page_renderer_factory(info: Any) -> CleanPage:
 
 #: The core's static files the frame links to; each address carries a digest of the file,
 #: so a browser may keep it long and still gets a changed file at once.
-STATIC_FILES = ("nlds/utrecht.css", "nlds/tokens.css", "pleio.css", "nlds/icons.svg", "logo.svg")
+STATIC_FILES = (
+    "nlds/utrecht.css",
+    "nlds/tokens.css",
+    "pleio.css",
+    "nlds/icons.svg",
+    "logo.svg",
+    "menu.js",
+)
 STYLESHEETS_IN_ORDER = ("nlds/utrecht.css", "nlds/tokens.css", "pleio.css")
 
 

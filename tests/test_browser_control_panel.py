@@ -9,6 +9,7 @@ from pleio_core.testing import (
     PleioTestSetup,
     assert_accessible,
     axe_violations,
+    personal_menu,
     sign_in_page,
 )
 
@@ -41,7 +42,7 @@ def test_an_admin_switches_the_wiki_on_off_and_on_again(server, page) -> None:
     sign_in_page(page, server, HOST, "ada@example.nl")
     menu = page.get_by_role("navigation", name="Hoofdmenu")
     assert menu.get_by_role("link", name="Wiki").count() == 0
-    page.get_by_role("link", name="Beheer").click()
+    personal_menu(page).get_by_role("link", name="Beheer").click()
     page.get_by_role("link", name="Modules").click()
     switch_wiki(page, server, on=True)
     assert page.get_by_role("status").get_by_text("Wiki staat aan.").is_visible()
@@ -109,6 +110,16 @@ def test_the_keyboard_alone_saves_an_accepted_theme_that_shows_on_pages(server, 
     page.goto(server.url(HOST, "/"))
     colour = page.locator(".main-menu").evaluate("e => getComputedStyle(e).backgroundColor")
     assert colour == "rgb(139, 0, 0)"
+    # the colour reaches the NL Design System components through the tokens: a primary
+    # button, a secondary one's border and a link in the content take it
+    page.goto(server.url(HOST, "/@@control-panel-members"))
+    style = "(e, p) => getComputedStyle(e)[p]"
+    search = page.locator("main").get_by_role("button", name="Zoeken")
+    assert search.evaluate(style, "backgroundColor") == "rgb(139, 0, 0)"
+    assert search.evaluate(style, "color") == "rgb(255, 255, 255)"
+    change = page.get_by_role("button", name="Rol wijzigen").first
+    assert change.evaluate(style, "borderTopColor") == "rgb(139, 0, 0)"
+    assert change.evaluate(style, "color") == "rgb(139, 0, 0)"
     # the members' page works by keyboard as well: search, then change a role
     page.goto(server.url(HOST, "/@@control-panel-members"))
     page.get_by_label("Zoeken op naam of e-mailadres").focus()
@@ -127,7 +138,7 @@ def test_the_operator_pages_and_the_maintenance_page_pass_axe(server, page) -> N
     page.get_by_label("E-mailadres").fill("op@example.nl")
     page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
-    page.get_by_role("link", name="Deelsites").click()
+    personal_menu(page).get_by_role("link", name="Deelsites").click()
     assert_accessible(page, page.url)
     page.get_by_role("button", name="beta uitzetten").focus()
     page.keyboard.press("Enter")

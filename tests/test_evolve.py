@@ -117,7 +117,7 @@ def test_a_step_that_fails_on_one_site_leaves_that_site_in_maintenance(
     assert_valid_html({"modules, update needed": page.body, "modules, updated": done.body})
     assert state(client, "alpha") == "([3, 4], 7)"
     audit = ada.get("/@@audit?kind=module-evolved").text
-    assert audit.count("<td>Gegevens van een module bijgewerkt</td>") == 2
+    assert audit.count(">Gegevens van een module bijgewerkt</td>") == 2
     setup.close()
 
     # the operator lists and runs what is left: beta is updated, gamma fails and stops

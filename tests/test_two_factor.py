@@ -17,7 +17,13 @@ from pleio_core.security.accounts import Account
 from pleio_core.security.store import accounts_of
 from pleio_core.services import PLATFORM_DATABASE
 from pleio_core.storage import PLATFORM_KEY
-from pleio_core.testing import PleioTestApp, PleioTestSetup, assert_accessible, axe_violations
+from pleio_core.testing import (
+    PleioTestApp,
+    PleioTestSetup,
+    assert_accessible,
+    axe_violations,
+    personal_menu,
+)
 
 PASSWORD = "correct horse battery"
 EMAIL = "anne@example.nl"
@@ -298,7 +304,8 @@ def test_a_site_that_requires_two_factor_keeps_members_without_it_out(setup) -> 
     outsider = fresh(client)
     sign_in_without_two_factor(outsider, "bert@example.nl")
     other = outsider.get("/wiki/", host="alpha.localhost", status=403)
-    assert "alleen voor leden" in other.text and "two-factor" not in other.text
+    said = other.html.select_one("main").text  # (the personal menu links to two-factor)
+    assert "alleen voor leden" in said and "two-factor" not in said and "twee" not in said
 
 
 def test_operators_need_two_factor_too_where_a_site_requires_it(setup) -> None:
@@ -408,7 +415,7 @@ def test_the_two_factor_pages_pass_axe(setup, live_server_factory, page) -> None
     accessible_as_it_is(page)  # the recovery codes, shown once
 
     assert_accessible(page, server.url("localhost", "/two-factor"))  # on: status and forms
-    page.get_by_role("button", name="Uitloggen").click()
+    personal_menu(page).get_by_role("button", name="Uitloggen").click()
     page.goto(server.url("localhost", "/login"))
     page.get_by_label("E-mailadres").fill(EMAIL)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
@@ -422,7 +429,7 @@ def test_the_two_factor_pages_pass_axe(setup, live_server_factory, page) -> None
     page.get_by_label("Code uit je app").fill(code(secret, step() + 1))
     page.keyboard.press("Enter")
     page.wait_for_url(server.url("localhost", "/"))
-    assert page.get_by_role("button", name="Uitloggen").is_visible()
+    assert personal_menu(page).get_by_role("button", name="Uitloggen").is_visible()
 
 
 def test_the_requirement_is_audited(setup) -> None:

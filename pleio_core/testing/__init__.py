@@ -39,6 +39,7 @@ from pleio_core.testing.browser import (
     axe_violations,
     browser,
     page,
+    personal_menu,
     sign_in_page,
     signed_in_page,
 )
@@ -100,6 +101,7 @@ __all__ = [
     "notes_plugin",
     "page",
     "page_csrf",
+    "personal_menu",
     "pleio_setup",
     "pleio_storage_uri",
     "plugin_installer",

@@ -79,6 +79,14 @@ def signed_in_page(browser: Any, server: LiveServer, host: str, email: str) -> A
     return page
 
 
+def personal_menu(page: Any) -> Any:
+    """The signed-in person's menu in the header, opened (as a click on the name does)."""
+    menu = page.locator(".personal-menu")
+    if menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+    return menu
+
+
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """axe-core's WCAG 2.1 A/AA violations on the page as it is now."""
     from axe_playwright_python.sync_playwright import Axe
@@ -101,7 +109,10 @@ def assert_accessible(page: Any, url: str, widths: tuple[int, ...] = WIDTHS) -> 
         )
         for violation in axe_violations(page):
             targets = [", ".join(n["target"]) for n in violation["nodes"]]
-            problems.append(f"{width}px {violation['id']}: {violation['help']} at {targets}")
+            why = violation["nodes"][0].get("failureSummary", "").replace("\n", " ")
+            problems.append(
+                f"{width}px {violation['id']}: {violation['help']} at {targets} ({why})"
+            )
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
