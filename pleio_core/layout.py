@@ -90,6 +90,14 @@ def apply_menu_settings(
     return shown
 
 
+def initials(name: str | None) -> str:
+    """An avatar's letters, until accounts have photos: the first letter of the first and of
+    the last word of the name ("Ada Lovelace" → "AL")."""
+    words = (name or "").split() or ["?"]
+    letters = words[0][:1] + (words[-1][:1] if len(words) > 1 else "")
+    return letters.upper()
+
+
 class Page:
     """The frame around one rendered page; templates reach it as ``page``."""
 
@@ -212,10 +220,13 @@ class Page:
 
     @cached_property
     def initials(self) -> str:
-        """The avatar's letters: the first of the first and the last word of the name."""
-        words = (self.account.name or "?").split()
-        letters = words[0][:1] + (words[-1][:1] if len(words) > 1 else "")
-        return letters.upper()
+        """The signed-in person's avatar letters."""
+        return initials(self.account.name)
+
+    @staticmethod
+    def initials_of(name: str) -> str:
+        """Anyone's avatar letters, for templates: ``page.initials_of(comment.author_name)``."""
+        return initials(name)
 
     @cached_property
     def personal_links_html(self) -> str:
