@@ -211,7 +211,15 @@ def edit_form(context: Content, request: Request) -> Any:
 def delete_form(context: Content, request: Request) -> Any:
     type_of(request, context)
     if request.method != "POST":
-        return {"content": context, "count": _subtree_size(context)}
+        count = _subtree_size(context)
+        inside = request.localizer.pluralize(
+            "Everything inside it goes too: ${count} more item.",
+            "Everything inside it goes too: ${count} more items.",
+            count,
+            domain="pleio",
+            mapping={"count": count},
+        )
+        return {"content": context, "inside": inside if count else None}
     parent = context.__parent__
     delete_content(request, context)
     return HTTPSeeOther(location=request.resource_url(parent))
