@@ -1,9 +1,6 @@
 """Deelsites over HTTP: hosts, the sites overview, modules per site, errors."""
 
-import ast
-import re
 import time
-from pathlib import Path
 
 import pytest
 
@@ -140,87 +137,3 @@ def test_sample_item_view(two_sites) -> None:
 def test_theme_css_carries_the_site_colours(two_sites) -> None:
     css = two_sites.get("/@@theme.css", host="alpha.localhost")
     assert css.content_type == "text/css" and "--pleio-primary: #01689b;" in css.text
-
-
-TRANSLATE_ELEMENT = re.compile(r'<([\w:]+)[^>]*?i18n:translate=""[^>]*>(.*?)</\1>', re.S)
-TRANSLATE_ATTRIBUTES = re.compile(r'<[^>]*?i18n:attributes="([^"]+)"[^>]*>', re.S)
-NAMED_PART = re.compile(r'<([\w:]+)[^>]*?i18n:name="(\w+)"[^>]*>.*?</\1>', re.S)
-
-
-def messages_in(package: Path) -> set[str]:
-    """The msgids a package uses in its templates and code (a small extractor)."""
-    found: set[str] = set()
-    for template in package.rglob("*.pt"):
-        text = template.read_text()
-        found.update(
-            " ".join(NAMED_PART.sub(r"${\2}", m.group(2)).split())  # as Chameleon makes msgids
-            for m in TRANSLATE_ELEMENT.finditer(text)
-        )
-        for tag in TRANSLATE_ATTRIBUTES.finditer(text):
-            for attr in tag.group(1).split(";"):
-                value = re.search(rf'\b{attr.strip()}="([^"]+)"', tag.group(0))
-                assert value, f"{template}: i18n:attributes names {attr} without a value"
-                found.add(value.group(1))
-    for module in package.rglob("*.py"):
-        for node in ast.walk(ast.parse(module.read_text())):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id == "_"
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-            ):
-                found.add(node.args[0].value)
-    return found
-
-
-def dutch_catalog(po: Path) -> dict[str, str]:
-    from babel.messages.pofile import read_po
-
-    with po.open("rb") as f:
-        catalog = read_po(f)
-    return {m.id: m.string for m in catalog if m.id}
-
-
-@pytest.mark.parametrize(
-    "package",
-    [
-        "pleio_core",
-        "plugins/intranet/pleio_intranet",
-        "plugins/community/pleio_community",
-        "plugins/workspace/pleio_workspace",
-        "plugins/wiki/pleio_wiki",
-    ],
-)
-def test_every_message_has_its_dutch_text(package: str) -> None:
-    root = Path(__file__).parents[1] / package
-    (po,) = root.glob("locale/nl/LC_MESSAGES/*.po")
-    catalog = dutch_catalog(po)
-    used = messages_in(root)
-    assert used, f"no messages found in {package}"
-    missing = sorted(m for m in used if not catalog.get(m))
-    assert not missing, f"{po} lacks Dutch for: {missing}"
-
-
-#: Words that mean Pleio spoke formally ("u"), or used a second name for a feature
-#: (docs/tone-of-voice.md).
-FORMAL = re.compile(r"\b(u|uw)\b", re.IGNORECASE)
-SECOND_NAMES = ("tweestapsaanmelding",)
-
-
-@pytest.mark.parametrize(
-    "po",
-    sorted(
-        str(p.relative_to(Path(__file__).parents[1]))
-        for p in Path(__file__).parents[1].glob("**/locale/nl/LC_MESSAGES/*.po")
-        if ".venv" not in p.parts and "plugin_template" not in p.parts
-    ),
-)
-def test_the_dutch_texts_keep_to_the_tone_of_voice(po: str) -> None:
-    catalog = dutch_catalog(Path(__file__).parents[1] / po)
-    texts = [t for t in catalog.values() if isinstance(t, str)]
-    texts += [f for t in catalog.values() if isinstance(t, tuple) for f in t]
-    formal = [t for t in texts if FORMAL.search(t)]
-    assert not formal, f"{po} says 'u' (docs/tone-of-voice.md: 'je'): {formal}"
-    second = [t for t in texts if any(n in t.lower() for n in SECOND_NAMES)]
-    assert not second, f"{po} uses a second name for a feature: {second}"
