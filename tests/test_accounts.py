@@ -146,6 +146,27 @@ def test_the_account_page(client, smtp_server, pleio_setup) -> None:
     sign_in(client, "anne@minbzk.nl", "another fine passphrase")
 
 
+def test_the_password_hint_is_dutch_on_every_page_that_asks_for_a_new_password(
+    client, smtp_server
+) -> None:
+    """The hint's number went into the text before the lookup, so the catalogue never had
+    it: the three pages showed "At least 12 characters." on Dutch pages."""
+    hint = (
+        "Minstens 12 tekens. Een paar woorden die niets met elkaar te maken hebben, vormen "
+        "een sterk wachtwoord."
+    )
+    assert client.get("/register").html.select_one("#password-hint").text == hint
+    register(client)
+    confirm(client, smtp_server)
+    sign_in(client)
+    assert client.get("/account").html.select_one("#new_password-hint").text == hint
+    form = client.get("/reset").forms["reset-form"]
+    form["email"] = "anne@example.nl"
+    form.submit(headers={"Host": "localhost"})
+    reset = client.get(path(smtp_server.link("anne@example.nl", "/reset-password")))
+    assert reset.html.select_one("#password-hint").text == hint
+
+
 def test_account_forms_need_csrf(client, smtp_server) -> None:
     register(client)
     confirm(client, smtp_server)

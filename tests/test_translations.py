@@ -16,6 +16,7 @@ from pleio_core.testing.translations import (
     counts_without_plural,
     english_texts,
     read_catalogue,
+    untranslatable,
     untranslated,
     unused,
     used_messages,
@@ -53,6 +54,24 @@ def test_every_message_has_its_dutch_text(domain: str) -> None:
     assert used_messages(DOMAINS[domain]), f"no messages found for {domain}"
     problems = untranslated(DOMAINS[domain], dutch_po(domain))
     assert not problems, f"{dutch_po(domain)} lacks Dutch:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("domain", sorted(DOMAINS))
+def test_no_template_fills_in_a_value_before_its_text_is_translated(domain: str) -> None:
+    """``<p i18n:translate="">At least ${n} characters.</p>`` is looked up as "At least 12
+    characters.", which no catalogue has: the password hints stayed English that way."""
+    assert not untranslatable(DOMAINS[domain])
+
+
+def test_the_template_check_tells_a_named_value_from_one_filled_in(tmp_path: Path) -> None:
+    package = tmp_path / "pleio_demo"
+    package.mkdir()
+    (package / "page.pt").write_text(
+        '<div i18n:domain="pleio_demo">\n'
+        '<p i18n:translate="">At least ${n} characters.</p>\n'
+        '<p i18n:translate="">At most <b i18n:name="n">${n}</b> characters.</p>\n</div>\n'
+    )
+    assert untranslatable(package) == ["pleio_demo/page.pt:2: 'At least ${n} characters.'"]
 
 
 @pytest.mark.parametrize("domain", sorted(DOMAINS))

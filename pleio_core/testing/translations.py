@@ -95,6 +95,19 @@ def unused(package: Path, po: Path) -> list[str]:
     return sorted(i for i in (i[0] if isinstance(i, tuple) else i for i in ids) if i not in used)
 
 
+def untranslatable(package: Path) -> list[str]:
+    """The template messages under ``package`` that Chameleon can never translate, as
+    ``file:line: message`` (``pleio_core.i18n.untranslatable_messages``)."""
+    from pleio_core.i18n import untranslatable_messages
+
+    return [
+        f"{template.relative_to(package.parent)}:{line}: {message!r}"
+        for template in sorted(package.rglob("*.pt"))
+        if "plugin_template" not in template.parts
+        for line, message in untranslatable_messages(template.read_text())
+    ]
+
+
 def counts_without_plural(package: Path) -> list[str]:
     """Messages that put a count (``${count}``) before a word without a plural form: "1
     leden". Such a message goes through ``pluralize``; a count in brackets needs none."""
