@@ -21,6 +21,29 @@ def two_sites(pleio_setup: PleioTestSetup):
     return pleio_setup.client()
 
 
+def test_the_overview_marks_the_language_a_site_is_written_in(pleio_setup) -> None:
+    """A site's title and description are its holder's words: on a Dutch overview an
+    English site's are marked lang="en" (WCAG 3.1.2), and in English the Dutch site's; the
+    operator's list of sites marks the titles the same way."""
+    pleio_setup.write_site("nl", title="Gemeente", description="Onze eigen site")
+    pleio_setup.write_site("en", title="Archives", description="Our own site", language="en")
+    pleio_setup.create_account("op@example.nl", operator=True)
+    app = pleio_setup.make_app()
+    client = pleio_setup.client(app)
+    cards = {c.h2.text: c for c in client.get("/").html.select(".card")}
+    archives = cards["Archives"]
+    assert archives.h2["lang"] == "en" and archives.select("p")[-1]["lang"] == "en"
+    assert not cards["Gemeente"].select("[lang]")
+    english = client.get("/", headers={"Cookie": "pleio_lang=en"}).html
+    assert {c.h2.text: c.h2.get("lang") for c in english.select(".card")} == {
+        "Archives": None,
+        "Gemeente": "nl",
+    }
+    operator = pleio_setup.signed_in_on_platform(app, "op@example.nl")
+    rows = operator.get("/@@operator-sites").html.select("tbody th a")
+    assert {a.text: a.get("lang") for a in rows} == {"Archives": "en", "Gemeente": None}
+
+
 def test_the_overview_lists_public_sites_only(two_sites) -> None:
     page = two_sites.get("/", host="localhost")
     assert "Alpha Gemeente" in page.text and "Alpha's own site" in page.text

@@ -67,6 +67,7 @@ def _page(request: Request, values: dict[str, Any], errors: list[str]) -> dict[s
             {
                 "name": site.name,
                 "title": settings.title if settings is not None else site.title,
+                "language": settings.language if settings is not None else site.language,
                 "hosts": site.hosts,
                 "href": host_url(request, site.primary_host) + "/",
                 "modules": ", ".join(facts["modules"]) or "—",
