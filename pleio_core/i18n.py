@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
-from pyramid.i18n import TranslationStringFactory
+from pyramid.i18n import TranslationString, TranslationStringFactory
 from pyramid.request import Request
 from pyramid.security import NO_PERMISSION_REQUIRED
 
@@ -25,6 +25,12 @@ _ = TranslationStringFactory("pleio")
 LANGUAGES = {"nl": "Nederlands", "en": "English"}
 DEFAULT_LANGUAGE = "nl"
 COOKIE = "pleio_lang"
+
+
+def english(message: str) -> str:
+    """``message`` in English with its mapping filled in, for logs and the command line
+    (a TranslationString's own text keeps its ``${name}`` placeholders)."""
+    return message.interpolate() if isinstance(message, TranslationString) else message
 
 
 def negotiate_locale(request: Request) -> str:
