@@ -78,7 +78,10 @@ def set_language(request: Request) -> HTTPSeeOther:
     """``/@@language?lang=en&came_from=/wiki``: remember the visitor's language in a cookie."""
     lang = request.GET.get("lang", "")
     if lang not in LANGUAGES:
-        raise HTTPBadRequest(f"Unknown language {lang!r}; choose one of: {', '.join(LANGUAGES)}.")
+        mapping = {"lang": repr(lang), "languages": ", ".join(LANGUAGES)}
+        raise HTTPBadRequest(
+            _("Unknown language ${lang}; choose one of: ${languages}.", mapping=mapping)
+        )
     response = HTTPSeeOther(location=local_path(request.GET.get("came_from")))
     response.set_cookie(
         COOKIE,

@@ -132,11 +132,11 @@ def sites_change(context: PlatformRoot, request: Request) -> Any:
     if action == "create":
         return _create(request)
     if action not in ("disable", "enable"):
-        raise HTTPBadRequest("Choose create, disable or enable.")
+        raise HTTPBadRequest(_("Choose create, disable or enable."))
     sites = SITES(request.registry)
     site = sites.get(request.POST.get("site", ""))
     if site is None:
-        raise HTTPBadRequest("There is no such site.")
+        raise HTTPBadRequest(_("There is no such site."))
     disabled = action == "disable"
     if site.disabled != disabled:
         write_site_config(

@@ -185,7 +185,7 @@ def edit_form(context: Content, request: Request) -> Any:
     try:
         started_from = int(request.POST.get("serial", ""))
     except ValueError:
-        raise HTTPBadRequest("The form lacks the version it was started from.") from None
+        raise HTTPBadRequest(_("The form lacks the version it was started from.")) from None
     try:
         values = form(started_from).validate(request.POST.items())
     except deform.ValidationFailure as failure:
