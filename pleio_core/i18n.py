@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
-from pyramid.i18n import TranslationStringFactory
+from pyramid.i18n import TranslationString, TranslationStringFactory
 from pyramid.request import Request
 from pyramid.security import NO_PERMISSION_REQUIRED
 
@@ -25,6 +25,12 @@ _ = TranslationStringFactory("pleio")
 LANGUAGES = {"nl": "Nederlands", "en": "English"}
 DEFAULT_LANGUAGE = "nl"
 COOKIE = "pleio_lang"
+
+
+def english(message: str) -> str:
+    """``message`` in English with its mapping filled in, for logs and the command line
+    (a TranslationString's own text keeps its ``${name}`` placeholders)."""
+    return message.interpolate() if isinstance(message, TranslationString) else message
 
 
 def negotiate_locale(request: Request) -> str:
@@ -72,7 +78,10 @@ def set_language(request: Request) -> HTTPSeeOther:
     """``/@@language?lang=en&came_from=/wiki``: remember the visitor's language in a cookie."""
     lang = request.GET.get("lang", "")
     if lang not in LANGUAGES:
-        raise HTTPBadRequest(f"Unknown language {lang!r}; choose one of: {', '.join(LANGUAGES)}.")
+        mapping = {"lang": repr(lang), "languages": ", ".join(LANGUAGES)}
+        raise HTTPBadRequest(
+            _("Unknown language ${lang}; choose one of: ${languages}.", mapping=mapping)
+        )
     response = HTTPSeeOther(location=local_path(request.GET.get("came_from")))
     response.set_cookie(
         COOKIE,
@@ -103,14 +112,20 @@ _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
 
 class _TemplateMessages(HTMLParser):
     """Collects ``i18n:translate`` texts and ``i18n:attributes`` values, as Chameleon makes
-    their message ids: whitespace collapsed, an ``i18n:name`` element as ``${name}``."""
+    their message ids: whitespace collapsed, an ``i18n:name`` element as ``${name}``.
+
+    A ``${…}`` written straight into such a text is different: Chameleon fills it in before
+    it looks the message up, so no catalogue ever matches. Those messages are also kept in
+    ``interpolated``."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[tuple[int, str]] = []
+        self.interpolated: list[tuple[int, str]] = []
         self._open: list[str] = []  # the elements open now
         self._messages: list[tuple[int, int, list[str]]] = []  # (depth, line, parts)
         self._named_at: int | None = None  # depth of an i18n:name element being skipped
+        self._interpolated_at: set[int] = set()  # lines of messages with a ${…} of their own
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
@@ -138,6 +153,8 @@ class _TemplateMessages(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._messages and self._named_at is None:
             self._messages[-1][2].append(data)
+            if "${" in data:
+                self._interpolated_at.add(self._messages[-1][1])
 
     def handle_endtag(self, tag: str) -> None:
         if tag not in self._open:
@@ -151,16 +168,30 @@ class _TemplateMessages(HTMLParser):
                 text = " ".join("".join(parts).split())
                 if text:
                     self.found.append((line, text))
+                    if line in self._interpolated_at:
+                        self.interpolated.append((line, text))
             if self._open.pop() == tag:
                 return
+
+
+def _read_template(text: str) -> _TemplateMessages:
+    parser = _TemplateMessages()
+    parser.feed(text)
+    parser.close()
+    return parser
 
 
 def extract_templates(
     fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: dict[str, Any]
 ) -> Iterator[tuple[int, str | None, str, list[str]]]:
     """Babel's extractor interface: (line, function, message, comments) per message."""
-    parser = _TemplateMessages()
-    parser.feed(fileobj.read().decode(options.get("encoding", "utf-8")))
-    parser.close()
+    parser = _read_template(fileobj.read().decode(options.get("encoding", "utf-8")))
     for line, message in parser.found:
         yield line, None, message, []
+
+
+def untranslatable_messages(text: str) -> list[tuple[int, str]]:
+    """(line, message) of the template messages Chameleon can never translate: their text
+    has a ``${…}`` of its own, filled in before the lookup. The value goes into an
+    ``i18n:name`` element instead: ``<tal:n i18n:name="n">${n}</tal:n>``."""
+    return _read_template(text).interpolated

@@ -348,7 +348,7 @@ def test_what_admins_and_editors_do_to_others_content_is_audited(matrix) -> None
     assert "admin@example.nl" in entries("admin-override", private)[0]
     changed = entries("access-changed", shared)
     assert len(changed) == changes + 1
-    assert "editor@example.nl" in changed[0] and "members → public" in changed[0]
+    assert "editor@example.nl" in changed[0] and "alleen leden → openbaar" in changed[0]
     editor.patch_json(
         api, {"serial": matrix.stored(shared)[2], "access": "members"}, headers=headers
     )

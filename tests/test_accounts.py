@@ -146,6 +146,34 @@ def test_the_account_page(client, smtp_server, pleio_setup) -> None:
     sign_in(client, "anne@minbzk.nl", "another fine passphrase")
 
 
+def test_the_password_hint_and_the_language_names_are_right_on_the_account_pages(
+    client, smtp_server
+) -> None:
+    """The hint's number went into the text before the lookup, so the catalogue never had
+    it: the three pages showed "At least 12 characters." on Dutch pages."""
+    hint = (
+        "Minstens 12 tekens. Een paar woorden die niets met elkaar te maken hebben, vormen "
+        "een sterk wachtwoord."
+    )
+    register_page = client.get("/register").html
+    assert register_page.select_one("#password-hint").text == hint
+    # each language is named in itself, and marked so (WCAG 3.1.2)
+    names = {label.text.strip(): label.get("lang") for label in register_page.select("label")}
+    assert names["Nederlands"] == "nl" and names["English"] == "en"
+    register(client)
+    confirm(client, smtp_server)
+    sign_in(client)
+    account_page = client.get("/account").html
+    assert account_page.select_one("#new_password-hint").text == hint
+    names = {label.text.strip(): label.get("lang") for label in account_page.select("label")}
+    assert names["Nederlands"] == "nl" and names["English"] == "en"
+    form = client.get("/reset").forms["reset-form"]
+    form["email"] = "anne@example.nl"
+    form.submit(headers={"Host": "localhost"})
+    reset = client.get(path(smtp_server.link("anne@example.nl", "/reset-password")))
+    assert reset.html.select_one("#password-hint").text == hint
+
+
 def test_account_forms_need_csrf(client, smtp_server) -> None:
     register(client)
     confirm(client, smtp_server)

@@ -68,6 +68,8 @@ def test_only_a_hash_is_stored_and_last_use_is_noted(world) -> None:
     assert next(iter(platform_tokens(app).values()))[2] is not None
     page = client.get("/account", host="localhost")
     assert "My script" in page.text and token not in page.text  # shown once only
+    listed = " ".join(page.html.select_one(".token-list li span").text.split())
+    assert re.fullmatch(r"voor kia, gemaakt \d{4}-\d\d-\d\d, laatst gebruikt .+", listed)
 
 
 @pytest.mark.parametrize(

@@ -162,3 +162,32 @@ def test_the_audit_page_is_for_admins_only(pleio_setup, app) -> None:
     setup.client(app).get("/@@audit", host="alpha.localhost", status=403)
     page = sign_in(setup, app, "admin@example.nl").get("/@@audit", host="alpha.localhost")
     assert re.search(r"<h1>Logboek</h1>", page.text)
+
+
+def test_the_audit_page_says_what_changed_in_dutch(pleio_setup: PleioTestSetup) -> None:
+    """The details' values are Dutch too: "Gewijzigd: kleuren", not "colours"; "Via:
+    opdrachtregel", not "command line"; an access level, a state and a yes or no."""
+    pleio_setup.write_site("alpha", modules=("wiki",), title="Alpha")
+    pleio_setup.create_account("admin@example.nl", alpha="admin")
+
+    def seed(root: SiteRoot) -> None:
+        log = audit_log(root, create=True)
+        log.append("appearance", "a", "", {"changed": ["colours", "logo"], "primary": "#8b0000"})
+        log.append("site-settings", "a", "", {"changed": ["description", "front_page"]})
+        log.append("join-policy", "a", "", {"join_mode": "request", "via": "command line"})
+        log.append("two-factor-policy", "a", "", {"required": True})
+        log.append("access-changed", "a", "", {"access": "public → private", "state": "draft"})
+
+    platform = load_platform(str(pleio_setup.ini_file()))
+    platform.edit_site(platform.sites.get("alpha"), seed)
+    app = pleio_setup.make_app()
+    page = sign_in(pleio_setup, app, "admin@example.nl").get("/@@audit", host="alpha.localhost")
+    details = [
+        [line.strip() for line in td.get_text("\n").splitlines() if line.strip()]
+        for td in page.html.select("tbody tr td:nth-of-type(4)")
+    ]
+    assert ["Gewijzigd: kleuren, logo", "Hoofdkleur: #8b0000"] in details
+    assert ["Gewijzigd: beschrijving, voorpagina"] in details
+    assert ["Hoe mensen lid worden: op verzoek", "Via: opdrachtregel"] in details
+    assert ["Vereist: ja"] in details
+    assert ["Wie mag dit zien: openbaar → privé", "Status: concept"] in details

@@ -168,6 +168,11 @@ def test_demo_creates_three_sites_with_sample_content_once(pleio_setup: PleioTes
     assert "Getting started with the wiki" in client.get("/wiki/", host="kia.localhost").text
     page = client.get("/wiki/welcome/", host="rijksportaal.localhost")  # a real wiki page
     assert "@@edit" not in page.text and "Wikipagina" in page.text  # anonymous: read only
+    # written by the site's demo admin, as content people write is, and saying so
+    meta = " ".join(page.html.select_one(".meta").text.split())
+    assert meta.startswith("Wikipagina · door Beheerder Rijksportaal Samenwerken · ")
+    members = client.get("/community/sample-group/@@members", host="rijksportaal.localhost")
+    assert "Beheerder Rijksportaal Samenwerken" in members.text  # it owns the group
     assert "beheer@kia.example  demo-kia-wachtwoord" in first.stdout
     form = client.get("/login", host="localhost").forms["login-form"]
     form["email"], form["password"] = "beheer@kia.example", "demo-kia-wachtwoord"

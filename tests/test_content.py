@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from pleio_core.content.site import ROOT_KEY
-from pleio_core.services import SITE_DATABASES
+from pleio_core.services import CONTENT_TYPES, SITE_DATABASES
 from pleio_core.testing import PleioTestSetup
 
 
@@ -234,3 +234,25 @@ def test_scheduled_content_appears_by_itself_even_for_cached_pages(notes, clock)
     later = anonymous.get("/notes/")
     assert later.headers["X-Pleio-Cache"] == "miss"
     assert "Straks" in later.text
+
+
+def test_content_without_an_author_prints_no_empty_name_between_separators(
+    pleio_setup: PleioTestSetup, notes_plugin
+) -> None:
+    """Made by the command line, an import or sample content of before, content may have
+    no author: its line says type · date · access ("Wikipagina · · 02-12-2026" it was)."""
+    pleio_setup.write_site("demo", modules=["notes", "wiki"], access="public")
+    app = pleio_setup.make_app()
+    client = pleio_setup.client(app, host="demo.localhost")
+    client.get("/")  # the first request makes the site's root
+    with SITE_DATABASES(app.registry).get("demo").transaction() as conn:
+        root = conn.root()[ROOT_KEY]
+        for module, type_name in (("notes", "note"), ("wiki", "page")):
+            content = CONTENT_TYPES(app.registry)[type_name].factory()
+            content.title, content.access = "Zonder auteur", "public"
+            root[module].add("zonder-auteur", content)
+    for module in ("notes", "wiki"):
+        meta = client.get(f"/{module}/zonder-auteur/").html.select_one(".meta")
+        parts = [part.strip() for part in meta.text.split("·")]
+        assert len(parts) == 3 and all(parts), (module, parts)
+        assert "door" not in meta.text

@@ -4,6 +4,8 @@ Each change is checked where it counts (the pages, the ACL, the database) and in
 log; bad input gets a clear message, a 4xx, and changes nothing.
 """
 
+from urllib.parse import urlencode
+
 import pytest
 from webtest import Upload
 
@@ -98,6 +100,11 @@ def test_requiring_two_factor_without_it_yourself_is_refused(world) -> None:
     form["require_two_factor"] = True
     response = form.submit(status=400)
     assert "tweestapsverificatie" in response.text.lower()
+    # the refusal links to the set-up page, which leads back here
+    link = response.html.find("a", string="Tweestapsverificatie instellen")
+    query = urlencode({"site": HOST, "came_from": "/@@control-panel-general"})
+    assert link is not None and link["href"] == f"http://localhost/two-factor?{query}"
+    assert "Tweestapsverificatie instellen" not in form_of(admin, "control-panel-general").text
 
 
 def test_the_contrast_check_refuses_light_grey_and_takes_a_dark_theme(world) -> None:

@@ -234,6 +234,50 @@ def test_an_invitation_from_the_real_mail_is_accepted_once(setup, smtp_server) -
     assert audit_kinds(app)[0] == "invitation-accepted"
 
 
+def test_an_invited_person_without_an_account_makes_one_and_lands_on_the_invitation(
+    setup, smtp_server
+) -> None:
+    """The invitation's sign-in page, its "create an account", the confirmation mail and its
+    page: each hands the invitation on, so signing in afterwards lands on accepting it."""
+    app = setup.make_app(configure=wired)
+    invite(setup, app, "nieuw@example.nl", "member")
+    wait_for(lambda: smtp_server.to("nieuw@example.nl"))
+    invitation = path_of(smtp_server.link("nieuw@example.nl", "/@@invitation?token="))
+    browser = setup.client(app)
+    shown = browser.get(invitation, host="alpha.localhost")
+    start = shown.html.find("a", string="Inloggen om te accepteren")["href"]
+    login = browser.get(path_of(browser.get(path_of(start), host="alpha.localhost").location))
+    register = browser.get(path_of(login.html.find("a", string="Een account aanmaken")["href"]))
+    back = parse_qs(urlsplit(register.html.find("a", string=re.compile("inloggen"))["href"]).query)
+    assert back == {"site": ["alpha.localhost"], "came_from": [invitation]}
+    form = register.forms["register-form"]
+    form["email"], form["name"], form["password"] = "nieuw@example.nl", "Nina Nieuw", PASSWORD
+    form.submit(headers={"Host": "localhost"})
+    confirm = browser.get(path_of(smtp_server.link("nieuw@example.nl", "/verify")))
+    confirmed = confirm.forms["confirm-form"].submit(headers={"Host": "localhost"})
+    link = confirmed.html.select_one("main").find("a", string="Inloggen")
+    sign_in_again = browser.get(path_of(link["href"]))
+    form = sign_in_again.forms["login-form"]
+    form["email"], form["password"] = "nieuw@example.nl", PASSWORD
+    ticket = form.submit(headers={"Host": "localhost"}, status=303)
+    landed = browser.get(path_of(ticket.location), host="alpha.localhost", status=303)
+    assert landed.location == f"http://alpha.localhost{invitation}"
+    accept = form_for(browser.get(invitation, host="alpha.localhost"), "/@@invitation")
+    assert "Je bent nu lid" in accept.submit(headers={"Host": "alpha.localhost"}).text
+    assert role(app, "nieuw@example.nl") == "member"
+
+
+def test_the_way_back_goes_only_to_a_deelsite_and_a_local_path(setup, smtp_server) -> None:
+    app = setup.make_app(configure=wired)
+    register = setup.client(app).get(
+        "/register", params={"site": "evil.example", "came_from": "https://evil.example/"}
+    )
+    assert (
+        register.html.find("a", string=re.compile("inloggen"))["href"] == "http://localhost/login"
+    )
+    assert register.forms["register-form"]["site"].value == ""
+
+
 def test_operators_invite_from_the_command_line(setup, smtp_server) -> None:
     assert (
         setup.pleio(

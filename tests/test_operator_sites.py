@@ -58,17 +58,17 @@ def test_the_operator_creates_a_site_with_the_rules_of_the_command(world) -> Non
     home = setup.client(app, "gamma.localhost").get("/")
     assert "Gamma" in home.text and "/wiki/" in home.text
 
-    for name, hosts, message in (
-        ("gamma", "other.localhost", "already exists"),
-        ("delta", "alpha.localhost", "already used by site"),
-        ("delta", "localhost", "platform host"),
-        ("Delta!", "delta.localhost", "invalid site name"),
-        ("delta", "", "at least one host"),
+    for name, hosts, message in (  # in Dutch, as the rest of the page
+        ("gamma", "other.localhost", "er is al een site met de naam 'gamma'"),
+        ("delta", "alpha.localhost", "is al in gebruik bij site 'alpha'"),
+        ("delta", "localhost", "is de host van het platform zelf"),
+        ("Delta!", "delta.localhost", "ongeldige sitenaam 'Delta!': gebruik 2 tot 63"),
+        ("delta", "", "Hostnamen: er is minstens één hostnaam nodig"),
     ):
         form = operator.get("/@@operator-sites").forms["create-form"]
         form["name"], form["title"], form["hosts"] = name, "Delta", hosts
         response = form.submit(status=400)
-        assert message in response.text, name
+        assert message in response.html.select_one("#form-error").text, name
     assert not (setup.site_configs / "delta.toml").exists()
     # two mistakes at once: both are said, not only the first
     form = operator.get("/@@operator-sites").forms["create-form"]
@@ -76,7 +76,8 @@ def test_the_operator_creates_a_site_with_the_rules_of_the_command(world) -> Non
     summary = form.submit(status=400).html.select_one("#form-error")
     assert summary.p.text == "De site is niet aangemaakt:"
     problems = [li.text for li in summary.select("li")]
-    assert len(problems) == 2 and "invalid site name" in problems[0] and "title" in problems[1]
+    assert len(problems) == 2 and problems[0].startswith("ongeldige sitenaam 'Delta!'")
+    assert problems[1] == "Titel: is verplicht en mag niet leeg zijn"
 
 
 def test_a_disabled_site_shows_a_maintenance_page_and_keeps_its_data(world) -> None:

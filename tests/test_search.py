@@ -236,6 +236,7 @@ def test_no_results_and_bad_input_are_explained(world) -> None:
     assert set(found(everything)) == PUBLIC
     none = visitor.get("/@@search?text=neushoorn")
     assert count(none) == "0 resultaten" and "Niets gevonden." in none.text
+    assert count(visitor.get("/@@search?text=loopt")) == "1 resultaat"  # the plural's one form
     for query, field, message in [
         ("from=2024-13-01", "from", "Geef een datum als jaar-maand-dag"),
         ("from=2024-05-01&to=2024-04-01", "to", "De einddatum ligt voor de begindatum."),

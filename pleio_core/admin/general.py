@@ -18,6 +18,7 @@ from pleio_core.i18n import LANGUAGES, _
 from pleio_core.security.accounts import AccountError, normalise_email
 from pleio_core.security.audit import record
 from pleio_core.security.joining import JOIN_MODES, clean_domains
+from pleio_core.security.twofactor import set_up_url
 from pleio_core.sites.appearance import MAX_DESCRIPTION, MAX_TITLE
 from pleio_core.sites.config import ACCESS_LEVELS
 from pleio_core.sites.effective import HOLDER_KEYS, set_holder_settings
@@ -77,6 +78,8 @@ def _page(request: Request, root: SiteRoot, values: dict[str, Any], errors: dict
         "done": request.GET.get("done") == "saved",
         "max_title": MAX_TITLE,
         "max_description": MAX_DESCRIPTION,
+        # the refusal to require two-factor sign-in says where to set it up (and back)
+        "two_factor_url": set_up_url(request) if "require_two_factor" in errors else None,
     }
 
 

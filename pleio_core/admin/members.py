@@ -127,13 +127,13 @@ def change_member(context: SiteRoot, request: Request) -> Any:
     account_id = request.POST.get("account", "")
     members = site_members(context)
     if action not in ("role", "remove") or members is None:
-        raise HTTPBadRequest("Choose a change of role or a removal.")
+        raise HTTPBadRequest(_("Choose a change of role or a removal."))
     previous = members.role_of(account_id)
     if previous is None:
-        raise HTTPBadRequest("This account is not a member of this site.")
+        raise HTTPBadRequest(_("This account is not a member of this site."))
     new_role = request.POST.get("role") if action == "role" else None
     if action == "role" and new_role not in ROLES:
-        raise HTTPBadRequest(f"Unknown role {new_role!r}.")
+        raise HTTPBadRequest(_("Unknown role ${role}.", mapping={"role": repr(new_role)}))
     translate = request.localizer.translate
     if _would_leave_no_admin(members, account_id, new_role):
         request.response.status_int = 409

@@ -17,6 +17,7 @@ from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.request import Request
 
 from pleio_core.content.site import SiteRoot
+from pleio_core.i18n import _
 from pleio_core.plugins.manager import core_version
 from pleio_core.services import PLUGINS, SITE_DATABASES
 from pleio_core.sites.evolve import evolve_site, pending_steps
@@ -110,7 +111,7 @@ def modules_page(context: SiteRoot, request: Request) -> dict[str, Any]:
 def _chosen(context: SiteRoot, request: Request, params: Any) -> tuple[str, str]:
     module, action = params.get("module", ""), params.get("action", "")
     if module not in PLUGINS(request.registry) or action not in ACTIONS:
-        raise HTTPBadRequest("Choose an installed module and enable or disable.")
+        raise HTTPBadRequest(_("Choose an installed module and enable or disable."))
     return module, action
 
 

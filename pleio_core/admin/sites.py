@@ -16,17 +16,26 @@ from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
 from pyramid.request import Request
 
 from pleio_core.content.site import ROOT_KEY, PlatformRoot
-from pleio_core.i18n import LANGUAGES
+from pleio_core.i18n import LANGUAGES, _
 from pleio_core.security.membership import site_members
 from pleio_core.services import PLUGINS, SETTINGS, SITE_DATABASES, SITES
 from pleio_core.sites.config import ACCESS_LEVELS, SiteConfig, write_site_config
-from pleio_core.sites.creation import SiteCreationError, create_site
+from pleio_core.sites.creation import Problem, SiteCreationError, create_site
 from pleio_core.sites.effective import effective_settings
 from pleio_core.sites.urls import host_url
 
 log = logging.getLogger(__name__)
 NAME = "operator-sites"
 FIELDS = ("name", "title", "hosts", "description", "access", "language")
+#: A problem with a value is said with the label of its field in the form.
+FIELD_LABELS = {
+    "title": _("Title"),
+    "hosts": _("Host names"),
+    "description": _("Description"),
+    "modules": _("Modules"),
+    "access": _("Access"),
+    "language": _("Default language"),
+}
 
 
 def _database_facts(request: Request, site: SiteConfig) -> dict[str, Any]:
@@ -55,7 +64,17 @@ def _size(size: int | None) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
 
 
-def _page(request: Request, values: dict[str, Any], errors: list[str]) -> dict[str, Any]:
+def _said(request: Request, problem: Problem) -> str:
+    """A problem in the visitor's language, after the label of the field it is about."""
+    translate = request.localizer.translate
+    label = FIELD_LABELS.get(problem.key or "")
+    why = translate(problem.message)
+    if label is not None:
+        return f"{translate(label)}: {why}"
+    return f"{problem.key}: {why}" if problem.key else why
+
+
+def _page(request: Request, values: dict[str, Any], errors: list[Problem]) -> dict[str, Any]:
     """The sites page; ``errors``: why the site in ``values`` was not created."""
     translate = request.localizer.translate
     plugins = PLUGINS(request.registry)
@@ -67,6 +86,7 @@ def _page(request: Request, values: dict[str, Any], errors: list[str]) -> dict[s
             {
                 "name": site.name,
                 "title": settings.title if settings is not None else site.title,
+                "language": settings.language if settings is not None else site.language,
                 "hosts": site.hosts,
                 "href": host_url(request, site.primary_host) + "/",
                 "modules": ", ".join(facts["modules"]) or "—",
@@ -79,7 +99,7 @@ def _page(request: Request, values: dict[str, Any], errors: list[str]) -> dict[s
     return {
         "rows": rows,
         "values": values,
-        "errors": errors,
+        "errors": [_said(request, problem) for problem in errors],
         "done": done if done in ("created", "disabled", "enabled") else None,
         "done_site": request.GET.get("site", ""),
         "modules": [(p.name, translate(p.info.title)) for p in plugins],
@@ -112,11 +132,11 @@ def sites_change(context: PlatformRoot, request: Request) -> Any:
     if action == "create":
         return _create(request)
     if action not in ("disable", "enable"):
-        raise HTTPBadRequest("Choose create, disable or enable.")
+        raise HTTPBadRequest(_("Choose create, disable or enable."))
     sites = SITES(request.registry)
     site = sites.get(request.POST.get("site", ""))
     if site is None:
-        raise HTTPBadRequest("There is no such site.")
+        raise HTTPBadRequest(_("There is no such site."))
     disabled = action == "disable"
     if site.disabled != disabled:
         write_site_config(

@@ -142,10 +142,13 @@ def _period(values: dict[str, str], errors: FieldErrors) -> tuple[datetime | Non
 def _summary(request: Request, results: SearchResults) -> str:
     """ "24 results (page 1 of 2)": read out when the page loads (role=status)."""
     translate = request.localizer.translate
-    if results.total == 1:
-        text = translate(_("1 result"))
-    else:
-        text = translate(_("${count} results", mapping={"count": results.total}))
+    text = request.localizer.pluralize(
+        "${count} result",
+        "${count} results",
+        results.total,
+        domain="pleio",
+        mapping={"count": results.total},
+    )
     if results.pages > 1:
         mapping = {"page": results.page, "pages": results.pages}
         text += " " + translate(_("(page ${page} of ${pages})", mapping=mapping))

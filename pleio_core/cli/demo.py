@@ -53,13 +53,25 @@ WELCOME = {
 }
 
 
-def add_sample_content(platform: Platform, site: SiteConfig) -> None:
+def add_sample_content(
+    platform: Platform, site: SiteConfig, author: tuple[str, str] | None = None
+) -> None:
+    """The site's welcome and each module's sample content, once; written by ``author``
+    (account id, name), the site's demo admin, if given."""
+    owner, owner_name = author or (None, "")
+
     def change(root: SiteRoot) -> None:
         if root.welcome:
             return  # sample content is added once; what people changed since is kept
         root.welcome = WELCOME[site.language]
         hooks = PLUGINS(platform.registry).hooks_for(root.enabled_modules)
-        hooks.pleio_sample_content(site=root, registry=platform.registry, language=site.language)
+        hooks.pleio_sample_content(
+            site=root,
+            registry=platform.registry,
+            language=site.language,
+            owner=owner,
+            owner_name=owner_name,
+        )
 
     platform.edit_site(site, change)
 
@@ -69,26 +81,27 @@ def demo_admin(site: SiteConfig) -> tuple[str, str]:
     return f"beheer@{site.name}.example", f"demo-{site.name}-wachtwoord"
 
 
-def add_demo_admins(platform: Platform) -> list[tuple[SiteConfig, str, str]]:
-    """An admin account per demo site, made once; its password is reset to the demo one."""
+def add_demo_admins(platform: Platform) -> dict[str, tuple[str, str, str, str]]:
+    """An admin account per demo site, made once; its password is reset to the demo one.
+    By site name: (e-mail, password, account id, name)."""
     admins = [(site, *demo_admin(site)) for site in DEMO_SITES if site.name in platform.sites]
 
-    def create(root: PersistentMapping) -> dict[str, str]:
+    def create(root: PersistentMapping) -> dict[str, tuple[str, str]]:
         accounts = accounts_of(root, create=True)
-        ids = {}
+        made = {}
         for site, email, password in admins:
             account = accounts.by_email(email) or accounts.add(email, f"Beheerder {site.title}")
             set_password(account, password)
             account.email_verified = True
-            ids[site.name] = account.id
-        return ids
+            made[site.name] = (account.id, account.name)
+        return made
 
-    ids = platform.edit_platform(create)
+    made = platform.edit_platform(create)
     for site, _email, _password in admins:
         loaded = platform.sites.get(site.name)
         if loaded is not None:  # (admins holds only the platform's sites)
-            platform.edit_site(loaded, partial(_make_admin, ids[site.name]))
-    return admins
+            platform.edit_site(loaded, partial(_make_admin, made[site.name][0]))
+    return {site.name: (email, password, *made[site.name]) for site, email, password in admins}
 
 
 def _make_admin(account_id: str, root: SiteRoot) -> None:
@@ -121,10 +134,12 @@ def demo(args: argparse.Namespace) -> int:
             site = replace(site, modules=tuple(m for m in site.modules if m in installed))
             write_site_config(platform.settings.site_configs_dir, site)
     platform.sites.load()
+    admins = add_demo_admins(platform)  # first: they write the sample content
     for demo_site in DEMO_SITES:
         loaded = platform.sites.get(demo_site.name)
         if loaded is not None:
-            add_sample_content(platform, loaded)
+            _email, _password, account_id, name = admins[demo_site.name]
+            add_sample_content(platform, loaded, (account_id, name))
     suffix = "" if port == 80 else f":{port}"
     print(
         f"Pleio serves on http://{platform.settings.platform_host}{suffix}/ with these deelsites:"
@@ -132,8 +147,8 @@ def demo(args: argparse.Namespace) -> int:
     for site in platform.sites:
         print(f"  http://{site.primary_host}{suffix}/  {site.title} ({site.access})")
     print("Demo admins (for this demo only; never use these passwords elsewhere):")
-    for site, email, password in add_demo_admins(platform):
-        print(f"  {site.name:<12} {email}  {password}")
+    for name, (email, password, _id, _name) in admins.items():
+        print(f"  {name:<12} {email}  {password}")
     if not platform.settings.mail.host:
         print("Mail is not sent: each message is written to var/mail/ instead.")
     return 0

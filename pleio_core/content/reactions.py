@@ -45,7 +45,7 @@ def _comment(context: Content, request: Request) -> Comment:
     try:
         comment_id = int(request.params.get("id", ""))
     except ValueError:
-        raise HTTPBadRequest("Which comment? The form lacks its number.") from None
+        raise HTTPBadRequest(_("Which comment? The form lacks its number.")) from None
     comments = comments_of(context)
     comment = comments.get(comment_id) if comments is not None else None
     if comment is None:
@@ -67,7 +67,7 @@ def post_comment(context: Content, request: Request) -> Any:
         try:
             reply_to = int(request.POST["reply_to"])
         except ValueError:
-            raise HTTPBadRequest("The comment to reply to is not a number.") from None
+            raise HTTPBadRequest(_("The comment to reply to is not a number.")) from None
     try:
         comment = add_comment(request, context, request.POST.get("text"), reply_to)
     except CommentError as error:

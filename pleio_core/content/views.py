@@ -185,7 +185,7 @@ def edit_form(context: Content, request: Request) -> Any:
     try:
         started_from = int(request.POST.get("serial", ""))
     except ValueError:
-        raise HTTPBadRequest("The form lacks the version it was started from.") from None
+        raise HTTPBadRequest(_("The form lacks the version it was started from.")) from None
     try:
         values = form(started_from).validate(request.POST.items())
     except deform.ValidationFailure as failure:
@@ -211,7 +211,15 @@ def edit_form(context: Content, request: Request) -> Any:
 def delete_form(context: Content, request: Request) -> Any:
     type_of(request, context)
     if request.method != "POST":
-        return {"content": context, "count": _subtree_size(context)}
+        count = _subtree_size(context)
+        inside = request.localizer.pluralize(
+            "Everything inside it goes too: ${count} more item.",
+            "Everything inside it goes too: ${count} more items.",
+            count,
+            domain="pleio",
+            mapping={"count": count},
+        )
+        return {"content": context, "inside": inside if count else None}
     parent = context.__parent__
     delete_content(request, context)
     return HTTPSeeOther(location=request.resource_url(parent))

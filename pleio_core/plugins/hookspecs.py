@@ -120,12 +120,17 @@ def pleio_module_enabled(site: SiteRoot, registry: Registry) -> None:
 
 
 @hookspec
-def pleio_sample_content(site: SiteRoot, registry: Registry, language: str) -> None:
+def pleio_sample_content(
+    site: SiteRoot, registry: Registry, language: str, owner: str | None, owner_name: str
+) -> None:
     """Add demonstration content to a demo site (``make run``, through ``pleio demo``), once,
     after creation.
 
     Called only for the plugins the site has enabled; ``language`` is the site's default
-    language (``nl`` or ``en``), for the sample texts.
+    language (``nl`` or ``en``), for the sample texts. ``owner`` and ``owner_name`` are the
+    account id and name of the demo site's admin: make them the content's ``owner`` and
+    ``owner_name``, so sample content has an author as content people write does (None and
+    "" when there is no such account).
     """
 
 

@@ -67,7 +67,14 @@ class ModulePlugin:
         return [MenuItem(self.title, href, order=self.menu_order)]
 
     @hookimpl
-    def pleio_sample_content(self, site: SiteRoot, registry: Registry, language: str) -> None:
+    def pleio_sample_content(
+        self,
+        site: SiteRoot,
+        registry: Registry,
+        language: str,
+        owner: str | None,
+        owner_name: str,
+    ) -> None:
         if language not in self.sample:
             return
         title, text = self.sample[language]
@@ -77,7 +84,8 @@ class ModulePlugin:
         if self.sample_type is None:
             folder.add("welcome", Item(title, text))
             return
-        content = self.sample_type(title)
+        content = self.sample_type(title, owner=owner)
+        content.owner_name = owner_name
         content.set_body(text)
         content.access = "public"
         folder.add("welcome", content)

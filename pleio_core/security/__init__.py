@@ -70,6 +70,7 @@ def includeme(config: Configurator) -> None:
     config.include(".joining")
     config.include(".audit")
     config.include(".oversight")
+    config.include(".refusals")
     config.add_exception_view(
         broken_link_page, context=BrokenLink, renderer="pleio_core:templates/message.pt"
     )

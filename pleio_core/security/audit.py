@@ -51,6 +51,43 @@ DETAIL_LABELS: dict[str, TranslationString] = {
     "publish_at": _("Publish at"),
     "removed": _("Removed"),
 }
+#: What the pages call the values an entry's details hold, by detail: what changed (the
+#: settings' and the appearance's names), how, and the access levels, states and joining
+#: rules before and after. Other values (titles, addresses, colours) are shown as they are.
+_SETTINGS_NAMES: dict[str, TranslationString] = {
+    "title": _("title"),
+    "description": _("description"),
+    "language": _("language"),
+    "access": _("access"),
+    "contact_email": _("contact e-mail address"),
+    "front_page": _("front page"),
+    "colours": _("colours"),
+    "logo": _("logo"),
+    "favicon": _("favicon"),
+}
+_CONTROL_VALUES: dict[str, TranslationString] = {
+    "public": _("public"),
+    "members": _("members only"),
+    "group": _("group only"),
+    "private": _("private"),
+    "published": _("published"),
+    "draft": _("draft"),
+    "None": _("none"),
+}
+VALUE_LABELS: dict[str, dict[str, TranslationString]] = {
+    "changed": _SETTINGS_NAMES,
+    "via": {"command line": _("command line")},
+    "access": _CONTROL_VALUES,
+    "state": _CONTROL_VALUES,
+    "publish_at": _CONTROL_VALUES,
+    "join_mode": {
+        "open": _("anyone joins at once"),
+        "request": _("on request"),
+        "invitation": _("by invitation only"),
+    },
+}
+#: A change of who sees content is written "before → after" (``security.oversight``).
+CHANGE_ARROW = " → "
 PAGE_SIZE = 50
 MAX_SCAN = 20_000  # entries one filtered page reads at most
 
@@ -94,11 +131,17 @@ def record_sign_in(request: Request, account: Account) -> AuditEntry | None:
 # -- the audit page ---------------------------------------------------------------------------
 
 
-def _detail_value(value: Any, translate: Any) -> str:
+def _detail_value(key: str, value: Any, translate: Any) -> str:
+    if isinstance(value, bool):
+        return translate(_("yes") if value else _("no"))
+    labels = VALUE_LABELS.get(key, {})
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(translate(labels[v]) if v in labels else str(v) for v in value)
     if isinstance(value, str) and value in ROLE_LABELS:
         return translate(ROLE_LABELS[value])
+    if isinstance(value, str) and labels:
+        parts = value.split(CHANGE_ARROW)
+        return CHANGE_ARROW.join(translate(labels[p]) if p in labels else p for p in parts)
     return str(value)
 
 
@@ -135,7 +178,7 @@ def _row(entry: AuditEntry, translate: Any) -> dict[str, Any]:
         "kind": translate(KINDS[entry.kind]),
         "actor": entry.actor_email or translate(_("the platform")),
         "details": [
-            (translate(DETAIL_LABELS.get(key, key)), _detail_value(value, translate))
+            (translate(DETAIL_LABELS.get(key, key)), _detail_value(key, value, translate))
             for key, value in sorted(entry.details.items())
             if value not in (None, "", ())
         ],

@@ -21,6 +21,7 @@ from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.tweens import EXCVIEW
 
+from pleio_core.i18n import _
 from pleio_core.services import SETTINGS
 from pleio_core.settings import SecurityTxtSettings
 from pleio_core.sites.config import normalise_host
@@ -126,7 +127,7 @@ def render_security_txt(settings: SecurityTxtSettings, canonical: str) -> str:
 def security_txt(request: Request) -> Response:
     """Answers on every host the platform receives; a Host that is not a host name is refused."""
     if not normalise_host(request.environ.get("HTTP_HOST", "")):
-        raise HTTPBadRequest("The request has no valid Host header.")
+        raise HTTPBadRequest(_("The request has no valid Host header."))
     body = render_security_txt(SETTINGS(request.registry).security_txt, request.path_url)
     return Response(body, content_type="text/plain", charset="utf-8")
 

@@ -113,7 +113,7 @@ def invite_submit(context: SiteRoot, request: Request) -> dict[str, Any]:
     translate = request.localizer.translate
     role = request.POST.get("role", "member")
     if role not in ROLES:
-        raise HTTPBadRequest(f"Unknown role {role!r}.")
+        raise HTTPBadRequest(_("Unknown role ${role}.", mapping={"role": repr(role)}))
     open_link = request.POST.get("open_link") == "on"
     raw = request.POST.get("addresses", "")
     good, bad = parse_addresses(raw)

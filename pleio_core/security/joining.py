@@ -356,7 +356,7 @@ def _requests_values(context: SiteRoot, request: Request, error: str | None) -> 
 def requests_decide(context: SiteRoot, request: Request) -> Any:
     decision = request.POST.get("decision")
     if decision not in ("approve", "deny"):
-        raise HTTPBadRequest("Choose approve or deny.")
+        raise HTTPBadRequest(_("Choose approve or deny."))
     translate = request.localizer.translate
     try:
         message = clean_message(request.POST.get("message"))

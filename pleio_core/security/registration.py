@@ -2,6 +2,9 @@
 
 The answer is the same whether or not the address has an account already (the owner of
 an existing address gets a mail saying so instead): registering tells nobody who is here.
+
+The way back of the sign-in page (``site`` and ``came_from``: an invitation, say) goes along
+from its "create an account" link to the confirmation link, whose page signs in with it.
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ from pyramid.request import Request
 from pyramid.security import NO_PERMISSION_REQUIRED
 
 from pleio_core.content import PlatformRoot
-from pleio_core.i18n import LANGUAGES, _
+from pleio_core.i18n import LANGUAGES, _, local_path
 from pleio_core.mail import send_mail
-from pleio_core.sites.urls import platform_url
+from pleio_core.sites.urls import known_site_host, platform_url, return_query
 
 from .accounts import AccountError, clean_name, normalise_email
 from .forms import FieldErrors, confirm_button, invalid, peek_link, use_link
@@ -26,8 +29,19 @@ from .throttle import count_mail_request
 VERIFY_SECONDS = 24 * 3600
 
 
-def send_verification(request: Request, account_id: str, email: str, language: str) -> None:
-    token = platform_tokens(request).issue("verify", account_id, VERIFY_SECONDS)
+def send_verification(
+    request: Request,
+    account_id: str,
+    email: str,
+    language: str,
+    site_host: str | None = None,
+    came_from: str = "/",
+) -> None:
+    """Mail the link that confirms ``email``; its page signs in towards ``came_from`` on
+    ``site_host``."""
+    token = platform_tokens(request).issue(
+        "verify", account_id, VERIFY_SECONDS, site=site_host or "", came_from=came_from
+    )
     link = platform_url(request, f"/verify?token={token}")
     body = _(
         "mail-verify-body",
@@ -38,6 +52,17 @@ def send_verification(request: Request, account_id: str, email: str, language: s
     send_mail(request, email, _("Confirm your e-mail address"), body, language)
 
 
+def _way_back(request: Request) -> dict[str, Any]:
+    """The sign-in page's way back, checked again: a known deelsite, a local path."""
+    site_host = known_site_host(request, request.params.get("site"))
+    came_from = local_path(request.params.get("came_from"))
+    return {
+        "site_host": site_host or "",
+        "came_from": came_from,
+        "return_query": return_query(site_host, came_from),
+    }
+
+
 def register_form(context: PlatformRoot, request: Request) -> dict[str, Any]:
     return {
         "email": "",
@@ -45,6 +70,7 @@ def register_form(context: PlatformRoot, request: Request) -> dict[str, Any]:
         "language": request.locale_name,
         "errors": None,
         "min_length": MIN_LENGTH,
+        **_way_back(request),
     }
 
 
@@ -54,6 +80,7 @@ def register_submit(context: PlatformRoot, request: Request) -> dict[str, Any]:
         "name": request.POST.get("name", ""),
         "language": request.POST.get("language", "nl"),
         "min_length": MIN_LENGTH,
+        **_way_back(request),
     }
     errors = FieldErrors(request)
     for field, check in (
@@ -86,7 +113,14 @@ def register_submit(context: PlatformRoot, request: Request) -> dict[str, Any]:
     else:
         account = accounts.add(email, values["name"], values["language"])
         set_password(account, request.POST["password"])
-        send_verification(request, account.id, email, account.language)
+        send_verification(
+            request,
+            account.id,
+            email,
+            account.language,
+            values["site_host"] or None,
+            values["came_from"],
+        )
     request.override_renderer = "pleio_core:templates/message.pt"
     return {
         "title": _("Check your e-mail"),
@@ -109,12 +143,14 @@ def verify_form(context: PlatformRoot, request: Request) -> dict[str, Any]:
 
 
 def verify(context: PlatformRoot, request: Request) -> dict[str, Any]:
-    _redeemed, account = use_link(request, "verify", request.POST.get("token", ""))
+    redeemed, account = use_link(request, "verify", request.POST.get("token", ""))
     account.email_verified = True
+    site_host = known_site_host(request, redeemed.data.get("site"))
+    came_from = local_path(redeemed.data.get("came_from"))
     return {
         "title": _("Your e-mail address is confirmed"),
         "text": _("You can sign in now."),
-        "link": platform_url(request, "/login"),
+        "link": platform_url(request, "/login" + return_query(site_host, came_from)),
         "link_text": _("Sign in"),
     }
 

@@ -21,8 +21,8 @@ from pyramid.security import NO_PERMISSION_REQUIRED, forget, remember
 from pleio_core.clock import now
 from pleio_core.content import PlatformRoot, SiteRoot
 from pleio_core.i18n import _, local_path
-from pleio_core.services import SIGNIN_THROTTLE, SITES
-from pleio_core.sites.urls import host_url, platform_url
+from pleio_core.services import SIGNIN_THROTTLE
+from pleio_core.sites.urls import host_url, known_site_host, platform_url, return_query
 
 from .accounts import Account
 from .audit import record_sign_in
@@ -38,14 +38,6 @@ TICKET_SECONDS = 60
 PENDING = "totp-pending"  # the token between a right password and the code
 PENDING_SECONDS = 300
 CODE_FORM = "pleio_core:templates/two_factor_code.pt"
-
-
-def _known_site_host(request: Request, host: str | None) -> str | None:
-    """``host`` if it is a deelsite of this installation: return addresses go nowhere else."""
-    if not host:
-        return None
-    site = SITES(request.registry).site_for_host(host.lower())
-    return host.lower() if site is not None else None
 
 
 def ticket_url(request: Request, account_id: str, site_host: str, came_from: str) -> str:
@@ -64,11 +56,16 @@ def form_values(request: Request, site_host: str | None, came_from: str, **value
     """What the sign-in template needs; lets its form end on ``site_host``."""
     if site_host:
         allow_form_target(request, host_url(request, site_host))
-    return {"site_host": site_host or "", "came_from": came_from, **values}
+    return {
+        "site_host": site_host or "",
+        "came_from": came_from,
+        "return_query": return_query(site_host, came_from),  # for creating an account
+        **values,
+    }
 
 
 def login_form(context: PlatformRoot, request: Request) -> Any:
-    site_host = _known_site_host(request, request.params.get("site"))
+    site_host = known_site_host(request, request.params.get("site"))
     came_from = local_path(request.params.get("came_from"))
     if request.identity is not None:
         if site_host:
@@ -78,7 +75,7 @@ def login_form(context: PlatformRoot, request: Request) -> Any:
 
 
 def login_submit(context: PlatformRoot, request: Request) -> Any:
-    site_host = _known_site_host(request, request.POST.get("site"))
+    site_host = known_site_host(request, request.POST.get("site"))
     came_from = local_path(request.POST.get("came_from"))
     email = request.POST.get("email", "")
     password = request.POST.get("password", "")
@@ -97,7 +94,9 @@ def login_submit(context: PlatformRoot, request: Request) -> Any:
         return form_values(request, site_host, came_from, email=email, error=error)
     if not account.email_verified:
         # only someone with the right password learns this; they get a fresh link
-        send_verification(request, account.id, account.email, account.language)
+        send_verification(
+            request, account.id, account.email, account.language, site_host, came_from
+        )
         request.response.status_int = 400
         error = _("Confirm your e-mail address first: we have sent you a new link.")
         return form_values(request, site_host, came_from, email=email, error=error)
@@ -142,7 +141,7 @@ def code_form_values(request: Request, token: str, error: Any = None) -> dict[st
         pending = platform_tokens(request).peek(token, PENDING)
     except TokenError:
         return {"token": "", "error": _("This sign-in has expired. Please sign in again.")}
-    site_host = _known_site_host(request, pending.data.get("host"))
+    site_host = known_site_host(request, pending.data.get("host"))
     if site_host:
         allow_form_target(request, host_url(request, site_host))
     return {"token": token, "error": error}
@@ -176,7 +175,7 @@ def login_code(context: PlatformRoot, request: Request) -> Any:
         return code_form_values(request, token, code_error(result))
     tokens.redeem(token, PENDING)
     SIGNIN_THROTTLE(request.registry).succeeded(account.email, client_address(request))
-    site_host = _known_site_host(request, pending.data.get("host"))
+    site_host = known_site_host(request, pending.data.get("host"))
     return complete_sign_in(request, account, site_host, local_path(pending.data.get("came_from")))
 
 

@@ -14,6 +14,7 @@ from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound, HTTPServiceUnav
 from pyramid.request import Request
 
 from pleio_core.content.site import PlatformRoot, SiteRoot
+from pleio_core.i18n import _
 from pleio_core.services import PLUGINS, SETTINGS, SITE_DATABASES, SITES
 
 from .config import SiteConfig, SiteConfigError, normalise_host
@@ -63,7 +64,7 @@ def enabled_modules(request: Request) -> tuple[str, ...]:
 
 def root_factory(request: Request) -> Any:
     if not request.pleio_host:
-        raise HTTPBadRequest("The request has no valid Host header.")
+        raise HTTPBadRequest(_("The request has no valid Host header."))
     if request.is_platform:
         return PlatformRoot()
     if request.site is not None and request.site.disabled:

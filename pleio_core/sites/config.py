@@ -13,6 +13,8 @@ from typing import Any
 
 import tomli_w
 
+from pleio_core.i18n import _, english
+
 SITE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,61}[a-z0-9]$")
 MODULE_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")  # a plugin's name (an entry point's)
 HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
@@ -22,12 +24,18 @@ KEYS = ("title", "description", "hosts", "modules", "access", "language", "stora
 
 
 class SiteConfigError(ValueError):
-    """A site configuration is invalid; the message names the file, the key and why."""
+    """A site configuration is invalid; the message names the file, the key and why.
+
+    ``reason`` is why in English; ``message`` is the same to translate, for the operator's
+    sites page. What only a file on disk can get wrong (its TOML cannot be read, or a host
+    another file claims) is said in English only: the operator reads it in the log.
+    """
 
     def __init__(self, source: str, key: str | None, reason: str) -> None:
-        self.source, self.key, self.reason = source, key, reason
+        self.source, self.key = source, key
+        self.message, self.reason = reason, english(reason)
         where = f"{source}: {key}" if key else source
-        super().__init__(f"{where}: {reason}")
+        super().__init__(f"{where}: {self.reason}")
 
 
 def normalise_host(host: str) -> str | None:
@@ -90,8 +98,11 @@ def validate_site_name(name: str, source: str = "site name") -> str:
         raise SiteConfigError(
             source,
             None,
-            f"invalid site name {name!r}: use 2-63 lower-case letters, digits and '-', "
-            "starting with a letter",
+            _(
+                "invalid site name ${name}: use 2-63 lower-case letters, digits and '-', "
+                "starting with a letter",
+                mapping={"name": repr(name)},
+            ),
         )
     return name
 
@@ -108,13 +119,16 @@ def build_site_config(
     validate_site_name(name, source)
     for key in data:
         if key not in KEYS:
-            raise SiteConfigError(source, key, f"unknown key (allowed: {', '.join(KEYS)})")
+            allowed = {"keys": ", ".join(KEYS)}
+            raise SiteConfigError(source, key, _("unknown key (allowed: ${keys})", mapping=allowed))
     table = _Table(data, source)
     hosts = _hosts(table)
     modules = _modules(table, known_modules)
     storage = table.text("storage") or None
     if storage is not None and "://" not in storage:
-        raise table.error("storage", f"{storage!r} is not a storage URI")
+        raise table.error(
+            "storage", _("${value} is not a storage URI", mapping={"value": repr(storage)})
+        )
     disabled = table.flag("disabled")
     return SiteConfig(
         name=name,
@@ -143,28 +157,29 @@ class _Table:
     def text(self, key: str, required: bool = False, default: str = "") -> str:
         value = self.data.get(key, default)
         if not isinstance(value, str):
-            raise self.error(key, "must be a string")
+            raise self.error(key, _("must be a string"))
         value = value.strip()
         if required and not value:
-            raise self.error(key, "is required and may not be empty")
+            raise self.error(key, _("is required and may not be empty"))
         return value
 
     def choice(self, key: str, allowed: tuple[str, ...]) -> str:
         value = self.text(key, default=allowed[0])
         if value not in allowed:
-            raise self.error(key, f"must be one of {', '.join(allowed)}, not {value!r}")
+            mapping = {"allowed": ", ".join(allowed), "value": repr(value)}
+            raise self.error(key, _("must be one of ${allowed}, not ${value}", mapping=mapping))
         return value
 
     def string_list(self, key: str) -> list[str]:
         value = self.data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.error(key, "must be a list of strings")
+            raise self.error(key, _("must be a list of strings"))
         return value
 
     def flag(self, key: str) -> bool:
         value = self.data.get(key, False)
         if not isinstance(value, bool):
-            raise self.error(key, "must be true or false")
+            raise self.error(key, _("must be true or false"))
         return value
 
 
@@ -172,14 +187,17 @@ def _hosts(table: _Table) -> tuple[str, ...]:
     """The site's host names, normalised, each once; at least one."""
     hosts = tuple(dict.fromkeys(_host_name(raw, table) for raw in table.string_list("hosts")))
     if not hosts:
-        raise table.error("hosts", "at least one host name is required")
+        raise table.error("hosts", _("at least one host name is required"))
     return hosts
 
 
 def _host_name(raw: str, table: _Table) -> str:
     host = normalise_host(raw)
     if host is None or ":" in raw:
-        raise table.error("hosts", f"{raw!r} is not a host name (no port, no scheme)")
+        raise table.error(
+            "hosts",
+            _("${host} is not a host name (no port, no scheme)", mapping={"host": repr(raw)}),
+        )
     return host
 
 
@@ -188,13 +206,21 @@ def _modules(table: _Table, known_modules: Collection[str] | None) -> tuple[str,
     modules = table.string_list("modules")
     for module in modules:
         if not MODULE_NAME.match(module):
-            raise table.error("modules", f"{module!r} is not a module name")
+            raise table.error(
+                "modules", _("${module} is not a module name", mapping={"module": repr(module)})
+            )
     if known_modules is None:
         return tuple(dict.fromkeys(modules))
     unknown = [module for module in modules if module not in known_modules]
     if unknown:
-        installed = ", ".join(sorted(known_modules)) or "none"
-        raise table.error("modules", f"unknown module {unknown[0]!r} (installed: {installed})")
+        mapping = {"module": repr(unknown[0]), "installed": ", ".join(sorted(known_modules))}
+        if not known_modules:
+            raise table.error(
+                "modules", _("unknown module ${module} (none is installed)", mapping=mapping)
+            )
+        raise table.error(
+            "modules", _("unknown module ${module} (installed: ${installed})", mapping=mapping)
+        )
     return tuple(dict.fromkeys(modules))
 
 

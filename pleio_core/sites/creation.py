@@ -7,10 +7,11 @@ that works (its modules set up), never half of one.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from pyramid.registry import Registry
 
+from pleio_core.i18n import _, english
 from pleio_core.services import SETTINGS
 from pleio_core.storage import site_storage_uri
 from pleio_core.storage.databases import open_database
@@ -27,26 +28,41 @@ from .lifecycle import get_site_root
 from .registry import SiteRegistry
 
 
-class SiteCreationError(ValueError):
-    """The new site cannot be made: ``problems`` says every reason found, each one line
-    (the message joins them)."""
+class Problem(NamedTuple):
+    """One reason a new site cannot be made: the key of the value it is about (None for
+    the name or the site as a whole), and why, to translate (``english`` for the log)."""
 
-    def __init__(self, *problems: str) -> None:
+    key: str | None
+    message: str
+
+    def english(self) -> str:
+        return f"{self.key}: {english(self.message)}" if self.key else english(self.message)
+
+
+class SiteCreationError(ValueError):
+    """The new site cannot be made: ``problems`` says every reason found (the message
+    joins them in English, one after the other)."""
+
+    def __init__(self, *problems: Problem) -> None:
         self.problems = list(problems)
-        super().__init__("; ".join(problems))
+        super().__init__("; ".join(problem.english() for problem in problems))
 
 
 def check_new_site(name: str, hosts: list[str], sites: SiteRegistry, platform_host: str) -> None:
     """Refuse a name in use, a host another site answers on, or the platform's own host."""
     validate_site_name(name)
     if name in sites:
-        raise SiteCreationError(f"a site named {name!r} already exists")
+        message = _("a site named ${name} already exists", mapping={"name": repr(name)})
+        raise SiteCreationError(Problem(None, message))
     for host in hosts:
         owner = sites.host_owner(host)
         if owner:
-            raise SiteCreationError(f"host {host!r} is already used by site {owner!r}")
+            mapping = {"host": repr(host), "site": repr(owner)}
+            message = _("host ${host} is already used by site ${site}", mapping=mapping)
+            raise SiteCreationError(Problem(None, message))
         if normalise_host(host) == platform_host:
-            raise SiteCreationError(f"host {host!r} is the platform host")
+            message = _("host ${host} is the platform host", mapping={"host": repr(host)})
+            raise SiteCreationError(Problem(None, message))
 
 
 def initialise_database(registry: Registry, site: SiteConfig) -> None:
@@ -68,11 +84,13 @@ def create_site(
     Raises SiteCreationError or ``SiteConfigError`` (a bad value, named by its key).
     """
     settings = SETTINGS(registry)
-    problems = []
+    problems: list[Problem] = []
     try:
         check_new_site(name, list(data.get("hosts", ())), sites, settings.platform_host)
-    except (SiteCreationError, SiteConfigError) as exc:
-        problems.append(exc.reason if isinstance(exc, SiteConfigError) else str(exc))
+    except SiteCreationError as exc:
+        problems += exc.problems
+    except SiteConfigError as exc:  # the name
+        problems.append(Problem(None, exc.message))
     directory = settings.site_configs_dir
     checked_name = name if not problems else "placeholder"  # the other values, checked too
     try:
@@ -80,7 +98,7 @@ def create_site(
             checked_name, dict(data), f"{checked_name}.toml", sites.known_modules
         )
     except SiteConfigError as exc:
-        problems.append(f"{exc.key}: {exc.reason}" if exc.key else exc.reason)
+        problems.append(Problem(exc.key, exc.message))
     if problems:
         raise SiteCreationError(*problems)
     initialise_database(registry, site)

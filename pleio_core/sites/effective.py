@@ -134,6 +134,7 @@ def listed_sites(request: Request) -> list[dict[str, object]]:
             {
                 "title": settings.title,
                 "description": settings.description,
+                "language": settings.language,  # what the holder wrote them in
                 "href": host_url(request, site.primary_host) + "/",
                 "closed": settings.access != "public",
             }

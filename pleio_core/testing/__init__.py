@@ -17,6 +17,8 @@ One module per concern; import from here (``from pleio_core.testing import X``):
 - ``smtp``: an SMTP server that keeps what it receives
 - ``archives``: site exports changed on purpose
 - ``api``: tokens, bearer headers, CSRF for scripts, OpenAPI conformance
+- ``translations``: the messages a package uses, what its Dutch catalogue lacks, and
+  the English texts a Dutch page must not show
 - ``waiting``: the manual clock and ``wait_for``
 
 pytest registers the fixtures it finds in this module's namespace, so every fixture is
@@ -38,6 +40,7 @@ from pleio_core.testing.browser import (
     assert_accessible,
     axe_violations,
     browser,
+    new_page,
     page,
     personal_menu,
     sign_in_page,
@@ -67,6 +70,15 @@ from pleio_core.testing.sites import (
     pleio_storage_uri,
 )
 from pleio_core.testing.smtp import SMTPServer, smtp_server
+from pleio_core.testing.translations import (
+    counts_without_plural,
+    english_pattern,
+    english_texts,
+    untranslatable,
+    untranslated,
+    unused,
+    used_messages,
+)
 from pleio_core.testing.waiting import clock, wait_for
 
 __all__ = [
@@ -91,13 +103,17 @@ __all__ = [
     "browser",
     "clock",
     "content_type_plugin",
+    "counts_without_plural",
     "csrf_token",
+    "english_pattern",
+    "english_texts",
     "fill_form",
     "free_port",
     "html_errors",
     "live_server_factory",
     "make_token",
     "memos_plugin",
+    "new_page",
     "notes_plugin",
     "page",
     "page_csrf",
@@ -112,5 +128,9 @@ __all__ = [
     "sign_in_page",
     "signed_in_page",
     "smtp_server",
+    "untranslatable",
+    "untranslated",
+    "unused",
+    "used_messages",
     "wait_for",
 ]

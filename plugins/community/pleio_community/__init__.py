@@ -94,13 +94,21 @@ class CommunityPlugin(ModulePlugin):
         return group.principal if group is not None else None
 
     @hookimpl
-    def pleio_sample_content(self, site: SiteRoot, registry: Registry, language: str) -> None:
-        super().pleio_sample_content(site, registry, language)
+    def pleio_sample_content(
+        self,
+        site: SiteRoot,
+        registry: Registry,
+        language: str,
+        owner: str | None,
+        owner_name: str,
+    ) -> None:
+        super().pleio_sample_content(site, registry, language, owner, owner_name)
         folder = site[self.name]
         if "sample-group" in folder or language not in SAMPLE_GROUP:
             return
         title, text = SAMPLE_GROUP[language]
-        group = Group(title)
+        group = Group(title, owner=owner)  # its owner is its first member (group_added)
+        group.owner_name = owner_name
         group.set_body(text)
         group.access = "public"
         folder.add("sample-group", group)

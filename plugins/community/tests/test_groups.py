@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -473,3 +474,25 @@ def test_my_groups_are_in_my_data_and_the_api(world) -> None:
     api.get("/api/v1/modules/community/my-groups", status=401)
     document = api.get("/api/v1/openapi.json").json
     assert document["paths"]["/api/v1/modules/community/my-groups"]["get"]["security"]
+
+
+def test_a_member_of_the_site_refused_a_group_page_is_told_which_group(world) -> None:
+    """Not "only for members of this site" to someone who is one: the group's name, and a
+    link to it, where they can ask to join; the others refused keep the general answer."""
+    anne, carl = world.client("anne"), world.client("carl")
+    group = add_group(anne, "Kring Archief")
+    page = add(anne, group, "page", "Notulen", body="Voor de kring.", access="group")
+    refused = carl.get(page, status=403).html
+    assert refused.h1.text == "Alleen voor leden van een groep"
+    main = " ".join(refused.select_one("main").text.split())
+    assert "Deze pagina is alleen voor leden van de groep Kring Archief." in main
+    assert "deze site" not in main
+    link = refused.select_one("main").find("a", string=re.compile("^Ga naar Kring Archief"))
+    assert link["href"] == f"http://{HOST}{group}"
+    joined = carl.get(group)
+    assert joined.forms[next(k for k, f in joined.forms.items() if f.action.endswith("@@join"))]
+    # a visitor, and a draft the member may not see for another reason: the general answer
+    general = "Deze pagina is alleen voor leden van deze site."
+    assert general in world.client().get(page, status=403).text
+    draft = add(anne, "/wiki/", "page", "Concept", state="draft", access="members")
+    assert general in carl.get(draft, status=403).text
