@@ -106,7 +106,11 @@ def test_table_of_contents_tree_and_trail(world) -> None:
     top = add_page(anne, "Top", "Intro\n\n## First part\n\ntext\n\n### Detail\n\n## First part\n")
     child = add_page(anne, "Child", "Below.", where=top)
     page = anne.get(child)
-    assert [a.text for a in page.html.select(".utrecht-breadcrumb-nav a")] == ["Wiki", "Top", "Child"]
+    assert [a.text for a in page.html.select(".utrecht-breadcrumb-nav a")] == [
+        "Wiki",
+        "Top",
+        "Child",
+    ]
     tree = page.html.select_one(".wiki-tree")
     assert [a.text for a in tree.select("a[aria-current=page]")] == ["Child"]
     assert "Child" in tree.text and "Top" in tree.text
