@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from pyramid.config import Configurator
+from pyramid.csrf import get_csrf_token
 from pyramid.events import BeforeRender
 from pyramid.registry import Registry
 from pyramid.renderers import get_renderer
@@ -37,10 +38,11 @@ _LANGUAGE_CACHE: Service[dict[Any, str]] = Service(
 _STATIC_PATHS: Service[dict[str, str]] = Service(
     "static paths", "pleio_core.layout", "Where the core's static files are served."
 )
-_PERSONAL_MENU_CACHE: Service[dict[Any, str]] = Service(
-    "personal menu cache",
+_TOOLS_CACHE: Service[dict[Any, tuple[str, ...]]] = Service(
+    "header tools cache",
     "pleio_core.layout",
-    "The personal menu's links, per address, language and kind of account.",
+    "The header's search, language, sign-in and personal menu, per address, language and "
+    "kind of visitor.",
 )
 
 
@@ -229,25 +231,71 @@ class Page:
         return initials(name)
 
     @cached_property
-    def personal_links_html(self) -> str:
-        """The personal menu's list items: the same for every account of one kind on one
-        address in one language, so kept (see ``menu_html`` for why they are made here)."""
+    def tools_html(self) -> str:
+        """The header's tools: search, and the language links and sign-in or the personal
+        menu. Written here and kept per address, language and kind of visitor (see
+        ``menu_html`` for why); only the name, its initials and the sign-out form's token are
+        filled in per request."""
         request = self.request
-        on_site = self.site_root is not None
-        key = (
-            self.app_url,
-            request.locale_name,
-            on_site,
-            bool(self.control_panel_url),
-            bool(self.operator_url),
-        )
-        cache = _PERSONAL_MENU_CACHE(request.registry)
-        html = cache.get(key)
-        if html is None:
-            html = cache[key] = self._personal_links_html(on_site)
-            if len(cache) > MENU_CACHE_ENTRIES:  # hosts come from the client: stay bounded
+        account = self.account
+        kind = None if account is None else (bool(self.control_panel_url), bool(self.operator_url))
+        key = (self.app_url, request.path_qs, request.locale_name, self.site is None, kind)
+        cache = _TOOLS_CACHE(request.registry)
+        parts = cache.get(key)
+        if parts is None:
+            parts = cache[key] = self._tools_parts(signed_in=account is not None)
+            if len(cache) > MENU_CACHE_ENTRIES:  # addresses come from the client: stay bounded
                 cache.clear()
-        return html
+        if account is None:
+            return parts[0]
+        name = escape(account.name)
+        filled = (escape(self.initials), name, name, escape(get_csrf_token(request)))
+        return "".join(part + value for part, value in zip(parts, filled, strict=False)) + parts[-1]
+
+    def _icon(self, name: str) -> str:
+        return (
+            f'<svg class="utrecht-icon" aria-hidden="true" focusable="false">'
+            f'<use href="{self.icons_url}#{name}"></use></svg>'
+        )
+
+    def _tools_parts(self, signed_in: bool) -> tuple[str, ...]:
+        """The tools' markup, split where the per-request values go (``tools_html``)."""
+        translate = self.request.localizer.translate
+        languages = (
+            f'<nav class="language" aria-label="{escape(translate(_("Language")))}">'
+            f"<ul>{self._languages_html()}</ul></nav>"
+        )
+        html = '<div class="site-tools">'
+        if self.site_root is not None:
+            html += (
+                f'<a class="site-tool" href="{escape(self.app_url)}/@@search">'
+                f'{self._icon("search")}<span class="site-tool__label">'
+                f"{escape(translate(_('Search')))}</span></a>"
+            )
+        if not signed_in:
+            return (
+                html + languages + '<a class="utrecht-button-link utrecht-button-link--html-a'
+                f' utrecht-button-link--primary-action sign-in" href="{escape(self.sign_in_url)}">'
+                f"{self._icon('login')}<span>{escape(translate(_('Sign in')))}</span></a></div>",
+            )
+        return (
+            html
+            + '<details class="personal-menu"><summary><span class="avatar" aria-hidden="true">',
+            '</span><span class="personal-menu__name">',
+            f"</span>{self._icon('chevron-down')}</summary>"
+            '<div class="personal-menu__panel"><p class="personal-menu__who"><strong>',
+            "</strong></p>"
+            f'<nav aria-label="{escape(translate(_("Personal menu")))}">'
+            '<ul class="utrecht-link-list utrecht-link-list--html-ul">'
+            f"{self._personal_links_html(self.site_root is not None)}</ul></nav>"
+            '<div class="language-choice">'
+            f"<h2>{escape(translate(_('Language')))}</h2>{languages}</div>"
+            f'<form method="post" action="{escape(self.app_url)}/@@logout" class="sign-out">'
+            '<input type="hidden" name="csrf_token" value="',
+            '"><button type="submit" class="utrecht-button utrecht-button--secondary-action">'
+            f"{self._icon('logout')}<span>{escape(translate(_('Sign out')))}</span></button>"
+            "</form></div></details></div>",
+        )
 
     def _personal_links_html(self, on_site: bool) -> str:
         request = self.request
@@ -264,8 +312,7 @@ class Page:
         translate = request.localizer.translate
         return "".join(
             f'<li class="utrecht-link-list__item"><a class="utrecht-link-list__link"'
-            f' href="{escape(href)}"><svg class="utrecht-icon" aria-hidden="true"'
-            f' focusable="false"><use href="{self.icons_url}#{icon}"></use></svg>'
+            f' href="{escape(href)}">{self._icon(icon)}'
             f"<span>{escape(translate(title))}</span></a></li>"
             for icon, title, href in links
         )
@@ -396,7 +443,7 @@ def includeme(config: Configurator) -> None:
     config.add_subscriber(add_layout, BeforeRender)
     _MENU_CACHE.provide(config, {})
     _LANGUAGE_CACHE.provide(config, {})
-    _PERSONAL_MENU_CACHE.provide(config, {})
+    _TOOLS_CACHE.provide(config, {})
     config.add_static_view("static", "pleio_core:static", cache_max_age=3600)
     # The same path on every host; made once instead of on every page.
     _STATIC_PATHS.provide(config, static_paths())
