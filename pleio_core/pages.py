@@ -2,6 +2,10 @@
 
 They sit above sites, security and the control panel's rules, and show what those decide:
 the site's front page and colours (``sites``), why a member is refused (``security``).
+
+The home page is the site's front page: its title, description and welcome, the page the
+holder chose (or the recent activity), the modules' widgets (``config.add_home_widget``),
+and a card for each other module that has content the visitor may open.
 """
 
 from __future__ import annotations
@@ -19,12 +23,14 @@ from pyramid.request import Request
 from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 
+from pleio_core.catalog import with_visible_content
 from pleio_core.content import Item, ModuleFolder, SiteRoot
 from pleio_core.content.activity import visible_activity
 from pleio_core.content.moves import moved_location
 from pleio_core.content.views import add_links, folder_title, format_time, visible_children
 from pleio_core.i18n import _
 from pleio_core.pagecache import note_page
+from pleio_core.plugins.widgets import HomeWidget, WidgetItem, shown_widgets
 from pleio_core.security.twofactor import lacks_required_two_factor, set_up_url
 from pleio_core.services import PLUGINS, Service
 from pleio_core.sites.appearance import site_colours
@@ -33,6 +39,11 @@ from pleio_core.sites.effective import front_page_content
 _MODULE_TEXTS: Service[dict[tuple[str, str], tuple[str, str]]] = Service(
     "module texts", "pleio_core.pages", "Module titles and descriptions, per language."
 )
+_WIDGET_TEXTS: Service[dict[tuple[str, str], tuple[str, str]]] = Service(
+    "widget texts", "pleio_core.pages", "Home widgets' titles and links, per language."
+)
+#: The home page's own stylesheet, served with pleio.css from pleio_core/static.
+HOME_STYLESHEET = "/static/home.css"
 
 
 class ModuleItem(NamedTuple):
@@ -44,6 +55,17 @@ class ModuleCard(NamedTuple):
     title: str
     description: str
     href: str
+
+
+class WidgetView(NamedTuple):
+    """A home widget with its items for this visitor, as the template shows it."""
+
+    module: str
+    heading_id: str
+    title: str
+    items: list[WidgetItem]
+    more_href: str
+    more_title: str
 
 
 def module_texts(request: Request, name: str) -> tuple[str, str]:
@@ -61,23 +83,65 @@ def module_texts(request: Request, name: str) -> tuple[str, str]:
     return texts
 
 
-def home(context: SiteRoot, request: Request) -> dict[str, Any]:
+def widget_texts(request: Request, widget: HomeWidget) -> tuple[str, str]:
+    """A widget's title and the text of its "more" link in the request's language (kept,
+    as the modules' texts are)."""
+    key = (widget.key, request.locale_name)
+    texts = _WIDGET_TEXTS(request.registry).get(key)
+    if texts is None:
+        translate = request.localizer.translate
+        more = widget.more_title
+        if more is None:
+            module = module_texts(request, widget.module)[0]
+            more = _("More in ${module}", mapping={"module": module})
+        texts = _WIDGET_TEXTS(request.registry)[key] = (translate(widget.title), translate(more))
+    return texts
+
+
+def home_widgets(request: Request) -> list[WidgetView]:
     app_url = request.application_url
-    modules = [
-        ModuleCard(*module_texts(request, name), f"{app_url}/{name}/")
-        for name in request.enabled_modules
-        if name in context
-    ]
+    found = []
+    for widget, items in shown_widgets(request):
+        title, more_title = widget_texts(request, widget)
+        more_href = app_url + widget.more if widget.more else ""
+        heading_id = "widget-" + widget.key.replace(".", "-")
+        found.append(WidgetView(widget.module, heading_id, title, items, more_href, more_title))
+    return found
+
+
+def home(context: SiteRoot, request: Request) -> dict[str, Any]:
+    """The front page. A module is on it with its widgets, or else with a card while it has
+    content the visitor may open: a module with nothing to show makes no promise there."""
     can_view = bool(request.has_permission("view", context))
-    front_page = front_page_content(request, context) if can_view and context.front_page else None
-    return {
-        "front_page": front_page,
+    values: dict[str, Any] = {
         "site": request.site_settings,
         "can_view": can_view,
-        "modules": modules,
-        "activity": visible_activity(request) if can_view and front_page is None else [],
+        "front_page": None,
+        "widgets": [],
+        "modules": [],
+        "activity": [],
         "when": format_time,
+        "stylesheet": HOME_STYLESHEET,
     }
+    if not can_view:
+        return values
+    front_page = front_page_content(request, context) if context.front_page else None
+    widgets = home_widgets(request)
+    with_widgets = {view.module for view in widgets}
+    others = [m for m in request.enabled_modules if m not in with_widgets and m in context]
+    shown = with_visible_content(request, others)
+    app_url = request.application_url
+    values.update(
+        front_page=front_page,
+        widgets=widgets,
+        modules=[
+            ModuleCard(*module_texts(request, name), f"{app_url}/{name}/")
+            for name in others
+            if name in shown
+        ],
+        activity=visible_activity(request) if front_page is None else [],
+    )
+    return values
 
 
 def module_start(context: ModuleFolder, request: Request) -> dict[str, Any]:
@@ -136,6 +200,7 @@ def error_page(exc: Exception, request: Request) -> dict[str, Any]:
 
 def includeme(config: Configurator) -> None:
     _MODULE_TEXTS.provide(config, {})
+    _WIDGET_TEXTS.provide(config, {})
     config.add_view(
         home,
         context=SiteRoot,

@@ -1,5 +1,5 @@
-"""The home widgets of plugins (``config.add_home_widget``): declared once, checked at
-start-up, listed for introspection.
+"""The home page as a front page: the modules' widgets (``config.add_home_widget``), only
+what the visitor may open in them, and a card only for a module with something to show.
 
 The ``notices`` test plugin has one content type and three widgets: its newest notices
 (through ``latest_content``, the catalog's filter), one that raises and one that never has
@@ -8,11 +8,15 @@ anything.
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 from pyramid.exceptions import ConfigurationConflictError
 
 from pleio_core.plugins import PluginError
-from pleio_core.testing import PleioTestSetup
+from pleio_core.testing import PleioTestSetup, add_through_form
 
 HOST = "voor.localhost"
 
@@ -65,6 +69,114 @@ def site(pleio_setup: PleioTestSetup, plugin_installer):
     pleio_setup.create_account("bert@example.nl", "Bert", voor="member")
     app = pleio_setup.make_app()
     return pleio_setup, app
+
+
+def widget_titles(page) -> list[str]:
+    return [h.text for h in page.html.select(".home-widget h2")]
+
+
+def widget_items(page, title: str) -> list[str]:
+    for section in page.html.select(".home-widget"):
+        if section.h2.text == title:
+            return [a.text for a in section.select(".home-widget__items a")]
+    return []
+
+
+def test_a_plugins_widget_is_on_the_home_page_with_its_items_and_more(site, caplog) -> None:
+    setup, app = site
+    anne = setup.signed_in(app, "anne@example.nl", HOST)
+    add_through_form(anne, "/notices/", "notice", title="Het gebouw is dicht", access="public")
+    with caplog.at_level(logging.ERROR):
+        home = setup.client(app, host=HOST).get("/")
+    assert widget_titles(home) == ["Newest notices"]  # not the broken one, not the empty one
+    assert "plugin 'notices' raised in home widget 'broken': its part is left out" in caplog.text
+    section = home.html.select_one("section.home-widget")
+    heading = section.h2
+    assert section["aria-labelledby"] == heading["id"] == "widget-notices-newest"
+    item = section.select_one(".home-widget__items li")
+    assert item.a.text == "Het gebouw is dicht"
+    assert item.a["href"] == f"http://{HOST}/notices/het-gebouw-is-dicht/"
+    meta = item.select_one(".meta")
+    assert meta.text.startswith("Mededeling · ") and meta.time["datetime"]
+    more = section.select_one(".home-widget__more a")
+    assert (more.text, more["href"]) == ("Meer in Notices", f"http://{HOST}/notices/")
+    # the module is on the page with its widget: no card for it as well
+    assert not home.html.select(".home-modules")
+
+
+def test_a_widget_lists_only_what_the_visitor_may_open(site, clock) -> None:
+    """Members-only, private, draft and scheduled notices, for everyone who might look."""
+    setup, app = site
+    anne = setup.signed_in(app, "anne@example.nl", HOST)
+    later = datetime.now(ZoneInfo("Europe/Amsterdam")) + timedelta(days=3)
+    notices = {
+        "Openbaar": {"access": "public"},
+        "Voor leden": {"access": "members"},
+        "Alleen Anne": {"access": "private"},
+        "Concept van Anne": {"access": "public", "state": "draft"},
+        "Straks openbaar": {"access": "public", "publish_at": later.strftime("%Y-%m-%dT%H:%M")},
+    }
+    for title, fields in notices.items():
+        add_through_form(anne, "/notices/", "notice", title=title, **fields)
+    anonymous = setup.client(app, host=HOST)
+    bert = setup.signed_in(app, "bert@example.nl", HOST)
+    seen = {
+        who: set(widget_items(client.get("/"), "Newest notices"))
+        for who, client in (("anonymous", anonymous), ("bert", bert), ("anne", anne))
+    }
+    assert seen == {
+        "anonymous": {"Openbaar"},
+        "bert": {"Openbaar", "Voor leden"},
+        "anne": set(notices),  # the owner opens all of hers
+    }
+    assert anonymous.get("/").headers.get("X-Pleio-Cache") == "hit"
+    clock.advance(timedelta(days=4))  # the scheduled notice is published by the clock alone
+    after = anonymous.get("/")
+    assert set(widget_items(after, "Newest notices")) == {"Openbaar", "Straks openbaar"}
+
+
+def test_a_closed_site_shows_outsiders_no_widget(
+    pleio_setup: PleioTestSetup, plugin_installer
+) -> None:
+    plugin_installer("notices", notices_plugin())
+    pleio_setup.write_site("voor", modules=("notices",), hosts=(HOST,), access="closed")
+    pleio_setup.create_account("anne@example.nl", "Anne", voor="member")
+    pleio_setup.create_account("olga@example.nl", "Olga")
+    app = pleio_setup.make_app()
+    anne = pleio_setup.signed_in(app, "anne@example.nl", HOST)
+    add_through_form(anne, "/notices/", "notice", title="Openbaar binnen", access="public")
+    assert widget_items(anne.get("/"), "Newest notices") == ["Openbaar binnen"]
+    olga = pleio_setup.signed_in(app, "olga@example.nl", HOST)
+    for outsider in (pleio_setup.client(app, host=HOST), olga):
+        home = outsider.get("/")
+        assert "Openbaar binnen" not in home.text and not home.html.select(".home-widget")
+        assert "alleen leden kunnen zien wat erop staat" in home.text  # it says why
+
+
+def test_a_module_has_a_card_only_while_it_has_something_to_show(
+    pleio_setup: PleioTestSetup, notes_plugin
+) -> None:
+    """The notes plugin has no widget; intranet and workspace have no content types yet."""
+    pleio_setup.write_site(
+        "voor", modules=("notes", "intranet", "workspace"), hosts=(HOST,), access="public"
+    )
+    pleio_setup.write_site("kaal", modules=(), access="public")
+    pleio_setup.create_account("anne@example.nl", "Anne", voor="member")
+    app = pleio_setup.make_app()
+    anonymous = pleio_setup.client(app, host=HOST)
+    anne = pleio_setup.signed_in(app, "anne@example.nl", HOST)
+
+    def cards(client) -> list[str]:
+        return [h.text for h in client.get("/").html.select(".home-modules .card h3")]
+
+    home = anonymous.get("/")
+    assert cards(anonymous) == [] and "Er is op deze site nog niets gedeeld." in home.text
+    add_through_form(anne, "/notes/", "note", title="Mijn notitie", access="private")
+    assert cards(anne) == ["Notes"] and cards(anonymous) == []
+    add_through_form(anne, "/notes/", "note", title="Voor iedereen", access="public")
+    assert cards(anonymous) == ["Notes"]
+    bare = pleio_setup.client(app, host="kaal.localhost").get("/")
+    assert "Er zijn nog geen modules aangezet." in bare.text
 
 
 @pytest.mark.parametrize(

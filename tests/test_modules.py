@@ -3,7 +3,7 @@
 import pytest
 
 from pleio_core.services import PLUGINS
-from pleio_core.testing import PleioTestSetup
+from pleio_core.testing import PleioTestSetup, add_through_form
 
 MODULES = {
     "intranet": ("Intranet", "Intranet"),
@@ -45,9 +45,16 @@ def test_the_current_menu_item_is_marked(pleio_setup: PleioTestSetup) -> None:
 
 
 def test_module_cards_on_the_home_page_are_translated(pleio_setup: PleioTestSetup) -> None:
-    pleio_setup.write_site("nl", modules=("workspace",))
-    home = pleio_setup.client().get("/", host="nl.localhost")
-    assert "Bestanden en mappen delen met collega&#39;s." in home.text or (
-        "Bestanden en mappen delen met collega's." in home.text
+    """A module with something to show has a card in the site's language; one with nothing
+    to show (the workspace: no content types yet) has none, so it makes no empty promise."""
+    pleio_setup.write_site("nl", modules=("wiki", "workspace"))
+    pleio_setup.create_account("anne@example.nl", "Anne", nl="member")
+    app = pleio_setup.make_app()
+    anne = pleio_setup.signed_in(app, "anne@example.nl", "nl.localhost")
+    add_through_form(anne, "/wiki/", "page", title="Verslag", access="public")
+    home = pleio_setup.client(app).get("/", host="nl.localhost")
+    assert "Gekoppelde pagina&#39;s in een hiërarchie" in home.text or (
+        "Gekoppelde pagina's in een hiërarchie" in home.text
     )
-    assert "Share files" not in home.text
+    assert "Linked pages" not in home.text
+    assert "Bestanden en mappen delen" not in home.text
