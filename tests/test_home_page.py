@@ -15,7 +15,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from pyramid.exceptions import ConfigurationConflictError
 
+from pleio_core.catalog import site_catalog
+from pleio_core.content.site import ROOT_KEY
 from pleio_core.plugins import PluginError
+from pleio_core.services import SITE_DATABASES
 from pleio_core.testing import PleioTestSetup, add_through_form
 
 HOST = "voor.localhost"
@@ -102,6 +105,28 @@ def test_a_plugins_widget_is_on_the_home_page_with_its_items_and_more(site, capl
     assert (more.text, more["href"]) == ("Meer in Notices", f"http://{HOST}/notices/")
     # the module is on the page with its widget: no card for it as well
     assert not home.html.select(".home-modules")
+
+
+@pytest.mark.parametrize(
+    ("order", "expected"), [(30, ["notices", "wiki"]), (50, ["wiki", "notices"])]
+)
+def test_widgets_come_in_their_order(
+    pleio_setup: PleioTestSetup, plugin_installer, order: int, expected: list[str]
+) -> None:
+    plugin_installer("notices", notices_plugin(order))
+    pleio_setup.write_site("voor", modules=("wiki", "notices"), hosts=(HOST,), access="public")
+    pleio_setup.create_account("anne@example.nl", "Anne", voor="member")
+    app = pleio_setup.make_app()
+    anne = setup_content(pleio_setup, app)
+    ids = [s["aria-labelledby"] for s in anne.get("/").html.select("section.home-widget")]
+    assert [i.split("-")[1] for i in ids] == expected
+
+
+def setup_content(setup: PleioTestSetup, app):
+    anne = setup.signed_in(app, "anne@example.nl", HOST)
+    add_through_form(anne, "/notices/", "notice", title="Mededeling", access="public")
+    add_through_form(anne, "/wiki/", "page", title="Wikipagina", access="public")
+    return anne
 
 
 def test_a_widget_lists_only_what_the_visitor_may_open(site, clock) -> None:
@@ -205,3 +230,28 @@ def test_widgets_are_listed_by_key_for_introspection(site) -> None:
     found = {entry["introspectable"].discriminator: entry["introspectable"] for entry in listed}
     assert {"notices.broken", "notices.newest", "notices.nothing"} <= set(found)
     assert found["notices.newest"]["widget"].title == "Newest notices"
+
+
+def test_a_catalog_made_before_the_last_changed_index_still_lists_the_last_changed_first(
+    site, clock
+) -> None:
+    setup, app = site
+    anne = setup.signed_in(app, "anne@example.nl", HOST)
+    first = add_through_form(anne, "/wiki/", "page", title="Eerste", access="public")
+    clock.advance(60)
+    add_through_form(anne, "/wiki/", "page", title="Tweede", access="public")
+    clock.advance(60)
+    form = anne.get(f"{first}@@edit").forms["content-form"]
+    form["body"] = "Bijgewerkt."
+    form.submit("save", status=303)
+    anonymous = setup.client(app, host=HOST)
+    assert widget_items(anonymous.get("/"), "Recent gewijzigde wikipagina's") == [
+        "Eerste",
+        "Tweede",
+    ]
+    with SITE_DATABASES(app.registry).get("voor").transaction() as conn:
+        del site_catalog(conn.root()[ROOT_KEY]).indexes["last_changed"]
+    assert widget_items(anonymous.get("/"), "Recent gewijzigde wikipagina's") == [
+        "Eerste",
+        "Tweede",
+    ]
