@@ -19,7 +19,7 @@ from pleio_core.catalog import site_catalog
 from pleio_core.content.site import ROOT_KEY
 from pleio_core.plugins import PluginError
 from pleio_core.services import SITE_DATABASES
-from pleio_core.testing import PleioTestSetup, add_through_form
+from pleio_core.testing import PleioTestSetup, add_through_form, assert_accessible, signed_in_page
 
 HOST = "voor.localhost"
 
@@ -230,6 +230,69 @@ def test_widgets_are_listed_by_key_for_introspection(site) -> None:
     found = {entry["introspectable"].discriminator: entry["introspectable"] for entry in listed}
     assert {"notices.broken", "notices.newest", "notices.nothing"} <= set(found)
     assert found["notices.newest"]["widget"].title == "Newest notices"
+
+
+# -- in the browser ---------------------------------------------------------------------------
+
+WIDTHS = (320, 375, 768, 1280)  # (the testing module's WIDTHS lack 320 for now)
+LONG = "Verslag van de bijeenkomst over informatiebeheer en archiefwetgeving"
+
+
+@pytest.fixture
+def front(pleio_setup: PleioTestSetup, live_server_factory):
+    """A site with all four modules and something in two of them: Anne is in one group
+    (for members only) and not in the other (public)."""
+    pleio_setup.write_site(
+        "voor",
+        modules=("intranet", "community", "workspace", "wiki"),
+        hosts=(HOST,),
+        access="public",
+        title="Rijksportaal Samenwerken voor alle ministeries en uitvoeringsorganisaties",
+        description="Het sociale intranet van de demo-ministeries.",
+    )
+    pleio_setup.create_account("anne@example.nl", "Anne", voor="member")
+    pleio_setup.create_account("bert@example.nl", "Bert", voor="member")
+    app = pleio_setup.make_app()
+    anne = pleio_setup.signed_in(app, "anne@example.nl", HOST)
+    bert = pleio_setup.signed_in(app, "bert@example.nl", HOST)
+    for n in range(6):
+        add_through_form(anne, "/wiki/", "page", title=f"{LONG} {n}", access="public")
+    add_through_form(anne, "/community/", "group", title="Werkgroep toegankelijkheid")
+    add_through_form(bert, "/community/", "group", title="Archiefnetwerk", access="public")
+    return live_server_factory(app)
+
+
+def columns(page) -> int:
+    """How many columns the widgets stand in (distinct left edges)."""
+    return page.evaluate(
+        "new Set([...document.querySelectorAll('.home-widget')]"
+        ".map(e => Math.round(e.getBoundingClientRect().left))).size"
+    )
+
+
+def test_the_home_page_passes_axe_and_fits_from_320_to_1280(front, page, browser) -> None:
+
+    url = front.url(HOST, "/")
+    assert_accessible(page, url, widths=WIDTHS)  # anonymous: the groups and the wiki
+    page.set_viewport_size({"width": 375, "height": 900})
+    page.goto(url)
+    assert columns(page) == 1
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(url)
+    assert columns(page) == 2
+    anne = signed_in_page(browser, front, HOST, "anne@example.nl")
+    try:
+        assert_accessible(anne, url, widths=WIDTHS)  # her groups too, and the activity
+        anne.set_viewport_size({"width": 320, "height": 900})
+        anne.goto(url)
+        assert columns(anne) == 1
+        anne.set_viewport_size({"width": 1280, "height": 900})
+        anne.goto(url)
+        assert columns(anne) == 3
+        assert anne.get_by_role("heading", name="Jouw groepen").is_visible()
+        assert anne.get_by_role("heading", name="Recente activiteit").is_visible()
+    finally:
+        anne.context.close()
 
 
 def test_a_catalog_made_before_the_last_changed_index_still_lists_the_last_changed_first(
