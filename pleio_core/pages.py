@@ -29,7 +29,7 @@ from pleio_core.content.activity import visible_activity
 from pleio_core.content.moves import moved_location
 from pleio_core.content.views import add_links, folder_title, format_time, visible_children
 from pleio_core.i18n import _
-from pleio_core.pagecache import note_page
+from pleio_core.pagecache import SiteStateMemo, note_page
 from pleio_core.plugins.widgets import HomeWidget, WidgetItem, shown_widgets
 from pleio_core.security.twofactor import lacks_required_two_factor, set_up_url
 from pleio_core.services import PLUGINS, Service
@@ -42,8 +42,13 @@ _MODULE_TEXTS: Service[dict[tuple[str, str], tuple[str, str]]] = Service(
 _WIDGET_TEXTS: Service[dict[tuple[str, str], tuple[str, str]]] = Service(
     "widget texts", "pleio_core.pages", "Home widgets' titles and links, per language."
 )
+_HOME_PARTS: Service[SiteStateMemo] = Service(
+    "home page parts", "pleio_core.pages", "Each visitor kind's widgets and cards, per site state."
+)
 #: The home page's own stylesheet, served with pleio.css from pleio_core/static.
 HOME_STYLESHEET = "/static/home.css"
+#: Visitor kinds whose home widgets are kept at once (an entry is a few short lists, ~2 kB).
+HOME_PARTS_ENTRIES = 5_000
 
 
 class ModuleItem(NamedTuple):
@@ -109,9 +114,26 @@ def home_widgets(request: Request) -> list[WidgetView]:
     return found
 
 
+def home_parts(request: Request, root: SiteRoot) -> tuple[list[WidgetView], list[ModuleCard]]:
+    """The widgets with items for this visitor, and a card for each other module that has
+    content they may open: a module with nothing to show makes no promise there."""
+    widgets = home_widgets(request)
+    with_widgets = {view.module for view in widgets}
+    others = [m for m in request.enabled_modules if m not in with_widgets and m in root]
+    shown = with_visible_content(request, others)
+    app_url = request.application_url
+    cards = [
+        ModuleCard(*module_texts(request, name), f"{app_url}/{name}/")
+        for name in others
+        if name in shown
+    ]
+    return widgets, cards
+
+
 def home(context: SiteRoot, request: Request) -> dict[str, Any]:
-    """The front page. A module is on it with its widgets, or else with a card while it has
-    content the visitor may open: a module with nothing to show makes no promise there."""
+    """The front page. Its widgets and cards depend on the site's database and who asks,
+    nothing else (the widgets' contract): they are kept per visitor kind until the site's
+    next commit or scheduled publication, so reloading the home page costs little."""
     can_view = bool(request.has_permission("view", context))
     values: dict[str, Any] = {
         "site": request.site_settings,
@@ -126,19 +148,16 @@ def home(context: SiteRoot, request: Request) -> dict[str, Any]:
     if not can_view:
         return values
     front_page = front_page_content(request, context) if context.front_page else None
-    widgets = home_widgets(request)
-    with_widgets = {view.module for view in widgets}
-    others = [m for m in request.enabled_modules if m not in with_widgets and m in context]
-    shown = with_visible_content(request, others)
-    app_url = request.application_url
+    memo = _HOME_PARTS(request.registry)
+    key = (request.site, request.application_url, request.locale_name, *request.principals)
+    parts = memo.get(request, key)
+    if parts is None:
+        parts = home_parts(request, context)
+        memo.put(request, key, parts)
     values.update(
         front_page=front_page,
-        widgets=widgets,
-        modules=[
-            ModuleCard(*module_texts(request, name), f"{app_url}/{name}/")
-            for name in others
-            if name in shown
-        ],
+        widgets=parts[0],
+        modules=parts[1],
         activity=visible_activity(request) if front_page is None else [],
     )
     return values
@@ -201,6 +220,7 @@ def error_page(exc: Exception, request: Request) -> dict[str, Any]:
 def includeme(config: Configurator) -> None:
     _MODULE_TEXTS.provide(config, {})
     _WIDGET_TEXTS.provide(config, {})
+    _HOME_PARTS.provide(config, SiteStateMemo(HOME_PARTS_ENTRIES))
     config.add_view(
         home,
         context=SiteRoot,

@@ -9,6 +9,7 @@ anything.
 from __future__ import annotations
 
 import logging
+import sys
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -318,3 +319,48 @@ def test_a_catalog_made_before_the_last_changed_index_still_lists_the_last_chang
         "Eerste",
         "Tweede",
     ]
+
+
+COUNTED = """
+CALLS = []
+
+def counted(request, limit):
+    CALLS.append(request.identity.name if request.identity else None)
+    return newest(request, limit)
+"""
+
+
+@pytest.mark.parametrize("page_cache", ["true", "false"])
+def test_widgets_are_kept_until_the_sites_next_commit_and_never_longer(
+    pleio_setup: PleioTestSetup, plugin_installer, clock, page_cache: str
+) -> None:
+    """Per visitor kind, while the site's database has had no commit and no scheduled item
+    came out (where this process sees every commit; with the page cache's tween)."""
+    widgets = 'config.add_home_widget("newest", counted, "Newest notices")'
+    plugin_installer("notices", notices_plugin(widgets=widgets) + COUNTED)
+    pleio_setup.write_site("voor", modules=("notices",), hosts=(HOST,), access="public")
+    pleio_setup.create_account("anne@example.nl", "Anne", voor="member")
+    pleio_setup.create_account("bert@example.nl", "Bert", voor="member")
+    app = pleio_setup.make_app(**{"pleio.page_cache": page_cache})
+    calls = sys.modules["pleio_test_notices"].CALLS
+    anne = pleio_setup.signed_in(app, "anne@example.nl", HOST)
+    bert = pleio_setup.signed_in(app, "bert@example.nl", HOST)
+    add_through_form(anne, "/notices/", "notice", title="Eerste", access="public")
+    calls.clear()
+    for _ in range(2):
+        assert widget_items(anne.get("/"), "Newest notices") == ["Eerste"]
+    assert widget_items(bert.get("/"), "Newest notices") == ["Eerste"]
+    kept = page_cache == "true"
+    assert calls == (["Anne", "Bert"] if kept else ["Anne", "Anne", "Bert"])
+    clock.advance(60)
+    add_through_form(bert, "/notices/", "notice", title="Van Bert", access="private")
+    assert widget_items(anne.get("/"), "Newest notices") == ["Eerste"]
+    assert widget_items(bert.get("/"), "Newest notices") == ["Van Bert", "Eerste"]
+    later = datetime.now(ZoneInfo("Europe/Amsterdam")) + timedelta(days=1)
+    add_through_form(
+        anne, "/notices/", "notice", title="Morgen", access="public",
+        publish_at=later.strftime("%Y-%m-%dT%H:%M"),
+    )  # fmt: skip
+    assert widget_items(bert.get("/"), "Newest notices") == ["Van Bert", "Eerste"]
+    clock.advance(timedelta(days=2))  # no commit: the clock alone brings it out
+    assert widget_items(bert.get("/"), "Newest notices") == ["Morgen", "Van Bert", "Eerste"]

@@ -85,11 +85,14 @@ def add_home_widget(
     """Put a widget titled ``title`` on the home page of every site that enables the plugin.
 
     ``items(request, limit)`` returns at most ``limit`` ``WidgetItem``s for the visitor, only
-    of what they may open; with none, the widget is not shown. ``more`` is the path of the
-    page with the rest (default: the module's start page, ``/<module>/``; ``""`` for no
-    link), ``more_title`` its link text (default "More in <module>"). Widgets are shown by
-    ``order``, then by key. Two widgets of one plugin with one name are a configuration
-    conflict.
+    of what they may open; with none, the widget is not shown. What it returns may depend
+    on the site's database and the visitor's principals, language and address only: the
+    home page keeps it until the site's next commit or scheduled publication.
+
+    ``more`` is the path of the page with the rest (default: the module's start page,
+    ``/<module>/``; ``""`` for no link), ``more_title`` its link text (default "More in
+    <module>"). Widgets are shown by ``order``, then by key. Two widgets of one plugin with
+    one name are a configuration conflict.
     """
     module = PLUGINS(config.registry).plugin_of_package(config.package_name)
     if module is None:
