@@ -263,8 +263,10 @@ def front(pleio_setup: PleioTestSetup, live_server_factory):
     return live_server_factory(app)
 
 
-def columns(page) -> int:
-    """How many columns the widgets stand in (distinct left edges)."""
+def columns(page, url: str, width: int) -> int:
+    """How many columns the widgets stand in at ``width`` (their distinct left edges)."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(url)
     return page.evaluate(
         "new Set([...document.querySelectorAll('.home-widget')]"
         ".map(e => Math.round(e.getBoundingClientRect().left))).size"
@@ -272,24 +274,13 @@ def columns(page) -> int:
 
 
 def test_the_home_page_passes_axe_and_fits_from_320_to_1280(front, page, browser) -> None:
-
     url = front.url(HOST, "/")
     assert_accessible(page, url, widths=WIDTHS)  # anonymous: the groups and the wiki
-    page.set_viewport_size({"width": 375, "height": 900})
-    page.goto(url)
-    assert columns(page) == 1
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(url)
-    assert columns(page) == 2
+    assert (columns(page, url, 375), columns(page, url, 1280)) == (1, 2)
     anne = signed_in_page(browser, front, HOST, "anne@example.nl")
     try:
         assert_accessible(anne, url, widths=WIDTHS)  # her groups too, and the activity
-        anne.set_viewport_size({"width": 320, "height": 900})
-        anne.goto(url)
-        assert columns(anne) == 1
-        anne.set_viewport_size({"width": 1280, "height": 900})
-        anne.goto(url)
-        assert columns(anne) == 3
+        assert (columns(anne, url, 320), columns(anne, url, 1280)) == (1, 3)
         assert anne.get_by_role("heading", name="Jouw groepen").is_visible()
         assert anne.get_by_role("heading", name="Recente activiteit").is_visible()
     finally:
@@ -309,16 +300,11 @@ def test_a_catalog_made_before_the_last_changed_index_still_lists_the_last_chang
     form["body"] = "Bijgewerkt."
     form.submit("save", status=303)
     anonymous = setup.client(app, host=HOST)
-    assert widget_items(anonymous.get("/"), "Recent gewijzigde wikipagina's") == [
-        "Eerste",
-        "Tweede",
-    ]
+    title = "Recent gewijzigde wikipagina's"
+    assert widget_items(anonymous.get("/"), title) == ["Eerste", "Tweede"]
     with SITE_DATABASES(app.registry).get("voor").transaction() as conn:
         del site_catalog(conn.root()[ROOT_KEY]).indexes["last_changed"]
-    assert widget_items(anonymous.get("/"), "Recent gewijzigde wikipagina's") == [
-        "Eerste",
-        "Tweede",
-    ]
+    assert widget_items(anonymous.get("/"), title) == ["Eerste", "Tweede"]
 
 
 COUNTED = """
