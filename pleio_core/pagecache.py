@@ -7,6 +7,10 @@ FileStorage, which only one process can open), only for public sites (as the pag
 request found them), only for visitors without a sign-in cookie, and only for 200
 responses that set no cookie and are not private. A page rendered while content waits
 for its scheduled publication is kept only until then.
+
+``SiteStateMemo`` keeps smaller things on the same terms, for signed-in visitors too: what a
+page works out from the site's database for one kind of visitor (the home page's widgets),
+valid while the database is at the transaction the request began at.
 """
 
 from __future__ import annotations
@@ -95,6 +99,10 @@ class PageFacts:
 
     public: bool = False  # made for a public site (so an entry only holds what was public)
     valid_until: float | None = None  # the next scheduled publication (POSIX time), if any
+    #: The site database's last transaction when the request began, read before its
+    #: connection opened (so the page reads that state or a later one); None where another
+    #: process may commit, or where the tween is off.
+    site_tid: bytes | None = None
 
 
 def page_facts(request: Request) -> PageFacts:
@@ -122,7 +130,7 @@ def page_cache_tween_factory(
     cache: PageCache = PAGE_CACHE(registry)
 
     def page_cache_tween(request: Request) -> Response:
-        if request.method not in ("GET", "HEAD") or request.may_be_signed_in:
+        if request.method not in ("GET", "HEAD"):
             return handler(request)
         try:
             site = None if request.is_platform else request.site
@@ -135,6 +143,9 @@ def page_cache_tween_factory(
         if not databases.sees_every_commit(site.name):
             return handler(request)
         tid = db.lastTransaction()
+        request.page_facts.site_tid = tid  # (for SiteStateMemo, signed in or not)
+        if request.may_be_signed_in:
+            return handler(request)
         # The inputs of the language choice, not its result: without a cookie the site's
         # language decides, and that is in the database, which ``tid`` already stands for.
         key = (site, request.host_url, request.path_qs, _chosen_language(request))
@@ -152,6 +163,46 @@ def page_cache_tween_factory(
         return response
 
     return page_cache_tween
+
+
+class SiteStateMemo:
+    """Values a page works out from its site's database, kept on the page cache's terms.
+
+    ``get(request, key)`` gives what ``put`` kept under ``key`` while the site's database is
+    still at the transaction that request began at (``PageFacts.site_tid``) and no scheduled
+    item has come out since; None otherwise, and always where the tween does not know the
+    transaction (another process may commit, or the page cache is off). Put into ``key``
+    everything else the value depends on (the site, the address, the language, the
+    visitor's principals); the value must hold no persistent objects (it outlives the
+    connection).
+    """
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._entries: dict[Any, tuple[bytes, float | None, Any]] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, request: Request, key: Any) -> Any:
+        tid = request.page_facts.site_tid
+        entry = self._entries.get(key) if tid is not None else None
+        if entry is None or entry[0] != tid:
+            return None
+        if entry[1] is not None and entry[1] <= clock.timestamp():
+            return None
+        return entry[2]
+
+    def put(self, request: Request, key: Any, value: Any) -> None:
+        tid = request.page_facts.site_tid
+        if tid is None:
+            return
+        until = next_publication(request.site_root)
+        with self._lock:
+            if len(self._entries) >= self.max_entries:  # keys come from clients: stay bounded
+                self._entries.clear()
+            self._entries[key] = (tid, until, value)
 
 
 def note_rendered_page(event: BeforeRender) -> None:

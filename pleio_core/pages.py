@@ -2,6 +2,10 @@
 
 They sit above sites, security and the control panel's rules, and show what those decide:
 the site's front page and colours (``sites``), why a member is refused (``security``).
+
+The home page is the site's front page: its title, description and welcome, the page the
+holder chose (or the recent activity), the modules' widgets (``config.add_home_widget``),
+and a card for each other module that has content the visitor may open.
 """
 
 from __future__ import annotations
@@ -19,12 +23,14 @@ from pyramid.request import Request
 from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 
+from pleio_core.catalog import with_visible_content
 from pleio_core.content import Item, ModuleFolder, SiteRoot
 from pleio_core.content.activity import visible_activity
 from pleio_core.content.moves import moved_location
 from pleio_core.content.views import add_links, folder_title, format_time, visible_children
 from pleio_core.i18n import _
-from pleio_core.pagecache import note_page
+from pleio_core.pagecache import SiteStateMemo, note_page
+from pleio_core.plugins.widgets import HomeWidget, WidgetItem, shown_widgets
 from pleio_core.security.twofactor import lacks_required_two_factor, set_up_url
 from pleio_core.services import PLUGINS, Service
 from pleio_core.sites.appearance import site_colours
@@ -33,6 +39,16 @@ from pleio_core.sites.effective import front_page_content
 _MODULE_TEXTS: Service[dict[tuple[str, str], tuple[str, str]]] = Service(
     "module texts", "pleio_core.pages", "Module titles and descriptions, per language."
 )
+_WIDGET_TEXTS: Service[dict[tuple[str, str], tuple[str, str]]] = Service(
+    "widget texts", "pleio_core.pages", "Home widgets' titles and links, per language."
+)
+_HOME_PARTS: Service[SiteStateMemo] = Service(
+    "home page parts", "pleio_core.pages", "Each visitor kind's widgets and cards, per site state."
+)
+#: The home page's own stylesheet, served with pleio.css from pleio_core/static.
+HOME_STYLESHEET = "/static/home.css"
+#: Visitor kinds whose home widgets are kept at once (an entry is a few short lists, ~2 kB).
+HOME_PARTS_ENTRIES = 5_000
 
 
 class ModuleItem(NamedTuple):
@@ -44,6 +60,17 @@ class ModuleCard(NamedTuple):
     title: str
     description: str
     href: str
+
+
+class WidgetView(NamedTuple):
+    """A home widget with its items for this visitor, as the template shows it."""
+
+    module: str
+    heading_id: str
+    title: str
+    items: list[WidgetItem]
+    more_href: str
+    more_title: str
 
 
 def module_texts(request: Request, name: str) -> tuple[str, str]:
@@ -61,23 +88,79 @@ def module_texts(request: Request, name: str) -> tuple[str, str]:
     return texts
 
 
-def home(context: SiteRoot, request: Request) -> dict[str, Any]:
+def widget_texts(request: Request, widget: HomeWidget) -> tuple[str, str]:
+    """A widget's title and the text of its "more" link in the request's language (kept,
+    as the modules' texts are)."""
+    key = (widget.key, request.locale_name)
+    texts = _WIDGET_TEXTS(request.registry).get(key)
+    if texts is None:
+        translate = request.localizer.translate
+        more = widget.more_title
+        if more is None:
+            module = module_texts(request, widget.module)[0]
+            more = _("More in ${module}", mapping={"module": module})
+        texts = _WIDGET_TEXTS(request.registry)[key] = (translate(widget.title), translate(more))
+    return texts
+
+
+def home_widgets(request: Request) -> list[WidgetView]:
     app_url = request.application_url
-    modules = [
+    found = []
+    for widget, items in shown_widgets(request):
+        title, more_title = widget_texts(request, widget)
+        more_href = app_url + widget.more if widget.more else ""
+        heading_id = "widget-" + widget.key.replace(".", "-")
+        found.append(WidgetView(widget.module, heading_id, title, items, more_href, more_title))
+    return found
+
+
+def home_parts(request: Request, root: SiteRoot) -> tuple[list[WidgetView], list[ModuleCard]]:
+    """The widgets with items for this visitor, and a card for each other module that has
+    content they may open: a module with nothing to show makes no promise there."""
+    widgets = home_widgets(request)
+    with_widgets = {view.module for view in widgets}
+    others = [m for m in request.enabled_modules if m not in with_widgets and m in root]
+    shown = with_visible_content(request, others)
+    app_url = request.application_url
+    cards = [
         ModuleCard(*module_texts(request, name), f"{app_url}/{name}/")
-        for name in request.enabled_modules
-        if name in context
+        for name in others
+        if name in shown
     ]
+    return widgets, cards
+
+
+def home(context: SiteRoot, request: Request) -> dict[str, Any]:
+    """The front page. Its widgets and cards depend on the site's database and who asks,
+    nothing else (the widgets' contract): they are kept per visitor kind until the site's
+    next commit or scheduled publication, so reloading the home page costs little."""
     can_view = bool(request.has_permission("view", context))
-    front_page = front_page_content(request, context) if can_view and context.front_page else None
-    return {
-        "front_page": front_page,
+    values: dict[str, Any] = {
         "site": request.site_settings,
         "can_view": can_view,
-        "modules": modules,
-        "activity": visible_activity(request) if can_view and front_page is None else [],
+        "front_page": None,
+        "widgets": [],
+        "modules": [],
+        "activity": [],
         "when": format_time,
+        "stylesheet": HOME_STYLESHEET,
     }
+    if not can_view:
+        return values
+    front_page = front_page_content(request, context) if context.front_page else None
+    memo = _HOME_PARTS(request.registry)
+    key = (request.site, request.application_url, request.locale_name, *request.principals)
+    parts = memo.get(request, key)
+    if parts is None:
+        parts = home_parts(request, context)
+        memo.put(request, key, parts)
+    values.update(
+        front_page=front_page,
+        widgets=parts[0],
+        modules=parts[1],
+        activity=visible_activity(request) if front_page is None else [],
+    )
+    return values
 
 
 def module_start(context: ModuleFolder, request: Request) -> dict[str, Any]:
@@ -136,6 +219,8 @@ def error_page(exc: Exception, request: Request) -> dict[str, Any]:
 
 def includeme(config: Configurator) -> None:
     _MODULE_TEXTS.provide(config, {})
+    _WIDGET_TEXTS.provide(config, {})
+    _HOME_PARTS.provide(config, SiteStateMemo(HOME_PARTS_ENTRIES))
     config.add_view(
         home,
         context=SiteRoot,

@@ -6,7 +6,7 @@ the plugin guide; anything else in the core may move without warning. ``tests/
 test_plugin_api.py`` pins ``__all__`` and checks that the bundled modules keep to it. The
 plugin guide describes each name; the directives (``config.add_content_type``,
 ``config.add_module_folder``, ``config.add_stylesheet``, ``config.add_evolve_step``,
-``config.add_api_endpoint``) and the request properties
+``config.add_api_endpoint``, ``config.add_home_widget``) and the request properties
 (``request.plugin_hooks``, ``request.enabled_modules``, ``request.identity``,
 ``request.principals``) come with the configuration and the request.
 """
@@ -14,6 +14,7 @@ plugin guide describes each name; the directives (``config.add_content_type``,
 from __future__ import annotations
 
 from pleio_core.api.errors import ApiError
+from pleio_core.catalog import latest_content
 from pleio_core.clock import local_time, now
 from pleio_core.content import (
     Content,
@@ -50,7 +51,7 @@ from pleio_core.content.views import (
     visible_children,
 )
 from pleio_core.mail import send_mail
-from pleio_core.plugins import MenuItem, ModuleSettings, PluginInfo, hookimpl
+from pleio_core.plugins import MenuItem, ModuleSettings, PluginInfo, WidgetItem, hookimpl
 from pleio_core.plugins.module import ModulePlugin
 from pleio_core.security.mailing import mail_accounts
 from pleio_core.security.membership import MemberRemoved
@@ -93,6 +94,7 @@ __all__ = [
     "PluginInfo",
     "Service",
     "SiteRoot",
+    "WidgetItem",
     "acl_for",
     "add_links",
     "clean",
@@ -106,6 +108,7 @@ __all__ = [
     "hookimpl",
     "is_inside",
     "is_item_name",
+    "latest_content",
     "local_time",
     "mail_accounts",
     "move_content",

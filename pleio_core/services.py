@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pleio_core.pagecache import PageCache
     from pleio_core.plugins.evolve import EvolveStep
     from pleio_core.plugins.manager import PluginSet
+    from pleio_core.plugins.widgets import HomeWidget
     from pleio_core.security.policy import AccountSummaries, PleioSecurityPolicy
     from pleio_core.security.throttle import SignInThrottle, Throttle
     from pleio_core.settings import PleioSettings
@@ -126,4 +127,7 @@ API_ENDPOINTS: Service[list[ApiEndpoint]] = Service(
 )
 EVOLVE_STEPS: Service[dict[str, dict[int, EvolveStep]]] = Service(
     "evolve steps", "pleio_core.plugins", "Each module's data changes (add_evolve_step)."
+)
+HOME_WIDGETS: Service[dict[str, HomeWidget]] = Service(
+    "home widgets", "pleio_core.plugins", "Modules' widgets on the home page (add_home_widget)."
 )

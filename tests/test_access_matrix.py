@@ -3,8 +3,8 @@
 Seven viewers (anonymous, a member, an editor, an admin, a member of the group, the owner,
 another site's admin) against twelve wiki pages (four access levels × draft, scheduled and
 live), on every page and API route that takes a piece of content — read from Pyramid's
-introspector, so a view added later is in the matrix without anyone remembering it — and in
-search. Then the change-access attempt, through the API and the edit form.
+introspector, so a view added later is in the matrix without anyone remembering it — in
+search, and on the home page. Then the change-access attempt, through the API and the edit form.
 
 The expectations are written out here from the rules (docs/site-holder-guide.md, "Who sees
 what"), not computed with the code under test.
@@ -217,6 +217,19 @@ def test_search_finds_only_what_the_searcher_may_see(matrix, who) -> None:
             if answer.status_int != 200 or (f"Matrix page {mark}" in answer.text) != expected:
                 wrong.append(f"{level}/{state}: {url} {answer.status_int}, seen: {not expected}")
     assert not wrong, f"{who}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_the_home_page_names_only_what_the_viewer_may_see(matrix, who) -> None:
+    """The wiki's widget lists the five pages changed last that the viewer may open: never
+    one they may not, and as many as they may, up to five (the activity lists none here:
+    the pages were not made through a request)."""
+    home = call(matrix.client(who), "GET", "/")
+    assert home.status_int == 200
+    shown = [item for item in ITEMS if f"Matrix page {token(*item)}" in home.text]
+    leaked = [f"{level}/{state}" for level, state in shown if not may_view(who, level, state)]
+    assert not leaked, f"{who} is shown: {leaked}"
+    assert len(shown) == min(5, sum(may_view(who, *item) for item in ITEMS)), shown
 
 
 @pytest.mark.parametrize("who", [w for w in VIEWERS if w is not None])

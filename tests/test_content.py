@@ -215,6 +215,22 @@ def test_the_front_page_lists_activity_the_visitor_may_see(notes) -> None:
     assert "Voor iedereen" in anonymous and "Alleen voor Anne" not in anonymous
 
 
+def test_the_chosen_front_page_is_on_the_home_page_instead_of_the_activity(notes) -> None:
+    """A page without sub-pages is an empty container, so false in a condition: the home
+    page asks whether there is one, not whether it holds anything."""
+    setup, app = notes
+    (anne,) = people(setup, app, "anne")
+    add_note(anne, title="Welkom op de site", body="Hier begint *alles*.")
+    add_note(anne, title="Een andere notitie")
+    with SITE_DATABASES(app.registry).get("demo").transaction() as conn:
+        conn.root()[ROOT_KEY].front_page = "notes/welkom-op-de-site"
+    home = setup.client(app, host="demo.localhost").get("/")
+    section = home.html.select_one("section.front-page")
+    assert section is not None and section.h2.a.text == "Welkom op de site"
+    assert section.select_one(".content-body em").text == "alles"
+    assert "Anne schreef" not in home.text  # the holder chose the page over the activity
+
+
 def test_the_module_page_offers_what_the_visitor_may_add(notes) -> None:
     setup, app = notes
     anne = setup.signed_in(app, "anne@example.nl", "demo.localhost")

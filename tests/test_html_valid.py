@@ -2,13 +2,16 @@
 
 The pages of a site with all four bundled modules, as an admin, a member and an anonymous
 visitor see them, the platform's account pages, and the error pages (the text edge's 400
-included); one run of the checker over all of them.
+included); the home page's other states (a chosen front page, nothing to show yet, no
+modules, a closed site from outside); one run of the checker over all of them.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from pleio_core.content.site import ROOT_KEY
+from pleio_core.services import SITE_DATABASES
 from pleio_core.testing import PleioTestSetup, add_through_form, assert_valid_html
 
 HOST = "geldig.localhost"
@@ -37,13 +40,22 @@ SITE_PAGES = (
     "/@@language?lang=xx",  # 400
 )
 PLATFORM_PAGES = ("/", "/login", "/register", "/reset", "/verify?token=x", "/account")
+#: The home page's other states: site → (its modules, its access)
+HOME_STATES = {
+    "voorpagina": (MODULES, "public"),  # a chosen front page, beside the widgets
+    "leeg": (("intranet", "workspace"), "public"),  # nothing to show yet
+    "kaal": ((), "public"),  # no modules
+    "dicht": (("wiki",), "closed"),  # seen from outside: the join offer
+}
 
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory) -> dict[str, bytes]:
     setup = PleioTestSetup(tmp_path_factory.mktemp("html"))
     setup.write_site("geldig", modules=MODULES, hosts=(HOST,), access="public")
-    setup.create_account("admin@example.nl", "Ada", geldig="admin")
+    for name, (modules, access) in HOME_STATES.items():
+        setup.write_site(name, modules=modules, access=access)
+    setup.create_account("admin@example.nl", "Ada", geldig="admin", voorpagina="admin")
     setup.create_account("member@example.nl", "Mo", geldig="member")
     app = setup.make_app()
     admin = setup.signed_in(app, "admin@example.nl", HOST)
@@ -67,6 +79,14 @@ def pages(tmp_path_factory) -> dict[str, bytes]:
             answer = client.get(path, expect_errors=True)
             if "html" in answer.content_type:
                 found[f"{who} {path} ({answer.status_int})"] = answer.body
+    chosen = setup.signed_in(app, "admin@example.nl", "voorpagina.localhost")
+    add_through_form(chosen, "/wiki/", "page", title="Welkom", body="*Hallo*", access="public")
+    with SITE_DATABASES(app.registry).get("voorpagina").transaction() as conn:
+        conn.root()[ROOT_KEY].front_page = "wiki/welkom"
+    for name in HOME_STATES:
+        answer = setup.client(app, host=f"{name}.localhost").get("/")
+        found[f"anonymous {name} / ({answer.status_int})"] = answer.body
+    assert "Hallo" in found["anonymous voorpagina / (200)"].decode()
     platform = setup.signed_in_on_platform(app, "member@example.nl")
     for path in PLATFORM_PAGES:
         for who, client in (("member", platform), ("anonymous", setup.client(app))):

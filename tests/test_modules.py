@@ -3,7 +3,7 @@
 import pytest
 
 from pleio_core.services import PLUGINS
-from pleio_core.testing import PleioTestSetup
+from pleio_core.testing import PleioTestSetup, add_through_form
 
 MODULES = {
     "intranet": ("Intranet", "Intranet"),
@@ -44,10 +44,21 @@ def test_the_current_menu_item_is_marked(pleio_setup: PleioTestSetup) -> None:
     assert '<a href="http://nl.localhost/community/">Community</a>' in page.text
 
 
-def test_module_cards_on_the_home_page_are_translated(pleio_setup: PleioTestSetup) -> None:
-    pleio_setup.write_site("nl", modules=("workspace",))
-    home = pleio_setup.client().get("/", host="nl.localhost")
-    assert "Bestanden en mappen delen met collega&#39;s." in home.text or (
-        "Bestanden en mappen delen met collega's." in home.text
+def test_the_widgets_on_the_home_page_are_translated(pleio_setup: PleioTestSetup) -> None:
+    """The wiki's widget (a module with something to show) in the site's language."""
+    pleio_setup.write_site("nl", modules=("wiki", "workspace"))
+    pleio_setup.write_site("en", modules=("wiki", "workspace"), language="en")
+    pleio_setup.create_account("anne@example.nl", "Anne", nl="member", en="member")
+    app = pleio_setup.make_app()
+    for host in ("nl.localhost", "en.localhost"):
+        anne = pleio_setup.signed_in(app, "anne@example.nl", host)
+        add_through_form(anne, "/wiki/", "page", title="Verslag", access="public")
+    dutch = pleio_setup.client(app).get("/", host="nl.localhost")
+    assert "Recent gewijzigde wikipagina&#39;s" in dutch.text or (
+        "Recent gewijzigde wikipagina's" in dutch.text
     )
-    assert "Share files" not in home.text
+    assert "Naar de wiki" in dutch.text and "Recently changed" not in dutch.text
+    english = pleio_setup.client(app).get("/", host="en.localhost")
+    assert "Recently changed wiki pages" in english.text and "Go to the wiki" in english.text
+    # the workspace has nothing to show (no content types yet): no card, no promise
+    assert "Bestanden en mappen delen" not in dutch.text and "Share files" not in english.text

@@ -119,6 +119,7 @@ class Document:
             created=content.created,
             modified=content.modified,
             newest_first=sort_key(item_date(content)),
+            last_changed=sort_key(content.modified),
             owner=content.owner,
             group=content.group,
             **values,

@@ -30,7 +30,8 @@ def make_indexes() -> Catalog:
     """The indexes every site has; each reads the attribute of its name from a ``Document``.
 
     ``newest_first`` holds the negated date, so "newest first" is hypatia's cheap forward
-    scan; ``allowed`` the principals that may view; ``embargo``/``allowed_early`` say who
+    scan (``last_changed`` likewise the negated moment of the last change: "recently
+    changed first"); ``allowed`` the principals that may view; ``embargo``/``allowed_early`` say who
     may see scheduled content before its publication moment; ``audience`` (public,
     members, restricted) and ``restricted_to`` (the viewers of restricted items only) let
     a member's search subtract the few items hidden from them (see ``document.py``).
@@ -44,6 +45,7 @@ def make_indexes() -> Catalog:
     catalog["created"] = FieldIndex("created", family=FAMILY)
     catalog["modified"] = FieldIndex("modified", family=FAMILY)
     catalog["newest_first"] = FieldIndex("newest_first", family=FAMILY)
+    catalog["last_changed"] = FieldIndex("last_changed", family=FAMILY)
     catalog["owner"] = FieldIndex("owner", family=FAMILY)
     catalog["group"] = FieldIndex("group", family=FAMILY)
     catalog["allowed"] = KeywordIndex("allowed", family=FAMILY)

@@ -277,16 +277,19 @@ def ranked(catalog: SiteCatalog, docids: Any, weights: Any, limit: int) -> list[
     """The first ``limit`` docids: the most relevant with ``weights``, else the newest."""
     if weights is not None:
         return heapq.nlargest(limit, docids, key=weights.__getitem__)
-    return _newest_first(catalog, docids, limit)
+    return newest_first(catalog, docids, limit)
 
 
-def _newest_first(catalog: SiteCatalog, docids: Any, limit: int) -> list[int]:
-    """The first ``limit`` docids by date, newest first.
+def newest_first(
+    catalog: SiteCatalog, docids: Any, limit: int, by: str = "newest_first"
+) -> list[int]:
+    """The first ``limit`` docids by date, newest first (``by``: a negated-moment index,
+    ``newest_first`` for the publication date, ``last_changed`` for the last change).
 
     A forward scan of the date index stops after ``limit`` hits: cheap when hits are
     common; n-best over the hits is cheap when they are few.
     """
-    index = catalog.indexes["newest_first"]
+    index = catalog.indexes[by]
     common = len(docids) ** 2 > limit * max(index.indexed_count(), 1)
     sort_type = FWSCAN if common else NBEST
     return list(index.sort(docids, limit=limit, sort_type=sort_type, raise_unsortable=False))

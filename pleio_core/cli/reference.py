@@ -20,6 +20,7 @@ from pleio_core.api.endpoints import add_api_endpoint
 from pleio_core.content.types import add_content_type
 from pleio_core.plugins import add_module_folder, add_stylesheet, hookspecs
 from pleio_core.plugins.evolve import add_evolve_step
+from pleio_core.plugins.widgets import add_home_widget
 from pleio_core.services import Service
 
 TITLE = "# Plugin reference"
@@ -35,8 +36,14 @@ DIRECTIVES: tuple[Callable[..., Any], ...] = (
     add_stylesheet,
     add_evolve_step,
     add_api_endpoint,
+    add_home_widget,
 )
-DATA_CLASSES = (plugin_api.PluginInfo, plugin_api.MenuItem, plugin_api.ModuleSettings)
+DATA_CLASSES = (
+    plugin_api.PluginInfo,
+    plugin_api.MenuItem,
+    plugin_api.ModuleSettings,
+    plugin_api.WidgetItem,
+)
 SECTION = re.compile(r"^# -- (.+?) -+$")
 
 
@@ -124,9 +131,8 @@ def render() -> str:
     out += ["", "## What a plugin returns"]
     for cls in DATA_CLASSES:
         out += ["", f"### `{cls.__name__}`", "", _doc(cls), ""]
-        for field in dataclasses.fields(cls):
-            default = "" if field.default is dataclasses.MISSING else f" = {_value(field.default)}"
-            out.append(f"- `{field.name}: {field.type}{default}`")
+        for name, annotation, default in _fields(cls):
+            out.append(f"- `{name}: {annotation}{default}`")
     out += ["", "## `pleio_core.plugin_api`", "", _doc(plugin_api), ""]
     out += ["| name | kind | from | what |", "|---|---|---|---|"]
     for name in plugin_api.__all__:
@@ -136,6 +142,20 @@ def render() -> str:
         what = _what(name, obj).replace("|", "\\|")
         out.append(f"| `{name}` | {_kind(obj)} | {where} | {what} |")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _fields(cls: type) -> Iterator[tuple[str, str, str]]:
+    """(name, annotation, " = default" or "") of a dataclass's or a named tuple's fields."""
+    if dataclasses.is_dataclass(cls):
+        for field in dataclasses.fields(cls):
+            default = "" if field.default is dataclasses.MISSING else f" = {_value(field.default)}"
+            yield field.name, str(field.type), default
+        return
+    defaults: dict[str, Any] = getattr(cls, "_field_defaults", {})
+    for name in getattr(cls, "_fields", ()):
+        default = f" = {_value(defaults[name])}" if name in defaults else ""
+        annotation = cls.__annotations__[name]  # a ForwardRef in a named tuple
+        yield name, getattr(annotation, "__forward_arg__", str(annotation)), default
 
 
 def plugins_reference(args: argparse.Namespace) -> int:

@@ -1,8 +1,9 @@
 """Plugins (modules) as pluggy plugins, and the core's guarantee that disabled ones are invisible.
 
-Public API for plugin authors: ``hookimpl``, ``PluginInfo``, ``MenuItem``, ``ModuleSettings``, the
-``config.add_module_folder``, ``config.add_stylesheet`` and ``config.add_evolve_step``
-directives and ``request.plugin_hooks``.
+Public API for plugin authors: ``hookimpl``, ``PluginInfo``, ``MenuItem``, ``ModuleSettings``,
+``WidgetItem``, the ``config.add_module_folder``, ``config.add_stylesheet``,
+``config.add_evolve_step`` and ``config.add_home_widget`` directives and
+``request.plugin_hooks``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ from pyramid.request import Request
 from pyramid.viewderivers import INGRESS
 
 from pleio_core.content.site import ModuleFolder, SiteRoot
-from pleio_core.services import EVOLVE_STEPS, MODULE_FOLDERS, PLUGINS, SETTINGS, STYLESHEETS
+from pleio_core.services import (
+    EVOLVE_STEPS,
+    HOME_WIDGETS,
+    MODULE_FOLDERS,
+    PLUGINS,
+    SETTINGS,
+    STYLESHEETS,
+)
 
 from .evolve import EvolveStep, add_evolve_step
 from .hookspecs import MenuItem, ModuleSettings, PluginInfo
@@ -30,15 +38,18 @@ from .manager import (
     load_plugins,
     make_plugin_manager,
 )
+from .widgets import HomeWidget, WidgetItem, add_home_widget
 
 __all__ = [
     "EvolveStep",
+    "HomeWidget",
     "InstalledPlugin",
     "MenuItem",
     "ModuleSettings",
     "PluginError",
     "PluginInfo",
     "PluginSet",
+    "WidgetItem",
     "hookimpl",
     "includeme",
 ]
@@ -140,9 +151,11 @@ def includeme(config: Configurator) -> None:
     MODULE_FOLDERS.provide(config, {})
     STYLESHEETS.provide(config, {})
     EVOLVE_STEPS.provide(config, {})
+    HOME_WIDGETS.provide(config, {})
     config.add_directive("add_module_folder", add_module_folder)
     config.add_directive("add_stylesheet", add_stylesheet)
     config.add_directive("add_evolve_step", add_evolve_step)
+    config.add_directive("add_home_widget", add_home_widget)
     config.add_view_predicate("module_folder", ModuleFolderPredicate)
     # Outside the permission check: a disabled module answers 404, never 403.
     config.add_view_deriver(module_guard, under=INGRESS, over="secured_view")

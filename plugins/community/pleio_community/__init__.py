@@ -1,7 +1,8 @@
 """The community module of Pleio: groups, with their members and their own content.
 
 It uses only the public plugin API of ``pleio_core``: the content-type directive, the
-content events and the ``pleio_principals``, ``pleio_group_of`` and export/import hooks.
+content events, the ``pleio_principals``, ``pleio_group_of`` and export/import hooks, and
+two home widgets (the visitor's groups, the newest others).
 Other modules put content in groups by naming the type ``group`` in ``addable_to``
 (the wiki does); access level ``group`` is then offered there.
 """
@@ -37,6 +38,7 @@ from .groups import (
     memberships_of,
     set_member,
 )
+from .home import my_groups, newest_groups
 from .i18n import _
 
 
@@ -69,6 +71,12 @@ class CommunityPlugin(ModulePlugin):
         config.add_subscriber(group_removed, ContentRemoved)
         config.add_subscriber(member_removed, MemberRemoved)
         config.include(".views")
+        config.add_home_widget(
+            "mine", my_groups, _("Your groups"), more_title=_("All groups"), order=20
+        )
+        config.add_home_widget(
+            "groups", newest_groups, _("Groups"), more_title=_("All groups"), order=21
+        )
         config.add_api_endpoint(
             "my-groups",
             self.my_groups,

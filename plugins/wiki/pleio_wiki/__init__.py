@@ -1,7 +1,8 @@
 """The wiki module of Pleio: linked pages in a hierarchy, with their history.
 
 It uses only the public plugin API of ``pleio_core``: the content-type directive, the
-content events, ``move_content``, the ``pleio_add_defaults`` hook and the core's pages.
+content events, ``move_content``, the ``pleio_add_defaults`` hook, a home widget and the
+core's pages.
 A wiki is the pages under the module's folder, or under a group of the community module
 (pages may be added to the type ``group``; the core asks the community module which group
 a page is in, so the wiki works the same without it).
@@ -17,6 +18,7 @@ from pleio_core.plugin_api import ContentType, ModulePlugin, group_of, hookimpl
 
 from . import exchange
 from .content import Page
+from .home import recent_pages
 from .i18n import _
 
 MAX_TITLE_FROM_LINK = 200
@@ -31,6 +33,10 @@ class WikiPlugin(ModulePlugin):
             revisions=True, merges_edits=True,
         )  # fmt: skip
         config.add_stylesheet("wiki.css")
+        config.add_home_widget(
+            "recent", recent_pages, _("Recently changed wiki pages"),
+            more_title=_("Go to the wiki"), order=40,
+        )  # fmt: skip
         config.include(".subscribers")
         config.include(".views")
         config.include(".export")
