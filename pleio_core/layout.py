@@ -261,8 +261,11 @@ class Page:
     def _tools_parts(self, signed_in: bool) -> tuple[str, ...]:
         """The tools' markup, split where the per-request values go (``tools_html``)."""
         translate = self.request.localizer.translate
+        # (named out here: message extraction does not look inside f-strings)
+        search, sign_in, sign_out = _("Search"), _("Sign in"), _("Sign out")
+        language, personal_menu = _("Language"), _("Personal menu")
         languages = (
-            f'<nav class="language" aria-label="{escape(translate(_("Language")))}">'
+            f'<nav class="language" aria-label="{escape(translate(language))}">'
             f"<ul>{self._languages_html()}</ul></nav>"
         )
         html = '<div class="site-tools">'
@@ -270,13 +273,13 @@ class Page:
             html += (
                 f'<a class="site-tool" href="{escape(self.app_url)}/@@search">'
                 f'{self._icon("search")}<span class="site-tool__label">'
-                f"{escape(translate(_('Search')))}</span></a>"
+                f"{escape(translate(search))}</span></a>"
             )
         if not signed_in:
             return (
                 html + languages + '<a class="utrecht-button-link utrecht-button-link--html-a'
                 f' utrecht-button-link--primary-action sign-in" href="{escape(self.sign_in_url)}">'
-                f"{self._icon('login')}<span>{escape(translate(_('Sign in')))}</span></a></div>",
+                f"{self._icon('login')}<span>{escape(translate(sign_in))}</span></a></div>",
             )
         return (
             html
@@ -285,15 +288,15 @@ class Page:
             f"</span>{self._icon('chevron-down')}</summary>"
             '<div class="personal-menu__panel"><p class="personal-menu__who"><strong>',
             "</strong></p>"
-            f'<nav aria-label="{escape(translate(_("Personal menu")))}">'
+            f'<nav aria-label="{escape(translate(personal_menu))}">'
             '<ul class="utrecht-link-list utrecht-link-list--html-ul">'
             f"{self._personal_links_html(self.site_root is not None)}</ul></nav>"
             '<div class="language-choice">'
-            f"<h2>{escape(translate(_('Language')))}</h2>{languages}</div>"
+            f"<h2>{escape(translate(language))}</h2>{languages}</div>"
             f'<form method="post" action="{escape(self.app_url)}/@@logout" class="sign-out">'
             '<input type="hidden" name="csrf_token" value="',
             '"><button type="submit" class="utrecht-button utrecht-button--secondary-action">'
-            f"{self._icon('logout')}<span>{escape(translate(_('Sign out')))}</span></button>"
+            f"{self._icon('logout')}<span>{escape(translate(sign_out))}</span></button>"
             "</form></div></details></div>",
         )
 

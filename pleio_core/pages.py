@@ -45,8 +45,6 @@ _WIDGET_TEXTS: Service[dict[tuple[str, str], tuple[str, str]]] = Service(
 _HOME_PARTS: Service[SiteStateMemo] = Service(
     "home page parts", "pleio_core.pages", "Each visitor kind's widgets and cards, per site state."
 )
-#: The home page's own stylesheet, served with pleio.css from pleio_core/static.
-HOME_STYLESHEET = "/static/home.css"
 #: Visitor kinds whose home widgets are kept at once (an entry is a few short lists, ~2 kB).
 HOME_PARTS_ENTRIES = 5_000
 
@@ -143,7 +141,6 @@ def home(context: SiteRoot, request: Request) -> dict[str, Any]:
         "modules": [],
         "activity": [],
         "when": format_time,
-        "stylesheet": HOME_STYLESHEET,
     }
     if not can_view:
         return values

@@ -55,6 +55,7 @@ def test_every_icon_the_pages_use_is_in_the_sprite() -> None:
         text = source.read_text()
         used |= set(re.findall(r"icons_url\}#([a-z0-9-]+)", text))
         used |= set(re.findall(r'\("([a-z0-9-]+)", _\(', text))  # layout.py's (icon, title, href)
+        used |= set(re.findall(r"_icon\([\"']([a-z0-9-]+)[\"']\)", text))  # and its _icon(name)
     assert used, "no page uses an icon: the pattern above no longer finds them"
     assert used <= sprite, f"icons.svg lacks {sorted(used - sprite)}"
 
