@@ -101,31 +101,35 @@ def widget_texts(request: Request, widget: HomeWidget) -> tuple[str, str]:
     return texts
 
 
-def home_widgets(request: Request) -> list[WidgetView]:
+class HomeParts(NamedTuple):
+    """What the home page shows of the modules, for one visitor."""
+
+    widgets: list[WidgetView]
+    cards: list[ModuleCard]
+    #: Every widget answered (one that raised is asked again next time, not kept out).
+    complete: bool
+
+
+def home_parts(request: Request, root: SiteRoot) -> HomeParts:
+    """The widgets with items for this visitor, and a card for each other module that has
+    content they may open: a module with nothing to show makes no promise there."""
     app_url = request.application_url
-    found = []
-    for widget, items in shown_widgets(request):
+    shown, complete = shown_widgets(request)
+    widgets = []
+    for widget, items in shown:
         title, more_title = widget_texts(request, widget)
         more_href = app_url + widget.more if widget.more else ""
         heading_id = "widget-" + widget.key.replace(".", "-")
-        found.append(WidgetView(widget.module, heading_id, title, items, more_href, more_title))
-    return found
-
-
-def home_parts(request: Request, root: SiteRoot) -> tuple[list[WidgetView], list[ModuleCard]]:
-    """The widgets with items for this visitor, and a card for each other module that has
-    content they may open: a module with nothing to show makes no promise there."""
-    widgets = home_widgets(request)
+        widgets.append(WidgetView(widget.module, heading_id, title, items, more_href, more_title))
     with_widgets = {view.module for view in widgets}
     others = [m for m in request.enabled_modules if m not in with_widgets and m in root]
-    shown = with_visible_content(request, others)
-    app_url = request.application_url
+    with_content = with_visible_content(request, others)
     cards = [
         ModuleCard(*module_texts(request, name), f"{app_url}/{name}/")
         for name in others
-        if name in shown
+        if name in with_content
     ]
-    return widgets, cards
+    return HomeParts(widgets, cards, complete)
 
 
 def home(context: SiteRoot, request: Request) -> dict[str, Any]:
@@ -150,11 +154,12 @@ def home(context: SiteRoot, request: Request) -> dict[str, Any]:
     parts = memo.get(request, key)
     if parts is None:
         parts = home_parts(request, context)
-        memo.put(request, key, parts)
+        if parts.complete:
+            memo.put(request, key, parts)
     values.update(
         front_page=front_page,
-        widgets=parts[0],
-        modules=parts[1],
+        widgets=parts.widgets,
+        modules=parts.cards,
         activity=visible_activity(request) if front_page is None else [],
     )
     return values

@@ -106,6 +106,11 @@ def test_a_plugins_widget_is_on_the_home_page_with_its_items_and_more(site, capl
     assert (more.text, more["href"]) == ("Meer in Notices", f"http://{HOST}/notices/")
     # the module is on the page with its widget: no card for it as well
     assert not home.html.select(".home-modules")
+    caplog.clear()
+    with caplog.at_level(logging.ERROR):
+        for _ in range(2):  # a page without a widget that raised is not kept as it was
+            assert widget_titles(anne.get("/")) == ["Newest notices"]
+    assert caplog.text.count("raised in home widget 'broken'") == 2
 
 
 @pytest.mark.parametrize(

@@ -123,12 +123,15 @@ def widgets_of(request: Request) -> list[HomeWidget]:
 
 def shown_widgets(
     request: Request, limit: int = WIDGET_ITEMS
-) -> list[tuple[HomeWidget, list[WidgetItem]]]:
-    """Each widget of the site's enabled modules that has items for this visitor, with them.
+) -> tuple[list[tuple[HomeWidget, list[WidgetItem]]], bool]:
+    """Each widget of the site's enabled modules that has items for this visitor, with
+    them; and whether every widget answered.
 
-    A widget that raises is logged and left out: the rest of the home page is shown.
+    A widget that raises is logged and left out: the rest of the home page is shown (and
+    not kept without it: the next view asks it again).
     """
     shown = []
+    answered = True
     for widget in widgets_of(request):
         try:
             items = list(widget.items(request, limit))[:limit]
@@ -138,7 +141,8 @@ def shown_widgets(
                 widget.module,
                 widget.name,
             )
+            answered = False
             continue
         if items:
             shown.append((widget, items))
-    return shown
+    return shown, answered
