@@ -40,6 +40,7 @@ def make_configurator(settings: Mapping[str, Any], full: bool = True) -> Configu
     config.add_translation_dirs("pleio_core:locale")  # before the plugins': theirs refine ours
     config.include(".content")  # its directive, before plugins use it
     config.include(".api.endpoints")  # (the same)
+    config.include(".notifications.kinds")  # (the same: add_notification_kind)
     config.include(".plugins")
     if full:
         config.include(".mail")
@@ -50,6 +51,7 @@ def make_configurator(settings: Mapping[str, Any], full: bool = True) -> Configu
         config.include(".sites")
         config.include(".pages")  # the pages every deelsite has
         config.include(".catalog")
+        config.include(".notifications")
         config.include(".content.views")
         config.include(".content.reactions")
         config.include(".content.activity")

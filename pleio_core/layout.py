@@ -22,6 +22,7 @@ from pleio_core.services import STYLESHEETS, Service
 
 from .content.site import SiteRoot
 from .i18n import LANGUAGES, _
+from .notifications import unread_count
 from .plugins import MenuItem
 from .sites.urls import platform_url
 from .text import sendable
@@ -250,7 +251,24 @@ class Page:
             return parts[0]
         name = escape(account.name)
         filled = (escape(self.initials), name, name, escape(get_csrf_token(request)))
+        if self.site_root is not None:
+            filled = (self._unread_badge(account.id), *filled)
         return "".join(part + value for part, value in zip(parts, filled, strict=False)) + parts[-1]
+
+    def _unread_badge(self, account_id: str) -> str:
+        """The count of unread notifications beside their link (filled per request: the
+        parts around it are kept), or nothing when none are unread."""
+        count = unread_count(self.site_root, account_id)
+        if not count:
+            return ""
+        text = self.request.localizer.translate(
+            _("${count} unread", mapping={"count": count if count < 100 else "99+"})
+        )
+        shown = escape(str(count) if count < 100 else "99+")
+        return (
+            f'<span class="unread-count" aria-hidden="true">{shown}</span>'
+            f'<span class="visually-hidden">{escape(text)}</span>'
+        )
 
     def _icon(self, name: str) -> str:
         return (
@@ -264,6 +282,7 @@ class Page:
         # (named out here: message extraction does not look inside f-strings)
         search, sign_in, sign_out = _("Search"), _("Sign in"), _("Sign out")
         language, personal_menu = _("Language"), _("Personal menu")
+        notifications = _("Notifications")
         languages = (
             f'<nav class="language" aria-label="{escape(translate(language))}">'
             f"<ul>{self._languages_html()}</ul></nav>"
@@ -281,8 +300,17 @@ class Page:
                 f' utrecht-button-link--primary-action sign-in" href="{escape(self.sign_in_url)}">'
                 f"{self._icon('login')}<span>{escape(translate(sign_in))}</span></a></div>",
             )
+        before: tuple[str, ...] = (html,)
+        if self.site_root is not None:  # the unread count goes between these two
+            before = (
+                html + f'<a class="site-tool notifications-tool" href="{escape(self.app_url)}'
+                f'/@@notifications">{self._icon("alert")}<span class="site-tool__label">'
+                f"{escape(translate(notifications))}</span>",
+                "</a>",
+            )
         return (
-            html
+            *before[:-1],
+            before[-1]
             + '<details class="personal-menu"><summary><span class="avatar" aria-hidden="true">',
             '</span><span class="personal-menu__name">',
             f"</span>{self._icon('chevron-down')}</summary>"

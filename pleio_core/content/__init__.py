@@ -9,6 +9,7 @@ from pyramid.config import Configurator
 from pleio_core.services import CONTENT_TYPES
 
 from .events import (
+    CommentAdded,
     ContentAdded,
     ContentModified,
     ContentMoved,
@@ -22,6 +23,7 @@ from .site import ModuleFolder, PlatformRoot, SiteRoot
 from .types import ContentType, ContentTypes, add_content_type
 
 __all__ = [
+    "CommentAdded",
     "Content",
     "ContentAdded",
     "ContentModified",

@@ -20,7 +20,7 @@ from pleio_core.i18n import _
 from pleio_core.storage.parts import part
 
 from .activity import record_activity
-from .events import ContentTouched
+from .events import CommentAdded, ContentTouched
 from .markup import render_markdown
 
 MAX_COMMENT = 10_000
@@ -139,6 +139,8 @@ def add_comment(request: Request, content: Any, text: Any, reply_to: int | None 
     comment = comments.add(identity.id, identity.name, text, reply_to)
     record_activity(request, "commented", content)
     request.registry.notify(ContentTouched(content, request))
+    answered = comments.get(comment.reply_to) if comment.reply_to is not None else None
+    request.registry.notify(CommentAdded(content, request, comment, answered))
     return comment
 
 

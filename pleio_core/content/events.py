@@ -44,3 +44,12 @@ class ContentMoved(ContentEvent):
 class ContentTouched(ContentEvent):
     """Something about the content changed that is not a save of its fields (a comment, a
     like): the catalog indexes it again, no revision is made."""
+
+
+class CommentAdded(ContentEvent):
+    """A comment was added to the content (after ``ContentTouched``); ``comment`` is it,
+    ``reply_to`` the comment it answers (None for a top-level one). Notifications hear it."""
+
+    def __init__(self, content: Content, request: Any, comment: Any, reply_to: Any = None) -> None:
+        super().__init__(content, request)
+        self.comment, self.reply_to = comment, reply_to

@@ -32,6 +32,8 @@ from .manager import PluginError
 log = logging.getLogger(__name__)
 
 NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
+#: The "module" of the core's own widgets (notifications' "What I follow"): on every site.
+CORE_WIDGETS = "core"
 #: Items a widget shows at most.
 WIDGET_ITEMS = 5
 
@@ -94,7 +96,10 @@ def add_home_widget(
     <module>"). Widgets are shown by ``order``, then by key. Two widgets of one plugin with
     one name are a configuration conflict.
     """
-    module = PLUGINS(config.registry).plugin_of_package(config.package_name)
+    if config.package_name.partition(".")[0] == "pleio_core":
+        module = CORE_WIDGETS
+    else:
+        module = PLUGINS(config.registry).plugin_of_package(config.package_name)
     if module is None:
         raise PluginError(f"add_home_widget({name!r}): call it from a plugin's configure hook")
     if not isinstance(name, str) or not NAME.fullmatch(name):
@@ -116,7 +121,11 @@ def add_home_widget(
 def widgets_of(request: Request) -> list[HomeWidget]:
     """The widgets of the site's enabled modules, in the order they are shown."""
     enabled = request.enabled_modules
-    found = [w for w in HOME_WIDGETS(request.registry).values() if w.module in enabled]
+    found = [
+        w
+        for w in HOME_WIDGETS(request.registry).values()
+        if w.module in enabled or w.module == CORE_WIDGETS
+    ]
     found.sort(key=lambda w: (w.order, w.key))
     return found
 

@@ -94,6 +94,14 @@ def join_requests(root: SiteRoot, create: bool = False) -> JoinRequests | None:
     return part(root, "join_requests", JoinRequests, create)
 
 
+class JoinRequested:
+    """An account asked to join ``site`` (inside that transaction): the admins are told by
+    mail here, and notified in the site (``pleio_core.notifications``)."""
+
+    def __init__(self, site: SiteRoot, account_id: str, request: Request) -> None:
+        self.site, self.account_id, self.request = site, account_id, request
+
+
 # -- rules ------------------------------------------------------------------------------------
 
 
@@ -318,6 +326,7 @@ def join_submit(context: SiteRoot, request: Request) -> Any:
         return _join_page(request, context, "pending")
     record(request, "join-request", account.id, actor_email=account.email)
     _tell_admins(request, context, account, message)
+    request.registry.notify(JoinRequested(context, account.id, request))
     return _join_page(request, context, "requested")
 
 

@@ -185,37 +185,51 @@ class PleioSecurityPolicy:
         identity = request.identity
         if identity is None:
             return [Everyone]
-        account = identity  # the summary is enough: no need to open the platform database
-        principals = [Everyone, Authenticated, f"account:{account.id}"]
-        root = request.site_root
-        if root is not None and not request.site_allows(account):
-            return principals  # the site requires two-factor sign-in: operators too
-        if account.operator:
-            return [*principals, "role:operator", *principals_for_role("admin")]
-        if root is None:
-            return principals
-        members = site_members(root)
-        role = members.role_of(account.id) if members is not None else None
-        if role is None:
-            return principals  # no member (any more): nothing a plugin gave counts either
-        principals += principals_for_role(role)
-        for extra in request.plugin_hooks.pleio_principals(request=request, account_id=account.id):
-            principals += [p for p in extra if not p.startswith(CORE_PRINCIPALS)]
-        return principals
+        # the summary is enough: no need to open the platform database
+        return account_principals(request, identity)
 
     def permits(self, request: Request, context: Any, permission: str) -> Any:
-        principals = self.principals(request)
-        settings = request.site_settings if request.site_root is not None else None
-        if settings is not None and settings.access == "closed" and "site:member" not in principals:
-            # A closed site shows nothing to outsiders, whatever a page's own ACL says.
-            return ACLDenied("<closed site>", "site:member", permission, principals, context)
-        return self.acl.permits(context, principals, permission)
+        return permits_principals(request, self.principals(request), context, permission)
 
     def remember(self, request: Request, account: Account, **kw: Any) -> list[tuple[str, str]]:
         return self.helper.remember(request, f"{account.id}.{account.epoch}", **kw)
 
     def forget(self, request: Request, **kw: Any) -> list[tuple[str, str]]:
         return self.helper.forget(request)
+
+
+def account_principals(request: Request, account: Account | Identity) -> list[str]:
+    """The principals ``account`` has on the request's site: the signed-in visitor's
+    (``find_principals``), or a recipient's, to ask what they may see (notifications)."""
+    principals = [Everyone, Authenticated, f"account:{account.id}"]
+    root = request.site_root
+    if root is not None and not site_allows(request)(account):
+        return principals  # the site requires two-factor sign-in: operators too
+    if account.operator:
+        return [*principals, "role:operator", *principals_for_role("admin")]
+    if root is None:
+        return principals
+    members = site_members(root)
+    role = members.role_of(account.id) if members is not None else None
+    if role is None:
+        return principals  # no member (any more): nothing a plugin gave counts either
+    principals += principals_for_role(role)
+    for extra in request.plugin_hooks.pleio_principals(request=request, account_id=account.id):
+        principals += [p for p in extra if not p.startswith(CORE_PRINCIPALS)]
+    return principals
+
+
+_ACL = ACLHelper()
+
+
+def permits_principals(request: Request, principals: list[str], context: Any, permission: str) -> Any:
+    """Do ``principals`` have ``permission`` on ``context`` of the request's site? The
+    policy's answer for the visitor, and for anyone else whose principals are known."""
+    settings = request.site_settings if request.site_root is not None else None
+    if settings is not None and settings.access == "closed" and "site:member" not in principals:
+        # A closed site shows nothing to outsiders, whatever a page's own ACL says.
+        return ACLDenied("<closed site>", "site:member", permission, principals, context)
+    return _ACL.permits(context, principals, permission)
 
 
 def may_be_signed_in(request: Request) -> bool:

@@ -1,0 +1,53 @@
+"""Notifications, a core facility: who is told what happened, in the site and by e-mail.
+
+Public API for plugin authors (re-exported by ``pleio_core.plugin_api``): ``notify``,
+``config.add_notification_kind``, and following — ``follow``, ``unfollow``,
+``is_following``, ``followers`` and ``follow_button``. The core's own events (comments,
+mentions, new and changed content, requests to join) notify through the same ``notify``
+(``subscribers``); the digest is ``pleio digest`` (``digest``, ``cli/digest.py``).
+"""
+
+from pyramid.config import Configurator
+from pyramid.events import BeforeRender
+
+from pleio_core.i18n import _
+
+from .buttons import follow_button
+from .follows import FollowError, content_key, follow, followers, is_following, unfollow
+from .kinds import KINDS, NotificationKind, add_notification_kind
+from .notify import UnknownKind, notify
+from .store import unread_count
+from .widget import followed_activity
+
+__all__ = [
+    "KINDS",
+    "FollowError",
+    "NotificationKind",
+    "UnknownKind",
+    "add_notification_kind",
+    "content_key",
+    "follow",
+    "follow_button",
+    "followed_activity",
+    "followers",
+    "includeme",
+    "is_following",
+    "notify",
+    "unfollow",
+    "unread_count",
+]
+
+
+def _template_helpers(event: BeforeRender) -> None:
+    """``follow_button`` for every template (the content page's reactions use it)."""
+    event.setdefault("follow_button", follow_button)
+
+
+def includeme(config: Configurator) -> None:
+    """Everything but the directive (``kinds``, included before the plugins, which use it)."""
+    config.include(".subscribers")
+    config.include(".views")
+    config.add_subscriber(_template_helpers, BeforeRender)
+    config.add_home_widget(
+        "following", followed_activity, _("What I follow"), more="", order=5
+    )
