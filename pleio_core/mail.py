@@ -8,6 +8,8 @@ the machine.
 from __future__ import annotations
 
 import functools
+import smtplib
+from typing import Any
 
 from pyramid.config import Configurator
 from pyramid.i18n import Localizer, TranslationString, make_localizer
@@ -69,11 +71,34 @@ def send_mail(
     request.mailer.send(message)
 
 
+def _crlf(message: bytes | str) -> bytes | str:
+    if isinstance(message, str):
+        return message  # (smtplib makes the line ends of a text CRLF itself)
+    return message.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+
+
+class _SMTP(smtplib.SMTP):
+    """smtplib's SMTP, sending CRLF line ends. repoze.sendmail hands it the message as
+    bytes with bare LFs, which smtplib sends as they are: a server that reads lines by
+    CRLF (RFC 5321, as aiosmtpd and a strict Postfix do) then sees one line, and refuses
+    any message over 1,000 bytes ("Line too long") — a digest, say."""
+
+    def sendmail(self, from_addr: Any, to_addrs: Any, msg: Any, *args: Any, **kw: Any) -> Any:
+        return super().sendmail(from_addr, to_addrs, _crlf(msg), *args, **kw)
+
+
+class _SMTP_SSL(smtplib.SMTP_SSL):
+    def sendmail(self, from_addr: Any, to_addrs: Any, msg: Any, *args: Any, **kw: Any) -> Any:
+        return super().sendmail(from_addr, to_addrs, _crlf(msg), *args, **kw)
+
+
 def make_mailer(mail: MailSettings) -> Mailer | DebugMailer:
     """SMTP with ``mail.host``, else a file per message (the web application's and the
     command line's mailer alike)."""
     if mail.host:
-        return Mailer.from_settings(mail.options, prefix="mail.")
+        mailer = Mailer.from_settings(mail.options, prefix="mail.")
+        mailer.smtp_mailer.smtp, mailer.smtp_mailer.smtp_ssl = _SMTP, _SMTP_SSL
+        return mailer
     # pyramid_mailer.debug always writes to ./mail of the working directory; we want var/
     mail.debug_dir.mkdir(parents=True, exist_ok=True)
     return DebugMailer(str(mail.debug_dir))

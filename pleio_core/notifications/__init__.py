@@ -49,5 +49,5 @@ def includeme(config: Configurator) -> None:
     config.include(".views")
     config.add_subscriber(_template_helpers, BeforeRender)
     config.add_home_widget(
-        "following", followed_activity, _("What I follow"), more="", order=5
+        "following", followed_activity, _("What I follow"), more="", more_title="", order=5
     )

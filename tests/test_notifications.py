@@ -1,0 +1,169 @@
+"""Notifications: mention → notification → e-mail, replies, follow, the list and its count,
+the settings and the one-click unsubscribe, bad input."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from pleio_core.testing import PleioTestSetup, SiteWorld, add_through_form, page_csrf
+
+HOST = "buurt.localhost"
+
+
+@pytest.fixture
+def world(pleio_setup: PleioTestSetup, smtp_server) -> SiteWorld:
+    pleio_setup.settings.update(smtp_server.settings)
+    pleio_setup.write_site("buurt", modules=("wiki",), hosts=(HOST,), title="Buurt")
+    pleio_setup.create_account("ada@example.nl", "Ada Lovelace", buurt="member")
+    pleio_setup.create_account("bob@example.nl", "Bob Baker", buurt="member")
+    pleio_setup.create_account("cas@example.nl", "Cas Cohen", buurt="member")
+    pleio_setup.create_account("dirk@example.nl", "Dirk", buurt="admin")
+    return SiteWorld(pleio_setup, pleio_setup.make_app(), "buurt", HOST)
+
+
+def comment(client, path: str, text: str, reply_to: int | None = None):
+    page = client.get(path)
+    fields = {"csrf_token": page_csrf(page), "text": text}
+    if reply_to is not None:
+        fields["reply_to"] = str(reply_to)
+    return client.post(path + "@@comment", fields, status=303)
+
+
+def listed(client) -> list[str]:
+    page = client.get("/@@notifications")
+    return [" ".join(li.text.split()) for li in page.html.select("#notifications li")]
+
+
+def unread_badge(page) -> str | None:
+    badge = page.html.select_one(".notifications-tool .unread-count")
+    return badge.text if badge is not None else None
+
+
+def test_a_mention_in_a_comment_is_a_notification_and_an_email(world, smtp_server) -> None:
+    ada, bob = world.client("ada"), world.client("bob")
+    path = add_through_form(ada, "/wiki/", "page", title="Plein", body="Over het plein.")
+    comment(bob, path, "Goed idee, @Cas Cohen: wat vind jij?")
+    [mail] = smtp_server.to("cas@example.nl")
+    assert "Bob Baker" in mail["Subject"] and "Plein" in mail["Subject"]
+    body = mail.get_body(("plain",)).get_content()
+    assert f"http://{HOST}{path}#comment-" in body
+    assert f"http://{HOST}/@@notification-settings" in body
+    unsubscribe = mail["List-Unsubscribe"].strip()
+    assert re.fullmatch(rf"<http://{HOST}/@@unsubscribe\?token=[^>]+>", unsubscribe)
+    assert mail["List-Unsubscribe-Post"].strip() == "List-Unsubscribe=One-Click"
+    assert "noemde je" in mail["Subject"]  # in Dutch, the recipient's language
+    # ada, the page's owner, is told of the comment (once: not also as a follower)
+    assert len(smtp_server.to("ada@example.nl")) == 1
+    assert smtp_server.to("bob@example.nl") == []  # who acts is never notified
+    cas = world.client("cas")
+    assert unread_badge(cas.get("/")) == "1"
+    [line] = listed(cas)
+    assert "Bob Baker" in line and "Plein" in line
+    assert unread_badge(cas.get("/")) is None  # marked read on visit
+
+
+def test_replies_follows_and_what_i_follow(world, smtp_server) -> None:
+    ada, bob, cas = world.client("ada"), world.client("bob"), world.client("cas")
+    path = add_through_form(ada, "/wiki/", "page", title="Markt", body="De markt.")
+    page = cas.get(path)
+    form = page.forms[[k for k, f in page.forms.items() if "follow" in f.action][0]]
+    assert form.fields["follow"][0].value == "1"
+    followed = form.submit(status=303)
+    assert urlsplit(followed.location).path == path
+    assert "Ontvolgen" in cas.get(path).text  # the button says unfollow now
+    comment(bob, path, "Eerste.")
+    with world.committed(path) as stored:
+        first = next(iter(stored.comments.all())).id
+    comment(ada, path, "Dank je.", reply_to=first)
+    lines = listed(bob)
+    assert any("reageerde op je reactie" in line for line in lines), lines
+    cas_lines = listed(cas)
+    assert len(cas_lines) == 2, cas_lines  # two comments on what cas follows
+    home = cas.get("/")
+    assert "Wat ik volg" in home.text and "Markt" in home.text
+    # cas follows bob: bob's new page is news for cas
+    page = cas.get("/@@notifications")
+    cas.post("/@@follow", {"csrf_token": page_csrf(page), "key": bob_key(world),
+                           "came_from": "/"}, status=303)  # fmt: skip
+    add_through_form(bob, "/wiki/", "page", title="Kermis", body="Kermis!")
+    assert any("Kermis" in line for line in listed(cas))
+
+
+def bob_key(world) -> str:
+    from pleio_core.services import PLATFORM_DATABASE
+
+    with PLATFORM_DATABASE(world.app.registry).transaction() as conn:
+        return "account:" + conn.root()["pleio_platform"]["accounts"].by_email("bob@example.nl").id
+
+
+def test_settings_and_unsubscribe(world, smtp_server) -> None:
+    ada, bob, cas = world.client("ada"), world.client("bob"), world.client("cas")
+    page = cas.get("/@@notification-settings")
+    form = page.forms["notification-settings"]
+    form["kind-mention"] = "site"
+    form["frequency"] = "weekly"
+    saved = form.submit(status=303).follow()
+    assert "opgeslagen" in saved.text
+    assert saved.forms["notification-settings"]["kind-mention"].value == "site"
+    path = add_through_form(ada, "/wiki/", "page", title="Bank", body="Een bank.")
+    comment(bob, path, "@cascohen kijk eens")  # the handle: the name without spaces
+    assert smtp_server.to("cas@example.nl") == []  # only in the site
+    assert len(listed(cas)) == 1
+    # ada's mail (a comment on her page) carries the one-click link
+    [mail] = smtp_server.to("ada@example.nl")
+    url = mail["List-Unsubscribe"].strip().strip("<>")
+    target = urlsplit(url).path + "?" + urlsplit(url).query
+    anonymous = world.client()
+    confirm = anonymous.get(target)
+    assert confirm.forms["unsubscribe-form"]  # a GET asks first and changes nothing
+    anonymous.post(target, {"List-Unsubscribe": "One-Click"}, status=200)  # no session, no CSRF
+    settings = ada.get("/@@notification-settings").forms["notification-settings"]
+    assert settings["kind-reply-content"].value == "site"
+    assert settings["frequency"].value == "never"
+    comment(bob, path, "Nog een.")
+    assert len(smtp_server.to("ada@example.nl")) == 1  # no more mail
+    bad = anonymous.post("/@@unsubscribe?token=x.deadbeef", status=400)
+    assert "niet geldig" in bad.text
+    anonymous.get("/@@unsubscribe?token=", status=400)
+
+
+def test_bad_input_is_a_clear_4xx(world) -> None:
+    cas = world.client("cas")
+    page = cas.get("/@@notification-settings")
+    csrf = page_csrf(page)
+    answer = cas.post("/@@notification-settings", {"csrf_token": csrf, "frequency": "hourly"},
+                      status=400)  # fmt: skip
+    assert "nooit, dagelijks of wekelijks" in answer.text
+    answer = cas.post("/@@notification-settings", {"csrf_token": csrf, "frequency": "daily",
+                      "kind-mention": "pigeon"}, status=400)  # fmt: skip
+    answer = cas.post("/@@notification-settings", {"csrf_token": csrf, "frequency": "daily",
+                      "kind-nonsense": "email"}, status=400)  # fmt: skip
+    assert "nonsense" in answer.text
+    for key in ("", "person:1", "content:", "content:a b", "account:" + "x" * 70):
+        answer = cas.post("/@@follow", {"csrf_token": csrf, "key": key}, status=400)
+        assert "key" in answer.text
+    cas.post("/@@follow", {"key": "account:abc"}, status=400)  # no CSRF token
+    world.client().post("/@@follow", {"key": "account:abc"}, status=(400, 403))
+    world.client().get("/@@notifications", status=303)  # sign in first
+    world.client().get("/@@notification-settings", status=303)
+
+
+def test_a_request_to_join_notifies_the_admins(pleio_setup: PleioTestSetup, smtp_server) -> None:
+    pleio_setup.settings.update(smtp_server.settings)
+    pleio_setup.write_site("dicht", modules=("wiki",), hosts=("dicht.localhost",), access="closed")
+    pleio_setup.create_account("dirk@example.nl", "Dirk", dicht="admin")
+    pleio_setup.create_account("jan@example.nl", "Jan Joiner")
+    app = pleio_setup.make_app()
+    world = SiteWorld(pleio_setup, app, "dicht", "dicht.localhost")
+    jan = world.client("jan")
+    page = jan.get("/@@join")
+    jan.post("/@@join", {"csrf_token": page_csrf(page), "message": "Hoi"}, status=200)
+    dirk = world.client("dirk")
+    assert unread_badge(dirk.get("/")) == "1"
+    [line] = listed(dirk)
+    assert "Jan Joiner" in line
+    link = dirk.get("/@@notifications").html.select_one("#notifications a")["href"]
+    assert link.endswith("/@@members-requests")
