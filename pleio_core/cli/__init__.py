@@ -20,6 +20,7 @@ from . import (
     catalog,
     cleaning,
     demo,
+    digest,
     evolving,
     exchange,
     joining,
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     scaffold.add_commands(commands)
     users.add_commands(commands)
     demo.add_commands(commands)
+    digest.add_commands(commands)
     backup.add_commands(commands)
     secret.add_commands(commands)
     cleaning.add_commands(commands)
