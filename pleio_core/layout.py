@@ -250,7 +250,12 @@ class Page:
         if account is None:
             return parts[0]
         name = escape(account.name)
-        filled = (escape(self.initials), name, name, escape(get_csrf_token(request)))
+        filled: tuple[str, ...] = (
+            escape(self.initials),
+            name,
+            name,
+            escape(get_csrf_token(request)),
+        )
         if self.site_root is not None:
             filled = (self._unread_badge(account.id), *filled)
         return "".join(part + value for part, value in zip(parts, filled, strict=False)) + parts[-1]

@@ -6,7 +6,8 @@ the plugin guide; anything else in the core may move without warning. ``tests/
 test_plugin_api.py`` pins ``__all__`` and checks that the bundled modules keep to it. The
 plugin guide describes each name; the directives (``config.add_content_type``,
 ``config.add_module_folder``, ``config.add_stylesheet``, ``config.add_evolve_step``,
-``config.add_api_endpoint``, ``config.add_home_widget``) and the request properties
+``config.add_api_endpoint``, ``config.add_home_widget``, ``config.add_notification_kind``)
+and the request properties
 (``request.plugin_hooks``, ``request.enabled_modules``, ``request.identity``,
 ``request.principals``) come with the configuration and the request.
 """
@@ -17,6 +18,7 @@ from pleio_core.api.errors import ApiError
 from pleio_core.catalog import latest_content
 from pleio_core.clock import local_time, now
 from pleio_core.content import (
+    CommentAdded,
     Content,
     ContentAdded,
     ContentModified,
@@ -51,6 +53,14 @@ from pleio_core.content.views import (
     visible_children,
 )
 from pleio_core.mail import send_mail
+from pleio_core.notifications import (
+    follow,
+    follow_button,
+    followers,
+    is_following,
+    notify,
+    unfollow,
+)
 from pleio_core.plugins import MenuItem, ModuleSettings, PluginInfo, WidgetItem, hookimpl
 from pleio_core.plugins.module import ModulePlugin
 from pleio_core.security.mailing import mail_accounts
@@ -75,6 +85,7 @@ __all__ = [
     "SITES",
     "SITE_DATABASES",
     "ApiError",
+    "CommentAdded",
     "Content",
     "ContentAdded",
     "ContentModified",
@@ -103,9 +114,13 @@ __all__ = [
     "create_content",
     "delete_content",
     "folder_title",
+    "follow",
+    "follow_button",
+    "followers",
     "format_time",
     "group_of",
     "hookimpl",
+    "is_following",
     "is_inside",
     "is_item_name",
     "latest_content",
@@ -113,12 +128,14 @@ __all__ = [
     "mail_accounts",
     "move_content",
     "name_of",
+    "notify",
     "now",
     "parent_of",
     "plain_text",
     "render_markdown",
     "send_mail",
     "slugify",
+    "unfollow",
     "unique_name",
     "update_content",
     "visible_children",

@@ -181,6 +181,7 @@ def test_who_sees_what_on_every_surface(matrix, who) -> None:
     views = surfaces(matrix.app.registry)
     routes = api_routes(matrix.app.registry)
     assert ("", "GET") in views and ("edit", "POST") in views and ("history", "GET") in views
+    assert ("follow", "POST") in views  # (notifications: following the item)
     assert ("/api/v1/content/", "PATCH") in routes and ("/api/v1/likes/", "PUT") in routes
     db = matrix.db()
     wrong = []

@@ -69,7 +69,7 @@ def test_replies_follows_and_what_i_follow(world, smtp_server) -> None:
     ada, bob, cas = world.client("ada"), world.client("bob"), world.client("cas")
     path = add_through_form(ada, "/wiki/", "page", title="Markt", body="De markt.")
     page = cas.get(path)
-    form = page.forms[[k for k, f in page.forms.items() if "follow" in f.action][0]]
+    form = page.forms[next(k for k, f in page.forms.items() if "follow" in f.action)]
     assert form.fields["follow"][0].value == "1"
     followed = form.submit(status=303)
     assert urlsplit(followed.location).path == path

@@ -100,9 +100,9 @@ def shown_in(text: str) -> set[tuple[str, str]]:
 @pytest.mark.parametrize("who", VIEWERS)
 def test_the_list_and_the_mail_name_only_what_the_recipient_may_read(world, who) -> None:
     _setup, _app, clients, smtp = world
-    expected = set() if who in ("admin", "foreign") else {
-        item for item in ITEMS if may_view(who, *item)
-    }  # (the admin wrote the comments; foreign is no member here: nobody to mention)
+    expected = (
+        set() if who in ("admin", "foreign") else {item for item in ITEMS if may_view(who, *item)}
+    )  # (the admin wrote the comments; foreign is no member here: nobody to mention)
     mails = smtp.to(f"{who}@example.nl")
     mailed: set[tuple[str, str]] = set()
     for mail in mails:
@@ -130,7 +130,7 @@ def test_what_becomes_hidden_drops_out_of_the_list(world) -> None:
 
 
 def test_a_follower_who_may_not_read_a_change_hears_nothing(world) -> None:
-    _setup, _app, clients, smtp = world
+    _setup, _app, clients, _smtp = world
     owner, member = clients["owner"], clients["member"]
     path = path_of("members", "live")
     page = member.get(path)

@@ -25,6 +25,7 @@ PINNED = {
     "mail_accounts", "move_content", "name_of", "now", "parent_of", "plain_text",
     "render_markdown", "send_mail", "slugify", "unique_name", "update_content",
     "visible_children",
+    "CommentAdded", "follow", "follow_button", "followers", "is_following", "notify", "unfollow",
 }  # fmt: skip
 ALLOWED = ("pleio_core.plugin_api", "pleio_core.testing")
 

@@ -23,13 +23,15 @@ class Audience:
         self.request = request
         self._principals: dict[str, list[str]] = {}
 
-    def principals(self, account: Account) -> list[str]:
+    # ``account``: an Account, or what has its id, operator, two_factor and disabled (the
+    # digest's ``Recipient``)
+    def principals(self, account: Account | Any) -> list[str]:
         found = self._principals.get(account.id)
         if found is None:
             found = self._principals[account.id] = account_principals(self.request, account)
         return found
 
-    def may_see(self, account: Account, content: Any) -> bool:
+    def may_see(self, account: Account | Any, content: Any) -> bool:
         """May ``account`` open ``content`` (None: the site itself) here, now?"""
         request = self.request
         if getattr(account, "disabled", False):

@@ -104,4 +104,3 @@ def digest_for(request: Request, recipient: Recipient, frequency: str) -> Any:
     if not listed:
         return None
     return digest_mail(request, recipient, listed, frequency)  # type: ignore[arg-type]
-

@@ -30,9 +30,7 @@ def item_url(request: Request, entry: Notification) -> str:
     return request.application_url + (entry.link or "/@@notifications")
 
 
-def notification_text(
-    localizer: Localizer, kind: NotificationKind, entry: Notification
-) -> str:
+def notification_text(localizer: Localizer, kind: NotificationKind, entry: Notification) -> str:
     """The line that says what happened, in the localizer's language."""
     title = entry.content.title if entry.content is not None else ""
     mapping = {"actor": entry.actor_name or "?", "title": title}

@@ -41,9 +41,9 @@ def mentioned_names(text: str, names: Iterable[tuple[str, str]]) -> set[str]:
         best: tuple[int, str] | None = None
         for account_id, folded, handle in candidates:
             for form in {folded, handle}:
-                if form and rest.startswith(form) and not _continues(rest, len(form)):
-                    if best is None or len(form) > best[0]:
-                        best = (len(form), account_id)
+                matches = form and rest.startswith(form) and not _continues(rest, len(form))
+                if matches and (best is None or len(form) > best[0]):
+                    best = (len(form), account_id)
         if best is not None:
             found.add(best[1])
     return found

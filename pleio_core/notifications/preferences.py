@@ -72,7 +72,7 @@ def preferences_of(root: Any, account_id: str) -> Preferences:
 
 def no_mail(kinds: Mapping[str, NotificationKind]) -> Preferences:
     """What unsubscribing chooses: every kind only in the site, no digest."""
-    return Preferences({name: "site" for name in kinds}, "never")
+    return Preferences(dict.fromkeys(kinds, "site"), "never")
 
 
 # -- the unsubscribe link ---------------------------------------------------------------------

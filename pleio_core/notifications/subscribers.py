@@ -8,6 +8,7 @@ what they follow). Events from the command line (no request) notify nobody.
 from __future__ import annotations
 
 from collections.abc import Iterable
+
 from pyramid.config import Configurator
 from pyramid.request import Request
 
@@ -50,7 +51,7 @@ def _mentions(request: Request, content: Content, text: str, once: _Once) -> Non
     before = set(getattr(content, "_mentioned", ()))
     notified = once("mention", sorted(found - before))
     if notified:
-        content._mentioned = tuple(sorted(before | notified))  # type: ignore[attr-defined]
+        content._mentioned = tuple(sorted(before | notified))
 
 
 def _published_news(request: Request, content: Content, once: _Once) -> None:

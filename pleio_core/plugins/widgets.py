@@ -96,6 +96,7 @@ def add_home_widget(
     <module>"). Widgets are shown by ``order``, then by key. Two widgets of one plugin with
     one name are a configuration conflict.
     """
+    module: str | None
     if config.package_name.partition(".")[0] == "pleio_core":
         module = CORE_WIDGETS
     else:

@@ -222,7 +222,9 @@ def account_principals(request: Request, account: Account | Identity) -> list[st
 _ACL = ACLHelper()
 
 
-def permits_principals(request: Request, principals: list[str], context: Any, permission: str) -> Any:
+def permits_principals(
+    request: Request, principals: list[str], context: Any, permission: str
+) -> Any:
     """Do ``principals`` have ``permission`` on ``context`` of the request's site? The
     policy's answer for the visitor, and for anyone else whose principals are known."""
     settings = request.site_settings if request.site_root is not None else None
