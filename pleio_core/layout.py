@@ -266,12 +266,16 @@ class Page:
         count = unread_count(self.site_root, account_id)
         if not count:
             return ""
-        text = self.request.localizer.translate(
-            _("${count} unread", mapping={"count": count if count < 100 else "99+"})
+        shown = str(count) if count < 100 else "99+"
+        text = self.request.localizer.pluralize(
+            "${count} unread notification",
+            "${count} unread notifications",
+            count,
+            domain="pleio",
+            mapping={"count": shown},
         )
-        shown = escape(str(count) if count < 100 else "99+")
         return (
-            f'<span class="unread-count" aria-hidden="true">{shown}</span>'
+            f'<span class="unread-count" aria-hidden="true">{escape(shown)}</span>'
             f'<span class="visually-hidden">{escape(text)}</span>'
         )
 
