@@ -58,6 +58,7 @@ from pleio_core.notifications import (
     follow_button,
     followers,
     is_following,
+    mentioned_members,
     notify,
     unfollow,
 )
@@ -126,6 +127,7 @@ __all__ = [
     "latest_content",
     "local_time",
     "mail_accounts",
+    "mentioned_members",
     "move_content",
     "name_of",
     "notify",

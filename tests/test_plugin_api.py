@@ -26,6 +26,7 @@ PINNED = {
     "render_markdown", "send_mail", "slugify", "unique_name", "update_content",
     "visible_children",
     "CommentAdded", "follow", "follow_button", "followers", "is_following", "notify", "unfollow",
+    "mentioned_members",
 }  # fmt: skip
 ALLOWED = ("pleio_core.plugin_api", "pleio_core.testing")
 

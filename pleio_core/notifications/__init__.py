@@ -15,6 +15,7 @@ from pleio_core.i18n import _
 from .buttons import follow_button
 from .follows import FollowError, content_key, follow, followers, is_following, unfollow
 from .kinds import KINDS, NotificationKind, add_notification_kind
+from .mentions import mentions_in as mentioned_members
 from .notify import UnknownKind, notify
 from .store import unread_count
 from .widget import followed_activity
@@ -32,6 +33,7 @@ __all__ = [
     "followers",
     "includeme",
     "is_following",
+    "mentioned_members",
     "notify",
     "unfollow",
     "unread_count",

@@ -68,7 +68,8 @@ def site_member_names(request: Request) -> list[tuple[str, str]]:
 
 
 def mentions_in(request: Request, text: str) -> set[str]:
-    """The members of this site that ``text`` mentions."""
+    """The account ids of the members of this site that ``text`` mentions (``@Name`` or
+    ``@handle``); ``mentioned_members`` in the plugin API."""
     if not AT.search(text or ""):
         return set()
     return mentioned_names(text, site_member_names(request))

@@ -67,6 +67,11 @@ class CommunityPlugin(ModulePlugin):
         super().pleio_configure(config)
         config.add_content_type("group", Group, title=_("Group"), schema=GroupSchema)
         config.add_stylesheet("community.css")
+        config.add_notification_kind(
+            "group-invitation",
+            _("An invitation to a group"),
+            _("${actor} invites you to join the group “${title}”"),
+        )
         config.add_subscriber(group_added, ContentAdded)
         config.add_subscriber(group_removed, ContentRemoved)
         config.add_subscriber(member_removed, MemberRemoved)

@@ -78,6 +78,7 @@ class Group(Content):
     joining = OPEN
     members: OOBTree | None = None  # account id → Membership
     requests: OOBTree | None = None  # account id → (name, when asked)
+    invitations: OOBTree | None = None  # account id → (who invited, when)
 
     @property
     def principal(self) -> str:
@@ -122,6 +123,14 @@ class Group(Content):
 
     def asked(self, account_id: str | None) -> bool:
         return account_id is not None and self.requests is not None and account_id in self.requests
+
+    def invited(self, account_id: str | None) -> bool:
+        """Invited by an owner: joins at once, also a closed group."""
+        return (
+            account_id is not None
+            and self.invitations is not None
+            and account_id in self.invitations
+        )
 
     def request_list(self) -> list[tuple[str, str, datetime]]:
         if self.requests is None:
@@ -197,6 +206,8 @@ def set_member(group: Group, account_id: str, name: str, role: str = MEMBER) -> 
     group.members[account_id] = Membership(account_id, name, role, since)
     if group.requests is not None and account_id in group.requests:
         del group.requests[account_id]
+    if group.invitations is not None and account_id in group.invitations:
+        del group.invitations[account_id]
     memberships_of(parent_of(group), create=True).set(account_id, group)
 
 
@@ -219,6 +230,16 @@ def ask_to_join(group: Group, account_id: str, name: str) -> None:
         group.requests = OOBTree()
     if account_id not in group.requests:
         group.requests[account_id] = (name, now())
+
+
+def invite(group: Group, account_id: str, inviter: str) -> bool:
+    """Invite the account (False: a member or invited already)."""
+    if group.role_of(account_id) is not None or group.invited(account_id):
+        return False
+    if group.invitations is None:
+        group.invitations = OOBTree()
+    group.invitations[account_id] = (inviter, now())
+    return True
 
 
 def withdraw_request(group: Group, account_id: str) -> bool:

@@ -20,6 +20,8 @@ from pleio_core.plugin_api import (
     folder_title,
     format_time,
     mail_accounts,
+    mentioned_members,
+    notify,
     visible_children,
 )
 
@@ -32,6 +34,7 @@ from .groups import (
     Group,
     MembershipError,
     ask_to_join,
+    invite,
     remove_member,
     set_member,
     withdraw_request,
@@ -60,7 +63,8 @@ def group_view(context: Group, request: Request, error: Any = None) -> dict[str,
         asked=context.asked(account_id),
         may_join=may_join(request, context),
         joining_title=JOIN_TITLES.get(context.joining, context.joining),
-        closed=context.joining == CLOSED,
+        closed=context.joining == CLOSED and not context.invited(account_id),
+        invited=context.invited(account_id) and context.role_of(account_id) is None,
         member_count=context.member_count(),
         error=error,
     )
@@ -126,7 +130,7 @@ def join(context: Group, request: Request) -> Any:
         raise HTTPForbidden(_("Only members of this site can join its groups."))
     identity = request.identity
     if context.role_of(identity.id) is None:
-        if context.joining != CLOSED:
+        if context.joining != CLOSED or context.invited(identity.id):
             set_member(context, identity.id, identity.name)
         elif not context.asked(identity.id):
             ask_to_join(context, identity.id, identity.name)
@@ -194,6 +198,7 @@ DONE = {
     "owner": _("They are an owner of the group now."),
     "member": _("They are a member of the group now, no longer an owner."),
     "remove": _("They were taken out of the group."),
+    "invite": _("The invitations are sent: they find them in their notifications."),
 }
 
 
@@ -203,6 +208,8 @@ def change_members(context: Group, request: Request) -> Any:
     account_id = request.POST.get("account", "")
     if action not in DONE:
         raise HTTPBadRequest(_("Choose what to do."))
+    if action == "invite":
+        return invite_members(context, request)
     membership = context.members.get(account_id) if context.members is not None else None
     try:
         if action in ("approve", "decline"):
@@ -223,6 +230,20 @@ def change_members(context: Group, request: Request) -> Any:
     except MembershipError as exc:
         return _refuse("members.pt", members_page(context, request, exc.args[0]), request)
     location = request.resource_url(context, "@@members", query={"done": action})
+    return HTTPSeeOther(location=location)
+
+
+def invite_members(context: Group, request: Request) -> Any:
+    """An owner invites members of the site, named as in a mention (``@Ada Lovelace``):
+    each is notified (``group-invitation``) and may join at once, also a closed group."""
+    text = request.POST.get("people", "")
+    named = mentioned_members(request, text) if isinstance(text, str) else set()
+    invited = [a for a in sorted(named) if invite(context, a, request.identity.id)]
+    if not named:
+        error = _("Name members of the site with an @, as in @Ada Lovelace.")
+        return _refuse("members.pt", members_page(context, request, error), request)
+    notify(request, "group-invitation", invited, context)
+    location = request.resource_url(context, "@@members", query={"done": "invite"})
     return HTTPSeeOther(location=location)
 
 

@@ -505,3 +505,26 @@ def test_a_member_of_the_site_refused_a_group_page_is_told_which_group(world) ->
     assert general in world.client().get(page, status=403).text
     draft = add(anne, "/wiki/", "page", "Concept", state="draft", access="members")
     assert general in carl.get(draft, status=403).text
+
+
+def test_an_owner_invites_and_the_invitee_is_notified_and_joins(world, smtp_server) -> None:
+    """The invitation goes through the core's notifications (the plugin API's ``notify``):
+    in the invitee's list, by e-mail, and the invitee then joins a closed group at once."""
+    anne, bert = world.client("anne"), world.client("bert")
+    group = add_group(anne, "Besloten kring", joining="closed")
+    refused = act(anne, group, "members", status=400, action="invite", people="niemand hier")
+    assert "Noem leden van de site met een @" in refused.text
+    act(anne, group, "members", action="invite", people="@Bert en @Olga")  # Olga: no member
+    [mail] = [m for m in smtp_server.to("bert@example.nl") if "nodigt je uit" in m["Subject"]]
+    assert "Besloten kring" in mail["Subject"]
+    assert smtp_server.to("outsider@example.nl") == []
+    listed = bert.get("/@@notifications").html.select_one("#notifications a")
+    assert "Anne nodigt je uit" in listed.text and listed["href"].endswith(group)
+    page = bert.get(group)
+    assert "Je bent uitgenodigd" in page.text
+    act(bert, group, "join")
+    assert "Bert" in members_page(anne, group).text
+    with world.committed(group) as stored:
+        assert len(stored.members) == 2 and not stored.invitations  # (settled by joining)
+    follow = bert.get(group).forms
+    assert any("@@follow" in f.action for f in follow.values())  # follow the group
