@@ -18,6 +18,7 @@ from typing import Any
 from pleio_core import plugin_api
 from pleio_core.api.endpoints import add_api_endpoint
 from pleio_core.content.types import add_content_type
+from pleio_core.notifications import add_notification_kind
 from pleio_core.plugins import add_module_folder, add_stylesheet, hookspecs
 from pleio_core.plugins.evolve import add_evolve_step
 from pleio_core.plugins.widgets import add_home_widget
@@ -37,6 +38,7 @@ DIRECTIVES: tuple[Callable[..., Any], ...] = (
     add_evolve_step,
     add_api_endpoint,
     add_home_widget,
+    add_notification_kind,
 )
 DATA_CLASSES = (
     plugin_api.PluginInfo,

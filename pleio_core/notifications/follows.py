@@ -100,6 +100,7 @@ def unfollow(request: Request, key: str) -> bool:
 
 
 def is_following(request: Request, key: str) -> bool:
+    """Does the signed-in visitor follow ``key`` on this site (False when signed out)?"""
     identity = request.identity
     follows = site_follows(request.site_root) if identity is not None else None
     return follows is not None and follows.has(identity.id, key)

@@ -98,7 +98,8 @@ def pleio_configure(config: Configurator) -> None:
     asset specs work). Views registered here answer 404 on every site that has not enabled
     the plugin: the core guards them, the plugin does not have to check. The directives
     (``config.add_module_folder``, ``add_content_type``, ``add_stylesheet``,
-    ``add_evolve_step``, ``add_api_endpoint``, ``add_home_widget``) are called here.
+    ``add_evolve_step``, ``add_api_endpoint``, ``add_home_widget``,
+    ``add_notification_kind``) are called here.
     """
 
 
