@@ -117,6 +117,8 @@ class Page:
         self.head_html = static["head"]
         self.icons_url = static["nlds/icons.svg"]
         self.menu_script_url = static["menu.js"]
+        #: What a page with a textarea for mentions loads (``data-mentions``).
+        self.mentions_script_url = static["mentions.js"]
         self.logo_url = self.favicon_url = static["logo.svg"]
         self.favicon_type = "image/svg+xml"
         self.has_own_logo = False
@@ -439,6 +441,7 @@ STATIC_FILES = (
     "nlds/icons.svg",
     "logo.svg",
     "menu.js",
+    "mentions.js",
 )
 STYLESHEETS_IN_ORDER = ("nlds/utrecht.css", "nlds/tokens.css", "pleio.css")
 

@@ -147,6 +147,13 @@ def test_bad_input_is_a_clear_4xx(world) -> None:
         assert "key" in answer.text
     cas.post("/@@follow", {"key": "account:abc"}, status=400)  # no CSRF token
     world.client().post("/@@follow", {"key": "account:abc"}, status=(400, 403))
+    assert cas.get("/@@mention-suggestions?q=ad").json == {"names": ["Ada Lovelace"]}
+    assert cas.get("/@@mention-suggestions?q=b").json == {"names": ["Bob Baker"]}
+    assert cas.get("/@@mention-suggestions?q=cas").json == {"names": []}  # not oneself
+    for bad in ("", "x" * 41):
+        answer = cas.get("/@@mention-suggestions", params={"q": bad}, status=400)
+        assert "40 letters" in answer.text
+    world.client().get("/@@mention-suggestions?q=ad", status=403)  # members only
     world.client().get("/@@notifications", status=303)  # sign in first
     world.client().get("/@@notification-settings", status=303)
 

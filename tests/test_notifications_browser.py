@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from pleio_core.testing import PleioTestSetup, assert_accessible, signed_in_page
+from pleio_core.testing import PleioTestSetup, assert_accessible, axe_violations, signed_in_page
 
 HOST = "melding.localhost"
 
@@ -69,3 +69,30 @@ def test_notification_pages_pass_axe_and_work_by_keyboard(
     assert_accessible(visitor, link)  # (the page asks again: a GET changes nothing)
     for page in (anne, bert, visitor):
         page.context.close()
+
+
+def test_mention_suggestions_by_keyboard(
+    browser, pleio_setup: PleioTestSetup, live_server_factory
+) -> None:
+    """With JavaScript, typing "@An" offers "Anne Aal"; Arrow Down and Enter put it in."""
+    pleio_setup.write_site("melding", modules=["wiki"], hosts=[HOST], access="public")
+    pleio_setup.create_account("anne@example.nl", "Anne Aal", melding="member")
+    pleio_setup.create_account("bert@example.nl", "Bert Bos", melding="member")
+    server = live_server_factory(pleio_setup.make_app())
+    bert = signed_in_page(browser, server, HOST, "bert@example.nl")
+    bert.goto(server.url(HOST, "/wiki/@@add?type=page"))
+    bert.get_by_label("Titel").fill("Bankje")
+    bert.get_by_role("button", name="Opslaan").click()
+    bert.wait_for_url("**/wiki/bankje/")
+    box = bert.get_by_label("Je reactie")
+    box.focus()
+    bert.keyboard.type("Zie @An")
+    suggestion = bert.get_by_role("button", name="Anne Aal")
+    suggestion.wait_for()
+    assert "1 suggestie" in bert.locator("[aria-live=polite]").last.text_content()
+    assert axe_violations(bert) == []
+    bert.keyboard.press("ArrowDown")
+    bert.keyboard.press("Enter")
+    assert box.input_value() == "Zie @Anne Aal "
+    assert bert.evaluate("document.activeElement.id") == "comment-text"
+    bert.context.close()

@@ -12,7 +12,7 @@ from pyramid.events import BeforeRender
 
 from pleio_core.i18n import _
 
-from .buttons import follow_button
+from .buttons import follow_button, mention_hints
 from .follows import FollowError, content_key, follow, followers, is_following, unfollow
 from .kinds import KINDS, NotificationKind, add_notification_kind
 from .mentions import mentions_in as mentioned_members
@@ -41,8 +41,10 @@ __all__ = [
 
 
 def _template_helpers(event: BeforeRender) -> None:
-    """``follow_button`` for every template (the content page's reactions use it)."""
+    """``follow_button`` and ``mention_hints`` for every template (the content page's
+    reactions and comments use them)."""
     event.setdefault("follow_button", follow_button)
+    event.setdefault("mention_hints", mention_hints)
 
 
 def includeme(config: Configurator) -> None:

@@ -1,4 +1,5 @@
-"""The follow button: a form that works without JavaScript, for any page of the site."""
+"""What templates show of notifications: the follow button (a form that works without
+JavaScript, for any page of the site) and the words of the mention suggestions."""
 
 from __future__ import annotations
 
@@ -41,3 +42,20 @@ def follow_button(request: Request, key: str | Content) -> str:
         '<button type="submit" class="utrecht-button utrecht-button--secondary-action">'
         f"{escape(label)}</button></form>"
     )
+
+
+def mention_hints(request: Request) -> tuple[str, str]:
+    """What ``static/mentions.js`` says when it shows one and when it shows several
+    suggestions (``${count}`` is left for the script to fill in)."""
+    localizer = request.localizer
+    one, many = (
+        localizer.pluralize(
+            "${count} suggestion: press Arrow Down to choose it.",
+            "${count} suggestions: press Arrow Down to choose one.",
+            n,
+            domain="pleio",
+            mapping={"count": "${count}"},
+        )
+        for n in (1, 2)
+    )
+    return one, many

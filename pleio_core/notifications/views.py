@@ -21,6 +21,7 @@ from pleio_core.services import CONTENT_TYPES, SETTINGS
 from .follows import FollowError, check_key, content_key, follow, is_following, unfollow
 from .kinds import DELIVERIES, DELIVERY_TITLES, KINDS
 from .mails import item_url, notification_text
+from .mentions import handle_of, site_member_names
 from .preferences import (
     FREQUENCIES,
     Preferences,
@@ -149,6 +150,33 @@ def follow_content(context: Content, request: Request) -> Any:
     return _toggle(request, content_key(context))
 
 
+# -- mention suggestions -------------------------------------------------------------------
+
+
+MAX_QUERY = 40
+SUGGESTIONS = 8
+
+
+def mention_suggestions(context: SiteRoot, request: Request) -> dict[str, Any]:
+    """``GET /@@mention-suggestions?q=ad``: the names of this site's members that start
+    with ``q`` (or have a word that does), for ``static/mentions.js``; members only."""
+    if "site:member" not in request.principals:
+        raise HTTPForbidden(_("Only members of this site can mention its members."))
+    query = request.GET.get("q", "").strip().casefold()
+    if not query or len(query) > MAX_QUERY:
+        raise HTTPBadRequest(_("Type one to 40 letters of a name after the @."))
+    own = request.identity.id
+    found = sorted(
+        name
+        for account_id, name in site_member_names(request)
+        if account_id != own
+        and (handle_of(name).startswith(handle_of(query)) or any(
+            word.startswith(query) for word in name.casefold().split()
+        ))
+    )  # fmt: skip
+    return {"names": found[:SUGGESTIONS]}
+
+
 # -- settings ---------------------------------------------------------------------------------
 
 
@@ -247,6 +275,10 @@ def includeme(config: Configurator) -> None:
     config.add_view(
         settings_page, name="notification-settings", request_method=("GET", "HEAD", "POST"),
         renderer=TEMPLATES + "notification_settings.pt", **site,
+    )  # fmt: skip
+    config.add_view(
+        mention_suggestions, name="mention-suggestions", request_method=("GET", "HEAD"),
+        renderer="json", **site,
     )  # fmt: skip
     unsubscribe = {
         "context": SiteRoot,
