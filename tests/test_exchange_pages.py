@@ -104,7 +104,9 @@ def test_my_data_holds_my_content_and_nobody_elses(alpha) -> None:
         profile = json.loads(zf.read("profile.json"))
         documents = [json.loads(zf.read(n)) for n in zf.namelist() if n.startswith("content/")]
         elsewhere = [json.loads(line) for line in zf.read("comments.jsonl").splitlines()]
+        choices = json.loads(zf.read("notifications.json"))
     assert profile["email"] == "bert@example.nl" and profile["role"] == "member"
+    assert choices == {"following": [], "digest": "daily", "deliveries": {}}
     assert [d["fields"]["title"] for d in documents] == ["Van Bert"]
     assert [c["text"] for c in documents[0]["comments"]] == ["Bert reageert"]
     assert [c["text"] for c in elsewhere] == ["Bert reageert"]

@@ -16,6 +16,8 @@ from pleio_core.clock import now
 from pleio_core.content.comments import comments_of
 from pleio_core.content.files import StoredFile
 from pleio_core.content.site import SiteRoot
+from pleio_core.notifications.follows import site_follows
+from pleio_core.notifications.preferences import preferences_of
 from pleio_core.security.accounts import Account
 from pleio_core.security.membership import site_members
 from pleio_core.services import CONTENT_TYPES, PLUGINS
@@ -76,6 +78,18 @@ def plugin_parts(root: SiteRoot, account: Account, registry: Registry) -> dict[s
     return parts
 
 
+def notification_choices(root: SiteRoot, account_id: str) -> dict[str, Any]:
+    """What the account follows here and how it chose to be notified (not the
+    notifications themselves: they name other people)."""
+    follows = site_follows(root)
+    chosen = preferences_of(root, account_id)
+    return {
+        "following": sorted(follows.followed(account_id)) if follows is not None else [],
+        "digest": chosen.frequency,
+        "deliveries": dict(sorted(chosen.deliveries.items())),
+    }
+
+
 def export_personal(
     root: SiteRoot, site_name: str, account: Account, registry: Registry, target: IO[bytes]
 ) -> dict[str, Any]:
@@ -134,6 +148,7 @@ def export_personal(
         },
     )
     counts["comments_elsewhere"] = writer.write_lines("comments.jsonl", their_comments())
+    writer.write_json("notifications.json", notification_choices(root, account.id))
     for module, part in parts.items():
         writer.write_json(f"plugins/{module}.json", part)
     manifest = {
