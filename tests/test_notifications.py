@@ -174,3 +174,14 @@ def test_a_request_to_join_notifies_the_admins(pleio_setup: PleioTestSetup, smtp
     assert "Jan Joiner" in line
     link = dirk.get("/@@notifications").html.select_one("#notifications a")["href"]
     assert link.endswith("/@@members-requests")
+
+
+def test_a_signed_out_visitor_does_not_pay_for_the_count(world, monkeypatch) -> None:
+    def counted(*args):
+        raise AssertionError("the unread count was asked for a signed-out visitor")
+
+    monkeypatch.setattr("pleio_core.layout.unread_count", counted)
+    home = world.client().get("/")
+    assert home.html.select_one(".notifications-tool") is None
+    with pytest.raises(AssertionError):
+        world.client("ada").get("/")  # (and a signed-in one does ask)

@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from pyramid.config import Configurator
-from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPSeeOther
+from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound, HTTPSeeOther
 from pyramid.request import Request
 from pyramid.security import NO_PERMISSION_REQUIRED
 
@@ -144,9 +144,8 @@ def follow_post(context: SiteRoot, request: Request) -> Any:
 def follow_content(context: Content, request: Request) -> Any:
     """``POST <content>/@@follow``: the same, for this content (it needs no key: content
     made before keys existed gets its uid here, on a POST, never on showing the button)."""
-    content_type = CONTENT_TYPES(request.registry).of(context)
-    if content_type is None or content_type.module not in request.enabled_modules:
-        raise HTTPBadRequest(_("This cannot be followed."))
+    if not CONTENT_TYPES(request.registry).is_shown(context, request.enabled_modules):
+        raise HTTPNotFound()  # its module is off here: as invisible as its pages
     return _toggle(request, content_key(context))
 
 
