@@ -185,3 +185,16 @@ def test_a_signed_out_visitor_does_not_pay_for_the_count(world, monkeypatch) -> 
     assert home.html.select_one(".notifications-tool") is None
     with pytest.raises(AssertionError):
         world.client("ada").get("/")  # (and a signed-in one does ask)
+
+
+def test_an_unsubscribe_token_is_good_for_its_account_and_site_only() -> None:
+    from pleio_core.notifications.preferences import token_account, unsubscribe_token
+
+    secret = "s" * 40
+    token = unsubscribe_token(secret, "buurt", "abc123")
+    assert token_account(secret, "buurt", token) == "abc123"
+    assert token_account(secret, "elders", token) is None  # another site's
+    assert token_account("t" * 40, "buurt", token) is None  # after a new secret
+    assert token_account(secret, "buurt", token.replace("abc123", "abc124")) is None
+    for bad in ("", ".", "abc123.", "abc123", "abc123.zz"):
+        assert token_account(secret, "buurt", bad) is None

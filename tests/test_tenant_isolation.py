@@ -28,6 +28,10 @@ WAYS_IN = {
     (SiteRoot, "invitation", "GET"): {400},  # no token
     (SiteRoot, "invitation", "POST"): {400},
     (SiteRoot, "theme.css", "GET"): {200},
+    # a mail's one-click unsubscribe works without a session: no token, no answer
+    (SiteRoot, "unsubscribe", "GET"): {400},
+    (SiteRoot, "unsubscribe", "HEAD"): {400},
+    (SiteRoot, "unsubscribe", "POST"): {400},
     (None, "language", "GET"): {400},  # no language given
     (None, "language", "HEAD"): {400},
     (None, "language", "POST"): {400},
