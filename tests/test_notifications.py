@@ -198,3 +198,50 @@ def test_an_unsubscribe_token_is_good_for_its_account_and_site_only() -> None:
     assert token_account(secret, "buurt", token.replace("abc123", "abc124")) is None
     for bad in ("", ".", "abc123.", "abc123", "abc123.zz"):
         assert token_account(secret, "buurt", bad) is None
+
+
+def test_two_notifications_at_once_and_a_visit_merge(tmp_path) -> None:
+    """Two requests notify one inbox while a third marks it read: all three commit (ZODB's
+    conflict resolution merges the tree's appends and the counters)."""
+    import transaction
+    from ZODB import DB
+    from ZODB.FileStorage import FileStorage
+
+    from pleio_core.content.model import Content
+    from pleio_core.notifications.store import Inbox
+
+    db = DB(FileStorage(str(tmp_path / "Data.fs")))
+    try:
+        with db.transaction() as conn:
+            conn.root()["item"] = item = Content("Item")
+            conn.root()["inbox"] = inbox = Inbox()
+            for n in range(30):
+                inbox.add("mention", f"a{n}", "A", item, "", mailed=False)
+        managers = [transaction.TransactionManager() for _ in range(3)]
+        conns = [db.open(tm) for tm in managers]
+        for n, conn in enumerate(conns[:2]):
+            inbox = conn.root()["inbox"]
+            inbox.add("reply-content", f"writer{n}", "W", conn.root()["item"], "", mailed=True)
+        assert conns[2].root()["inbox"].mark_read()
+        for tm in managers:
+            tm.commit()  # ConflictError unless the changes merge
+        with db.transaction() as conn:
+            stored = conn.root()["inbox"]
+            assert stored.count() == 32 and len(stored.entries) == 32
+            assert stored.unread_count() == 2  # the two that came after the visit
+            assert {n.actor for n in list(stored.newest())[:2]} == {"writer0", "writer1"}
+    finally:
+        db.close()
+
+
+def test_an_inbox_stays_bounded_newest_first() -> None:
+    from pleio_core.notifications import store
+
+    inbox = store.Inbox()
+    for n in range(store.MAX_ENTRIES * 3):
+        inbox.add("mention", f"a{n}", "A", None, "/", mailed=False)
+    assert store.MAX_ENTRIES <= inbox.count() <= store.MAX_ENTRIES + store.TRIM_BATCH
+    assert inbox.count() == len(inbox.entries)
+    newest = [entry.actor for entry in inbox.newest()]
+    assert newest[0] == f"a{n}" and len(newest) == inbox.count()
+    assert inbox.unread_count() == inbox.count()  # never more unread than there are
