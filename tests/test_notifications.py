@@ -103,6 +103,7 @@ def test_settings_and_unsubscribe(world, smtp_server) -> None:
     ada, bob, cas = world.client("ada"), world.client("bob"), world.client("cas")
     page = cas.get("/@@notification-settings")
     form = page.forms["notification-settings"]
+    assert "kind-group-invitation" not in form.fields  # the community is not on here
     form["kind-mention"] = "site"
     form["frequency"] = "weekly"
     saved = form.submit(status=303).follow()

@@ -16,7 +16,7 @@ from pyramid.config import Configurator
 from pyramid.i18n import TranslationString
 
 from pleio_core.i18n import _
-from pleio_core.services import Service
+from pleio_core.services import PLUGINS, Service
 
 NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
 #: How a kind reaches its recipient: an e-mail at once, in the digest, or only in the site.
@@ -36,6 +36,8 @@ class NotificationKind:
     #: Delivery for someone who has not chosen (one of ``DELIVERIES``).
     default: str = "email"
     order: int = 100
+    #: The plugin that declared it (None: the core's): offered only where it is enabled.
+    module: str | None = None
 
 
 KINDS: Service[dict[str, NotificationKind]] = Service(
@@ -56,13 +58,17 @@ def add_notification_kind(
     """Declare a kind of notification (``notify(request, name, …)`` then sends it).
 
     ``default`` is its delivery until the recipient chooses (``email``, ``digest`` or
-    ``site``); the settings page lists the kinds by ``order``, then by name.
+    ``site``); the settings page lists the kinds by ``order``, then by name, a plugin's
+    only on the sites that enable it.
     """
     if not isinstance(name, str) or not NAME.fullmatch(name):
         raise ValueError(f"add_notification_kind({name!r}): a name is a-z, 0-9 and -")
     if default not in DELIVERIES:
         raise ValueError(f"add_notification_kind({name!r}): default is one of {DELIVERIES}")
-    kind = NotificationKind(name, title, text, default, order)
+    module = None
+    if config.package_name.partition(".")[0] != "pleio_core":
+        module = PLUGINS(config.registry).plugin_of_package(config.package_name)
+    kind = NotificationKind(name, title, text, default, order, module)
 
     def register() -> None:
         KINDS(config.registry)[name] = kind

@@ -180,7 +180,10 @@ def mention_suggestions(context: SiteRoot, request: Request) -> dict[str, Any]:
 
 
 def _kinds(request: Request) -> list[Any]:
-    return sorted(KINDS(request.registry).values(), key=lambda k: (k.order, k.name))
+    """The kinds this site can send: the core's, and those of its enabled modules."""
+    enabled = request.enabled_modules
+    offered = [k for k in KINDS(request.registry).values() if k.module in (None, *enabled)]
+    return sorted(offered, key=lambda k: (k.order, k.name))
 
 
 def settings_values(request: Request, chosen: Preferences, **extra: Any) -> dict[str, Any]:
@@ -210,7 +213,7 @@ def settings_page(context: SiteRoot, request: Request) -> dict[str, Any]:
     if request.method != "POST":
         return settings_values(request, chosen, saved=request.GET.get("saved") == "1")
     frequency = request.POST.get("frequency", "")
-    deliveries = {}
+    deliveries = dict(chosen.deliveries)  # (a module's kinds are kept while it is off)
     errors = []
     if frequency not in FREQUENCIES:
         errors.append(_("Choose how often the digest comes: never, daily or weekly."))

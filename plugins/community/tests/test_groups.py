@@ -522,6 +522,8 @@ def test_an_owner_invites_and_the_invitee_is_notified_and_joins(world, smtp_serv
     assert "Anne nodigt je uit" in listed.text and listed["href"].endswith(group)
     page = bert.get(group)
     assert "Je bent uitgenodigd" in page.text
+    settings = bert.get("/@@notification-settings").forms["notification-settings"]
+    assert settings["kind-group-invitation"].value == "email"  # the plugin's kind, offered
     act(bert, group, "join")
     assert "Bert" in members_page(anne, group).text
     with world.committed(group) as stored:
