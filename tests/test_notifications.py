@@ -145,7 +145,11 @@ def test_bad_input_is_a_clear_4xx(world) -> None:
     assert "nonsense" in answer.text
     for key in ("", "person:1", "content:", "content:a b", "account:" + "x" * 70):
         answer = cas.post("/@@follow", {"csrf_token": csrf, "key": key}, status=400)
-        assert "key" in answer.text
+        assert "Dit kun je niet volgen" in answer.text
+    for elsewhere in ("https://evil.example/", "//evil.example/", "/ok\r\nX-Evil: 1"):
+        back = cas.post("/@@follow", {"csrf_token": csrf, "key": "account:abc",
+                                      "came_from": elsewhere}, status=303)  # fmt: skip
+        assert back.location == f"http://{HOST}/"  # back to this site, never elsewhere
     cas.post("/@@follow", {"key": "account:abc"}, status=400)  # no CSRF token
     world.client().post("/@@follow", {"key": "account:abc"}, status=(400, 403))
     assert cas.get("/@@mention-suggestions?q=ad").json == {"names": ["Ada Lovelace"]}

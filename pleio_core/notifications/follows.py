@@ -13,9 +13,11 @@ from typing import Any, Literal, overload
 
 from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
+from pyramid.i18n import TranslationString
 from pyramid.request import Request
 
 from pleio_core.content.model import Content
+from pleio_core.i18n import _
 from pleio_core.storage.parts import part
 
 KEY = re.compile(r"(content|account|group):[A-Za-z0-9_-]{1,64}")
@@ -24,7 +26,12 @@ MAX_FOLLOWED = 1000
 
 
 class FollowError(ValueError):
-    """A key that is not one, or one too many; the message says which."""
+    """A key that is not one, or one too many; ``message`` says which (a translation
+    string, for the page)."""
+
+    def __init__(self, message: TranslationString) -> None:
+        super().__init__(message.interpolate())
+        self.message = message
 
 
 def content_key(content: Content) -> str:
@@ -33,7 +40,10 @@ def content_key(content: Content) -> str:
 
 def check_key(key: object) -> str:
     if not isinstance(key, str) or not KEY.fullmatch(key):
-        raise FollowError(f"not a key of something to follow: {key!r}")
+        raise FollowError(
+            _("This is not something to follow: the key (key) is content:…, account:… or "
+              "group:…, with letters, digits, - or _.")
+        )  # fmt: skip
     return key
 
 
@@ -49,7 +59,10 @@ class Follows(Persistent):
         if mine is None:
             mine = self.by_account[account_id] = OOTreeSet()
         if len(mine) >= MAX_FOLLOWED:
-            raise FollowError(f"an account follows at most {MAX_FOLLOWED} things on a site")
+            raise FollowError(
+                _("You follow ${max} things on this site: unfollow something first.",
+                  mapping={"max": MAX_FOLLOWED})
+            )  # fmt: skip
         mine.add(key)
         followers = self.by_key.get(key)
         if followers is None:

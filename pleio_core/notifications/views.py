@@ -114,7 +114,8 @@ def _came_from(request: Request) -> str:
     """Back to the page the button was on: a path on this site only (never another host)."""
     raw = request.POST.get("came_from", "") or "/"
     parts = urlsplit(raw)
-    if parts.scheme or parts.netloc or not raw.startswith("/") or raw.startswith("//"):
+    unsafe = parts.scheme or parts.netloc or not raw.startswith("/") or raw.startswith("//")
+    if unsafe or any(ord(c) < 32 for c in raw):  # (nor a header cut in two)
         return request.application_url + "/"
     return request.application_url + raw
 
@@ -128,7 +129,7 @@ def _toggle(request: Request, key: str) -> Any:
     try:
         follow(request, key) if wanted == "1" else unfollow(request, key)
     except FollowError as error:
-        raise HTTPBadRequest(str(error)) from None
+        raise HTTPBadRequest(error.message) from None
     return HTTPSeeOther(location=_came_from(request))
 
 
@@ -137,7 +138,7 @@ def follow_post(context: SiteRoot, request: Request) -> Any:
     try:
         key = check_key(request.POST.get("key"))
     except FollowError as error:
-        raise HTTPBadRequest(str(error)) from None
+        raise HTTPBadRequest(error.message) from None
     return _toggle(request, key)
 
 
