@@ -118,6 +118,7 @@ def content_json(request: Request, content: Content, content_type: ContentType) 
         "access": content.access,
         "state": content.state,
         "publish_at": to_json(content.publish_at),
+        "publish_until": to_json(content.publish_until),
         "owner": content.owner,
         "created": to_json(content.created),
         "modified": to_json(content.modified),
