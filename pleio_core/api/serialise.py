@@ -20,6 +20,7 @@ from pleio_core.content.editing import bound_schema, content_values
 from pleio_core.content.forms import with_change_note
 from pleio_core.content.likes import like_count, likes_of
 from pleio_core.content.model import Content
+from pleio_core.content.files import StoredFile, StoredFileType
 from pleio_core.content.schema import CORE_FIELDS, LocalDateTime
 from pleio_core.content.types import ContentType
 from pleio_core.i18n import _
@@ -30,7 +31,10 @@ from .schemas import node_schema
 
 
 def to_json(value: Any) -> Any:
-    """A stored value as JSON: dates as ISO 8601, tuples and sets as lists."""
+    """A stored value as JSON: dates as ISO 8601, tuples and sets as lists, a file as its
+    facts (as an export writes it)."""
+    if isinstance(value, StoredFile):
+        return StoredFileType().serialize(None, value)
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -34,7 +34,7 @@ class NewsSchema(ContentSchema):
         title=_("Lead image"),
         description=_("A PNG, JPEG or WebP image of at most 10 MB. Choose none to keep the one there is."),
         missing=colander.drop,
-        widget=deform.widget.FileUploadWidget(None),
+        widget=deform.widget.FileUploadWidget(None, accept="image/png,image/jpeg,image/webp"),
     )
     lead_image_alt = colander.SchemaNode(
         colander.String(),
