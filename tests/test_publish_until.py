@@ -39,7 +39,7 @@ def moment(when) -> str:
 def seen_by(world: SiteWorld, who: str | None, title: str, path: str) -> dict[str, bool]:
     """Where ``who`` finds the item: its page, the listing, search, the API, the home page."""
     client = world.client(who)
-    word = title.split()[0].lower()
+    word = title.split(maxsplit=1)[0].lower()
     return {
         "page": client.get(path, expect_errors=True).status_int == 200,
         "listing": title in client.get("/notes/").text,

@@ -17,10 +17,10 @@ from pyramid.request import Request
 
 from pleio_core.content.comments import Comment, comments_of
 from pleio_core.content.editing import bound_schema, content_values
+from pleio_core.content.files import StoredFile, StoredFileType
 from pleio_core.content.forms import with_change_note
 from pleio_core.content.likes import like_count, likes_of
 from pleio_core.content.model import Content
-from pleio_core.content.files import StoredFile, StoredFileType
 from pleio_core.content.schema import CORE_FIELDS, LocalDateTime
 from pleio_core.content.types import ContentType
 from pleio_core.i18n import _

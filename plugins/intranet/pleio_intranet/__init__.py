@@ -47,8 +47,8 @@ class IntranetPlugin(ModulePlugin):
         )
         config.add_stylesheet("intranet.css")
         config.add_home_widget(
-            "news", latest_news, _("Latest news"), more_title=_("All news"), more="/intranet/@@news",
-            order=10,
+            "news", latest_news, _("Latest news"), more_title=_("All news"),
+            more="/intranet/@@news", order=10,
         )  # fmt: skip
         config.include(".highlights")
         config.include(".views")

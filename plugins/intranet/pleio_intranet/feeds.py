@@ -46,7 +46,9 @@ def _text(parent: ElementTree.Element, tag: str, text: str, **attributes: str) -
 
 
 def _link(parent: ElementTree.Element, href: str, rel: str, media_type: str) -> None:
-    ElementTree.SubElement(parent, f"{{{ATOM}}}link", {"href": href, "rel": rel, "type": media_type})
+    ElementTree.SubElement(
+        parent, f"{{{ATOM}}}link", {"href": href, "rel": rel, "type": media_type}
+    )
 
 
 def entry_id(content: Content) -> str:

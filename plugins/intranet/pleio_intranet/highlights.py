@@ -56,9 +56,9 @@ def highlighted(request: Request, folder: Any) -> list[News]:
     found = []
     for name in names_of(folder) or ():
         news = folder.get(name)
-        if isinstance(news, News) and is_highlighted(news):
-            if request.has_permission("view", news):
-                found.append(news)
+        visible = isinstance(news, News) and request.has_permission("view", news)
+        if visible and is_highlighted(news):
+            found.append(news)
     found.sort(key=lambda n: n.publish_at or n.created, reverse=True)
     found.sort(key=lambda n: not n.pinned)
     return found

@@ -25,7 +25,11 @@ MAX_PIXELS = 40_000_000
 MAX_SIDE = 1600
 MAX_ALT = 250
 #: Pillow's format → (media type, file extension).
-FORMATS = {"PNG": ("image/png", "png"), "JPEG": ("image/jpeg", "jpg"), "WEBP": ("image/webp", "webp")}
+FORMATS = {
+    "PNG": ("image/png", "png"),
+    "JPEG": ("image/jpeg", "jpg"),
+    "WEBP": ("image/webp", "webp"),
+}
 
 
 class NotAnImage(ValueError):

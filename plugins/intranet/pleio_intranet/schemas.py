@@ -32,7 +32,9 @@ class NewsSchema(ContentSchema):
     lead_image = colander.SchemaNode(
         LeadImageType(),
         title=_("Lead image"),
-        description=_("A PNG, JPEG or WebP image of at most 10 MB. Choose none to keep the one there is."),
+        description=_(
+            "A PNG, JPEG or WebP image of at most 10 MB. Choose none to keep the one there is."
+        ),
         missing=colander.drop,
         widget=deform.widget.FileUploadWidget(None, accept="image/png,image/jpeg,image/webp"),
     )
@@ -66,6 +68,11 @@ def _title_from_body(values: Any) -> Any:
     return values
 
 
+def _not_blank(node: colander.SchemaNode, value: str) -> None:
+    if not value.strip():
+        raise colander.Invalid(node, _("Write something."))
+
+
 class StatusSchema(ContentSchema):
     """A status update is its text; its title is made from it."""
 
@@ -84,13 +91,8 @@ class StatusSchema(ContentSchema):
                 max=STATUS_LIMIT,
                 max_err=_("A status update has at most ${max} characters."),
             ),
-            lambda node, value: _not_blank(node, value),
+            _not_blank,
         ),
         widget=deform.widget.TextAreaWidget(rows=3, attributes={"maxlength": STATUS_LIMIT}),
     )
     preparer = staticmethod(_title_from_body)
-
-
-def _not_blank(node: colander.SchemaNode, value: str) -> None:
-    if not value.strip():
-        raise colander.Invalid(node, _("Write something."))

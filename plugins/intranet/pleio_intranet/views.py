@@ -59,7 +59,7 @@ def front_page(context: ModuleFolder, request: Request) -> dict[str, Any]:
     the organisation's pages; "Add …" for what the visitor may add."""
     top = highlighted(request, context)
     shown = {id(n) for n in top}
-    news = [n for n in latest(request, "news", size=FRONT_COUNT + len(top)).items]
+    news = list(latest(request, "news", size=FRONT_COUNT + len(top)).items)
     identity = request.identity
     return {
         **_common(request, context),
@@ -167,9 +167,10 @@ def remove_lead_image(context: News, request: Request) -> HTTPSeeOther:
     """Take the lead image off (a new revision keeps the old one)."""
     content_type = CONTENT_TYPES(request.registry).of(context)
     if context.lead_image is not None and content_type is not None:
+        note = request.localizer.translate(_("Lead image removed"))
         update_content(
             request, context, content_type, {"lead_image": None, "lead_image_alt": ""},
-            started_from=context.serial, comment=request.localizer.translate(_("Lead image removed")),
+            started_from=context.serial, comment=note,
         )  # fmt: skip
     return HTTPSeeOther(location=request.resource_url(context))
 

@@ -31,4 +31,3 @@ def world(pleio_setup: PleioTestSetup) -> World:
     for who, role in PEOPLE.items():
         pleio_setup.create_account(f"{who}@example.nl", who.capitalize(), intra=role)
     return World(pleio_setup, pleio_setup.make_app(), "intra", HOST)
-

@@ -32,8 +32,11 @@ def test_who_may_add_what(world) -> None:
     form = world.client("eva").get("/intranet/@@add?type=news").forms["content-form"]
     form["title"] = "Van Anne?"
     anne = world.client("anne")
-    anne.post("/intranet/@@add?type=news", {"csrf_token": page_csrf(anne.get("/intranet/")),
-                                             "title": "Van Anne?"}, status=403)
+    anne.post(
+        "/intranet/@@add?type=news",
+        {"csrf_token": page_csrf(anne.get("/intranet/")), "title": "Van Anne?"},
+        status=403,
+    )
     with world.committed("/intranet") as folder:
         assert "van-anne" not in folder
 

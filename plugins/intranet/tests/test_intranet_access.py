@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pleio_intranet.content import BlogPost, News, OrgPage, StatusUpdate
 
 from pleio_core.testing import PleioTestSetup, SiteWorld
 
@@ -85,8 +86,6 @@ def matrix(tmp_path_factory):
 def surfaces(registry) -> list[tuple[str, str, type]]:
     """(view name, method, context class) of every view registered for the intranet's
     classes (and for the core's ones above them: the forms, history, comments, likes)."""
-    from pleio_intranet.content import BlogPost, News, OrgPage, StatusUpdate
-
     found = set()
     for view in registry.introspector.get_category("views"):
         intr = view["introspectable"]
@@ -110,8 +109,10 @@ def call(client, method: str, url: str):
 
 def test_the_matrix_covers_the_intranet_s_own_pages(matrix) -> None:
     names = {(name, cls.__name__) for name, _method, cls in surfaces(matrix.app.registry)}
-    assert {("", "News"), ("lead-image", "News"), ("remove-lead-image", "News"),
-            ("", "BlogPost"), ("edit", "StatusUpdate"), ("history", "OrgPage")} <= names  # fmt: skip
+    assert {
+        ("", "News"), ("lead-image", "News"), ("remove-lead-image", "News"), ("", "BlogPost"),
+        ("edit", "StatusUpdate"), ("history", "OrgPage"),
+    } <= names  # fmt: skip
 
 
 @pytest.mark.parametrize("who", VIEWERS, ids=lambda w: w or "anonymous")

@@ -85,7 +85,9 @@ def test_an_export_and_import_keeps_the_news_fields_image_and_highlights(world) 
     assert news["fields"]["featured"] == "true" and news["fields"]["pinned"] == "true"
     assert news["fields"]["lead_image"]["media_type"] == "image/png"
     assert news["extra"] == {"intranet": {"highlighted": True}}
-    assert world.setup.pleio("site", "import", "kopie", str(archive), "--host", "kopie.localhost") == 0
+    assert (
+        world.setup.pleio("site", "import", "kopie", str(archive), "--host", "kopie.localhost") == 0
+    )
     client = world.setup.client(world.setup.make_app(), host="kopie.localhost")
     front = client.get("/intranet/")
     assert [a.text for a in front.html.select(".intranet-highlights h3 a")] == ["Groot nieuws"]

@@ -41,7 +41,12 @@ def news_form(world, who="eva", path="/intranet/@@add?type=news", **fields):
 
 
 def add_news(world, data: bytes | None, filename="foto.jpg", status=303, **fields):
-    fields = {"title": "Met beeld", "access": "public", "lead_image_alt": "Een rode vlakte", **fields}
+    fields = {
+        "title": "Met beeld",
+        "access": "public",
+        "lead_image_alt": "Een rode vlakte",
+        **fields,
+    }
     form = news_form(world, **fields)
     if data is not None:
         form["upload"] = webtest.Upload(filename, data, "image/jpeg")
@@ -78,7 +83,7 @@ def test_png_and_webp_keep_their_kind_and_a_name_does_not_decide_it(world) -> No
     add_news(world, image_bytes("WEBP"), filename="plaatje.png", title="Met beeld")
     assert stored_image(world)[:2] == ("image/webp", "plaatje.webp")
     add_news(world, image_bytes("PNG", (2400, 600)), filename="x.jpg", title="Breed")
-    media_type, filename, data = stored_image(world, "/intranet/breed")
+    media_type, _filename, data = stored_image(world, "/intranet/breed")
     assert media_type == "image/png" and Image.open(io.BytesIO(data)).size == (1600, 400)
 
 
@@ -125,7 +130,7 @@ def test_an_edit_keeps_the_image_and_it_can_be_taken_off(world) -> None:
         status=403,
     )
     page = eva.get("/intranet/met-beeld/")
-    page.forms[[k for k, f in page.forms.items() if "remove-lead-image" in f.action][0]].submit(
+    page.forms[next(k for k, f in page.forms.items() if "remove-lead-image" in f.action)].submit(
         status=303
     )
     assert stored_image(world) is None
