@@ -33,7 +33,8 @@ class NewsSchema(ContentSchema):
         LeadImageType(),
         title=_("Lead image"),
         description=_(
-            "A PNG, JPEG or WebP image of at most 10 MB. Choose none to keep the one there is."
+            "A PNG, JPEG or WebP image of at most 10 MB. "
+            "When you edit, choose none to keep the image there is."
         ),
         missing=colander.drop,
         widget=deform.widget.FileUploadWidget(None, accept="image/png,image/jpeg,image/webp"),
