@@ -142,3 +142,21 @@ def test_only_who_may_change_access_sets_the_end(world, clock) -> None:
     assert answer.status_int in (403, 404)
     form = anne.get("/notes/van-anne/@@edit").forms["content-form"]
     assert "publish_until" in form.fields
+
+
+def test_a_catalog_made_before_the_end_of_publication_gets_its_indexes(world, clock) -> None:
+    from pleio_core.content.site import ROOT_KEY
+    from pleio_core.services import SITE_DATABASES
+
+    anne = world.client("anne")
+    add_note(anne, "Eerste notitie")
+    with SITE_DATABASES(world.app.registry).get("demo").transaction() as conn:
+        indexes = conn.root()[ROOT_KEY].catalog.indexes
+        del indexes["expires"], indexes["allowed_late"]  # as a catalog made before them
+    assert world.client().get("/api/v1/search?text=eerste").json["total"] == 1
+    add_note(anne, "Korte notitie", publish_until=moment(clock.now() + timedelta(hours=1)))
+    with world.committed("/") as site:
+        assert "expires" in site.catalog.indexes
+    assert world.client().get("/api/v1/search?text=korte").json["total"] == 1
+    clock.advance(timedelta(hours=2))
+    assert world.client().get("/api/v1/search?text=korte").json["total"] == 0

@@ -115,6 +115,7 @@ def test_status_updates_are_short_and_posted_from_the_front_page(world) -> None:
     with world.committed(path) as status:
         assert status.title == "Vandaag op de hei met het team." and status.access == "members"
     assert "Vandaag op de hei" in anne.get("/intranet/").text
+    assert "Vandaag op de hei" in world.client("bert").get("/").text  # in the stream
     assert "Vandaag op de hei" not in world.client().get("/intranet/").text  # members only
     too_long = world.add("anne", "status", status=400, body="x" * 501)
     assert "hoogstens 500 tekens" in too_long.text
