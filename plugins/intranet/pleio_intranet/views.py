@@ -31,8 +31,9 @@ from .i18n import _
 from .listings import KINDS, latest, page_number, top_pages
 
 CONTENT_PAGE = "pleio_core:templates/content.pt"
-#: How many of each kind the front page shows.
+#: How many of each kind the front page shows; of the featured and pinned news.
 FRONT_COUNT = 5
+MAX_HIGHLIGHTED = 10
 
 
 def _links_by_type(request: Request, folder: ModuleFolder) -> dict[str, tuple[str, str]]:
@@ -57,9 +58,9 @@ def _common(request: Request, folder: Any) -> dict[str, Any]:
 def front_page(context: ModuleFolder, request: Request) -> dict[str, Any]:
     """Featured and pinned news first, then the latest news, blog posts, status updates and
     the organisation's pages; "Add …" for what the visitor may add."""
-    top = highlighted(request, context)
-    shown = {id(n) for n in top}
-    news = list(latest(request, "news", size=FRONT_COUNT + len(top)).items)
+    top = highlighted(request, context)[:MAX_HIGHLIGHTED]
+    shown = {id(n) for n in top}  # (one connection: one object per item)
+    news = latest(request, "news", size=FRONT_COUNT + len(top)).items
     identity = request.identity
     return {
         **_common(request, context),
