@@ -34,6 +34,13 @@ def image_bytes(kind: str, size=(40, 20)) -> bytes:
     return out.getvalue()
 
 
+def huge_png() -> bytes:
+    """48 megapixels of one grey: a small file that would take much memory to decode."""
+    out = io.BytesIO()
+    Image.new("L", (8000, 6000), 128).save(out, format="PNG")
+    return out.getvalue()
+
+
 def news_form(world, who="eva", path="/intranet/@@add?type=news", **fields):
     form = world.client(who).get(path).forms["content-form"]
     fill_form(form, fields)
@@ -94,6 +101,7 @@ def test_what_cannot_be_a_lead_image_is_refused_and_nothing_is_written(world) ->
         "empty": (b"", None),  # no file is no image: the field is left as it is
         "too large": (os.urandom(10 * 1024 * 1024 + 1), "te groot: hoogstens 10 MB"),
         "truncated": (jpeg_with_exif()[:400], "Dit bestand is geen afbeelding"),
+        "too many pixels": (huge_png(), "te veel pixels: hoogstens 40 megapixel"),
     }
     for case, (data, message) in cases.items():
         if message is None:
