@@ -59,6 +59,13 @@ def test_any_text_in_any_field_never_gives_a_server_error(world, title, body, al
         assert answer.status_int in (303, 400), (type_name, answer.status, answer.body[:300])
         if answer.status_int == 303:
             shown.append(answer.location.split(world.host, 1)[1])
+        made = eva.post_json(
+            "/api/v1/content/intranet", {"type": type_name, **fields},
+            headers={"X-CSRF-Token": csrf}, expect_errors=True,
+        )  # fmt: skip
+        assert made.status_int in (201, 422), (type_name, made.status, made.body[:300])
+        if made.status_int == 201:
+            shown.append(f"/{made.json['path']}/")
     for path in shown:
         answer = world.client().get(path, expect_errors=True)
         assert answer.status_int < 500, (path, answer.status)
