@@ -15,7 +15,7 @@ and the request properties
 from __future__ import annotations
 
 from pleio_core.api.errors import ApiError
-from pleio_core.catalog import latest_content
+from pleio_core.catalog import InvalidSearch, SearchResults, latest_content, search
 from pleio_core.clock import local_time, now
 from pleio_core.content import (
     CommentAdded,
@@ -34,6 +34,7 @@ from pleio_core.content import (
 )
 from pleio_core.content.access import ACCESS_LEVELS, OWN, acl_for
 from pleio_core.content.editing import create_content, delete_content, group_of, update_content
+from pleio_core.content.files import StoredFile, StoredFileType, store_file
 from pleio_core.content.folder import name_of, parent_of
 from pleio_core.content.markup import (
     ITEM_NAME_RULE,
@@ -96,6 +97,7 @@ __all__ = [
     "ContentTouched",
     "ContentType",
     "Folder",
+    "InvalidSearch",
     "Item",
     "MemberRemoved",
     "MenuItem",
@@ -104,8 +106,11 @@ __all__ = [
     "ModuleSettings",
     "NotMovable",
     "PluginInfo",
+    "SearchResults",
     "Service",
     "SiteRoot",
+    "StoredFile",
+    "StoredFileType",
     "WidgetItem",
     "acl_for",
     "add_links",
@@ -135,8 +140,10 @@ __all__ = [
     "parent_of",
     "plain_text",
     "render_markdown",
+    "search",
     "send_mail",
     "slugify",
+    "store_file",
     "unfollow",
     "unique_name",
     "update_content",

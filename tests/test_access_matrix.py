@@ -1,8 +1,8 @@
 """The access matrix: every kind of viewer × access level × state × every surface.
 
 Seven viewers (anonymous, a member, an editor, an admin, a member of the group, the owner,
-another site's admin) against twelve wiki pages (four access levels × draft, scheduled and
-live), on every page and API route that takes a piece of content — read from Pyramid's
+another site's admin) against sixteen wiki pages (four access levels × draft, scheduled, ended
+and live), on every page and API route that takes a piece of content — read from Pyramid's
 introspector, so a view added later is in the matrix without anyone remembering it — in
 search, and on the home page. Then the change-access attempt, through the API and the edit form.
 
@@ -29,7 +29,7 @@ CSRF = "matrix-csrf-token"
 VIEWERS = (None, "member", "editor", "admin", "groupie", "owner", "foreign")
 ROLES = {"member": "member", "editor": "editor", "admin": "admin", "groupie": "member"}
 LEVELS = ("public", "members", "group", "private")
-STATES = ("draft", "scheduled", "live")
+STATES = ("draft", "scheduled", "ended", "live")
 SITE_MEMBERS = {"member", "editor", "admin", "groupie", "owner"}
 ITEMS = [(level, state) for level in LEVELS for state in STATES]
 
@@ -127,6 +127,7 @@ def matrix(tmp_path_factory) -> Matrix:
             page.access = level
             page.state = "draft" if state == "draft" else "published"
             page.publish_at = soon if state == "scheduled" else None
+            page.publish_until = datetime.now(UTC) - timedelta(days=1) if state == "ended" else None
             page.group = group.principal if level == "group" else None
             (group if level == "group" else site["wiki"]).add(token(level, state), page)
             app.registry.notify(ContentAdded(page))
