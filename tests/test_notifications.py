@@ -250,3 +250,14 @@ def test_an_inbox_stays_bounded_newest_first() -> None:
     newest = [entry.actor for entry in inbox.newest()]
     assert newest[0] == f"a{n}" and len(newest) == inbox.count()
     assert inbox.unread_count() == inbox.count()  # never more unread than there are
+
+
+def test_a_status_update_on_the_intranet_mentions_too(pleio_setup: PleioTestSetup) -> None:
+    """Mentions are the core's, for every content type: the intranet needs nothing for them."""
+    pleio_setup.write_site("intra", modules=("intranet",), hosts=("intra.localhost",))
+    pleio_setup.create_account("anne@example.nl", "Anne", intra="member")
+    pleio_setup.create_account("bert@example.nl", "Bert Bos", intra="member")
+    world = SiteWorld(pleio_setup, pleio_setup.make_app(), "intra", "intra.localhost")
+    add_through_form(world.client("anne"), "/intranet/", "status", body="Koffie, @Bert Bos?")
+    [line] = listed(world.client("bert"))
+    assert "Anne noemde je" in line
