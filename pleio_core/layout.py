@@ -18,7 +18,7 @@ from pyramid.renderers import get_renderer
 from pyramid.request import Request
 from pyramid_chameleon import zpt
 
-from pleio_core.services import STYLESHEETS, Service
+from pleio_core.services import PEOPLE, STYLESHEETS, Service
 
 from .content.site import SiteRoot
 from .i18n import LANGUAGES, _
@@ -229,6 +229,16 @@ class Page:
     def initials_of(name: str) -> str:
         """Anyone's avatar letters, for templates: ``page.initials_of(comment.author_name)``."""
         return initials(name)
+
+    def display_name(self, account_id: str | None, fallback: str = "") -> str:
+        """Someone's name as their account has it now, for templates:
+        ``page.display_name(content.owner, content.owner_name)`` (the stored copy is the
+        fallback for an account that is gone)."""
+        return PEOPLE(self.request.registry).display_name(self.request, account_id, fallback)
+
+    def avatar_html(self, account_id: str | None, size: str = "small", fallback: str = "") -> str:
+        """Someone's photo or initials (``structure:``): ``page.avatar_html(comment.author)``."""
+        return PEOPLE(self.request.registry).avatar_html(self.request, account_id, size, fallback)
 
     @cached_property
     def tools_html(self) -> str:

@@ -51,6 +51,7 @@ from pleio_core.content.views import (
     visible_children,
 )
 from pleio_core.mail import send_mail
+from pleio_core.people import avatar_html, display_name, profile_url
 from pleio_core.plugins import MenuItem, ModuleSettings, PluginInfo, WidgetItem, hookimpl
 from pleio_core.plugins.module import ModulePlugin
 from pleio_core.security.mailing import mail_accounts
@@ -97,11 +98,13 @@ __all__ = [
     "WidgetItem",
     "acl_for",
     "add_links",
+    "avatar_html",
     "clean",
     "clean_html",
     "content_view",
     "create_content",
     "delete_content",
+    "display_name",
     "folder_title",
     "format_time",
     "group_of",
@@ -116,6 +119,7 @@ __all__ = [
     "now",
     "parent_of",
     "plain_text",
+    "profile_url",
     "render_markdown",
     "send_mail",
     "slugify",

@@ -19,11 +19,12 @@ PINNED = {
     "ContentRemoved", "ContentSchema", "ContentTouched", "ContentType", "Folder", "Item",
     "MemberRemoved", "MenuItem", "ModuleFolder", "ModulePlugin", "ModuleSettings",
     "NotMovable", "PluginInfo", "Service", "SiteRoot", "WidgetItem", "acl_for", "add_links",
-    "clean", "clean_html", "content_view", "create_content", "delete_content", "folder_title",
+    "avatar_html", "clean", "clean_html", "content_view", "create_content", "delete_content", "display_name",
+    "folder_title",
     "format_time", "group_of", "hookimpl", "is_inside", "is_item_name", "latest_content",
     "local_time",
     "mail_accounts", "move_content", "name_of", "now", "parent_of", "plain_text",
-    "render_markdown", "send_mail", "slugify", "unique_name", "update_content",
+    "profile_url", "render_markdown", "send_mail", "slugify", "unique_name", "update_content",
     "visible_children",
 }  # fmt: skip
 ALLOWED = ("pleio_core.plugin_api", "pleio_core.testing")

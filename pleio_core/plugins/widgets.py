@@ -32,6 +32,8 @@ from .manager import PluginError
 log = logging.getLogger(__name__)
 
 NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
+#: The module of the core's own widgets (declared from ``pleio_core``): on every site.
+CORE = "core"
 #: Items a widget shows at most.
 WIDGET_ITEMS = 5
 
@@ -95,6 +97,10 @@ def add_home_widget(
     one name are a configuration conflict.
     """
     module = PLUGINS(config.registry).plugin_of_package(config.package_name)
+    if module is None and config.package_name.partition(".")[0] == "pleio_core":
+        module = CORE
+        if more is None or more_title is None:
+            raise PluginError(f"add_home_widget({name!r}): a core widget names more and its title")
     if module is None:
         raise PluginError(f"add_home_widget({name!r}): call it from a plugin's configure hook")
     if not isinstance(name, str) or not NAME.fullmatch(name):
@@ -116,7 +122,9 @@ def add_home_widget(
 def widgets_of(request: Request) -> list[HomeWidget]:
     """The widgets of the site's enabled modules, in the order they are shown."""
     enabled = request.enabled_modules
-    found = [w for w in HOME_WIDGETS(request.registry).values() if w.module in enabled]
+    found = [
+        w for w in HOME_WIDGETS(request.registry).values() if w.module in enabled or w.module == CORE
+    ]
     found.sort(key=lambda w: (w.order, w.key))
     return found
 
