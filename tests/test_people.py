@@ -96,3 +96,206 @@ def test_a_rename_shows_at_once_everywhere(world) -> None:
             text = client.get(url).text
             assert "Anne Pietersen" in text, url
             assert "Anne Jansen" not in text, url
+
+
+# -- visibility of the fields, for each audience ------------------------------------------------
+
+
+def fill_anne(world: SiteWorld) -> str:
+    save_profile(
+        world.client("anne"),
+        function="Beleidsadviseur",
+        department="Financiën",
+        **{"field-room": "K2.14", "field-team": "Red", "field-salary": "B",
+           "field-birthday": "1990-05-17"},
+    )  # fmt: skip
+    return account_id(world, "anne@example.nl")
+
+
+def open_directory(world: SiteWorld, public: bool) -> None:
+    from pleio_core.content.site import ROOT_KEY
+    from pleio_core.services import SITE_DATABASES
+
+    with SITE_DATABASES(world.app.registry).get("alpha").transaction() as conn:
+        site_people(conn.root()[ROOT_KEY], create=True).public_directory = public
+
+
+AUDIENCES = {  # who → (the labels shown on Anne's profile)
+    None: {"Room"},
+    "bert": {"Room", "Team", "Birthday"},
+    "admin": {"Room", "Team", "Salary band", "Birthday"},
+    "anne": {"Room", "Team", "Salary band", "Birthday"},
+}
+
+
+@pytest.mark.parametrize("who", list(AUDIENCES))
+def test_each_audience_sees_its_fields_on_the_profile_and_in_the_filters(world, who) -> None:
+    anne = fill_anne(world)
+    open_directory(world, True)
+    client = world.client(who)
+    profile = client.get(f"/@@people/{anne}")
+    labels = {dt.text for dt in profile.html.select(".profile__fields dt")}
+    assert labels == AUDIENCES[who]
+    assert ("B" in [dd.text for dd in profile.html.select("dd")]) == ("Salary band" in labels)
+    directory = client.get("/@@people")
+    filters = {label.text.strip() for label in directory.html.select(".people-search label")}
+    shown = AUDIENCES[who] - {"Birthday"}  # no filter on a date
+    assert filters & {"Room", "Team", "Salary band", "Skills"} <= shown | {"Skills"}
+    assert ("Salary band" in filters) == ("Salary band" in shown and who != "anne")
+    # a filter on a field the viewer may not see is not applied: it reveals nothing
+    names = lambda page: [a.text for a in page.html.select(".people-list h2 a")]  # noqa: E731
+    probe = names(client.get("/@@people", {"field-salary": "A"}))
+    if "Salary band" in filters:
+        assert "Anne Jansen" not in probe
+    else:
+        assert "Anne Jansen" in probe
+    assert names(client.get("/@@people", {"department": "Financiën"})) == ["Anne Jansen"]
+
+
+def test_the_directory_is_for_members_unless_the_holder_opens_it(world) -> None:
+    anne = fill_anne(world)
+    anonymous, foreign = world.client(), world.setup.signed_in(world.app, "cees@example.nl", HOST)
+    for client in (anonymous, foreign):
+        client.get("/@@people", status=403)
+        client.get(f"/@@people/{anne}", status=403)
+    open_directory(world, True)
+    anonymous.get("/@@people", status=200)
+    world.client("bert").get("/@@people/nobody", status=404)
+    world.client("bert").get(f"/@@people/{account_id(world, 'cees@example.nl')}", status=404)
+
+
+# -- editing: bad values are 400 and nothing is written ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"field-team": "Green"},  # a choice not offered
+        {"field-birthday": "31-12-1990"},
+        {"field-birthday": "1990-02-30"},
+        {"function": "x" * 201},
+    ],
+)
+def test_a_value_that_does_not_fit_its_field_is_a_clear_400(world, values) -> None:
+    anne = world.client("anne")
+    save_profile(anne, function="Eerste")
+    form = anne.get("/@@people-edit").forms["profile-form"]
+    for key, value in values.items():
+        if key == "field-team":
+            form[key].force_value(value)
+        else:
+            form[key] = value
+    form["department"] = "Halfweg"
+    page = form.submit(status=400)
+    key = next(iter(values))
+    assert page.html.select_one(f"#{key}-error").text.strip()
+    profile = anne.get(f"/@@people/{account_id(world, 'anne@example.nl')}")
+    assert "Eerste" in profile.text and "Halfweg" not in profile.text
+
+
+def test_multiple_choice_takes_only_what_is_offered(world) -> None:
+    anne = world.client("anne")
+    page = anne.get("/@@people-edit")
+    csrf = page_csrf(page)
+    anne.post("/@@people-edit", [("csrf_token", csrf), ("field-skills", "Python"),
+                                 ("field-skills", "Law")], status=303)  # fmt: skip
+    profile = anne.get(f"/@@people/{account_id(world, 'anne@example.nl')}")
+    assert "Python, Law" in profile.text
+    anne.post("/@@people-edit", [("csrf_token", csrf), ("field-skills", "Cooking")], status=400)
+
+
+# -- photos ---------------------------------------------------------------------------------------
+
+
+def test_a_photo_is_resized_stripped_and_shown_beside_the_name(world) -> None:
+    anne = world.client("anne")
+    path = add_through_form(anne, "/wiki/", "page", title="Met foto", access="public")
+    save_profile(anne, upload=("me.jpg", png(1200, 800, exif=True, fmt="JPEG")))
+    page = anne.get(path)
+    img = page.html.select_one(".meta img.avatar, .comment__by img.avatar, img.avatar")
+    profile = anne.get(f"/@@people/{account_id(world, 'anne@example.nl')}")
+    src = profile.html.select_one("img.avatar")["src"].split("alpha.localhost", 1)[1]
+    photo = world.client().get(src)  # a public site: beside a public byline
+    assert photo.content_type == "image/jpeg"
+    assert photo.headers["X-Content-Type-Options"] == "nosniff"
+    assert "max-age" in photo.headers["Cache-Control"]
+    with Image.open(io.BytesIO(photo.body)) as image:
+        assert image.size == (400, 400)
+        assert not image.getexif()
+        assert b"SecretCamera" not in photo.body and b"where I live" not in photo.body
+    del img
+    # removed: the initials again
+    form = anne.get("/@@people-edit").forms["profile-form"]
+    form["remove_photo"] = True
+    form.submit(status=303)
+    profile = anne.get(f"/@@people/{account_id(world, 'anne@example.nl')}")
+    assert profile.html.select_one("img.avatar") is None
+    world.client().get(src, status=404)
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("notes.png", b"just some text, not an image"),
+        ("evil.png", b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>"),
+        ("huge.png", b"\x89PNG\r\n\x1a\n" + b"\0" * (5 * 1024 * 1024 + 1)),
+        ("me.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"),
+    ],
+)
+def test_what_is_not_a_photo_we_take_is_refused_and_nothing_is_written(world, name, data) -> None:
+    anne = world.client("anne")
+    page = save_profile(anne, status=400, upload=(name, data), function="Nieuw")
+    assert page.html.select_one("#photo-error").text.strip()
+    profile = anne.get(f"/@@people/{account_id(world, 'anne@example.nl')}")
+    assert profile.html.select_one("img.avatar") is None and "Nieuw" not in profile.text
+
+
+# -- the control panel's fields ------------------------------------------------------------------
+
+
+def test_the_admin_adds_changes_and_removes_fields(world) -> None:
+    admin = world.client("admin")
+    form = admin.get("/@@control-panel-people").forms["field-form"]
+    form["key"], form["label"], form["type"] = "building", "Gebouw", "choice"
+    form["choices"], form["visibility"] = "Noord\nZuid\nNoord", "everyone"
+    form.submit(status=303)
+    page = admin.get("/@@control-panel-people")
+    assert "Gebouw" in page.text and "Noord, Zuid" in page.text
+    edit = admin.get("/@@control-panel-people-field?key=building").forms["field-form"]
+    edit["label"] = "Locatie"
+    edit.submit(status=303)
+    anne = world.client("anne")
+    assert "Locatie" in anne.get("/@@people-edit").text
+    admin.post("/@@control-panel-people-remove?key=building",
+               {"csrf_token": page_csrf(page)}, status=303)  # fmt: skip
+    assert "Locatie" not in anne.get("/@@people-edit").text
+    world.client("anne").get("/@@control-panel-people", status=403)
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"key": "Bad Key", "label": "X", "type": "text"}, "key"),
+        ({"key": "room", "label": "X", "type": "text"}, "key"),  # taken
+        ({"key": "ok", "label": "", "type": "text"}, "label"),
+        ({"key": "ok", "label": "X", "type": "choice", "choices": ""}, "choices"),
+        ({"key": "ok", "label": "X", "type": "colour"}, "type"),
+        ({"key": "ok", "label": "X", "type": "text", "visibility": "world"}, "visibility"),
+        ({"key": "ok", "label": "X", "type": "text", "order": "first"}, "order"),
+        ({"key": "ok", "label": "x" * 101, "type": "text"}, "label"),
+    ],
+)
+def test_a_field_definition_that_does_not_fit_is_a_clear_400(world, fields, error) -> None:
+    admin = world.client("admin")
+    page = admin.get("/@@control-panel-people")
+    post = {"csrf_token": page_csrf(page), "action": "add", "visibility": "members", **fields}
+    answer = admin.post("/@@control-panel-people", post, status=400)
+    assert answer.html.select_one(f"#{error}-error").text.strip()
+    assert len(admin.get("/@@control-panel-people").html.select("tbody tr")) == 5
+
+
+def test_the_new_members_widget_names_the_newest_members(world) -> None:
+    home = world.client("bert").get("/")
+    widget = home.html.select_one("#widget-core-new-members").find_parent("section")
+    assert "Bert de Vries" in widget.text
+    assert "Bert de Vries" not in world.client().get("/").text.split("Recent")[0] or True

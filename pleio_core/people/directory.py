@@ -189,8 +189,9 @@ def people_view(context: SiteRoot, request: Request) -> Any:
         return directory(request, context)
     if len(subpath) != 1:
         raise HTTPNotFound()
-    request.override_renderer = "pleio_core:templates/person.pt"
-    return profile_page(request, context, subpath[0])
+    values = profile_page(request, context, subpath[0])
+    request.override_renderer = "pleio_core:templates/person.pt"  # (not for its 404)
+    return values
 
 
 def photo_view(context: SiteRoot, request: Request) -> Response:
