@@ -3,8 +3,9 @@
 An entry remembers the site database's last transaction id when the page was rendered, and
 the stamp of the accounts' names and photos (``AccountSummaries.names_stamp``: pages show
 them as the accounts have them now); it is served only while both are unchanged, so any
-commit to the site, and any rename, invalidates every page of that site. It is used only where this process sees every commit at once (a
-FileStorage, which only one process can open), only for public sites (as the page's own
+commit to the site, and any rename, invalidates every page of that site. It is used only
+where this process sees every commit at once (a FileStorage, which only one process can
+open), only for public sites (as the page's own
 request found them), only for visitors without a sign-in cookie, and only for 200
 responses that set no cookie and are not private. A page rendered while content waits
 for its scheduled publication is kept only until then.

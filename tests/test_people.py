@@ -51,7 +51,9 @@ def define_fields(world: SiteWorld) -> None:
         people.put_field(ProfileField("room", "Room", "text", (), "everyone", 1))
         people.put_field(ProfileField("team", "Team", "choice", ("Red", "Blue"), "members", 2))
         people.put_field(ProfileField("salary", "Salary band", "choice", ("A", "B"), "admins", 3))
-        people.put_field(ProfileField("skills", "Skills", "multiple", ("Python", "Law"), "members", 4))
+        people.put_field(
+            ProfileField("skills", "Skills", "multiple", ("Python", "Law"), "members", 4)
+        )
         people.put_field(ProfileField("birthday", "Birthday", "date", (), "members", 5))
 
 
@@ -90,7 +92,13 @@ def test_a_rename_shows_at_once_everywhere(world) -> None:
     form.submit(status=303)
     anonymous = world.client()
     for client in (anne, anonymous, world.client("bert")):
-        for url in (path, "/", group + "@@members", "/@@people", "/@@people/" + account_id(world, "anne@example.nl")):
+        for url in (
+            path,
+            "/",
+            group + "@@members",
+            "/@@people",
+            "/@@people/" + account_id(world, "anne@example.nl"),
+        ):
             if client is anonymous and ("people" in url or "members" in url):
                 continue
             text = client.get(url).text

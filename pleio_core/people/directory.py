@@ -202,9 +202,9 @@ def photo_view(context: SiteRoot, request: Request) -> Response:
         raise HTTPNotFound()
     accounts = platform_accounts(request)
     account = accounts.get(subpath[0]) if accounts is not None else None
-    photo = account.photo if account is not None else None
-    if photo is None:
+    if account is None or account.photo is None:
         raise HTTPNotFound()
+    photo = account.photo
     response = Response(photo.read(), content_type=photo.media_type)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'"

@@ -102,4 +102,3 @@ def edit_form(context: SiteRoot, request: Request) -> Any:
         set_photo(request.identity.account, photo)
         ACCOUNT_SUMMARIES(request.registry).names_changed(request)
     return HTTPSeeOther(location=profile_url(request, account_id) + "?done=saved")
-

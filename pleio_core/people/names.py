@@ -76,8 +76,10 @@ def profile_url(request: Request, account_id: str) -> str:
 
 def is_member_here(request: Request, account_id: str | None) -> bool:
     root = request.site_root
-    members = site_members(root) if root is not None else None
-    return bool(account_id) and members is not None and members.role_of(account_id) is not None
+    if root is None or not account_id:
+        return False
+    members = site_members(root)
+    return members is not None and members.role_of(account_id) is not None
 
 
 def avatar_html(

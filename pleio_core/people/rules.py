@@ -57,14 +57,7 @@ def field_from_form(
     errors: Errors = {}
     key = editing or str(form.get("key", "")).strip()
     if editing is None:
-        if not KEY.fullmatch(key):
-            errors["key"] = _(
-                "A key is 1 to 40 lower-case letters, digits, - and _, starting with a letter."
-            )
-        elif people.field(key) is not None or key in ("function", "department"):
-            errors["key"] = _("There is a field with this key already.")
-        elif len(people.fields) >= MAX_FIELDS:
-            errors["key"] = _("A site has at most ${max} fields.", mapping={"max": MAX_FIELDS})
+        _check_new_key(key, people, errors)
     label = one_line(form.get("label"), MAX_LABEL, errors, "label", required=True)
     kind = str(form.get("type", ""))
     if kind not in TYPES:
@@ -72,21 +65,7 @@ def field_from_form(
     visibility = str(form.get("visibility", ""))
     if visibility not in VISIBILITY:
         errors["visibility"] = _("Choose who may see it.")
-    choices: list[str] = []
-    for line in str(form.get("choices", "")).splitlines():
-        choice = " ".join(line.split())
-        if choice and choice not in choices:
-            choices.append(choice)
-    if kind in ("choice", "multiple"):
-        if not choices:
-            errors["choices"] = _("A choice field needs at least one choice, one per line.")
-        elif len(choices) > MAX_CHOICES or any(len(c) > MAX_CHOICE for c in choices):
-            errors["choices"] = _(
-                "At most ${count} choices of at most ${max} characters each.",
-                mapping={"count": MAX_CHOICES, "max": MAX_CHOICE},
-            )
-    else:
-        choices = []
+    choices = _choices(kind, str(form.get("choices", "")), errors)
     try:
         order = int(str(form.get("order", "0")).strip() or "0")
         if not -1000 <= order <= 1000:
@@ -96,7 +75,35 @@ def field_from_form(
         order = 0
     if errors:
         raise ProfileError(errors)
-    return ProfileField(key, label, kind, tuple(choices), visibility, order)
+    return ProfileField(key, label, kind, choices, visibility, order)
+
+
+def _check_new_key(key: str, people: SitePeople, errors: Errors) -> None:
+    if not KEY.fullmatch(key):
+        errors["key"] = _(
+            "A key is 1 to 40 lower-case letters, digits, - and _, starting with a letter."
+        )
+    elif people.field(key) is not None or key in ("function", "department"):
+        errors["key"] = _("There is a field with this key already.")
+    elif len(people.fields) >= MAX_FIELDS:
+        errors["key"] = _("A site has at most ${max} fields.", mapping={"max": MAX_FIELDS})
+
+
+def _choices(kind: str, text: str, errors: Errors) -> tuple[str, ...]:
+    """The choices of a choice field, one a line (trimmed, each once); none for the others."""
+    if kind not in ("choice", "multiple"):
+        return ()
+    choices = tuple(
+        dict.fromkeys(c for c in (" ".join(line.split()) for line in text.splitlines()) if c)
+    )
+    if not choices:
+        errors["choices"] = _("A choice field needs at least one choice, one per line.")
+    elif len(choices) > MAX_CHOICES or any(len(c) > MAX_CHOICE for c in choices):
+        errors["choices"] = _(
+            "At most ${count} choices of at most ${max} characters each.",
+            mapping={"count": MAX_CHOICES, "max": MAX_CHOICE},
+        )
+    return choices
 
 
 def field_value(profile_field: ProfileField, raw: list[str], errors: Errors, name: str) -> Value:
@@ -136,9 +143,7 @@ def field_input(profile_field: ProfileField) -> str:
     return f"field-{profile_field.key}"
 
 
-def profile_from_form(
-    people: SitePeople, getall: Any
-) -> tuple[str, str, dict[str, Value]]:
+def profile_from_form(people: SitePeople, getall: Any) -> tuple[str, str, dict[str, Value]]:
     """(function, department, values) from the profile form; ProfileError if one does not
     fit. ``getall(name)`` lists every value posted under a name (WebOb's ``getall``)."""
     errors: Errors = {}

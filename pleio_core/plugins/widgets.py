@@ -123,7 +123,9 @@ def widgets_of(request: Request) -> list[HomeWidget]:
     """The widgets of the site's enabled modules, in the order they are shown."""
     enabled = request.enabled_modules
     found = [
-        w for w in HOME_WIDGETS(request.registry).values() if w.module in enabled or w.module == CORE
+        w
+        for w in HOME_WIDGETS(request.registry).values()
+        if w.module in enabled or w.module == CORE
     ]
     found.sort(key=lambda w: (w.order, w.key))
     return found
