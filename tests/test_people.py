@@ -8,8 +8,9 @@ import io
 import pytest
 from PIL import Image
 
+from pleio_core.content.site import ROOT_KEY
 from pleio_core.people.model import ProfileField, site_people
-from pleio_core.services import PLATFORM_DATABASE
+from pleio_core.services import PLATFORM_DATABASE, SITE_DATABASES
 from pleio_core.testing import PleioTestSetup, SiteWorld, add_through_form, page_csrf
 
 HOST = "alpha.localhost"
@@ -307,3 +308,86 @@ def test_the_new_members_widget_names_the_newest_members(world) -> None:
     widget = home.html.select_one("#widget-core-new-members").find_parent("section")
     assert "Bert de Vries" in widget.text
     assert "Bert de Vries" not in world.client().get("/").text.split("Recent")[0] or True
+
+
+# -- export and import ---------------------------------------------------------------------------
+
+
+def test_profiles_fields_and_photos_leave_and_come_back_with_the_site(world, tmp_path) -> None:
+    import json
+    import zipfile
+
+    from tests.test_exchange import validate
+
+    anne = world.client("anne")
+    fill_anne(world)
+    save_profile(anne, upload=("me.png", png()))
+    archive = tmp_path / "alpha.zip"
+    world.setup.close()
+    assert world.setup.pleio("site", "export", "alpha", str(archive)) == 0
+    validate(archive)
+    with zipfile.ZipFile(archive) as zf:
+        fields = [json.loads(line) for line in zf.read("profile-fields.jsonl").splitlines()]
+        profiles = [json.loads(line) for line in zf.read("profiles.jsonl").splitlines()]
+        accounts = [json.loads(line) for line in zf.read("accounts.jsonl").splitlines()]
+    assert [f["key"] for f in fields] == ["room", "team", "salary", "skills", "birthday"]
+    assert profiles == [
+        {
+            "email": "anne@example.nl",
+            "function": "Beleidsadviseur",
+            "department": "Financiën",
+            "values": {"room": "K2.14", "team": "Red", "salary": "B", "birthday": "1990-05-17"},
+        }
+    ]
+    assert [a["email"] for a in accounts if "photo" in a] == ["anne@example.nl"]
+    # into another installation: the accounts are new there, with their photos
+    other = PleioTestSetup(tmp_path / "other")
+    try:
+        assert other.pleio("site", "import", "gamma", str(archive), "--host", HOST) == 0
+        app = other.make_app()
+        client = SiteWorld(other, app, "gamma", HOST)
+        anne_id = account_id(client, "anne@example.nl")
+        with PLATFORM_DATABASE(app.registry).transaction() as conn:
+            accounts = conn.root()["pleio_platform"]["accounts"]
+            assert accounts.get(anne_id).photo is not None
+        with SITE_DATABASES(app.registry).get("gamma").transaction() as conn:
+            people = site_people(conn.root()[ROOT_KEY])
+            assert people.public_directory is False
+            assert [f.key for f in people.ordered_fields()][:2] == ["room", "team"]
+            assert people.profile(anne_id).values["birthday"] == "1990-05-17"
+    finally:
+        other.close()
+
+
+def test_an_archive_with_a_value_that_does_not_fit_is_refused(world, tmp_path, capsys) -> None:
+    import zipfile
+
+    fill_anne(world)
+    archive, bad = tmp_path / "alpha.zip", tmp_path / "bad.zip"
+    world.setup.close()
+    assert world.setup.pleio("site", "export", "alpha", str(archive)) == 0
+    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(bad, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "profiles.jsonl":
+                data = data.replace(b'"Red"', b'"Purple"')
+            target.writestr(info, data)
+    # (the checksum no longer fits either: rewrite it, so the profile's rule is what refuses)
+    rewrite_checksum(bad, "profiles.jsonl")
+    assert world.setup.pleio("site", "import", "delta", str(bad), "--host", "d.localhost") != 0
+    assert "Choose from the choices offered" in capsys.readouterr().err
+
+
+def rewrite_checksum(path, name: str) -> None:
+    import hashlib
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        members = {info.filename: zf.read(info.filename) for info in zf.infolist()}
+    manifest = json.loads(members["manifest.json"])
+    manifest["checksums"][name] = hashlib.sha256(members[name]).hexdigest()
+    members["manifest.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for member, data in members.items():
+            zf.writestr(member, data)
