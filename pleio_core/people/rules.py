@@ -100,8 +100,8 @@ def _choices(kind: str, text: str, errors: Errors) -> tuple[str, ...]:
         errors["choices"] = _("A choice field needs at least one choice, one per line.")
     elif len(choices) > MAX_CHOICES or any(len(c) > MAX_CHOICE for c in choices):
         errors["choices"] = _(
-            "At most ${count} choices of at most ${max} characters each.",
-            mapping={"count": MAX_CHOICES, "max": MAX_CHOICE},
+            "At most ${choices} choices of at most ${max} characters each.",
+            mapping={"choices": MAX_CHOICES, "max": MAX_CHOICE},
         )
     return choices
 
