@@ -230,10 +230,18 @@ class Page:
         """Anyone's avatar letters, for templates: ``page.initials_of(comment.author_name)``."""
         return initials(name)
 
+    @cached_property
+    def _people_seen(self) -> dict[str, Any]:
+        return self.request.people_seen
+
     def display_name(self, account_id: str | None, fallback: str = "") -> str:
         """Someone's name as their account has it now, for templates:
         ``page.display_name(content.owner, content.owner_name)`` (the stored copy is the
         fallback for an account that is gone)."""
+        # A list names the same few people many times: the second time costs a dict look-up.
+        shown = self._people_seen.get(account_id) if account_id else None
+        if shown is not None and shown.exists:
+            return str(shown.name)
         return PEOPLE(self.request.registry).display_name(self.request, account_id, fallback)
 
     def avatar_html(self, account_id: str | None, size: str = "small", fallback: str = "") -> str:

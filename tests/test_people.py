@@ -87,11 +87,15 @@ def test_a_rename_shows_at_once_everywhere(world) -> None:
     group = add_through_form(anne, "/community/", "group", title="Kring", access="public")
     home_before = anne.get("/")
     assert "Anne Jansen" in home_before.text
+    anonymous = world.client()
+    anonymous.get("/")
+    kept = anonymous.get("/")  # the page cache keeps the anonymous home page…
+    assert kept.headers.get("X-Pleio-Cache") == "hit" and "Anne Jansen" in kept.text
     platform = world.setup.signed_in_on_platform(world.app, "anne@example.nl")
     form = platform.get("/account").forms["details-form"]
     form["name"] = "Anne Pietersen"
     form.submit(status=303)
-    anonymous = world.client()
+    assert anonymous.get("/").headers.get("X-Pleio-Cache") != "hit"  # …until a rename
     for client in (anne, anonymous, world.client("bert")):
         for url in (
             path,
@@ -391,3 +395,31 @@ def rewrite_checksum(path, name: str) -> None:
     with zipfile.ZipFile(path, "w") as zf:
         for member, data in members.items():
             zf.writestr(member, data)
+
+
+# -- names at display time, for plugins ----------------------------------------------------------
+
+
+def test_display_name_and_avatar_html_for_plugins(world) -> None:
+    from pyramid.request import Request, apply_request_extensions
+
+    from pleio_core.plugin_api import avatar_html, display_name
+    from pleio_core.security.store import accounts_of
+    from pleio_core.storage import PLATFORM_KEY
+
+    anne = account_id(world, "anne@example.nl")
+    request = Request.blank("/", base_url=f"http://{HOST}")
+    request.registry = world.app.registry
+    apply_request_extensions(request)
+    with PLATFORM_DATABASE(world.app.registry).transaction() as conn:
+        accounts = accounts_of(conn.root()[PLATFORM_KEY])
+        request.platform_root = conn.root()[PLATFORM_KEY]
+        request.site_root = None
+        assert accounts.get(anne).name == "Anne Jansen"
+        assert display_name(request, anne, "Oude naam") == "Anne Jansen"
+        assert display_name(request, "gone", "Oude naam") == "Oude naam"  # the stored copy
+        assert display_name(request, None) == "Voormalig lid"  # (in the site's language)
+        html = avatar_html(request, anne, "small")
+        assert html == '<span class="avatar avatar--small" aria-hidden="true">AJ</span>'
+        with pytest.raises(ValueError):
+            avatar_html(request, anne, "huge")
