@@ -31,7 +31,7 @@ FIELDS = (
         ("Archief", "Begroting", "Data", "Projectmanagement", "Schrijven", "Wetgeving"),
         "members",
         20,
-    ),  # fmt: skip
+    ),
     ProfileField(
         "home",
         "Thuiswerkdag",
@@ -39,7 +39,7 @@ FIELDS = (
         ("Maandag", "Dinsdag", "Woensdag", "Donderdag", "Vrijdag"),
         "members",
         30,
-    ),  # fmt: skip
+    ),
 )
 
 
