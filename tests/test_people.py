@@ -425,3 +425,19 @@ def test_display_name_and_avatar_html_for_plugins(world) -> None:
         assert html == '<span class="avatar avatar--small" aria-hidden="true">AJ</span>'
         with pytest.raises(ValueError):
             avatar_html(request, anne, "huge")
+
+
+def test_my_data_holds_my_profile_on_this_site_and_my_photo(world) -> None:
+    import json
+    import zipfile
+
+    fill_anne(world)
+    anne = world.client("anne")
+    save_profile(anne, upload=("me.png", png()))
+    response = anne.get("/@@my-data").forms["my-data-form"].submit(status=200)
+    with zipfile.ZipFile(io.BytesIO(response.body)) as zf:
+        profile = json.loads(zf.read("profile.json"))
+        assert profile["site_profile"]["values"]["Salary band"] == "B"  # all of their own
+        assert profile["site_profile"]["function"] == "Beleidsadviseur"
+        with Image.open(io.BytesIO(zf.read(profile["photo"]))) as photo:
+            assert photo.format == "JPEG"
