@@ -244,6 +244,10 @@ class Page:
             return str(shown.name)
         return PEOPLE(self.request.registry).display_name(self.request, account_id, fallback)
 
+    def person_html(self, account_id: str | None, fallback: str = "") -> str:
+        """Someone's name (``structure:``), a link to their profile for those who may see it."""
+        return PEOPLE(self.request.registry).person_html(self.request, account_id, fallback)
+
     def avatar_html(self, account_id: str | None, size: str = "small", fallback: str = "") -> str:
         """Someone's photo or initials (``structure:``): ``page.avatar_html(comment.author)``."""
         return PEOPLE(self.request.registry).avatar_html(self.request, account_id, size, fallback)

@@ -441,3 +441,14 @@ def test_my_data_holds_my_profile_on_this_site_and_my_photo(world) -> None:
         assert profile["site_profile"]["function"] == "Beleidsadviseur"
         with Image.open(io.BytesIO(zf.read(profile["photo"]))) as photo:
             assert photo.format == "JPEG"
+
+
+def test_a_byline_links_to_the_profile_for_those_who_may_see_it(world) -> None:
+    anne = world.client("anne")
+    path = add_through_form(anne, "/wiki/", "page", title="Gelinkt", access="public")
+    anne_id = account_id(world, "anne@example.nl")
+    byline = world.client("bert").get(path).html.select_one(".meta a[href*='@@people']")
+    assert byline is not None and byline.text == "Anne Jansen"
+    assert byline["href"].endswith(f"/@@people/{anne_id}")
+    anonymous = world.client().get(path)
+    assert "Anne Jansen" in anonymous.text and "@@people/" not in anonymous.text

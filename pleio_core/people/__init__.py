@@ -20,6 +20,7 @@ from pyramid.config import Configurator
 from pleio_core.content.site import SiteRoot
 from pleio_core.services import PEOPLE
 
+from .access import may_view_people
 from .directory import people_view, photo_view
 from .editing import edit_form
 from .names import PeopleNames, avatar_html, display_name, people_seen, profile_url
@@ -32,6 +33,7 @@ TEMPLATES = "pleio_core:templates/"
 def includeme(config: Configurator) -> None:
     PEOPLE.provide(config, PeopleNames())
     config.add_request_method(people_seen, "people_seen", reify=True)
+    config.add_request_method(may_view_people, "may_view_people", reify=True)
     config.add_view(
         people_view, context=SiteRoot, name="people", renderer=TEMPLATES + "people.pt",
         request_method=("GET", "HEAD"), permission="view",

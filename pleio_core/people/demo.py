@@ -7,10 +7,10 @@ from pleio_core.content.site import SiteRoot
 from pleio_core.security.accounts import Accounts
 from pleio_core.security.membership import site_members
 
-from .model import ProfileField, site_people
+from .model import ProfileField, Value, site_people
 
 #: (name, e-mail local part, function, department, values by field key)
-PEOPLE = (
+PEOPLE: tuple[tuple[str, str, str, str, dict[str, Value]], ...] = (
     ("Fatima el Amrani", "fatima", "Beleidsadviseur", "Financiën",
      {"room": "K2.14", "expertise": ("Begroting", "Wetgeving"), "home": "Vrijdag"}),
     ("Jan de Boer", "jan", "Projectleider", "Digitalisering",

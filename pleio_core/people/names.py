@@ -98,6 +98,16 @@ def avatar_html(
     return f'<span class="{css}" aria-hidden="true">{escape(initials(shown.name))}</span>'
 
 
+def person_html(request: Request, account_id: str | None, fallback: str = "") -> str:
+    """The name, escaped, as a link to the profile where the visitor may see it (a member
+    of this site, for a visitor who may see the directory); else the name alone."""
+    shown = person(request, account_id, fallback)
+    name = escape(shown.name)
+    if not (shown.exists and request.may_view_people and is_member_here(request, account_id)):
+        return name
+    return f'<a href="{escape(profile_url(request, str(account_id)))}">{name}</a>'
+
+
 class PeopleNames:
     """The ``PEOPLE`` service: what the floors below ask of names and photos."""
 
@@ -108,3 +118,6 @@ class PeopleNames:
         self, request: Request, account_id: str | None, size: str = "medium", fallback: str = ""
     ) -> str:
         return avatar_html(request, account_id, size, fallback)
+
+    def person_html(self, request: Request, account_id: str | None, fallback: str = "") -> str:
+        return person_html(request, account_id, fallback)
