@@ -452,3 +452,14 @@ def test_a_byline_links_to_the_profile_for_those_who_may_see_it(world) -> None:
     assert byline["href"].endswith(f"/@@people/{anne_id}")
     anonymous = world.client().get(path)
     assert "Anne Jansen" in anonymous.text and "@@people/" not in anonymous.text
+
+
+def test_a_member_who_is_removed_takes_their_profile_with_them(world) -> None:
+    anne_id = fill_anne(world)
+    admin = world.client("admin")
+    page = admin.get("/@@control-panel-members")
+    admin.post("/@@control-panel-members", {"csrf_token": page_csrf(page), "action": "remove",
+                                            "account": anne_id}, status=303)  # fmt: skip
+    with SITE_DATABASES(world.app.registry).get("alpha").transaction() as conn:
+        assert site_people(conn.root()[ROOT_KEY]).profile(anne_id) is None
+    admin.get(f"/@@people/{anne_id}", status=404)
