@@ -199,7 +199,13 @@ def test_a_value_that_does_not_fit_its_field_is_a_clear_400(world, values) -> No
         else:
             form[key] = value
     form["department"] = "Halfweg"
+    databases = (
+        SITE_DATABASES(world.app.registry).get("alpha"),
+        PLATFORM_DATABASE(world.app.registry),
+    )
+    before = [db.lastTransaction() for db in databases]
     page = form.submit(status=400)
+    assert [db.lastTransaction() for db in databases] == before  # nothing written at all
     key = next(iter(values))
     assert page.html.select_one(f"#{key}-error").text.strip()
     profile = anne.get(f"/@@people/{account_id(world, 'anne@example.nl')}")
@@ -302,7 +308,10 @@ def test_a_field_definition_that_does_not_fit_is_a_clear_400(world, fields, erro
     admin = world.client("admin")
     page = admin.get("/@@control-panel-people")
     post = {"csrf_token": page_csrf(page), "action": "add", "visibility": "members", **fields}
+    db = SITE_DATABASES(world.app.registry).get("alpha")
+    before = db.lastTransaction()
     answer = admin.post("/@@control-panel-people", post, status=400)
+    assert db.lastTransaction() == before
     assert answer.html.select_one(f"#{error}-error").text.strip()
     assert len(admin.get("/@@control-panel-people").html.select("tbody tr")) == 5
 

@@ -14,7 +14,7 @@ from pyramid.httpexceptions import HTTPNotFound
 from pyramid.request import Request
 
 from pleio_core.content.site import SiteRoot
-from pleio_core.people.model import TYPES, VISIBILITY, ProfileField, site_people
+from pleio_core.people.model import TYPES, VISIBILITY, ProfileField, SitePeople, site_people
 from pleio_core.people.rules import ProfileError, field_from_form
 
 from .panel import add_panel_view, saved
@@ -78,12 +78,11 @@ def add_field(context: SiteRoot, request: Request) -> Any:
         people = site_people(context, create=True)
         people.public_directory = request.POST.get("public_directory") == "1"
         return saved(request, NAME)
-    people = site_people(context, create=True)
     try:
-        new = field_from_form(request.POST, people)
+        new = field_from_form(request.POST, site_people(context) or SitePeople())
     except ProfileError as exc:
         return _invalid(request, fields_page(context, request), exc, request.POST)
-    people.put_field(new)
+    site_people(context, create=True).put_field(new)
     return saved(request, NAME, done="added")
 
 
@@ -102,7 +101,7 @@ def field_page(context: SiteRoot, request: Request) -> dict[str, Any]:
 
 def change_field(context: SiteRoot, request: Request) -> Any:
     found = _field(context, request)
-    people = site_people(context, create=True)
+    people = site_people(context, create=True)  # (there: it holds the field)
     try:
         changed = field_from_form(request.POST, people, editing=found.key)
     except ProfileError as exc:

@@ -17,7 +17,7 @@ from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import _
 from pleio_core.services import ACCOUNT_SUMMARIES
 
-from .model import site_people
+from .model import SitePeople, site_people
 from .names import avatar_html, is_member_here, profile_url
 from .photos import MAX_PHOTO_BYTES, PhotoError, make_photo, set_photo
 from .rules import ProfileError, field_input, profile_from_form
@@ -79,7 +79,7 @@ def edit_form(context: SiteRoot, request: Request) -> Any:
     account_id = _own(request)
     translate = request.localizer.translate
     errors: dict[str, str] = {}
-    people = site_people(context, create=True)
+    people = site_people(context) or SitePeople()  # (made only when something is saved)
     try:
         function, department, values = profile_from_form(people, request.POST.getall)
     except ProfileError as exc:
@@ -97,7 +97,7 @@ def edit_form(context: SiteRoot, request: Request) -> Any:
     if errors:
         request.response.status_int = 400
         return _values(request, context, errors, request.POST)
-    people.profile_for(account_id).set(function, department, values)
+    site_people(context, create=True).profile_for(account_id).set(function, department, values)
     if photo is not None or remove:
         set_photo(request.identity.account, photo)
         ACCOUNT_SUMMARIES(request.registry).names_changed(request)
