@@ -95,6 +95,10 @@ def add_home_widget(
     ``/<module>/``; ``""`` for no link), ``more_title`` its link text (default "More in
     <module>"). Widgets are shown by ``order``, then by key. Two widgets of one plugin with
     one name are a configuration conflict.
+
+    The core declares its own widgets the same way, from an include of ``pleio_core``
+    (``people``'s "New members"): their module is ``core``, they are on every site, and they
+    name ``more`` and ``more_title`` (there is no module start page to default to).
     """
     module = PLUGINS(config.registry).plugin_of_package(config.package_name)
     if module is None and config.package_name.partition(".")[0] == "pleio_core":
