@@ -35,6 +35,9 @@ SITE_PAGES = (
     "/@@control-panel-modules",
     "/@@control-panel-members",
     "/@@audit",
+    "/@@people",
+    "/@@people-edit",
+    "/@@control-panel-people",
     "/nowhere",  # 404
     "/@@search?text=a%00b",  # the text edge's 400
     "/@@language?lang=xx",  # 400
