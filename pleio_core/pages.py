@@ -10,6 +10,7 @@ and a card for each other module that has content the visitor may open.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from pyramid.config import Configurator
@@ -45,6 +46,12 @@ _WIDGET_TEXTS: Service[dict[tuple[str, str], tuple[str, str]]] = Service(
 _HOME_PARTS: Service[SiteStateMemo] = Service(
     "home page parts", "pleio_core.pages", "Each visitor kind's widgets and cards, per site state."
 )
+#: Entries of the activity stream on the home page, and on each page of ``@@activity``.
+ACTIVITY_ENTRIES = 20
+#: Pages of ``@@activity`` at most (the log keeps the newest 10,000 entries).
+ACTIVITY_PAGES = 50
+#: Characters of what was written shown with an entry.
+SNIPPET = 200
 #: Visitor kinds whose home widgets are kept at once (an entry is a few short lists, ~2 kB).
 HOME_PARTS_ENTRIES = 5_000
 
@@ -101,13 +108,47 @@ def widget_texts(request: Request, widget: HomeWidget) -> tuple[str, str]:
     return texts
 
 
+class ActivityView(NamedTuple):
+    """An entry of the activity stream, as the template shows it (no persistent objects:
+    it is kept with the home page's parts)."""
+
+    verb: str
+    actor: str  # account id: the name is looked up when the page is drawn
+    actor_name: str  # the name when it happened, for an account that is gone
+    title: str
+    href: str
+    #: The beginning of what was written, for an entry that made something.
+    snippet: str
+    when: datetime
+
+
 class HomeParts(NamedTuple):
     """What the home page shows of the modules, for one visitor."""
 
     widgets: list[WidgetView]
     cards: list[ModuleCard]
+    activity: list[ActivityView]
     #: Every widget answered (one that raised is asked again next time, not kept out).
     complete: bool
+
+
+def activity_views(request: Request, skip: int = 0, limit: int = ACTIVITY_ENTRIES) -> list:
+    """The activity the visitor may see, newest first, from the ``skip``-th entry on."""
+    views = []
+    for entry in visible_activity(request, skip + limit)[skip:]:
+        content = entry.content
+        snippet = ""
+        if entry.verb == "created":
+            text = " ".join(content.text.split())
+            snippet = text if len(text) <= SNIPPET else text[: SNIPPET - 1].rstrip() + "…"
+        title = content.title or content.__name__ or ""
+        href = request.resource_url(content)
+        views.append(
+            ActivityView(
+                entry.verb, entry.actor, entry.actor_name, title, href, snippet, entry.when
+            )
+        )
+    return views
 
 
 def home_parts(request: Request, root: SiteRoot) -> HomeParts:
@@ -129,7 +170,8 @@ def home_parts(request: Request, root: SiteRoot) -> HomeParts:
         for name in others
         if name in with_content
     ]
-    return HomeParts(widgets, cards, complete)
+    activity = activity_views(request) if not root.front_page else []
+    return HomeParts(widgets, cards, activity, complete)
 
 
 def home(context: SiteRoot, request: Request) -> dict[str, Any]:
@@ -144,6 +186,7 @@ def home(context: SiteRoot, request: Request) -> dict[str, Any]:
         "widgets": [],
         "modules": [],
         "activity": [],
+        "more_activity": False,
         "when": format_time,
     }
     if not can_view:
@@ -160,9 +203,29 @@ def home(context: SiteRoot, request: Request) -> dict[str, Any]:
         front_page=front_page,
         widgets=parts.widgets,
         modules=parts.cards,
-        activity=visible_activity(request) if front_page is None else [],
+        activity=parts.activity if front_page is None else [],
+        more_activity=len(parts.activity) == ACTIVITY_ENTRIES,
     )
     return values
+
+
+def activity_page(context: SiteRoot, request: Request) -> dict[str, Any]:
+    """All the recent activity the visitor may see, a page at a time (``?page=2``)."""
+    raw = request.GET.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= ACTIVITY_PAGES:
+        raise HTTPBadRequest(_("The page number is a whole number from 1 to ${max}.",
+                               mapping={"max": ACTIVITY_PAGES}))  # fmt: skip
+    number = int(raw)
+    entries = activity_views(request, (number - 1) * ACTIVITY_ENTRIES, ACTIVITY_ENTRIES + 1)
+    return {
+        "activity": entries[:ACTIVITY_ENTRIES],
+        "number": number,
+        "previous": f"{request.path_url}?page={number - 1}" if number > 1 else None,
+        "next": f"{request.path_url}?page={number + 1}"
+        if len(entries) > ACTIVITY_ENTRIES and number < ACTIVITY_PAGES
+        else None,
+        "when": format_time,
+    }
 
 
 def module_start(context: ModuleFolder, request: Request) -> dict[str, Any]:
@@ -228,6 +291,14 @@ def includeme(config: Configurator) -> None:
         context=SiteRoot,
         renderer="pleio_core:templates/home.pt",
         permission=NO_PERMISSION_REQUIRED,
+        request_method=("GET", "HEAD"),
+    )
+    config.add_view(
+        activity_page,
+        context=SiteRoot,
+        name="activity",
+        renderer="pleio_core:templates/activity.pt",
+        permission="view",
         request_method=("GET", "HEAD"),
     )
     config.add_view(

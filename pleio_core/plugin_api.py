@@ -14,7 +14,7 @@ plugin guide describes each name; the directives (``config.add_content_type``,
 from __future__ import annotations
 
 from pleio_core.api.errors import ApiError
-from pleio_core.catalog import latest_content
+from pleio_core.catalog import InvalidSearch, SearchResults, latest_content, search
 from pleio_core.clock import local_time, now
 from pleio_core.content import (
     Content,
@@ -32,6 +32,7 @@ from pleio_core.content import (
 )
 from pleio_core.content.access import ACCESS_LEVELS, OWN, acl_for
 from pleio_core.content.editing import create_content, delete_content, group_of, update_content
+from pleio_core.content.files import StoredFile, StoredFileType, store_file
 from pleio_core.content.folder import name_of, parent_of
 from pleio_core.content.markup import (
     ITEM_NAME_RULE,
@@ -85,6 +86,7 @@ __all__ = [
     "ContentTouched",
     "ContentType",
     "Folder",
+    "InvalidSearch",
     "Item",
     "MemberRemoved",
     "MenuItem",
@@ -93,8 +95,11 @@ __all__ = [
     "ModuleSettings",
     "NotMovable",
     "PluginInfo",
+    "SearchResults",
     "Service",
     "SiteRoot",
+    "StoredFile",
+    "StoredFileType",
     "WidgetItem",
     "acl_for",
     "add_links",
@@ -121,8 +126,10 @@ __all__ = [
     "plain_text",
     "profile_url",
     "render_markdown",
+    "search",
     "send_mail",
     "slugify",
+    "store_file",
     "unique_name",
     "update_content",
     "visible_children",

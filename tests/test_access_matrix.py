@@ -1,8 +1,8 @@
 """The access matrix: every kind of viewer × access level × state × every surface.
 
 Seven viewers (anonymous, a member, an editor, an admin, a member of the group, the owner,
-another site's admin) against twelve wiki pages (four access levels × draft, scheduled and
-live), on every page and API route that takes a piece of content — read from Pyramid's
+another site's admin) against sixteen wiki pages (four access levels × draft, scheduled, ended
+and live), on every page and API route that takes a piece of content — read from Pyramid's
 introspector, so a view added later is in the matrix without anyone remembering it — in
 search, and on the home page. Then the change-access attempt, through the API and the edit form.
 
@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pleio_core.content import ContentAdded
+from pleio_core.content.activity import activity_log
 from pleio_core.content.site import ROOT_KEY
 from pleio_core.services import CONTENT_TYPES, PLATFORM_DATABASE, SITE_DATABASES
 from pleio_core.testing import PleioTestSetup, add_through_form
@@ -28,7 +29,7 @@ CSRF = "matrix-csrf-token"
 VIEWERS = (None, "member", "editor", "admin", "groupie", "owner", "foreign")
 ROLES = {"member": "member", "editor": "editor", "admin": "admin", "groupie": "member"}
 LEVELS = ("public", "members", "group", "private")
-STATES = ("draft", "scheduled", "live")
+STATES = ("draft", "scheduled", "ended", "live")
 SITE_MEMBERS = {"member", "editor", "admin", "groupie", "owner"}
 ITEMS = [(level, state) for level in LEVELS for state in STATES]
 
@@ -126,9 +127,11 @@ def matrix(tmp_path_factory) -> Matrix:
             page.access = level
             page.state = "draft" if state == "draft" else "published"
             page.publish_at = soon if state == "scheduled" else None
+            page.publish_until = datetime.now(UTC) - timedelta(days=1) if state == "ended" else None
             page.group = group.principal if level == "group" else None
             (group if level == "group" else site["wiki"]).add(token(level, state), page)
             app.registry.notify(ContentAdded(page))
+            activity_log(site, create=True).append("created", owner_id, "owner", page)
     yield world
     setup.close()
 
@@ -221,15 +224,17 @@ def test_search_finds_only_what_the_searcher_may_see(matrix, who) -> None:
 
 @pytest.mark.parametrize("who", VIEWERS)
 def test_the_home_page_names_only_what_the_viewer_may_see(matrix, who) -> None:
-    """The wiki's widget lists the five pages changed last that the viewer may open: never
-    one they may not, and as many as they may, up to five (the activity lists none here:
-    the pages were not made through a request)."""
+    """The wiki's widget lists the five pages changed last that the viewer may open, and the
+    activity stream every page they may open: never one they may not."""
     home = call(matrix.client(who), "GET", "/")
     assert home.status_int == 200
-    shown = [item for item in ITEMS if f"Matrix page {token(*item)}" in home.text]
-    leaked = [f"{level}/{state}" for level, state in shown if not may_view(who, level, state)]
-    assert not leaked, f"{who} is shown: {leaked}"
-    assert len(shown) == min(5, sum(may_view(who, *item) for item in ITEMS)), shown
+    for part in (".home-widgets", ".home-activity"):
+        text = "".join(section.text for section in home.html.select(part))
+        shown = [item for item in ITEMS if f"Matrix page {token(*item)}" in text]
+        leaked = [f"{level}/{state}" for level, state in shown if not may_view(who, level, state)]
+        assert not leaked, f"{who} is shown in {part}: {leaked}"
+        visible = sum(may_view(who, *item) for item in ITEMS)
+        assert len(shown) == (min(5, visible) if part == ".home-widgets" else visible), shown
 
 
 @pytest.mark.parametrize("who", [w for w in VIEWERS if w is not None])
@@ -321,6 +326,7 @@ def test_listings_and_exports_name_only_what_the_viewer_may_see(matrix, who) -> 
         "/community/kring/@@export": "/community/kring/",
         "/api/v1/children/wiki": "/wiki/",
         "/api/v1/children/community/kring": "/community/kring/",
+        "/@@activity": "/",
     }
     for url, folder in listings.items():
         answer = call(client, "GET", url)

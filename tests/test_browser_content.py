@@ -48,4 +48,5 @@ def test_add_view_edit_and_error_pages_pass_axe(server, page) -> None:
     page.get_by_role("link", name="Titel: Geef een titel.").click()
     assert page.evaluate("document.activeElement.name") == "title"
     assert_accessible(page, server.url("demo.localhost", "/@@saved"))
+    assert_accessible(page, server.url("demo.localhost", "/@@activity"))
     assert_accessible(page, server.url("demo.localhost", "/"))

@@ -71,6 +71,7 @@ def test_every_control_panel_page_passes_axe(server, page) -> None:
         "/@@control-panel-general",
         "/@@control-panel-appearance",
         "/@@control-panel-menu",
+        "/@@control-panel-home",
         "/@@control-panel-modules",
         "/@@control-panel-module?module=wiki&action=enable",
         "/@@control-panel-members",

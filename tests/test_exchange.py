@@ -143,6 +143,7 @@ def alpha(pleio_setup: PleioTestSetup, notes_plugin, plugin_installer, tmp_path)
             "links": [("Rijksoverheid", "https://www.rijksoverheid.nl/")],
         }
         root.front_page = "wiki/handboek"
+        root.home_settings = {"order": ["wiki.recent", "notes.newest"], "hidden": ["notes.newest"]}
         store_image(root, "logo", PNG, "image/png")
     db.close()
     return setup, tmp_path
@@ -236,6 +237,10 @@ def test_round_trip_keeps_everything(alpha, capsys) -> None:
     assert appearance["colours"] == {"primary": "#004400"}
     assert appearance["menu"]["links"] == [["Rijksoverheid", "https://www.rijksoverheid.nl/"]]
     assert appearance["front_page"] == "wiki/handboek"
+    assert appearance["home"] == {
+        "order": ["wiki.recent", "notes.newest"],
+        "hidden": ["notes.newest"],
+    }
     assert appearance["logo"]["media_type"] == "image/png"  # (and the same file after import)
     accounts = before["lines"]["accounts.jsonl"]
     assert not any("password_hash" in line for line in accounts)  # not without the option
@@ -414,6 +419,12 @@ BAD = {
             ),
         ),
         "is not a title and address",
+    ),
+    "home widgets that are no list": (
+        lambda g: rebuild_archive(
+            g, manifest=lambda m: m["site"]["appearance"].update(home={"order": "wiki.recent"})
+        ),
+        "the home widgets' order is not a list of texts",
     ),
     "a colour that is none": (
         lambda g: rebuild_archive(

@@ -279,14 +279,24 @@ def columns(page, url: str, width: int) -> int:
     )
 
 
+def beside_the_stream(page) -> bool:
+    """Whether the widgets stand to the right of the activity stream (not below it)."""
+    return page.evaluate(
+        "document.querySelector('.home-widgets').getBoundingClientRect().left >="
+        " document.querySelector('.home-activity').getBoundingClientRect().right"
+    )
+
+
 def test_the_home_page_passes_axe_and_fits_from_320_to_1280(front, page, browser) -> None:
     url = front.url(HOST, "/")
     assert_accessible(page, url, widths=WIDTHS)  # anonymous: the groups and the wiki
-    assert (columns(page, url, 375), columns(page, url, 1280)) == (1, 2)
+    assert columns(page, url, 375) == 1 and not beside_the_stream(page)
+    assert columns(page, url, 1280) == 1 and beside_the_stream(page)
     anne = signed_in_page(browser, front, HOST, "anne@example.nl")
     try:
         assert_accessible(anne, url, widths=WIDTHS)  # her groups too, and the activity
-        assert (columns(anne, url, 320), columns(anne, url, 1280)) == (1, 3)
+        assert columns(anne, url, 320) == 1 and not beside_the_stream(anne)
+        assert columns(anne, url, 1280) == 1 and beside_the_stream(anne)
         assert anne.get_by_role("heading", name="Jouw groepen").is_visible()
         assert anne.get_by_role("heading", name="Recente activiteit").is_visible()
     finally:
@@ -356,3 +366,72 @@ def test_widgets_are_kept_until_the_sites_next_commit_and_never_longer(
     assert widget_items(bert.get("/"), "Newest notices") == ["Van Bert", "Eerste"]
     clock.advance(timedelta(days=2))  # no commit: the clock alone brings it out
     assert widget_items(bert.get("/"), "Newest notices") == ["Morgen", "Van Bert", "Eerste"]
+
+
+def test_the_holder_orders_and_hides_the_widgets(
+    pleio_setup: PleioTestSetup, plugin_installer
+) -> None:
+    plugin_installer("notices", notices_plugin(30))
+    pleio_setup.write_site("voor", modules=("wiki", "notices"), hosts=(HOST,), access="public")
+    pleio_setup.create_account("anne@example.nl", "Anne", voor="member")
+    pleio_setup.create_account("ada@example.nl", "Ada", voor="admin")
+    app = pleio_setup.make_app()
+    anne = setup_content(pleio_setup, app)
+    ada = pleio_setup.signed_in(app, "ada@example.nl", HOST)
+
+    def shown() -> list[str]:
+        return [s["aria-labelledby"] for s in anne.get("/").html.select("section.home-widget")]
+
+    assert shown() == ["widget-notices-newest", "widget-wiki-recent"]
+    form = ada.get("/@@control-panel-home").forms["panel-form"]
+    rows = [
+        th.text.split(" (")[0] for th in ada.get("/@@control-panel-home").html.select("tbody th")
+    ]
+    assert rows == ["Broken", "Nothing here", "Newest notices", "Recent gewijzigde wikipagina's"]
+    form["position-3"] = "0"  # the wiki's first
+    form["shown-2"] = False  # the newest notices off
+    form.submit(status=303)
+    assert shown() == ["widget-wiki-recent"]
+    form = ada.get("/@@control-panel-home").forms["panel-form"]
+    form["shown-3"] = True  # (the notices, now fourth) on again
+    form.submit(status=303)
+    assert shown() == ["widget-wiki-recent", "widget-notices-newest"]
+
+    form = ada.get("/@@control-panel-home").forms["panel-form"]
+    form["position-0"] = "eerste"
+    refused = form.submit(status=400)
+    assert "Een positie is een geheel getal." in refused.text
+    assert shown() == ["widget-wiki-recent", "widget-notices-newest"]  # nothing changed
+    form = ada.get("/@@control-panel-home").forms["panel-form"]
+    form["csrf_token"] = "wrong"
+    form.submit(status=400)
+    anne.get("/@@control-panel-home", status=403)
+    audit = ada.get("/@@audit").text
+    assert "Startpagina gewijzigd" in audit
+
+
+def test_the_activity_stream_shows_what_was_written_and_goes_back_a_page_at_a_time(
+    site, clock
+) -> None:
+    setup, app = site
+    anne = setup.signed_in(app, "anne@example.nl", HOST)
+    for n in range(22):
+        add_through_form(anne, "/notices/", "notice", title=f"Mededeling {n}", access="public",
+                         body=f"Tekst van mededeling {n}. " * 20)  # fmt: skip
+        clock.advance(timedelta(minutes=1))
+    add_through_form(anne, "/notices/", "notice", title="Alleen voor leden", access="members")
+    visitor = setup.client(app, host=HOST)
+    home = visitor.get("/")
+    entries = home.html.select(".home-activity .stream > li")
+    assert len(entries) == 20
+    assert "Mededeling 21" in entries[0].text and "Alleen voor leden" not in home.text
+    snippet = entries[0].select_one(".stream__snippet").text
+    assert snippet.startswith("Tekst van mededeling 21.") and snippet.endswith("…")
+    assert len(snippet) == 200
+    older = home.click(linkid=None, href=r"@@activity\?page=2")
+    assert [a.text for a in older.html.select(".stream a")] == ["Mededeling 1", "Mededeling 0"]
+    assert older.html.select_one("a[rel=prev]")["href"].endswith("@@activity?page=1")
+    assert not older.html.select("a[rel=next]")
+    assert "Alleen voor leden" in anne.get("/@@activity").text
+    for bad in ("0", "51", "x", "-1"):
+        assert "geheel getal" in visitor.get(f"/@@activity?page={bad}", status=400).text

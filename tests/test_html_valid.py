@@ -23,15 +23,20 @@ SITE_PAGES = (
     "/community/",
     "/community/@@add?type=group",
     "/intranet/",
+    "/intranet/@@news",
+    "/intranet/@@add?type=news",
+    "/intranet/@@add?type=status",
     "/workspace/",
     "/@@search",
     "/@@search?text=hallo",
     "/@@saved",
+    "/@@activity",
     "/@@join",
     "/@@control-panel",
     "/@@control-panel-general",
     "/@@control-panel-appearance",
     "/@@control-panel-menu",
+    "/@@control-panel-home",
     "/@@control-panel-modules",
     "/@@control-panel-members",
     "/@@audit",
@@ -70,6 +75,10 @@ def pages(tmp_path_factory) -> dict[str, bytes]:
     comment["text"] = "Een reactie"
     comment.submit(status=303)
     group = add_through_form(admin, "/community/", "group", title="Kring", access="public")
+    news = add_through_form(admin, "/intranet/", "news", title="Nieuws", featured=True,
+                            access="public")  # fmt: skip
+    post = add_through_form(admin, "/intranet/", "blog", title="Blog", access="public")
+    add_through_form(admin, "/intranet/", "status", body="Aan het werk.", access="public")
     visitors = {
         "admin": admin,
         "member": setup.signed_in(app, "member@example.nl", HOST),
@@ -77,7 +86,7 @@ def pages(tmp_path_factory) -> dict[str, bytes]:
     }
     found: dict[str, bytes] = {}
     for who, client in visitors.items():
-        paths = (*SITE_PAGES, page, f"{page}@@history", f"{page}@@edit", group)
+        paths = (*SITE_PAGES, page, f"{page}@@history", f"{page}@@edit", group, news, post)
         for path in paths:
             answer = client.get(path, expect_errors=True)
             if "html" in answer.content_type:

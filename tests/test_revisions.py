@@ -88,7 +88,7 @@ def test_every_save_is_a_revision_with_author_time_comment_and_values(world) -> 
     assert revisions[0].time < revisions[1].time < revisions[2].time
     assert revisions[0].value("body") == "First words."
     assert revisions[1].values["body"] == "First word."
-    assert revisions[2].values == {**values, "publish_at": None}
+    assert revisions[2].values == {**values, "publish_at": None, "publish_until": None}
     assert revisions[2].values["tags"] == ("a", "b")
     assert all(r.restored_from is None for r in revisions)
 

@@ -57,6 +57,7 @@ def includeme(config: Configurator) -> None:
     config.include(".general")
     config.include(".appearance")
     config.include(".menu")
+    config.include(".home")
     config.include(".modules")
     config.include(".module_settings")
     config.include(".members")

@@ -38,6 +38,11 @@ PARTS = (
         "control-panel-appearance", _("Appearance"), _("Logo, favicon and the site's colours.")
     ),
     PanelPart("control-panel-menu", _("Menu"), _("Order, rename and hide menu items; add links.")),
+    PanelPart(
+        "control-panel-home",
+        _("Home page"),
+        _("Which widgets the home page shows, in which order."),
+    ),
     PanelPart("control-panel-modules", _("Modules"), _("Switch modules on and off.")),
     PanelPart(
         "control-panel-members",

@@ -88,6 +88,7 @@ CONTENT_CORE = {
     "access": {"type": "string", "enum": list(ACCESS_LEVELS)},
     "state": STRING,
     "publish_at": NULLABLE_DATE_TIME,
+    "publish_until": NULLABLE_DATE_TIME,
     "owner": {"type": ["string", "null"]},
     "created": DATE_TIME,
     "modified": DATE_TIME,

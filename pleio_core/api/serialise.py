@@ -17,6 +17,7 @@ from pyramid.request import Request
 
 from pleio_core.content.comments import Comment, comments_of
 from pleio_core.content.editing import bound_schema, content_values
+from pleio_core.content.files import StoredFile, StoredFileType
 from pleio_core.content.forms import with_change_note
 from pleio_core.content.likes import like_count, likes_of
 from pleio_core.content.model import Content
@@ -31,7 +32,10 @@ from .schemas import node_schema
 
 
 def to_json(value: Any) -> Any:
-    """A stored value as JSON: dates as ISO 8601, tuples and sets as lists."""
+    """A stored value as JSON: dates as ISO 8601, tuples and sets as lists, a file as its
+    facts (as an export writes it)."""
+    if isinstance(value, StoredFile):
+        return StoredFileType().serialize(None, value)
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -119,6 +123,7 @@ def content_json(request: Request, content: Content, content_type: ContentType) 
         "access": content.access,
         "state": content.state,
         "publish_at": to_json(content.publish_at),
+        "publish_until": to_json(content.publish_until),
         "owner": content.owner,
         "created": to_json(content.created),
         "modified": to_json(content.modified),

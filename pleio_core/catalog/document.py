@@ -7,7 +7,9 @@ Who may view: the content's own ACL decides (it always ends in a Deny of ``view`
 nothing falls through to its folders). A scheduled item becomes visible at ``publish_at``
 without anything being written, so it is indexed with the viewers it will have once live
 (``allowed``), the moment that happens (``embargo``) and who may see it before
-(``allowed_early``); the query picks between them by the clock.
+(``allowed_early``); content with an end of publication (``publish_until``) likewise with
+the moment it is hidden again (``expires``) and who still sees it after (``allowed_late``).
+The query picks between them by the clock.
 """
 
 from __future__ import annotations
@@ -100,13 +102,20 @@ class Document:
         if content_type is not None:
             modules.append(content_type.module)
         values: dict[str, Any] = {}
-        scheduled = content.state == "published" and not content.is_live()
-        if scheduled:
+        timed = content.state == "published" and not content.is_live()
+        if timed:  # scheduled, or past its end: indexed with the viewers it has while live
             values["allowed"] = viewers(acl_for(content.access, content.owner, content.group))
             values["allowed_early"] = viewers(content.__acl__)
-            values["embargo"] = content.publish_at
+            if content.publish_at is not None and not content.has_expired():
+                values["embargo"] = content.publish_at
         else:
             values["allowed"] = viewers(content.__acl__)
+        if content.state == "published" and content.publish_until is not None:
+            # who still sees it after its end: as before its start
+            values["expires"] = content.publish_until
+            values["allowed_late"] = values.get("allowed_early") or viewers(
+                acl_for(content.access, content.owner, content.group, live=False)
+            )
         values["audience"] = audience(values["allowed"])
         if values["audience"] == "restricted":
             values["restricted_to"] = values["allowed"]

@@ -32,7 +32,8 @@ def make_indexes() -> Catalog:
     ``newest_first`` holds the negated date, so "newest first" is hypatia's cheap forward
     scan (``last_changed`` likewise the negated moment of the last change: "recently
     changed first"); ``allowed`` the principals that may view; ``embargo``/``allowed_early`` say who
-    may see scheduled content before its publication moment; ``audience`` (public,
+    may see scheduled content before its publication moment, ``expires``/``allowed_late``
+    who sees it after its end; ``audience`` (public,
     members, restricted) and ``restricted_to`` (the viewers of restricted items only) let
     a member's search subtract the few items hidden from them (see ``document.py``).
     """
@@ -51,9 +52,18 @@ def make_indexes() -> Catalog:
     catalog["allowed"] = KeywordIndex("allowed", family=FAMILY)
     catalog["allowed_early"] = KeywordIndex("allowed_early", family=FAMILY)
     catalog["embargo"] = FieldIndex("embargo", family=FAMILY)
+    add_expiry_indexes(catalog)
     catalog["audience"] = FieldIndex("audience", family=FAMILY)
     catalog["restricted_to"] = KeywordIndex("restricted_to", family=FAMILY)
     return catalog
+
+
+def add_expiry_indexes(catalog: Catalog) -> None:
+    """The indexes of the end of publication, which a catalog made before it lacks: they
+    are added when first needed, empty (no content indexed before had an end)."""
+    if "expires" not in catalog:
+        catalog["expires"] = FieldIndex("expires", family=FAMILY)
+        catalog["allowed_late"] = KeywordIndex("allowed_late", family=FAMILY)
 
 
 class SiteCatalog(Persistent):
@@ -86,7 +96,10 @@ class SiteCatalog(Persistent):
             docid = self._new_docid()
             content.docid = docid
             self.objects[docid] = content
-        self.indexes.index_doc(docid, Document.of(content, site, registry))
+        document = Document.of(content, site, registry)
+        if hasattr(document, "expires"):
+            add_expiry_indexes(self.indexes)
+        self.indexes.index_doc(docid, document)
         return docid
 
     def index_all_but_text(self, content: Content, site: SiteRoot, registry: object) -> bool:
@@ -101,6 +114,8 @@ class SiteCatalog(Persistent):
         assert self.is_indexed(content)
         docid = content.docid
         document = Document.of(content, site, registry)
+        if hasattr(document, "expires"):
+            add_expiry_indexes(self.indexes)
         for name, index in self.indexes.items():
             if name != TEXT:
                 index.index_doc(docid, document)

@@ -129,13 +129,21 @@ def visible(
         allowed = indexes["allowed"].applyAny(principals)
         if among is not None:
             allowed = IF.intersection(among, allowed)
-    embargoed = indexes["embargo"].applyGt(when)
-    if among is not None:
-        # what may be seen early is still only what the other filters let through
-        embargoed = IF.intersection(among, embargoed)
-    if embargoed:
-        early = IF.intersection(indexes["allowed_early"].applyAny(principals), embargoed)
-        allowed = IF.union(IF.difference(allowed, embargoed), early)
+    # before its start, and after its end, only some see it (``document.py``)
+    for moments, timed_viewers, upcoming in (
+        ("embargo", "allowed_early", True),
+        ("expires", "allowed_late", False),
+    ):
+        if moments not in indexes:  # a catalog made before the end of publication
+            continue
+        index = indexes[moments]
+        timed = index.applyGt(when) if upcoming else index.applyLe(when)
+        if among is not None:
+            # what may be seen early or late is still only what the other filters let through
+            timed = IF.intersection(among, timed)
+        if timed:
+            seen = IF.intersection(indexes[timed_viewers].applyAny(principals), timed)
+            allowed = IF.union(IF.difference(allowed, timed), seen)
     return allowed
 
 
@@ -177,11 +185,13 @@ def search(
     sort: str = "relevance",
     page: int = 1,
     size: int = 20,
+    owners: Sequence[str] = (),
 ) -> SearchResults:
     """A page of what matches, newest first or most relevant first (with a text).
 
     ``start`` is inclusive, ``end`` exclusive (aware datetimes, on the item's date: when it
-    was published). Raises InvalidSearch for a filter that cannot be used.
+    was published); ``owners`` (account ids) keeps what any of them owns (one person's
+    blog). Raises InvalidSearch for a filter that cannot be used.
     """
     check_filters(request, types, modules, sort, page, size)
     site = request.site_root
@@ -195,7 +205,7 @@ def search(
 
     weights = relevance(catalog, tree) if tree is not None and sort == "relevance" else None
     # the cheap, usually small filters first; the security filter, the largest, last
-    filters = field_filters(catalog, types, modules, tags, start, end)
+    filters = field_filters(catalog, types, modules, tags, start, end, owners)
     if tree is not None:
         filters.append(weights if weights is not None else text_matches(catalog, tree))
     docids = allowed(request, catalog, intersection(filters))
@@ -222,10 +232,14 @@ def field_filters(
     tags: Sequence[str],
     start: datetime | None,
     end: datetime | None,
+    owners: Sequence[str] = (),
 ) -> list[Any]:
-    """The docids of each filter asked for (all of its tags, any of its types or modules)."""
+    """The docids of each filter asked for (all of its tags, any of its types, modules or
+    owners)."""
     indexes = catalog.indexes
     filters = []
+    if owners:
+        filters.append(indexes["owner"].applyAny(list(owners)))
     if types:
         filters.append(indexes["type"].applyAny(types))
     if modules:

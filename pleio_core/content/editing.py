@@ -4,7 +4,7 @@ Each function checks everything about the data: values come from the type's boun
 a stale edit raises ``StaleEdit``, and the events keep the catalog, the revisions and the
 activity record in the same transaction. Of permissions they check one thing only, because
 it is about the values, not the view: who may see content and from when (its access level,
-state and publication moment, ``CONTROL_FIELDS``) is changed only with ``change_access``
+state and publication moments, ``CONTROL_FIELDS``) is changed only with ``change_access``
 (``content.access``), and only to a level at which the changer still sees it
 (``ControlRefused``). Whether the caller may edit at all, its view checked.
 """
@@ -23,14 +23,14 @@ from .events import ContentAdded, ContentModified, ContentRemoved
 from .folder import Folder, name_of, parent_of
 from .markup import unique_name
 from .model import Content
-from .schedule import schedule_publication
+from .schedule import schedule_content
 from .schema import ContentSchema
 from .types import ContentType
 
 #: the levels outside a group (``group`` needs one)
 BASE_LEVELS = tuple(level for level in ACCESS_LEVELS if level != "group")
 #: The fields that say who may see content and from when: changed only with ``change_access``.
-CONTROL_FIELDS = ("access", "state", "publish_at")
+CONTROL_FIELDS = ("access", "state", "publish_at", "publish_until")
 
 
 class StaleEdit(Exception):
@@ -148,7 +148,7 @@ def create_content(
     _apply(content, content_type, values)
     content.group = group_of(request, container)
     container.add(name or unique_name(container, content.title), content)
-    schedule_publication(request.site_root, content.publish_at)
+    schedule_content(request.site_root, content)
     request.registry.notify(ContentAdded(content, request))
     return content
 
@@ -173,7 +173,7 @@ def update_content(
     content.group = group_of(request, content.__parent__)
     content.serial += 1
     content.modified = now()
-    schedule_publication(request.site_root, content.publish_at)
+    schedule_content(request.site_root, content)
     request.registry.notify(ContentModified(content, request, old=old, comment=comment))
     return True
 

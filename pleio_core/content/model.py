@@ -43,6 +43,8 @@ class Content(Folder):
     state = "published"
     #: Published content is visible from this moment on (None: since it was published).
     publish_at: datetime | None = None
+    #: ...and hidden again from this moment on (None: for as long as it is published).
+    publish_until: datetime | None = None
     #: Counts the saves: an edit carries the serial it started from (stale edit → 409).
     serial = 0
     #: The catalog's id of this object (None while it is not indexed).
@@ -84,10 +86,17 @@ class Content(Folder):
         return plain_text(self.body_html)
 
     def is_live(self, when: datetime | None = None) -> bool:
-        """Published, and its publication moment has come."""
+        """Published, its publication moment has come and its end has not."""
         if self.state != "published":
             return False
-        return self.publish_at is None or self.publish_at <= (when or now())
+        when = when or now()
+        if self.publish_until is not None and self.publish_until <= when:
+            return False
+        return self.publish_at is None or self.publish_at <= when
+
+    def has_expired(self, when: datetime | None = None) -> bool:
+        """Published once, and its end of publication (``publish_until``) has passed."""
+        return self.publish_until is not None and self.publish_until <= (when or now())
 
     @property
     def __acl__(self) -> list:

@@ -114,7 +114,8 @@ def access_choices(levels: tuple[str, ...]) -> list[tuple[str, Any]]:
 
 
 class ContentSchema(colander.MappingSchema):
-    """Title, Markdown body, tags, access level, publication — what all content has."""
+    """Title, Markdown body, tags, access level, publication (its start and end) — what all
+    content has."""
 
     title = colander.SchemaNode(
         colander.String(),
@@ -162,11 +163,27 @@ class ContentSchema(colander.MappingSchema):
         missing=None,
         widget=deform.widget.TextInputWidget(attributes={"type": "datetime-local"}),
     )
+    publish_until = colander.SchemaNode(
+        LocalDateTime(),
+        title=_("Publish until"),
+        description=_("Hidden again from this moment on. Leave empty to keep it published."),
+        missing=None,
+        widget=deform.widget.TextInputWidget(attributes={"type": "datetime-local"}),
+    )
+
+    def validator(self, node: colander.SchemaNode, values: dict[str, Any]) -> None:
+        """The end of publication comes after its start. (A schema of a type's own that has
+        a validator of its own calls this one too.)"""
+        start, end = values.get("publish_at"), values.get("publish_until")
+        if start is not None and end is not None and end <= start:
+            error = colander.Invalid(node)
+            error["publish_until"] = _("The end of publication must come after its start.")
+            raise error
 
 
 #: The fields the core stores on every Content object (a type's own fields are set as
 #: attributes with their node's name).
-CORE_FIELDS = ("title", "body", "tags", "access", "state", "publish_at")
+CORE_FIELDS = ("title", "body", "tags", "access", "state", "publish_at", "publish_until")
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 

@@ -63,6 +63,9 @@ class SiteRoot(Folder):
     #: "links": [(title, url)…]} (``pleio_core.admin.menu``), and a counter of its changes.
     menu_settings: Mapping[str, Any] = MappingProxyType({})
     menu_version = 0
+    #: The holder's home widgets: {"order": [key…], "hidden": [key…]} with the widgets'
+    #: keys, ``<module>.<name>`` (``pleio_core.admin.home``); a plain dict, replaced on change.
+    home_settings: Mapping[str, Any] = MappingProxyType({})
     #: The path of the page shown on the home page instead of the activity, or "".
     front_page = ""
     #: Old path → content moved or renamed since (``pleio_core.content.moves``), made with

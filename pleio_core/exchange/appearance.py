@@ -46,6 +46,10 @@ def appearance_of(root: SiteRoot, write_file: Callable[[str, bytes], object]) ->
             "hidden": list(menu.get("hidden", ())),
             "links": [list(link) for link in menu.get("links", ())],
         },
+        "home": {
+            "order": list(root.home_settings.get("order", ())),
+            "hidden": list(root.home_settings.get("hidden", ())),
+        },
         "front_page": root.front_page,
     }
     for kind in KINDS:
@@ -158,6 +162,13 @@ def restore_appearance(root: SiteRoot, data: Any, open_file: Callable[[str], IO[
     root.colours = _colours(data.get("colours", {}))
     root.menu_settings = _menu_settings(data.get("menu", {}))
     root.menu_version += 1
+    home = data.get("home", {})
+    if not isinstance(home, dict):
+        raise ArchiveError("appearance: the home page's widgets are not an object")
+    root.home_settings = {
+        "order": _texts(home.get("order", []), "the home widgets' order"),
+        "hidden": _texts(home.get("hidden", []), "the hidden home widgets"),
+    }
     front_page = data.get("front_page", "")
     if not isinstance(front_page, str) or len(front_page) > MAX_TEXT:
         raise ArchiveError("appearance: the front page is not a path")

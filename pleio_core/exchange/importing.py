@@ -30,7 +30,7 @@ from pleio_core.content.folder import Folder
 from pleio_core.content.markup import ITEM_NAME_RULE, is_item_name
 from pleio_core.content.model import Content
 from pleio_core.content.moves import remember_move
-from pleio_core.content.schedule import schedule_publication
+from pleio_core.content.schedule import schedule_content
 from pleio_core.content.site import ROOT_KEY, ModuleFolder, SiteRoot
 from pleio_core.people.exchange import restore_people, restore_photo
 from pleio_core.security.accounts import AccountError, Accounts, clean_name, normalise_email
@@ -311,7 +311,7 @@ def _write_content(
         raise
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise ArchiveError(f"{where}: a bad document: {brief(repr(exc))}") from None
-    schedule_publication(root, content.publish_at)
+    schedule_content(root, content)
     _import_extra(content, document.get("extra") or {}, registry, plan, where)
 
 

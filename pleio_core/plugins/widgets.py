@@ -9,18 +9,18 @@ only lists what the visitor may open: it filters its items itself, with
 or ``request.has_permission("view", item)``.
 
 Each widget has a key, ``<module>.<name>``, that stays the same between releases: the
-choices a holder may one day make about the home page (which widgets, in which order) name
-it.
+holder's choices in the control panel (which widgets, in which order; ``SiteRoot.
+home_settings``) name it.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pyramid.config import Configurator
 from pyramid.request import Request
@@ -123,16 +123,30 @@ def add_home_widget(
     config.action(("pleio.home_widget", module, name), register, introspectables=(intr,))
 
 
-def widgets_of(request: Request) -> list[HomeWidget]:
-    """The widgets of the site's enabled modules, in the order they are shown."""
+def offered_widgets(request: Request) -> list[HomeWidget]:
+    """The widgets of the site's enabled modules in the holder's order, hidden ones
+    included (what the control panel offers)."""
     enabled = request.enabled_modules
     found = [
         w
         for w in HOME_WIDGETS(request.registry).values()
         if w.module in enabled or w.module == CORE
     ]
-    found.sort(key=lambda w: (w.order, w.key))
-    return found
+    return arranged(found, getattr(request.site_root, "home_settings", {}))
+
+
+def arranged(widgets: Sequence[HomeWidget], settings: Mapping[str, Any]) -> list[HomeWidget]:
+    """``widgets`` in the holder's order (``settings["order"]``, a list of keys); those it
+    does not name (a module switched on since) follow by their own order, then key."""
+    order = {key: position for position, key in enumerate(settings.get("order", ()))}
+    return sorted(widgets, key=lambda w: (order.get(w.key, len(order)), w.order, w.key))
+
+
+def widgets_of(request: Request) -> list[HomeWidget]:
+    """The widgets the home page shows, in order: the holder's choice
+    (``pleio_core.admin.home``), else each widget's own order."""
+    hidden = set(getattr(request.site_root, "home_settings", {}).get("hidden", ()))
+    return [w for w in offered_widgets(request) if w.key not in hidden]
 
 
 def shown_widgets(

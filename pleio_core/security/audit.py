@@ -49,6 +49,7 @@ DETAIL_LABELS: dict[str, TranslationString] = {
     "access": _("Who may see this"),
     "state": _("State"),
     "publish_at": _("Publish at"),
+    "publish_until": _("Publish until"),
     "removed": _("Removed"),
 }
 #: What the pages call the values an entry's details hold, by detail: what changed (the
@@ -80,6 +81,7 @@ VALUE_LABELS: dict[str, dict[str, TranslationString]] = {
     "access": _CONTROL_VALUES,
     "state": _CONTROL_VALUES,
     "publish_at": _CONTROL_VALUES,
+    "publish_until": _CONTROL_VALUES,
     "join_mode": {
         "open": _("anyone joins at once"),
         "request": _("on request"),

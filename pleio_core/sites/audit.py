@@ -51,6 +51,7 @@ KINDS: dict[str, TranslationString] = {
     "site-settings": _("Site settings changed"),
     "appearance": _("Appearance changed"),
     "menu": _("Menu changed"),
+    "home-page": _("Home page changed"),
     "module-settings": _("Module settings changed"),
     "access-changed": _("Who sees someone's content changed"),
     "admin-override": _("Content changed by an admin only"),

@@ -1,0 +1,191 @@
+"""The intranet at the size of a large organisation: 10,000 items and 1,000 members.
+
+    .venv/bin/python bench/intranet.py [--items 10000] [--members 1000] [--duration 10s]
+
+One deelsite with the four modules, filled before the servers start (as ``sites.
+add_content_page`` fills one: the content types' factories and ``ContentAdded``, so the
+catalog indexes everything) with ``--items`` items of the intranet's types (news, blog
+posts, status updates) and wiki pages, spread over ``--members`` members, each item with
+its activity entry. Its files are then copied, so that a second server can serve the same
+site without its page cache.
+
+wrk loads, interleaved for ``--rounds`` rounds: a bare Pyramid hello world, the home page
+for an anonymous visitor (page cache on and off) and for a signed-in member (made with the
+``pleio`` command and signed in over HTTP, as ``throughput.py`` does). Then ``pleio digest
+--frequency daily`` runs for the members (each with notifications waiting), timed, with its
+peak RSS; and once more, to show that it sends nothing twice.
+
+Prints the figures and writes them to bench/results/intranet.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from load import run_wrk
+from servers import Server, warm_up
+from signedin import browser_cookie, check_signed_in_page, create_member
+from sites import BENCH_HOST, write_ini, write_site
+
+from pleio_core.services import CONTENT_TYPES
+
+HERE = Path(__file__).resolve().parent
+#: (content type, folder) of what the site is filled with, in turn; those not registered
+#: (a module not installed) are left out.
+KINDS = (("news", "intranet"), ("blog", "intranet"), ("status", "intranet"), ("page", "wiki"))
+CHUNK = 1000  # items per transaction while filling
+WORDS = "overheid samenwerken informatie archief beleid burger gemeente project".split()
+
+
+def fill(root: Path, site: str, items: int, members: int) -> dict[str, int]:
+    """Make ``members`` accounts, members of ``site``, and ``items`` items by them; the
+    count of each kind made."""
+    from pleio_core.cli.context import load_platform
+    from pleio_core.content import ContentAdded
+    from pleio_core.content.activity import activity_log
+    from pleio_core.security.membership import site_members
+    from pleio_core.security.store import accounts_of
+
+    platform = load_platform(str(write_ini(root)))
+    registry = platform.registry
+    types = CONTENT_TYPES(registry)
+
+    def make_accounts(platform_root) -> list[tuple[str, str]]:
+        accounts = accounts_of(platform_root, create=True)
+        made = []
+        for n in range(members):
+            account = accounts.add(f"lid{n}@example.nl", f"Lid {n}", "nl")
+            account.email_verified = True
+            made.append((account.id, account.name))
+        return made
+
+    people = platform.edit_platform(make_accounts)
+    kinds = [(name, folder) for name, folder in KINDS if name in types]
+    counts = dict.fromkeys((name for name, _folder in kinds), 0)
+
+    def grant(site_root) -> None:
+        registry_members = site_members(site_root, create=True)
+        for account_id, _name in people:
+            registry_members.set_role(account_id, "member")
+
+    platform.edit_site(platform.sites.get(site), grant)
+    for start in range(0, items, CHUNK):
+
+        def add(site_root, start=start) -> None:
+            log = activity_log(site_root, create=True)
+            for n in range(start, min(start + CHUNK, items)):
+                name, folder = kinds[n % len(kinds)]
+                owner, owner_name = people[n % len(people)]
+                item = types[name].factory(f"Bericht {n}", owner=owner)
+                item.owner_name = owner_name
+                item.set_body(" ".join(WORDS[(n + i) % len(WORDS)] for i in range(40)))
+                item.access = "public" if n % 2 else "members"
+                site_root[folder].add(f"item-{n}", item)
+                registry.notify(ContentAdded(item))
+                log.append("created", owner, owner_name, item)
+                counts[name] += 1
+
+        platform.edit_site(platform.sites.get(site), add)
+    return counts
+
+
+def timed_command(root: Path, *args: str) -> dict:
+    """Run ``pleio ARGS`` on the installation; wall time, peak RSS, exit code, output."""
+    pleio = str(Path(sys.executable).with_name("pleio"))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run(
+        [pleio, "-c", str(write_ini(root)), *args], capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {
+        "command": "pleio " + " ".join(args),
+        "seconds": seconds,
+        # the children's high-water mark: this command's, if it is the largest child so far
+        "peak_rss_kb": peak if peak > before else None,
+        "returncode": done.returncode,
+        "output": (done.stdout + done.stderr).strip()[-2000:],
+    }
+
+
+def measure_pages(tmp: Path, root: Path, duration: str, rounds: int) -> dict:
+    """wrk hello world and the home page three ways, interleaved; medians and ratios."""
+    nocache = tmp / "nocache"
+    shutil.copytree(root, nocache)
+    create_member(root, "bench")
+    servers = {
+        "hello": Server("hello", tmp / "hello.log"),
+        "pleio": Server("pleio", tmp / "pleio.log", root=root),
+        "nocache": Server(
+            "pleio", tmp / "nocache.log", root=nocache, settings={"pleio.page_cache": "false"}
+        ),
+    }
+    try:
+        cookie, _facts = browser_cookie(servers["pleio"], BENCH_HOST)
+        targets = {
+            "hello": ("hello", None, None),
+            "home_anonymous": ("pleio", BENCH_HOST, None),
+            "home_anonymous_nocache": ("nocache", BENCH_HOST, None),
+            "home_signedin": ("pleio", BENCH_HOST, {"Cookie": cookie}),
+        }
+        for key, (server, host, headers) in targets.items():
+            seen, body = warm_up(servers[server], "/", host or "127.0.0.1", headers=headers)
+            if key == "home_signedin":
+                check_signed_in_page(200, seen, body.decode(), key)
+        runs: dict[str, list[float]] = {key: [] for key in targets}
+        for _ in range(rounds):
+            for key, (server, host, headers) in targets.items():
+                url = servers[server].url + "/"
+                runs[key].append(run_wrk(url, host, duration, headers)["requests_per_s"])
+        memory = {key: server.memory_kb() for key, server in servers.items()}
+    finally:
+        for server in servers.values():
+            server.stop()
+    hello = statistics.median(runs["hello"])
+    return {
+        "requests_per_s": {key: statistics.median(values) for key, values in runs.items()},
+        "ratio_to_hello": {key: statistics.median(v) / hello for key, v in runs.items()},
+        "runs": runs,
+        "memory_kb": memory,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--members", type=int, default=1_000)
+    parser.add_argument("--duration", default="10s")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--output", type=Path, default=HERE / "results" / "intranet.json")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="pleio-intranet-bench-"))
+    root = tmp / "pleio"
+    results: dict = {"command": " ".join(["bench/intranet.py", *sys.argv[1:]])}
+    try:
+        write_site(root, "bench", BENCH_HOST)
+        started = time.perf_counter()
+        results["made"] = fill(root, "bench", args.items, args.members)
+        results["fill_s"] = time.perf_counter() - started
+        results["pages"] = measure_pages(tmp, root, args.duration, args.rounds)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps({k: v for k, v in results.items() if k != "pages"}, indent=2))
+    for key, ratio in results["pages"]["ratio_to_hello"].items():
+        rps = results["pages"]["requests_per_s"][key]
+        print(f"{key:26} {rps:9.0f} req/s  {ratio:5.3f} x hello")
+
+
+if __name__ == "__main__":
+    main()
