@@ -472,3 +472,16 @@ def test_a_member_who_is_removed_takes_their_profile_with_them(world) -> None:
     with SITE_DATABASES(world.app.registry).get("alpha").transaction() as conn:
         assert site_people(conn.root()[ROOT_KEY]).profile(anne_id) is None
     admin.get(f"/@@people/{anne_id}", status=404)
+
+
+def test_the_holder_may_hide_the_new_members_widget(world) -> None:
+    admin = world.client("admin")
+    page = admin.get("/@@control-panel-home")
+    row = next(r for r in page.html.select("tbody tr") if "Nieuwe leden" in r.text)
+    assert "Pleio zelf" in row.text
+    form = page.forms["panel-form"]
+    box = next(name for name in form.fields if name.startswith("shown-")
+               and row.select_one(f"[name={name}]") is not None)  # fmt: skip
+    form[box] = False
+    form.submit(status=303)
+    assert world.client("bert").get("/").html.select_one("#widget-core-new-members") is None
