@@ -248,9 +248,21 @@ class Page:
         """Someone's name (``structure:``), a link to their profile for those who may see it."""
         return PEOPLE(self.request.registry).person_html(self.request, account_id, fallback)
 
+    @cached_property
+    def _avatars(self) -> dict[tuple[str, str], str]:
+        return {}
+
     def avatar_html(self, account_id: str | None, size: str = "small", fallback: str = "") -> str:
-        """Someone's photo or initials (``structure:``): ``page.avatar_html(comment.author)``."""
-        return PEOPLE(self.request.registry).avatar_html(self.request, account_id, size, fallback)
+        """Someone's photo or initials (``structure:``): ``page.avatar_html(comment.author)``
+        (kept per page: a stream shows the same few people many times)."""
+        key = (account_id or "", size)
+        html = self._avatars.get(key) if account_id else None
+        if html is None:
+            people = PEOPLE(self.request.registry)
+            html = people.avatar_html(self.request, account_id, size, fallback)
+            if account_id:
+                self._avatars[key] = html
+        return html
 
     @cached_property
     def tools_html(self) -> str:
