@@ -485,3 +485,12 @@ def test_the_holder_may_hide_the_new_members_widget(world) -> None:
     form[box] = False
     form.submit(status=303)
     assert world.client("bert").get("/").html.select_one("#widget-core-new-members") is None
+
+
+def test_a_member_revoked_on_the_command_line_takes_their_profile_too(world) -> None:
+    anne_id = fill_anne(world)
+    world.setup.close()
+    assert world.setup.pleio("user", "revoke", "anne@example.nl", "alpha") == 0
+    app = world.setup.make_app()
+    with SITE_DATABASES(app.registry).get("alpha").transaction() as conn:
+        assert site_people(conn.root()[ROOT_KEY]).profile(anne_id) is None

@@ -7,7 +7,7 @@
 - ``access``: who sees the directory, and which fields;
 - ``directory``, ``editing``: ``/@@people``, ``/@@people/<account id>``, ``/@@people-edit``;
 - ``photos``: the account's photo, checked, resized and stripped;
-- ``widget``: the "New members" home widget.
+- ``widget``: the "New members" home widget; ``leaving``: a member who leaves takes the profile.
 
 The control panel's page for the fields is ``pleio_core.admin.profile_fields``; the export
 and import of profiles ``pleio_core.exchange``.
@@ -18,13 +18,11 @@ from __future__ import annotations
 from pyramid.config import Configurator
 
 from pleio_core.content.site import SiteRoot
-from pleio_core.security.membership import MemberRemoved
 from pleio_core.services import PEOPLE
 
 from .access import may_view_people
 from .directory import people_view, photo_view
 from .editing import edit_form
-from .model import site_people
 from .names import PeopleNames, avatar_html, display_name, people_seen, profile_url
 
 __all__ = ["avatar_html", "display_name", "includeme", "profile_url"]
@@ -32,15 +30,8 @@ __all__ = ["avatar_html", "display_name", "includeme", "profile_url"]
 TEMPLATES = "pleio_core:templates/"
 
 
-def forget_profile(event: MemberRemoved) -> None:
-    """Someone left the site: their profile here goes with them."""
-    people = site_people(event.site)
-    if people is not None:
-        people.forget(event.account_id)
-
-
 def includeme(config: Configurator) -> None:
-    config.add_subscriber(forget_profile, MemberRemoved)
+    config.include(".leaving")
     PEOPLE.provide(config, PeopleNames())
     config.add_request_method(people_seen, "people_seen", reify=True)
     config.add_request_method(may_view_people, "may_view_people", reify=True)
