@@ -60,8 +60,10 @@ def make_configurator(settings: Mapping[str, Any], full: bool = True) -> Configu
         config.include(".i18n")
         config.include(".layout")
         config.include(".admin")
+        config.include(".people")
     else:
         config.include(".catalog.subscribers")  # what the command line writes is indexed too
+        config.include(".people.leaving")  # a member the command line removes: the profile
     return config
 
 

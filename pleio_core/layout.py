@@ -18,7 +18,7 @@ from pyramid.renderers import get_renderer
 from pyramid.request import Request
 from pyramid_chameleon import zpt
 
-from pleio_core.services import STYLESHEETS, Service
+from pleio_core.services import PEOPLE, STYLESHEETS, Service
 
 from .content.site import SiteRoot
 from .i18n import LANGUAGES, _
@@ -232,6 +232,40 @@ class Page:
     def initials_of(name: str) -> str:
         """Anyone's avatar letters, for templates: ``page.initials_of(comment.author_name)``."""
         return initials(name)
+
+    @cached_property
+    def _people_seen(self) -> dict[str, Any]:
+        return self.request.people_seen
+
+    def display_name(self, account_id: str | None, fallback: str = "") -> str:
+        """Someone's name as their account has it now, for templates:
+        ``page.display_name(content.owner, content.owner_name)`` (the stored copy is the
+        fallback for an account that is gone)."""
+        # A list names the same few people many times: the second time costs a dict look-up.
+        shown = self._people_seen.get(account_id) if account_id else None
+        if shown is not None and shown.exists:
+            return str(shown.name)
+        return PEOPLE(self.request.registry).display_name(self.request, account_id, fallback)
+
+    def person_html(self, account_id: str | None, fallback: str = "") -> str:
+        """Someone's name (``structure:``), a link to their profile for those who may see it."""
+        return PEOPLE(self.request.registry).person_html(self.request, account_id, fallback)
+
+    @cached_property
+    def _avatars(self) -> dict[tuple[str, str], str]:
+        return {}
+
+    def avatar_html(self, account_id: str | None, size: str = "small", fallback: str = "") -> str:
+        """Someone's photo or initials (``structure:``): ``page.avatar_html(comment.author)``
+        (kept per page: a stream shows the same few people many times)."""
+        key = (account_id or "", size)
+        html = self._avatars.get(key) if account_id else None
+        if html is None:
+            people = PEOPLE(self.request.registry)
+            html = people.avatar_html(self.request, account_id, size, fallback)
+            if account_id:
+                self._avatars[key] = html
+        return html
 
     @cached_property
     def tools_html(self) -> str:

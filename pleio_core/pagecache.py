@@ -1,9 +1,11 @@
 """A page cache for anonymous visitors that is never stale.
 
-An entry remembers the site database's last transaction id when the page was rendered; it
-is served only while that id is unchanged, so any commit to the site invalidates every
-page of that site. It is used only where this process sees every commit at once (a
-FileStorage, which only one process can open), only for public sites (as the page's own
+An entry remembers the site database's last transaction id when the page was rendered, and
+the stamp of the accounts' names and photos (``AccountSummaries.names_stamp``: pages show
+them as the accounts have them now); it is served only while both are unchanged, so any
+commit to the site, and any rename, invalidates every page of that site. It is used only
+where this process sees every commit at once (a FileStorage, which only one process can
+open), only for public sites (as the page's own
 request found them), only for visitors without a sign-in cookie, and only for 200
 responses that set no cookie and are not private. A page rendered while content waits
 for its scheduled publication is kept only until then.
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +35,7 @@ from pleio_core.content.schedule import next_publication
 from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import COOKIE as LANGUAGE_COOKIE
 from pleio_core.i18n import LANGUAGES
-from pleio_core.services import PAGE_CACHE, SETTINGS, SITE_DATABASES
+from pleio_core.services import ACCOUNT_SUMMARIES, PAGE_CACHE, SETTINGS, SITE_DATABASES
 
 CACHEABLE_TYPES = ("text/html", "text/css")
 
@@ -48,7 +50,7 @@ class PageCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, key: Any, tid: bytes) -> tuple[str, list, bytes] | None:
+    def get(self, key: Any, tid: Hashable) -> tuple[str, list, bytes] | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
@@ -59,7 +61,7 @@ class PageCache:
             self._entries.move_to_end(key)
             return entry[2:]
 
-    def put(self, key: Any, tid: bytes, response: Response, until: float | None = None) -> None:
+    def put(self, key: Any, tid: Hashable, response: Response, until: float | None = None) -> None:
         headers = [(k, v) for k, v in response.headerlist if k.lower() != "content-length"]
         with self._lock:
             self._entries[key] = (tid, until, response.status, headers, response.body)
@@ -100,9 +102,9 @@ class PageFacts:
     public: bool = False  # made for a public site (so an entry only holds what was public)
     valid_until: float | None = None  # the next scheduled publication (POSIX time), if any
     #: The site database's last transaction when the request began, read before its
-    #: connection opened (so the page reads that state or a later one); None where another
-    #: process may commit, or where the tween is off.
-    site_tid: bytes | None = None
+    #: connection opened (so the page reads that state or a later one), with the names'
+    #: stamp read then too; None where another process may commit, or where the tween is off.
+    site_tid: tuple[bytes, Hashable] | None = None
 
 
 def page_facts(request: Request) -> PageFacts:
@@ -128,6 +130,7 @@ def page_cache_tween_factory(
     handler: Callable[[Request], Response], registry: Registry
 ) -> Callable[[Request], Response]:
     cache: PageCache = PAGE_CACHE(registry)
+    names = ACCOUNT_SUMMARIES(registry)
 
     def page_cache_tween(request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):
@@ -142,7 +145,7 @@ def page_cache_tween_factory(
         db = databases.get(site.name)
         if not databases.sees_every_commit(site.name):
             return handler(request)
-        tid = db.lastTransaction()
+        tid = (db.lastTransaction(), names.names_stamp())
         request.page_facts.site_tid = tid  # (for SiteStateMemo, signed in or not)
         if request.may_be_signed_in:
             return handler(request)
@@ -179,7 +182,7 @@ class SiteStateMemo:
 
     def __init__(self, max_entries: int) -> None:
         self.max_entries = max_entries
-        self._entries: dict[Any, tuple[bytes, float | None, Any]] = {}
+        self._entries: dict[Any, tuple[Hashable, float | None, Any]] = {}
         self._lock = threading.Lock()
 
     def __len__(self) -> int:

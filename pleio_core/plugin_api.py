@@ -63,6 +63,7 @@ from pleio_core.notifications import (
     notify,
     unfollow,
 )
+from pleio_core.people import avatar_html, display_name, profile_url
 from pleio_core.plugins import MenuItem, ModuleSettings, PluginInfo, WidgetItem, hookimpl
 from pleio_core.plugins.module import ModulePlugin
 from pleio_core.security.mailing import mail_accounts
@@ -114,11 +115,13 @@ __all__ = [
     "WidgetItem",
     "acl_for",
     "add_links",
+    "avatar_html",
     "clean",
     "clean_html",
     "content_view",
     "create_content",
     "delete_content",
+    "display_name",
     "folder_title",
     "follow",
     "follow_button",
@@ -139,6 +142,7 @@ __all__ = [
     "now",
     "parent_of",
     "plain_text",
+    "profile_url",
     "render_markdown",
     "search",
     "send_mail",

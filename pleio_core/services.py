@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from pleio_core.api.endpoints import ApiEndpoint
     from pleio_core.content.types import ContentTypes
     from pleio_core.pagecache import PageCache
+    from pleio_core.people.names import PeopleNames
     from pleio_core.plugins.evolve import EvolveStep
     from pleio_core.plugins.manager import PluginSet
     from pleio_core.plugins.widgets import HomeWidget
@@ -130,4 +131,7 @@ EVOLVE_STEPS: Service[dict[str, dict[int, EvolveStep]]] = Service(
 )
 HOME_WIDGETS: Service[dict[str, HomeWidget]] = Service(
     "home widgets", "pleio_core.plugins", "Modules' widgets on the home page (add_home_widget)."
+)
+PEOPLE: Service[PeopleNames] = Service(
+    "people", "pleio_core.people", "Names and photos of accounts as they are now, per page."
 )

@@ -372,3 +372,86 @@ def test_what_admins_and_editors_do_to_others_content_is_audited(matrix) -> None
     editor.patch_json(
         api, {"serial": matrix.stored(shared)[2], "access": "members"}, headers=headers
     )
+
+
+# -- the people pages: every view on the site named people… or control-panel-people… --------
+
+#: view name → its addresses ({owner}: the owner's account id, who has a photo). A new people
+#: view that is not here fails ``test_people_pages_for_every_viewer``: say who may use it.
+PEOPLE_PAGES = {
+    "people": ("/@@people", "/@@people/{owner}"),
+    "people-edit": ("/@@people-edit",),
+    "people-photo": ("/@@people-photo/{owner}",),
+    "control-panel-people": ("/@@control-panel-people",),
+    "control-panel-people-field": ("/@@control-panel-people-field?key=room",),
+    "control-panel-people-remove": ("/@@control-panel-people-remove?key=room",),
+}
+
+
+def people_surfaces(registry) -> list[tuple[str, str]]:
+    """(view name, method) of every view on the SiteRoot about people."""
+    from pleio_core.content.site import SiteRoot
+
+    found = set()
+    for view in registry.introspector.get_category("views"):
+        intr = view["introspectable"]
+        name = intr["name"] or ""
+        if intr["context"] is not SiteRoot or not name.startswith(
+            ("people", "control-panel-people")
+        ):
+            continue
+        methods = intr["request_methods"] or ("GET", "POST")
+        for method in (methods,) if isinstance(methods, str) else methods:
+            found.add((name, method))
+    return sorted(found)
+
+
+def people_expected(who: str | None, name: str, method: str) -> set[int]:
+    """The answers a viewer may get: the rules of docs/site-holder-guide.md ("People")."""
+    if name.startswith("control-panel-people"):
+        # (the matrix posts an empty form: the admin is told what it lacks)
+        return ({200} if method in ("GET", "HEAD") else {303, 400}) if who == "admin" else {403}
+    if name == "people-photo":  # beside a byline: whoever sees the (public) site
+        return {200}
+    if who not in SITE_MEMBERS:  # members only, unless the holder opens the directory
+        return {403}
+    return {200} if method in ("GET", "HEAD") else {303}
+
+
+@pytest.fixture(scope="module")
+def people_world(matrix):
+    """A field to change and a photo to fetch: the owner's, uploaded through the form."""
+    import io
+
+    from PIL import Image
+
+    from pleio_core.people.model import ProfileField, site_people
+
+    with matrix.db().transaction() as conn:
+        site_people(conn.root()[ROOT_KEY], create=True).put_field(
+            ProfileField("room", "Room", "text")
+        )
+    owner = matrix.client("owner")
+    form = owner.get("/@@people-edit").forms["profile-form"]
+    picture = io.BytesIO()
+    Image.new("RGB", (50, 50), "blue").save(picture, "PNG")
+    form["photo"] = ("me.png", picture.getvalue())
+    form.submit(status=303)
+    with PLATFORM_DATABASE(matrix.app.registry).transaction() as conn:
+        return conn.root()["pleio_platform"]["accounts"].by_email("owner@example.nl").id
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_people_pages_for_every_viewer(matrix, people_world, who) -> None:
+    surfaces = people_surfaces(matrix.app.registry)
+    assert {name for name, _method in surfaces} == set(PEOPLE_PAGES), "list each people view"
+    client = matrix.client(who)
+    wrong = []
+    for name, method in surfaces:
+        if (name, method) == ("control-panel-people-remove", "POST") and who == "admin":
+            continue  # (it works: test_people; here it would take the field from the others)
+        for url in PEOPLE_PAGES[name]:
+            answer = call(client, method, url.format(owner=people_world))
+            if answer.status_int not in people_expected(who, name, method):
+                wrong.append(f"{method} {url}: {answer.status_int}")
+    assert not wrong, f"{who}:\n" + "\n".join(wrong)

@@ -173,6 +173,17 @@ def test_demo_creates_three_sites_with_sample_content_once(pleio_setup: PleioTes
     assert meta.startswith("Wikipagina · door Beheerder Rijksportaal Samenwerken · ")
     members = client.get("/community/sample-group/@@members", host="rijksportaal.localhost")
     assert "Beheerder Rijksportaal Samenwerken" in members.text  # it owns the group
+    admin = pleio_setup.signed_in(
+        client.app,
+        "beheer@rijksportaal.example",
+        "rijksportaal.localhost",
+        "demo-rijksportaal-wachtwoord",
+    )
+    people = admin.get("/@@people", params={"department": "Digitalisering"})
+    assert [a.text for a in people.html.select(".people-list h2 a")] == [
+        "Ahmed Yilmaz",
+        "Jan de Boer",
+    ]  # the demo's people, with their profiles
     assert "beheer@kia.example  demo-kia-wachtwoord" in first.stdout
     form = client.get("/login", host="localhost").forms["login-form"]
     form["email"], form["password"] = "beheer@kia.example", "demo-kia-wachtwoord"

@@ -82,7 +82,9 @@ def test_the_site_admin_reaches_every_page(world) -> None:
         if method == "GET" and name not in (
             "control-panel-module",
             "control-panel-module-settings",
+            "control-panel-people-field",  # (of a field: tests/test_people.py)
         ):
             assert call(admin, method, f"/@@{name}") == 200, name
+    assert call(admin, "GET", "/@@control-panel-people-field?key=nosuchfield") == 404
     assert call(admin, "GET", "/@@control-panel-module?module=wiki&action=disable") == 200
     assert call(admin, "GET", "/@@control-panel-module-settings?module=wiki") == 404  # none

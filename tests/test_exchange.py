@@ -184,6 +184,8 @@ def validate(path: Path) -> None:
         "accounts.jsonl": "account",
         "members.jsonl": "member",
         "audit-log.jsonl": "audit_entry",
+        "profile-fields.jsonl": "profile_field",
+        "profiles.jsonl": "profile",
     }
     with zipfile.ZipFile(path) as zf:
         jsonschema.validate(json.loads(zf.read("manifest.json")), manifest_schema)

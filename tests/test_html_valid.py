@@ -43,6 +43,9 @@ SITE_PAGES = (
     "/@@notifications",
     "/@@notification-settings",
     "/@@unsubscribe?token=x.y",  # 400
+    "/@@people",
+    "/@@people-edit",
+    "/@@control-panel-people",
     "/nowhere",  # 404
     "/@@search?text=a%00b",  # the text edge's 400
     "/@@language?lang=xx",  # 400

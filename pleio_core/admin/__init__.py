@@ -61,4 +61,5 @@ def includeme(config: Configurator) -> None:
     config.include(".modules")
     config.include(".module_settings")
     config.include(".members")
+    config.include(".profile_fields")
     config.include(".sites")

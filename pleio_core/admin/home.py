@@ -23,6 +23,8 @@ from pleio_core.services import PLUGINS
 from .panel import actor, add_panel_view, saved
 
 NAME = "control-panel-home"
+#: Where the core's own widgets (``plugins.widgets.CORE``: "New members") come from.
+CORE_TITLE = _("Pleio itself")
 
 
 def _rows(request: Request, root: SiteRoot, post: Any) -> list[dict[str, Any]]:
@@ -36,10 +38,9 @@ def _rows(request: Request, root: SiteRoot, post: Any) -> list[dict[str, Any]]:
                 "index": index,
                 "key": widget.key,
                 "title": translate(widget.title),
-                # the core's own widgets (notifications' "What I follow") are Pleio's
-                "module": translate(plugins[widget.module].info.title)
-                if widget.module in plugins
-                else "Pleio",
+                "module": translate(
+                    plugins[widget.module].info.title if widget.module in plugins else CORE_TITLE
+                ),
                 "position": post.get(f"position-{index}", "") if post is not None
                 else str(index + 1),
                 "shown": post.get(f"shown-{index}") == "on" if post is not None

@@ -49,6 +49,11 @@ PARTS = (
         _("Members"),
         _("Members and their roles, invitations and requests to join."),
     ),
+    PanelPart(
+        "control-panel-people",
+        _("Profile fields"),
+        _("The fields of members' profiles, and who sees the people directory."),
+    ),
     PanelPart("audit", _("Audit log"), _("Who changed what on this site, and when.")),
     PanelPart(
         "export", _("Export"), _("Download all of the site's data, or members and content as CSV.")

@@ -24,6 +24,7 @@ from pleio_core.content.model import Content
 from pleio_core.content.schema import CORE_FIELDS, LocalDateTime
 from pleio_core.content.types import ContentType
 from pleio_core.i18n import _
+from pleio_core.people.names import display_name
 from pleio_core.security.textinput import NOT_JSON
 
 from .errors import ApiError
@@ -135,7 +136,7 @@ def comment_json(request: Request, content: Content, comment: Comment) -> dict[s
     return {
         "id": comment.id,
         "author": comment.author,
-        "author_name": comment.author_name,
+        "author_name": display_name(request, comment.author, comment.author_name),
         "text": comment.text,
         "html": comment.html,
         "reply_to": comment.reply_to,

@@ -10,6 +10,7 @@ from functools import partial
 from persistent.mapping import PersistentMapping
 
 from pleio_core.content.site import SiteRoot
+from pleio_core.people.demo import add_demo_people, demo_accounts
 from pleio_core.security.membership import site_members
 from pleio_core.security.passwords import set_password
 from pleio_core.security.store import accounts_of
@@ -104,6 +105,14 @@ def add_demo_admins(platform: Platform) -> dict[str, tuple[str, str, str, str]]:
     return {site.name: (email, password, *made[site.name]) for site, email, password in admins}
 
 
+def add_people(platform: Platform, site: SiteConfig) -> None:
+    """A few people with profiles on the site, once (``people.demo``)."""
+    ids = platform.edit_platform(
+        lambda root: demo_accounts(accounts_of(root, create=True), site.name)
+    )
+    platform.edit_site(site, partial(add_demo_people, account_ids=ids))
+
+
 def _make_admin(account_id: str, root: SiteRoot) -> None:
     site_members(root, create=True).set_role(account_id, "admin")
 
@@ -140,6 +149,7 @@ def demo(args: argparse.Namespace) -> int:
         if loaded is not None:
             _email, _password, account_id, name = admins[demo_site.name]
             add_sample_content(platform, loaded, (account_id, name))
+            add_people(platform, loaded)
     suffix = "" if port == 80 else f":{port}"
     print(
         f"Pleio serves on http://{platform.settings.platform_host}{suffix}/ with these deelsites:"

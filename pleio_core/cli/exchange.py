@@ -186,7 +186,8 @@ def _write_new_site(
         with pdb.transaction() as pconn:
             if PLATFORM_KEY not in pconn.root():  # a new installation
                 pconn.root()[PLATFORM_KEY] = PersistentMapping()
-            made = create_accounts(accounts_of(pconn.root()[PLATFORM_KEY], create=True), plan)
+            accounts = accounts_of(pconn.root()[PLATFORM_KEY], create=True)
+            made = create_accounts(accounts, plan, lambda sha256: reader.open_file(sha256).read())
     except BaseException:
         if written is not None:
             written.unlink(missing_ok=True)

@@ -18,6 +18,7 @@ from webob.multidict import MultiDict
 
 from pleio_core.clock import local_time
 from pleio_core.i18n import _
+from pleio_core.services import PEOPLE
 
 from .diff import changed_fields, diff_html
 from .model import Content
@@ -100,7 +101,9 @@ def _row(request: Request, context: Content, revision: Revision) -> RevisionRow:
         label=translate(_("Revision ${n}", mapping={"n": n})),
         time=when,
         when=when.strftime(TIME_FORMAT) if when else translate(_("before revisions were kept")),
-        author=revision.author_name or translate(_("unknown")),
+        author=PEOPLE(request.registry).display_name(  # (as the account is named now)
+            request, revision.author_id, revision.author_name or translate(_("unknown"))
+        ),
         comment=revision.comment,
         restored_from=restored,
         restored_href=_link(request, context, "revision", n=restored) if restored else None,

@@ -29,6 +29,8 @@ MANIFEST = "manifest.json"
 ACCOUNTS = "accounts.jsonl"
 MEMBERS = "members.jsonl"
 AUDIT_LOG = "audit-log.jsonl"
+PROFILE_FIELDS = "profile-fields.jsonl"
+PROFILES = "profiles.jsonl"
 CHUNK = 1 << 20
 #: What the manifest may take in memory: this, and so much per member it may list.
 MANIFEST_BUDGET = 16 << 20

@@ -7,6 +7,7 @@ read are turned back into ghosts every ``GC_EVERY`` objects.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -20,6 +21,12 @@ from pleio_core.content.files import StoredFile
 from pleio_core.content.folder import Folder
 from pleio_core.content.model import Content, is_attached
 from pleio_core.content.site import ModuleFolder, SiteRoot
+from pleio_core.people.exchange import (
+    field_records,
+    photo_of,
+    profile_records,
+    public_directory,
+)
 from pleio_core.plugins.manager import core_version
 from pleio_core.security.accounts import Accounts
 from pleio_core.security.membership import site_members
@@ -34,6 +41,8 @@ from .archive import (
     FORMAT,
     FORMAT_VERSION,
     MEMBERS,
+    PROFILE_FIELDS,
+    PROFILES,
     ArchiveWriter,
     content_member,
     iso,
@@ -62,7 +71,20 @@ class AccountDirectory:
                 email = self.named[account_id] = account.email
         return email
 
-    def records(self, include_credentials: bool) -> Iterator[dict[str, Any]]:
+    def write_photos(self, write_file: Callable[[str, bytes], object]) -> dict[str, str]:
+        """The photo of each account named, written (before the accounts' lines: a zip
+        writes one member at a time); account id → its SHA-256."""
+        found = {}
+        for account_id in self.named:
+            account = self.accounts.get(account_id) if self.accounts is not None else None
+            photo = photo_of(account, write_file) if account is not None else None
+            if photo is not None:
+                found[account_id] = photo
+        return found
+
+    def records(
+        self, include_credentials: bool, photos: dict[str, str]
+    ) -> Iterator[dict[str, Any]]:
         accounts = self.accounts
         for account_id in sorted(self.named, key=self.named.__getitem__):
             account = accounts.get(account_id) if accounts is not None else None
@@ -76,6 +98,8 @@ class AccountDirectory:
             }
             if include_credentials and account.password_hash:
                 record["password_hash"] = account.password_hash
+            if account_id in photos:
+                record["photo"] = photos[account_id]
             yield record
 
 
@@ -125,6 +149,7 @@ def site_settings(root: SiteRoot, site: SiteConfig) -> dict[str, Any]:
         "join_domains": list(root.join_domains),
         "require_two_factor": root.require_two_factor,
         "moved_paths": moved_paths(root),
+        "public_people_directory": public_directory(root),
     }
 
 
@@ -228,8 +253,19 @@ def export_site(
         counts = tally.counts
         counts["members"] = writer.write_lines(MEMBERS, member_records(root, directory))
         counts["audit_entries"] = writer.write_lines(AUDIT_LOG, audit_entries(root, directory))
-        appearance = appearance_of(root, lambda sha256, data: writer.write_file(sha256, [data]))
-        counts["accounts"] = writer.write_lines(ACCOUNTS, directory.records(include_credentials))
+        counts["profile_fields"] = _lines_if_any(writer, PROFILE_FIELDS, field_records(root))
+        counts["profiles"] = _lines_if_any(
+            writer, PROFILES, profile_records(root, directory.email_of)
+        )
+
+        def write_file(sha256: str, data: bytes) -> object:
+            return writer.write_file(sha256, [data])
+
+        appearance = appearance_of(root, write_file)
+        photos = directory.write_photos(write_file)
+        counts["accounts"] = writer.write_lines(
+            ACCOUNTS, directory.records(include_credentials, photos)
+        )
     except BaseException:
         writer.abort()
         raise
@@ -251,6 +287,13 @@ def export_site(
     if progress:
         progress(counts["content"], written[0])
     return manifest
+
+
+def _lines_if_any(writer: ArchiveWriter, name: str, lines: Iterator[dict[str, Any]]) -> int:
+    """Write the member only if it has a line (a site without profiles has no such member,
+    as an archive made before them)."""
+    first = next(lines, None)
+    return writer.write_lines(name, itertools.chain([first], lines)) if first is not None else 0
 
 
 def member_records(root: SiteRoot, directory: AccountDirectory) -> Iterator[dict[str, Any]]:

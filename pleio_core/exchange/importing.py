@@ -32,6 +32,7 @@ from pleio_core.content.model import Content
 from pleio_core.content.moves import remember_move
 from pleio_core.content.schedule import schedule_content
 from pleio_core.content.site import ROOT_KEY, ModuleFolder, SiteRoot
+from pleio_core.people.exchange import restore_people, restore_photo
 from pleio_core.security.accounts import AccountError, Accounts, clean_name, normalise_email
 from pleio_core.security.membership import site_members
 from pleio_core.services import CONTENT_TYPES, PLUGINS
@@ -43,6 +44,8 @@ from .archive import (
     ACCOUNTS,
     AUDIT_LOG,
     MEMBERS,
+    PROFILE_FIELDS,
+    PROFILES,
     ArchiveReader,
     parse_time,
 )
@@ -54,7 +57,7 @@ BATCH = 500
 #: What the plan of an archive's accounts may take in memory (about 150,000 new ones).
 ACCOUNTS_BUDGET = 96 << 20
 #: What an account record brings besides its address and name.
-ACCOUNT_FIELDS = ("language", "email_verified", "password_hash")
+ACCOUNT_FIELDS = ("language", "email_verified", "password_hash", "photo")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 Progress = Callable[[int, int], None]  # objects written, of how many
 
@@ -120,9 +123,13 @@ def plan_accounts(reader: ArchiveReader, accounts: Accounts | None) -> AccountPl
     return plan
 
 
-def create_accounts(accounts: Accounts, plan: AccountPlan) -> int:
+def create_accounts(
+    accounts: Accounts, plan: AccountPlan, read_file: Callable[[str], bytes] | None = None
+) -> int:
     """Make the planned accounts: without a password hash they cannot sign in until they
-    set a password (the reset link), with one they sign in as before."""
+    set a password (the reset link), with one they sign in as before. A photo (by its
+    SHA-256, read with ``read_file``) is checked and made again as an upload is; the
+    accounts that were here already keep theirs."""
     for record in plan.new:
         account = accounts.add(
             record["email"],
@@ -132,6 +139,14 @@ def create_accounts(accounts: Accounts, plan: AccountPlan) -> int:
         )
         account.email_verified = bool(record.get("email_verified"))
         account.password_hash = record.get("password_hash") or None
+        photo = record.get("photo")
+        if photo and read_file is not None:
+            if not isinstance(photo, str) or not SHA256.match(photo):
+                raise ArchiveError(f"{ACCOUNTS}: {record['email']}: a bad photo {photo!r}")
+            try:
+                restore_photo(account, read_file(photo))
+            except ValueError as exc:
+                raise ArchiveError(f"{ACCOUNTS}: {exc}") from None
     return len(plan.new)
 
 
@@ -244,6 +259,7 @@ def write_site(
         restore_moved_paths(root, reader.manifest["site"].get("moved_paths") or {})
         _restore_members(root, reader, plan, savepoint)
         _restore_audit_log(root, reader, plan, savepoint)
+        _restore_people(root, reader, plan)
         reindex_site(root, registry, lambda done: commit(), every=BATCH)  # search finds it all
         tm.commit()
         return root
@@ -354,6 +370,16 @@ def _restore_audit_log(
             )
         except (KeyError, ValueError, TypeError) as exc:
             raise ArchiveError(f"{AUDIT_LOG}: a bad entry: {brief(str(exc))}") from None
+
+
+def _restore_people(root: SiteRoot, reader: ArchiveReader, plan: AccountPlan) -> None:
+    public = bool(reader.manifest["site"].get("public_people_directory"))
+    try:
+        restore_people(
+            root, reader.lines(PROFILE_FIELDS), reader.lines(PROFILES), plan.account_id, public
+        )
+    except ValueError as exc:
+        raise ArchiveError(f"{PROFILES}: {brief(str(exc))}") from None
 
 
 def discard_storage(uri: str, db: DB | None = None) -> None:

@@ -18,11 +18,12 @@ from pleio_core.content.files import StoredFile
 from pleio_core.content.site import SiteRoot
 from pleio_core.notifications.follows import site_follows
 from pleio_core.notifications.preferences import preferences_of
+from pleio_core.people.exchange import own_profile, photo_of
 from pleio_core.security.accounts import Account
 from pleio_core.security.membership import site_members
 from pleio_core.services import CONTENT_TYPES, PLUGINS
 
-from .archive import ArchiveWriter, content_member, dump, iso
+from .archive import ArchiveWriter, content_member, dump, file_member, iso
 from .documents import document_of
 from .errors import ArchiveError
 from .export import GC_EVERY, require_every_module, walk
@@ -133,6 +134,7 @@ def export_personal(
     members = site_members(root)
     role = members.role_of(account.id) if members is not None else None
     since = next((m.since for m in members or () if m.account_id == account.id), None)
+    photo = photo_of(account, lambda sha256, data: writer.write_file(sha256, [data]))
     writer.write_json(
         "profile.json",
         {
@@ -145,6 +147,9 @@ def export_personal(
             "site": site_name,
             "role": role,
             "member_since": iso(since),
+            # their profile on this site, every field (the person sees all of their own)
+            "site_profile": own_profile(root, account.id),
+            "photo": file_member(photo) if photo is not None else None,
         },
     )
     counts["comments_elsewhere"] = writer.write_lines("comments.jsonl", their_comments())

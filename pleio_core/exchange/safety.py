@@ -17,6 +17,7 @@ from .errors import ArchiveError
 #: Every name an archive may hold (see docs/export-format.md).
 MEMBER_NAME = re.compile(
     r"^(manifest\.json|accounts\.jsonl|members\.jsonl|audit-log\.jsonl"
+    r"|profile-fields\.jsonl|profiles\.jsonl"
     r"|content/[0-9]{8}\.json|files/[0-9a-f]{64})$"
 )
 #: Below this size a member may be compressed as well as it likes.

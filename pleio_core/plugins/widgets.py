@@ -32,8 +32,8 @@ from .manager import PluginError
 log = logging.getLogger(__name__)
 
 NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
-#: The "module" of the core's own widgets (notifications' "What I follow"): on every site.
-CORE_WIDGETS = "core"
+#: The module of the core's own widgets (declared from ``pleio_core``): on every site.
+CORE = "core"
 #: Items a widget shows at most.
 WIDGET_ITEMS = 5
 
@@ -95,12 +95,16 @@ def add_home_widget(
     ``/<module>/``; ``""`` for no link), ``more_title`` its link text (default "More in
     <module>"). Widgets are shown by ``order``, then by key. Two widgets of one plugin with
     one name are a configuration conflict.
+
+    The core declares its own widgets the same way, from an include of ``pleio_core``
+    (``people``'s "New members"): their module is ``core``, they are on every site, and they
+    name ``more`` and ``more_title`` (there is no module start page to default to).
     """
-    module: str | None
-    if config.package_name.partition(".")[0] == "pleio_core":
-        module = CORE_WIDGETS
-    else:
-        module = PLUGINS(config.registry).plugin_of_package(config.package_name)
+    module = PLUGINS(config.registry).plugin_of_package(config.package_name)
+    if module is None and config.package_name.partition(".")[0] == "pleio_core":
+        module = CORE
+        if more is None or more_title is None:
+            raise PluginError(f"add_home_widget({name!r}): a core widget names more and its title")
     if module is None:
         raise PluginError(f"add_home_widget({name!r}): call it from a plugin's configure hook")
     if not isinstance(name, str) or not NAME.fullmatch(name):
@@ -126,7 +130,7 @@ def offered_widgets(request: Request) -> list[HomeWidget]:
     found = [
         w
         for w in HOME_WIDGETS(request.registry).values()
-        if w.module in enabled or w.module == CORE_WIDGETS
+        if w.module in enabled or w.module == CORE
     ]
     return arranged(found, getattr(request.site_root, "home_settings", {}))
 

@@ -66,6 +66,10 @@ class Account(Persistent):
     recovery_codes: tuple[str, ...] = ()
     #: The last TOTP time step accepted: a code for it or an earlier one is refused.
     totp_last_step = -1
+    #: The person's photo (``pleio_core.people.photos.AccountPhoto``), shown on every site
+    #: they are a member of; its version is part of its address (0: no photo).
+    photo: Persistent | None = None
+    photo_version = 0
 
     def __init__(self, account_id: str, email: str, name: str, language: str = "nl") -> None:
         self.id = account_id

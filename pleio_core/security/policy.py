@@ -11,6 +11,8 @@ account's role in *this* site's database; nothing of one site's roles counts on 
 from __future__ import annotations
 
 import functools
+import threading
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +44,7 @@ class AccountSummary:
     operator: bool
     two_factor: bool
     disabled: bool
+    photo_version: int = 0  # 0: no photo
 
     @classmethod
     def of(cls, account: Account) -> AccountSummary:
@@ -53,6 +56,7 @@ class AccountSummary:
             account.operator,
             account.two_factor,
             account.disabled,
+            account.photo_version,
         )
 
 
@@ -68,10 +72,28 @@ class AccountSummaries:
     def __init__(self, sees_every_commit: bool) -> None:
         self.enabled = sees_every_commit
         self._entries: dict[str, tuple[bytes, AccountSummary]] = {}
+        self._names_changed = 0
+        self._lock = threading.Lock()
 
     def use(self, db: DB) -> None:
         """The platform database whose commits make a summary stale."""
         self.db = db
+
+    def names_stamp(self) -> Hashable:
+        """What changes when an account's name or photo does, for the caches of pages that
+        show them (``pagecache``): a count of the changes this process committed where it
+        sees every commit, else the platform's last transaction (any commit counts)."""
+        return self._names_changed if self.enabled else self.db.lastTransaction()
+
+    def names_changed(self, request: Request) -> None:
+        """An account's name or photo changes in this request: count it once it commits."""
+
+        def count(committed: bool) -> None:
+            if committed:
+                with self._lock:  # (two threads' += could lose one)
+                    self._names_changed += 1
+
+        request.tm.get().addAfterCommitHook(count)
 
     def get(self, account_id: str) -> AccountSummary | None:
         entry = self._entries.get(account_id) if self.enabled else None

@@ -19,6 +19,7 @@ from pyramid.security import NO_PERMISSION_REQUIRED, remember
 from pleio_core.content import PlatformRoot
 from pleio_core.i18n import LANGUAGES, _
 from pleio_core.mail import send_mail
+from pleio_core.services import ACCOUNT_SUMMARIES
 from pleio_core.sites.urls import platform_url
 
 from .accounts import AccountError, clean_name, normalise_email
@@ -78,6 +79,8 @@ def save_details(context: PlatformRoot, request: Request) -> Any:
         errors.add("language", _("Choose one of the languages offered."))
     if errors:
         return invalid(request, account_values(request, account), errors)
+    if name != account.name:  # the pages that show it are kept no longer
+        ACCOUNT_SUMMARIES(request.registry).names_changed(request)
     account.name, account.language = name, language
     return HTTPSeeOther(location=platform_url(request, "/account?done=saved"))
 

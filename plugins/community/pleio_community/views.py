@@ -17,6 +17,7 @@ from pleio_core.plugin_api import (
     ModuleFolder,
     add_links,
     content_view,
+    display_name,
     folder_title,
     format_time,
     mail_accounts,
@@ -179,7 +180,10 @@ def members_page(context: Group, request: Request, error: Any = None) -> dict[st
     can_manage = bool(request.has_permission(MANAGE, context))
     return {
         "content": context,
-        "members": context.member_list(),
+        "members": sorted(  # by the names they have now (the group keeps those they had)
+            context.member_list(),
+            key=lambda m: (m.role != OWNER, display_name(request, m.account_id, m.name).casefold()),
+        ),
         "requests": context.request_list() if can_manage else [],
         "can_manage": can_manage,
         "role_titles": ROLE_TITLES,

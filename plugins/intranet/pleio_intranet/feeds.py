@@ -17,7 +17,7 @@ from pyramid.httpexceptions import HTTPNotFound
 from pyramid.request import Request
 from pyramid.response import Response
 
-from pleio_core.plugin_api import Content, ModuleFolder, clean, folder_title, now
+from pleio_core.plugin_api import Content, ModuleFolder, clean, display_name, folder_title, now
 
 from .i18n import _
 from .listings import latest
@@ -79,7 +79,11 @@ def atom_feed(
         _text(entry, "published", _iso(content.publish_at or content.created))
         _text(entry, "updated", _iso(content.modified))
         writer = ElementTree.SubElement(entry, f"{{{ATOM}}}author")
-        _text(writer, "name", content.owner_name or site_title or title)
+        _text(
+            writer,
+            "name",
+            display_name(request, content.owner, content.owner_name) or site_title or title,
+        )
         _link(entry, request.resource_url(content), "alternate", "text/html")
         summary = content.text[:300]
         if summary:
@@ -112,7 +116,9 @@ def blog_feed(context: ModuleFolder, request: Request) -> Response:
     if not items:
         raise HTTPNotFound()  # nobody's blog, or nothing in it for the public
     translate = request.localizer.translate
-    title = translate(_("Blog of ${name}", mapping={"name": items[0].owner_name}))
+    title = translate(
+        _("Blog of ${name}", mapping={"name": display_name(request, owner, items[0].owner_name)})
+    )
     self_url = request.resource_url(context, "@@blog-feed", owner)
     page_url = request.resource_url(context, "@@blog", owner)
     return _answer(atom_feed(request, title, self_url, page_url, items))

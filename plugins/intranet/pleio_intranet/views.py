@@ -20,6 +20,7 @@ from pleio_core.plugin_api import (
     ModuleFolder,
     add_links,
     content_view,
+    display_name,
     folder_title,
     format_time,
     update_content,
@@ -97,7 +98,7 @@ def blog(context: ModuleFolder, request: Request) -> dict[str, Any]:
     identity = request.identity
     own = identity is not None and identity.id == owner
     if batch.items:
-        name = batch.items[0].owner_name
+        name = display_name(request, owner, batch.items[0].owner_name)
     elif own:
         name = identity.name
     else:  # nobody's blog, or nothing in it the visitor may read

@@ -176,3 +176,24 @@ def test_the_demo_fills_the_intranet(pleio_setup) -> None:
     assert "Over de organisatie" in front.text
     assert "Organogram" in client.get("/intranet/over-de-organisatie/").text
     assert "Het nieuwe intranet is er" in client.get("/").text  # the home widget
+
+
+def test_a_rename_shows_on_the_intranets_bylines_blogs_and_feeds(world) -> None:
+    anne_id = world.account_id("anne")
+    post = world.add("anne", "blog", title="Anne schrijft")
+    world.add("eva", "news", title="Nieuws van Eva")
+    platform = world.setup.signed_in_on_platform(world.app, "anne@example.nl")
+    form = platform.get("/account").forms["details-form"]
+    form["name"] = "Anne Pietersen"
+    form.submit(status=303)
+    reader = world.client("bert")
+    for url in (
+        "/intranet/",
+        post,
+        f"/intranet/@@blog/{anne_id}",
+        f"/intranet/@@blog-feed/{anne_id}",
+    ):
+        text = reader.get(url).text
+        assert "Anne Pietersen" in text and ">Anne<" not in text, url
+    feed = world.client().get(f"/intranet/@@blog-feed/{anne_id}").text
+    assert "<name>Anne Pietersen</name>" in feed and "Blog van Anne Pietersen" in feed
