@@ -20,6 +20,7 @@ from pyramid.httpexceptions import (
     HTTPServiceUnavailable,
     HTTPTemporaryRedirect,
 )
+from pyramid.renderers import render
 from pyramid.request import Request
 from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
@@ -30,6 +31,7 @@ from pleio_core.content.activity import visible_activity
 from pleio_core.content.moves import moved_location
 from pleio_core.content.views import add_links, folder_title, format_time, visible_children
 from pleio_core.i18n import _
+from pleio_core.layout import Page
 from pleio_core.pagecache import SiteStateMemo, note_page
 from pleio_core.plugins.widgets import HomeWidget, WidgetItem, shown_widgets
 from pleio_core.security.twofactor import lacks_required_two_factor, set_up_url
@@ -43,6 +45,9 @@ _MODULE_TEXTS: Service[dict[tuple[str, str], tuple[str, str]]] = Service(
 _WIDGET_TEXTS: Service[dict[tuple[str, str], tuple[str, str]]] = Service(
     "widget texts", "pleio_core.pages", "Home widgets' titles and links, per language."
 )
+_HOME_HTML: Service[SiteStateMemo] = Service(
+    "home page drawn", "pleio_core.pages", "Each visitor kind's home page below its introduction."
+)
 _HOME_PARTS: Service[SiteStateMemo] = Service(
     "home page parts", "pleio_core.pages", "Each visitor kind's widgets and cards, per site state."
 )
@@ -52,6 +57,9 @@ ACTIVITY_ENTRIES = 20
 ACTIVITY_PAGES = 50
 #: Characters of what was written shown with an entry.
 SNIPPET = 200
+#: Visitor kinds whose drawn home page (below its introduction; ~10 kB each) is kept.
+HOME_HTML_ENTRIES = 1_000
+STREAM_TEMPLATE = "pleio_core:templates/home_stream.pt"
 #: Visitor kinds whose home widgets are kept at once (an entry is a few short lists, ~2 kB).
 HOME_PARTS_ENTRIES = 5_000
 
@@ -206,6 +214,15 @@ def home(context: SiteRoot, request: Request) -> dict[str, Any]:
         activity=parts.activity if front_page is None else [],
         more_activity=len(parts.activity) == ACTIVITY_ENTRIES,
     )
+    # The page below its introduction depends on what the parts do (and on the names and
+    # photos of the people in it, which the memo's site state counts): drawn once too.
+    drawn = _HOME_HTML(request.registry)
+    stream_html = drawn.get(request, key)
+    if stream_html is None:
+        stream_html = render(STREAM_TEMPLATE, {**values, "page": Page(request)}, request)
+        if parts.complete:
+            drawn.put(request, key, stream_html)
+    values["stream_html"] = stream_html
     return values
 
 
@@ -286,6 +303,7 @@ def includeme(config: Configurator) -> None:
     _MODULE_TEXTS.provide(config, {})
     _WIDGET_TEXTS.provide(config, {})
     _HOME_PARTS.provide(config, SiteStateMemo(HOME_PARTS_ENTRIES))
+    _HOME_HTML.provide(config, SiteStateMemo(HOME_HTML_ENTRIES))
     config.add_view(
         home,
         context=SiteRoot,
