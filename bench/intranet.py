@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
 import statistics
 import subprocess
@@ -98,23 +97,77 @@ def fill(root: Path, site: str, items: int, members: int) -> dict[str, int]:
     return counts
 
 
-def timed_command(root: Path, *args: str) -> dict:
+def fill_inboxes(root: Path, site: str, per_member: int) -> int:
+    """``per_member`` notifications waiting for the digest in every member's inbox (a
+    comment on what they follow, on one of the site's items); how many in all."""
+    from pleio_core.cli.context import load_platform
+    from pleio_core.notifications.store import site_notifications
+    from pleio_core.security.membership import site_members
+
+    platform = load_platform(str(write_ini(root)))
+
+    def add(site_root) -> int:
+        store = site_notifications(site_root, create=True)
+        items = list(site_root["wiki"].values())[:per_member] or [None]
+        members = [m.account_id for m in site_members(site_root)]
+        for n, account_id in enumerate(members):
+            actor = members[(n + 1) % len(members)]
+            inbox = store.inbox(account_id, create=True)
+            for item in items[:per_member]:
+                inbox.add("followed-comment", actor, "Lid", item, "", False)
+        return len(members) * len(items[:per_member])
+
+    return platform.edit_site(platform.sites.get(site), add)
+
+
+def measure_digest(root: Path, site: str, per_member: int) -> dict:
+    """``pleio digest --frequency daily`` against a real SMTP server on loopback, then
+    once more (it must send nothing twice)."""
+    from pleio_core.testing.smtp import SMTPServer
+
+    waiting = fill_inboxes(root, site, per_member)
+    smtp = SMTPServer()
+    try:
+        mail = {"mail.host": "127.0.0.1", "mail.port": str(smtp.port)}
+        first = timed_command(root, "digest", "--frequency", "daily", settings=mail)
+        received = len(smtp.messages)
+        second = timed_command(root, "digest", "--frequency", "daily", settings=mail)
+        again = len(smtp.messages) - received
+    finally:
+        smtp.close()
+    return {"notifications": waiting, "first": first, "mails": received,
+            "second": second, "mails_second_run": again}  # fmt: skip
+
+
+#: Runs a command and prints its peak RSS (KiB) last on stderr: a process of its own, so
+#: that its children's high-water mark is the command's alone.
+PEAK_RSS = (
+    "import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]);"
+    " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr);"
+    " sys.exit(done.returncode)"
+)
+
+
+def timed_command(root: Path, *args: str, settings: dict[str, str] | None = None) -> dict:
     """Run ``pleio ARGS`` on the installation; wall time, peak RSS, exit code, output."""
     pleio = str(Path(sys.executable).with_name("pleio"))
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    ini = write_ini(root)
+    if settings:
+        ini.write_text(ini.read_text() + "".join(f"{k} = {v}\n" for k, v in settings.items()))
     started = time.perf_counter()
     done = subprocess.run(
-        [pleio, "-c", str(write_ini(root)), *args], capture_output=True, text=True
+        [sys.executable, "-c", PEAK_RSS, pleio, "-c", str(ini), *args],
+        capture_output=True,
+        text=True,
     )
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    *errors, peak = done.stderr.rstrip().splitlines() or ["0"]
     return {
         "command": "pleio " + " ".join(args),
         "seconds": seconds,
-        # the children's high-water mark: this command's, if it is the largest child so far
-        "peak_rss_kb": peak if peak > before else None,
+        "peak_rss_kb": int(peak),
         "returncode": done.returncode,
-        "output": (done.stdout + done.stderr).strip()[-2000:],
+        "output": (done.stdout + "\n".join(errors)).strip()[-2000:],
     }
 
 
@@ -165,6 +218,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--members", type=int, default=1_000)
     parser.add_argument("--duration", default="10s")
+    parser.add_argument("--per-member", type=int, default=5, help="notifications waiting")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--output", type=Path, default=HERE / "results" / "intranet.json")
     args = parser.parse_args()
@@ -177,6 +231,7 @@ def main() -> None:
         results["made"] = fill(root, "bench", args.items, args.members)
         results["fill_s"] = time.perf_counter() - started
         results["pages"] = measure_pages(tmp, root, args.duration, args.rounds)
+        results["digest"] = measure_digest(root, "bench", args.per_member)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     args.output.parent.mkdir(parents=True, exist_ok=True)
