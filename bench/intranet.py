@@ -1,6 +1,7 @@
 """The intranet at the size of a large organisation: 10,000 items and 1,000 members.
 
     .venv/bin/python bench/intranet.py [--items 10000] [--members 1000] [--duration 10s]
+                                       [--page-kinds]
 
 One deelsite with the four modules, filled before the servers start (as ``sites.
 add_content_page`` fills one: the content types' factories and ``ContentAdded``, so the
@@ -171,8 +172,24 @@ def timed_command(root: Path, *args: str, settings: dict[str, str] | None = None
     }
 
 
-def measure_pages(tmp: Path, root: Path, duration: str, rounds: int) -> dict:
-    """wrk hello world and the home page three ways, interleaved; medians and ratios."""
+def page_kinds_of(member: dict[str, str]) -> dict[str, tuple]:
+    """The page kinds of the intranet, the people and the notifications, by who asks."""
+    return {
+        "intranet_anonymous": ("pleio", BENCH_HOST, "/intranet/", None),
+        "news_feed_anonymous": ("pleio", BENCH_HOST, "/intranet/@@news-feed", None),
+        "intranet_signedin": ("pleio", BENCH_HOST, "/intranet/", member),
+        "news_item_signedin": ("pleio", BENCH_HOST, "/intranet/item-0/", member),
+        "activity_signedin": ("pleio", BENCH_HOST, "/@@activity", member),
+        "people_signedin": ("pleio", BENCH_HOST, "/@@people", member),
+        "notifications_signedin": ("pleio", BENCH_HOST, "/@@notifications", member),
+    }
+
+
+def measure_pages(
+    tmp: Path, root: Path, duration: str, rounds: int, page_kinds: bool = False
+) -> dict:
+    """wrk hello world and the home page three ways (with ``page_kinds``, the other new
+    pages too), interleaved; medians and ratios."""
     nocache = tmp / "nocache"
     shutil.copytree(root, nocache)
     create_member(root, "bench")
@@ -185,20 +202,23 @@ def measure_pages(tmp: Path, root: Path, duration: str, rounds: int) -> dict:
     }
     try:
         cookie, _facts = browser_cookie(servers["pleio"], BENCH_HOST)
-        targets = {
-            "hello": ("hello", None, None),
-            "home_anonymous": ("pleio", BENCH_HOST, None),
-            "home_anonymous_nocache": ("nocache", BENCH_HOST, None),
-            "home_signedin": ("pleio", BENCH_HOST, {"Cookie": cookie}),
+        member = {"Cookie": cookie}
+        targets = {  # key → (server, host, path, headers)
+            "hello": ("hello", None, "/", None),
+            "home_anonymous": ("pleio", BENCH_HOST, "/", None),
+            "home_anonymous_nocache": ("nocache", BENCH_HOST, "/", None),
+            "home_signedin": ("pleio", BENCH_HOST, "/", member),
         }
-        for key, (server, host, headers) in targets.items():
-            seen, body = warm_up(servers[server], "/", host or "127.0.0.1", headers=headers)
+        if page_kinds:
+            targets.update(page_kinds_of(member))
+        for key, (server, host, path, headers) in targets.items():
+            seen, body = warm_up(servers[server], path, host or "127.0.0.1", headers=headers)
             if key == "home_signedin":
                 check_signed_in_page(200, seen, body.decode(), key)
         runs: dict[str, list[float]] = {key: [] for key in targets}
         for _ in range(rounds):
-            for key, (server, host, headers) in targets.items():
-                url = servers[server].url + "/"
+            for key, (server, host, path, headers) in targets.items():
+                url = servers[server].url + path
                 runs[key].append(run_wrk(url, host, duration, headers)["requests_per_s"])
         memory = {key: server.memory_kb() for key, server in servers.items()}
     finally:
@@ -219,6 +239,7 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=1_000)
     parser.add_argument("--duration", default="10s")
     parser.add_argument("--per-member", type=int, default=5, help="notifications waiting")
+    parser.add_argument("--page-kinds", action="store_true", help="the other new pages too")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--output", type=Path, default=HERE / "results" / "intranet.json")
     args = parser.parse_args()
@@ -230,7 +251,9 @@ def main() -> None:
         started = time.perf_counter()
         results["made"] = fill(root, "bench", args.items, args.members)
         results["fill_s"] = time.perf_counter() - started
-        results["pages"] = measure_pages(tmp, root, args.duration, args.rounds)
+        results["pages"] = measure_pages(
+            tmp, root, args.duration, args.rounds, page_kinds=args.page_kinds
+        )
         results["digest"] = measure_digest(root, "bench", args.per_member)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
