@@ -20,7 +20,7 @@ from pleio_core.plugins.widgets import offered_widgets
 from pleio_core.security.audit import record
 from pleio_core.services import PLUGINS
 
-from .panel import actor, add_panel_view, saved
+from .panel import actor, add_panel_view, ordered_keys, saved
 
 NAME = "control-panel-home"
 #: Where the core's own widgets (``plugins.widgets.CORE``: "New members") come from.
@@ -60,20 +60,14 @@ def home_form(context: SiteRoot, request: Request) -> dict[str, Any]:
 
 def home_save(context: SiteRoot, request: Request) -> Any:
     rows = _rows(request, context, request.POST)
-    positions = []
-    errors = {}
-    for row in rows:
-        try:
-            positions.append((int(row["position"]), row["index"], row["key"]))
-        except ValueError:
-            errors[f"position-{row['index']}"] = request.localizer.translate(
-                _("A position is a whole number.")
-            )
+    errors: dict[str, Any] = {}
+    order = ordered_keys(rows, errors)
     if errors:
         request.response.status_int = 400
-        return _page(request, rows, errors)
+        translate = request.localizer.translate
+        return _page(request, rows, {field: translate(text) for field, text in errors.items()})
     settings = {
-        "order": [key for _position, _index, key in sorted(positions)],
+        "order": order,
         "hidden": [row["key"] for row in rows if not row["shown"]],
     }
     if settings != context.home_settings:

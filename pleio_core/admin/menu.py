@@ -19,7 +19,7 @@ from pleio_core.layout import Entry, Page, apply_menu_settings, item_key
 from pleio_core.security.audit import record
 from pleio_core.sites.appearance import clean_link_url
 
-from .panel import actor, add_panel_view, saved
+from .panel import actor, add_panel_view, ordered_keys, saved
 
 NAME = "control-panel-menu"
 MAX_TITLE = 60
@@ -75,19 +75,13 @@ def _page(request, root, rows, links, errors) -> dict[str, Any]:
     }
 
 
-def _positions(rows: list[dict[str, Any]], errors: dict[str, Any]) -> list[tuple[int, int, str]]:
-    """Each row's (position, index, key); a row's bad position or title goes in ``errors``."""
-    positions = []
+def _title_errors(rows: list[dict[str, Any]], errors: dict[str, Any]) -> None:
+    """A row's own title that is too long goes in ``errors``."""
     for row in rows:
-        try:
-            positions.append((int(row["position"]), row["index"], row["key"]))
-        except ValueError:
-            errors[f"position-{row['index']}"] = _("A position is a whole number.")
         if len(row["title"].strip()) > MAX_TITLE:
             errors[f"title-{row['index']}"] = _(
                 "A menu title has at most ${max} characters.", mapping={"max": MAX_TITLE}
             )
-    return positions
 
 
 def _parsed_links(raw_links: str, errors: dict[str, Any]) -> list[tuple[str, str]]:
@@ -115,7 +109,8 @@ def menu_save(context: SiteRoot, request: Request) -> Any:
     rows = _rows(request, context, request.POST)
     raw_links = request.POST.get("links", "")
     errors: dict[str, Any] = {}
-    positions = _positions(rows, errors)
+    order = ordered_keys(rows, errors)
+    _title_errors(rows, errors)
     links = _parsed_links(raw_links, errors)
     if errors:
         request.response.status_int = 400
@@ -123,7 +118,7 @@ def menu_save(context: SiteRoot, request: Request) -> Any:
         shown = {field: translate(message) for field, message in errors.items()}
         return _page(request, context, rows, raw_links, shown)
     settings = {
-        "order": [key for _position, _index, key in sorted(positions)],
+        "order": order,
         "titles": {r["key"]: r["title"].strip() for r in rows if r["title"].strip()},
         "hidden": [r["key"] for r in rows if r["hidden"]],
         "links": links,

@@ -71,6 +71,18 @@ def saved(request: Request, name: str, done: str = "saved", **query: str) -> HTT
     return HTTPSeeOther(location=panel_url(request, name, done=done, **query))
 
 
+def ordered_keys(rows: list[dict[str, Any]], errors: dict[str, Any]) -> list[str]:
+    """The rows' keys by the positions the holder gave them (lowest first, ties in the rows'
+    order); a row whose position is not a whole number goes in ``errors``."""
+    positions = []
+    for row in rows:
+        try:
+            positions.append((int(row["position"]), row["index"], row["key"]))
+        except ValueError:
+            errors[f"position-{row['index']}"] = _("A position is a whole number.")
+    return [key for _position, _index, key in sorted(positions)]
+
+
 def actor(request: Request) -> tuple[str, str]:
     """The signed-in admin as the audit log names them: (account id, e-mail address)."""
     account = request.identity.account
