@@ -51,6 +51,7 @@ from pleio_core.content.views import (
     content_view,
     folder_title,
     format_time,
+    publication_note,
     visible_children,
 )
 from pleio_core.mail import send_mail
@@ -143,6 +144,7 @@ __all__ = [
     "parent_of",
     "plain_text",
     "profile_url",
+    "publication_note",
     "render_markdown",
     "search",
     "send_mail",

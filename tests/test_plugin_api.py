@@ -26,6 +26,7 @@ PINNED = {
     "format_time", "group_of", "hookimpl", "is_inside", "is_item_name", "latest_content",
     "local_time",
     "mail_accounts", "move_content", "name_of", "now", "parent_of", "plain_text",
+    "publication_note",
     "profile_url", "render_markdown", "search", "send_mail", "slugify", "store_file",
     "unique_name", "update_content",
     "visible_children",

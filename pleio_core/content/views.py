@@ -39,6 +39,21 @@ from .types import ContentType
 FORM = "pleio_core:templates/content_form.pt"
 
 
+def publication_note(request: Request, content: Content) -> str:
+    """What a listing says of content that is not live, in the visitor's language: "Draft",
+    "Scheduled" or "Ended" ("" when it is live), so that who may see it before or after its
+    time (its author, the editors) does not take it for published."""
+    if content.state == "draft":
+        note = _("Draft")
+    elif content.has_expired():
+        note = _("Ended")
+    elif not content.is_live():
+        note = _("Scheduled")
+    else:
+        return ""
+    return request.localizer.translate(note)
+
+
 def format_time(moment: datetime) -> str:
     """A moment as the Netherlands' wall-clock time, day first."""
     return local_time(moment).strftime("%d-%m-%Y %H:%M")

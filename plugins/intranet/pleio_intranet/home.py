@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pyramid.request import Request
 
-from pleio_core.plugin_api import WidgetItem, latest_content
+from pleio_core.plugin_api import WidgetItem, latest_content, publication_note
 
 from .i18n import _
 
@@ -15,12 +15,8 @@ def latest_news(request: Request, limit: int) -> list[WidgetItem]:
     translate = request.localizer.translate
     items = []
     for news in latest_content(request, types=("news",), order="date", limit=limit):
-        meta = ""
-        if news.state == "draft":
-            meta = translate(_("Draft"))
-        elif not news.is_live():
-            meta = translate(_("Ended") if news.has_expired() else _("Scheduled"))
-        elif getattr(news, "featured", False):
+        meta = publication_note(request, news)
+        if not meta and getattr(news, "featured", False):
             meta = translate(_("Featured"))
         when = news.publish_at or news.created
         items.append(WidgetItem(news.title, request.resource_url(news), meta, when))

@@ -23,6 +23,7 @@ from pleio_core.plugin_api import (
     display_name,
     folder_title,
     format_time,
+    publication_note,
     update_content,
 )
 
@@ -50,6 +51,7 @@ def _common(request: Request, folder: Any) -> dict[str, Any]:
     return {
         "folder_url": request.resource_url(folder),
         "blog_url": lambda owner: blog_url(request, folder, owner),
+        "publication_note": publication_note,
         "when": format_time,
         "image_url": lead_image_url,
         "add": _links_by_type(request, folder),

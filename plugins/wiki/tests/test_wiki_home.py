@@ -84,3 +84,16 @@ def test_the_widget_goes_with_the_module(world) -> None:
     assert recent(world.client()) == {} and "Verslag" not in world.client().get("/").text
     world.switch_module("wiki", enabled=True)
     assert titles(world.client()) == ["Verslag"]
+
+
+def test_a_page_whose_publication_ended_is_marked_so_for_who_still_sees_it(world, clock) -> None:
+    anne = world.client("anne")
+    until = datetime.now(ZoneInfo("Europe/Amsterdam")) + timedelta(hours=1)
+    add_through_form(
+        anne, "/wiki/", "page", title="Zomerrooster", access="public",
+        publish_until=until.strftime("%Y-%m-%dT%H:%M"),
+    )  # fmt: skip
+    assert recent(world.client("editor")) == {"Zomerrooster": ""}
+    clock.advance(timedelta(hours=2))
+    assert recent(world.client()) == {}
+    assert recent(world.client("editor")) == recent(anne) == {"Zomerrooster": "Afgelopen"}
