@@ -26,7 +26,7 @@ from pleio_core.plugin_api import (
     hookimpl,
 )
 
-from . import exchange
+from . import discussions, events, exchange, polls
 from .groups import (
     MEMBER,
     OWNER,
@@ -76,6 +76,8 @@ class CommunityPlugin(ModulePlugin):
         config.add_subscriber(group_removed, ContentRemoved)
         config.add_subscriber(member_removed, MemberRemoved)
         config.include(".views")
+        for part in PARTS:
+            config.include(part)
         config.add_home_widget(
             "mine", my_groups, _("Your groups"), more_title=_("All groups"), order=20
         )
@@ -126,18 +128,27 @@ class CommunityPlugin(ModulePlugin):
         group.access = "public"
         folder.add("sample-group", group)
         registry.notify(ContentAdded(group))
+        for part in PARTS:
+            part.sample_content(group, registry, language, owner, owner_name)
 
     @hookimpl
     def pleio_export_extra(
         self, content: object, registry: Registry, email_of: Callable[[str | None], str | None]
     ) -> dict[str, Any] | None:
+        for part in PARTS:
+            found = part.export_extra(content, email_of)
+            if found is not None:
+                return found
         return exchange.export_extra(content, email_of)
 
     @hookimpl
     def pleio_personal_data(
         self, site: SiteRoot, account_id: str, registry: Registry
     ) -> dict[str, Any] | None:
-        return exchange.personal_data(site.get(self.name), account_id)
+        found = exchange.personal_data(site.get(self.name), account_id) or {}
+        for part in PARTS:
+            found.update(part.personal_data(site, account_id) or {})
+        return found or None
 
     @hookimpl
     def pleio_import_extra(
@@ -147,7 +158,12 @@ class CommunityPlugin(ModulePlugin):
         registry: Registry,
         account_id: Callable[[str | None], str | None],
     ) -> None:
-        exchange.import_extra(content, data, account_id)
+        if not any(part.import_extra(content, data, account_id) for part in PARTS):
+            exchange.import_extra(content, data, account_id)
+
+
+#: The community's parts beside groups, each a sub-package with the same few functions.
+PARTS = (discussions, polls, events)
 
 
 class MyGroup(colander.MappingSchema):
