@@ -67,6 +67,7 @@ from pleio_core.notifications import (
 from pleio_core.people import avatar_html, display_name, profile_url
 from pleio_core.plugins import MenuItem, ModuleSettings, PluginInfo, WidgetItem, hookimpl
 from pleio_core.plugins.module import ModulePlugin
+from pleio_core.security.invitations import parse_addresses
 from pleio_core.security.mailing import mail_accounts
 from pleio_core.security.membership import MemberRemoved
 from pleio_core.services import (
@@ -77,6 +78,7 @@ from pleio_core.services import (
     SITES,
     Service,
 )
+from pleio_core.tables import csv_response
 from pleio_core.text import clean
 
 __all__ = [
@@ -121,6 +123,7 @@ __all__ = [
     "clean_html",
     "content_view",
     "create_content",
+    "csv_response",
     "delete_content",
     "display_name",
     "folder_title",
@@ -142,6 +145,7 @@ __all__ = [
     "notify",
     "now",
     "parent_of",
+    "parse_addresses",
     "plain_text",
     "profile_url",
     "publication_note",
