@@ -13,11 +13,8 @@ import io
 from types import SimpleNamespace
 
 import pytest
-import transaction
 
-from pleio_core.content.site import ROOT_KEY
-from pleio_core.plugin_api import move_content
-from pleio_core.services import PLUGINS, SITE_DATABASES
+from pleio_core.plugin_api import PLUGINS, move_content
 from pleio_core.testing import (
     PleioTestSetup,
     SiteWorld,
@@ -286,10 +283,8 @@ def test_moving_content_out_of_a_group_or_into_another_recomputes_its_group(worl
         anne, first, "page", title="Verhuizende notulen", body="Het woord okapi.", access="group"
     )
     assert bert.get(page).status_int == 200
-    db = SITE_DATABASES(world.app.registry).get("rules")
     registry = world.app.registry
-    with db.transaction() as conn:
-        site = conn.root()[ROOT_KEY]
+    with world.changing() as site:
         request = SimpleNamespace(
             registry=registry,
             site_root=site,
@@ -301,8 +296,7 @@ def test_moving_content_out_of_a_group_or_into_another_recomputes_its_group(worl
     bert.get(moved, status=403)  # the members of the old group no longer see it
     assert carl.get(moved).status_int == 200  # the new group's do
     assert found(bert, "okapi") == [] and found(carl, "okapi") == ["Verhuizende notulen"]
-    with db.transaction() as conn:
-        site = conn.root()[ROOT_KEY]
+    with world.changing() as site:
         request.site_root = site
         node = site["community"]["tweede-kring"]["verhuizende-notulen"]
         move_content(request, node, site["wiki"])
@@ -310,4 +304,3 @@ def test_moving_content_out_of_a_group_or_into_another_recomputes_its_group(worl
         assert node.group is None and node.access == "private"  # out of every group: its owner's
     carl.get("/wiki/verhuizende-notulen/", status=403)
     assert anne.get("/wiki/verhuizende-notulen/").status_int == 200
-    transaction.abort()
