@@ -102,6 +102,7 @@ def test_a_discussion_takes_replies_and_needs_its_opening_text(world) -> None:
     )  # fmt: skip
     assert path == "/community/koffie/"
     page = world.client().get(path)
+    assert "Terug naar Community" in page.html.select_one("article").text
     assert page.html.select_one("h1").text == "Koffie"
     assert "0 reacties" in page.html.select_one(".meta").text
     act(bert, path, "comment", text="Ik, om **tien** uur.")
@@ -172,7 +173,11 @@ def test_who_may_mark_the_best_answer_and_close(world) -> None:
         assert "markeren" in refused.html.select_one("#question-error").text
         act(world.client(who), path, "close", status=403)
         assert stored(world, path) == (None, False, 1)
-    world.client().post(f"{path}@@best-answer", {"answer": str(best)}, status=400)  # no token
+    # without the CSRF token: refused, for the asker too
+    world.client().post(f"{path}@@best-answer", {"answer": str(best)}, status=400)
+    for view in ("best-answer", "close"):
+        world.client("anne").post(f"{path}@@{view}", {"answer": str(best)}, status=400)
+    assert stored(world, path) == (None, False, 1)
     # the group's owner and the site's admin may
     act(world.client("carl"), path, "best-answer", answer=str(best))
     assert stored(world, path)[0] == best

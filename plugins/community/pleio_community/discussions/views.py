@@ -16,7 +16,7 @@ from pyramid.renderers import get_renderer, render_to_response
 from pyramid.request import Request
 from pyramid.response import Response
 
-from pleio_core.plugin_api import ContentTouched, content_view
+from pleio_core.plugin_api import ContentTouched, ModuleFolder, content_view, folder_title
 
 from ..i18n import _
 from .content import Discussion, Question, SettleError, listing_note, mark_best, may_settle
@@ -27,13 +27,16 @@ CONTENT_PAGE = "pleio_core:templates/content.pt"
 
 def _page_values(context: Discussion | Question, request: Request) -> dict[str, Any]:
     values = content_view(context, request)
+    parent = context.__parent__
     values.update(
         # the core's own parts of its content page (a comment, the reactions, the replies),
         # and the head of ours (title, byline, text, actions), which a question shares
         content_macros=get_renderer(CONTENT_PAGE).implementation().macros,
         page_macros=get_renderer(TEMPLATES + "discussion.pt").implementation().macros,
-        parent_url=request.resource_url(context.__parent__),
-        parent_title=getattr(context.__parent__, "title", ""),
+        parent_url=request.resource_url(parent),
+        parent_title=folder_title(request, parent)
+        if isinstance(parent, ModuleFolder)
+        else getattr(parent, "title", ""),
         note=listing_note(request, context),
     )
     return values
