@@ -33,6 +33,7 @@ from pleio_core.content import (
     SiteRoot,
 )
 from pleio_core.content.access import ACCESS_LEVELS, OWN, acl_for
+from pleio_core.content.comments import comments_of
 from pleio_core.content.editing import create_content, delete_content, group_of, update_content
 from pleio_core.content.files import StoredFile, StoredFileType, store_file
 from pleio_core.content.folder import name_of, parent_of
@@ -121,6 +122,7 @@ __all__ = [
     "avatar_html",
     "clean",
     "clean_html",
+    "comments_of",
     "content_view",
     "create_content",
     "csv_response",

@@ -33,6 +33,7 @@ PINNED = {
     "visible_children",
     "CommentAdded", "follow", "follow_button", "followers", "is_following", "notify", "unfollow",
     "mentioned_members",
+    "comments_of",
 }  # fmt: skip
 ALLOWED = ("pleio_core.plugin_api", "pleio_core.testing")
 
