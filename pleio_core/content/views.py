@@ -101,12 +101,14 @@ def visible_children(request: Request, container: Folder) -> list[Any]:
     return found
 
 
-def content_view(context: Content, request: Request) -> dict[str, Any]:
+def content_view(context: Content, request: Request, children: bool = True) -> dict[str, Any]:
+    """What the page of a piece of content shows; ``children=False`` for a type that lists
+    what is inside it in its own way (a group, a page at a time from the catalog)."""
     content_type = type_of(request, context)
     identity = request.identity
     likes = likes_of(context)
     bookmarks = site_bookmarks(request.site_root)
-    children = visible_children(request, context)
+    inside = visible_children(request, context) if children else []
     comments = comments_of(context)
     threads = comments.threads() if comments is not None else []
     changeable = {
@@ -117,7 +119,7 @@ def content_view(context: Content, request: Request) -> dict[str, Any]:
     return {
         "content": context,
         "type_title": content_type.title,
-        "children": children,
+        "children": inside,
         "add_links": add_links(request, context),
         "can_edit": bool(request.has_permission("edit", context)),
         "can_delete": bool(request.has_permission("delete", context)),

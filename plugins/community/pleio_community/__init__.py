@@ -26,7 +26,7 @@ from pleio_core.plugin_api import (
     hookimpl,
 )
 
-from . import discussions, events, exchange, polls
+from . import exchange
 from .groups import (
     OWNER,
     ROLES,
@@ -40,6 +40,7 @@ from .groups import (
 )
 from .home import my_groups, newest_groups
 from .i18n import _
+from .parts import PARTS
 
 
 def group_added(event: ContentAdded) -> None:
@@ -160,10 +161,6 @@ class CommunityPlugin(ModulePlugin):
     ) -> None:
         if not any(part.import_extra(content, data, account_id) for part in PARTS):
             exchange.import_extra(content, data, account_id)
-
-
-#: The community's parts beside groups, each a sub-package with the same few functions.
-PARTS = (discussions, polls, events)
 
 
 class MyGroup(colander.MappingSchema):

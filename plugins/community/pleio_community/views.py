@@ -30,7 +30,6 @@ from pleio_core.plugin_api import (
     profile_url,
     search,
     send_mail,
-    visible_children,
 )
 
 from . import invitations
@@ -53,6 +52,7 @@ from .groups import (
     withdraw_request,
 )
 from .i18n import DOMAIN, _
+from .parts import listing_note
 
 TEMPLATES = "pleio_community:templates/"
 ROLE_TITLES = {OWNER: _("Owner"), ADMIN: _("Admin"), MEMBER: _("Member")}
@@ -69,7 +69,7 @@ def may_join(request: Request, group: Group) -> bool:
 
 
 def group_view(context: Group, request: Request, error: Any = None) -> dict[str, Any]:
-    values = content_view(context, request)
+    values = content_view(context, request, children=False)  # (a page of them: below)
     identity = request.identity
     account_id = identity.id if identity is not None else None
     role = context.role_of(account_id)
@@ -115,6 +115,7 @@ def group_contents(group: Group, request: Request) -> dict[str, Any]:
     pages = found.pages if found is not None else 1
     return {
         "children": found.hits if found is not None else [],
+        "notes": [listing_note(request, hit) for hit in (found.hits if found else ())],
         "type_titles": dict(tools),
         "previous_url": f"{here}?page={number - 1}" if number > 1 else None,
         "next_url": f"{here}?page={number + 1}" if number < pages else None,
@@ -133,16 +134,16 @@ class GroupCard(NamedTuple):
 
 
 SUMMARY = 200  # characters of a group's description on the groups page
+NEWEST = 20  # discussions, questions, polls, events on the groups page
 
 
 def groups_page(context: ModuleFolder, request: Request) -> dict[str, Any]:
     """The community's start page: your groups first, then the others you may see."""
     identity = request.identity
     account_id = identity.id if identity is not None else None
-    cards, others = [], []
-    for item in visible_children(request, context):
-        if not isinstance(item, Group):
-            others.append(item)
+    cards = []
+    for item in context.values():
+        if not isinstance(item, Group) or not request.has_permission("view", item):
             continue
         text = item.text
         summary = text if len(text) <= SUMMARY else text[:SUMMARY].rsplit(" ", 1)[0] + " …"
@@ -158,11 +159,16 @@ def groups_page(context: ModuleFolder, request: Request) -> dict[str, Any]:
         )
     cards.sort(key=lambda c: c.group.title.casefold())
     title = folder_title(request, context)
+    kinds = [name for name, _title in group_tools(request) if name != "page"] or ["group"]
+    others = search(
+        request, types=kinds, sort="date", size=NEWEST, within=request.resource_path(context)
+    ).hits
     return {
         "title": title,
         "mine": [c for c in cards if c.role],
         "groups": [c for c in cards if not c.role],
         "others": others,
+        "notes": [listing_note(request, item) for item in others],
         "signed_in": identity is not None,
         "joining_titles": JOIN_TITLES,
         "add_links": add_links(request, context),
