@@ -9,6 +9,7 @@ import json
 import zipfile
 from datetime import UTC, datetime, timedelta
 
+import icalendar
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -203,6 +204,8 @@ def test_in_a_group_only_its_members_answer(world) -> None:
     listing = world.client().get(group + "@@events")
     assert [a.text for a in listing.html.select(".event-list a")] == ["Clubavond"]
     assert "Clubavond" in world.client().get("/community/@@events")
+    feed = icalendar.Calendar.from_ical(world.client().get(group + "@@events.ics").body)
+    assert [str(e["summary"]) for e in feed.walk("VEVENT")] == ["Clubavond"]
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
@@ -238,3 +241,32 @@ def test_the_exit_carries_the_answers(world, tmp_path) -> None:
         assert new.local_start() == old.local_start()
     page = copy.client().get("/community/@@events")
     assert "Uitvoer" in page.text
+
+
+def test_the_ics_of_an_event_and_the_feeds_parse_back(world) -> None:
+    start = later(days=20, hour=19)
+    path = add_event(world.client("eva"), title="Avond in Londen", start=start,
+                     timezone="Europe/London", location="Trafalgar Square")  # fmt: skip
+    add_event(world.client("eva"), title="Alleen leden", access="members")
+    answer_ = world.client().get(path + "@@ics")
+    assert answer_.content_type == "text/calendar"
+    assert answer_.headers["Content-Disposition"].startswith("attachment;")
+    calendar = icalendar.Calendar.from_ical(answer_.body)
+    [event] = calendar.walk("VEVENT")
+    assert str(event["summary"]) == "Avond in Londen"
+    assert event["dtstart"].params["TZID"] == "Europe/London"
+    assert event.decoded("dtstart").replace(tzinfo=None) == start
+    assert event.decoded("dtstart").utcoffset() in (timedelta(0), timedelta(hours=1))
+    assert event.decoded("dtend") - event.decoded("dtstart") == timedelta(hours=2)
+    assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/London"]
+    assert str(event["location"]) == "Trafalgar Square"
+    assert str(event["url"]).endswith(path)
+    site = icalendar.Calendar.from_ical(world.client().get("/community/@@events.ics").body)
+    titles = {str(e["summary"]) for e in site.walk("VEVENT")}
+    assert "Avond in Londen" in titles and "Alleen leden" not in titles  # anonymous: public
+    tzids = {str(tz["tzid"]) for tz in site.walk("VTIMEZONE")}
+    assert {"Europe/London", "Europe/Amsterdam"} <= tzids
+    member = icalendar.Calendar.from_ical(world.client("anne").get("/community/@@events.ics").body)
+    assert "Alleen leden" in {str(e["summary"]) for e in member.walk("VEVENT")}
+    for e in site.walk("VEVENT"):  # every zone a VEVENT names has its VTIMEZONE
+        assert e["dtstart"].params.get("TZID", "UTC") in tzids | {"UTC"}

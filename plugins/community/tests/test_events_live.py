@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from pleio_core.testing import LiveServer, PleioTestSetup, SiteWorld, add_through_form, page_csrf
+from pleio_core.testing import LiveServer, PleioTestSetup, SiteWorld, page_csrf
 
 HOST = "druk.localhost"
 COUNT, PLACES = 30, 10
