@@ -219,30 +219,6 @@ def test_any_text_is_kept_and_shown(world, text) -> None:
     assert world.client().get(path + "@@ics").status_int == 200
 
 
-def test_the_exit_carries_the_answers(world, tmp_path) -> None:
-    path = add_event(world.client("eva"), title="Uitvoer", capacity="1")
-    answer(world.client("anne"), path, "yes")
-    answer(world.client("bert"), path, "yes")
-    answer(world.client("carl"), path, "no")
-    mine = world.client("bert").get("/@@my-data").forms["my-data-form"].submit(status=200)
-    data = zipfile.ZipFile(io.BytesIO(mine.body)).read("plugins/community.json")
-    [own] = [r for r in json.loads(data)["event_answers"] if r["event"] == "Uitvoer"]
-    assert own["answer"] == "yes" and own["waiting_place"] == 1
-    world.setup.close()
-    archive = tmp_path / "feest.zip"
-    assert world.setup.pleio("site", "export", "feest", str(archive)) == 0
-    assert world.setup.pleio("site", "import", "kopie", str(archive),
-                             "--host", "kopie.localhost") == 0  # fmt: skip
-    copy = SiteWorld(world.setup, world.setup.make_app(), "kopie", "kopie.localhost")
-    with world.committed(path) as old, copy.committed(path) as new:
-        assert len(new.attendance.seated) == len(old.attendance.seated) == 1
-        assert len(new.attendance.waiting) == 1
-        assert {r.answer for r in new.attendance.replies.values()} == {"yes", "no"}
-        assert new.local_start() == old.local_start()
-    page = copy.client().get("/community/@@events")
-    assert "Uitvoer" in page.text
-
-
 def test_the_ics_of_an_event_and_the_feeds_parse_back(world) -> None:
     start = later(days=20, hour=19)
     path = add_event(world.client("eva"), title="Avond in Londen", start=start,
@@ -270,3 +246,28 @@ def test_the_ics_of_an_event_and_the_feeds_parse_back(world) -> None:
     assert "Alleen leden" in {str(e["summary"]) for e in member.walk("VEVENT")}
     for e in site.walk("VEVENT"):  # every zone a VEVENT names has its VTIMEZONE
         assert e["dtstart"].params.get("TZID", "UTC") in tzids | {"UTC"}
+
+
+def test_the_exit_carries_the_answers(world, tmp_path) -> None:
+    """(Last in the module: the export needs the databases closed.)"""
+    path = add_event(world.client("eva"), title="Uitvoer", capacity="1")
+    answer(world.client("anne"), path, "yes")
+    answer(world.client("bert"), path, "yes")
+    answer(world.client("carl"), path, "no")
+    mine = world.client("bert").get("/@@my-data").forms["my-data-form"].submit(status=200)
+    data = zipfile.ZipFile(io.BytesIO(mine.body)).read("plugins/community.json")
+    [own] = [r for r in json.loads(data)["event_answers"] if r["event"] == "Uitvoer"]
+    assert own["answer"] == "yes" and own["waiting_place"] == 1
+    world.setup.close()
+    archive = tmp_path / "feest.zip"
+    assert world.setup.pleio("site", "export", "feest", str(archive)) == 0
+    assert world.setup.pleio("site", "import", "kopie", str(archive),
+                             "--host", "kopie.localhost") == 0  # fmt: skip
+    copy = SiteWorld(world.setup, world.setup.make_app(), "kopie", "kopie.localhost")
+    with world.committed(path) as old, copy.committed(path) as new:
+        assert len(new.attendance.seated) == len(old.attendance.seated) == 1
+        assert len(new.attendance.waiting) == 1
+        assert {r.answer for r in new.attendance.replies.values()} == {"yes", "no"}
+        assert new.local_start() == old.local_start()
+    page = copy.client().get("/community/@@events")
+    assert "Uitvoer" in page.text
