@@ -22,6 +22,7 @@ from pleio_core.content.site import ROOT_KEY
 from pleio_core.mail import make_mailer
 from pleio_core.notifications.digest import site_request
 from pleio_core.services import PLUGINS
+from pleio_core.sites.lifecycle import get_site_root
 from pleio_core.storage import PLATFORM_KEY
 from pleio_core.storage.retry import committed
 
@@ -50,10 +51,12 @@ def periodic_site(platform: Platform, site, db, attempts: int = 10) -> tuple[int
         accounts = pdb.open(transaction_manager=transaction.TransactionManager())
         conn = db.open(transaction_manager=manager)
         try:
-            manager.begin()
-            root = conn.root().get(ROOT_KEY)
-            enabled = tuple(m for m in root.enabled_modules if m in installed) if root else ()
-            manager.abort()
+            # the site's file applied first, as every command that writes a site does
+            root = committed(
+                manager, lambda: get_site_root(conn, site, platform.registry), attempts,
+                f"pleio periodic: apply the site file of {site.name}",
+            )  # fmt: skip
+            enabled = tuple(m for m in root.enabled_modules if m in installed)
             for plugin in implementers(platform, enabled):
 
                 def work(plugin: str = plugin) -> object:
