@@ -69,3 +69,13 @@ def test_bad_input_exits_2(world, capsys) -> None:
     world.setup.close()
     assert world.setup.pleio("periodic", "--site", "nope") == 2
     assert "no site named 'nope'" in capsys.readouterr().err
+
+
+def test_the_demo_group_has_an_upcoming_event(pleio_setup: PleioTestSetup) -> None:
+    assert pleio_setup.pleio("demo") == 0
+    client = pleio_setup.client()
+    for host, title in (("rijksportaal.localhost", "Kennissessie toegankelijke formulieren"),
+                        ("kia.localhost", "Knowledge session: accessible forms")):  # fmt: skip
+        listing = client.get("/community/sample-group/@@events", host=host)
+        assert [a.text for a in listing.html.select("#upcoming-heading ~ ul a")] == [title]
+        assert "Beheerder" in client.get("/community/sample-group/sample-event/", host=host)
