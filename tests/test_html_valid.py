@@ -22,6 +22,8 @@ SITE_PAGES = (
     "/wiki/@@add?type=page",
     "/community/",
     "/community/@@add?type=group",
+    "/community/@@events",
+    "/community/@@add?type=event",
     "/intranet/",
     "/intranet/@@news",
     "/intranet/@@add?type=news",
@@ -78,6 +80,8 @@ def pages(tmp_path_factory) -> dict[str, bytes]:
     comment["text"] = "Een reactie"
     comment.submit(status=303)
     group = add_through_form(admin, "/community/", "group", title="Kring", access="public")
+    event = add_through_form(admin, "/community/", "event", title="Borrel", access="public",
+                             capacity="5", location="Zaal 1")  # fmt: skip
     news = add_through_form(admin, "/intranet/", "news", title="Nieuws", featured=True,
                             access="public")  # fmt: skip
     post = add_through_form(admin, "/intranet/", "blog", title="Blog", access="public")
@@ -89,7 +93,8 @@ def pages(tmp_path_factory) -> dict[str, bytes]:
     }
     found: dict[str, bytes] = {}
     for who, client in visitors.items():
-        paths = (*SITE_PAGES, page, f"{page}@@history", f"{page}@@edit", group, news, post)
+        paths = (*SITE_PAGES, page, f"{page}@@history", f"{page}@@edit", group, news, post,
+                 event, f"{event}@@attendees", f"{event}@@edit", f"{group}@@events")  # fmt: skip
         for path in paths:
             answer = client.get(path, expect_errors=True)
             if "html" in answer.content_type:

@@ -24,6 +24,7 @@ from . import (
     evolving,
     exchange,
     joining,
+    periodic,
     plugins,
     purging,
     scaffold,
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     users.add_commands(commands)
     demo.add_commands(commands)
     digest.add_commands(commands)
+    periodic.add_commands(commands)
     backup.add_commands(commands)
     secret.add_commands(commands)
     cleaning.add_commands(commands)

@@ -269,3 +269,24 @@ def pleio_import_extra(
     archive with data or content types of a plugin that is not installed is refused before
     anything is written.
     """
+
+
+# -- periodic work (``pleio periodic``) ----------------------------------------------------
+
+
+@hookspec
+def pleio_periodic(site: SiteRoot, registry: Registry, request: Request) -> object:
+    """Do the plugin's work that is due on ``site`` now: reminders, closing what ended.
+
+    Called by ``pleio periodic`` (which cron runs every 15 minutes or so, see the operator
+    guide), for each site once per run, only for the plugins the site has enabled, one
+    plugin at a time, each in a transaction of its own that the command commits. ``request``
+    is a request of the site outside the web server (no one signed in, ``request.identity``
+    is None) that ``notify``, ``send_mail`` and ``request.resource_url`` work with; its mail
+    leaves only when the transaction commits. Ask ``now()`` for the time and do only what is
+    due at it. Runs may come late, often, and two at once: record what was done in the
+    site's database in the same transaction (a write conflict rolls one run back and it is
+    tried again, seeing the other's record), so that nothing is done twice. The answer is
+    ignored (a count of what was done is fine). An implementation that raises has its
+    transaction rolled back; the command logs it, goes on with the others and exits 1.
+    """

@@ -152,6 +152,10 @@ class CommunityPlugin(ModulePlugin):
         return found or None
 
     @hookimpl
+    def pleio_periodic(self, site: SiteRoot, registry: Registry, request: Request) -> int:
+        return events.periodic(site, registry, request)
+
+    @hookimpl
     def pleio_import_extra(
         self,
         content: object,
