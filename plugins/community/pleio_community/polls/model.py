@@ -102,7 +102,15 @@ class VoteRefused(Exception):
         self.message, self.status = message, status
 
 
-def cast_vote(poll: Poll, account_id: str, picked: Iterable[str], when: datetime) -> Ballot:
+def _choice_number(value: object) -> int | None:
+    """A choice's number as a form sends it ("0", "1", …); None for anything else (a
+    file sent under its name, "-1", "٣")."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 4:
+        return int(value)
+    return None
+
+
+def cast_vote(poll: Poll, account_id: str, picked: Iterable[object], when: datetime) -> Ballot:
     """Record the account's ballot from the choices' numbers as a form sends them.
 
     ``VoteRefused`` (nothing written) when the poll is closed, the account voted already, or
@@ -116,9 +124,10 @@ def cast_vote(poll: Poll, account_id: str, picked: Iterable[str], when: datetime
         raise VoteRefused(_("You have voted in this poll already. A vote cannot be changed."), 409)
     numbers = set()
     for value in picked:
-        if not (value.isascii() and value.isdigit() and int(value) < len(poll.choices)):
+        number = _choice_number(value)
+        if number is None or number >= len(poll.choices):
             raise VoteRefused(_("That is not one of this poll's choices. Choose again."))
-        numbers.add(int(value))
+        numbers.add(number)
     if not numbers:
         raise VoteRefused(
             _("Choose one or more answers.") if poll.multiple else _("Choose an answer.")
