@@ -487,3 +487,27 @@ def test_votes_at_the_same_moment_are_all_counted_each_account_once(world) -> No
         assert {t.choice: t.votes for t in stored.tally()} == {
             "Maandag": counted[0], "Dinsdag": counted[1], "Donderdag": counted[2]}  # fmt: skip
         assert sum(counted.values()) == VOTERS
+
+
+@pytest.mark.parametrize(
+    ("votes", "why"),
+    [
+        ("geen lijst", "a list of votes"),
+        ([{"email": "niemand@example.nl", "choices": ["Ja"], "time": "2026-01-01T10:00+01:00"}],
+         "e-mail address of an account"),
+        ([{"email": "a@example.nl", "choices": ["Misschien"], "time": "2026-01-01T10:00+01:00"}],
+         "not one of the choices"),
+        ([{"email": "a@example.nl", "choices": ["Ja", "Nee"], "time": "2026-01-01T10:00+01:00"}],
+         "several in a single-choice poll"),
+        ([{"email": "a@example.nl", "choices": ["Ja"], "time": "2026-01-01T10:00"}],
+         "time zone"),
+        ([{"email": "a@example.nl", "choices": ["Ja"], "time": "2026-01-01T10:00+01:00"}] * 2,
+         "two votes of one account"),
+    ],
+)  # fmt: skip
+def test_an_import_refuses_votes_it_cannot_count(votes, why) -> None:
+    poll = Poll("Geïmporteerd")
+    accounts = {"a@example.nl": "account-a"}
+    with pytest.raises(ValueError, match=why):
+        polls.import_extra(poll, {"votes": votes}, accounts.get)
+    assert polls.import_extra(object(), {}, accounts.get) is False  # not a poll: not ours
