@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from load import run_wrk
@@ -186,10 +187,14 @@ def page_kinds_of(member: dict[str, str]) -> dict[str, tuple]:
 
 
 def measure_pages(
-    tmp: Path, root: Path, duration: str, rounds: int, page_kinds: bool = False
+    tmp: Path,
+    root: Path,
+    duration: str,
+    rounds: int,
+    page_kinds: Callable[[dict[str, str]], dict[str, tuple]] | None = None,
 ) -> dict:
-    """wrk hello world and the home page three ways (with ``page_kinds``, the other new
-    pages too), interleaved; medians and ratios."""
+    """wrk hello world and the home page three ways (and the pages ``page_kinds`` names for
+    the signed-in member's headers), interleaved; medians and ratios."""
     nocache = tmp / "nocache"
     shutil.copytree(root, nocache)
     create_member(root, "bench")
@@ -209,8 +214,8 @@ def measure_pages(
             "home_anonymous_nocache": ("nocache", BENCH_HOST, "/", None),
             "home_signedin": ("pleio", BENCH_HOST, "/", member),
         }
-        if page_kinds:
-            targets.update(page_kinds_of(member))
+        if page_kinds is not None:
+            targets.update(page_kinds(member))
         for key, (server, host, path, headers) in targets.items():
             seen, body = warm_up(servers[server], path, host or "127.0.0.1", headers=headers)
             if key == "home_signedin":
@@ -252,7 +257,7 @@ def main() -> None:
         results["made"] = fill(root, "bench", args.items, args.members)
         results["fill_s"] = time.perf_counter() - started
         results["pages"] = measure_pages(
-            tmp, root, args.duration, args.rounds, page_kinds=args.page_kinds
+            tmp, root, args.duration, args.rounds, page_kinds_of if args.page_kinds else None
         )
         results["digest"] = measure_digest(root, "bench", args.per_member)
     finally:

@@ -27,6 +27,7 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 
 from pleio_core.catalog import with_visible_content
 from pleio_core.content import Item, ModuleFolder, SiteRoot
+from pleio_core.content.access import concealed
 from pleio_core.content.activity import visible_activity
 from pleio_core.content.moves import moved_location
 from pleio_core.content.views import add_links, folder_title, format_time, visible_children
@@ -288,6 +289,8 @@ def error_page(exc: Exception, request: Request) -> dict[str, Any]:
             return HTTPSeeOther(location=location)
         if location is not None:
             return HTTPTemporaryRedirect(location=location)
+    if status == 403 and concealed(request, getattr(request, "context", None)):
+        status = 404
     request.response.status_int = status
     if status == 403 and lacks_required_two_factor(request):
         # say why, and where to fix it, rather than "members only" to a member

@@ -33,6 +33,7 @@ from pleio_core.content import (
     SiteRoot,
 )
 from pleio_core.content.access import ACCESS_LEVELS, OWN, acl_for
+from pleio_core.content.comments import comments_of
 from pleio_core.content.editing import create_content, delete_content, group_of, update_content
 from pleio_core.content.files import StoredFile, StoredFileType, store_file
 from pleio_core.content.folder import name_of, parent_of
@@ -67,6 +68,7 @@ from pleio_core.notifications import (
 from pleio_core.people import avatar_html, display_name, profile_url
 from pleio_core.plugins import MenuItem, ModuleSettings, PluginInfo, WidgetItem, hookimpl
 from pleio_core.plugins.module import ModulePlugin
+from pleio_core.security.invitations import parse_addresses
 from pleio_core.security.mailing import mail_accounts
 from pleio_core.security.membership import MemberRemoved
 from pleio_core.services import (
@@ -77,6 +79,7 @@ from pleio_core.services import (
     SITES,
     Service,
 )
+from pleio_core.tables import csv_response
 from pleio_core.text import clean
 
 __all__ = [
@@ -119,8 +122,10 @@ __all__ = [
     "avatar_html",
     "clean",
     "clean_html",
+    "comments_of",
     "content_view",
     "create_content",
+    "csv_response",
     "delete_content",
     "display_name",
     "folder_title",
@@ -142,6 +147,7 @@ __all__ = [
     "notify",
     "now",
     "parent_of",
+    "parse_addresses",
     "plain_text",
     "profile_url",
     "publication_note",

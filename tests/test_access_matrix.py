@@ -140,16 +140,7 @@ def surfaces(registry) -> list[tuple[str, str]]:
     """(view name, method) of every traversal view that a wiki page answers."""
     from pleio_wiki.content import Page
 
-    found = set()
-    for view in registry.introspector.get_category("views"):
-        intr = view["introspectable"]
-        context = intr["context"]
-        if intr["route_name"] or not isinstance(context, type) or not issubclass(Page, context):
-            continue
-        methods = intr["request_methods"] or ("GET", "POST")
-        for method in (methods,) if isinstance(methods, str) else methods:
-            found.add((intr["name"], method))
-    return sorted(found)
+    return class_surfaces(registry, Page)
 
 
 def api_routes(registry) -> list[tuple[str, str]]:
@@ -455,3 +446,193 @@ def test_people_pages_for_every_viewer(matrix, people_world, who) -> None:
             if answer.status_int not in people_expected(who, name, method):
                 wrong.append(f"{method} {url}: {answer.status_int}")
     assert not wrong, f"{who}:\n" + "\n".join(wrong)
+
+
+# -- groups: what a group is caps what lies in it; every community type on every surface -------
+
+#: group name → (its access, how one joins); the groupie made each, so is its owner
+GROUP_KINDS = {"dicht": ("public", "closed"), "ledenkring": ("members", "open"),
+               "verborgen": ("group", "open")}  # fmt: skip
+#: the widest level of what lies in each (the rules: docs/site-holder-guide.md, "Groups")
+CAPS = {"dicht": "group", "ledenkring": "members", "verborgen": "group"}
+CAPPED_STATES = ("draft", "live")
+GROUP_ITEMS = [(kind, level, state) for kind in GROUP_KINDS for level in LEVELS
+               for state in CAPPED_STATES]  # fmt: skip
+TYPE_STATES = ("draft", "scheduled", "live")
+
+
+def capped(level: str, cap: str) -> str:
+    return max(level, cap, key=LEVELS.index)
+
+
+def group_mark(kind: str, level: str, state: str) -> str:
+    return f"gx{kind}{level}{state}"
+
+
+def community_types(registry) -> list[str]:
+    """Every content type of the community module but the group itself: discussions,
+    questions, polls, events, and whatever it gets later."""
+    types = CONTENT_TYPES(registry)
+    return sorted(n for n, ct in types.items() if ct.module == "community" and n != "group")
+
+
+def type_mark(type_name: str, level: str, state: str) -> str:
+    return f"tx{type_name}{level}{state}"
+
+
+def type_path(type_name: str, level: str, state: str) -> str:
+    where = "/community/kring/" if level == "group" else "/community/"
+    return f"{where}{type_mark(type_name, level, state)}/"
+
+
+@pytest.fixture(scope="module")
+def groups_world(matrix):
+    """Three more groups with pages at every level, and every community type at every level
+    and state (owned by the owner, who is in no group: their own items they always see)."""
+    groupie = matrix.client("groupie")
+    for name, (access, joining) in GROUP_KINDS.items():
+        path = add_through_form(
+            groupie, "/community/", "group", title=name.capitalize(), access=access,
+            joining=joining,
+        )  # fmt: skip
+        assert path == f"/community/{name}/"
+    registry = matrix.app.registry
+    with PLATFORM_DATABASE(registry).transaction() as conn:
+        owner_id = conn.root()["pleio_platform"]["accounts"].by_email("owner@example.nl").id
+    soon = datetime.now(UTC) + timedelta(days=30)
+    types = CONTENT_TYPES(registry)
+    with matrix.db().transaction() as conn:
+        site = conn.root()[ROOT_KEY]
+
+        def make(type_name, container, mark, level, state, group) -> None:
+            item = types[type_name].factory(owner=owner_id)
+            item.title = f"Matrix item {mark}"
+            item.set_body(f"The text of {mark}.")
+            item.access = level
+            item.state = "draft" if state == "draft" else "published"
+            item.publish_at = soon if state == "scheduled" else None
+            item.group = group.principal if group is not None else None
+            container.add(mark, item)
+            registry.notify(ContentAdded(item))
+            activity_log(site, create=True).append("created", owner_id, "owner", item)
+
+        for kind, level, state in GROUP_ITEMS:
+            group = site["community"][kind]
+            make("page", group, group_mark(kind, level, state), level, state, group)
+        for type_name in community_types(registry):
+            for level in LEVELS:
+                for state in TYPE_STATES:
+                    group = site["community"]["kring"] if level == "group" else None
+                    container = group if group is not None else site["community"]
+                    make(type_name, container, type_mark(type_name, level, state), level, state,
+                         group)  # fmt: skip
+    return matrix
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_a_group_caps_what_lies_in_it_everywhere(groups_world, who) -> None:
+    """A page in a closed or hidden group is for its members whatever its level; in a group
+    for the site's members, for members: on its page, in the API, search, the group's page,
+    the activity stream, the group's export and the API's listing. A hidden group's content
+    is not found (404) by those outside it."""
+    client = groups_world.client(who)
+    texts = {
+        url: everything_in(call(client, "GET", url))
+        for kind in GROUP_KINDS
+        for url in (f"/community/{kind}/", f"/community/{kind}/@@export",
+                    f"/api/v1/children/community/{kind}")
+    }  # fmt: skip
+    texts["/@@activity"] = all_activity(client)
+    wrong = []
+    for kind, level, state in GROUP_ITEMS:
+        mark = group_mark(kind, level, state)
+        expected = may_view(who, capped(level, CAPS[kind]), state)
+        path = f"/community/{kind}/{mark}/"
+        for url in (path, f"{path}@@history", "/api/v1/content" + path.rstrip("/")):
+            answer = call(client, "GET", url)
+            seen = answer.status_int == 200 and f"Matrix item {mark}" in answer.text
+            if seen != expected:
+                wrong.append(f"{kind}/{level}/{state}: GET {url} {answer.status_int}")
+            hidden_here = kind == "verborgen" and who not in ("admin", "groupie")
+            if not expected and hidden_here and answer.status_int != 404:
+                wrong.append(f"{kind}/{level}/{state}: GET {url} {answer.status_int}, not 404")
+        found = call(client, "GET", f"/@@search?text={mark}").text
+        if (f"Matrix item {mark}" in found) != expected:
+            wrong.append(f"{kind}/{level}/{state}: search, seen: {not expected}")
+        in_group = kind != "verborgen" or who in ("admin", "groupie")  # who finds the group
+        for url in (f"/community/{kind}/", f"/community/{kind}/@@export",
+                    f"/api/v1/children/community/{kind}", "/@@activity"):  # fmt: skip
+            listed = expected and (in_group or url == "/@@activity")
+            if (f"Matrix item {mark}" in texts[url]) != listed:
+                wrong.append(f"{kind}/{level}/{state}: {url}, seen: {not expected}")
+    if who not in ("admin", "groupie"):
+        for url in ("/community/verborgen/", "/api/v1/content/community/verborgen"):
+            if call(client, "GET", url).status_int != 404:
+                wrong.append(f"the hidden group itself: GET {url} is no 404")
+        if "Verborgen" in call(client, "GET", "/community/").text:
+            wrong.append("the hidden group is listed")
+    assert not wrong, f"{who}:\n" + "\n".join(wrong)
+
+
+def all_activity(client) -> str:
+    """Every page of the activity stream, newest first."""
+    url, text = "/@@activity", []
+    while url:
+        answer = call(client, "GET", url)
+        text.append(answer.text)
+        older = answer.html.select_one('a[rel="next"]')
+        url = older["href"] if older is not None else None
+    return "\n".join(text)
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_every_community_type_on_every_surface(groups_world, who) -> None:
+    """Each of the community's types at every level and state, on every view Pyramid knows
+    for its class and every API route: seen by exactly who may see it; 401/403/404 and
+    nothing written for everyone else."""
+    registry = groups_world.app.registry
+    client = groups_world.client(who)
+    routes = api_routes(registry)
+    types = CONTENT_TYPES(registry)
+    db = groups_world.db()
+    wrong = []
+    names = community_types(registry)
+    assert {"discussion", "question", "poll", "event"} <= set(names), names
+    for type_name in names:
+        views = class_surfaces(registry, types[type_name].factory)
+        for level in LEVELS:
+            for state in TYPE_STATES:
+                path, mark = type_path(type_name, level, state), type_mark(type_name, level, state)
+                if may_view(who, level, state):
+                    for url in (path, "/api/v1/content" + path.rstrip("/")):
+                        page = call(client, "GET", url)
+                        if page.status_int != 200 or f"Matrix item {mark}" not in page.text:
+                            wrong.append(f"{mark}: GET {url} {page.status_int}, must be seen")
+                    continue
+                urls = [(m, path + (f"@@{name}" if name else "")) for name, m in views]
+                urls += [(m, prefix + path.strip("/")) for prefix, m in routes]
+                before = db.lastTransaction()
+                for method, url in urls:
+                    answer = call(client, method, url)
+                    leaked = (
+                        f"Matrix item {mark}" in answer.text or f"text of {mark}" in answer.text
+                    )
+                    if answer.status_int not in (401, 403, 404) or leaked:
+                        wrong.append(f"{mark}: {method} {url} {answer.status_int}")
+                if db.lastTransaction() != before:
+                    wrong.append(f"{mark}: written by one who may not see it")
+    assert not wrong, f"{who}:\n" + "\n".join(wrong[:40])
+
+
+def class_surfaces(registry, cls) -> list[tuple[str, str]]:
+    """(view name, method) of every traversal view that an instance of ``cls`` answers."""
+    found = set()
+    for view in registry.introspector.get_category("views"):
+        intr = view["introspectable"]
+        context = intr["context"]
+        if intr["route_name"] or not isinstance(context, type) or not issubclass(cls, context):
+            continue
+        methods = intr["request_methods"] or ("GET", "POST")
+        for method in (methods,) if isinstance(methods, str) else methods:
+            found.add((intr["name"], method))
+    return sorted(found)

@@ -21,17 +21,19 @@ PINNED = {
     "MemberRemoved", "MenuItem", "ModuleFolder", "ModulePlugin", "ModuleSettings",
     "NotMovable", "PluginInfo", "SearchResults", "Service", "SiteRoot", "StoredFile",
     "StoredFileType", "WidgetItem", "acl_for", "add_links",
-    "avatar_html", "clean", "clean_html", "content_view", "create_content", "delete_content",
+    "avatar_html", "clean", "clean_html", "content_view", "create_content", "csv_response",
+    "delete_content",
     "display_name", "folder_title",
     "format_time", "group_of", "hookimpl", "is_inside", "is_item_name", "latest_content",
     "local_time",
-    "mail_accounts", "move_content", "name_of", "now", "parent_of", "plain_text",
+    "mail_accounts", "move_content", "name_of", "now", "parent_of", "parse_addresses", "plain_text",
     "publication_note",
     "profile_url", "render_markdown", "search", "send_mail", "slugify", "store_file",
     "unique_name", "update_content",
     "visible_children",
     "CommentAdded", "follow", "follow_button", "followers", "is_following", "notify", "unfollow",
     "mentioned_members",
+    "comments_of",
 }  # fmt: skip
 ALLOWED = ("pleio_core.plugin_api", "pleio_core.testing")
 

@@ -7,8 +7,6 @@ admin: the last admin can be neither demoted nor removed (by themselves or anoth
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any, NamedTuple
 
 from pyramid.config import Configurator
@@ -22,6 +20,7 @@ from pleio_core.i18n import _
 from pleio_core.security.audit import ROLE_LABELS, record
 from pleio_core.security.membership import ROLES, MemberRemoved, Members, site_members
 from pleio_core.security.store import platform_accounts
+from pleio_core.tables import csv_response
 
 from .panel import actor, add_panel_view, panel_url, saved
 
@@ -29,7 +28,6 @@ NAME = "control-panel-members"
 CSV_NAME = "control-panel-members-csv"
 PAGE_SIZE = 25
 #: A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class MemberRow(NamedTuple):
@@ -164,21 +162,14 @@ def change_member(context: SiteRoot, request: Request) -> Any:
     return saved(request, NAME, "role")
 
 
-def _cell(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 def members_csv(context: SiteRoot, request: Request) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["name", "email", "role", "since"])
-    for row in member_rows(request, context):
-        writer.writerow([_cell(row.name), _cell(row.email), row.role, row.since.isoformat()])
-    response = Response(out.getvalue(), content_type="text/csv", charset="utf-8")
-    response.content_disposition = f'attachment; filename="{context.site_name}-members.csv"'
-    response.cache_control.private = True
-    response.cache_control.no_store = True
-    return response
+    rows = (
+        (row.name, row.email, row.role, row.since.isoformat())
+        for row in member_rows(request, context)
+    )
+    return csv_response(
+        f"{context.site_name}-members.csv", ["name", "email", "role", "since"], rows
+    )
 
 
 def includeme(config: Configurator) -> None:

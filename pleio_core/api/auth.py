@@ -13,6 +13,7 @@ from typing import Any
 from pyramid.csrf import check_csrf_origin, check_csrf_token
 from pyramid.request import Request
 
+from pleio_core.content.access import concealed
 from pleio_core.i18n import _
 
 from .errors import ApiError
@@ -65,4 +66,6 @@ def require_identity(request: Request) -> Any:
 def require_permission(request: Request, permission: str, context: object) -> None:
     """401 for an anonymous caller without the permission, 403 for a signed-in one."""
     if not request.has_permission(permission, context):
+        if concealed(request, context):
+            raise ApiError(404)
         raise ApiError(401 if request.identity is None else 403)

@@ -104,7 +104,9 @@ class Document:
         values: dict[str, Any] = {}
         timed = content.state == "published" and not content.is_live()
         if timed:  # scheduled, or past its end: indexed with the viewers it has while live
-            values["allowed"] = viewers(acl_for(content.access, content.owner, content.group))
+            values["allowed"] = viewers(
+                acl_for(content.effective_access, content.owner, content.group)
+            )
             values["allowed_early"] = viewers(content.__acl__)
             if content.publish_at is not None and not content.has_expired():
                 values["embargo"] = content.publish_at
@@ -114,7 +116,7 @@ class Document:
             # who still sees it after its end: as before its start
             values["expires"] = content.publish_until
             values["allowed_late"] = values.get("allowed_early") or viewers(
-                acl_for(content.access, content.owner, content.group, live=False)
+                acl_for(content.effective_access, content.owner, content.group, live=False)
             )
         values["audience"] = audience(values["allowed"])
         if values["audience"] == "restricted":

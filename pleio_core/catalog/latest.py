@@ -26,11 +26,12 @@ def latest_content(
     modules: Sequence[str] = (),
     order: str = "modified",
     limit: int = 5,
+    within: str = "",
 ) -> list[Content]:
     """At most ``limit`` (and at most 100) of the content of ``types`` (any, if empty) in
-    ``modules`` (any) that the visitor may open now: the last changed first
-    (``order="modified"``) or the last published first (``"date"``). Empty on a site the
-    visitor may not view."""
+    ``modules`` (any) that the visitor may open now, at or below the path ``within`` (the
+    whole site if empty): the last changed first (``order="modified"``) or the last
+    published first (``"date"``). Empty on a site the visitor may not view."""
     if order not in ORDERS:
         raise ValueError(f"latest_content: order is one of {ORDERS}, not {order!r}")
     if limit < 1:
@@ -40,7 +41,7 @@ def latest_content(
     catalog = site_catalog(site) if site is not None else None
     if catalog is None:
         return []
-    among = intersection(field_filters(catalog, types, modules, (), None, None))
+    among = intersection(field_filters(catalog, types, modules, (), None, None, (), within))
     if (among is not None and not among) or not request.has_permission("view", site):
         return []  # (the cheap answer first: nothing of these types yet)
     docids = allowed(request, catalog, among)

@@ -186,12 +186,14 @@ def search(
     page: int = 1,
     size: int = 20,
     owners: Sequence[str] = (),
+    within: str = "",
 ) -> SearchResults:
     """A page of what matches, newest first or most relevant first (with a text).
 
     ``start`` is inclusive, ``end`` exclusive (aware datetimes, on the item's date: when it
     was published); ``owners`` (account ids) keeps what any of them owns (one person's
-    blog). Raises InvalidSearch for a filter that cannot be used.
+    blog); ``within`` (a path, as ``request.resource_path`` gives it) what lies in one
+    place (a group). Raises InvalidSearch for a filter that cannot be used.
     """
     check_filters(request, types, modules, sort, page, size)
     site = request.site_root
@@ -205,7 +207,7 @@ def search(
 
     weights = relevance(catalog, tree) if tree is not None and sort == "relevance" else None
     # the cheap, usually small filters first; the security filter, the largest, last
-    filters = field_filters(catalog, types, modules, tags, start, end, owners)
+    filters = field_filters(catalog, types, modules, tags, start, end, owners, within)
     if tree is not None:
         filters.append(weights if weights is not None else text_matches(catalog, tree))
     docids = allowed(request, catalog, intersection(filters))
@@ -233,11 +235,14 @@ def field_filters(
     start: datetime | None,
     end: datetime | None,
     owners: Sequence[str] = (),
+    within: str = "",
 ) -> list[Any]:
     """The docids of each filter asked for (all of its tags, any of its types, modules or
-    owners)."""
+    owners; what lies at or below the path ``within``)."""
     indexes = catalog.indexes
     filters = []
+    if within:
+        filters.append(indexes["path"].applyEq(within.rstrip("/") or "/"))
     if owners:
         filters.append(indexes["owner"].applyAny(list(owners)))
     if types:

@@ -58,9 +58,12 @@ class IndexSubtree:
 
 
 class IndexContent(IndexSubtree):
-    """Index the content again (saved): its children are unchanged."""
+    """Index the content again (saved): its children are unchanged, unless the save
+    changed who may see them (``ContentModified.inside``)."""
 
     def __call__(self, event: ContentEvent) -> None:
+        if getattr(event, "inside", False):
+            return super().__call__(event)
         site = site_of(event.content)
         if site is not None:
             site_catalog(site, create=True).index(event.content, site, self.registry)

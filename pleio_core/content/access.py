@@ -14,7 +14,11 @@ The rules (docs/site-holder-guide.md, "Who sees what"):
   scheduled: they review what is about to appear — but never group-only or private content;
 - a draft or a scheduled item is seen by nobody else: never wider than its access level;
 - admins may do everything (the holder answers for the site; the site's export holds it all
-  anyway).
+  anyway);
+- a container may narrow what lies inside it: content is never more visible than the
+  narrowest ``inner_access`` of the containers above it (a closed group's content is at most
+  for the group's members, whatever its own level says). ``effective_level`` is the level
+  that counts; the level as written is kept, so it comes back if the content moves out.
 
 ``change_access`` is changing who may see content and from when: its access level, its
 state and its publication moment. Editing the text is not enough for that (a wiki page is
@@ -32,6 +36,31 @@ EDIT = ("view", "edit", "delete")
 OWN = (*EDIT, CHANGE_ACCESS)
 #: The levels at which a site's editors look after content.
 EDITED_LEVELS = ("public", "members")
+
+
+def narrowest(*levels: str | None) -> str:
+    """The narrowest of these access levels (None: no limit)."""
+    found = [level for level in levels if level is not None]
+    return max(found, key=ACCESS_LEVELS.index) if found else ACCESS_LEVELS[0]
+
+
+def access_cap(node: object, including: bool = False) -> str | None:
+    """The narrowest ``inner_access`` of the containers above ``node`` (and of ``node``
+    itself with ``including``), or None when nothing above it narrows its level."""
+    cap = None
+    node = node if including else getattr(node, "__parent__", None)
+    while node is not None:
+        inner = getattr(node, "inner_access", None)
+        if inner is not None:
+            cap = inner if cap is None else narrowest(cap, inner)
+        node = getattr(node, "__parent__", None)
+    return cap
+
+
+def effective_level(level: str, cap: str | None, group_principal: str | None) -> str:
+    """``level`` narrowed by ``cap``; a group-only level without a group is private."""
+    level = narrowest(level, cap) if cap is not None else level
+    return "private" if level == "group" and not group_principal else level
 
 
 def acl_for(
@@ -52,6 +81,17 @@ def acl_for(
         acl.append((Allow, viewer, "view"))
     acl.append((Deny, Everyone, OWN))
     return acl
+
+
+def concealed(request, node: object) -> bool:
+    """``node`` is or lies in a container that hides itself (``conceals``: a hidden group)
+    from a request that may not see it. A refusal there says "not found": a guessed
+    address tells nothing about what is behind it."""
+    while node is not None:
+        if getattr(node, "conceals", False) and not request.has_permission("view", node):
+            return True
+        node = getattr(node, "__parent__", None)
+    return False
 
 
 class _Probe:

@@ -18,7 +18,7 @@ from pyramid.request import Request
 from pleio_core.clock import now
 from pleio_core.i18n import _
 
-from .access import ACCESS_LEVELS, CHANGE_ACCESS, acl_for, acl_permits
+from .access import ACCESS_LEVELS, CHANGE_ACCESS, access_cap, acl_for, acl_permits
 from .events import ContentAdded, ContentModified, ContentRemoved
 from .folder import Folder, name_of, parent_of
 from .markup import unique_name
@@ -61,7 +61,14 @@ def access_levels(
     those at which the one changing it would still see it (an editor cannot hide somebody's
     page from everyone, the owner and admins can choose any)."""
     group = group_of(request, container)
-    levels = ACCESS_LEVELS if group else BASE_LEVELS
+    cap = access_cap(container, including=True)
+    levels = tuple(
+        level
+        for level in (ACCESS_LEVELS if group else BASE_LEVELS)
+        if cap is None
+        or ACCESS_LEVELS.index(level) >= ACCESS_LEVELS.index(cap)
+        or (content is not None and level == content.access)
+    )
     if content is None:
         return levels
     return tuple(
@@ -169,12 +176,15 @@ def update_content(
     old = content_values(content, content_type)
     if all(values.get(name, value) == value for name, value in old.items()):
         return False
+    inner = getattr(content, "inner_access", None)
     _apply(content, content_type, values)
     content.group = group_of(request, content.__parent__)
     content.serial += 1
     content.modified = now()
     schedule_content(request.site_root, content)
-    request.registry.notify(ContentModified(content, request, old=old, comment=comment))
+    inside = inner != getattr(content, "inner_access", None)
+    event = ContentModified(content, request, old=old, comment=comment, inside=inside)
+    request.registry.notify(event)
     return True
 
 

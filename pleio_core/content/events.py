@@ -24,13 +24,19 @@ class ContentAdded(ContentEvent):
 
 class ContentModified(ContentEvent):
     """Content was saved with changes; ``old`` holds the fields' values before, ``comment``
-    the editor's note on the change (may be empty)."""
+    the editor's note on the change (may be empty). ``inside``: the change narrows or widens
+    who may see what lies inside it (its ``inner_access``), so that is indexed again too."""
 
     def __init__(
-        self, content: Content, request: Any = None, old: dict | None = None, comment: str = ""
+        self,
+        content: Content,
+        request: Any = None,
+        old: dict | None = None,
+        comment: str = "",
+        inside: bool = False,
     ) -> None:
         super().__init__(content, request)
-        self.old, self.comment = old or {}, comment
+        self.old, self.comment, self.inside = old or {}, comment, inside
 
 
 class ContentRemoved(ContentEvent):

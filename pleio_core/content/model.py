@@ -14,7 +14,7 @@ from uuid import uuid4
 
 from pleio_core.clock import now
 
-from .access import acl_for
+from .access import access_cap, acl_for, effective_level
 from .folder import Folder
 from .markup import plain_text, render_markdown
 
@@ -99,8 +99,14 @@ class Content(Folder):
         return self.publish_until is not None and self.publish_until <= (when or now())
 
     @property
+    def effective_access(self) -> str:
+        """The access level that counts: its own, narrowed by the containers above it
+        (``access.access_cap``: a closed group's content is for the group at most)."""
+        return effective_level(self.access, access_cap(self), self.group)
+
+    @property
     def __acl__(self) -> list:
-        return acl_for(self.access, self.owner, self.group, live=self.is_live())
+        return acl_for(self.effective_access, self.owner, self.group, live=self.is_live())
 
 
 def is_attached(content: object) -> bool:

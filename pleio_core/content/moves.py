@@ -15,9 +15,10 @@ from pyramid.traversal import resource_path
 
 from pleio_core.services import CONTENT_TYPES
 
+from .editing import group_of
 from .events import ContentMoved
 from .folder import Folder, name_of, parent_of
-from .model import Content, is_attached
+from .model import Content, content_in, is_attached
 from .site import SiteRoot
 
 
@@ -55,7 +56,19 @@ def move_content(
     new_parent.add(name, content)
     remember_move(request.site_root, old_path, content)
     forget_moved_path(request.site_root, resource_path(content))  # a real address again
+    regroup(request, content)
     request.registry.notify(ContentMoved(content, request))
+
+
+def regroup(request: Request, content: Content) -> None:
+    """The moved content, and everything in it, belongs to the group it is in now (or to
+    none): what was for the members of the old group is for its owner alone outside any
+    group, and for the new group's members in another (its level is then narrowed by the
+    new place's ``inner_access``, ``access.access_cap``)."""
+    for node in content_in(content):
+        node.group = group_of(request, node.__parent__)
+        if node.group is None and node.access == "group":
+            node.access = "private"
 
 
 def remember_move(site: SiteRoot, old_path: str, content: Content) -> None:

@@ -74,8 +74,10 @@ class ContentTypes(dict[str, ContentType]):
         return True
 
     def addable_in(self, container: object, enabled_modules: Iterable[str]) -> list[ContentType]:
-        """The types that may be added in ``container`` while these modules are enabled."""
+        """The types that may be added in ``container`` while these modules are enabled.
+        A container may choose fewer (``chosen_types``: a group's tools), never more."""
         enabled = set(enabled_modules)
+        chosen = getattr(container, "chosen_types", None)
         if isinstance(container, ModuleFolder):
             key, module = MODULE_FOLDER, container.module
         elif isinstance(container, Content) and container.type_name:
@@ -85,7 +87,10 @@ class ContentTypes(dict[str, ContentType]):
         return [
             ct
             for ct in self.values()
-            if key in ct.addable_to and ct.module in enabled and module in (None, ct.module)
+            if key in ct.addable_to
+            and ct.module in enabled
+            and module in (None, ct.module)
+            and (chosen is None or ct.name in chosen)
         ]
 
 

@@ -128,7 +128,7 @@ def content_view(context: Content, request: Request) -> dict[str, Any]:
         and bookmarks is not None
         and bookmarks.has(identity.id, context),
         "revisions": content_type.revisions,
-        "access_title": ACCESS_TITLES.get(context.access, context.access),
+        "access_title": ACCESS_TITLES.get(context.effective_access, context.access),
         "threads": threads,
         "changeable": changeable,
         "when": format_time,

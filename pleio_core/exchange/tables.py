@@ -1,15 +1,9 @@
-"""CSV exports for site admins: the members (with the columns they choose), content per type.
-
-Cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) are prefixed
-with an apostrophe, so a name typed by a member cannot become a formula on the admin's
-computer.
-"""
+"""CSV exports for site admins: the members (with the columns they choose), content per type
+(written safely by ``pleio_core.tables``)."""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Iterator
-from typing import IO, Any
+from collections.abc import Iterator
 
 from pyramid.registry import Registry
 
@@ -40,22 +34,6 @@ CONTENT_COLUMNS = (
     "comments",
     "likes",
 )
-
-
-def safe_cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def write_csv(target: IO[str], header: Iterable[str], rows: Iterable[Iterable[Any]]) -> int:
-    """Write the rows; how many (the header not counted)."""
-    writer = csv.writer(target)
-    writer.writerow(list(header))
-    count = 0
-    for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
-        count += 1
-    return count
 
 
 def member_rows(root: SiteRoot, accounts: Accounts | None, columns: list[str]) -> Iterator[list]:

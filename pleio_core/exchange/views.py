@@ -22,11 +22,12 @@ from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import _
 from pleio_core.security.store import platform_accounts
 from pleio_core.services import CONTENT_TYPES
+from pleio_core.tables import write_csv
 
 from .errors import ArchiveError
 from .export import export_site, unavailable_modules
 from .personal import PluginPartError, export_personal
-from .tables import CONTENT_COLUMNS, MEMBER_COLUMNS, content_rows, member_rows, write_csv
+from .tables import CONTENT_COLUMNS, MEMBER_COLUMNS, content_rows, member_rows
 
 SPOOL = 1 << 20
 

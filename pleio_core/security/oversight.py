@@ -23,7 +23,7 @@ from .audit import record
 def only_as_admin(request: Request, content: Content) -> bool:
     """The request reaches ``content`` only through the admin role (not as its owner, an
     editor or one of those its level lets see it)."""
-    acl = acl_for(content.access, content.owner, content.group, live=content.is_live())
+    acl = acl_for(content.effective_access, content.owner, content.group, live=content.is_live())
     without_admin = [entry for entry in acl if entry[1] != "role:admin"]
     return not acl_permits(request, without_admin)
 

@@ -16,6 +16,7 @@ from pyramid.httpexceptions import HTTPForbidden
 from pyramid.request import Request
 
 from pleio_core.content import Content
+from pleio_core.content.access import concealed
 from pleio_core.i18n import _
 
 from .edges import ERROR_PAGE
@@ -29,8 +30,10 @@ def group_refusing(request: Request) -> Content | None:
     context = getattr(request, "context", None)
     if request.matched_route is not None or not isinstance(context, Content):
         return None  # the JSON API answers refusals itself
-    if context.access != "group" or not context.group or not context.is_live():
+    if context.effective_access != "group" or not context.group or not context.is_live():
         return None
+    if concealed(request, context):
+        return None  # a hidden group is not named to those outside it
     if request.identity is None or MEMBER not in request.principals:
         return None
     if context.group in request.principals:

@@ -205,6 +205,15 @@ class SiteWorld:
             (enable_module if enabled else disable_module)(site, module, registry)
 
     @contextlib.contextmanager
+    def changing(self) -> Iterator[Any]:
+        """The SiteRoot in a transaction of its own, committed at the end (for a change the
+        pages do not make, such as a move by code)."""
+        from pleio_core.content.site import ROOT_KEY
+
+        with SITE_DATABASES(self.app.registry).get(self.site).transaction() as conn:
+            yield conn.root()[ROOT_KEY]
+
+    @contextlib.contextmanager
     def committed(self, path: str = "/") -> Iterator[Any]:
         """The object at ``path`` (the SiteRoot for ``/``) as committed."""
         from pleio_core.content.site import ROOT_KEY

@@ -28,8 +28,8 @@ from pleio_core.plugin_api import (
 
 from . import discussions, events, exchange, polls
 from .groups import (
-    MEMBER,
     OWNER,
+    ROLES,
     Group,
     GroupSchema,
     forget_account,
@@ -169,7 +169,7 @@ PARTS = (discussions, polls, events)
 class MyGroup(colander.MappingSchema):
     group = colander.SchemaNode(colander.String(), title=_("Group"))
     path = colander.SchemaNode(colander.String(), description=_("Its name in /community/"))
-    role = colander.SchemaNode(colander.String(), validator=colander.OneOf((MEMBER, OWNER)))
+    role = colander.SchemaNode(colander.String(), validator=colander.OneOf(ROLES))
     since = colander.SchemaNode(colander.DateTime())
 
 

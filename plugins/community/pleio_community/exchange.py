@@ -15,7 +15,7 @@ from BTrees.OOBTree import OOBTree
 
 from pleio_core.plugin_api import parent_of
 
-from .groups import MEMBER, OWNER, Group, Membership, memberships_of
+from .groups import ROLES, Group, Membership, memberships_of
 
 #: A group's key, as its principal (``group:<key>``) may hold it.
 KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -109,8 +109,8 @@ def import_extra(
     content.members, content.requests = OOBTree(), OOBTree()
     for record in members:
         role = record.get("role")
-        if role not in (OWNER, MEMBER):
-            raise ValueError(f"a group member's role is {role!r}, not owner or member")
+        if role not in ROLES:
+            raise ValueError(f"a group member's role is {role!r}, not owner, admin or member")
         account = account_id(_text(record, "email"))
         if account is None:  # (never: an address names an account or is refused)
             raise ValueError("a group member without an account")

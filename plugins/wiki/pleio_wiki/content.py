@@ -27,7 +27,7 @@ class Page(Content):
         in a group, the group's members do. Deleting stays with its owner, editors and
         admins; a private page stays its owner's."""
         acl = super().__acl__
-        if not self.is_live() or self.access == "private":
+        if not self.is_live() or self.effective_access == "private":
             return acl
         writer = self.group or "role:member"
         acl.insert(-1, (Allow, writer, ("view", "edit")))  # before the final Deny
