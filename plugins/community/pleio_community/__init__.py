@@ -26,7 +26,7 @@ from pleio_core.plugin_api import (
     hookimpl,
 )
 
-from . import exchange
+from . import events, exchange
 from .groups import (
     OWNER,
     ROLES,
