@@ -117,6 +117,8 @@ def group_contents(group: Group, request: Request) -> dict[str, Any]:
         "children": found.hits if found is not None else [],
         "notes": [listing_note(request, hit) for hit in (found.hits if found else ())],
         "type_titles": dict(tools),
+        "offers_events": any(n == "event" for n, _t in tools)
+        and (group.tools is None or "event" in group.tools),
         "previous_url": f"{here}?page={number - 1}" if number > 1 else None,
         "next_url": f"{here}?page={number + 1}" if number < pages else None,
         "page_number": number,
