@@ -5,20 +5,27 @@ import pytest
 from pleio_core.content import Item
 from pleio_core.content.site import ROOT_KEY
 from pleio_core.services import SITE_DATABASES
-from pleio_core.testing import PleioTestSetup, assert_accessible, axe_violations
+from pleio_core.testing import LiveServer, PleioTestSetup, assert_accessible, axe_violations
 
 
-@pytest.fixture
-def server(pleio_setup: PleioTestSetup, live_server_factory):
-    pleio_setup.write_site(
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One installation and live server for the module: the tests only read, but for the
+    item that ``test_error_and_item_pages_pass_axe`` adds on a site of its own."""
+    setup = PleioTestSetup(tmp_path_factory.mktemp("browser"))
+    setup.write_site(
         "rijksportaal",
         modules=("intranet", "community", "workspace", "wiki"),
         title="Rijksportaal Samenwerken voor alle ministeries en uitvoeringsorganisaties",
         description="Het sociale intranet van de demo-ministeries.",
     )
-    pleio_setup.write_site("kia", modules=("wiki",), title="Kennisplatform", language="en")
-    pleio_setup.write_site("dicht", modules=("wiki",), title="Besloten", access="closed")
-    return live_server_factory(pleio_setup.make_app())
+    setup.write_site("kia", modules=("wiki",), title="Kennisplatform", language="en")
+    setup.write_site("dicht", modules=("wiki",), title="Besloten", access="closed")
+    setup.write_site("items", modules=("wiki",), title="Kennisbank")
+    server = LiveServer(setup.make_app())
+    yield server
+    server.close()
+    setup.close()
 
 
 PAGES = [
@@ -35,11 +42,12 @@ def test_pages_pass_axe_at_three_widths(server, page, host: str, path: str) -> N
     assert_accessible(page, server.url(host, path))
 
 
-def test_error_and_item_pages_pass_axe(server, page, pleio_setup) -> None:
-    page.goto(server.url("rijksportaal.localhost", "/"))
-    with SITE_DATABASES(server.app.registry).get("rijksportaal").transaction() as conn:
+def test_error_and_item_pages_pass_axe(server, page) -> None:
+    # on a site of its own: rijksportaal's wiki is the empty state of PAGES
+    page.goto(server.url("items.localhost", "/"))
+    with SITE_DATABASES(server.app.registry).get("items").transaction() as conn:
         conn.root()[ROOT_KEY]["wiki"].add("start", Item("Startpagina", "Een eerste tekst."))
-    assert_accessible(page, server.url("rijksportaal.localhost", "/wiki/start"))
+    assert_accessible(page, server.url("items.localhost", "/wiki/start"))
     response = page.goto(server.url("rijksportaal.localhost", "/bestaat-niet"))
     assert response.status == 404
     assert axe_violations(page) == []

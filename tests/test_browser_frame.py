@@ -3,22 +3,28 @@ personal menu by keyboard and without JavaScript, the menu in line with the cont
 
 import pytest
 
-from pleio_core.testing import PleioTestSetup, sign_in_page
+from pleio_core.testing import LiveServer, PleioTestSetup, sign_in_page
 
 HOST = "gamma.localhost"
 
 
-@pytest.fixture
-def server(pleio_setup: PleioTestSetup, live_server_factory):
-    pleio_setup.write_site(
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One installation and live server for the module: its tests only read (and sign in
+    and out, each in a browser context of its own)."""
+    setup = PleioTestSetup(tmp_path_factory.mktemp("frame"))
+    setup.write_site(
         "gamma",
         modules=("community", "wiki"),
         title="Gemeente Gamma: samenwerken aan de leefomgeving",
         access="public",
     )
-    pleio_setup.create_account("ada@example.nl", "Ada Lovelace-Byron van der Gamma", gamma="admin")
-    pleio_setup.create_account("mo@example.nl", "Mo", gamma="member")
-    return live_server_factory(pleio_setup.make_app())
+    setup.create_account("ada@example.nl", "Ada Lovelace-Byron van der Gamma", gamma="admin")
+    setup.create_account("mo@example.nl", "Mo", gamma="member")
+    server = LiveServer(setup.make_app())
+    yield server
+    server.close()
+    setup.close()
 
 
 def header_rows(page) -> float:

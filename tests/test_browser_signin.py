@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from pleio_core.services import PLATFORM_DATABASE
 from pleio_core.testing import PleioTestSetup, assert_accessible, axe_violations, personal_menu
 
 PASSWORD = "correct horse battery"
@@ -33,7 +34,9 @@ def sign_in_on(page, server, host: str) -> None:
     page.get_by_role("button", name="Inloggen").click()
 
 
-def test_single_sign_on_across_two_deelsites(server, page) -> None:
+def test_single_sign_on_across_two_deelsites(production_passwords, server, page) -> None:
+    """At the production Argon2id parameters (the rest of the suite hashes at test strength):
+    the account is made, and signed in to, with the hasher a server runs."""
     tickets: list[str] = []
     page.on("request", lambda r: tickets.append(r.url) if "/@@sso?" in r.url else None)
     sign_in_on(page, server, "alpha.localhost")
@@ -55,6 +58,9 @@ def test_single_sign_on_across_two_deelsites(server, page) -> None:
     personal_menu(page).get_by_role("button", name="Uitloggen").click()
     page.goto(server.url("alpha.localhost", "/"))
     assert page.get_by_role("link", name="Inloggen").is_visible()  # signed out everywhere
+    with PLATFORM_DATABASE(server.app.registry).transaction() as conn:
+        stored = conn.root()["pleio_platform"]["accounts"].by_email("anne@example.nl")
+        assert not production_passwords.check_needs_rehash(stored.password_hash)
 
 
 def test_came_from_to_a_foreign_host_is_refused(server, page) -> None:

@@ -20,6 +20,9 @@ One module per concern; import from here (``from pleio_core.testing import X``):
 - ``translations``: the messages a package uses, what its Dutch catalogue lacks, and
   the English texts a Dutch page must not show
 - ``waiting``: the manual clock and ``wait_for``
+- ``commands``: the ``pleio`` command's ``.ini`` reader, looked up once
+- ``passwords``: Argon2id at test strength for the suite, ``production_passwords`` for a
+  test that needs the production parameters
 
 pytest registers the fixtures it finds in this module's namespace, so every fixture is
 imported here as well (and listed in ``__all__``).
@@ -46,7 +49,9 @@ from pleio_core.testing.browser import (
     sign_in_page,
     signed_in_page,
 )
+from pleio_core.testing.commands import remember_ini_readers
 from pleio_core.testing.html import assert_valid_html, html_errors
+from pleio_core.testing.passwords import production_passwords, use_test_hasher
 from pleio_core.testing.plugins import (
     NOTE_PLUGIN,
     content_type_plugin,
@@ -123,6 +128,7 @@ __all__ = [
     "plugin_installer",
     "polls_plugin",
     "postgres_server",
+    "production_passwords",
     "rebuild_archive",
     "sign_in_client",
     "sign_in_page",
@@ -134,3 +140,11 @@ __all__ = [
     "used_messages",
     "wait_for",
 ]
+
+
+def pytest_configure(config: object) -> None:
+    """Every test hashes passwords at test strength unless it asks for ``production_passwords``
+    (``pleio_core.testing.passwords``), and finds the ``.ini`` reader of the in-process
+    ``pleio`` command once (``pleio_core.testing.commands``)."""
+    use_test_hasher()
+    remember_ini_readers()

@@ -10,6 +10,7 @@ import webtest
 from PIL import Image
 
 from pleio_core.testing import (
+    LiveServer,
     PleioTestSetup,
     add_through_form,
     assert_accessible,
@@ -20,14 +21,17 @@ HOST = "intra.localhost"
 LONG = "Verslag van de bijeenkomst over informatiebeheer en archiefwetgeving in de regio"
 
 
-@pytest.fixture
-def server(pleio_setup: PleioTestSetup, live_server_factory):
-    pleio_setup.write_site("intra", modules=("intranet",), hosts=(HOST,), access="public")
-    pleio_setup.create_account("anne@example.nl", "Anne", intra="member")
-    pleio_setup.create_account("eva@example.nl", "Eva", intra="editor")
-    app = pleio_setup.make_app()
-    eva = pleio_setup.signed_in(app, "eva@example.nl", HOST)
-    anne = pleio_setup.signed_in(app, "anne@example.nl", HOST)
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One installation and live server for the module, with content of every kind: the axe
+    test only reads; the keyboard test adds a status update, which the other does not count."""
+    setup = PleioTestSetup(tmp_path_factory.mktemp("intranet"))
+    setup.write_site("intra", modules=("intranet",), hosts=(HOST,), access="public")
+    setup.create_account("anne@example.nl", "Anne", intra="member")
+    setup.create_account("eva@example.nl", "Eva", intra="editor")
+    app = setup.make_app()
+    eva = setup.signed_in(app, "eva@example.nl", HOST)
+    anne = setup.signed_in(app, "anne@example.nl", HOST)
     form = eva.get("/intranet/@@add?type=news").forms["content-form"]
     form["title"], form["body"], form["featured"] = LONG, "Het **nieuws** van vandaag.", True
     form["access"].force_value("public")
@@ -45,7 +49,10 @@ def server(pleio_setup: PleioTestSetup, live_server_factory):
     add_through_form(eva, "/intranet/", "intranet_page", title="Over ons", access="public")
     add_through_form(eva, "/intranet/over-ons/", "intranet_page", title="Organogram",
                      access="public")  # fmt: skip
-    return live_server_factory(app)
+    server = LiveServer(app)
+    yield server
+    server.close()
+    setup.close()
 
 
 def test_every_intranet_page_kind_passes_axe(browser, server) -> None:

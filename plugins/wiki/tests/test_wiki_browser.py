@@ -6,6 +6,7 @@ import pytest
 
 from pleio_core.testing import (
     WIDTHS,
+    LiveServer,
     PleioTestSetup,
     assert_accessible,
     axe_violations,
@@ -16,12 +17,18 @@ HOST = "wiki.localhost"
 START = "Eerste alinea.\n\nTweede alinea.\n\nDerde alinea."
 
 
-@pytest.fixture
-def server(pleio_setup: PleioTestSetup, live_server_factory):
-    pleio_setup.write_site("wiki", modules=["wiki"], access="public")
-    pleio_setup.create_account("anne@example.nl", "Anne", wiki="member")
-    pleio_setup.create_account("bert@example.nl", "Bert", wiki="member")
-    return live_server_factory(pleio_setup.make_app())
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One installation and live server for the module: each test adds pages of its own
+    titles, and neither counts the other's."""
+    setup = PleioTestSetup(tmp_path_factory.mktemp("wiki"))
+    setup.write_site("wiki", modules=["wiki"], access="public")
+    setup.create_account("anne@example.nl", "Anne", wiki="member")
+    setup.create_account("bert@example.nl", "Bert", wiki="member")
+    server = LiveServer(setup.make_app())
+    yield server
+    server.close()
+    setup.close()
 
 
 def add_page(page, server, title: str, body: str, where: str = "/wiki/") -> str:
