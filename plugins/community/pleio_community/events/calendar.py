@@ -22,8 +22,8 @@ from .model import Event
 
 PRODID = "-//Pleio//Community events//NL"
 #: A feed leaves out events that ended longer ago than this.
-FEED_HISTORY = timedelta(days=365)
-FEED_SIZE = 1000
+FEED_HISTORY = timedelta(days=90)
+FEED_SIZE = 300  # calendar programs poll often: a feed stays small
 
 
 def vevent(request: Request, event: Event) -> icalendar.Event:
