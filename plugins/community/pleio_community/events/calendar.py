@@ -9,6 +9,7 @@ a session (anonymous) gets the public events only.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -78,4 +79,4 @@ def ics_response(body: bytes, filename: str, attachment: bool) -> Response:
 def feed_events(events: Iterable[Event]) -> list[Event]:
     """What a feed holds of the (visible) events: those not long over, at most FEED_SIZE."""
     since = now() - FEED_HISTORY
-    return [e for e in events if e.end >= since][:FEED_SIZE]
+    return list(itertools.islice((e for e in events if e.end >= since), FEED_SIZE))

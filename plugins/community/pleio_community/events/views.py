@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 from pyramid.config import Configurator
@@ -30,7 +33,7 @@ from pleio_core.plugin_api import (
 from ..groups import MANAGE, Group, group_containing
 from ..i18n import _
 from .calendar import calendar_of, feed_events, ics_response
-from .model import ANSWERS, MAYBE, NO, YES, Event, all_events, community_folder
+from .model import ANSWERS, MAYBE, NO, YES, Event, attached, community_folder, index_of
 from .schema import ZONES
 
 TEMPLATES = "pleio_community:events/templates/"
@@ -201,23 +204,37 @@ def event_ics(context: Event, request: Request) -> Response:
 # -- lists -------------------------------------------------------------------------------
 
 
-def visible_events(request: Request, where: Any) -> tuple[list[Event], list[Event]]:
-    """The events the visitor may see in the community (or in one group): those not over
-    yet by start, then those over, the latest first."""
+#: An event that started this long ago may still be going on (a list looks that far back).
+LONGEST_EVENT = timedelta(days=31)
+
+
+def visible_events(request: Request, where: Any) -> Iterator[tuple[Event, bool]]:
+    """(event, over) for the events the visitor may see in the community (or one group): those
+    not over yet, the soonest first, then those over, the latest first. Lazy, from the index
+    by start: a page of the list asks only as many as it shows."""
     types = CONTENT_TYPES(request.registry)
     enabled = request.enabled_modules
     group = where if isinstance(where, Group) else None
+    index = index_of(community_folder(where))
+    if index is None:
+        return
     moment = now()
-    upcoming: list[Event] = []
-    past: list[Event] = []
-    for event in all_events(community_folder(where)):
+
+    def shown(event: Event) -> bool:
         if group is not None and group_containing(event) is not group:
-            continue
-        if not types.is_shown(event, enabled) or not request.has_permission("view", event):
-            continue
-        (past if event.is_past(moment) else upcoming).append(event)
-    past.reverse()
-    return upcoming, past
+            return False
+        if not attached(event) or not types.is_shown(event, enabled):
+            return False
+        return bool(request.has_permission("view", event))
+
+    for event in index.values(min=(moment - LONGEST_EVENT,)):
+        if not event.is_past(moment) and shown(event):
+            yield event, False
+    ended = list(index.keys(max=(moment, "\uffff")))  # (keys only: cheap to hold)
+    for key in reversed(ended):
+        event = index[key]
+        if event.is_past(moment) and shown(event):
+            yield event, True
 
 
 def page_number(request: Request) -> int:
@@ -231,10 +248,9 @@ def events_page(context: Any, request: Request) -> dict[str, Any]:
     """The events, the coming ones first (the soonest first), then those over, a page at a
     time (``?page=2``)."""
     page = page_number(request)
-    upcoming, past = visible_events(request, context)
-    everything = [(e, False) for e in upcoming] + [(e, True) for e in past]
-    pages = max(1, -(-len(everything) // PAGE_SIZE))
-    shown = everything[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    wanted = itertools.islice(visible_events(request, context), (page - 1) * PAGE_SIZE, None)
+    shown = list(itertools.islice(wanted, PAGE_SIZE + 1))  # one more: is there a next page?
+    more, shown = len(shown) > PAGE_SIZE, shown[:PAGE_SIZE]
     url = request.resource_url(context, "@@events")
     links = [link for link in add_links(request, context) if link[1].endswith("type=event")]
     request.response.cache_control.private = True
@@ -249,19 +265,18 @@ def events_page(context: Any, request: Request) -> dict[str, Any]:
         "past": [e for e, over in shown if over],
         "when_text": lambda event: when_text(request, event),
         "page_number": page,
-        "pages": pages,
         "previous_url": f"{url}?page={page - 1}" if page > 1 else None,
-        "next_url": f"{url}?page={page + 1}" if page < pages else None,
+        "next_url": f"{url}?page={page + 1}" if more else None,
         "feed_url": request.resource_url(context, "@@events.ics"),
         "add_link": links[0][1] if links else None,
     }
 
 
 def events_feed(context: Any, request: Request) -> Response:
-    upcoming, past = visible_events(request, context)
     site = request.site.title if request.site is not None else ""
     name = context.title if isinstance(context, Group) else site
-    body = calendar_of(request, feed_events(upcoming + past), name)
+    events = feed_events(event for event, _over in visible_events(request, context))
+    body = calendar_of(request, events, name)
     return ics_response(body, "events.ics", attachment=False)
 
 
