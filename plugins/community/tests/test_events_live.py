@@ -37,8 +37,9 @@ def busy(tmp_path_factory):
         return "; ".join(f"{c.name}={c.value}" for c in client.testapp.cookiejar), token
 
     names = [f"p{n:02d}" for n in range(COUNT)]
-    with ThreadPoolExecutor(8) as pool:  # (the password hashing runs outside the GIL)
-        people = dict(zip(names, pool.map(sign_in, names), strict=True))
+    # one after the other: the first pages render (and compile their templates) before any
+    # thread does — CPython 3.11's compiler can fail when two threads compile at once
+    people = {name: sign_in(name) for name in names}
     yield world, server, path, people
     server.close()
     setup.close()
