@@ -33,9 +33,14 @@ def write_csv(target: IO[str], header: Iterable[str], rows: Iterable[Iterable[An
     return count
 
 
-def csv_response(filename: str, header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Response:
-    """A CSV download (``filename`` is ASCII, without quotes), kept by no cache."""
+def csv_response(
+    filename: str, header: Iterable[str], rows: Iterable[Iterable[Any]], bom: bool = False
+) -> Response:
+    """A CSV download (``filename`` is ASCII, without quotes), kept by no cache; with
+    ``bom``, UTF-8 with a byte-order mark, which spreadsheet programs need to read it so."""
     out = io.StringIO()
+    if bom:
+        out.write("\ufeff")
     write_csv(out, header, rows)
     response = Response(out.getvalue(), content_type="text/csv", charset="utf-8")
     response.content_disposition = f'attachment; filename="{filename}"'

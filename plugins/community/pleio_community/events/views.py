@@ -6,8 +6,6 @@ Adding, editing and deleting an event are the core's pages for every content typ
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 from collections.abc import Iterator
 from datetime import timedelta
@@ -24,6 +22,7 @@ from pleio_core.plugin_api import (
     ModuleFolder,
     add_links,
     content_view,
+    csv_response,
     display_name,
     format_time,
     notify,
@@ -171,29 +170,13 @@ def attendees(context: Event, request: Request) -> dict[str, Any]:
     }
 
 
-#: A spreadsheet reads a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 def attendees_csv(context: Event, request: Request) -> Response:
     """The attendee list as CSV (UTF-8 with a BOM, as spreadsheets expect)."""
     _organiser_only(request, context)
     translate = request.localizer.translate
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([translate(_("Name")), translate(_("Answer")), translate(_("Answered"))])
-    for row in attendee_rows(request, context):
-        writer.writerow([safe_cell(row["name"]), safe_cell(row["status"]), row["when"]])
-    response = Response(body=("\ufeff" + out.getvalue()).encode(), charset="utf-8")
-    response.content_type = "text/csv"
-    filename = f"{context.__name__ or 'event'}-attendees.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.cache_control = "private, no-store"
-    return response
+    header = [translate(_("Name")), translate(_("Answer")), translate(_("Answered"))]
+    rows = ((row["name"], row["status"], row["when"]) for row in attendee_rows(request, context))
+    return csv_response(f"{context.__name__ or 'event'}-attendees.csv", header, rows, bom=True)
 
 
 def event_ics(context: Event, request: Request) -> Response:
