@@ -26,6 +26,17 @@ def _dummy_hash() -> str:
     return _hasher.hash("pleio-no-such-account")
 
 
+def use_hasher(hasher: PasswordHasher) -> PasswordHasher:
+    """Hash and verify with ``hasher`` from now on; the one it replaces. For the test suite,
+    which hashes at test strength (``pleio_core.testing.passwords``); production keeps the
+    library's defaults. Note: an account hashed with other parameters is rehashed at its
+    next sign-in (``verify_password``)."""
+    global _hasher
+    before, _hasher = _hasher, hasher
+    _dummy_hash.cache_clear()  # made with the hasher in use
+    return before
+
+
 def check_new_password(password: str) -> str:
     if len(password) < MIN_LENGTH:
         raise AccountError(

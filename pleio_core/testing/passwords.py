@@ -18,18 +18,10 @@ from collections.abc import Iterator
 import pytest
 from argon2 import PasswordHasher
 
+from pleio_core.security.passwords import use_hasher
+
 #: The cheapest Argon2id the library accepts: 8 KiB, one pass, one lane.
 TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-
-
-def _swap(hasher: PasswordHasher) -> PasswordHasher:
-    """Make ``hasher`` the one passwords are hashed and verified with; the one it replaces."""
-    from pleio_core.security import passwords
-
-    before: PasswordHasher = passwords._hasher
-    passwords._hasher = hasher
-    passwords._dummy_hash.cache_clear()  # made with the hasher in use
-    return before
 
 
 #: The hasher ``pleio_core.security.passwords`` was made with, kept by ``use_test_hasher``.
@@ -38,7 +30,7 @@ _production: list[PasswordHasher] = []
 
 def use_test_hasher() -> None:
     """Hash at test strength from now on (the plugin does this when pytest starts)."""
-    before = _swap(TEST_HASHER)
+    before = use_hasher(TEST_HASHER)
     if not _production and before is not TEST_HASHER:
         _production.append(before)
 
@@ -47,8 +39,8 @@ def use_test_hasher() -> None:
 def production_passwords() -> Iterator[PasswordHasher]:
     """The production hasher (``pleio_core.security.passwords``'s own) for this test."""
     assert _production, "the pleio plugin did not start"
-    test_hasher = _swap(_production[0])
+    test_hasher = use_hasher(_production[0])
     try:
         yield _production[0]
     finally:
-        _swap(test_hasher)
+        use_hasher(test_hasher)
