@@ -24,16 +24,14 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from intranet import measure_pages
-from sites import BENCH_HOST, write_ini, write_site
+from intranet import CHUNK, WORDS, measure_pages
+from sites import BENCH_HOST, add_members, write_ini, write_site
 
 from pleio_core.services import CONTENT_TYPES
 
 HERE = Path(__file__).resolve().parent
 KINDS = ("discussion", "question", "poll", "event", "page")
-CHUNK = 1000  # items per transaction while filling
 GROUP = "werkgroep"
-WORDS = "overheid samenwerken informatie archief beleid burger gemeente project".split()
 
 
 def fill(root: Path, site: str, items: int, members: int) -> dict[str, int]:
@@ -43,34 +41,21 @@ def fill(root: Path, site: str, items: int, members: int) -> dict[str, int]:
 
     from pleio_core.cli.context import load_platform
     from pleio_core.content import ContentAdded
-    from pleio_core.security.membership import site_members
-    from pleio_core.security.store import accounts_of
 
     platform = load_platform(str(write_ini(root)))
     registry = platform.registry
     types = CONTENT_TYPES(registry)
 
-    def make_accounts(platform_root) -> list[tuple[str, str]]:
-        accounts = accounts_of(platform_root, create=True)
-        made = []
-        for n in range(members):
-            account = accounts.add(f"lid{n}@example.nl", f"Lid {n}", "nl")
-            account.email_verified = True
-            made.append((account.id, account.name))
-        return made
-
-    people = platform.edit_platform(make_accounts)
+    people = add_members(platform, site, members)
     kinds = [name for name in KINDS if name in types]
     counts = dict.fromkeys(kinds, 0)
 
     def make_group(site_root) -> None:
-        registry_members = site_members(site_root, create=True)
         group = Group("Werkgroep", owner=people[0][0])
         group.access = "public"
         site_root["community"].add(GROUP, group)
         registry.notify(ContentAdded(group))
         for account_id, name in people:
-            registry_members.set_role(account_id, "member")
             set_member(group, account_id, name, MEMBER if account_id != people[0][0] else "owner")
 
     platform.edit_site(platform.sites.get(site), make_group)

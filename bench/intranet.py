@@ -35,7 +35,7 @@ from pathlib import Path
 from load import run_wrk
 from servers import Server, warm_up
 from signedin import browser_cookie, check_signed_in_page, create_member
-from sites import BENCH_HOST, write_ini, write_site
+from sites import BENCH_HOST, add_members, write_ini, write_site
 
 from pleio_core.services import CONTENT_TYPES
 
@@ -53,32 +53,14 @@ def fill(root: Path, site: str, items: int, members: int) -> dict[str, int]:
     from pleio_core.cli.context import load_platform
     from pleio_core.content import ContentAdded
     from pleio_core.content.activity import activity_log
-    from pleio_core.security.membership import site_members
-    from pleio_core.security.store import accounts_of
 
     platform = load_platform(str(write_ini(root)))
     registry = platform.registry
     types = CONTENT_TYPES(registry)
 
-    def make_accounts(platform_root) -> list[tuple[str, str]]:
-        accounts = accounts_of(platform_root, create=True)
-        made = []
-        for n in range(members):
-            account = accounts.add(f"lid{n}@example.nl", f"Lid {n}", "nl")
-            account.email_verified = True
-            made.append((account.id, account.name))
-        return made
-
-    people = platform.edit_platform(make_accounts)
+    people = add_members(platform, site, members)
     kinds = [(name, folder) for name, folder in KINDS if name in types]
     counts = dict.fromkeys((name for name, _folder in kinds), 0)
-
-    def grant(site_root) -> None:
-        registry_members = site_members(site_root, create=True)
-        for account_id, _name in people:
-            registry_members.set_role(account_id, "member")
-
-    platform.edit_site(platform.sites.get(site), grant)
     for start in range(0, items, CHUNK):
 
         def add(site_root, start=start) -> None:

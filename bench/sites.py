@@ -88,3 +88,29 @@ def add_content_page(root: Path, site: str, words: int = 1000, comments: int = 1
 
     platform.edit_site(platform.sites.get(site), change)
     return CONTENT_PATH
+
+
+def add_members(platform, site: str, count: int) -> list[tuple[str, str]]:
+    """``count`` accounts (``lid<n>@example.nl``, "Lid <n>"), members of ``site``; their
+    (id, name), in order. ``platform`` is ``pleio_core.cli.context.load_platform``'s."""
+    from pleio_core.security.membership import site_members
+    from pleio_core.security.store import accounts_of
+
+    def make_accounts(platform_root) -> list[tuple[str, str]]:
+        accounts = accounts_of(platform_root, create=True)
+        made = []
+        for n in range(count):
+            account = accounts.add(f"lid{n}@example.nl", f"Lid {n}", "nl")
+            account.email_verified = True
+            made.append((account.id, account.name))
+        return made
+
+    people = platform.edit_platform(make_accounts)
+
+    def grant(site_root) -> None:
+        members = site_members(site_root, create=True)
+        for account_id, _name in people:
+            members.set_role(account_id, "member")
+
+    platform.edit_site(platform.sites.get(site), grant)
+    return people
