@@ -201,7 +201,12 @@ class Group(Content):
         acl = acl_for(self.access, None, self.principal, live=self.is_live())
         if not self.is_live():
             return [*acl[:-1], owners, DENY_ALL]
-        invited = [(Allow, f"account:{a}", "view") for a in self.invitations or ()]
+        # (a group that is not hidden is seen by the site's members, the invited among them)
+        invited = (
+            [(Allow, f"account:{a}", "view") for a in self.invitations or ()]
+            if self.conceals
+            else []
+        )
         acl[-1:-1] = [
             owners,
             (Allow, self.admin_principal, ("view", "add", MANAGE)),

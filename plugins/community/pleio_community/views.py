@@ -16,6 +16,7 @@ from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 
 from pleio_core.plugin_api import (
+    CONTENT_TYPES,
     ModuleFolder,
     add_links,
     content_view,
@@ -160,10 +161,9 @@ def groups_page(context: ModuleFolder, request: Request) -> dict[str, Any]:
         )
     cards.sort(key=lambda c: c.group.title.casefold())
     title = folder_title(request, context)
-    kinds = [name for name, _title in group_tools(request) if name != "page"] or ["group"]
-    others = search(
-        request, types=kinds, sort="date", size=NEWEST, within=request.resource_path(context)
-    ).hits
+    types = CONTENT_TYPES(request.registry)  # the community's own, but for groups
+    kinds = [name for name, ct in types.items() if ct.module == "community" and name != "group"]
+    others = search(request, types=kinds, sort="date", size=NEWEST).hits if kinds else []
     return {
         "title": title,
         "mine": [c for c in cards if c.role],
