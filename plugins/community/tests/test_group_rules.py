@@ -13,6 +13,8 @@ import io
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pleio_core.plugin_api import PLUGINS, move_content
 from pleio_core.testing import (
@@ -304,3 +306,35 @@ def test_moving_content_out_of_a_group_or_into_another_recomputes_its_group(worl
         assert node.group is None and node.access == "private"  # out of every group: its owner's
     carl.get("/wiki/verhuizende-notulen/", status=403)
     assert anne.get("/wiki/verhuizende-notulen/").status_int == 200
+
+
+@settings(max_examples=8, deadline=None)
+@given(text=st.text(max_size=80))
+def test_any_unicode_in_the_welcome_and_the_invitations_is_taken_or_refused_never_a_500(
+    world, text: str
+) -> None:
+    """Arbitrary Unicode (surrogates and controls too) in the welcome, the names to invite
+    and the addresses: a 303 or a 400 that says why, never a 500; a welcome taken is shown
+    as it was written."""
+    anne = world.client("anne")
+    group = "/community/unicode-kring/"
+    if anne.get(group, status="*").status_int == 404:
+        add_group(anne, "Unicode kring")
+    form = anne.get(f"{group}@@edit").forms["content-form"]
+    form["welcome"] = text
+    saved = form.submit("save", status="*")
+    assert saved.status_int in (303, 400), saved.status_int
+    if saved.status_int == 400:  # the field's message, or the page for what no text may hold
+        said = saved.html.select(".error-summary, .utrecht-form-field-error-message")
+        assert said or "Er is niets opgeslagen" in saved.html.main.get_text(" ", strip=True)
+    token = page_csrf(anne.get(f"{group}@@members"))
+    for action, field in (("invite", "people"), ("invite-email", "addresses")):
+        answer = anne.post(
+            f"{group}@@members", {"csrf_token": token, "action": action, field: text}, status="*"
+        )
+        assert answer.status_int in (303, 400), (action, answer.status_int)
+    if saved.status_int == 303 and text.strip():
+        with world.committed(group) as node:
+            welcome = node.welcome
+        shown = anne.get(group, params={"welcome": "1"}).html.select_one(".welcome-text")
+        assert shown is not None and shown.text == welcome
