@@ -39,6 +39,7 @@ from pleio_core.security.twofactor import lacks_required_two_factor, set_up_url
 from pleio_core.services import PLUGINS, Service
 from pleio_core.sites.appearance import site_colours
 from pleio_core.sites.effective import front_page_content
+from pleio_core.text import whole_number
 
 _MODULE_TEXTS: Service[dict[tuple[str, str], tuple[str, str]]] = Service(
     "module texts", "pleio_core.pages", "Module titles and descriptions, per language."
@@ -229,11 +230,10 @@ def home(context: SiteRoot, request: Request) -> dict[str, Any]:
 
 def activity_page(context: SiteRoot, request: Request) -> dict[str, Any]:
     """All the recent activity the visitor may see, a page at a time (``?page=2``)."""
-    raw = request.GET.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= ACTIVITY_PAGES:
+    number = whole_number(request.GET.get("page", "1"), ACTIVITY_PAGES)
+    if not number:
         raise HTTPBadRequest(_("The page number is a whole number from 1 to ${max}.",
                                mapping={"max": ACTIVITY_PAGES}))  # fmt: skip
-    number = int(raw)
     entries = activity_views(request, (number - 1) * ACTIVITY_ENTRIES, ACTIVITY_ENTRIES + 1)
     return {
         "activity": entries[:ACTIVITY_ENTRIES],

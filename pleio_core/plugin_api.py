@@ -46,6 +46,7 @@ from pleio_core.content.markup import (
     slugify,
     unique_name,
 )
+from pleio_core.content.model import content_in, is_attached
 from pleio_core.content.moves import NotMovable, is_inside, move_content
 from pleio_core.content.views import (
     add_links,
@@ -80,7 +81,7 @@ from pleio_core.services import (
     Service,
 )
 from pleio_core.tables import csv_response
-from pleio_core.text import clean
+from pleio_core.text import clean, whole_number
 
 __all__ = [
     "ACCESS_LEVELS",
@@ -123,6 +124,7 @@ __all__ = [
     "clean",
     "clean_html",
     "comments_of",
+    "content_in",
     "content_view",
     "create_content",
     "csv_response",
@@ -135,6 +137,7 @@ __all__ = [
     "format_time",
     "group_of",
     "hookimpl",
+    "is_attached",
     "is_following",
     "is_inside",
     "is_item_name",
@@ -160,4 +163,5 @@ __all__ = [
     "unique_name",
     "update_content",
     "visible_children",
+    "whole_number",
 ]

@@ -82,3 +82,12 @@ def json_text(value: Any, **options: Any) -> str:
     """``json.dumps`` for answers: UTF-8 text as it is, made sendable like a page (a lone
     surrogate would otherwise go out as a ``\\ud800`` escape that strict clients refuse)."""
     return sendable(json.dumps(value, ensure_ascii=False, **options))
+
+
+def whole_number(raw: str | None, maximum: int) -> int | None:
+    """``raw`` as an int from 0 to ``maximum``, written in ASCII digits; None if it is
+    anything else ("²" and "٣" are digits to ``str.isdigit`` but no number to ``int``)."""
+    if raw is None or not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
+        return None
+    value = int(raw)
+    return value if value <= maximum else None

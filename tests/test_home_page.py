@@ -438,5 +438,5 @@ def test_the_activity_stream_shows_what_was_written_and_goes_back_a_page_at_a_ti
     assert older.html.select_one("a[rel=prev]")["href"].endswith("@@activity?page=1")
     assert not older.html.select("a[rel=next]")
     assert "Alleen voor leden" in anne.get("/@@activity").text
-    for bad in ("0", "51", "x", "-1"):
+    for bad in ("0", "51", "x", "-1", "%C2%B2"):  # (² is a digit to str.isdigit)
         assert "geheel getal" in visitor.get(f"/@@activity?page={bad}", status=400).text

@@ -272,6 +272,7 @@ def test_reading_needs_view_and_restoring_needs_edit(world) -> None:
         ("@@revision", 400, "Geef het nummer van een versie als n"),
         ("@@revision?n=abc", 400, "Geef het nummer van een versie als n"),
         ("@@revision?n=-1", 400, "Geef het nummer van een versie als n"),
+        ("@@revision?n=%C2%B2", 400, "Geef het nummer van een versie als n"),
         ("@@revision?n=99999999999999999999", 400, "Geef het nummer van een versie als n"),
         ("@@revision?n=7", 404, "Er is geen versie 7 van deze pagina."),
         ("@@revision?n=0", 404, "Er is geen versie 0 van deze pagina."),

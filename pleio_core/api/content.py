@@ -17,7 +17,6 @@ from pyramid.response import Response
 from pleio_core.content.editing import (
     ControlRefused,
     StaleEdit,
-    content_values,
     create_content,
     delete_content,
     update_content,
@@ -29,6 +28,7 @@ from pleio_core.content.types import ContentType
 from pleio_core.content.views import visible_children
 from pleio_core.i18n import _
 from pleio_core.services import CONTENT_TYPES
+from pleio_core.text import whole_number
 
 from .auth import require_identity, require_permission
 from .errors import ApiError
@@ -40,7 +40,6 @@ from .serialise import (
     read_body,
     summary_json,
     validated_values,
-    whole_number,
 )
 
 DEFAULT_LIMIT = 20
@@ -130,9 +129,8 @@ def change_content(context: Any, request: Request) -> dict[str, Any]:
     serial = json_integer(data.get("serial"))
     if serial is None:
         raise ApiError(422, errors={"serial": _("Send the serial of the version you changed.")})
-    current = content_values(content, content_type)
     values = validated_values(
-        request, content_type, content.__parent__, data, current=current, extra=("serial",)
+        request, content_type, content.__parent__, data, content=content, extra=("serial",)
     )
     note = values.pop("change_note", "")
     try:

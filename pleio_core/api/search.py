@@ -18,10 +18,11 @@ from pleio_core.catalog.query import MAX_PAGE_SIZE
 from pleio_core.catalog.snippets import snippet
 from pleio_core.clock import LOCAL_ZONE
 from pleio_core.i18n import _
+from pleio_core.text import whole_number
 
 from .auth import require_permission
 from .errors import ApiError
-from .serialise import summary_json, to_json, whole_number
+from .serialise import summary_json, to_json
 
 MAX_PAGE = 10**6
 

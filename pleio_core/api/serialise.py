@@ -49,14 +49,6 @@ def to_json(value: Any) -> Any:
     return str(value)
 
 
-def whole_number(raw: str | None, maximum: int) -> int | None:
-    """``raw`` as an int from 0 to ``maximum``; None if it is anything else."""
-    if raw is None or not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
-        return None
-    value = int(raw)
-    return value if value <= maximum else None
-
-
 def json_integer(value: Any) -> int | None:
     """``value`` as an int if JSON calls it an integer (5, or 5.0 as a JSON Schema validator
     would), else None (true is no number)."""
@@ -236,19 +228,20 @@ def validated_values(
     content_type: ContentType,
     container: Any,
     data: dict[str, Any],
-    current: dict[str, Any] | None = None,
+    content: Content | None = None,
     extra: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """The type's values from ``data`` (on top of ``current`` for a change); 422 if invalid.
+    """The type's values from ``data`` (on top of ``content``'s for a change); 422 if invalid.
 
     ``extra`` names the keys of ``data`` that are not fields (``type``, ``serial``). A
     change of a type with revisions may say what changed (``change_note``), as its form does.
     """
-    schema = bound_schema(request, content_type, container)
-    if current is not None and content_type.revisions:
+    schema = bound_schema(request, content_type, container, changes=content)
+    if content is not None and content_type.revisions:
         schema = with_change_note(schema)
     cstruct: dict[str, Any] = {}
-    if current is not None:
+    if content is not None:
+        current = content_values(content, content_type)
         cstruct = dict(schema.serialize({k: _null(v) for k, v in current.items()}))
     return validated(request, schema, data, cstruct, extra)
 

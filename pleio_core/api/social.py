@@ -24,11 +24,12 @@ from pleio_core.content.comments import (
 from pleio_core.content.likes import set_like
 from pleio_core.content.model import Content
 from pleio_core.i18n import _
+from pleio_core.text import whole_number
 
 from .auth import require_identity, require_permission
 from .content import find_content
 from .errors import ApiError
-from .serialise import comment_json, json_integer, likes_json, read_body, whole_number
+from .serialise import comment_json, json_integer, likes_json, read_body
 
 #: Comment ids are counted from 1; a larger one is not there.
 MAX_COMMENT_ID = 2**31

@@ -84,15 +84,24 @@ def may_control(request: Request, content: Content) -> bool:
 
 
 def bound_schema(
-    request: Request, content_type: ContentType, container: object, content: Content | None = None
+    request: Request,
+    content_type: ContentType,
+    container: object,
+    content: Content | None = None,
+    changes: Content | None = None,
 ) -> ContentSchema:
-    """The type's schema for adding in ``container`` or, with ``content``, for changing it.
+    """The type's schema for adding in ``container`` or, with ``content``, for changing it
+    in its form. The content being changed is bound as ``content`` (None while adding), for
+    a type's validators; ``changes`` binds it without the form's narrowing (the API, which
+    answers a refused change of access itself, ``check_control``).
 
     Someone who may change ``content`` but not who sees it gets a schema without the
     ``CONTROL_FIELDS``: their form does not offer them, and what they save keeps them.
     """
     schema = content_type.schema().bind(
-        request=request, access_levels=access_levels(request, container, content)
+        request=request,
+        access_levels=access_levels(request, container, content),
+        content=content if content is not None else changes,
     )
     if content is not None and not may_control(request, content):
         schema = schema.clone()

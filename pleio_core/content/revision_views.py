@@ -19,6 +19,7 @@ from webob.multidict import MultiDict
 from pleio_core.clock import local_time
 from pleio_core.i18n import _
 from pleio_core.services import PEOPLE
+from pleio_core.text import whole_number
 
 from .diff import changed_fields, diff_html
 from .model import Content
@@ -66,8 +67,8 @@ def _kept(context: Content, request: Request) -> tuple[ContentType, History]:
 
 
 def _number(params: MultiDict, key: str) -> int:
-    raw = params.get(key, "").strip()
-    if not raw.isdigit() or len(raw) > 9:
+    number = whole_number(params.get(key, "").strip(), 999_999_999)
+    if number is None:
         raise RevisionProblem(
             400,
             _(
@@ -75,7 +76,7 @@ def _number(params: MultiDict, key: str) -> int:
                 mapping={"key": key},
             ),
         )
-    return int(raw)
+    return number
 
 
 def _revision(history: History, number: int) -> Revision:

@@ -31,6 +31,7 @@ from pleio_core.plugin_api import (
     profile_url,
     search,
     send_mail,
+    whole_number,
 )
 
 from . import invitations
@@ -97,8 +98,7 @@ def group_contents(group: Group, request: Request) -> dict[str, Any]:
     """A page of what lies in the group that the visitor may see, the newest first, from the
     catalog (a group of ten thousand items costs no more than a small one)."""
     tools = group_tools(request)
-    number = request.GET.get("page", "1")
-    number = int(number) if number.isdigit() and 0 < int(number) < 10_000 else 1
+    number = whole_number(request.GET.get("page", "1"), 10_000) or 1
     found = (
         search(
             request,
@@ -256,8 +256,7 @@ def members_page(context: Group, request: Request, error: Any = None) -> dict[st
     # by role, then by the name each had on joining (sorting five thousand by their names
     # now would look each up on every view; the page shows the names they have now)
     members = context.member_list()
-    start = request.GET.get("start", "0")
-    start = int(start) if start.isdigit() and int(start) < len(members) else 0
+    start = whole_number(request.GET.get("start", "0"), max(0, len(members) - 1)) or 0
     here = request.resource_url(context, "@@members")
     return {
         "content": context,

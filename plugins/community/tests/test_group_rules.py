@@ -272,6 +272,9 @@ def test_tools_decide_what_members_add_and_owners_download_the_members(world) ->
     bert.get(f"{group}@@add?type=group", status=404)
     answer = anne.get(f"{group}@@members.csv")
     assert answer.content_type == "text/csv" and "attachment" in answer.content_disposition
+    for query in ("?page=%C2%B2", "?page=99999"):  # not a page: the first
+        assert bert.get(group + query).status_int == 200
+    assert anne.get(f"{group}@@members?start=%C2%B2").status_int == 200
     rows = list(csv.reader(io.StringIO(answer.text)))
     assert rows[0] == ["name", "role", "since", "profile"]
     assert sorted(r[0] for r in rows[1:]) == ["Anne", "Bert"]

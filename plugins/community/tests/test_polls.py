@@ -12,7 +12,7 @@ import zipfile
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -201,6 +201,7 @@ def test_the_form_refuses_bad_polls_in_dutch_and_adds_nothing(world) -> None:
         "Een keuze heeft hoogstens 200 tekens.": {"choices": "Kort\n" + "x" * 201},
         "Elke keuze maar één keer: „ja” staat er twee keer.": {"choices": "Ja\nNee\n ja "},
         "Dit sluitingsmoment is al voorbij": {"closes_at": past},
+        "Geef een datum en tijd, bijvoorbeeld 2026-12-01T09:00.": {"closes_at": "morgen"},
     }
     before = world.last_transaction()
     for message, fields in cases.items():
@@ -241,6 +242,17 @@ def test_choices_are_fixed_once_someone_voted(world) -> None:
     api.post_json("/api/v1/content/community",
                   {"type": "poll", "title": "Te laat", "choices": ["Ja", "Nee"],
                    "closes_at": past}, headers=token, status=422)  # fmt: skip
+    # a moment out of range is refused, never a 500; one without an offset is Dutch time
+    for bad in ("0001-01-01T00:30+01:00", "9999-12-31T23:59-05:00", "morgen"):
+        api.post_json("/api/v1/content/community",
+                      {"type": "poll", "title": "Buiten bereik", "choices": ["Ja", "Nee"],
+                       "closes_at": bad}, headers=token, status=422)  # fmt: skip
+    dutch = api.post_json("/api/v1/content/community",
+                          {"type": "poll", "title": "Nederlandse tijd", "choices": ["Ja", "Nee"],
+                           "closes_at": "2099-01-01T10:00"}, headers=token, status=201)  # fmt: skip
+    assert dutch.json["closes_at"] == "2099-01-01T09:00:00+00:00"  # 10:00 in Amsterdam
+    with world.committed(urlsplit(dutch.location).path.removeprefix("/api/v1/content")) as made:
+        assert made.closes_at == datetime(2099, 1, 1, 9, 0, tzinfo=UTC)
 
 
 # -- results after closing, closing by hand ------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Any
 from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.request import Request
 
-from pleio_core.plugin_api import Content, InvalidSearch, search
+from pleio_core.plugin_api import Content, InvalidSearch, search, whole_number
 
 from .i18n import _
 
@@ -42,10 +42,10 @@ class Batch:
 
 def page_number(request: Request) -> int:
     """The ``page`` asked for (1 by default); 400 for one that is not a page number."""
-    raw = request.params.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
+    number = whole_number(request.params.get("page", "1"), 10_000)
+    if not number:
         raise HTTPBadRequest(_("There is no such page of the list."))
-    return int(raw)
+    return number
 
 
 def latest(

@@ -81,7 +81,7 @@ def test_listings_are_in_pages_and_a_bad_page_is_refused(world) -> None:
     assert [a.text for a in second.html.select("ul.intranet-list > li > a")] == [
         "Bericht 02", "Bericht 01", "Bericht 00",
     ]  # fmt: skip
-    for bad in ("0", "x", "-1", "99999999"):
+    for bad in ("0", "x", "-1", "99999999", "%C2%B2"):
         world.client().get(f"/intranet/@@news?page={bad}", status=400)
     assert world.client().get("/intranet/@@news?page=5").status_int == 200  # past the end
 

@@ -27,6 +27,7 @@ from pleio_core.plugin_api import (
     format_time,
     notify,
     now,
+    whole_number,
 )
 
 from ..groups import MANAGE, Group, group_containing
@@ -221,10 +222,10 @@ def visible_events(request: Request, where: Any) -> Iterator[tuple[Event, bool]]
 
 
 def page_number(request: Request) -> int:
-    raw = request.params.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
+    number = whole_number(request.params.get("page", "1"), 10_000)
+    if not number:
         raise HTTPBadRequest(_("There is no such page of the list."))
-    return int(raw)
+    return number
 
 
 def events_page(context: Any, request: Request) -> dict[str, Any]:

@@ -4,17 +4,15 @@ choices per voter, when the results are shown, and an optional closing moment.""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from typing import Any
 
 import colander
 import deform.widget
-from pyramid.request import Request
 
-from pleio_core.plugin_api import ContentSchema, Folder, now
+from pleio_core.plugin_api import ContentSchema, now
 
 from ..i18n import _
-from .model import AFTER_VOTING, MAX_CHOICE, MAX_CHOICES, MIN_CHOICES, RESULTS_TITLES, Poll
+from .model import AFTER_VOTING, MAX_CHOICE, MAX_CHOICES, MIN_CHOICES, RESULTS_TITLES
 
 #: Lines end in LF, CRLF or CR (a form sends CRLF); other separators stay inside a choice.
 LINES = re.compile(r"\r\n|\r|\n")
@@ -60,36 +58,20 @@ def _choices_rule(node: colander.SchemaNode, choices: tuple[str, ...]) -> None:
         seen.add(choice.casefold())
 
 
-def _in_utc(value: Any) -> Any:
-    """Moments are kept in UTC (as the core keeps its own)."""
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(UTC)
-    return value
-
-
-def poll_changed(request: Request | None) -> Poll | None:
-    """The poll a form or API request changes; None while one is being added.
-
-    The edit form's context is the poll; the API changes content at ``/api/v1/content/…``,
-    whose path names it.
-    """
-    if request is None:
-        return None
-    if isinstance(request.context, Poll):
-        return request.context
-    route = request.matched_route
-    if request.method != "PATCH" or route is None or route.name != "api.content":
-        return None
-    node: Any = request.site_root
-    for name in request.matchdict.get("path", ()):
-        node = node.get(name) if isinstance(node, Folder) and name else node
-    return node if isinstance(node, Poll) else None
-
-
 def _question() -> colander.SchemaNode:
     """The core's title, with its rules, asked as the poll's question."""
     node = ContentSchema()["title"].clone()
     node.title = _("Poll question")
+    return node
+
+
+def _closing() -> colander.SchemaNode:
+    """The core's moment field (Dutch time unless an offset is given, kept in UTC, an
+    impossible date refused), as the poll's closing moment."""
+    node = ContentSchema()["publish_until"].clone()
+    node.name, node.title = "closes_at", _("Closes at")
+    node.description = _("Optional. From this moment on nobody can vote. Dutch time.")
+    node.insert_before = "tags"  # (a clone of a core node: it comes first; the rest go before it)
     return node
 
 
@@ -107,11 +89,13 @@ class PollSchema(ContentSchema):
         missing_msg=CHOICES_MISSING,
         validator=_choices_rule,
         widget=deform.widget.TextAreaWidget(rows=5),
+        insert_before="closes_at",  # the poll's own fields after its question and text
     )
     multiple = colander.SchemaNode(
         colander.Boolean(),
         title=_("Voters may choose more than one answer"),
         missing=False,
+        insert_before="closes_at",
     )
     results = colander.SchemaNode(
         colander.String(),
@@ -119,23 +103,9 @@ class PollSchema(ContentSchema):
         missing=AFTER_VOTING,
         validator=colander.OneOf(tuple(RESULTS_TITLES)),
         widget=deform.widget.RadioChoiceWidget(values=list(RESULTS_TITLES.items())),
+        insert_before="closes_at",
     )
-    closes_at = colander.SchemaNode(
-        colander.DateTime(),
-        title=_("Closes at"),
-        description=_("Optional. From this moment on nobody can vote. Dutch time."),
-        missing=None,
-        preparer=_in_utc,
-    )
-
-    #: The poll's own fields first, after its question and text.
-    ORDER = ("title", "body", "choices", "multiple", "results", "closes_at")
-
-    def __init__(self, *args: Any, **kw: Any) -> None:
-        super().__init__(*args, **kw)
-        self.children.sort(
-            key=lambda n: self.ORDER.index(n.name) if n.name in self.ORDER else len(self.ORDER)
-        )
+    closes_at = _closing()
 
     def validator(self, node: colander.SchemaNode, values: dict[str, Any]) -> None:
         """A new poll closes in the future; once someone voted, its choices and whether
@@ -145,13 +115,13 @@ class PollSchema(ContentSchema):
             super().validator(node, values)
         except colander.Invalid as error:
             errors = error
-        poll = poll_changed(self.bindings.get("request") if self.bindings else None)
+        poll = self.bindings.get("content") if self.bindings else None
         closes = values.get("closes_at")
         if closes is not None and closes <= now():
             unchanged = poll is not None and poll.closes_at == closes
             if not unchanged and (poll is None or not poll.is_closed()):
                 errors["closes_at"] = _("The closing moment has passed: choose one to come.")
-        if poll is not None and poll.voter_count():
+        if poll is not None and poll.votes:
             for name in ("choices", "multiple"):
                 if name in values and values[name] != getattr(poll, name):
                     errors[name] = _(
