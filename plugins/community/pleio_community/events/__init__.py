@@ -23,6 +23,7 @@ from pleio_core.plugin_api import (
     ContentModified,
     ContentRemoved,
     MemberRemoved,
+    content_in,
     notify,
 )
 
@@ -34,7 +35,6 @@ from .model import (
     Event,
     Reply,
     all_events,
-    events_in,
     index_event,
     unindex_event,
 )
@@ -59,8 +59,9 @@ def event_modified(event: ContentModified) -> None:
 
 
 def event_removed(event: ContentRemoved) -> None:
-    for found in events_in(event.content):
-        unindex_event(found)
+    for found in content_in(event.content):
+        if isinstance(found, Event):
+            unindex_event(found)
 
 
 def member_removed(event: MemberRemoved) -> None:

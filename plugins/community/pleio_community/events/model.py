@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
-from pleio_core.plugin_api import Content, Folder, ModuleFolder, now
+from pleio_core.plugin_api import Content, ModuleFolder, is_attached, now
 
 YES, MAYBE, NO = "yes", "maybe", "no"
 ANSWERS = (YES, MAYBE, NO)
@@ -197,31 +197,9 @@ def unindex_event(event: Event) -> None:
         del index[key]
 
 
-def events_in(node: object) -> list[Event]:
-    """The events at or below ``node`` (a group being removed, say)."""
-    found, stack = [], [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, Event):
-            found.append(item)
-        if isinstance(item, Folder) and len(item):
-            stack.extend(item.values())
-    return found
-
-
-def attached(node: object) -> bool:
-    """Still in its site (nothing above it was removed)."""
-    while node is not None:
-        parent = getattr(node, "__parent__", None)
-        if parent is None:
-            return getattr(node, "__name__", None) == ""
-        node = parent
-    return False
-
-
 def all_events(folder: object) -> list[Event]:
     """The folder's events by start (the earliest first), those still in the site."""
     index = index_of(folder)
     if index is None:
         return []
-    return [event for event in index.values() if attached(event)]
+    return [event for event in index.values() if is_attached(event)]

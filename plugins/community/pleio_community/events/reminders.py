@@ -15,9 +15,9 @@ from typing import Any
 
 from pyramid.request import Request
 
-from pleio_core.plugin_api import notify, now
+from pleio_core.plugin_api import is_attached, notify, now
 
-from .model import Event, attached, index_of
+from .model import Event, index_of
 from .schema import MAX_REMINDER
 
 
@@ -34,7 +34,7 @@ def due(folder: Any, moment: datetime) -> list[tuple[Event, list[str]]]:
         if not (moment < event.start <= moment + timedelta(hours=event.reminder_hours)):
             continue
         owed = [a for a in event.attendance.seated if a not in event.reminded]
-        if owed and attached(event):
+        if owed and is_attached(event):
             found.append((event, owed))
     return found
 

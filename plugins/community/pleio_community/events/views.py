@@ -25,6 +25,7 @@ from pleio_core.plugin_api import (
     csv_response,
     display_name,
     format_time,
+    is_attached,
     notify,
     now,
     whole_number,
@@ -33,7 +34,7 @@ from pleio_core.plugin_api import (
 from ..groups import MANAGE, Group, group_containing
 from ..i18n import _
 from .calendar import calendar_of, feed_events, ics_response
-from .model import ANSWERS, MAYBE, NO, YES, Event, attached, community_folder, index_of
+from .model import ANSWERS, MAYBE, NO, YES, Event, community_folder, index_of
 from .schema import ZONES
 
 TEMPLATES = "pleio_community:events/templates/"
@@ -207,7 +208,7 @@ def visible_events(request: Request, where: Any) -> Iterator[tuple[Event, bool]]
     def shown(event: Event) -> bool:
         if group is not None and group_containing(event) is not group:
             return False
-        if not attached(event) or not types.is_shown(event, enabled):
+        if not is_attached(event) or not types.is_shown(event, enabled):
             return False
         return bool(request.has_permission("view", event))
 

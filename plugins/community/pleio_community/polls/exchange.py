@@ -8,13 +8,14 @@ poll's choices on import).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from BTrees.OOBTree import OOBTree
+from pyramid.traversal import resource_path
 
-from pleio_core.plugin_api import Folder
+from pleio_core.plugin_api import content_in
 
 from .model import Ballot, Poll
 
@@ -76,38 +77,16 @@ def import_extra(
     return True
 
 
-def polls_in(folder: object) -> Iterator[Poll]:
-    """Every poll at or below ``folder``, depth first, one iterator per level."""
-    stack = [iter(folder.values())] if isinstance(folder, Folder) else []
-    while stack:
-        item = next(stack[-1], None)
-        if item is None:
-            stack.pop()
-            continue
-        if isinstance(item, Poll):
-            yield item
-        if isinstance(item, Folder) and len(item):
-            stack.append(iter(item.values()))
-
-
-def path_of(content: Any) -> str:
-    names = []
-    while content is not None and content.__name__:
-        names.append(content.__name__)
-        content = content.__parent__
-    return "/" + "/".join(reversed(names)) + "/"
-
-
 def personal_data(site: Any, account_id: str) -> dict | None:
     """The account's own ballots (never anyone else's, nor the counts)."""
     mine = [
         {
             "poll": poll.title,
-            "path": path_of(poll),
+            "path": resource_path(poll) + "/",
             "choices": [poll.choices[i] for i in ballot.choices if i < len(poll.choices)],
             "time": ballot.time.isoformat(),
         }
-        for poll in polls_in(site.get("community"))
-        if (ballot := poll.ballot_of(account_id)) is not None
+        for poll in content_in(site.get("community"))
+        if isinstance(poll, Poll) and (ballot := poll.ballot_of(account_id)) is not None
     ]
     return {"poll_votes": mine} if mine else None
