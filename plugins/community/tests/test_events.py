@@ -15,7 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pleio_core.plugin_api import csv_response
-from pleio_core.testing import PleioTestSetup, SiteWorld, add_through_form, page_csrf
+from pleio_core.testing import (
+    PleioTestSetup,
+    SiteWorld,
+    add_through_form,
+    page_csrf,
+    rebuild_archive,
+)
 
 HOST = "feest.localhost"
 PEOPLE = {"anne": "member", "bert": "member", "carl": "member", "dora": "member",
@@ -153,10 +159,19 @@ def test_bad_input_is_refused_and_changes_nothing(world) -> None:
         "minstens 1 plaats ": {"capacity": "-5"},
         "https://": {"online_link": "javascript:alert(1)"},
         "https:// ": {"online_link": "ftp://example.nl/x"},
+        "hoogstens 31 dagen": {"end": start + timedelta(days=32)},
     }
     for message, fields in bad.items():
         page = add_event(anne, title="Fout", status=400, start=start, **fields)
         assert message.strip() in page.text, message
+    # 02:30 on the last Sunday of March does not exist in Amsterdam: refused, not moved
+    page = add_event(anne, title="Fout", status=400, start=datetime(2031, 3, 30, 2, 30))
+    assert "De klok gaat dan vooruit" in page.text
+    form = anne.get("/community/@@add?type=event").forms["content-form"]
+    form["title"] = "Fout"
+    form.fields["date"][0].value = form.fields["date"][1].value = start.strftime("%Y-%m-%d")
+    form.fields["time"][0].value, form.fields["time"][1].value = "10:00+05:00", "12:00"
+    assert "Geef de tijd als 09:30" in form.submit("save", status=400).text
     with world.committed("/community") as folder:
         assert "fout" not in folder
     # answers: to a past, a cancelled and a closed event, a made-up answer
@@ -272,3 +287,26 @@ def test_the_exit_carries_the_answers(world, tmp_path) -> None:
         assert new.local_start() == old.local_start()
     page = copy.client().get("/community/@@events")
     assert "Uitvoer" in page.text
+    # an archive edited by hand: a start without an offset is the event's own zone's time;
+    # an end before the start stops the import (the form's rules, which an import skips)
+    names = zipfile.ZipFile(archive).namelist()
+    docs = {n: json.loads(zipfile.ZipFile(archive).read(n)) for n in names
+            if n.startswith("content/")}  # fmt: skip
+    [name] = [n for n, d in docs.items() if d["path"].endswith("uitvoer")]
+    fields = docs[name]["fields"]
+    for case, (start, end, code) in {
+        "naive": ("2031-06-01T10:00", "2031-06-01T12:00", 0),
+        "backwards": ("2031-06-01T12:00+02:00", "2031-06-01T10:00+02:00", 2),
+    }.items():
+        docs[name]["fields"] = {**fields, "start": start, "end": end}
+        edited = tmp_path / f"{case}.zip"
+        edited.write_bytes(rebuild_archive(archive, {name: json.dumps(docs[name]).encode()}))
+        copy.setup.close()
+        site = f"kopie{case}"
+        assert world.setup.pleio("site", "import", site, str(edited),
+                                 "--host", f"{site}.localhost") == code  # fmt: skip
+        if code == 0:
+            imported = SiteWorld(world.setup, world.setup.make_app(), site, f"{site}.localhost")
+            with imported.committed(path) as event:
+                assert event.start == datetime(2031, 6, 1, 8, 0, tzinfo=UTC)  # 10:00 in summer
+            assert "Uitvoer" in imported.client().get("/community/@@events").text

@@ -79,3 +79,36 @@ def test_the_demo_group_has_an_upcoming_event(pleio_setup: PleioTestSetup) -> No
         listing = client.get("/community/sample-group/@@events", host=host)
         assert [a.text for a in listing.html.select("#upcoming-heading ~ ul a")] == [title]
         assert "Beheerder" in client.get("/community/sample-group/sample-event/", host=host)
+
+
+def test_an_event_put_off_reminds_again(world, smtp_server, clock) -> None:
+    ada, bob = world.client("ada"), world.client("bob")
+    start = (clock.now() + timedelta(days=3)).astimezone()
+    form = ada.get("/community/@@add?type=event").forms["content-form"]
+    form["title"], form["reminder_hours"] = "Uitgesteld", "24"
+    form["access"].force_value("public")
+    form.fields["date"][0].value = form.fields["date"][1].value = start.strftime("%Y-%m-%d")
+    form.fields["time"][0].value, form.fields["time"][1].value = "10:00", "12:00"
+    path = form.submit("save", status=303).location.split(HOST, 1)[1]
+    bob.post(path + "@@rsvp", {"csrf_token": page_csrf(bob.get(path)), "answer": "yes"},
+             status=303)  # fmt: skip
+    with world.committed(path) as event:
+        begins = event.start
+    world.setup.close()
+    clock.advance(begins - clock.now() - timedelta(hours=23))
+    assert world.setup.pleio("periodic") == 0
+    reminders = lambda: [m for m in smtp_server.messages if "Herinnering" in m["Subject"]]  # noqa: E731
+    assert len(reminders()) == 1
+    # a week later: bob is reminded once more, a day before the new start
+    app = world.setup.make_app()
+    ada = world.setup.signed_in(app, "ada@example.nl", HOST)
+    form = ada.get(path + "@@edit").forms["content-form"]
+    later = (begins + timedelta(days=7)).astimezone()
+    form.fields["date"][0].value = form.fields["date"][1].value = later.strftime("%Y-%m-%d")
+    form.submit("save", status=303)
+    world.setup.close()
+    assert world.setup.pleio("periodic") == 0
+    assert len(reminders()) == 1  # not due yet
+    clock.advance(timedelta(days=7))
+    assert world.setup.pleio("periodic") == 0
+    assert [m["X-Envelope-To"] for m in reminders()] == ["bob@example.nl", "bob@example.nl"]

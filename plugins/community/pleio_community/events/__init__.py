@@ -11,7 +11,7 @@ and the site, and reminders (``pleio periodic``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pyramid.config import Configurator
@@ -31,6 +31,7 @@ from ..i18n import _
 from . import reminders
 from .model import (
     ANSWERS,
+    MAX_DURATION,
     Attendance,
     Event,
     Reply,
@@ -165,12 +166,28 @@ def _emails(data: dict, key: str) -> list[str]:
     return value
 
 
+def _check_times(event: Event) -> None:
+    """An imported event's start and end as the form makes them (the core reads an archive
+    field by field: the schema's preparer and validator do not run): in UTC, a time without
+    an offset in the event's zone, ending after it starts and within ``MAX_DURATION``."""
+    for name in ("start", "end"):
+        when = getattr(event, name)
+        if not isinstance(when, datetime):
+            raise ValueError(f"an event's {name} is no date and time")
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=event.zone)
+        setattr(event, name, when.astimezone(UTC))
+    if not event.start < event.end <= event.start + MAX_DURATION:
+        raise ValueError(f"an event ends after it starts, within {MAX_DURATION.days} days")
+
+
 def import_extra(
     content: object, data: Any, account_id: Callable[[str | None], str | None]
 ) -> bool:
     """Restore what export_extra gave; False if the content is not of our types."""
     if not isinstance(content, Event):
         return False
+    _check_times(content)
     if not isinstance(data, dict) or not isinstance(data.get("replies", []), list):
         raise ValueError("an event's data is an object with its replies")
     attendance = Attendance()

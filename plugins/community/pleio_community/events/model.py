@@ -26,6 +26,9 @@ ANSWERS = (YES, MAYBE, NO)
 DEFAULT_ZONE = "Europe/Amsterdam"
 #: Hours before its start that an event's reminder goes out, unless its organiser says.
 REMINDER_HOURS = 24
+#: An event lasts at most this long: the lists find what is still going on by looking back
+#: this far in the index by start.
+MAX_DURATION = timedelta(days=31)
 
 
 def default_start() -> datetime:
@@ -63,15 +66,11 @@ class Attendance(Persistent):
         if answer not in ANSWERS:
             raise ValueError(f"an answer is yes, maybe or no, not {answer!r}")
         self.replies[account_id] = Reply(answer, name, when)
-        if answer == YES:
-            if account_id not in self.seated and account_id not in self.waiting:
-                full = capacity is not None and len(self.seated) >= capacity
-                (self.waiting if full else self.seated).append(account_id)
-        else:
-            if account_id in self.waiting:
-                self.waiting.remove(account_id)
-            if account_id in self.seated:
-                self.seated.remove(account_id)
+        if answer != YES:
+            return self._leave(account_id, capacity)
+        if account_id not in self.seated and account_id not in self.waiting:
+            full = capacity is not None and len(self.seated) >= capacity
+            (self.waiting if full else self.seated).append(account_id)
         self._p_changed = True
         return self.fill(capacity)
 
@@ -91,20 +90,15 @@ class Attendance(Persistent):
         if account_id not in self.replies:
             return []
         del self.replies[account_id]
-        return self.reply_none(account_id, capacity)
+        return self._leave(account_id, capacity)
 
-    def reply_none(self, account_id: str, capacity: int | None) -> list[str]:
+    def _leave(self, account_id: str, capacity: int | None) -> list[str]:
+        """Off the seats and the waiting list; who moved up into a seat given up."""
         for line in (self.seated, self.waiting):
             if account_id in line:
                 line.remove(account_id)
         self._p_changed = True
         return self.fill(capacity)
-
-    def counts(self) -> dict[str, int]:
-        found = dict.fromkeys(ANSWERS, 0)
-        for reply in self.replies.values():
-            found[reply.answer] += 1
-        return found
 
 
 class Event(Content):
@@ -186,6 +180,8 @@ def index_event(event: Event) -> None:
         return
     if old is not None and old in index:
         del index[old]
+    if old is not None and old[0] != event.start:
+        event.reminded = frozenset()  # put off (or brought forward): reminded again
     index[key] = event
     event._index_key = key
 

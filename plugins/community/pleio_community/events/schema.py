@@ -7,6 +7,7 @@ event's zone). They are kept in UTC and shown in the event's zone again.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,7 +19,7 @@ import deform.widget
 from pleio_core.plugin_api import ContentSchema
 
 from ..i18n import _
-from .model import DEFAULT_ZONE, REMINDER_HOURS, default_start
+from .model import DEFAULT_ZONE, MAX_DURATION, REMINDER_HOURS, default_start
 
 #: The zones an event may be in: where Dutch public bodies meet, and UTC.
 ZONES = {
@@ -33,6 +34,7 @@ ZONES = {
 MAX_LOCATION = 300
 MAX_LINK = 2000
 MAX_CAPACITY = 100_000
+TIME = re.compile(r"\d{2}:\d{2}")
 MAX_REMINDER = 24 * 14
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 
@@ -87,6 +89,8 @@ class DateAndTimeWidget(deform.widget.Widget):
             return colander.null
         if not day or not time:
             raise colander.Invalid(field.schema, _("Give a date and a time."), f"{day}T{time}")
+        if not TIME.fullmatch(time):  # hours and minutes: the zone is the event's, not the text's
+            raise colander.Invalid(field.schema, _("Give the time as 09:30."), f"{day}T{time}")
         return f"{day}T{time}"
 
 
@@ -202,25 +206,40 @@ class EventSchema(ContentSchema):
             }
         return super().serialize(appstruct)
 
-    @staticmethod
-    def preparer(values: Any) -> Any:
-        """A start or end without an offset is a time in the event's zone; both kept in UTC."""
-        if isinstance(values, dict):
-            zone = _zone(values.get("timezone"))
-            for name in ("start", "end"):
-                when = values.get(name)
-                if isinstance(when, datetime):
-                    if when.tzinfo is None:
-                        when = when.replace(tzinfo=zone)
-                    values[name] = when.astimezone(UTC)
+    def preparer(self, values: Any) -> Any:
+        """A start or end without an offset is a time in the event's zone; both kept in UTC.
+        A time the clocks skip in that zone (02:30 on the last Sunday of March in
+        Amsterdam) is refused, not moved."""
+        if not isinstance(values, dict):
+            return values
+        zone = _zone(values.get("timezone"))
+        error = colander.Invalid(self)
+        for name in ("start", "end"):
+            when = values.get(name)
+            if not isinstance(when, datetime):
+                continue
+            if when.tzinfo is None:
+                local = when.replace(tzinfo=zone)
+                if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != when:
+                    error[name] = _("The clocks go forward then: that time does not exist.")
+                when = local
+            values[name] = when.astimezone(UTC)
+        if error.children:
+            raise error
         return values
 
     def validator(self, node: colander.SchemaNode, values: dict[str, Any]) -> None:
         super().validator(node, values)
         start, end = values.get("start"), values.get("end")
-        if isinstance(start, datetime) and isinstance(end, datetime) and end <= start:
-            error = colander.Invalid(node)
+        if not (isinstance(start, datetime) and isinstance(end, datetime)):
+            return
+        error = colander.Invalid(node)
+        if end <= start:
             error["end"] = _("The event must end after it starts.")
+        elif end - start > MAX_DURATION:
+            error["end"] = _("An event lasts at most ${days} days.",
+                             mapping={"days": MAX_DURATION.days})  # fmt: skip
+        if error.children:
             raise error
 
 

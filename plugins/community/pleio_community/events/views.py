@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import Any
 
 from pyramid.config import Configurator
@@ -34,7 +33,7 @@ from pleio_core.plugin_api import (
 from ..groups import MANAGE, Group, group_containing
 from ..i18n import _
 from .calendar import calendar_of, feed_events, ics_response
-from .model import ANSWERS, MAYBE, NO, YES, Event, community_folder, index_of
+from .model import ANSWERS, MAX_DURATION, MAYBE, NO, YES, Event, community_folder, index_of
 from .schema import ZONES
 
 TEMPLATES = "pleio_community:events/templates/"
@@ -189,10 +188,6 @@ def event_ics(context: Event, request: Request) -> Response:
 # -- lists -------------------------------------------------------------------------------
 
 
-#: An event that started this long ago may still be going on (a list looks that far back).
-LONGEST_EVENT = timedelta(days=31)
-
-
 def visible_events(request: Request, where: Any) -> Iterator[tuple[Event, bool]]:
     """(event, over) for the events the visitor may see in the community (or one group): those
     not over yet, the soonest first, then those over, the latest first. Lazy, from the index
@@ -212,12 +207,10 @@ def visible_events(request: Request, where: Any) -> Iterator[tuple[Event, bool]]
             return False
         return bool(request.has_permission("view", event))
 
-    for event in index.values(min=(moment - LONGEST_EVENT,)):
+    for event in index.values(min=(moment - MAX_DURATION,)):
         if not event.is_past(moment) and shown(event):
             yield event, False
-    ended = list(index.keys(max=(moment, "\uffff")))  # (keys only: cheap to hold)
-    for key in reversed(ended):
-        event = index[key]
+    for event in reversed(index.values(max=(moment, "\uffff"))):  # (lazily, newest first)
         if event.is_past(moment) and shown(event):
             yield event, True
 
