@@ -94,7 +94,8 @@ def pages(tmp_path_factory) -> dict[str, bytes]:
     found: dict[str, bytes] = {}
     for who, client in visitors.items():
         paths = (*SITE_PAGES, page, f"{page}@@history", f"{page}@@edit", group, news, post,
-                 event, f"{event}@@attendees", f"{event}@@edit", f"{group}@@events")  # fmt: skip
+                 event, f"{event}@@attendees", f"{event}@@edit", f"{group}@@events",
+                 f"{group}@@members", f"{group}@@invitation?token=no-such")  # fmt: skip
         for path in paths:
             answer = client.get(path, expect_errors=True)
             if "html" in answer.content_type:

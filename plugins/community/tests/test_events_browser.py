@@ -62,3 +62,9 @@ def test_event_pages_pass_axe_and_an_answer_by_keyboard(browser, server) -> None
         assert_accessible(visitor, event)
     finally:
         visitor.context.close()
+    anne = signed_in_page(browser, server, HOST, "anne@example.nl")  # the organiser
+    try:
+        assert_accessible(anne, event + "@@attendees")
+        assert_accessible(anne, event + "@@edit")
+    finally:
+        anne.context.close()
