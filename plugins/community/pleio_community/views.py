@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound, HTTPSeeOther
-from pyramid.renderers import render_to_response
 from pyramid.request import Request
 from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
@@ -54,6 +53,7 @@ from .groups import (
 )
 from .i18n import DOMAIN, _
 from .parts import listing_note
+from .refusals import refuse
 
 TEMPLATES = "pleio_community:templates/"
 ROLE_TITLES = {OWNER: _("Owner"), ADMIN: _("Admin"), MEMBER: _("Member")}
@@ -176,13 +176,6 @@ def groups_page(context: ModuleFolder, request: Request) -> dict[str, Any]:
     }
 
 
-def _refuse(template: str, values: dict[str, Any], request: Request) -> Response:
-    """The page again, with why the change was not made (400); nothing was written."""
-    response = render_to_response(TEMPLATES + template, values, request)
-    response.status_int = 400
-    return response
-
-
 def join(context: Group, request: Request) -> Any:
     """Join an open group at once (or one you are invited to); ask to join a closed one."""
     if not takes_part(request, context):
@@ -246,7 +239,7 @@ def leave(context: Group, request: Request) -> Any:
     try:
         remove_member(context, identity.id)
     except MembershipError as exc:
-        return _refuse("group.pt", group_view(context, request, exc.args[0]), request)
+        return refuse(TEMPLATES + "group.pt", group_view(context, request, exc.args[0]), request)
     return HTTPSeeOther(location=request.resource_url(context))
 
 
@@ -328,7 +321,9 @@ def change_members(context: Group, request: Request) -> Any:
         else:
             set_member(context, account_id, membership.name, action)
     except MembershipError as exc:
-        return _refuse("members.pt", members_page(context, request, exc.args[0]), request)
+        return refuse(
+            TEMPLATES + "members.pt", members_page(context, request, exc.args[0]), request
+        )
     location = request.resource_url(context, "@@members", query={"done": action})
     return HTTPSeeOther(location=location)
 
@@ -342,7 +337,7 @@ def invite_members(context: Group, request: Request) -> Any:
     invited = [a for a in sorted(named) if invite(context, a, request.identity.id)]
     if not named:
         error = _("Name members of the site with an @, as in @Ada Lovelace.")
-        return _refuse("members.pt", members_page(context, request, error), request)
+        return refuse(TEMPLATES + "members.pt", members_page(context, request, error), request)
     notify(request, "group-invitation", invited, context)
     location = request.resource_url(context, "@@members", query={"done": "invite"})
     return HTTPSeeOther(location=location)
@@ -363,7 +358,7 @@ def invite_addresses(context: Group, request: Request) -> Any:
             "Invite at most ${max} addresses at once.", mapping={"max": invitations.MAX_AT_ONCE}
         )
     if error is not None:
-        return _refuse("members.pt", members_page(context, request, error), request)
+        return refuse(TEMPLATES + "members.pt", members_page(context, request, error), request)
     bound = request.POST.get("open_link") != "on"
     identity = request.identity
     for email in good:
@@ -407,8 +402,7 @@ def _invitation_page(request: Request, group: Group, state: str, **values: Any) 
     # the token is in the address: no cache (ours, a proxy's, the browser's) may keep it
     status = {"invalid": 400, "someone-else": 403}.get(state, 200)
     page = {"content": group, "state": state, "token": "", "email": "", "signed_in_as": ""}
-    response = render_to_response(TEMPLATES + "invitation.pt", {**page, **values}, request)
-    response.status_int = status
+    response = refuse(TEMPLATES + "invitation.pt", {**page, **values}, request, status)
     response.cache_control.no_store = True
     response.cache_control.private = True
     return response

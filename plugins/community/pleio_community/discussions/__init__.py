@@ -16,9 +16,10 @@ from typing import Any
 from pyramid.config import Configurator
 from pyramid.registry import Registry
 
-from pleio_core.plugin_api import ContentAdded, comments_of
+from pleio_core.plugin_api import comments_of
 
 from ..i18n import _
+from ..samples import add_sample
 from .content import Discussion, Question, listing_note
 from .schemas import DiscussionSchema, QuestionSchema
 
@@ -83,12 +84,7 @@ def sample_content(
         if name in group:
             return
         title, body = texts[name]
-        item = factory(title, owner=owner)
-        item.owner_name = owner_name
-        item.set_body(body)
-        item.access = "public"
-        group.add(name, item)
-        registry.notify(ContentAdded(item))
+        add_sample(group, registry, factory(title, owner=owner), name, owner_name, body)
     if owner is not None:  # (a demo site without accounts has nobody to answer)
         question = group["question"]
         text = SAMPLE_ANSWER[language]
@@ -99,9 +95,9 @@ def sample_content(
 def export_extra(content: object, email_of: Callable[[str | None], str | None]) -> dict | None:
     """A question's best answer (its comment's id: comments keep their ids in an export)
     and whether it is closed; None for a question with neither, and for the rest."""
-    if not isinstance(content, Question) or (content.best() is None and not content.closed):
+    best = content.best() if isinstance(content, Question) else None
+    if not isinstance(content, Question) or (best is None and not content.closed):
         return None
-    best = content.best()
     return {"question": {"best_answer": best.id if best is not None else None,
                          "closed": content.closed}}  # fmt: skip
 

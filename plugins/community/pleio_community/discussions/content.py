@@ -88,23 +88,27 @@ def mark_best(question: Question, answer: Any) -> None:
     question.best_answer = answer_id
 
 
+def question_note(request: Request, question: Question, count: int, best: Any) -> str:
+    """ "3 answers · answered · closed", from the answers counted and the best one found."""
+    localizer = request.localizer
+    parts = [
+        localizer.pluralize(
+            "${count} answer", "${count} answers", count, domain=DOMAIN, mapping={"count": count}
+        )
+    ]
+    if best is not None:
+        parts.append(localizer.translate(_("answered")))
+    if question.closed:
+        parts.append(localizer.translate(_("closed")))
+    return " · ".join(parts)
+
+
 def listing_note(request: Request, item: object) -> str:
     """What a listing says of a question or a discussion beside its title, in the visitor's
     language: "3 answers · answered", "closed", "5 replies" ("" for other content)."""
     localizer = request.localizer
     if isinstance(item, Question):
-        count = item.answer_count()
-        parts = [
-            localizer.pluralize(
-                "${count} answer", "${count} answers", count,
-                domain=DOMAIN, mapping={"count": count},
-            )
-        ]  # fmt: skip
-        if item.best() is not None:
-            parts.append(localizer.translate(_("answered")))
-        if item.closed:
-            parts.append(localizer.translate(_("closed")))
-        return " · ".join(parts)
+        return question_note(request, item, item.answer_count(), item.best())
     if isinstance(item, Discussion):
         comments = comments_of(item)
         count = len(comments) if comments is not None else 0

@@ -12,20 +12,31 @@ from typing import Any
 
 from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPSeeOther
-from pyramid.renderers import get_renderer, render_to_response
+from pyramid.renderers import get_renderer
 from pyramid.request import Request
 from pyramid.response import Response
 
 from pleio_core.plugin_api import ContentTouched, ModuleFolder, content_view, folder_title
 
 from ..i18n import _
-from .content import Discussion, Question, SettleError, listing_note, mark_best, may_settle
+from ..refusals import refuse
+from .content import (
+    Discussion,
+    Question,
+    SettleError,
+    listing_note,
+    mark_best,
+    may_settle,
+    question_note,
+)
 
 TEMPLATES = "pleio_community:discussions/templates/"
 CONTENT_PAGE = "pleio_core:templates/content.pt"
 
 
-def _page_values(context: Discussion | Question, request: Request) -> dict[str, Any]:
+def _page_values(
+    context: Discussion | Question, request: Request, note: str | None = None
+) -> dict[str, Any]:
     values = content_view(context, request)
     parent = context.__parent__
     values.update(
@@ -37,7 +48,7 @@ def _page_values(context: Discussion | Question, request: Request) -> dict[str, 
         parent_title=folder_title(request, parent)
         if isinstance(parent, ModuleFolder)
         else getattr(parent, "title", ""),
-        note=listing_note(request, context),
+        note=listing_note(request, context) if note is None else note,
     )
     return values
 
@@ -46,17 +57,15 @@ def discussion_view(context: Discussion, request: Request) -> dict[str, Any]:
     return _page_values(context, request)
 
 
-def question_view(
-    context: Question, request: Request, error: Any = None, text: str = ""
-) -> dict[str, Any]:
-    values = _page_values(context, request)
+def question_view(context: Question, request: Request, error: Any = None) -> dict[str, Any]:
+    answers, best = context.answers(), context.best()  # (each once: the note takes them too)
+    values = _page_values(context, request, question_note(request, context, len(answers), best))
     done = request.GET.get("done")
     values.update(
-        answers=context.answers(),
-        best=context.best(),
+        answers=answers,
+        best=best,
         may_settle=may_settle(request, context),
         error=error,
-        text=text,
         done=request.localizer.translate(DONE[done]) if done in DONE else None,
     )
     return values
@@ -70,14 +79,11 @@ DONE = {
 }
 
 
-def _refuse(
-    context: Question, request: Request, error: Any, status: int, text: str = ""
-) -> Response:
+def _refuse(context: Question, request: Request, error: Any, status: int) -> Response:
     """The question again, with why the change was not made; nothing was written."""
-    values = question_view(context, request, error, text)
-    response = render_to_response(TEMPLATES + "question.pt", values, request)
-    response.status_int = status
-    return response
+    return refuse(
+        TEMPLATES + "question.pt", question_view(context, request, error), request, status
+    )
 
 
 def _done(context: Question, request: Request, what: str) -> HTTPSeeOther:
@@ -101,28 +107,35 @@ def best_answer(context: Question, request: Request) -> Response:
     return _done(context, request, "best")
 
 
-def close(context: Question, request: Request) -> Response:
-    if not may_settle(request, context):
-        message = _("Only the one who asked and the group's managers close the question.")
-        return _refuse(context, request, message, 403)
-    context.closed = True
-    return _done(context, request, "closed")
+#: view name → (closed after it, what is done, why someone else may not)
+CLOSING = {
+    "close": (
+        True,
+        "closed",
+        _("Only the one who asked and the group's managers close the question."),
+    ),
+    "reopen": (
+        False,
+        "reopened",
+        _("Only the one who asked and the group's managers open the question again."),
+    ),
+}
 
 
-def reopen(context: Question, request: Request) -> Response:
+def set_closed(context: Question, request: Request) -> Response:
+    """Close the question (``@@close``) or open it again (``@@reopen``)."""
+    closed, done, refusal = CLOSING[request.view_name]
     if not may_settle(request, context):
-        message = _("Only the one who asked and the group's managers open the question again.")
-        return _refuse(context, request, message, 403)
-    context.closed = False
-    return _done(context, request, "reopened")
+        return _refuse(context, request, refusal, 403)
+    context.closed = closed
+    return _done(context, request, done)
 
 
 def answer_closed(context: Question, request: Request) -> Response:
     """An answer or reply posted to a closed question: refused, with why. (Posted to an
     open one, the core's comment form takes it: see ``QuestionClosed``.)"""
-    text = request.POST.get("text", "")
     message = _("This question is closed: it takes no more answers or replies.")
-    return _refuse(context, request, message, 409, text if isinstance(text, str) else "")
+    return _refuse(context, request, message, 409)
 
 
 class QuestionClosed:
@@ -153,7 +166,7 @@ def includeme(config: Configurator) -> None:
         question_view, context=Question, renderer=TEMPLATES + "question.pt",
         request_method=read, permission="view",
     )  # fmt: skip
-    for name, view in (("best-answer", best_answer), ("close", close), ("reopen", reopen)):
+    for name, view in (("best-answer", best_answer), *((n, set_closed) for n in CLOSING)):
         config.add_view(view, context=Question, name=name, request_method="POST", permission="view")
     config.add_view(
         answer_closed, context=Question, name="comment", request_method="POST",

@@ -28,6 +28,7 @@ from pleio_core.plugin_api import (
 )
 
 from ..i18n import _
+from ..samples import add_sample
 from . import reminders
 from .model import (
     ANSWERS,
@@ -119,16 +120,11 @@ def sample_content(
         return
     title, text, location = SAMPLE[language]
     event = Event(title, owner=owner)
-    event.owner_name = owner_name
-    event.set_body(text)
     event.start = event.start + timedelta(days=7)
     event.end = event.start + timedelta(hours=2)
     event.location = location
     event.capacity = 30
-    event.access = "public"
-    event.group = group.principal
-    group.add("sample-event", event)
-    registry.notify(ContentAdded(event))
+    add_sample(group, registry, event, "sample-event", owner_name, text)
 
 
 def export_extra(content: object, email_of: Callable[[str | None], str | None]) -> dict | None:

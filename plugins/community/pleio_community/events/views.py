@@ -12,7 +12,7 @@ from typing import Any
 
 from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPSeeOther
-from pyramid.renderers import get_renderer, render_to_response
+from pyramid.renderers import get_renderer
 from pyramid.request import Request
 from pyramid.response import Response
 
@@ -32,6 +32,7 @@ from pleio_core.plugin_api import (
 
 from ..groups import MANAGE, Group, group_containing
 from ..i18n import _
+from ..refusals import refuse
 from .calendar import calendar_of, feed_events, ics_response
 from .model import ANSWERS, MAX_DURATION, MAYBE, NO, YES, Event, community_folder, index_of
 from .schema import ZONES
@@ -114,11 +115,7 @@ def rsvp(context: Event, request: Request) -> Any:
     if problem is None and answer not in ANSWERS:
         problem = _("Choose yes, maybe or no.")
     if problem is not None:
-        response = render_to_response(
-            TEMPLATES + "event.pt", event_view(context, request, problem), request
-        )
-        response.status_int = 400
-        return response
+        return refuse(TEMPLATES + "event.pt", event_view(context, request, problem), request)
     identity = request.identity
     attendance = context.answers()
     moved = attendance.reply(identity.id, identity.name, answer, context.capacity, now())

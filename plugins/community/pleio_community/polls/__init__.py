@@ -7,23 +7,23 @@ so that votes cast at the same moment are all counted, and each account once (``
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from pyramid.config import Configurator
 from pyramid.registry import Registry
 
-from pleio_core.plugin_api import ContentAdded, now, unique_name
+from pleio_core.plugin_api import now, unique_name
 
 from ..i18n import _
-from . import exchange
+from ..samples import add_sample
+from .exchange import export_extra, import_extra, personal_data
 from .model import Poll
 from .schema import PollSchema
 
 
 def includeme(config: Configurator) -> None:
-    """Declare the content types, views and notification kinds."""
+    """Declare the content type and its views."""
     config.add_content_type(
         "poll", Poll, title=_("Poll"), schema=PollSchema, addable_to=("module", "group"),
         searchable_text=lambda poll: " ".join(poll.choices),
@@ -53,28 +53,9 @@ def sample_content(
         return
     title, text, choices = SAMPLE[language]
     poll = Poll(title, owner=owner)
-    poll.owner_name = owner_name
-    poll.set_body(text)
-    poll.access = "public"
     poll.choices = choices
     poll.closes_at = now().replace(second=0, microsecond=0) + timedelta(days=14)
-    poll.group = group.principal
-    group.add(unique_name(group, title), poll)
-    registry.notify(ContentAdded(poll))
+    add_sample(group, registry, poll, unique_name(group, title), owner_name, text)
 
 
-def export_extra(content: object, email_of: Callable[[str | None], str | None]) -> dict | None:
-    """What a site export carries beyond the schema's fields (None: nothing, or not ours)."""
-    return exchange.export_extra(content, email_of)
-
-
-def import_extra(
-    content: object, data: Any, account_id: Callable[[str | None], str | None]
-) -> bool:
-    """Restore what export_extra gave; False if the content is not of our types."""
-    return exchange.import_extra(content, data, account_id)
-
-
-def personal_data(site: Any, account_id: str) -> dict | None:
-    """The account's own part, for "Download my data"."""
-    return exchange.personal_data(site, account_id)
+__all__ = ["Poll", "export_extra", "import_extra", "includeme", "personal_data", "sample_content"]

@@ -29,7 +29,7 @@ def export_extra(content: object, email_of: Callable[[str | None], str | None]) 
             "choices": [content.choices[i] for i in ballot.choices],
             "time": ballot.time.isoformat(),
         }
-        for account, ballot in (content.votes or {}).items()
+        for account, ballot in content.votes.items()
         if (email := email_of(account))
     ]
     return {"votes": votes}
@@ -83,7 +83,7 @@ def personal_data(site: Any, account_id: str) -> dict | None:
         {
             "poll": poll.title,
             "path": resource_path(poll) + "/",
-            "choices": [poll.choices[i] for i in ballot.choices if i < len(poll.choices)],
+            "choices": [poll.choices[i] for i in ballot.choices],
             "time": ballot.time.isoformat(),
         }
         for poll in content_in(site.get("community"))

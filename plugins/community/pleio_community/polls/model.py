@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from BTrees.OOBTree import OOBTree
 
-from pleio_core.plugin_api import Content, now
+from pleio_core.plugin_api import Content, now, whole_number
 
 from ..i18n import _
 
@@ -51,7 +51,7 @@ class Poll(Content):
     results = AFTER_VOTING
     #: Nobody votes from this moment on (aware, UTC); None: open until someone closes it.
     closes_at: datetime | None = None
-    votes: OOBTree | None = None  # account id → Ballot
+    votes: OOBTree  # account id → Ballot
 
     def __init__(self, title: str = "", owner: str | None = None) -> None:
         super().__init__(title, owner)
@@ -61,29 +61,29 @@ class Poll(Content):
     def is_closed(self, when: datetime | None = None) -> bool:
         return self.closes_at is not None and self.closes_at <= (when or now())
 
-    def accepts_votes(self) -> bool:
+    def accepts_votes(self, when: datetime | None = None) -> bool:
         """Published, live and not closed."""
-        return self.is_live() and not self.is_closed()
+        when = when or now()
+        return self.is_live(when) and not self.is_closed(when)
 
     def ballot_of(self, account_id: str | None) -> Ballot | None:
-        if account_id is None or self.votes is None:
-            return None
-        return self.votes.get(account_id)
+        return self.votes.get(account_id) if account_id is not None else None
 
     def voter_count(self) -> int:
-        return len(self.votes) if self.votes is not None else 0
+        return len(self.votes)
 
-    def tally(self, account_id: str | None = None) -> list[Tally]:
-        """Each choice with its count and its share of the voters, from the ballots."""
+    def tally(self, account_id: str | None = None) -> tuple[int, list[Tally]]:
+        """The number of voters, and each choice with its count and its share of them, from
+        the ballots in one pass (their numbers are valid: ``cast_vote`` and the import
+        check them)."""
         counts = [0] * len(self.choices)
         voters = 0
-        for ballot in self.votes.values() if self.votes is not None else ():
+        for ballot in self.votes.values():
             voters += 1
             for index in ballot.choices:
-                if 0 <= index < len(counts):
-                    counts[index] += 1
+                counts[index] += 1
         mine = self.ballot_of(account_id)
-        return [
+        return voters, [
             Tally(
                 choice,
                 count,
@@ -102,21 +102,13 @@ class VoteRefused(Exception):
         self.message, self.status = message, status
 
 
-def _choice_number(value: object) -> int | None:
-    """A choice's number as a form sends it ("0", "1", …); None for anything else (a
-    file sent under its name, "-1", "٣")."""
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 4:
-        return int(value)
-    return None
-
-
 def cast_vote(poll: Poll, account_id: str, picked: Iterable[object], when: datetime) -> Ballot:
     """Record the account's ballot from the choices' numbers as a form sends them.
 
     ``VoteRefused`` (nothing written) when the poll is closed, the account voted already, or
     the choices are none, unknown, or more than one on a single-choice poll.
     """
-    if not poll.accepts_votes():
+    if not poll.accepts_votes(when):
         if poll.is_closed(when):
             raise VoteRefused(_("This poll is closed: no more votes are counted."), 409)
         raise VoteRefused(_("This poll is not published yet: you can vote once it is."), 409)
@@ -124,8 +116,9 @@ def cast_vote(poll: Poll, account_id: str, picked: Iterable[object], when: datet
         raise VoteRefused(_("You have voted in this poll already. A vote cannot be changed."), 409)
     numbers = set()
     for value in picked:
-        number = _choice_number(value)
-        if number is None or number >= len(poll.choices):
+        # a choice's number as a form sends it; not a file sent under its name, "-1", "٣"
+        number = whole_number(value, len(poll.choices) - 1) if isinstance(value, str) else None
+        if number is None:
             raise VoteRefused(_("That is not one of this poll's choices. Choose again."))
         numbers.add(number)
     if not numbers:
@@ -135,7 +128,5 @@ def cast_vote(poll: Poll, account_id: str, picked: Iterable[object], when: datet
     if len(numbers) > 1 and not poll.multiple:
         raise VoteRefused(_("Choose one answer only: this poll allows one choice."))
     ballot = Ballot(tuple(sorted(numbers)), when)
-    if poll.votes is None:  # (a poll made before it had ballots)
-        poll.votes = OOBTree()
     poll.votes[account_id] = ballot
     return ballot

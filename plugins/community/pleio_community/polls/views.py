@@ -9,7 +9,7 @@ from typing import Any
 
 from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPForbidden, HTTPSeeOther
-from pyramid.renderers import get_renderer, render_to_response
+from pyramid.renderers import get_renderer
 from pyramid.request import Request
 from pyramid.response import Response
 
@@ -23,26 +23,11 @@ from pleio_core.plugin_api import (
 )
 
 from ..i18n import DOMAIN, _
+from ..refusals import refuse
 from .model import AFTER_VOTING, Poll, VoteRefused, cast_vote
 
 TEMPLATE = "pleio_community:polls/templates/poll.pt"
 CONTENT_PAGE = "pleio_core:templates/content.pt"
-
-
-def takes_part(request: Request, poll: Poll) -> bool:
-    """Signed in, and may take part where the poll is (add there: a member of the site, or
-    of the poll's group)."""
-    return request.identity is not None and bool(request.has_permission("add", poll))
-
-
-def results_shown(request: Request, poll: Poll, voted: bool) -> bool:
-    """After closing to everyone who sees the poll; before that to whoever voted in a poll
-    that shows them after voting, and to those who may edit it (they keep track of it)."""
-    if poll.is_closed():
-        return True
-    if voted and poll.results == AFTER_VOTING:
-        return True
-    return bool(request.has_permission("edit", poll))
 
 
 def poll_view(context: Poll, request: Request, error: Any = None) -> dict[str, Any]:
@@ -50,22 +35,27 @@ def poll_view(context: Poll, request: Request, error: Any = None) -> dict[str, A
     identity = request.identity
     account_id = identity.id if identity is not None else None
     ballot = context.ballot_of(account_id)
-    voters = context.voter_count()
-    shown = results_shown(request, context, ballot is not None)
+    moment = now()
+    closed, open_ = context.is_closed(moment), context.accepts_votes(moment)
+    # the results: after closing to everyone who sees the poll; before that to whoever voted
+    # in a poll that shows them after voting, and to those who may edit it (they keep track)
+    shown = closed or (ballot is not None and context.results == AFTER_VOTING)
+    shown = shown or values["can_edit"]
+    voters, tally = context.tally(account_id) if shown else (0, [])
     parent: Any = context.__parent__
     mine = ballot.choices if ballot is not None else ()
     in_folder = isinstance(parent, ModuleFolder)
     values.update(
         parent_url=request.resource_url(parent),
         parent_title=folder_title(request, parent) if in_folder else parent.title,
-        my_choices=", ".join(context.choices[i] for i in mine if i < len(context.choices)),
+        my_choices=", ".join(context.choices[i] for i in mine),
         ballot=ballot,
-        takes_part=takes_part(request, context),
-        may_vote=ballot is None and context.accepts_votes() and takes_part(request, context),
-        may_close=context.accepts_votes() and bool(request.has_permission("edit", context)),
-        closed=context.is_closed(),
+        takes_part=values["can_take_part"],
+        may_vote=ballot is None and open_ and values["can_take_part"],
+        may_close=open_ and values["can_edit"],
+        closed=closed,
         results_shown=shown,
-        tally=context.tally(account_id) if shown else [],
+        tally=tally,
         voters=request.localizer.pluralize(
             "${count} voter", "${count} voters", voters, domain=DOMAIN, mapping={"count": voters}
         ),
@@ -78,14 +68,12 @@ def poll_view(context: Poll, request: Request, error: Any = None) -> dict[str, A
 
 def _refuse(context: Poll, request: Request, message: Any, status: int) -> Response:
     """The poll again, with why the vote was not counted; nothing was written."""
-    response = render_to_response(TEMPLATE, poll_view(context, request, message), request)
-    response.status_int = status
-    return response
+    return refuse(TEMPLATE, poll_view(context, request, message), request, status)
 
 
 def vote(context: Poll, request: Request) -> Any:
     """Count the signed-in member's ballot, once; a second one is refused (409)."""
-    if not takes_part(request, context):
+    if request.identity is None or not request.has_permission("add", context):
         raise HTTPForbidden(_("Only those who take part here can vote."))
     serial = request.POST.get("serial")
     if serial is not None and serial != str(context.serial):
