@@ -49,11 +49,6 @@ DONE = {
 }
 
 
-def takes_part(request: Request, event: Event) -> bool:
-    """Signed in, and may take part where the event is (a member of the site, of its group)."""
-    return request.identity is not None and bool(request.has_permission("add", event))
-
-
 def is_organiser(request: Request, event: Event) -> bool:
     """Its owner, the editors and admins (who may edit it) and its group's owners."""
     return bool(request.has_permission("edit", event) or request.has_permission(MANAGE, event))
@@ -84,6 +79,7 @@ def event_view(context: Event, request: Request, error: Any = None) -> dict[str,
     attendance = context.attendance
     me = identity.id if identity is not None else None
     done = request.GET.get("done")
+    closed = why_closed(context)
     values.update(
         when_text=when_text(request, context),
         answer=attendance.answer_of(me) if attendance is not None else None,
@@ -92,8 +88,8 @@ def event_view(context: Event, request: Request, error: Any = None) -> dict[str,
         seat_count=len(attendance.seated) if attendance is not None else 0,
         waiting_count=len(attendance.waiting) if attendance is not None else 0,
         seats_left=context.seats_left(),
-        may_answer=takes_part(request, context) and why_closed(context) is None,
-        closed_reason=why_closed(context) if context.rsvp else None,
+        may_answer=values["can_take_part"] and closed is None,
+        closed_reason=closed if context.rsvp else None,
         is_organiser=is_organiser(request, context),
         answer_titles=ANSWER_TITLES,
         error=error,
@@ -108,7 +104,7 @@ def event_view(context: Event, request: Request, error: Any = None) -> dict[str,
 def rsvp(context: Event, request: Request) -> Any:
     """Say yes, maybe or no. Yes to a full event puts you on the waiting list; a seat given
     up goes to the first on it, who is told."""
-    if not takes_part(request, context):
+    if request.identity is None or not request.has_permission("add", context):
         raise HTTPForbidden(_("Only members who may take part here can say they come."))
     answer = request.POST.get("answer", "")
     problem = why_closed(context)
