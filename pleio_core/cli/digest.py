@@ -10,18 +10,15 @@ FileStorages (use ZEO or RelStorage to run it beside the server).
 from __future__ import annotations
 
 import argparse
-import sys
-
-import transaction
 
 from pleio_core.content.site import ROOT_KEY
-from pleio_core.mail import make_mailer
 from pleio_core.notifications.digest import Recipient, accounts_due, digest_for, site_request
 from pleio_core.notifications.preferences import FREQUENCIES
 from pleio_core.security.store import accounts_of
 
 from .context import Platform, UsageError, opened
-from .sites import _platform, _site
+from .cron import site_mail, sites_to_visit
+from .sites import _platform
 
 FREQUENCY_CHOICES = tuple(f for f in FREQUENCIES if f != "never")
 
@@ -36,10 +33,7 @@ def _recipients(platform: Platform) -> dict[str, Recipient]:
 
 def digest_site(platform: Platform, site, recipients: dict[str, Recipient], frequency: str) -> int:
     """Send the site's digests of ``frequency``; how many were sent."""
-    scheme = "https" if platform.settings.secure_cookies else "http"
-    base_url = f"{scheme}://{site.primary_host}"
-    manager = transaction.TransactionManager()
-    mailer = make_mailer(platform.settings.mail).bind(transaction_manager=manager)
+    base_url, manager, mailer = site_mail(platform, site)
     sent = 0
     with opened(platform.storage_uri(site.name, site), site.name) as db:
         conn = db.open(transaction_manager=manager)
@@ -70,19 +64,10 @@ def digest(args: argparse.Namespace) -> int:
     platform = _platform(args)
     if args.frequency not in FREQUENCY_CHOICES:
         raise UsageError(f"--frequency is daily or weekly, not {args.frequency!r}")
-    sites = [_site(platform, args.site)] if args.site else list(platform.sites)
     recipients = _recipients(platform)
-    total = 0
-    for site in sites:
-        if site.disabled:
-            continue
-        if platform.read_root(site, lambda root: True) is None:
-            continue  # no database yet: nobody to tell
+    for site in sites_to_visit(platform, args):
         sent = digest_site(platform, site, recipients, args.frequency)
-        total += sent
         print(f"{site.name}: {sent} {args.frequency} digest(s) sent")
-    if not sites:
-        print("no sites", file=sys.stderr)
     return 0
 
 

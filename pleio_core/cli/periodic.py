@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 
 import transaction
 from persistent.mapping import PersistentMapping
 
 from pleio_core.content.site import ROOT_KEY
-from pleio_core.mail import make_mailer
 from pleio_core.notifications.digest import site_request
 from pleio_core.services import PLUGINS
 from pleio_core.sites.lifecycle import get_site_root
@@ -27,7 +25,8 @@ from pleio_core.storage import PLATFORM_KEY
 from pleio_core.storage.retry import committed
 
 from .context import Platform, opened
-from .sites import _platform, _site
+from .cron import site_mail, sites_to_visit
+from .sites import _platform
 
 log = logging.getLogger(__name__)
 HOOK = "pleio_periodic"
@@ -41,11 +40,8 @@ def implementers(platform: Platform, enabled: tuple[str, ...]) -> list[str]:
 
 def periodic_site(platform: Platform, site, db, attempts: int = 10) -> tuple[int, int]:
     """Run the site's plugins' periodic work in ``db``; (how many ran, how many failed)."""
-    scheme = "https" if platform.settings.secure_cookies else "http"
-    base_url = f"{scheme}://{site.primary_host}"
+    base_url, manager, mailer = site_mail(platform, site)
     installed = PLUGINS(platform.registry)
-    manager = transaction.TransactionManager()
-    mailer = make_mailer(platform.settings.mail).bind(transaction_manager=manager)
     ran = failed = 0
     with opened(platform.settings.platform_storage_uri, "platform", read_only=True) as pdb:
         accounts = pdb.open(transaction_manager=transaction.TransactionManager())
@@ -85,18 +81,13 @@ def periodic_site(platform: Platform, site, db, attempts: int = 10) -> tuple[int
 
 def periodic(args: argparse.Namespace) -> int:
     platform = _platform(args)
-    sites = [_site(platform, args.site)] if args.site else list(platform.sites)
     status = 0
-    for site in sites:
-        if site.disabled or platform.read_root(site, lambda root: True) is None:
-            continue  # switched off, or no database yet: nothing is due
+    for site in sites_to_visit(platform, args):
         with opened(platform.storage_uri(site.name, site), site.name) as db:
             ran, failed = periodic_site(platform, site, db)
         print(f"{site.name}: {ran} module(s) did their periodic work, {failed} failed")
         if failed:
             status = 1
-    if not sites:
-        print("no sites", file=sys.stderr)
     return status
 
 
