@@ -64,6 +64,23 @@ def test_poll_pages_pass_axe_and_a_vote_is_cast_by_keyboard(browser, server) -> 
         assert anne.get_by_role("alert").inner_text() == "Kies een antwoord."
         assert axe_violations(anne) == []  # (a posted page: loaded once, at this width)
         assert_accessible(visitor, poll)
+        assert_accessible(anne, poll + "@@edit")
+        # closed by hand, by keyboard: the page that says since when passes axe
+        anne.goto(poll)
+        anne.get_by_role("button", name="De peiling nu sluiten").focus()
+        with anne.expect_navigation():
+            anne.keyboard.press("Enter")
+        assert "Gesloten sinds" in anne.content()
+        assert_accessible(bert, poll)
+        # results after closing: hidden from a voter until then, and said so
+        anne.goto(add)
+        anne.get_by_label("Vraag").fill("Geheime stemming")
+        anne.get_by_label("Keuzes").fill("Ja\nNee")
+        anne.get_by_label("Na het sluiten", exact=False).check()
+        anne.get_by_label("Openbaar", exact=False).check()
+        anne.get_by_role("button", name="Opslaan").click()
+        anne.wait_for_url("**/community/geheime-stemming/")
+        assert_accessible(bert, anne.url)
     finally:
         for page in (anne, bert, visitor):
             page.context.close()
