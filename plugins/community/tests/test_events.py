@@ -228,11 +228,14 @@ def test_in_a_group_only_its_members_answer(world) -> None:
 @given(text=st.text(st.characters(blacklist_categories=("Cs", "Cc", "Co", "Cn")), min_size=1,
                     max_size=40).filter(str.strip))  # fmt: skip
 def test_any_text_is_kept_and_shown(world, text) -> None:
-    path = add_event(world.client("anne"), title=text, location=text)
+    path = add_event(world.client("anne"), title=text, location=text, body=text)
     with world.committed(path) as event:
         assert event.location == text.strip()
+    answer(world.client("bert"), path, "yes")  # (bert's name in the list and the CSV)
     assert world.client().get(path).status_int == 200
     assert world.client().get(path + "@@ics").status_int == 200
+    assert world.client("anne").get(path + "@@attendees.csv").status_int == 200
+    assert world.client().get("/community/@@events.ics").status_int == 200
 
 
 def test_the_ics_of_an_event_and_the_feeds_parse_back(world) -> None:
