@@ -1,0 +1,20 @@
+"""Folders and files: their types, their names, storing an upload, versions, locks, pages."""
+
+from __future__ import annotations
+
+from pyramid.config import Configurator
+
+from ..i18n import _
+from .model import File, Lock, Version, WorkspaceFolder, searchable_text
+
+__all__ = ["File", "Lock", "Version", "WorkspaceFolder"]
+
+#: Where folders and files go: the module's folder, a folder, and a group (a group's tool).
+PLACES = ("module", "folder", "group")
+
+
+def includeme(config: Configurator) -> None:
+    config.add_content_type("folder", WorkspaceFolder, title=_("Folder"), addable_to=PLACES)
+    config.add_content_type(
+        "file", File, title=_("File"), addable_to=PLACES, searchable_text=searchable_text
+    )
