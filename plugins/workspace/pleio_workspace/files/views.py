@@ -31,6 +31,7 @@ from ..i18n import DOMAIN, _
 from . import downloads, listing
 from .locks import lock_file, may_break, unlock_file
 from .model import File, WorkspaceFolder
+from .personal import make_personal_folder, personal_folder
 from .storing import new_folder, restore_version, size_text, spool, store_upload
 
 TEMPLATES = "pleio_workspace:files/templates/"
@@ -93,6 +94,9 @@ def _folder_values(request: Request, folder: Any, **extra: Any) -> dict[str, Any
         "previous": link(page=page - 1) if page > 1 else None,
         "next": link(page=page + 1) if found.has_next else None,
         "may_add": _may_add(request, folder),
+        "mine_url": request.resource_url(folder, "@@mine")
+        if is_module and request.identity is not None
+        else None,
         "may_edit": not is_module and bool(request.has_permission("edit", folder)),
         "limit": size_text(upload_limit(request), language),
         "max_files": MAX_FILES,
@@ -271,6 +275,20 @@ def zip_download(context: Any, request: Request) -> Response:
     return downloads.zip_response(request, context, name)
 
 
+def mine(context: ModuleFolder, request: Request) -> Any:
+    """``/workspace/@@mine``: the visitor's own folder; asking for it (POST) makes it."""
+    if request.identity is None:
+        raise HTTPForbidden(_("Sign in to have a folder of your own."))
+    found = personal_folder(context, request.identity.id)
+    if found is None and request.method == "POST":
+        if not _may_add(request, context, "folder"):
+            raise HTTPForbidden(_("You may not add folders here."))
+        found = make_personal_folder(request, context)
+    if found is None:
+        return {"title": _("My files"), "crumbs": lineage(request, context), "problems": []}
+    return HTTPSeeOther(location=request.resource_url(found))
+
+
 def includeme(config: Configurator) -> None:
     template = TEMPLATES
     workspace = {"context": ModuleFolder, "module_folder": "workspace"}
@@ -293,6 +311,10 @@ def includeme(config: Configurator) -> None:
             upload_page, name="add", request_param="type=file", permission="view",
             renderer=template + "folder.pt", request_method=("GET", "HEAD"), **where,
         )  # fmt: skip
+    config.add_view(
+        mine, name="mine", renderer=template + "mine.pt", request_method=("GET", "HEAD", "POST"),
+        permission="view", **workspace,
+    )  # fmt: skip
     config.add_view(
         file_view, context=File, renderer=template + "file.pt", request_method=("GET", "HEAD"),
         permission="view",
