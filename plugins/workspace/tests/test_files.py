@@ -98,7 +98,7 @@ def test_the_type_comes_from_the_content_so_html_posing_as_png_is_never_shown(wo
     upload(anne, "/workspace/", ("plaatje.png", b"<html><script>alert(1)</script></html>"))
     answer = anne.get("/workspace/plaatje.png/@@download?inline=1")
     assert answer.headers["Content-Disposition"].startswith("attachment;")
-    assert answer.content_type != "image/png" and answer.content_type != "text/html"
+    assert answer.content_type not in {"image/png", "text/html"}
     assert "sandbox" in answer.headers["Content-Security-Policy"]
     with world.committed("/workspace/plaatje.png") as file:
         assert file.media_type == "text/html" and file.thumbnail is None
@@ -106,7 +106,7 @@ def test_the_type_comes_from_the_content_so_html_posing_as_png_is_never_shown(wo
 
 def test_a_unicode_name_is_kept_and_downloads_with_it(world) -> None:
     anne = world.client("anne")
-    name = "Vergaderverslag één – “final” 🗂.txt"
+    name = "Vergaderverslag één \u2013 “final” 🗂.txt"
     upload(anne, "/workspace/", (name, b"notulen"))
     answer = anne.get(f"/workspace/{quote(name)}/@@download")
     assert f"filename*=UTF-8''{quote(name, safe='')}" in answer.headers["Content-Disposition"]
@@ -122,7 +122,8 @@ def test_a_bad_name_is_refused_and_nothing_is_stored(world, name) -> None:
     with world.committed("/workspace") as folder:
         before = len(folder)
     page = upload(bert, "/workspace/", (name, b"data"), status=400)
-    assert alert(page)
+    # (the core refuses U+0000 in any field before the workspace sees it, with its own page)
+    assert alert(page) if page.html.select_one("[role=alert]") else "U+0000" in page.text
     with world.committed("/workspace") as folder:
         assert len(folder) == before
 
@@ -142,13 +143,13 @@ def test_an_upload_cut_off_halfway_is_refused(world) -> None:
     token = page_csrf(bert.get("/workspace/"))
     boundary = "----pleio"
     body = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n"
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"half.txt\"\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="half.txt"\r\n'
         "Content-Type: text/plain\r\n\r\nthe first half and then noth"
     ).encode()
     page = bert.post(
         "/workspace/@@upload", body, content_type=f"multipart/form-data; boundary={boundary}",
-        status=400,
+        headers={"X-CSRF-Token": token}, status=400,
     )  # fmt: skip
     assert alert(page)
     with world.committed("/workspace") as folder:
@@ -178,10 +179,12 @@ def test_a_new_version_is_listed_downloaded_and_an_old_one_restored(world) -> No
     assert anne.get("/workspace/begroting.txt/@@download").body == b"versie drie"
     assert anne.get("/workspace/begroting.txt/@@download?version=1").body == b"versie een"
     anne.get("/workspace/begroting.txt/@@download?version=9", status=404)
-    anne.get("/workspace/begroting.txt/@@download?version=²", status=404)
+    anne.get("/workspace/begroting.txt/@@download?version=%C2%B2", status=404)
 
     token = page_csrf(anne.get("/workspace/begroting.txt"))
-    anne.post("/workspace/begroting.txt/@@restore", {"csrf_token": token, "version": "1"}, status=303)
+    anne.post(
+        "/workspace/begroting.txt/@@restore", {"csrf_token": token, "version": "1"}, status=303
+    )
     assert anne.get("/workspace/begroting.txt/@@download").body == b"versie een"
     with world.committed("/workspace/begroting.txt") as file:
         assert [v.number for v in file.versions] == [1, 2, 3, 4]
@@ -238,7 +241,8 @@ def test_a_large_folder_is_listed_a_page_at_a_time_folders_first(world) -> None:
     anne = world.client("anne")
     new_folder(anne, "/workspace/", "Veel")
     files = [(f"bestand-{n:03}.txt", b"x" * n) for n in range(120)]
-    upload(anne, "/workspace/Veel/", *files)
+    upload(anne, "/workspace/Veel/", *files[:100])
+    upload(anne, "/workspace/Veel/", *files[100:])
     new_folder(anne, "/workspace/Veel/", "zzz-map")
     first = names_in(anne, "/workspace/Veel/")
     assert len(first) == 50 and first[0] == "Map: zzz-map" and first[1] == "bestand-000.txt"
@@ -303,10 +307,14 @@ def test_outsiders_and_anonymous_visitors_cannot_upload(world) -> None:
 def multipart(token: str, name: str, data: bytes) -> tuple[bytes, str]:
     boundary = "pleio-test-boundary"
     body = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n"
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n"
-        "Content-Type: application/octet-stream\r\n\r\n"
-    ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -40,7 +41,9 @@ def guarded(response: Response) -> Response:
     return response
 
 
-def file_response(request: Request, stored: StoredFile, name: str, inline: bool = False) -> Response:
+def file_response(
+    request: Request, stored: StoredFile, name: str, inline: bool = False
+) -> Response:
     """The bytes of ``stored`` from its committed blob file (the server sends it in pieces)."""
     media_type = stored.media_type
     shown = inline and media_type in INLINE_TYPES
@@ -58,11 +61,11 @@ class BlobFile:
     """A committed blob read by its path: a ZIP written after the transaction is over
     reads files, not the database."""
 
-    def __init__(self, path: str, size: int) -> None:
-        self.path, self.size = path, size
+    def __init__(self, path: str, size: int, media_type: str) -> None:
+        self.path, self.size, self.media_type = path, size, media_type
 
     def chunks(self) -> Iterator[bytes]:
-        with open(self.path, "rb") as stream:
+        with Path(self.path).open("rb") as stream:
             while chunk := stream.read(CHUNK):
                 yield chunk
 
@@ -84,7 +87,7 @@ def zip_entries(request: Request, folder: Any) -> list[tuple[str, BlobFile | Non
                 pending.append((f"{prefix}{name}/", item))
             elif item.versions:
                 stored = item.stored
-                blob = BlobFile(stored.blob.committed(), stored.size)
+                blob = BlobFile(stored.blob.committed(), stored.size, stored.media_type)
                 entries.append((prefix + name, blob, item.modified))
     return entries
 

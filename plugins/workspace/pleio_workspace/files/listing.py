@@ -57,7 +57,7 @@ def folder_page(
     request: Request, folder: Any, sort: str = "name", descending: bool = False, page: int = 1
 ) -> Page:
     """Page ``page`` (from 1) of what the visitor may see in ``folder``."""
-    skip, found = (page - 1) * PAGE_SIZE, []
+    skip, found = (page - 1) * PAGE_SIZE, list[Any]()
     for item in _items_by(folder, sort, descending):
         if not isinstance(item, (File, WorkspaceFolder)) or not request.has_permission(
             "view", item

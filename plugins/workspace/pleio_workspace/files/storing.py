@@ -14,6 +14,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import IO, Any
 
 from pyramid.request import Request
@@ -26,6 +27,7 @@ from pleio_core.plugin_api import (
     StoredFile,
     add_usage,
     check_quota,
+    format_size,
     group_of,
     scan_file,
     upload_limit,
@@ -48,8 +50,7 @@ class Spooled:
         self.path, self.name, self.size, self.sha256 = path, name, size, sha256
 
     def close(self) -> None:
-        if os.path.exists(self.path):
-            os.unlink(self.path)
+        Path(self.path).unlink(missing_ok=True)
 
 
 def checked_name(raw: object) -> str:
@@ -100,27 +101,14 @@ def too_large(request: Request, name: str, limit: int) -> FileRefused:
         413,
         _(
             "“${name}” is larger than the ${limit} a file may have here.",
-            mapping={"name": name, "limit": size_text(limit, request.locale_name)},
+            mapping={"name": name, "limit": format_size(limit, request.locale_name)},
         ),
     )
 
 
-def size_text(size: int, language: str = "en") -> str:
-    """A size as people read it: 930 B, 12.4 kB, 3.1 MB (decimal units; "12,4" in Dutch)."""
-    if size < 1000:
-        return f"{size} B"
-    value = float(size)
-    for unit in ("kB", "MB", "GB", "TB"):
-        value /= 1000
-        if value < 999.95 or unit == "TB":
-            break
-    text = f"{value:.1f}".removesuffix(".0")
-    return f"{text.replace('.', ',') if language == 'nl' else text} {unit}"
-
-
 def _stored(spooled: Spooled, media_type: str) -> StoredFile:
     blob = Blob()
-    with blob.open("w") as target, open(spooled.path, "rb") as source:
+    with blob.open("w") as target, Path(spooled.path).open("rb") as source:
         while chunk := source.read(CHUNK):
             target.write(chunk)
     return StoredFile(blob, spooled.name, media_type, spooled.size, spooled.sha256)
@@ -129,9 +117,7 @@ def _stored(spooled: Spooled, media_type: str) -> StoredFile:
 def _note(note: object) -> str:
     text = " ".join(note.split()) if isinstance(note, str) else ""
     if len(text) > MAX_NOTE:
-        raise FileRefused(
-            400, _("A note is at most ${n} characters.", mapping={"n": MAX_NOTE})
-        )
+        raise FileRefused(400, _("A note is at most ${n} characters.", mapping={"n": MAX_NOTE}))
     return text
 
 
@@ -171,7 +157,9 @@ def store_upload(
     author = identity.id if identity is not None else None
     author_name = identity.name if identity is not None else ""
     file = existing if existing is not None else File(spooled.name, owner=author)
-    version = Version(len(file.versions) + 1, _stored(spooled, media_type), author, author_name, note)
+    version = Version(
+        len(file.versions) + 1, _stored(spooled, media_type), author, author_name, note
+    )
     version.scanned = scanned
     file.add_version(version)
     with_facts(file, spooled.path, media_type)
@@ -213,9 +201,7 @@ def new_folder(request: Request, parent: Any, name: object) -> WorkspaceFolder:
     """A folder called ``name`` in ``parent``; 409 when the name is taken there."""
     clean = checked_name(name)
     if clean in parent:
-        raise FileRefused(
-            409, _("“${name}” exists here already.", mapping={"name": clean})
-        )
+        raise FileRefused(409, _("“${name}” exists here already.", mapping={"name": clean}))
     identity = request.identity
     folder = WorkspaceFolder(clean, owner=identity.id if identity is not None else None)
     folder.owner_name = identity.name if identity is not None else ""

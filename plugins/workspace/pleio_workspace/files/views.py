@@ -22,6 +22,7 @@ from pleio_core.plugin_api import (
     ModuleFolder,
     content_view,
     folder_title,
+    format_size,
     format_time,
     upload_limit,
     whole_number,
@@ -32,7 +33,7 @@ from . import downloads, listing
 from .locks import lock_file, may_break, unlock_file
 from .model import File, WorkspaceFolder
 from .personal import make_personal_folder, personal_folder
-from .storing import new_folder, restore_version, size_text, spool, store_upload
+from .storing import new_folder, restore_version, spool, store_upload
 
 TEMPLATES = "pleio_workspace:files/templates/"
 #: At most this many files in one upload (each within the upload limit).
@@ -84,7 +85,7 @@ def _folder_values(request: Request, folder: Any, **extra: Any) -> dict[str, Any
         "crumbs": lineage(request, folder),
         "items": found.items,
         "is_folder": lambda item: isinstance(item, WorkspaceFolder),
-        "size_of": lambda item: size_text(item.size, language),
+        "size_of": lambda item: format_size(item.size, language),
         "when": format_time,
         "sort": sort,
         "order": order,
@@ -98,11 +99,13 @@ def _folder_values(request: Request, folder: Any, **extra: Any) -> dict[str, Any
         if is_module and request.identity is not None
         else None,
         "may_edit": not is_module and bool(request.has_permission("edit", folder)),
-        "limit": size_text(upload_limit(request), language),
+        "limit": format_size(upload_limit(request), language),
         "max_files": MAX_FILES,
         "problems": problems + list(extra.pop("problems", [])),
         "stored": _stored_note(request, whole_number(request.GET.get("stored"), MAX_FILES)),
         "new_folder_name": extra.pop("new_folder_name", ""),
+        "uploading": extra.pop("uploading", False),
+        "adding_folder": extra.pop("adding_folder", False),
         **extra,
     }
 
@@ -149,14 +152,13 @@ def upload(context: Any, request: Request) -> Any:
     if not fields:
         return _refused(request, context, FileRefused(400, _("Choose one or more files.")))
     if len(fields) > MAX_FILES:
-        refused = FileRefused(
-            400, _("At most ${n} files at once.", mapping={"n": MAX_FILES})
-        )
+        refused = FileRefused(400, _("At most ${n} files at once.", mapping={"n": MAX_FILES}))
         return _refused(request, context, refused)
     try:
         for field in fields:
             if getattr(field, "done", 0) == -1:  # (the multipart body ended too soon)
                 raise FileRefused(400, _("The upload was cut off: try again."))
+            field.file.seek(0)  # (a retried request is given the fields its first try read)
             with spool(request, field.file, field.filename) as spooled:
                 store_upload(request, context, spooled)
     except FileRefused as refused:
@@ -193,11 +195,11 @@ def file_view(context: File, request: Request) -> dict[str, Any]:
     values.update(
         crumbs=lineage(request, context),
         versions=list(reversed(context.versions)),
-        size_of=lambda stored: size_text(stored.size, language),
+        size_of=lambda stored: format_size(stored.size, language),
         lock=lock,
         mine=lock is not None and identity is not None and lock.owner == identity.id,
         may_break=lock is not None and may_break(request, context),
-        limit=size_text(upload_limit(request), language),
+        limit=format_size(upload_limit(request), language),
         problems=[],
     )
     return values
@@ -215,6 +217,7 @@ def new_version(context: File, request: Request) -> Any:
     if not hasattr(field, "file"):
         return _file_refused(request, context, FileRefused(400, _("Choose a file.")))
     try:
+        field.file.seek(0)
         with spool(request, field.file, context.__name__) as spooled:
             store_upload(request, context.__parent__, spooled, note=request.POST.get("note", ""))
     except FileRefused as refused:
@@ -261,13 +264,13 @@ def download(context: File, request: Request) -> Response:
             raise HTTPNotFound(_("This file has no such version."))
         version = context.versions[number - 1]
     inline = request.GET.get("inline") == "1"
-    return downloads.file_response(request, version.stored, context.__name__, inline)
+    return downloads.file_response(request, version.stored, context.title, inline)
 
 
 def thumbnail(context: File, request: Request) -> Response:
     if context.thumbnail is None:
         raise HTTPNotFound()
-    return downloads.file_response(request, context.thumbnail, context.__name__ + ".png", True)
+    return downloads.file_response(request, context.thumbnail, context.title + ".png", True)
 
 
 def zip_download(context: Any, request: Request) -> Response:
@@ -319,9 +322,13 @@ def includeme(config: Configurator) -> None:
         file_view, context=File, renderer=template + "file.pt", request_method=("GET", "HEAD"),
         permission="view",
     )  # fmt: skip
-    config.add_view(new_version, context=File, name="upload", request_method="POST", permission="edit")
+    config.add_view(
+        new_version, context=File, name="upload", request_method="POST", permission="edit"
+    )
     config.add_view(restore, context=File, name="restore", request_method="POST", permission="edit")
     config.add_view(check_out, context=File, name="lock", request_method="POST", permission="view")
     config.add_view(check_in, context=File, name="unlock", request_method="POST", permission="view")
     for name, view in (("download", download), ("thumbnail", thumbnail)):
-        config.add_view(view, context=File, name=name, request_method=("GET", "HEAD"), permission="view")
+        config.add_view(
+            view, context=File, name=name, request_method=("GET", "HEAD"), permission="view"
+        )
