@@ -9,7 +9,13 @@ import io
 import pytest
 from PIL import Image
 
-from pleio_core.testing import PleioTestSetup, assert_accessible, axe_violations, signed_in_page
+from pleio_core.testing import (
+    PleioTestSetup,
+    assert_accessible,
+    axe_violations,
+    sign_in_page,
+    signed_in_page,
+)
 
 HOST = "werk.localhost"
 
@@ -82,8 +88,6 @@ def test_uploading_by_keyboard_and_the_pages_pass_axe(browser, server, tmp_path)
 def test_without_javascript_the_form_posts_the_files(browser, server, tmp_path) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    from pleio_core.testing import sign_in_page
-
     sign_in_page(page, server, HOST, "anne@example.nl")
     page.goto(server.url(HOST, "/workspace/"))
     assert not page.get_by_text("Of sleep bestanden hierheen.").is_visible()
