@@ -247,7 +247,7 @@ def test_scanner_settings_are_parsed_once() -> None:
     assert parsed.store_unscanned and parsed.timeout == 120.0
     unix = PleioSettings.from_settings({**BASE, "pleio.clamd": "unix:///run/clamav/clamd.ctl"})
     assert unix.scanner.socket_path == "/run/clamav/clamd.ctl"
-    assert not unix.scanner.store_unscanned and unix.scanner.timeout == 60.0
+    assert not unix.scanner.store_unscanned and unix.scanner.timeout == 120.0
     assert PleioSettings.from_settings(BASE).scanner is None
 
 
