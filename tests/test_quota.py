@@ -297,3 +297,17 @@ def test_a_running_server_applies_a_changed_quota(quota_site) -> None:
     wait_for(
         lambda: ada.post("/@@test-take", {"size": "2000"}, expect_errors=True).status_int == 200
     )
+
+
+def test_the_operators_sites_page_shows_each_sites_files_and_quota(quota_site) -> None:
+    quota_site.write_site("beta", title="Beta")
+    quota_site.create_account("op@example.nl", "Olga", operator=True)
+    app = quota_site.make_app()
+    quota_site.client(app, HOST).get("/")  # the sites' databases are made on first use
+    quota_site.client(app, "beta.localhost").get("/")
+    set_usage(app, 250)
+    operator = quota_site.signed_in_on_platform(app, "op@example.nl")
+    page = operator.get("/@@operator-sites")
+    assert "Ruimte voor bestanden" in page.text
+    assert ">250 B van 1 kB</td>" in page.text and ">0 B</td>" in page.text
+    assert_valid_html({"operator's sites page": page.body})

@@ -16,6 +16,7 @@ def server(pleio_setup: PleioTestSetup, live_server_factory):
     pleio_setup.write_site("beta", title="Beta", quota=10**6)
     pleio_setup.write_site("gamma", title="Gamma")
     pleio_setup.create_account("ada@example.nl", "Ada", beta="admin", gamma="admin")
+    pleio_setup.create_account("op@example.nl", "Olga", operator=True)
     app = pleio_setup.make_app()
     for site, used in (("beta", 1_200_000), ("gamma", 3_400_000)):
         with SITE_DATABASES(app.registry).get(site).transaction() as conn:
@@ -36,3 +37,10 @@ def test_the_room_for_files_passes_axe_full_and_without_a_quota(server, page, br
         assert gamma.get_by_text(text).is_visible()
     finally:
         gamma.context.close()
+
+
+def test_the_operators_sites_page_with_the_files_column_passes_axe(server, page) -> None:
+    sign_in_page(page, server, "localhost", "op@example.nl")
+    assert_accessible(page, server.url("localhost", "/@@operator-sites"))
+    row = page.get_by_role("row", name="Beta")
+    assert row.get_by_role("cell", name="1,2 MB van 1 MB").is_visible()
