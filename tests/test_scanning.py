@@ -284,3 +284,18 @@ def test_the_logo_waits_for_an_unreachable_scanner(pleio_setup, clamd_factory) -
     form = admin.get("/@@control-panel-appearance").forms["panel-form"]
     form["favicon"] = Upload("icon.png", PNG, "image/png")
     assert "de virusscanner is niet bereikbaar" in form.submit(status=503).text
+
+
+def test_a_virus_is_refused_even_when_its_audit_entry_cannot_be_written(
+    setup, clamd, monkeypatch, caplog
+) -> None:
+    from pleio_core.uploads import scanning
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(scanning, "append_entry", broken)
+    app, ada = signed_in_app(setup, **{"pleio.clamd": clamd})
+    assert "bevat een virus" in post(ada, EICAR, status=422)["refused"]
+    assert "cannot record the virus in the audit log of site alpha" in caplog.text
+    assert virus_entries(app) == []

@@ -103,7 +103,11 @@ def _record_virus(request: Request, name: str, signature: str) -> None:
         return
     databases = SITE_DATABASES(request.registry)
     manager = transaction.TransactionManager()
-    conn = databases.connect(site.name, manager)
+    try:
+        conn = databases.connect(site.name, manager)
+    except Exception:  # the refusal matters more than its record: it still goes out
+        log.exception("cannot record the virus in the audit log of site %s", site.name)
+        return
     try:
         committed(
             manager,
@@ -118,6 +122,8 @@ def _record_virus(request: Request, name: str, signature: str) -> None:
             SETTINGS(request.registry).retry_attempts,
             "pleio: a virus found in an upload",
         )
+    except Exception:
+        log.exception("cannot record the virus in the audit log of site %s", site.name)
     finally:
         databases.release(site.name, conn)
 
