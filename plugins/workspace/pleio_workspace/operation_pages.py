@@ -90,8 +90,8 @@ def target_at(item: Content, value: object) -> Folder | None:
 def current_value(item: Content) -> str:
     top, names, node = space_of(item), [], parent_of(item)
     while node is not top and node is not None:
-        names.append(node.__name__)
-        node = node.__parent__
+        names.append(node.__name__ or "")
+        node = node.__parent__  # type: ignore[assignment]
     return "/".join(reversed(names))
 
 

@@ -16,7 +16,6 @@ in SharePoint, and the site's usage grows by one version's size, not the whole h
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from persistent.list import PersistentList
 from pyramid.request import Request
@@ -37,38 +36,12 @@ from pleio_core.plugin_api import (
 )
 
 from .files.model import File, Version, WorkspaceFolder
-from .files.names import MAX_NAME_BYTES, BadName, clean_name
+from .files.names import BadName, clean_name
 from .i18n import _
-
-try:  # the core's file services (FileRefused, usage, quota)
-    from pleio_core.plugin_api import FileRefused, add_usage, check_quota  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - a stand-in until they are on main
-
-    class FileRefused(Exception):  # type: ignore[no-redef]
-        def __init__(self, status: int, message: Any) -> None:
-            super().__init__(str(message))
-            self.status, self.message = status, message
-
-    def add_usage(site_root: Any, delta: int) -> None:  # type: ignore[misc]
-        pass
-
-    def check_quota(request: Request, extra: int) -> None:  # type: ignore[misc]
-        pass
-
+from .trash import FileRefused, add_usage, check_quota, free_name, put_in_trash, refuse
 
 #: The types the operations take.
 ITEMS = (File, WorkspaceFolder)
-
-
-def refuse(status: int, message: Any) -> FileRefused:
-    return FileRefused(status, message)
-
-
-def versions_size(item: Content) -> int:
-    """The bytes every version of every file in ``item`` counts in the site's usage."""
-    return sum(
-        v.stored.size for node in content_in(item) if isinstance(node, File) for v in node.versions
-    )
 
 
 def current_size(item: Content) -> int:
@@ -144,7 +117,7 @@ def make_room(
         raise refuse(412, _("“${name}” already exists there.", mapping={"name": name}))
     if item is not None and is_inside(item, existing):
         raise refuse(409, _("A folder cannot be put in itself or in a folder inside it."))
-    to_trash(request, existing, token=token)  # type: ignore[arg-type]
+    to_trash(request, existing, token=token)
 
 
 def rename(request: Request, item: Content, new_name: object, token: str | None = None) -> Content:
@@ -261,27 +234,7 @@ def to_trash(request: Request, item: Content, token: str | None = None) -> None:
     ``trash.KEEP`` and can be restored."""
     check_allowed(request, "delete", item)
     check_unlocked(request, item, token)
-    from .trash import put_in_trash  # (the trash uses this module's helpers)
-
     put_in_trash(request, item)
-
-
-def free_name(folder: Folder, name: str) -> str:
-    """``name``, or the first of "x (2).pdf", "x (3).pdf"… that ``folder`` does not hold."""
-    if name not in folder:
-        return name
-    stem, dot, extension = name.rpartition(".")
-    if not stem or not dot:
-        stem, dot, extension = name, "", ""
-    n = 2
-    while True:
-        suffix = f" ({n}){dot}{extension}"
-        room = MAX_NAME_BYTES - len(suffix.encode("utf-8"))
-        short = stem.encode("utf-8")[:room].decode("utf-8", "ignore").rstrip()
-        candidate = short + suffix
-        if candidate not in folder:
-            return candidate
-        n += 1
 
 
 def is_item(context: object) -> bool:

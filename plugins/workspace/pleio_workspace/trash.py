@@ -39,13 +39,74 @@ from pleio_core.plugin_api import (
     parent_of,
 )
 
+from .files.model import File
+from .files.names import MAX_NAME_BYTES
 from .i18n import _
-from .operations import add_usage, free_name, refuse, versions_size
+
+try:  # the core's file services (FileRefused, usage, quota)
+    from pleio_core.plugin_api import FileRefused, add_usage, check_quota  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - a stand-in until they are on main
+
+    class FileRefused(Exception):  # type: ignore[no-redef]
+        def __init__(self, status: int, message: Any) -> None:
+            super().__init__(str(message))
+            self.status, self.message = status, message
+
+    def add_usage(site_root: Any, delta: int) -> None:
+        pass
+
+    def check_quota(request: Request, extra: int) -> None:
+        pass
+
+
+__all__ = [
+    "KEEP",
+    "FileRefused",
+    "TrashEntry",
+    "add_usage",
+    "check_quota",
+    "free_name",
+    "purge",
+    "put_in_trash",
+    "refuse",
+    "restore",
+    "versions_size",
+]
+
 
 KEEP = timedelta(days=30)
 ATTRIBUTE = "workspace_trash"
 MODULE = "workspace"
 _LATEST = 10**17  # microseconds since 1970 stay below this until the year 5138
+
+
+def refuse(status: int, message: Any) -> FileRefused:
+    return FileRefused(status, message)
+
+
+def versions_size(item: Content) -> int:
+    """The bytes every version of every file in ``item`` counts in the site's usage."""
+    return sum(
+        v.stored.size for node in content_in(item) if isinstance(node, File) for v in node.versions
+    )
+
+
+def free_name(folder: Folder, name: str) -> str:
+    """``name``, or the first of "x (2).pdf", "x (3).pdf"… that ``folder`` does not hold."""
+    if name not in folder:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not stem or not dot:
+        stem, dot, extension = name, "", ""
+    n = 2
+    while True:
+        suffix = f" ({n}){dot}{extension}"
+        room = MAX_NAME_BYTES - len(suffix.encode("utf-8"))
+        short = stem.encode("utf-8")[:room].decode("utf-8", "ignore").rstrip()
+        candidate = short + suffix
+        if candidate not in folder:
+            return candidate
+        n += 1
 
 
 class TrashEntry(Persistent):

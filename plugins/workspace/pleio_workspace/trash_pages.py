@@ -39,8 +39,8 @@ def listing(request: Request, number: int) -> dict[str, Any]:
                     "folder": entry.is_folder,
                     "path": entry.path,
                     "by": entry.deleted_by_name,
-                    "when": format_time(request, entry.deleted),
-                    "until": format_time(request, entry.purged_at),
+                    "when": format_time(entry.deleted),
+                    "until": format_time(entry.purged_at),
                 }
             )
     here = request.resource_url(request.context, "@@trash")

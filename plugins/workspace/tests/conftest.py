@@ -9,11 +9,11 @@ from urllib.parse import quote
 
 import pytest
 from persistent.list import PersistentList
+from pleio_workspace.files.model import File, Version, WorkspaceFolder
+from pleio_workspace.operations import add_usage
 
 from pleio_core.plugin_api import ContentAdded, store_file
 from pleio_core.testing import PleioTestSetup, SiteWorld, page_csrf
-from pleio_workspace.files.model import File, Version, WorkspaceFolder
-from pleio_workspace.operations import add_usage
 
 WS_HOST = "ws.localhost"
 WS_PEOPLE = {"anne": "member", "bert": "member", "editor": "editor", "admin": "admin"}
@@ -23,14 +23,16 @@ class WorkspaceWorld(SiteWorld):
     def post(self, who: str | None, path: str, status: int, **fields):
         """The form page at ``path`` (GET, for its CSRF token), then a POST of ``fields``."""
         client = self.client(who)
-        page = client.get(url(path))
-        return client.post(url(path), {"csrf_token": page_csrf(page), **fields}, status=status)
+        page = client.get(quoted(path))
+        return client.post(quoted(path), {"csrf_token": page_csrf(page), **fields}, status=status)
+
+    @staticmethod
+    def url(path: str) -> str:
+        return quoted(path)
 
     def names(self, path: str) -> list[str]:
         with self.committed(path) as folder:
             return sorted(folder.keys())
-
-    url = staticmethod(lambda path: url(path))
 
     def add_folder(self, path: str, owner: str | None = None, access: str = "members") -> None:
         """A folder at ``path`` ("/workspace/a/b"), its parent there already."""
@@ -82,7 +84,7 @@ def node_at(site, path: str):
     return node
 
 
-def url(path: str) -> str:
+def quoted(path: str) -> str:
     """``path`` with its names quoted as a browser sends them."""
     return quote(path, safe="/@")
 
