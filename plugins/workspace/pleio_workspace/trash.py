@@ -44,7 +44,12 @@ from .files.names import MAX_NAME_BYTES
 from .i18n import _
 
 try:  # the core's file services (FileRefused, usage, quota)
-    from pleio_core.plugin_api import FileRefused, add_usage, check_quota  # type: ignore[attr-defined]
+    from pleio_core.plugin_api import (  # type: ignore[attr-defined]
+        FileRefused,
+        add_usage,
+        check_quota,
+        storage_usage,
+    )
 except ImportError:  # pragma: no cover - a stand-in until they are on main
 
     class FileRefused(Exception):  # type: ignore[no-redef]
@@ -53,7 +58,13 @@ except ImportError:  # pragma: no cover - a stand-in until they are on main
             self.status, self.message = status, message
 
     def add_usage(site_root: Any, delta: int) -> None:
-        pass
+        if getattr(site_root, "usage_standin", None) is None:
+            site_root.usage_standin = Length()
+        site_root.usage_standin.change(delta)
+
+    def storage_usage(site_root: Any) -> int:
+        usage = getattr(site_root, "usage_standin", None)
+        return usage() if usage is not None else 0
 
     def check_quota(request: Request, extra: int) -> None:
         pass
@@ -70,6 +81,7 @@ __all__ = [
     "put_in_trash",
     "refuse",
     "restore",
+    "storage_usage",
     "versions_size",
 ]
 
@@ -194,7 +206,7 @@ def is_admin(request: Request) -> bool:
 def may_handle(request: Request, entry: TrashEntry) -> bool:
     """Whether the request sees ``entry`` (and may restore it or delete it for good)."""
     me = getattr(request.identity, "id", None)
-    if me is None:
+    if me is None or entry.purged_at <= now():  # (its time is up: the next purge takes it)
         return False
     if entry.deleted_by == me or is_admin(request):
         return True

@@ -26,6 +26,14 @@ class WorkspaceWorld(SiteWorld):
         page = client.get(quoted(path))
         return client.post(quoted(path), {"csrf_token": page_csrf(page), **fields}, status=status)
 
+    def periodic(self) -> None:
+        """``pleio periodic`` for the site, as cron runs it (the app closed meanwhile: the
+        command needs the FileStorages), then a new app and new sign-ins."""
+        self.setup.close()
+        assert self.setup.pleio("periodic", "--site", self.site) == 0
+        self.app = self.setup.make_app()
+        self._clients.clear()
+
     @staticmethod
     def url(path: str) -> str:
         return quoted(path)
