@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import unquote
 
-from pleio_core.testing import page_csrf
 from pleio_workspace.trash import storage_usage, trash_of
+
+from pleio_core.testing import page_csrf
 
 
 def trash_rows(ws, who: str) -> list[str]:
