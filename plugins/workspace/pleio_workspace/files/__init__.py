@@ -14,7 +14,14 @@ PLACES = ("module", "folder", "group")
 
 
 def includeme(config: Configurator) -> None:
-    config.add_content_type("folder", WorkspaceFolder, title=_("Folder"), addable_to=PLACES)
     config.add_content_type(
-        "file", File, title=_("File"), addable_to=PLACES, searchable_text=searchable_text
+        "folder", WorkspaceFolder, title=_("Folder"), addable_to=PLACES, file_names=True
+    )
+    config.add_content_type(
+        "file",
+        File,
+        title=_("File"),
+        addable_to=PLACES,
+        searchable_text=searchable_text,
+        file_names=True,
     )
