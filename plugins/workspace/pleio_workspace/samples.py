@@ -8,6 +8,7 @@ made as an upload leaves them: each version a blob, its bytes counted in the sit
 from __future__ import annotations
 
 import io
+from typing import NamedTuple
 
 from persistent.list import PersistentList
 from PIL import Image, ImageDraw
@@ -18,27 +19,33 @@ from pleio_core.plugin_api import ContentAdded, Folder, SiteRoot, store_file
 from .files.model import File, Version, WorkspaceFolder
 from .trash import add_usage
 
+
+class Samples(NamedTuple):
+    folder: str
+    readme: tuple[str, str]  # name, text
+    picture: str
+    planning: str
+    versions: tuple[str, str]
+    notes: tuple[str, str]
+
+
 TEXTS = {
-    "nl": {
-        "folder": "Projectplan",
-        "readme": ("lees mij.txt", "In deze map staat alles voor het projectplan.\n"),
-        "picture": "schets.png",
-        "planning": (
-            "planning.txt",
-            ("Week 1: kick-off\n", "Week 1: kick-off\nWeek 2: eerste versie\n"),
-            ("Eerste opzet", "Week 2 erbij"),
-        ),
-    },
-    "en": {
-        "folder": "Project plan",
-        "readme": ("read me.txt", "Everything for the project plan is in this folder.\n"),
-        "picture": "sketch.png",
-        "planning": (
-            "planning.txt",
-            ("Week 1: kick-off\n", "Week 1: kick-off\nWeek 2: first draft\n"),
-            ("First draft", "Added week 2"),
-        ),
-    },
+    "nl": Samples(
+        "Projectplan",
+        ("lees mij.txt", "In deze map staat alles voor het projectplan.\n"),
+        "schets.png",
+        "planning.txt",
+        ("Week 1: kick-off\n", "Week 1: kick-off\nWeek 2: eerste versie\n"),
+        ("Eerste opzet", "Week 2 erbij"),
+    ),
+    "en": Samples(
+        "Project plan",
+        ("read me.txt", "Everything for the project plan is in this folder.\n"),
+        "sketch.png",
+        "planning.txt",
+        ("Week 1: kick-off\n", "Week 1: kick-off\nWeek 2: first draft\n"),
+        ("First draft", "Added week 2"),
+    ),
 }
 
 
@@ -82,15 +89,14 @@ def sample_content(
     """Put the demo folder in the workspace, once."""
     texts = TEXTS.get(language)
     top = site.get("workspace")
-    if texts is None or not isinstance(top, Folder) or texts["folder"] in top:
+    if texts is None or not isinstance(top, Folder) or texts.folder in top:
         return
-    folder = WorkspaceFolder(texts["folder"], owner=owner)
+    folder = WorkspaceFolder(texts.folder, owner=owner)
     folder.owner_name, folder.access = owner_name, "public"
-    top.add(texts["folder"], folder)
-    readme, text = texts["readme"]
+    top.add(texts.folder, folder)
+    readme, text = texts.readme
     _file(site, folder, readme, "text/plain", (text.encode(),), ("",), owner, owner_name)
-    _file(site, folder, texts["picture"], "image/png", (picture(),), ("",), owner, owner_name)
-    name, versions, notes = texts["planning"]
-    data = tuple(v.encode() for v in versions)
-    _file(site, folder, name, "text/plain", data, notes, owner, owner_name)
+    _file(site, folder, texts.picture, "image/png", (picture(),), ("",), owner, owner_name)
+    data = tuple(v.encode() for v in texts.versions)
+    _file(site, folder, texts.planning, "text/plain", data, texts.notes, owner, owner_name)
     registry.notify(ContentAdded(folder))
