@@ -1,6 +1,7 @@
 """The workspace's part of a site export and import, and of "Download my data".
 
-A folder travels by its document alone. A file's document carries, under
+A folder's document says only that it is one (``{"folder": true}``: its title is its name,
+which the import gives it). A file's document carries, under
 ``extra.workspace``, every version (its bytes by SHA-256 through the core's ``file_ref``,
 who stored it, when, the note, whether it was scanned), its thumbnail and the text found in
 it (so search finds it on the new site without reading the files again). Its lock does not
@@ -31,6 +32,8 @@ MAX_TEXT = 200_000
 def export_extra(
     content: object, email_of: Callable[[str | None], str | None], file_ref: FileRef
 ) -> dict[str, Any] | None:
+    if isinstance(content, WorkspaceFolder):
+        return {"folder": True}  # (so that the import gives it its title: its name)
     if not isinstance(content, File):
         return None
     versions = [
@@ -81,16 +84,19 @@ def import_extra(
     account_id: Callable[[str | None], str | None],
     stored_file: Callable[[Mapping[str, Any]], StoredFile],
 ) -> None:
-    if isinstance(content, WorkspaceFolder):
-        raise ValueError("a folder has no data of its own")
-    if not isinstance(content, File):
-        raise ValueError("workspace data on something that is not a file")
+    if not isinstance(content, File | WorkspaceFolder):
+        raise ValueError("workspace data on something that is not a folder or file")
     name = content.__name__ or ""
     try:
         if clean_name(name) != name:
             raise BadName(name)
     except BadName:
-        raise ValueError(f"a file cannot be named {name[:60]!r}") from None
+        raise ValueError(f"a folder or file cannot be named {name[:60]!r}") from None
+    content.title = name  # (the schema leaves the title out: it is the name)
+    if isinstance(content, WorkspaceFolder):
+        if data != {"folder": True}:
+            raise ValueError("a folder has no data of its own")
+        return
     if not isinstance(data, dict):
         raise ValueError("the file's data is not an object")
     versions, thumbnail, text = data.get("versions"), data.get("thumbnail"), data.get("text", "")

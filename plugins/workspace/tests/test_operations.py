@@ -61,7 +61,7 @@ def test_a_file_checked_out_by_someone_else_cannot_be_renamed_moved_or_deleted(w
     lock(ws, "/workspace/D/plan.txt", "bert")
     for view, fields in (("rename", {"name": "x.txt"}), ("move", {"target": ""}), ("delete", {})):
         refused = ws.post("anne", f"/workspace/D/plan.txt/@@{view}", 423, **fields)
-        assert "uitgecheckt door Bert" in refused.text
+        assert "door Bert" in refused.text
     ws.post("anne", "/workspace/D/@@delete", 423)  # nor the folder it is in
     assert ws.names("/workspace/D") == ["plan.txt"]
     lock(ws, "/workspace/D/plan.txt", "anne")  # one's own lock is no obstacle

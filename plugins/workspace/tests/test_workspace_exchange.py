@@ -60,6 +60,8 @@ def test_a_site_round_trip_keeps_folders_files_and_every_version(ws, tmp_path) -
             assert [v.stored.sha256 for v in item.versions] == digests
             assert [v.number for v in item.versions] == list(range(1, len(digests) + 1))
             assert item.title == item.__name__ and item.lock is None  # locks stay behind
+    with copy.committed(f"/workspace/{NAMES[0]}/{NAMES[1]}") as folder:
+        assert folder.title == NAMES[1] and list(folder.keys()) == [NAMES[2]]
     with copy.committed("/") as site:
         assert "weg.txt" not in site["workspace"]  # nor does the trash travel
         assert getattr(site, "workspace_trash", None) is None
