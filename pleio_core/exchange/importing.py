@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import transaction
 from pyramid.registry import Registry
@@ -179,9 +179,12 @@ class _Files:
         )
 
 
-def _folder_at(root: SiteRoot, path: str) -> Folder | None:
+def _folder_at(root: SiteRoot, path: str, quoted: bool = False) -> Folder | None:
+    """The folder at ``path`` (names joined by "/"; each quoted as in a URL if ``quoted``)."""
     node: Any = root
     for name in path.split("/") if path else ():
+        if quoted:
+            name = unquote(name)
         node = node.get(name) if isinstance(node, Folder) else None
         if node is None:
             return None
@@ -193,7 +196,8 @@ def restore_moved_paths(root: SiteRoot, moved: Any) -> None:
     if not isinstance(moved, dict):
         raise ArchiveError("the manifest's moved_paths is not an object")
     for old, now_at in moved.items():
-        target = _folder_at(root, now_at.strip("/")) if isinstance(now_at, str) else None
+        # (a path as resource_path writes it: each name quoted)
+        target = _folder_at(root, now_at.strip("/"), True) if isinstance(now_at, str) else None
         if not old.startswith("/") or not isinstance(target, Content):
             raise ArchiveError(f"moved_paths: {old!r} leads to {now_at!r}, which is no content")
         remember_move(root, old, target)

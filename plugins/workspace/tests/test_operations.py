@@ -15,6 +15,10 @@ def test_rename_keeps_name_and_title_equal_and_refuses_bad_or_taken_names(ws) ->
     assert unquote(answer.location).endswith("/workspace/Plannen/Café plan.txt/")
     with ws.committed("/workspace/Plannen/Café plan.txt") as item:
         assert item.title == item.__name__ == "Café plan.txt"
+    ws.post("anne", "/workspace/Plannen/Café plan.txt/@@rename", 303, name="Plan ü.txt")
+    old = ws.client("anne").get(ws.url("/workspace/Plannen/Café plan.txt/"), status=303)
+    assert unquote(old.location).endswith("/workspace/Plannen/Plan ü.txt/")  # old links work
+    ws.post("anne", "/workspace/Plannen/Plan ü.txt/@@rename", 303, name="Café plan.txt")
     taken = ws.post("anne", "/workspace/Plannen/b.txt/@@rename", 409, name="Café plan.txt")
     assert "bestaat daar al" in taken.text
     for bad in ("../x", "a/b", "@@x", "x\u200by", "x\x07y", ""):

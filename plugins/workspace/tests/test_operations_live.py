@@ -70,7 +70,6 @@ def test_moves_and_renames_of_one_file_at_once(ws) -> None:
             statuses = list(pool.map(lambda j: post(server, ws.host, j[1], j[0], **j[2]), jobs))
     finally:
         server.close()
-    print("statuses", sorted(statuses))
     assert all(s < 500 for s in statuses), statuses
     assert statuses.count(303) >= 1
     assert set(statuses) <= {303, 404, 409}, statuses  # done, gone (in a moment), taken

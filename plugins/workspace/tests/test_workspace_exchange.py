@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import zipfile
+from urllib.parse import unquote
 
 import pytest
 from pleio_workspace.files.model import Lock
@@ -28,13 +29,14 @@ def build(ws) -> dict[str, list[str]]:
     versions = [b"een", b"twee " * 1000, bytes(range(256)) * 40]
     ws.add_file(f"{path}/{FILE}", versions, owner="anne")
     ws.add_file("/workspace/op slot.txt", [b"locked"], owner="bert")
+    ws.post("admin", "/workspace/op slot.txt/@@rename", 303, name="nog op slot.txt")  # a move
     with ws.changing() as site:
-        site["workspace"]["op slot.txt"].lock = Lock("t", "x", "Bert", None)
+        site["workspace"]["nog op slot.txt"].lock = Lock("t", "x", "Bert", None)
     ws.add_file("/workspace/weg.txt", [b"in the trash"], owner="anne")
     ws.post("anne", "/workspace/weg.txt/@@delete", 303)
     return {
         f"{path}/{FILE}": [hashlib.sha256(v).hexdigest() for v in versions],
-        "/workspace/op slot.txt": [hashlib.sha256(b"locked").hexdigest()],
+        "/workspace/nog op slot.txt": [hashlib.sha256(b"locked").hexdigest()],
     }
 
 
@@ -67,6 +69,8 @@ def test_a_site_round_trip_keeps_folders_files_and_every_version(ws, tmp_path) -
         assert getattr(site, "workspace_trash", None) is None
         assert storage_usage(site) == used - len(b"in the trash")
     anne = ws.setup.signed_in(app, "anne@example.nl", "copy.localhost")
+    old = anne.get("/workspace/op%20slot.txt/", status=303)  # its old address came along
+    assert unquote(old.location).endswith("/workspace/nog op slot.txt/")
     assert FILE in anne.get("/@@search?text=verslag").text  # indexed on the new site
 
 
