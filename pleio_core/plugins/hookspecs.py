@@ -196,6 +196,19 @@ def pleio_group_of(request: Request, context: object) -> str | None:
 
 
 @hookspec(firstresult=True)
+def pleio_delete_content(request: Request, content: object) -> bool | None:
+    """Take over the deletion of ``content`` (the core's ``delete_content``: the API's
+    ``DELETE``, and the core's delete page for types without one of their own): return
+    True when the plugin has removed it (the workspace puts its folders and files in its
+    trash), None to let the core remove it for good.
+
+    ``firstresult``: the first True wins. Called only for plugins the site has enabled,
+    after the permission check; a refusal is a ``FileRefused`` (423: checked out), which
+    the API answers with its status and message.
+    """
+
+
+@hookspec(firstresult=True)
 def pleio_module_settings(request: Request) -> ModuleSettings | None:
     """The plugin's settings form for the current site, or None if it has no settings.
 

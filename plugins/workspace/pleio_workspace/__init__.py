@@ -19,7 +19,7 @@ from pyramid.request import Request
 
 from pleio_core.plugin_api import ModulePlugin, SiteRoot, StoredFile, hookimpl
 
-from . import exchange, samples, trash
+from . import exchange, operations, samples, trash
 from .i18n import _
 
 
@@ -72,6 +72,13 @@ class WorkspacePlugin(ModulePlugin):
     @hookimpl
     def pleio_purge_module(self, site: SiteRoot) -> None:
         trash.purge_module(site)
+
+    @hookimpl
+    def pleio_delete_content(self, request: Request, content: object) -> bool | None:
+        if not operations.is_item(content):
+            return None
+        operations.to_trash(request, content)  # type: ignore[arg-type]
+        return True
 
     @hookimpl
     def pleio_periodic(self, site: SiteRoot, registry: Registry, request: Request) -> int:

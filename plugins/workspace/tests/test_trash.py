@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import unquote
 
+from pleio_workspace.files.model import Lock
 from pleio_workspace.trash import storage_usage, trash_of
 
-from pleio_core.testing import page_csrf
+from pleio_core.testing import bearer, make_token, page_csrf, sign_in_client
 
 
 def trash_rows(ws, who: str) -> list[str]:
@@ -118,3 +119,20 @@ def test_the_trash_is_read_a_page_at_a_time(ws) -> None:
     second = first.click(href="page=2")
     assert len(second.html.select("tbody tr")) == 2
     ws.client("anne").get("/workspace/@@trash?page=%C2%B2")  # not a number: the first page
+
+
+def test_the_api_deletes_to_the_trash_too_and_a_checked_out_file_is_refused(ws) -> None:
+    ws.add_file("/workspace/api plan.txt", [b"12345"], owner="anne")
+    ws.add_file("/workspace/op slot.txt", [b"1"], owner="anne")
+    with ws.changing() as site:
+        site["workspace"]["op slot.txt"].lock = Lock("t", "someone", "Bert", None)
+    client = sign_in_client(ws.setup, ws.app, "anne@example.nl", ws.host)
+    auth = bearer(make_token(client, "ws"))
+    locked = client.delete(ws.url("/api/v1/content/workspace/op slot.txt"), headers=auth,
+                           host=ws.host, status=423)  # fmt: skip
+    assert "Bert" in locked.json["error"]
+    client.delete(ws.url("/api/v1/content/workspace/api plan.txt"), headers=auth, host=ws.host,
+                  status=204)  # fmt: skip
+    client.get(ws.url("/api/v1/content/workspace/api plan.txt"), headers=auth, host=ws.host,
+               status=404)  # fmt: skip
+    assert trash_rows(ws, "anne") == ["api plan.txt"] and usage(ws) == 6
