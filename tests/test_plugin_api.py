@@ -36,6 +36,7 @@ PINNED = {
     "CommentAdded", "follow", "follow_button", "followers", "is_following", "notify", "unfollow",
     "mentioned_members",
     "comments_of",
+    "basic_challenge",
 }  # fmt: skip
 ALLOWED = ("pleio_core.plugin_api", "pleio_core.testing")
 
