@@ -37,6 +37,8 @@ PINNED = {
     "mentioned_members",
     "comments_of",
     "basic_challenge",
+    "FileRefused", "add_usage", "check_quota", "format_size", "scan_file", "storage_usage",
+    "upload_limit",
 }  # fmt: skip
 ALLOWED = ("pleio_core.plugin_api", "pleio_core.testing")
 
