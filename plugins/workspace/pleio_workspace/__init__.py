@@ -11,9 +11,12 @@ It uses only the public plugin API of ``pleio_core``.
 from __future__ import annotations
 
 from pyramid.config import Configurator
+from pyramid.registry import Registry
+from pyramid.request import Request
 
-from pleio_core.plugin_api import ModulePlugin, hookimpl
+from pleio_core.plugin_api import ModulePlugin, SiteRoot, hookimpl
 
+from . import trash
 from .i18n import _
 
 
@@ -22,6 +25,12 @@ class WorkspacePlugin(ModulePlugin):
     def pleio_configure(self, config: Configurator) -> None:
         super().pleio_configure(config)
         config.include(".files")
+        config.include(".operation_pages")
+        config.include(".trash_pages")
+
+    @hookimpl
+    def pleio_periodic(self, site: SiteRoot, registry: Registry, request: Request) -> int:
+        return trash.periodic(site, registry, request)
 
 
 plugin = WorkspacePlugin(
