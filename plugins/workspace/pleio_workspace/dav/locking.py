@@ -30,6 +30,7 @@ from pleio_core.plugin_api import FileRefused, now
 from ..files.locks import lock_file, unlock_file
 from ..files.model import File, Lock
 from ..i18n import _
+from .errors import Refusal, refused
 
 if TYPE_CHECKING:
     from .resources import WorkspaceProvider
@@ -148,7 +149,7 @@ class FileLocks:
             raise DAVError(HTTP_FORBIDDEN)
         if lock_scope != "exclusive":
             message = _("A file is checked out by one person at a time: no shared locks.")
-            raise DAVError(HTTP_FORBIDDEN, self.request.localizer.translate(message))
+            raise Refusal(HTTP_FORBIDDEN, self.request.localizer.translate(message))
         # The holder's own check-out (from the web, say) is given back, refreshed: one
         # person holds a file, whichever program they use (``lock_file``).
         owner = lock_owner.decode("utf-8", "replace") if lock_owner else ""
@@ -157,7 +158,7 @@ class FileLocks:
                 self.request, file, _timeout(timeout), client_owner=owner, token=_first(token_list)
             )
         except FileRefused as refusal:
-            raise _refused(self.request, refusal) from None
+            raise refused(self.request, refusal) from None
         return self._lock_dict(file, lock)
 
     def refresh(self, token: str, *, timeout: float | None = None) -> dict[str, Any]:
@@ -167,7 +168,7 @@ class FileLocks:
         try:
             lock = lock_file(self.request, file, _timeout(timeout), token=token)
         except FileRefused as refusal:
-            raise _refused(self.request, refusal) from None
+            raise refused(self.request, refusal) from None
         return self._lock_dict(file, lock)
 
     def release(self, token: str) -> None:
@@ -177,14 +178,10 @@ class FileLocks:
         try:
             unlock_file(self.request, file, token)
         except FileRefused as refusal:
-            raise _refused(self.request, refusal) from None
+            raise refused(self.request, refusal) from None
 
     def remove_all_locks_from_url(self, url: str, *, recursive: bool = False) -> None:
         pass  # (moved and deleted files keep their lock: they are in the trash, or elsewhere)
-
-
-def _refused(request: Any, refusal: FileRefused) -> DAVError:
-    return DAVError(refusal.status, context_info=request.localizer.translate(refusal.message))
 
 
 def _timeout(seconds: float | None) -> timedelta | None:

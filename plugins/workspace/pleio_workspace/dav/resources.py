@@ -25,6 +25,7 @@ from .. import operations
 from ..files.model import File, WorkspaceFolder
 from ..files.storing import new_folder, spool, store_upload
 from ..i18n import _
+from .errors import Challenge, Refusal, refused
 from .locking import FileLocks, token_for
 
 MODULE = "workspace"
@@ -32,23 +33,9 @@ MODULE = "workspace"
 SANDBOX = "default-src 'none'; sandbox"
 
 
-class Challenge(DAVError):
-    """The caller has not signed in and may not see this: ask for an app password (the
-    view answers it with the challenge). A DAVError, so that wsgidav passes it on."""
-
-    def __init__(self) -> None:
-        super().__init__(401)
-
-
-def refused(request: Request, refusal: FileRefused) -> DAVError:
-    """A ``FileRefused`` as wsgidav's error, its message in the caller's language."""
-    message = request.localizer.translate(refusal.message)
-    return DAVError(refusal.status, context_info=message)
-
-
 def forbidden(request: Request) -> DAVError:
     """Not allowed (the view has asked a client that is not signed in to sign in first)."""
-    return DAVError(HTTP_FORBIDDEN, request.localizer.translate(_("You may not do that here.")))
+    return Refusal(HTTP_FORBIDDEN, request.localizer.translate(_("You may not do that here.")))
 
 
 class WorkspaceProvider(DAVProvider):
@@ -154,7 +141,8 @@ class _Item:
         folder_path, name = self.provider.parent_path(dest_path)
         target = self.provider.item_at(folder_path)
         if not isinstance(target, WorkspaceFolder) and target is not self.provider.root_folder():
-            raise DAVError(409, self.request.localizer.translate(_("There is no folder there.")))
+            message = _("There is no folder there.")
+            raise Refusal(409, self.request.localizer.translate(message))
         return target, name
 
     def _overwrite(self) -> bool:
@@ -236,12 +224,13 @@ class FolderResource(_Item, DAVCollection):
     def handle_delete(self) -> bool:
         if self.item is self.provider.root_folder():
             message = _("The workspace itself cannot be deleted.")
-            raise DAVError(HTTP_FORBIDDEN, self.request.localizer.translate(message))
+            raise Refusal(HTTP_FORBIDDEN, self.request.localizer.translate(message))
         return super().handle_delete()
 
     def handle_move(self, dest_path: str) -> bool:
         if self.item is self.provider.root_folder():
-            raise DAVError(HTTP_FORBIDDEN)
+            message = _("The workspace itself cannot be moved.")
+            raise Refusal(HTTP_FORBIDDEN, self.request.localizer.translate(message))
         return super().handle_move(dest_path)
 
 

@@ -27,11 +27,10 @@ from wsgidav.request_server import RequestServer
 from pleio_core.plugin_api import basic_challenge
 
 from ..i18n import _
-from .resources import Challenge, WorkspaceProvider
+from .errors import Challenge
+from .resources import WorkspaceProvider
 
 PREFIX = "/dav"
-#: What an anonymous client may ask; anything else is asked to sign in first.
-READS = ("GET", "HEAD", "OPTIONS", "PROPFIND")
 #: What wsgidav reads of its configuration (``wsgidav.config``).
 CONFIG: dict[str, Any] = {
     "block_size": 1 << 20,
@@ -102,11 +101,18 @@ def _destination(request: Request, environ: dict) -> Response | None:
 
 
 def dav_view(context: Any, request: Request) -> Response:
-    if request.identity is None and request.method not in READS:
+    if request.identity is None:
+        # WebDAV is for accounts: a client that has not signed in is asked to, whatever it
+        # asks (an empty listing of a public site would look like an empty workspace to a
+        # desktop that mounts it; public files are on the web without signing in)
         return basic_challenge(request)
     if request.method == "POST":
         return refusal(request, 405, _("WebDAV does not take POST."))
+    # pyramid_retry has copied the body to replay it on a ConflictError: a replay reads it
+    # from the start again (make_body_seekable rewinds it)
+    request.make_body_seekable()
     environ = dict(request.environ)
+    environ["wsgi.input"] = request.body_file_raw
     # (wsgidav would trust these for MOVE and COPY; only the Host counts here)
     environ.pop("HTTP_X_FORWARDED_HOST", None)
     environ.pop("HTTP_X_FORWARDED_PROTO", None)
@@ -137,10 +143,16 @@ def dav_view(context: Any, request: Request) -> Response:
     except DAVError as error:
         request.tm.doom()  # (a refusal changes nothing)
         return _error(request, error)
-    response = Response(status=started["status"], headerlist=list(started["headers"]))
+    response = Response(
+        status=started["status"],
+        headerlist=list(started["headers"]),
+        app_iter=chain([first], answer),
+    )
     if response.status_int >= 400:
         request.tm.doom()
     if response.status_int == 401:
         return basic_challenge(request)
-    response.app_iter = chain([first], answer)
+    if response.content_type == "text/html":  # wsgidav's page of a status: its line will do
+        response.content_type, response.charset = "text/plain", "utf-8"
+        response.text = "" if response.status_int < 300 else response.status + "\n"
     return response
