@@ -84,7 +84,9 @@ class WorkspaceProvider(DAVProvider):
     def forget(self, path: str) -> None:
         self._found.clear()
 
-    def get_resource_inst(self, path: str, environ: dict) -> Any:
+    def get_resource_inst(self, path: str | None, environ: dict) -> Any:
+        if path is None:  # (wsgidav's parent of the root)
+            return None
         item = self.item_at(path)
         if item is None:
             return None

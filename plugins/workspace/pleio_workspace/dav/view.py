@@ -14,6 +14,7 @@ before wsgidav sees it: nothing outside this site's workspace is ever touched.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 from itertools import chain
 from typing import Any
@@ -85,16 +86,21 @@ def _destination(request: Request, environ: dict) -> Response | None:
         return None
     try:  # a client may send UTF-8 unquoted: WSGI gives it as Latin-1
         text = raw.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        text = raw  # (Latin-1 it is)
+    try:
         parts = urlsplit(text.strip())
-    except (UnicodeError, ValueError):
+    except ValueError:
         return refusal(request, 400, _("The Destination header cannot be read."))
     if (parts.netloc and parts.netloc.lower() != request.host.lower()) or (
         parts.scheme and parts.scheme.lower() != request.scheme
     ):
         return refusal(request, 502, _("A file can only be moved or copied within this site."))
     path = unquote(parts.path)
+    # "/dav/../api/x" is not in /dav/ (as wsgidav would read it: normalised)
+    path = posixpath.normpath(path) + ("/" if path.endswith("/") else "") if path else path
     base = request.script_name + PREFIX
-    if path != base and not path.startswith(base + "/"):
+    if not path.startswith(base + "/") or path.rstrip("/") == base:
         return refusal(request, 403, _("A file can only be moved or copied within /dav/."))
     environ["HTTP_DESTINATION"] = quote(path)
     return None

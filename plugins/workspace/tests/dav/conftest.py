@@ -35,19 +35,21 @@ class DavWorld(SiteWorld):
 
     loopback = LOOPBACK
 
-    def __init__(self, setup: PleioTestSetup) -> None:
-        setup.write_site("ws", modules=("workspace",), hosts=(HOST, LOOPBACK))
+    def __init__(self, setup: PleioTestSetup, quota: int | None = None, **settings: str) -> None:
+        extra = {"quota": quota} if quota else {}
+        setup.write_site("ws", modules=("workspace",), hosts=(HOST, LOOPBACK), **extra)
         setup.write_site("two", modules=("workspace",))
         for who, role in PEOPLE.items():
             setup.create_account(f"{who}@example.nl", who.capitalize(), ws=role, two="member")
         setup.create_account("outsider@example.nl", "Outsider", two="member")
-        super().__init__(setup, setup.make_app(with_dav), "ws", HOST)
+        self.settings = settings
+        super().__init__(setup, setup.make_app(with_dav, **settings), "ws", HOST)
         self.passwords: dict[str, str] = {}
         self._accounts: dict[str, Any] = {}
 
     def restart(self) -> None:
         """A new app (after the command line changed something)."""
-        self.app = self.setup.make_app(with_dav)
+        self.app = self.setup.make_app(with_dav, **self.settings)
         self._clients.clear()
         self._accounts.clear()
 
@@ -69,6 +71,24 @@ class DavWorld(SiteWorld):
     def id_of(self, who: str) -> str:
         return str(self.client(who).get("/api/v1/me").json["id"])
 
+    def put(self, who: str, path: str, data: bytes = b"hello", access: str | None = None) -> None:
+        """A file stored by ``who`` through WebDAV; then its access level set, if given."""
+        self.dav(who, "PUT", path, body=data, status=(201, 204))
+        if access is not None:
+            self.set_access(path, access)
+
+    def mkcol(self, who: str, path: str, access: str | None = None) -> None:
+        self.dav(who, "MKCOL", path, status=201)
+        if access is not None:
+            self.set_access(path, access)
+
+    def set_access(self, path: str, access: str) -> None:
+        with self.changing() as site:
+            node = site["workspace"]
+            for name in path.removeprefix("/dav/").strip("/").split("/"):
+                node = node[name]
+            node.access = access
+
     def names(self, path: str) -> list[str]:
         with self.committed(path) as folder:
             return sorted(folder.keys())
@@ -84,3 +104,10 @@ class DavWorld(SiteWorld):
 @pytest.fixture
 def world(pleio_setup: PleioTestSetup) -> DavWorld:
     return DavWorld(pleio_setup)
+
+
+@pytest.fixture
+def dav_world_factory(pleio_setup: PleioTestSetup) -> Any:
+    """``dav_world_factory(quota=None, **settings)``: the world with a site quota (bytes) or
+    settings of its own (``pleio.clamd``, ``pleio.max_upload_size``)."""
+    return lambda quota=None, **settings: DavWorld(pleio_setup, quota, **settings)
