@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pyramid.request import Request
-
 from wsgidav.dav_error import DAVError, get_http_status_string
 
 from pleio_core.plugin_api import FileRefused
@@ -33,5 +30,3 @@ def refused(request: Request, refusal: FileRefused) -> DAVError:
     """A ``FileRefused`` as wsgidav's error, its message in the caller's language."""
     message = request.localizer.translate(refusal.message)
     return Refusal(refusal.status, context_info=message)
-
-

@@ -129,7 +129,9 @@ class FileLocks:
         self, *, url: str, token_list: list[str], principal: Any, depth: str = "0"
     ) -> Iterator[None]:
         # (one transaction of the database: a lock taken meanwhile conflicts in ZODB)
-        self.check_write_permission(url=url, depth=depth, token_list=token_list, principal=principal)
+        self.check_write_permission(
+            url=url, depth=depth, token_list=token_list, principal=principal
+        )
         yield
 
     def acquire(

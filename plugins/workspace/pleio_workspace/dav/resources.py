@@ -10,8 +10,10 @@ there: 404 for an account, a Basic challenge (401) for a client that has not sig
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator
-from typing import IO, Any
+from pathlib import Path
+from typing import IO, Any, cast
 
 from pyramid.request import Request
 from wsgidav import util
@@ -208,7 +210,7 @@ class FolderResource(_Item, DAVCollection):
         if self.environ["REQUEST_METHOD"] == "PUT":
             return NewFile(self, path, name)
         try:
-            with spool(self.request, _Empty(), name, 0) as spooled:
+            with spool(self.request, io.BytesIO(), name, 0) as spooled:
                 file = store_upload(self.request, self.item, spooled)
         except FileRefused as refusal:
             raise refused(self.request, refusal) from None
@@ -234,11 +236,6 @@ class FolderResource(_Item, DAVCollection):
             message = _("The workspace itself cannot be moved.")
             raise Refusal(HTTP_FORBIDDEN, self.request.localizer.translate(message))
         return super().handle_move(dest_path)
-
-
-class _Empty:
-    def read(self, size: int = -1) -> bytes:
-        return b""
 
 
 class _Body:
@@ -271,7 +268,8 @@ class _Writer:
         request = self.resource.request
         length = request.content_length
         try:
-            with spool(request, _Body(pieces), self.name, length) as spooled:
+            body = cast(IO[bytes], _Body(pieces))
+            with spool(request, body, self.name, length) as spooled:
                 self.resource.stored = store_upload(
                     request, self.folder, spooled, token=self.resource.lock_token()
                 )
@@ -297,7 +295,9 @@ class _Content(_Item):
         self.provider.forget(self.path)
 
     def get_etag(self) -> str | None:
-        return self.stored.stored.sha256 if self.stored is not None and self.stored.versions else None
+        return (
+            self.stored.stored.sha256 if self.stored is not None and self.stored.versions else None
+        )
 
     def support_etag(self) -> bool:
         return True
@@ -340,9 +340,9 @@ class FileResource(_Content, DAVNonCollection):
 
     def get_content(self) -> IO[bytes]:
         if not self.item.versions:
-            return _EmptyFile()
+            return io.BytesIO()
         # the committed blob's own file: read after the transaction, as the web's download
-        return open(self.item.stored.blob.committed(), "rb")  # noqa: SIM115 (wsgidav closes it)
+        return Path(self.item.stored.blob.committed()).open("rb")  # (wsgidav closes it)
 
     def support_ranges(self) -> bool:
         return True
@@ -364,15 +364,3 @@ class FileResource(_Content, DAVNonCollection):
             etree.SubElement(etree.SubElement(entry, "{DAV:}locktype"), "{DAV:}write")
             return supported
         return super().get_property_value(name)
-
-
-class _EmptyFile:
-    def read(self, size: int = -1) -> bytes:
-        return b""
-
-    def seek(self, offset: int) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-

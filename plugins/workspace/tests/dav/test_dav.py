@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from xml.etree import ElementTree
+
 import pytest
+from pleio_workspace.files.model import Lock
 
 from pleio_core.testing import EICAR, TEST_PASSWORD, basic
 
@@ -14,8 +17,6 @@ LOCK_BODY = (
 
 
 def hrefs(answer) -> list[str]:
-    from xml.etree import ElementTree
-
     tree = ElementTree.fromstring(answer.body)
     return sorted(h.text for h in tree.iter("{DAV:}href"))
 
@@ -71,7 +72,9 @@ def test_reading_is_as_on_the_web(matrix_world, viewer) -> None:
             assert answer.headers["Content-Disposition"] == "attachment"
         if status == 401:
             assert answer.headers["WWW-Authenticate"].startswith("Basic ")
-        world.dav(who, "PROPFIND", path, headers={"Depth": "0"}, status=207 if status == 200 else status)
+        world.dav(
+            who, "PROPFIND", path, headers={"Depth": "0"}, status=207 if status == 200 else status
+        )
     if viewer in ("anonymous", "outsider"):
         world.dav(who, "PROPFIND", "/dav/", headers={"Depth": "1"}, status=401)
         return
@@ -93,7 +96,7 @@ def test_writing_is_as_on_the_web(matrix_world, viewer) -> None:
         status = expected(viewer, EDITS[level], SEES[level])
         if status == 404:
             status = 403  # a PUT to a name taken by what they cannot see: refused, not stored
-        answer = world.dav(who, "PUT", path, body=b"new", status=status or 204)
+        world.dav(who, "PUT", path, body=b"new", status=status or 204)
         if status is None:
             with world.committed(f"/workspace/{level}.txt") as file:
                 assert len(file.versions) == 2 and file.versions[-1].author == world.id_of(viewer)
@@ -133,8 +136,11 @@ def test_move_and_copy_stay_within_the_sites_workspace(world) -> None:
                       status=status)  # fmt: skip
     assert world.names("/workspace/Map") == ["a.txt"]
     # X-Forwarded-Host does not make another host this one
-    world.dav("anne", "MOVE", "/dav/Map/a.txt", status=502, headers={
-        "Destination": "http://two.localhost/dav/a.txt", "X-Forwarded-Host": "two.localhost"})  # fmt: skip
+    forwarded = {
+        "Destination": "http://two.localhost/dav/a.txt",
+        "X-Forwarded-Host": "two.localhost",
+    }
+    world.dav("anne", "MOVE", "/dav/Map/a.txt", status=502, headers=forwarded)
     # within the site: a rename, a move into a folder, a copy; Overwrite: F is a 412
     world.dav("anne", "MOVE", "/dav/Map/a.txt",
               headers={"Destination": "http://ws.localhost/dav/Map/b%C3%A9.txt"},
@@ -197,8 +203,6 @@ def test_a_lock_is_the_files_check_out(world) -> None:
 def test_a_web_check_out_holds_a_webdav_put(world) -> None:
     world.put("anne", "/dav/brief.txt", b"v1", access="members")
     with world.changing() as site:
-        from pleio_workspace.files.model import Lock
-
         file = site["workspace"]["brief.txt"]
         file.lock = Lock("opaquelocktoken:web", world.id_of("admin"), "Admin", None)
     world.dav("anne", "PUT", "/dav/brief.txt", body=b"v2", status=423)
