@@ -24,6 +24,7 @@ class WorkspacePlugin(ModulePlugin):
     @hookimpl
     def pleio_configure(self, config: Configurator) -> None:
         super().pleio_configure(config)
+        config.add_stylesheet("workspace.css")
         config.include(".files")
         config.include(".operation_pages")
         config.include(".trash_pages")
