@@ -35,6 +35,7 @@ from pleio_core.plugin_api import (
     parent_of,
 )
 
+from .files import locks
 from .files.model import File, Version, WorkspaceFolder
 from .files.names import BadName, clean_name
 from .i18n import _
@@ -56,20 +57,11 @@ def new_name_of(raw: object) -> str:
 
 
 def check_unlocked(request: Request, item: Content, token: str | None = None) -> None:
-    """423 when ``item``, or a file in it, is locked by someone else (its holder, or who
-    has the lock's token, goes on)."""
-    me = getattr(request.identity, "id", None)
+    """423 when ``item``, or a file in it, is checked out by someone else (its holder, or
+    who has the lock's token, goes on): a locked file keeps its place and name."""
     for node in content_in(item):
-        lock = node.active_lock() if isinstance(node, File) else None
-        if lock is not None and lock.owner != me and (token is None or token != lock.token):
-            raise refuse(
-                423,
-                _(
-                    "“${name}” is checked out by ${who}: it cannot be renamed, moved or "
-                    "deleted until it is checked in.",
-                    mapping={"name": node.__name__, "who": lock.owner_name or "?"},
-                ),
-            )
+        if isinstance(node, File):
+            locks.check_unlocked(request, node, token)
 
 
 def check_allowed(request: Request, permission: str, context: object) -> None:

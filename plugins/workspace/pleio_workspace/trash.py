@@ -28,8 +28,11 @@ from pleio_core.plugin_api import (
     Content,
     ContentMoved,
     ContentRemoved,
+    FileRefused,
     Folder,
     SiteRoot,
+    add_usage,
+    check_quota,
     content_in,
     display_name,
     group_of,
@@ -37,38 +40,12 @@ from pleio_core.plugin_api import (
     name_of,
     now,
     parent_of,
+    storage_usage,
 )
 
 from .files.model import File
 from .files.names import MAX_NAME_BYTES
 from .i18n import _
-
-try:  # the core's file services (FileRefused, usage, quota)
-    from pleio_core.plugin_api import (  # type: ignore[attr-defined]
-        FileRefused,
-        add_usage,
-        check_quota,
-        storage_usage,
-    )
-except ImportError:  # pragma: no cover - a stand-in until they are on main
-
-    class FileRefused(Exception):  # type: ignore[no-redef]
-        def __init__(self, status: int, message: Any) -> None:
-            super().__init__(str(message))
-            self.status, self.message = status, message
-
-    def add_usage(site_root: Any, delta: int) -> None:
-        if getattr(site_root, "usage_standin", None) is None:
-            site_root.usage_standin = Length()
-        site_root.usage_standin.change(delta)
-
-    def storage_usage(site_root: Any) -> int:
-        usage = getattr(site_root, "usage_standin", None)
-        return usage() if usage is not None else 0
-
-    def check_quota(request: Request, extra: int) -> None:
-        pass
-
 
 __all__ = [
     "KEEP",

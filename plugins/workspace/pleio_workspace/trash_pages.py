@@ -7,6 +7,7 @@ was (and says where); deleting for good asks once more, on a page of its own, fi
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPForbidden, HTTPSeeOther
@@ -37,7 +38,7 @@ def listing(request: Request, number: int) -> dict[str, Any]:
                     "key": entry.key,
                     "name": entry.name,
                     "folder": entry.is_folder,
-                    "path": entry.path,
+                    "place": unquote(entry.path).rpartition("/")[0] or "/",
                     "by": entry.deleted_by_name,
                     "when": format_time(entry.deleted),
                     "until": format_time(entry.purged_at),

@@ -20,7 +20,7 @@ WS_PEOPLE = {"anne": "member", "bert": "member", "editor": "editor", "admin": "a
 
 
 class WorkspaceWorld(SiteWorld):
-    def post(self, who: str | None, path: str, status: int, **fields):
+    def post(self, who: str | None, path: str, status: int | str, **fields):
         """The form page at ``path`` (GET, for its CSRF token), then a POST of ``fields``."""
         client = self.client(who)
         page = client.get(quoted(path))
