@@ -143,7 +143,11 @@ def dav_view(context: Any, request: Request) -> Response:
     def start_response(status: str, headers: list, exc_info: Any = None) -> None:
         started["status"], started["headers"] = status, headers
 
-    answer: Iterator[bytes] = iter(RequestServer(provider)(environ, start_response))
+    server = RequestServer(provider)
+    # a PROPFIND of everything below a folder, in one answer, is refused (RFC 4918's
+    # propfind-finite-depth): a workspace of 10,000 files would be one request's work
+    server.allow_propfind_infinite = False
+    answer: Iterator[bytes] = iter(server(environ, start_response))
     try:
         first = next(answer, b"")  # wsgidav does its work and starts its answer here
     except DAVError as error:

@@ -314,6 +314,7 @@ def test_bad_requests_are_4xx(world) -> None:
     for method, path, kw in [
         ("PROPFIND", "/dav/", {"body": b"<not xml", "headers": {"Depth": "1"}}),
         ("PROPFIND", "/dav/", {"headers": {"Depth": "2"}}),
+        ("PROPFIND", "/dav/", {"headers": {"Depth": "infinity"}}),  # (finite depth only)
         ("LOCK", "/dav/a.txt", {"body": b"<lockinfo/>"}),
         ("UNLOCK", "/dav/a.txt", {}),
         ("MOVE", "/dav/a.txt", {}),
