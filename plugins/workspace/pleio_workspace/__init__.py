@@ -31,6 +31,7 @@ class WorkspacePlugin(ModulePlugin):
         config.include(".files")
         config.include(".operation_pages")
         config.include(".trash_pages")
+        config.include(".dav")
 
     @hookimpl
     def pleio_export_extra(
