@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import http.client
 import io
+import unicodedata
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from pleio_core.testing import LiveServer, PleioTestSetup, SiteWorld, assert_valid_html, page_csrf
@@ -367,3 +370,30 @@ def test_the_pages_are_valid_html(world) -> None:
         "upload": anne.get("/workspace/@@add?type=file").body,
     }
     assert_valid_html(pages)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(name=st.text(min_size=0, max_size=80), note=st.text(max_size=600))
+def test_any_unicode_as_a_name_or_note_is_stored_or_refused_never_a_500(world, name, note) -> None:
+    bert = world.client("bert")
+    token = page_csrf(bert.get("/workspace/"))
+    answer = bert.post(
+        "/workspace/@@add?type=folder", {"csrf_token": token, "name": name}, expect_errors=True
+    )
+    assert answer.status_int in (303, 400, 409), (name, answer.status_int)
+    answer = bert.post(
+        "/workspace/@@upload", [("csrf_token", token)],
+        upload_files=[("files", name or "x", b"data")], expect_errors=True,
+    )  # fmt: skip
+    assert answer.status_int in (303, 400, 403, 409), (name, answer.status_int)
+    if answer.status_int == 303:
+        stored = unicodedata.normalize("NFC", name or "x").strip()
+        where = answer.location.split(HOST, 1)[1].split("?")[0] + quote(stored)
+        page = bert.get(where, expect_errors=True)
+        form = next((f for f in page.forms.values() if f.action.endswith("@@upload")), None)
+        if form is not None:
+            form["file"] = ("other", b"version two")
+            form["note"] = note
+            assert form.submit(expect_errors=True).status_int in (303, 400)
