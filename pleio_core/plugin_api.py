@@ -82,6 +82,15 @@ from pleio_core.services import (
 )
 from pleio_core.tables import csv_response
 from pleio_core.text import clean, whole_number
+from pleio_core.uploads import (
+    FileRefused,
+    add_usage,
+    check_quota,
+    format_size,
+    scan_file,
+    storage_usage,
+    upload_limit,
+)
 
 __all__ = [
     "ACCESS_LEVELS",
@@ -102,6 +111,7 @@ __all__ = [
     "ContentSchema",
     "ContentTouched",
     "ContentType",
+    "FileRefused",
     "Folder",
     "InvalidSearch",
     "Item",
@@ -120,7 +130,9 @@ __all__ = [
     "WidgetItem",
     "acl_for",
     "add_links",
+    "add_usage",
     "avatar_html",
+    "check_quota",
     "clean",
     "clean_html",
     "comments_of",
@@ -134,6 +146,7 @@ __all__ = [
     "follow",
     "follow_button",
     "followers",
+    "format_size",
     "format_time",
     "group_of",
     "hookimpl",
@@ -155,13 +168,16 @@ __all__ = [
     "profile_url",
     "publication_note",
     "render_markdown",
+    "scan_file",
     "search",
     "send_mail",
     "slugify",
+    "storage_usage",
     "store_file",
     "unfollow",
     "unique_name",
     "update_content",
+    "upload_limit",
     "visible_children",
     "whole_number",
 ]

@@ -37,9 +37,18 @@ SETTINGS = (
     "security_contact",
     "security_expires",
     "disabled_plugins",
+    "max_upload_size",
+    "clamd",
+    "clamd_unreachable",
+    "clamd_timeout",
 )
 DEFAULT_CONTACT = "mailto:security@localhost"
 EXPIRES_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+DEFAULT_UPLOAD_SIZE = "1 GB"
+#: What ``pleio.clamd_unreachable`` may say: refuse an upload clamd cannot scan, or store it
+#: marked unscanned.
+UNREACHABLE_CHOICES = ("refuse", "store")
+DEFAULT_CLAMD_TIMEOUT = 60.0
 
 
 class SettingsError(ValueError):
@@ -71,6 +80,23 @@ class MailSettings:
 
 
 @dataclass(frozen=True)
+class ScannerSettings:
+    """Where clamd listens (``pleio.clamd``) and what to do when it does not answer.
+
+    ``socket_path`` for ``unix:///path``, else ``host`` and ``port`` for ``tcp://host:port``;
+    ``timeout``: seconds one read or write to clamd may take (a scan of a large file takes
+    many); ``store_unscanned``: ``pleio.clamd_unreachable = store``.
+    """
+
+    address: str  # as the operator wrote it, for messages
+    socket_path: str | None
+    host: str | None
+    port: int | None
+    timeout: float = DEFAULT_CLAMD_TIMEOUT
+    store_unscanned: bool = False
+
+
+@dataclass(frozen=True)
 class PleioSettings:
     platform_host: str
     site_configs_dir: Path
@@ -87,6 +113,10 @@ class PleioSettings:
     mail: MailSettings
     #: how often a request is tried after a ZODB ConflictError (pyramid_retry's setting)
     retry_attempts: int = 3
+    #: the largest upload in bytes (``pleio.max_upload_size``)
+    max_upload_size: int = 10**9
+    #: the virus scanner; None: uploads are not scanned
+    scanner: ScannerSettings | None = None
 
     @classmethod
     def from_settings(
@@ -153,6 +183,12 @@ class PleioSettings:
                 var / "mail",
             ),
             retry_attempts=_whole_number("retry.attempts", str(settings.get("retry.attempts", 3))),
+            max_upload_size=_upload_size(get("max_upload_size", DEFAULT_UPLOAD_SIZE)),
+            scanner=_scanner(
+                get("clamd", ""),
+                get("clamd_unreachable", UNREACHABLE_CHOICES[0]),
+                get("clamd_timeout", str(DEFAULT_CLAMD_TIMEOUT)),
+            ),
         )
 
 
@@ -164,6 +200,98 @@ def _whole_number(key: str, raw: str, minimum: int = 1) -> int:
     if value < minimum:
         raise SettingsError(f"{key} must be at least {minimum}, not {value}")
     return value
+
+
+#: Units of a size, by what they are written as (lower-cased): SI and binary prefixes.
+SIZE_UNITS = {
+    "": 1,
+    "b": 1,
+    "kb": 10**3,
+    "mb": 10**6,
+    "gb": 10**9,
+    "tb": 10**12,
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": 2**30,
+    "tib": 2**40,
+}
+SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$")
+
+
+def parse_size(raw: str) -> int:
+    """Bytes from ``raw``: plain bytes (``1048576``), or a number and a unit: ``500 MB``,
+    ``1.5 GB`` (10⁹ bytes), ``2 GiB`` (2³⁰ bytes). ValueError says what is accepted."""
+    match = SIZE.match(raw)
+    unit = match[2].lower() if match else ""
+    if match is None or unit not in SIZE_UNITS:
+        raise ValueError(
+            f"{raw!r} is not a size: write bytes (1048576) or a number and a unit "
+            "(500 MB, 1.5 GB, 2 GiB; B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)"
+        )
+    if "." in match[1]:
+        whole, fraction = match[1].split(".")
+        # exact for decimal units, not float-rounded: "1.1 GB" is 1,100,000,000 bytes
+        scale = 10 ** len(fraction)
+        return (int(whole) * scale + int(fraction)) * SIZE_UNITS[unit] // scale
+    return int(match[1]) * SIZE_UNITS[unit]
+
+
+def size_text(size: int) -> str:
+    """``size`` bytes as ``parse_size`` reads them back exactly: "10 GB", "2 GiB", "1500 B"."""
+    for unit in ("TB", "GB", "MB", "kB", "TiB", "GiB", "MiB", "KiB"):
+        factor = SIZE_UNITS[unit.lower()]
+        if size >= factor and size % factor == 0:
+            return f"{size // factor} {unit}"
+    return f"{size} B"
+
+
+def _upload_size(raw: str) -> int:
+    try:
+        size = parse_size(raw)
+    except ValueError as exc:
+        raise SettingsError(f"pleio.max_upload_size: {exc}") from None
+    if size < 1:
+        raise SettingsError("pleio.max_upload_size must be at least 1 byte")
+    return size
+
+
+def _scanner(address: str, unreachable: str, timeout: str) -> ScannerSettings | None:
+    """The clamd settings; None without ``pleio.clamd`` (the other two are then unused)."""
+    if unreachable not in UNREACHABLE_CHOICES:
+        raise SettingsError(
+            f"pleio.clamd_unreachable must be one of {', '.join(UNREACHABLE_CHOICES)}, "
+            f"not {unreachable!r}"
+        )
+    try:
+        seconds = float(timeout)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < math.inf:
+        raise SettingsError(
+            f"pleio.clamd_timeout must be a number of seconds above 0, not {timeout!r}"
+        )
+    if not address:
+        return None
+    store = unreachable == "store"
+    if address.startswith("unix://"):
+        path = address[len("unix://") :]
+        if not path.startswith("/"):
+            raise SettingsError(
+                f"pleio.clamd must name an absolute socket path (unix:///run/clamav/clamd.ctl), "
+                f"not {address!r}"
+            )
+        return ScannerSettings(address, path, None, None, seconds, store)
+    if address.startswith("tcp://"):
+        host, _colon, port = address[len("tcp://") :].rstrip("/").rpartition(":")
+        host = host.removeprefix("[").removesuffix("]")  # an IPv6 literal
+        if host and port.isdigit() and 0 < int(port) < 65536:
+            return ScannerSettings(address, None, host, int(port), seconds, store)
+        raise SettingsError(
+            f"pleio.clamd must be tcp://HOST:PORT (tcp://127.0.0.1:3310), not {address!r}"
+        )
+    raise SettingsError(
+        f"pleio.clamd must be unix:///path/to/clamd.ctl or tcp://HOST:PORT, not {address!r}"
+    )
 
 
 def _contacts(raw: str) -> tuple[str, ...]:

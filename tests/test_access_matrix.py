@@ -103,7 +103,9 @@ class Matrix:
 @pytest.fixture(scope="module")
 def matrix(tmp_path_factory) -> Matrix:
     setup = PleioTestSetup(tmp_path_factory.mktemp("matrix"))
-    setup.write_site("matrix", modules=("wiki", "community"), hosts=(HOST,), access="public")
+    setup.write_site(
+        "matrix", modules=("wiki", "community", "workspace"), hosts=(HOST,), access="public"
+    )
     setup.write_site("elsewhere", modules=("wiki",))
     for who, role in ROLES.items():
         setup.create_account(f"{who}@example.nl", who, matrix=role)
@@ -636,3 +638,102 @@ def class_surfaces(registry, cls) -> list[tuple[str, str]]:
         for method in (methods,) if isinstance(methods, str) else methods:
             found.add((intr["name"], method))
     return sorted(found)
+
+
+# -- the workspace: folders and files -----------------------------------------------------------
+
+WORKSPACE_TYPES = ("folder", "file")
+
+
+def workspace_mark(type_name: str, level: str, state: str) -> str:
+    return f"wx{type_name}{level}{state}"
+
+
+def workspace_path(type_name: str, level: str, state: str) -> str:
+    where = "/community/kring/" if level == "group" else "/workspace/"
+    return f"{where}{workspace_mark(type_name, level, state)}/"
+
+
+@pytest.fixture(scope="module")
+def workspace_world(matrix):
+    """A folder and a file (with its bytes) at every level and state, owned by the owner."""
+    from pleio_core.plugin_api import store_file
+    from pleio_workspace.files.model import Version
+
+    registry = matrix.app.registry
+    with PLATFORM_DATABASE(registry).transaction() as conn:
+        owner_id = conn.root()["pleio_platform"]["accounts"].by_email("owner@example.nl").id
+    soon = datetime.now(UTC) + timedelta(days=30)
+    types = CONTENT_TYPES(registry)
+    with matrix.db().transaction() as conn:
+        site = conn.root()[ROOT_KEY]
+        for type_name in WORKSPACE_TYPES:
+            for level in LEVELS:
+                for state in TYPE_STATES:
+                    mark = workspace_mark(type_name, level, state)
+                    item = types[type_name].factory(title=f"Matrix item {mark}", owner=owner_id)
+                    if type_name == "file":
+                        data = io.BytesIO(f"The text of {mark}.".encode())
+                        stored = store_file(data, mark, "text/plain")
+                        item.add_version(Version(1, stored, owner_id, "owner", ""))
+                    item.access = level
+                    item.state = "draft" if state == "draft" else "published"
+                    item.publish_at = soon if state == "scheduled" else None
+                    group = site["community"]["kring"] if level == "group" else None
+                    item.group = group.principal if group is not None else None
+                    (group if group is not None else site["workspace"]).add(mark, item)
+                    registry.notify(ContentAdded(item))
+    return matrix
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_every_workspace_type_on_every_surface(workspace_world, who) -> None:
+    """Folders and files at every level and state, on every view Pyramid knows for their
+    classes (downloads, thumbnails, the ZIP, uploads, versions, check-out, the operations)
+    and every API route: seen by exactly who may see them, refused and unwritten for the
+    rest; a file's bytes are downloaded by exactly those who see it."""
+    registry = workspace_world.app.registry
+    client = workspace_world.client(who)
+    routes = api_routes(registry)
+    types = CONTENT_TYPES(registry)
+    db = workspace_world.db()
+    wrong = []
+    for type_name in WORKSPACE_TYPES:
+        views = class_surfaces(registry, types[type_name].factory)
+        names = {name for name, _method in views}
+        assert {"", "upload", "add"} <= names, views
+        if type_name == "file":
+            assert {"download", "thumbnail", "lock", "unlock", "restore"} <= names, views
+        for level in LEVELS:
+            for state in TYPE_STATES:
+                mark = workspace_mark(type_name, level, state)
+                path = workspace_path(type_name, level, state)
+                seen = may_view(who, level, state)
+                wrong += surface_problems(
+                    client, db, path, f"Matrix item {mark}", mark, views, routes, seen
+                )
+                if type_name == "file" and seen:
+                    answer = call(client, "GET", path + "@@download")
+                    if answer.body != f"The text of {mark}.".encode():
+                        wrong.append(f"{mark}: download {answer.status_int}, must give its bytes")
+    assert not wrong, f"{who}:\n" + "\n".join(wrong[:40])
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_a_folder_zip_and_listing_hold_only_what_the_viewer_may_see(workspace_world, who) -> None:
+    client = workspace_world.client(who)
+    listing = call(client, "GET", "/workspace/")
+    answer = call(client, "GET", "/workspace/@@zip")
+    assert listing.status_int == 200 and answer.status_int == 200
+    with zipfile.ZipFile(io.BytesIO(answer.body)) as archive:
+        names = set(archive.namelist())
+    wrong = []
+    for type_name in WORKSPACE_TYPES:
+        for level in ("public", "members", "private"):
+            for state in TYPE_STATES:
+                mark = workspace_mark(type_name, level, state)
+                seen = may_view(who, level, state)
+                in_zip = any(name.rstrip("/") == mark for name in names)
+                if (mark in listing.text) != seen or in_zip != seen:
+                    wrong.append(f"{mark}: listed {mark in listing.text}, in the ZIP {in_zip}")
+    assert not wrong, f"{who}:\n" + "\n".join(wrong)

@@ -36,6 +36,8 @@ PINNED = {
     "CommentAdded", "follow", "follow_button", "followers", "is_following", "notify", "unfollow",
     "mentioned_members",
     "comments_of",
+    "FileRefused", "add_usage", "check_quota", "format_size", "scan_file", "storage_usage",
+    "upload_limit",
 }  # fmt: skip
 ALLOWED = ("pleio_core.plugin_api", "pleio_core.testing")
 

@@ -18,6 +18,7 @@ from pyramid.request import Request
 
 from pleio_core.content.site import SiteRoot
 from pleio_core.i18n import _
+from pleio_core.uploads import format_size, storage_usage
 
 PREFIX = "control-panel"
 
@@ -89,9 +90,46 @@ def actor(request: Request) -> tuple[str, str]:
     return account.id, account.email
 
 
+def storage_summary(context: SiteRoot, request: Request) -> dict[str, Any]:
+    """What the site's files take, and of how much room (the operator's quota), in words."""
+    translate = request.localizer.translate
+    language = request.localizer.locale_name
+    used = storage_usage(context)
+    quota = request.site.quota
+    mapping = {"used": format_size(used, language)}
+    if quota is None:
+        return {
+            "text": translate(
+                _("Files take ${used}. No limit is set for this site.", mapping=mapping)
+            ),
+            "full": None,
+        }
+    mapping["quota"] = format_size(quota, language)
+    mapping["percent"] = str(min(used * 100 // quota, 999))
+    return {
+        "text": translate(
+            _(
+                "Files take ${used} of the ${quota} this site may use (${percent}%).",
+                mapping=mapping,
+            )
+        ),
+        "full": (
+            translate(
+                _(
+                    "The site is full: uploads are refused until files are removed, or until "
+                    "the platform's operator gives it more room."
+                )
+            )
+            if used >= quota
+            else None
+        ),
+    }
+
+
 def control_panel(context: SiteRoot, request: Request) -> dict[str, Any]:
     translate = request.localizer.translate
     return {
+        "storage": storage_summary(context, request),
         "parts": [
             {
                 "href": panel_url(request, part.name),
@@ -99,7 +137,7 @@ def control_panel(context: SiteRoot, request: Request) -> dict[str, Any]:
                 "description": translate(part.description),
             }
             for part in PARTS
-        ]
+        ],
     }
 
 

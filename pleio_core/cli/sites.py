@@ -10,10 +10,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pleio_core.plugins.manager import PluginSet
 from pleio_core.services import PLUGINS
+from pleio_core.settings import size_text
 from pleio_core.sites.config import SiteConfig, write_site_config
 from pleio_core.sites.creation import SiteCreationError, create_site
 from pleio_core.sites.creation import check_new_site as rules_for_new_site
 from pleio_core.sites.effective import settings_over
+from pleio_core.uploads import format_size, storage_usage
 
 from .context import Platform, UsageError, load_platform
 
@@ -93,6 +95,12 @@ def site_show(args: argparse.Namespace) -> int:
         print("status:      switched off (maintenance page)")
     print(f"storage:     {without_password(platform.storage_uri(site.name))}")
     print(f"file:        {site.source}")
+    used = platform.read_root(site, storage_usage)
+    in_use = f"{format_size(used, 'en')} in use" if used is not None else "no database yet"
+    if site.quota is not None:
+        print(f"quota:       {size_text(site.quota)} ({in_use})")
+    else:
+        print(f"quota:       none ({in_use})")
     if required is not None:
         print(f"two-factor:  {'required' if required else 'not required'}")
     if enabled is None:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from persistent.mapping import PersistentMapping
 from pyramid.authorization import ALL_PERMISSIONS, DENY_ALL, Allow, Everyone
@@ -76,6 +77,9 @@ class SiteRoot(Folder):
     #: The evolve step that failed here, as {"module", "version", "title", "error", "at"}:
     #: until it succeeds, the site answers 503 (its data is as before the step).
     evolve_failure: Mapping[str, Any] | None = None
+    #: The bytes the site's files take (``pleio_core.uploads.limits``), made with the first
+    #: change; a Length, so that concurrent uploads do not conflict over it.
+    storage_usage: Length | None = None
 
     def __init__(self, name: str, title: str, modules: Iterable[str] = ()) -> None:
         super().__init__(title)

@@ -51,6 +51,8 @@ DETAIL_LABELS: dict[str, TranslationString] = {
     "publish_at": _("Publish at"),
     "publish_until": _("Publish until"),
     "removed": _("Removed"),
+    "signature": _("Virus signature"),
+    "file": _("Uploaded file"),
 }
 #: What the pages call the values an entry's details hold, by detail: what changed (the
 #: settings' and the appearance's names), how, and the access levels, states and joining

@@ -55,6 +55,7 @@ KINDS: dict[str, TranslationString] = {
     "module-settings": _("Module settings changed"),
     "access-changed": _("Who sees someone's content changed"),
     "admin-override": _("Content changed by an admin only"),
+    "virus-found": _("Virus found in an upload"),
 }
 RANDOM_BITS = 10  # 2**63 / 2**10 microseconds is beyond the year 2250
 KEY_MIN, KEY_MAX = -(2**63), 2**63 - 1

@@ -14,13 +14,24 @@ from typing import Any
 import tomli_w
 
 from pleio_core.i18n import _, english
+from pleio_core.settings import parse_size, size_text
 
 SITE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,61}[a-z0-9]$")
 MODULE_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")  # a plugin's name (an entry point's)
 HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 ACCESS_LEVELS = ("public", "closed")
 LANGUAGES = ("nl", "en")
-KEYS = ("title", "description", "hosts", "modules", "access", "language", "storage", "disabled")
+KEYS = (
+    "title",
+    "description",
+    "hosts",
+    "modules",
+    "access",
+    "language",
+    "storage",
+    "disabled",
+    "quota",
+)
 
 
 class SiteConfigError(ValueError):
@@ -71,6 +82,8 @@ class SiteConfig:
     #: Switched off by the operator: its hosts answer 503 with a maintenance page; its
     #: database is left as it is.
     disabled: bool = False
+    #: The bytes the site's files may take (set by the operator); None: no limit.
+    quota: int | None = None
     source: str = field(default="", compare=False)
 
     @property
@@ -90,6 +103,8 @@ class SiteConfig:
             data["storage"] = self.storage
         if self.disabled:
             data["disabled"] = True
+        if self.quota is not None:
+            data["quota"] = size_text(self.quota)
         return data
 
 
@@ -140,6 +155,7 @@ def build_site_config(
         access=table.choice("access", ACCESS_LEVELS),
         language=table.choice("language", LANGUAGES),
         storage=storage,
+        quota=table.size("quota"),
         source=source,
     )
 
@@ -175,6 +191,28 @@ class _Table:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.error(key, _("must be a list of strings"))
         return value
+
+    def size(self, key: str) -> int | None:
+        """A number of bytes: a whole number, or a string such as "10 GB"; None if absent."""
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise self.error(key, _('must be a size such as "10 GB" or a number of bytes'))
+        try:
+            size = value if isinstance(value, int) else parse_size(value)
+        except ValueError:
+            raise self.error(
+                key,
+                _(
+                    "${value} is not a size: write a number and a unit (500 MB, 10 GB, "
+                    "2 GiB) or a number of bytes",
+                    mapping={"value": repr(value)},
+                ),
+            ) from None
+        if size < 1:
+            raise self.error(key, _("must be at least 1 byte (leave it out for no limit)"))
+        return size
 
     def flag(self, key: str) -> bool:
         value = self.data.get(key, False)

@@ -14,6 +14,7 @@ One module per concern; import from here (``from pleio_core.testing import X``):
 - ``browser``: Chromium through Playwright, browser sign-in, the axe check
 - ``html``: the W3C Nu checker's HTML validity check
 - ``postgres``: a throw-away PostgreSQL cluster for RelStorage
+- ``clamd``: Debian's clamd with a database made on the spot that knows ``EICAR``
 - ``smtp``: an SMTP server that keeps what it receives
 - ``archives``: site exports changed on purpose
 - ``api``: tokens, bearer headers, CSRF for scripts, OpenAPI conformance
@@ -48,6 +49,14 @@ from pleio_core.testing.browser import (
     personal_menu,
     sign_in_page,
     signed_in_page,
+)
+from pleio_core.testing.clamd import (
+    EICAR,
+    EICAR_SIGNATURE,
+    ClamdServer,
+    clamd,
+    clamd_factory,
+    start_clamd,
 )
 from pleio_core.testing.commands import remember_ini_readers
 from pleio_core.testing.html import assert_valid_html, html_errors
@@ -89,11 +98,14 @@ from pleio_core.testing.waiting import clock, wait_for
 __all__ = [
     "AXE_TAGS",
     "CHROMIUM",
+    "EICAR",
+    "EICAR_SIGNATURE",
     "NOTE_PLUGIN",
     "SECRET",
     "TEST_PASSWORD",
     "WIDTHS",
     "ApiConformance",
+    "ClamdServer",
     "LiveServer",
     "PleioTestApp",
     "PleioTestSetup",
@@ -106,6 +118,8 @@ __all__ = [
     "axe_violations",
     "bearer",
     "browser",
+    "clamd",
+    "clamd_factory",
     "clock",
     "content_type_plugin",
     "counts_without_plural",
@@ -134,6 +148,7 @@ __all__ = [
     "sign_in_page",
     "signed_in_page",
     "smtp_server",
+    "start_clamd",
     "untranslatable",
     "untranslated",
     "unused",

@@ -21,6 +21,7 @@ class WorkspacePlugin(ModulePlugin):
     @hookimpl
     def pleio_configure(self, config: Configurator) -> None:
         super().pleio_configure(config)
+        config.add_stylesheet("workspace.css")
         config.include(".files")
 
 

@@ -6,6 +6,7 @@ from pyramid.config import Configurator
 
 from ..i18n import _
 from .model import File, Lock, Version, WorkspaceFolder, searchable_text
+from .schema import WorkspaceSchema
 
 __all__ = ["File", "Lock", "Version", "WorkspaceFolder"]
 
@@ -14,7 +15,11 @@ PLACES = ("module", "folder", "group")
 
 
 def includeme(config: Configurator) -> None:
-    config.add_content_type("folder", WorkspaceFolder, title=_("Folder"), addable_to=PLACES)
     config.add_content_type(
-        "file", File, title=_("File"), addable_to=PLACES, searchable_text=searchable_text
+        "folder", WorkspaceFolder, title=_("Folder"), schema=WorkspaceSchema, addable_to=PLACES
     )
+    config.add_content_type(
+        "file", File, title=_("File"), schema=WorkspaceSchema, addable_to=PLACES,
+        searchable_text=searchable_text,
+    )  # fmt: skip
+    config.include(".views")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from BTrees.OOBTree import OOTreeSet
 from persistent import Persistent
 from persistent.list import PersistentList
 
@@ -20,11 +21,34 @@ from pleio_core.plugin_api import Content, StoredFile, now
 
 
 class WorkspaceFolder(Content):
-    """A folder: files and folders inside it, never more visible than itself."""
+    """A folder: files and folders inside it, never more visible than itself.
+
+    It knows which of its children are folders (``folder_names``), so a listing puts them
+    first without loading every child.
+    """
+
+    _folders: OOTreeSet | None = None
 
     @property
     def inner_access(self) -> str:
         return self.access
+
+    @property
+    def folder_names(self) -> OOTreeSet:
+        return self._folders if self._folders is not None else OOTreeSet()
+
+    def add(self, name: str, item: Any) -> Any:
+        added = super().add(name, item)
+        if isinstance(item, WorkspaceFolder):
+            if self._folders is None:
+                self._folders = OOTreeSet()
+            self._folders.add(name)
+        return added
+
+    def remove(self, name: str) -> Any:
+        if self._folders is not None and name in self._folders:
+            self._folders.remove(name)
+        return super().remove(name)
 
 
 class Version(Persistent):
