@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from PIL import Image
 
-from pleio_core.testing import LiveServer, PleioTestSetup, SiteWorld, page_csrf
+from pleio_core.testing import LiveServer, PleioTestSetup, SiteWorld, assert_valid_html, page_csrf
 
 HOST = "files.localhost"
 PEOPLE = {"anne": "member", "bert": "member", "eva": "editor", "ada": "admin"}
@@ -348,3 +348,22 @@ def test_uploads_of_one_name_at_the_same_moment_become_its_versions(world) -> No
         assert sorted(v.number for v in file.versions) == list(range(1, 13))
         bodies = {v.stored.blob.open("r").read() for v in file.versions}
         assert bodies == {f"versie {n}".encode() for n in range(12)}
+
+
+def test_the_pages_are_valid_html(world) -> None:
+    anne = world.client("anne")
+    new_folder(anne, "/workspace/", "Geldig")
+    upload(anne, "/workspace/Geldig/", ("a.png", png()), ("b.txt", b"b"))
+    token = page_csrf(anne.get("/workspace/Geldig/b.txt"))
+    anne.post("/workspace/Geldig/b.txt/@@lock", {"csrf_token": token}, status=303)
+    pages = {
+        "folder": anne.get("/workspace/Geldig/").body,
+        "workspace": anne.get("/workspace/").body,
+        "image": anne.get("/workspace/Geldig/a.png").body,
+        "locked": anne.get("/workspace/Geldig/b.txt").body,
+        "locked, to another": world.client("eva").get("/workspace/Geldig/b.txt").body,
+        "refused": new_folder(anne, "/workspace/", "Geldig", status=409).body,
+        "mine": anne.get("/workspace/@@mine").body,
+        "upload": anne.get("/workspace/@@add?type=file").body,
+    }
+    assert_valid_html(pages)

@@ -74,7 +74,7 @@ def spool(
     limit = upload_limit(request)
     if length is not None and length > limit:
         raise too_large(request, clean, limit)
-    handle, path = tempfile.mkstemp(prefix="pleio-upload-")
+    handle, path = tempfile.mkstemp(prefix="pleio-upload-", dir=_blob_temporary_directory(request))
     spooled = Spooled(path, clean, 0, "")
     try:
         digest, size = hashlib.sha256(), 0
@@ -96,6 +96,17 @@ def spool(
         spooled.close()
 
 
+def _blob_temporary_directory(request: Request) -> str | None:
+    """Where the site's storage makes blobs: a file spooled there becomes a blob by being
+    renamed (``consumeFile``), not copied once more; None (the system's) without one."""
+    jar = getattr(request.site_root, "_p_jar", None)
+    storage = jar.db().storage if jar is not None else None
+    try:
+        return str(storage.temporaryDirectory()) if storage is not None else None
+    except AttributeError:  # a storage without blobs
+        return None
+
+
 def too_large(request: Request, name: str, limit: int) -> FileRefused:
     return FileRefused(
         413,
@@ -107,10 +118,9 @@ def too_large(request: Request, name: str, limit: int) -> FileRefused:
 
 
 def _stored(spooled: Spooled, media_type: str) -> StoredFile:
+    """The spooled file as a blob: moved into the blob store (it is gone from its place)."""
     blob = Blob()
-    with blob.open("w") as target, Path(spooled.path).open("rb") as source:
-        while chunk := source.read(CHUNK):
-            target.write(chunk)
+    blob.consumeFile(spooled.path)
     return StoredFile(blob, spooled.name, media_type, spooled.size, spooled.sha256)
 
 
@@ -157,12 +167,12 @@ def store_upload(
     author = identity.id if identity is not None else None
     author_name = identity.name if identity is not None else ""
     file = existing if existing is not None else File(spooled.name, owner=author)
+    with_facts(file, spooled.path, media_type)  # (before the spooled file becomes the blob)
     version = Version(
         len(file.versions) + 1, _stored(spooled, media_type), author, author_name, note
     )
     version.scanned = scanned
     file.add_version(version)
-    with_facts(file, spooled.path, media_type)
     add_usage(request.site_root, spooled.size)
     if existing is None:
         file.owner_name = author_name
@@ -179,7 +189,7 @@ def store_upload(
 def with_facts(file: File, path: str, media_type: str) -> None:
     """The thumbnail and the searchable text of the file at ``path``, kept on ``file``."""
     picture = thumbnails.thumbnail(path, media_type)
-    file.thumbnail = _small_file(picture, file.__name__ or file.title) if picture else None
+    file.thumbnail = _small_file(picture, file.title) if picture else None
     file.extracted_text = extract.text_of(path, media_type)
 
 
