@@ -41,6 +41,7 @@ def make_configurator(settings: Mapping[str, Any], full: bool = True) -> Configu
     config.include(".content")  # its directive, before plugins use it
     config.include(".api.endpoints")  # (the same)
     config.include(".notifications.kinds")  # (the same: add_notification_kind)
+    config.include(".security.app_passwords")  # (the same: add_app_password_path)
     config.include(".plugins")
     if full:
         config.include(".mail")

@@ -6,7 +6,8 @@ the plugin guide; anything else in the core may move without warning. ``tests/
 test_plugin_api.py`` pins ``__all__`` and checks that the bundled modules keep to it. The
 plugin guide describes each name; the directives (``config.add_content_type``,
 ``config.add_module_folder``, ``config.add_stylesheet``, ``config.add_evolve_step``,
-``config.add_api_endpoint``, ``config.add_home_widget``, ``config.add_notification_kind``)
+``config.add_api_endpoint``, ``config.add_home_widget``, ``config.add_notification_kind``,
+``config.add_app_password_path``)
 and the request properties
 (``request.plugin_hooks``, ``request.enabled_modules``, ``request.identity``,
 ``request.principals``) come with the configuration and the request.
@@ -69,6 +70,7 @@ from pleio_core.notifications import (
 from pleio_core.people import avatar_html, display_name, profile_url
 from pleio_core.plugins import MenuItem, ModuleSettings, PluginInfo, WidgetItem, hookimpl
 from pleio_core.plugins.module import ModulePlugin
+from pleio_core.security.app_passwords import basic_challenge
 from pleio_core.security.invitations import parse_addresses
 from pleio_core.security.mailing import mail_accounts
 from pleio_core.security.membership import MemberRemoved
@@ -132,6 +134,7 @@ __all__ = [
     "add_links",
     "add_usage",
     "avatar_html",
+    "basic_challenge",
     "check_quota",
     "clean",
     "clean_html",

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from pleio_core.plugins.evolve import EvolveStep
     from pleio_core.plugins.manager import PluginSet
     from pleio_core.plugins.widgets import HomeWidget
+    from pleio_core.security.app_passwords import AppPasswordPath
     from pleio_core.security.policy import AccountSummaries, PleioSecurityPolicy
     from pleio_core.security.throttle import SignInThrottle, Throttle
     from pleio_core.settings import PleioSettings
@@ -125,6 +126,11 @@ STYLESHEETS: Service[dict[str, str]] = Service(
 )
 API_ENDPOINTS: Service[list[ApiEndpoint]] = Service(
     "api endpoints", "pleio_core.api.endpoints", "Plugins' own API endpoints (add_api_endpoint)."
+)
+APP_PASSWORD_PATHS: Service[list[AppPasswordPath]] = Service(
+    "app password paths",
+    "pleio_core.security.app_passwords",
+    "Where app passwords sign in (add_app_password_path).",
 )
 EVOLVE_STEPS: Service[dict[str, dict[int, EvolveStep]]] = Service(
     "evolve steps", "pleio_core.plugins", "Each module's data changes (add_evolve_step)."

@@ -48,7 +48,7 @@ DEFAULT_UPLOAD_SIZE = "1 GB"
 #: What ``pleio.clamd_unreachable`` may say: refuse an upload clamd cannot scan, or store it
 #: marked unscanned.
 UNREACHABLE_CHOICES = ("refuse", "store")
-DEFAULT_CLAMD_TIMEOUT = 60.0
+DEFAULT_CLAMD_TIMEOUT = 120.0
 
 
 class SettingsError(ValueError):

@@ -657,8 +657,9 @@ def workspace_path(type_name: str, level: str, state: str) -> str:
 @pytest.fixture(scope="module")
 def workspace_world(matrix):
     """A folder and a file (with its bytes) at every level and state, owned by the owner."""
-    from pleio_core.plugin_api import store_file
     from pleio_workspace.files.model import Version
+
+    from pleio_core.plugin_api import store_file
 
     registry = matrix.app.registry
     with PLATFORM_DATABASE(registry).transaction() as conn:

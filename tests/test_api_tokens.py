@@ -152,7 +152,7 @@ def test_the_account_page_with_tokens_passes_axe(
     page.get_by_role("button", name="Inloggen").click()
     page.goto(server.url("localhost", "/account"))
     page.get_by_label("Naam van het token").fill("Nieuwsbrief")
-    page.get_by_label("Deelsite").fill("kia")
+    page.get_by_label("Deelsite").first.fill("kia")  # (the app passwords have one too)
     page.get_by_role("button", name="Token maken").click()
     token = page.locator("#new-token").inner_text()
     assert token.startswith("pleio_")

@@ -403,9 +403,9 @@ BAD = {
     ),
     "a newer format": (
         lambda g: rebuild_archive(
-            g, manifest=lambda m: m.update(format_version=2, pleio_version="9.0")
+            g, manifest=lambda m: m.update(format_version=3, pleio_version="9.0")
         ),
-        "format version 2",
+        "format version 3",
     ),
     "a plugin not installed": (
         lambda g: rebuild_archive(g, manifest=_needs_gadgets),

@@ -12,7 +12,7 @@ MODULES = {
     "wiki": ("Wiki", "Wiki"),
 }
 #: What an empty start page says: the core's, or the module's own start page's.
-EMPTY = {"community": "Er zijn nog geen groepen."}
+EMPTY = {"community": "Er zijn nog geen groepen.", "workspace": "Deze map is leeg."}
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -36,6 +36,7 @@ PINNED = {
     "CommentAdded", "follow", "follow_button", "followers", "is_following", "notify", "unfollow",
     "mentioned_members",
     "comments_of",
+    "basic_challenge",
     "FileRefused", "add_usage", "check_quota", "format_size", "scan_file", "storage_usage",
     "upload_limit",
 }  # fmt: skip

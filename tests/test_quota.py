@@ -259,3 +259,55 @@ def test_pleio_site_show_prints_the_quota_and_usage(quota_site, capsys) -> None:
     quota_site.write_site("beta", title="Beta")
     assert quota_site.pleio("site", "show", "beta") == 0
     assert "quota:       none (no database yet)" in capsys.readouterr().out
+
+
+def test_the_operator_sets_the_quota_with_the_pleio_command(quota_site, capsys) -> None:
+    app = quota_site.make_app()
+    set_usage(app, 640)
+    quota_site.close()
+    file = quota_site.site_configs / "alpha.toml"
+    assert quota_site.pleio("site", "quota", "alpha", "2 GiB") == 0
+    assert "quota of alpha: 2 GiB, 640 B in use" in capsys.readouterr().out
+    assert 'quota = "2 GiB"' in file.read_text() and read_site_config(file).quota == 2**31
+    assert quota_site.pleio("site", "quota", "alpha", "none") == 0
+    assert read_site_config(file).quota is None and "quota" not in file.read_text()
+    assert quota_site.pleio("site", "quota", "alpha", "plenty") != 0
+    assert "quota: 'plenty' is not a size" in capsys.readouterr().err
+    assert read_site_config(file).quota is None  # unchanged
+    assert quota_site.pleio(
+        "site", "create", "gamma", "--title", "Gamma", "--host", "gamma.localhost",
+        "--quota", "5 GB",
+    ) == 0  # fmt: skip
+    assert read_site_config(quota_site.site_configs / "gamma.toml").quota == 5 * 10**9
+    assert quota_site.pleio(
+        "site", "create", "delta", "--title", "Delta", "--host", "delta.localhost",
+        "--quota", "5 GBs",
+    ) != 0  # fmt: skip
+    assert "quota" in capsys.readouterr().err
+    assert not (quota_site.site_configs / "delta.toml").exists()
+
+
+def test_a_running_server_applies_a_changed_quota(quota_site) -> None:
+    from pleio_core.testing import wait_for
+
+    app = quota_site.make_app(with_take_view)
+    ada = quota_site.signed_in(app, "ada@example.nl", HOST)
+    ada.post("/@@test-take", {"size": "2000"}, status=507)
+    quota_site.write_site("alpha", title="Alpha", quota=10**6)
+    wait_for(
+        lambda: ada.post("/@@test-take", {"size": "2000"}, expect_errors=True).status_int == 200
+    )
+
+
+def test_the_operators_sites_page_shows_each_sites_files_and_quota(quota_site) -> None:
+    quota_site.write_site("beta", title="Beta")
+    quota_site.create_account("op@example.nl", "Olga", operator=True)
+    app = quota_site.make_app()
+    quota_site.client(app, HOST).get("/")  # the sites' databases are made on first use
+    quota_site.client(app, "beta.localhost").get("/")
+    set_usage(app, 250)
+    operator = quota_site.signed_in_on_platform(app, "op@example.nl")
+    page = operator.get("/@@operator-sites")
+    assert "Ruimte voor bestanden" in page.text
+    assert ">250 B van 1 kB</td>" in page.text and ">0 B</td>" in page.text
+    assert_valid_html({"operator's sites page": page.body})

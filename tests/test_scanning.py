@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from webtest import Upload
 
 from pleio_core.content.site import ROOT_KEY
 from pleio_core.services import SITE_DATABASES
@@ -170,7 +171,8 @@ def test_clamd_over_tcp(setup, clamd_factory) -> None:
 
 def instream_clean(server) -> bool:
     settings = PleioSettings.from_settings({**BASE, "pleio.clamd": server}).scanner
-    return instream(settings, __file__).clean
+    with Path(__file__).open("rb") as source:
+        return instream(settings, source).clean
 
 
 def test_a_clamd_that_does_not_answer_times_out(tmp_path: Path) -> None:
@@ -192,8 +194,8 @@ def test_a_clamd_that_does_not_answer_times_out(tmp_path: Path) -> None:
     target = tmp_path / "big.bin"
     target.write_bytes(b"\0" * 4_000_000)  # more than the socket buffers take
     try:
-        with pytest.raises(ScannerUnavailable, match="timed out"):
-            instream(scanner, str(target))
+        with pytest.raises(ScannerUnavailable, match="timed out"), target.open("rb") as source:
+            instream(scanner, source)
     finally:
         for connection in accepted:
             connection.close()
@@ -208,7 +210,8 @@ def test_the_scanner_is_streamed_to_in_chunks_and_reads_a_large_file(clamd, tmp_
         for _ in range(20):
             f.write(b"\1" * 1_000_000)
         f.write(EICAR)  # past the first chunks: every chunk reaches clamd
-    verdict = instream(scanner, str(big))
+    with big.open("rb") as source:
+        verdict = instream(scanner, source)
     assert verdict.signature == f"{EICAR_SIGNATURE}.UNOFFICIAL"
 
 
@@ -244,5 +247,55 @@ def test_scanner_settings_are_parsed_once() -> None:
     assert parsed.store_unscanned and parsed.timeout == 120.0
     unix = PleioSettings.from_settings({**BASE, "pleio.clamd": "unix:///run/clamav/clamd.ctl"})
     assert unix.scanner.socket_path == "/run/clamav/clamd.ctl"
-    assert not unix.scanner.store_unscanned and unix.scanner.timeout == 60.0
+    assert not unix.scanner.store_unscanned and unix.scanner.timeout == 120.0
     assert PleioSettings.from_settings(BASE).scanner is None
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_the_control_panels_logo_is_scanned_too(pleio_setup: PleioTestSetup, clamd) -> None:
+    pleio_setup.write_site("alpha", title="Alpha")
+    pleio_setup.create_account("op@example.nl", "Olga", alpha="admin")
+    app = pleio_setup.make_app(**{"pleio.clamd": clamd})
+    admin = pleio_setup.signed_in(app, "op@example.nl", HOST)
+    form = admin.get("/@@control-panel-appearance").forms["panel-form"]
+    form["logo"] = Upload("logo.png", PNG + EICAR, "image/png")  # an image to the sniffer
+    page = form.submit(status=422)
+    assert f"“logo.png” bevat een virus ({EICAR_SIGNATURE}.UNOFFICIAL)" in page.text
+    [entry] = virus_entries(app)
+    assert entry.actor_email == "op@example.nl" and entry.details["file"] == "logo.png"
+    with SITE_DATABASES(app.registry).get("alpha").transaction() as conn:
+        assert conn.root()[ROOT_KEY].logo_version == 0
+    form = admin.get("/@@control-panel-appearance").forms["panel-form"]
+    form["logo"] = Upload("logo.png", PNG, "image/png")
+    form.submit(status=303)
+    with SITE_DATABASES(app.registry).get("alpha").transaction() as conn:
+        assert conn.root()[ROOT_KEY].logo_version == 1
+
+
+def test_the_logo_waits_for_an_unreachable_scanner(pleio_setup, clamd_factory) -> None:
+    stopped = clamd_factory()
+    stopped.stop()
+    pleio_setup.write_site("alpha", title="Alpha")
+    pleio_setup.create_account("op@example.nl", "Olga", alpha="admin")
+    app = pleio_setup.make_app(**{"pleio.clamd": stopped})
+    admin = pleio_setup.signed_in(app, "op@example.nl", HOST)
+    form = admin.get("/@@control-panel-appearance").forms["panel-form"]
+    form["favicon"] = Upload("icon.png", PNG, "image/png")
+    assert "de virusscanner is niet bereikbaar" in form.submit(status=503).text
+
+
+def test_a_virus_is_refused_even_when_its_audit_entry_cannot_be_written(
+    setup, clamd, monkeypatch, caplog
+) -> None:
+    from pleio_core.uploads import scanning
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(scanning, "append_entry", broken)
+    app, ada = signed_in_app(setup, **{"pleio.clamd": clamd})
+    assert "bevat een virus" in post(ada, EICAR, status=422)["refused"]
+    assert "cannot record the virus in the audit log of site alpha" in caplog.text
+    assert virus_entries(app) == []

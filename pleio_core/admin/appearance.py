@@ -22,6 +22,7 @@ from pleio_core.sites.appearance import (
     site_colours,
     store_image,
 )
+from pleio_core.uploads import FileRefused, scan_bytes
 
 from .contrast import MIN_TEXT_CONTRAST, WHITE, contrast_ratio, shown_ratio
 from .images import ImageError, read_upload
@@ -65,20 +66,23 @@ def check_colour(request: Request, raw: str) -> tuple[str | None, str | None]:
     return colour, None
 
 
-def appearance_save(context: SiteRoot, request: Request) -> Any:
+def read_images(
+    request: Request, errors: dict[str, str]
+) -> tuple[dict[str, tuple[bytes, str] | None], int]:
+    """The logo and favicon chosen (None: not chosen), each checked and scanned for viruses
+    before anything is stored; what is wrong goes in ``errors``. With the status to answer
+    if something is (400, or the scanner's refusal: 422 a virus, 503 no scanner)."""
     translate = request.localizer.translate
-    errors: dict[str, str] = {}
-    colours: dict[str, str] = {}
-    for name in COLOURS:
-        colour, error = check_colour(request, request.POST.get(name, ""))
-        if colour is not None:
-            colours[name] = colour
-        elif error:
-            errors[name] = error
     images = {}
+    status = 400
     for kind in KINDS:
+        field = request.POST.get(kind)
         try:
-            images[kind] = read_upload(request.POST.get(kind))
+            images[kind] = upload = read_upload(field)
+            if upload is not None:
+                scan_bytes(request, upload[0], getattr(field, "filename", "") or kind)
+        except FileRefused as refused:  # a virus (audited), or the scanner is away
+            errors[kind], status = translate(refused.message), refused.status
         except ImageError as exc:
             if exc.reason == "size":
                 errors[kind] = translate(
@@ -91,8 +95,21 @@ def appearance_save(context: SiteRoot, request: Request) -> Any:
                 errors[kind] = translate(
                     _("This file is not a PNG, JPEG or WebP image (SVG is not allowed).")
                 )
+    return images, status
+
+
+def appearance_save(context: SiteRoot, request: Request) -> Any:
+    errors: dict[str, str] = {}
+    colours: dict[str, str] = {}
+    for name in COLOURS:
+        colour, error = check_colour(request, request.POST.get(name, ""))
+        if colour is not None:
+            colours[name] = colour
+        elif error:
+            errors[name] = error
+    images, status = read_images(request, errors)
     if errors:  # nothing is saved, not even the parts that were right
-        request.response.status_int = 400
+        request.response.status_int = status
         values = {name: request.POST.get(name, "") for name in COLOURS}
         return _page(request, context, values, errors)
     changed = []

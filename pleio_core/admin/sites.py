@@ -23,6 +23,7 @@ from pleio_core.sites.config import ACCESS_LEVELS, SiteConfig, write_site_config
 from pleio_core.sites.creation import Problem, SiteCreationError, create_site
 from pleio_core.sites.effective import effective_settings
 from pleio_core.sites.urls import host_url
+from pleio_core.uploads import format_size, storage_usage
 
 log = logging.getLogger(__name__)
 NAME = "operator-sites"
@@ -41,7 +42,13 @@ FIELD_LABELS = {
 def _database_facts(request: Request, site: SiteConfig) -> dict[str, Any]:
     """Modules, member count, size and the settings in force (the holder's over the
     file's) from the site's database, read without writing."""
-    unknown = {"modules": site.modules, "members": None, "size": None, "settings": None}
+    unknown = {
+        "modules": site.modules,
+        "members": None,
+        "size": None,
+        "settings": None,
+        "files": None,
+    }
     if site.disabled:
         return unknown
     try:
@@ -52,7 +59,14 @@ def _database_facts(request: Request, site: SiteConfig) -> dict[str, Any]:
             members = site_members(root) if root is not None else None
             count = len(members) if members is not None else 0
             settings = effective_settings(site, root)
-        return {"modules": modules, "members": count, "size": db.getSize(), "settings": settings}
+            files = storage_usage(root) if root is not None else 0
+        return {
+            "modules": modules,
+            "members": count,
+            "size": db.getSize(),
+            "settings": settings,
+            "files": files,
+        }
     except Exception:  # a database that cannot be opened must not hide the other sites
         log.exception("cannot read the database of site %s", site.name)
         return unknown
@@ -62,6 +76,21 @@ def _size(size: int | None) -> str:
     if size is None:
         return "—"
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
+
+
+def _files(request: Request, used: int | None, quota: int | None) -> str:
+    """The bytes the site's files take, of its quota if it has one."""
+    if used is None:
+        return "—"
+    language = request.localizer.locale_name
+    if quota is None:
+        return format_size(used, language)
+    return request.localizer.translate(
+        _(
+            "${used} of ${quota}",
+            mapping={"used": format_size(used, language), "quota": format_size(quota, language)},
+        )
+    )
 
 
 def _said(request: Request, problem: Problem) -> str:
@@ -92,6 +121,7 @@ def _page(request: Request, values: dict[str, Any], errors: list[Problem]) -> di
                 "modules": ", ".join(facts["modules"]) or "—",
                 "members": "—" if facts["members"] is None else str(facts["members"]),
                 "size": _size(facts["size"]),
+                "files": _files(request, facts["files"], site.quota),
                 "disabled": site.disabled,
             }
         )

@@ -29,6 +29,7 @@ from pleio_core.content.views import visible_children
 from pleio_core.i18n import _
 from pleio_core.services import CONTENT_TYPES
 from pleio_core.text import whole_number
+from pleio_core.uploads.refusals import FileRefused
 
 from .auth import require_identity, require_permission
 from .errors import ApiError
@@ -165,7 +166,10 @@ def remove_content(context: Any, request: Request) -> Response:
     content, _content_type = find_content(request)
     require_permission(request, "view", content)
     require_permission(request, "delete", content)
-    delete_content(request, content)
+    try:
+        delete_content(request, content)
+    except FileRefused as refused:  # (a plugin's trash: checked out by someone else)
+        raise ApiError(refused.status, refused.message) from None
     return Response(status=204)
 
 

@@ -22,6 +22,7 @@ from pleio_core.notifications import add_notification_kind
 from pleio_core.plugins import add_module_folder, add_stylesheet, hookspecs
 from pleio_core.plugins.evolve import add_evolve_step
 from pleio_core.plugins.widgets import add_home_widget
+from pleio_core.security.app_passwords import add_app_password_path
 from pleio_core.services import Service
 
 TITLE = "# Plugin reference"
@@ -39,6 +40,7 @@ DIRECTIVES: tuple[Callable[..., Any], ...] = (
     add_api_endpoint,
     add_home_widget,
     add_notification_kind,
+    add_app_password_path,
 )
 DATA_CLASSES = (
     plugin_api.PluginInfo,

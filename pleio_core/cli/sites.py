@@ -1,4 +1,4 @@
-"""``pleio site …``: list, create, show, enable-module, disable-module."""
+"""``pleio site …``: list, create, show, quota, enable-module, disable-module."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pleio_core.plugins.manager import PluginSet
 from pleio_core.services import PLUGINS
-from pleio_core.settings import size_text
+from pleio_core.settings import parse_size, size_text
 from pleio_core.sites.config import SiteConfig, write_site_config
 from pleio_core.sites.creation import SiteCreationError, create_site
 from pleio_core.sites.creation import check_new_site as rules_for_new_site
@@ -67,6 +67,8 @@ def site_create(args: argparse.Namespace) -> int:
     }
     if args.storage:
         data["storage"] = args.storage
+    if args.quota:
+        data["quota"] = args.quota
     try:
         site = create_site(platform.registry, platform.sites, args.name, data)
     except SiteCreationError as exc:
@@ -107,6 +109,25 @@ def site_show(args: argparse.Namespace) -> int:
         print(f"modules:     {', '.join(site.modules)} (no database yet)")
     else:
         print(f"modules:     {', '.join(enabled)}")
+    return 0
+
+
+def site_quota(args: argparse.Namespace) -> int:
+    """Write the quota into the site's file; running servers apply it within seconds."""
+    platform = _platform(args)
+    site = _site(platform, args.name)
+    quota: int | None = None
+    if args.size.strip().lower() != "none":
+        try:
+            quota = parse_size(args.size)
+        except ValueError as exc:
+            raise UsageError(f"quota: {exc}") from None
+        if quota < 1:
+            raise UsageError("quota: must be at least 1 byte (none: no limit)")
+    write_site_config(platform.settings.site_configs_dir, replace(site, quota=quota))
+    used = platform.read_root(site, storage_usage)
+    in_use = f", {format_size(used, 'en')} in use" if used is not None else ""
+    print(f"quota of {site.name}: {size_text(quota) if quota else 'none'}{in_use}")
     return 0
 
 
@@ -166,7 +187,13 @@ def add_commands(commands: argparse._SubParsersAction) -> argparse._SubParsersAc
     p.add_argument("--language", choices=("nl", "en"), default="nl")
     p.add_argument("--description", default="")
     p.add_argument("--storage", default="", help="a zodburi URI (default: pleio.storage_uri)")
+    p.add_argument("--quota", default="", help='room for its files, e.g. "10 GB" (default: none)')
     p.set_defaults(run=site_create)
+
+    p = sub.add_parser("quota", help="set the room a deelsite's files may take")
+    p.add_argument("name")
+    p.add_argument("size", help='e.g. "10 GB", "500 MB", "2 GiB", bytes, or "none" for no limit')
+    p.set_defaults(run=site_quota)
 
     p = sub.add_parser("show", help="show a deelsite's effective settings")
     p.add_argument("name")

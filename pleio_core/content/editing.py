@@ -198,6 +198,9 @@ def update_content(
 
 
 def delete_content(request: Request, content: Content) -> None:
-    """Remove content and everything inside it."""
+    """Remove content and everything inside it (or let a plugin take it, to a trash:
+    ``pleio_delete_content``)."""
+    if request.plugin_hooks.pleio_delete_content(request=request, content=content):
+        return
     request.registry.notify(ContentRemoved(content, request))
     parent_of(content).remove(name_of(content))

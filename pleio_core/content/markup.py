@@ -70,6 +70,33 @@ def is_item_name(name: str) -> bool:
     return bool(ITEM_NAME.fullmatch(name))
 
 
+FILE_NAME_RULE = (
+    "a file name is NFC-normalised text without spaces around it, without / or \\, not . "
+    "or .. or starting with @@, without control characters or invisible marks, at most "
+    "255 bytes in UTF-8"
+)
+#: What no file name holds: controls, format marks, surrogates, private use, unassigned,
+#: line and paragraph separators.
+_NOT_IN_FILE_NAMES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+
+
+def is_file_name(name: str) -> bool:
+    """Whether ``name`` can be the name of a folder or file as people and desktop clients
+    use them (``FILE_NAME_RULE``: Unicode, spaces inside); the workspace's names, and what
+    an import accepts besides ``is_item_name``'s."""
+    return (
+        isinstance(name, str)
+        and bool(name)
+        and name == unicodedata.normalize("NFC", name).strip()
+        and "/" not in name
+        and "\\" not in name
+        and name not in (".", "..")
+        and not name.startswith("@@")
+        and not any(unicodedata.category(c) in _NOT_IN_FILE_NAMES for c in name)
+        and len(name.encode("utf-8", "surrogatepass")) <= 255
+    )
+
+
 def slugify(title: str) -> str:
     """A URL name made from a title: ascii, lower case, words joined by hyphens."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()

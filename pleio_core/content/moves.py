@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from BTrees.OOBTree import OOBTree
 from pyramid.request import Request
-from pyramid.traversal import resource_path
+from pyramid.traversal import quote_path_segment, resource_path
 
 from pleio_core.services import CONTENT_TYPES
 
@@ -88,7 +88,9 @@ def moved_location(request: Request) -> str | None:
     moved = getattr(site, "moved_paths", None) if site is not None else None
     if not moved:
         return None
-    segments = [s for s in request.path_info.split("/") if s]
+    # the paths are kept as resource_path writes them (each name quoted: "plan%201.pdf"),
+    # path_info has them unquoted
+    segments = [quote_path_segment(s) for s in request.path_info.split("/") if s]
     for n in range(len(segments), 0, -1):
         content = moved.get("/" + "/".join(segments[:n]))
         if content is None:

@@ -46,6 +46,9 @@ class ContentType:
     #: More text search finds the content by, besides its title, body, tags and comments:
     #: ``searchable_text(content) -> str`` (plain text, e.g. the type's own fields).
     searchable_text: Callable[[Content], str] | None = None
+    #: Its items are named as files are (``markup.is_file_name``: Unicode, spaces), not
+    #: as addresses (``is_item_name``); a site import accepts either for it.
+    file_names: bool = False
 
     def field_names(self) -> list[str]:
         return [node.name for node in self.schema().children]
@@ -106,8 +109,10 @@ def add_content_type(
     module: str | None = None,
     merges_edits: bool = False,
     searchable_text: Callable[[Content], str] | None = None,
+    file_names: bool = False,
 ) -> None:
     """Declare a content type. ``module`` defaults to the plugin whose configure hook calls it.
+    ``file_names``: its items are named as files (the workspace's), see ``ContentType``.
 
     Two declarations of one name, or one class declared twice, stop start-up.
     """
@@ -145,6 +150,7 @@ def add_content_type(
         revisions,
         merges_edits,
         searchable_text,
+        file_names,
     )
     types: ContentTypes = CONTENT_TYPES(config.registry)
 

@@ -24,7 +24,9 @@ from .safety import Limits, check_archive
 from .streaming import load, read_document, records
 
 FORMAT = "pleio-site-export"
-FORMAT_VERSION = 1
+#: 2: extra data may refer to files (``file_ref``), and an item may have a file name
+#: (``markup.is_file_name``). Version 1 archives are read as ever.
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 ACCOUNTS = "accounts.jsonl"
 MEMBERS = "members.jsonl"

@@ -2,7 +2,8 @@
 
 Fields are serialised by the type's schema (so a plugin's own fields travel without code of
 its own), accounts are named by e-mail address, files by SHA-256. A plugin adds data the
-schema does not hold with the ``pleio_export_extra`` / ``pleio_import_extra`` hooks.
+schema does not hold with the ``pleio_export_extra`` / ``pleio_import_extra`` hooks; files
+in that data travel as a file field's do (``file_ref`` on export, ``stored_file`` back).
 """
 
 from __future__ import annotations
@@ -88,6 +89,13 @@ def files_in(schema: colander.SchemaNode, values: dict[str, Any]) -> list[Stored
     ]
 
 
+def file_facts(stored: StoredFile) -> dict[str, Any]:
+    """What a document says of a file: ``{"sha256", "filename", "media_type", "size"}``
+    (the bytes are ``files/<sha256>``), as a file field is written."""
+    facts: dict[str, Any] = StoredFileType().serialize(colander.null, stored)
+    return facts
+
+
 def extra_plugins(registry: Registry, hook: str) -> list[str]:
     """The plugins implementing ``hook`` (asked once per export or import)."""
     caller = getattr(PLUGINS(registry).pm.hook, hook)
@@ -103,7 +111,8 @@ def document_of(
     extras: list[str],
     on_file: Callable[[StoredFile], None],
 ) -> dict[str, Any]:
-    """The archive's document of ``content``; ``on_file`` is called for every file it holds."""
+    """The archive's document of ``content``; ``on_file`` is called for every file it holds
+    (its file fields' and those its plugins' extra data refers to with ``file_ref``)."""
     schema = bound(content_type)
     values = content_values(content, content_type)
     for stored in files_in(schema, values):
@@ -161,6 +170,11 @@ def document_of(
     if likes is not None:
         emails = (accounts.email_of(a) for a in likes.accounts())
         document["likes"] = sorted(e for e in emails if e)
+
+    def file_ref(stored: StoredFile) -> dict[str, Any]:
+        on_file(stored)
+        return file_facts(stored)
+
     for plugin in extras:
         found = PLUGINS(registry).call_for(
             plugin,
@@ -168,6 +182,7 @@ def document_of(
             content=content,
             registry=registry,
             email_of=accounts.email_of,
+            file_ref=file_ref,
         )
         if found and found[0] is not None:
             document["extra"][plugin] = found[0]

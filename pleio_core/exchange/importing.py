@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import transaction
 from pyramid.registry import Registry
@@ -27,7 +27,7 @@ from ZODB.blob import Blob
 from pleio_core.catalog.reindex import reindex_site
 from pleio_core.content.files import StoredFile, write_blob
 from pleio_core.content.folder import Folder
-from pleio_core.content.markup import ITEM_NAME_RULE, is_item_name
+from pleio_core.content.markup import FILE_NAME_RULE, ITEM_NAME_RULE, is_file_name, is_item_name
 from pleio_core.content.model import Content
 from pleio_core.content.moves import remember_move
 from pleio_core.content.schedule import schedule_content
@@ -158,6 +158,8 @@ class _Files:
         self.blobs: dict[str, Blob] = {}
 
     def __call__(self, facts: Mapping[str, Any]) -> StoredFile:
+        if not isinstance(facts, Mapping):
+            raise ArchiveError(f"a file reference that is not an object: {brief(repr(facts))}")
         sha256 = facts.get("sha256")
         if not isinstance(sha256, str) or not SHA256.match(sha256):
             raise ArchiveError(f"a file field without a valid sha256: {facts!r}")
@@ -177,9 +179,12 @@ class _Files:
         )
 
 
-def _folder_at(root: SiteRoot, path: str) -> Folder | None:
+def _folder_at(root: SiteRoot, path: str, quoted: bool = False) -> Folder | None:
+    """The folder at ``path`` (names joined by "/"; each quoted as in a URL if ``quoted``)."""
     node: Any = root
     for name in path.split("/") if path else ():
+        if quoted:
+            name = unquote(name)
         node = node.get(name) if isinstance(node, Folder) else None
         if node is None:
             return None
@@ -191,7 +196,8 @@ def restore_moved_paths(root: SiteRoot, moved: Any) -> None:
     if not isinstance(moved, dict):
         raise ArchiveError("the manifest's moved_paths is not an object")
     for old, now_at in moved.items():
-        target = _folder_at(root, now_at.strip("/")) if isinstance(now_at, str) else None
+        # (a path as resource_path writes it: each name quoted)
+        target = _folder_at(root, now_at.strip("/"), True) if isinstance(now_at, str) else None
         if not old.startswith("/") or not isinstance(target, Content):
             raise ArchiveError(f"moved_paths: {old!r} leads to {now_at!r}, which is no content")
         remember_move(root, old, target)
@@ -212,10 +218,16 @@ def _new_root(reader: ArchiveReader, site: SiteConfig) -> SiteRoot:
     return root
 
 
-def _adder(parent: Folder, name: str, where: str) -> Callable[[Content], None]:
+def _adder(
+    parent: Folder, name: str, where: str, file_names: bool = False
+) -> Callable[[Content], None]:
+    """What puts the new content in ``parent`` as ``name``: an address name, or for a type
+    whose items are files (``ContentType.file_names``) a file name too."""
+
     def attach(content: Content) -> None:
-        if not is_item_name(name):
-            raise ArchiveError(f"{where}: an item cannot be named {name[:60]!r}: {ITEM_NAME_RULE}")
+        if not (is_item_name(name) or (file_names and is_file_name(name))):
+            rule = f"{ITEM_NAME_RULE}; or {FILE_NAME_RULE}" if file_names else ITEM_NAME_RULE
+            raise ArchiveError(f"{where}: an item cannot be named {name[:60]!r}: {rule}")
         try:
             parent.add(name, content)
         except (ValueError, KeyError) as exc:
@@ -302,7 +314,7 @@ def _write_content(
     parent = _folder_at(root, parent_path)
     if parent is None:
         raise ArchiveError(f"{where}: its folder {parent_path!r} comes after it or nowhere")
-    attach = _adder(parent, item_name, where)
+    attach = _adder(parent, item_name, where, content_type.file_names)
     try:
         content = content_from(
             document, content_type, plan.account_id, files, where, attach, savepoint
@@ -312,11 +324,16 @@ def _write_content(
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise ArchiveError(f"{where}: a bad document: {brief(repr(exc))}") from None
     schedule_content(root, content)
-    _import_extra(content, document.get("extra") or {}, registry, plan, where)
+    _import_extra(content, document.get("extra") or {}, registry, plan, files, where)
 
 
 def _import_extra(
-    content: Content, extra: dict[str, Any], registry: Registry, plan: AccountPlan, where: str
+    content: Content,
+    extra: dict[str, Any],
+    registry: Registry,
+    plan: AccountPlan,
+    files: _Files,
+    where: str,
 ) -> None:
     """Each plugin's own data of ``content``, to that plugin (which may refuse it)."""
     plugins = PLUGINS(registry)
@@ -331,6 +348,7 @@ def _import_extra(
                 data=data,
                 registry=registry,
                 account_id=plan.account_id,
+                stored_file=files,
             )
         except ValueError as exc:
             raise ArchiveError(

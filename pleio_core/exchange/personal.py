@@ -24,7 +24,7 @@ from pleio_core.security.membership import site_members
 from pleio_core.services import CONTENT_TYPES, PLUGINS
 
 from .archive import ArchiveWriter, content_member, dump, file_member, iso
-from .documents import document_of
+from .documents import document_of, file_facts
 from .errors import ArchiveError
 from .export import GC_EVERY, require_every_module, walk
 
@@ -59,16 +59,33 @@ class PluginPartError(ArchiveError):
         self.module = module
 
 
-def plugin_parts(root: SiteRoot, account: Account, registry: Registry) -> dict[str, Any]:
-    """Each enabled plugin's ``pleio_personal_data`` for the account (those with one)."""
+def plugin_parts(
+    root: SiteRoot,
+    account: Account,
+    registry: Registry,
+    files: list[StoredFile] | None = None,
+) -> dict[str, Any]:
+    """Each enabled plugin's ``pleio_personal_data`` for the account (those with one); the
+    files they refer to (``file_ref``) are appended to ``files``, to be written after."""
     plugins = PLUGINS(registry)
     parts: dict[str, Any] = {}
+    wanted = files if files is not None else []
+
+    def file_ref(stored: StoredFile) -> dict[str, Any]:
+        wanted.append(stored)
+        return file_facts(stored)
+
     for module in root.enabled_modules:
         if module not in plugins:
             continue
         try:
             answers = plugins.call_for(
-                module, "pleio_personal_data", site=root, account_id=account.id, registry=registry
+                module,
+                "pleio_personal_data",
+                site=root,
+                account_id=account.id,
+                registry=registry,
+                file_ref=file_ref,
             )
             if answers:
                 dump(answers[0])  # what JSON cannot hold is refused here, not half-way
@@ -100,7 +117,8 @@ def export_personal(
     not installed or a plugin cannot give its part: the archive would hold less than the
     site keeps about them."""
     require_every_module(root, registry)
-    parts = plugin_parts(root, account, registry)
+    their_files: list[StoredFile] = []
+    parts = plugin_parts(root, account, registry, their_files)
     types = CONTENT_TYPES(registry)
     names = OnlyThem(account)
     writer = ArchiveWriter(target)
@@ -110,6 +128,9 @@ def export_personal(
     def on_file(stored: StoredFile) -> None:
         if writer.write_file(stored.sha256, stored.chunks()):
             counts["files"] += 1
+
+    for stored in their_files:
+        on_file(stored)
 
     def their_comments() -> Iterator[dict[str, Any]]:
         yield from elsewhere

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from pyramid.registry import Registry
     from pyramid.request import Request
 
+    from pleio_core.content.files import StoredFile
     from pleio_core.content.site import SiteRoot
     from pleio_core.content.types import ContentType
 
@@ -195,6 +196,19 @@ def pleio_group_of(request: Request, context: object) -> str | None:
 
 
 @hookspec(firstresult=True)
+def pleio_delete_content(request: Request, content: object) -> bool | None:
+    """Take over the deletion of ``content`` (the core's ``delete_content``: the API's
+    ``DELETE``, and the core's delete page for types without one of their own): return
+    True when the plugin has removed it (the workspace puts its folders and files in its
+    trash), None to let the core remove it for good.
+
+    ``firstresult``: the first True wins. Called only for plugins the site has enabled,
+    after the permission check; a refusal is a ``FileRefused`` (423: checked out), which
+    the API answers with its status and message.
+    """
+
+
+@hookspec(firstresult=True)
 def pleio_module_settings(request: Request) -> ModuleSettings | None:
     """The plugin's settings form for the current site, or None if it has no settings.
 
@@ -227,7 +241,10 @@ def pleio_add_defaults(
 
 @hookspec
 def pleio_export_extra(
-    content: object, registry: Registry, email_of: Callable[[str | None], str | None]
+    content: object,
+    registry: Registry,
+    email_of: Callable[[str | None], str | None],
+    file_ref: Callable[[StoredFile], dict[str, Any]],
 ) -> dict | None:
     """Data of ``content`` that its type's schema does not hold, for a site export.
 
@@ -237,37 +254,56 @@ def pleio_export_extra(
     nothing; it is stored in the object's document under ``extra.<plugin name>`` and given
     back to the same plugin's ``pleio_import_extra`` on import. Accounts have other ids on
     another installation: write them as e-mail addresses with ``email_of(account_id)`` (None
-    for an account that no longer exists), which also puts the account in the archive. (Like
-    every hook, an implementation may leave out arguments it does not use.)
+    for an account that no longer exists), which also puts the account in the archive.
+    Files the data holds (a workspace file's versions): put ``file_ref(stored_file)`` in it
+    — the file's facts ``{"sha256", "filename", "media_type", "size"}``, with its bytes
+    written to the archive once per SHA-256 — and on import hand those facts to
+    ``stored_file``. (Like every hook, an implementation may leave out arguments it does
+    not use.)
     """
 
 
 @hookspec
-def pleio_personal_data(site: SiteRoot, account_id: str, registry: Registry) -> object:
+def pleio_personal_data(
+    site: SiteRoot,
+    account_id: str,
+    registry: Registry,
+    file_ref: Callable[[StoredFile], dict[str, Any]],
+) -> object:
     """The plugin's part of one account's "Download my data" archive from ``site``, or None.
 
     Called for each plugin the site has enabled, on its own, before the archive is written.
     Return a JSON-serialisable value holding what the plugin keeps about the account (a
     poll's votes, a group's membership) and nothing of anyone else (no other account's
     name or address); it is stored as ``plugins/<plugin name>.json``. Content the account
-    owns is in the archive already (its schema fields and ``pleio_export_extra``). If it
-    raises, or returns what JSON cannot hold, the download is refused with the plugin's
-    name rather than given without its part.
+    owns is in the archive already (its schema fields; not its ``pleio_export_extra``,
+    which may name others). Files of theirs the plugin keeps outside schema fields (the
+    versions they stored of a workspace file): ``file_ref(stored_file)`` gives the facts
+    to put in the answer and adds the bytes as ``files/<sha256>``. If it raises, or
+    returns what JSON cannot hold, the download is refused with the plugin's name rather
+    than given without its part.
     """
 
 
 @hookspec
 def pleio_import_extra(
-    content: object, data: object, registry: Registry, account_id: Callable[[str], str]
+    content: object,
+    data: object,
+    registry: Registry,
+    account_id: Callable[[str], str],
+    stored_file: Callable[[Mapping[str, Any]], StoredFile],
 ) -> None:
     """Restore what this plugin's ``pleio_export_extra`` returned for ``content``.
 
     Called on import, only for the plugin that wrote ``data``, after the content got its
     fields and its place in the new site (inside the import's transaction; no events are
-    sent). ``account_id(email)`` gives the id here of an account the archive holds. Raise
-    ``ValueError`` for bad data: the import is then refused and what it wrote removed. An
-    archive with data or content types of a plugin that is not installed is refused before
-    anything is written.
+    sent). ``account_id(email)`` gives the id here of an account the archive holds;
+    ``stored_file(facts)`` the ``StoredFile`` of a file the export referred to with
+    ``file_ref`` (its bytes checked against their SHA-256; one blob per SHA-256, shared).
+    Raise ``ValueError`` for bad data: the import is then refused and what it wrote removed
+    (``stored_file`` raises an ``ArchiveError``, which does the same). An archive with data
+    or content types of a plugin that is not installed is refused before anything is
+    written.
     """
 
 

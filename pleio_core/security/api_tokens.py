@@ -1,8 +1,16 @@
-"""Personal access tokens for the JSON API: made and revoked by the account holder.
+"""Personal access tokens and app passwords: made and revoked by the account holder.
 
-A token is good for one deelsite only (its hosts) and only under ``/api/``. Only the
+A record has a scope. An API token (``API``) is good only under ``/api/``, as
+``Authorization: Bearer``; an app password (``APP_PASSWORD``) only under the paths plugins
+register for it (``app_passwords``, e.g. WebDAV's ``/dav/``), as the password of
+``Authorization: Basic``. Either is good for one deelsite only (its hosts). Only the
 sha256 of a token is stored (in the platform database), so a copy of the database gives
 no usable tokens; the token itself is shown once, when it is made.
+
+sha256, not Argon2 as for sign-in passwords, on purpose: the secret is 256 random bits,
+which no one guesses however fast the hash, while a desktop WebDAV client sends it on every
+request (hundreds for one folder copied), so a deliberately slow hash would cost a
+fraction of a second of CPU each time.
 """
 
 from __future__ import annotations
@@ -27,6 +35,10 @@ MAX_TOKENS = 50  # per account
 #: a write to the platform database.
 LAST_USED_PRECISION = timedelta(minutes=5)
 PLATFORM_KEY = "api_tokens"
+#: The scopes of a record: what it may be used for.
+API = "api"
+APP_PASSWORD = "app_password"
+SCOPES = (API, APP_PASSWORD)
 
 
 class ApiTokenError(ValueError):
@@ -45,9 +57,11 @@ class ApiToken(Persistent):
     """One token's record: never the token itself."""
 
     last_used: datetime | None = None
+    scope = API  # (records made before app passwords existed are all API tokens)
 
-    def __init__(self, id: str, account_id: str, site: str, name: str) -> None:
+    def __init__(self, id: str, account_id: str, site: str, name: str, scope: str = API) -> None:
         self.id, self.account_id, self.site, self.name = id, account_id, site, name
+        self.scope = scope
         self.created = now()
 
     def touch(self, when: datetime) -> None:
@@ -65,23 +79,29 @@ class ApiTokens(Persistent):
     def __len__(self) -> int:
         return len(self._by_digest)
 
-    def issue(self, account_id: str, site: str, name: str) -> tuple[str, ApiToken]:
-        """A new token for ``site``: the token (to show once) and its record."""
+    def issue(
+        self, account_id: str, site: str, name: str, scope: str = API, field: str = "token_name"
+    ) -> tuple[str, ApiToken]:
+        """A new token for ``site``: the token (to show once) and its record.
+
+        ``field`` names the form field an ``ApiTokenError`` is about."""
+        if scope not in SCOPES:
+            raise ValueError(f"no such scope: {scope!r}")
         name = " ".join(name.split()) if isinstance(name, str) else ""
         if not name:
-            raise ApiTokenError("token_name", _("Give the token a name."))
+            raise ApiTokenError(field, _("Give the token a name."))
         if len(name) > MAX_NAME:
             raise ApiTokenError(
-                "token_name", _("A name has at most ${n} characters.", mapping={"n": MAX_NAME})
+                field, _("A name has at most ${n} characters.", mapping={"n": MAX_NAME})
             )
         own = self._by_account.get(account_id)
         if own is not None and len(own) >= MAX_TOKENS:
             raise ApiTokenError(
-                "token_name",
+                field,
                 _("You have ${n} tokens: revoke one first.", mapping={"n": MAX_TOKENS}),
             )
         token = PREFIX + secrets.token_urlsafe(32)
-        record = ApiToken(secrets.token_hex(8), account_id, site, name)
+        record = ApiToken(secrets.token_hex(8), account_id, site, name, scope)
         key = digest(token)
         self._by_digest[key] = record
         if own is None:
@@ -95,12 +115,13 @@ class ApiTokens(Persistent):
             return None
         return self._by_digest.get(digest(token))
 
-    def of_account(self, account_id: str) -> list[ApiToken]:
-        """An account's tokens, newest first."""
+    def of_account(self, account_id: str, scope: str = API) -> list[ApiToken]:
+        """An account's tokens of one scope, newest first."""
         own = self._by_account.get(account_id)
         if own is None:
             return []
         records = [self._by_digest[key] for key in own.values()]
+        records = [r for r in records if r.scope == scope]
         return sorted(records, key=lambda r: r.created, reverse=True)
 
     def revoke(self, account_id: str, token_id: str) -> ApiToken | None:
@@ -118,10 +139,11 @@ def api_tokens_of(platform: MutableMapping[str, Any]) -> ApiTokens:
     return tokens
 
 
-def account_tokens(request: Request, account_id: str) -> list[ApiToken]:
-    """An account's tokens, newest first (read only: nothing is made for an empty list)."""
+def account_tokens(request: Request, account_id: str, scope: str = API) -> list[ApiToken]:
+    """An account's tokens of one scope, newest first (read only: nothing is made for an
+    empty list)."""
     tokens = request.platform_root.get(PLATFORM_KEY)
-    return tokens.of_account(account_id) if tokens is not None else []
+    return tokens.of_account(account_id, scope) if tokens is not None else []
 
 
 def bearer_token(request: Request) -> str | None:
@@ -146,7 +168,7 @@ def token_account_id(request: Request, token: str) -> str | None:
         return None
     tokens = request.platform_root.get(PLATFORM_KEY)
     record = tokens.find(token) if tokens is not None else None
-    if record is None or record.site != site.name:
+    if record is None or record.site != site.name or record.scope != API:
         return None
     record.touch(now())
     return record.account_id

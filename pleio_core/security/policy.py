@@ -1,7 +1,9 @@
 """The security policy: who is asking (a signed cookie per host), and what may they do here.
 
 Under ``/api/`` a personal access token (``Authorization: Bearer``, ``security.api_tokens``)
-takes the cookie's place: it names the account on the one deelsite it was made for.
+takes the cookie's place: it names the account on the one deelsite it was made for. Under
+the paths registered for app passwords (``security.app_passwords``, e.g. WebDAV's) only an
+app password (``Authorization: Basic``) names anyone: the cookie never does.
 
 The cookie holds ``<account id>.<epoch>``; an account's epoch grows on every sign-out, so a
 sign-out anywhere ends the sessions on every host. Principals are per deelsite: the
@@ -25,6 +27,7 @@ from pleio_core.services import ACCOUNT_SUMMARIES, SECURITY_POLICY
 
 from .accounts import Account
 from .api_tokens import bearer_token, token_account_id
+from .app_passwords import under_app_password_path
 from .membership import principals_for_role, site_members
 from .store import platform_accounts
 
@@ -118,10 +121,18 @@ class AccountSummaries:
 class Identity:
     """The signed-in account of a request: its summary, and the account itself on demand."""
 
-    def __init__(self, request: Request, summary: AccountSummary, via_token: bool = False) -> None:
+    def __init__(
+        self,
+        request: Request,
+        summary: AccountSummary,
+        via_token: bool = False,
+        via_app_password: bool = False,
+    ) -> None:
         self._request = request
         #: Signed in with a personal access token (``api_tokens``), not the cookie: no CSRF.
         self.via_token = via_token
+        #: Signed in with an app password (``app_passwords``), not the cookie: no CSRF.
+        self.via_app_password = via_app_password
         self.summary = summary
         self.id = summary.id
         self.name = summary.name
@@ -185,6 +196,8 @@ class PleioSecurityPolicy:
             if summary is None or summary.disabled:
                 return None
             return Identity(request, summary, via_token=True)
+        if under_app_password_path(request):  # an app password or nobody: never the cookie
+            return self._app_password_identity(request)
         ticket = self.helper.identify(request)
         if not ticket:
             return None
@@ -193,6 +206,17 @@ class PleioSecurityPolicy:
         if summary is None or summary.disabled or str(summary.epoch) != epoch:
             return None
         return Identity(request, summary)
+
+    def _app_password_identity(self, request: Request) -> Identity | None:
+        account_id = request.app_password_check.account_id
+        summary = _summary(request, account_id) if account_id else None
+        if summary is None or summary.disabled:
+            return None
+        if not summary.operator:  # one who left the site: the password is good for nothing
+            members = site_members(request.site_root) if request.site_root is not None else None
+            if members is None or members.role_of(summary.id) is None:
+                return None
+        return Identity(request, summary, via_app_password=True)
 
     def authenticated_userid(self, request: Request) -> str | None:
         identity = request.identity

@@ -1,6 +1,6 @@
 """The account page on the platform host: name, language, password, e-mail address.
 
-Its API tokens section is ``pleio_core.api.token_pages``.
+Its API tokens and app passwords sections are ``pleio_core.api.token_pages``.
 
 A new e-mail address counts only once a link sent to it is used; the old address is told.
 A new password ends every other session (this one gets a fresh cookie).
@@ -23,7 +23,8 @@ from pleio_core.services import ACCOUNT_SUMMARIES
 from pleio_core.sites.urls import platform_url
 
 from .accounts import AccountError, clean_name, normalise_email
-from .api_tokens import account_tokens
+from .api_tokens import APP_PASSWORD, account_tokens
+from .app_passwords import app_password_paths
 from .forms import BrokenLink, FieldErrors, confirm_button, invalid, peek_link, use_link
 from .passwords import MIN_LENGTH, check_new_password, set_password
 from .store import platform_accounts, platform_tokens
@@ -47,6 +48,11 @@ def account_values(request: Request, account: Any, **extra: Any) -> dict[str, An
         "new_token": None,
         "token_name": "",
         "token_site": "",
+        "app_passwords": account_tokens(request, account.id, APP_PASSWORD),
+        "app_password_uses": [path.title for path in app_password_paths(request.registry)],
+        "new_app_password": None,
+        "app_password_name": "",
+        "app_password_site": "",
         "errors": None,
         "notice": None,
         "min_length": MIN_LENGTH,
@@ -61,6 +67,7 @@ def account_page(context: PlatformRoot, request: Request) -> dict[str, Any]:
         "password": _("Your new password is saved. Other sessions were signed out."),
         "email": _("We sent a link to your new address. Open it to confirm the change."),
         "revoked": _("The token is revoked: it no longer works."),
+        "app-password-revoked": _("The app password is revoked: it no longer works."),
     }
     return account_values(
         request, signed_in_account(request), notice=notice.get(request.params.get("done", ""))

@@ -25,6 +25,7 @@ from pyramid.response import Response
 from pleio_core.i18n import _
 from pleio_core.text import clean, code_point, forbidden_character
 
+from .app_passwords import under_app_password_path
 from .edges import API_PREFIX, ERROR_PAGE, is_utf8, json_error
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -86,6 +87,10 @@ def _form_strings(request: Request) -> Iterator[tuple[str | None, str]]:
             yield name, name
             yield name, value
     if request.method not in WRITES:
+        return
+    if under_app_password_path(request):
+        # a WebDAV client's body is a file's bytes (or XML), stored as a file, not as text:
+        # never read into memory here (nor parsed as JSON)
         return
     if request.content_type in FORM_TYPES:
         # WebOb would read bytes that are not UTF-8 as U+FFFD, silently; refuse them instead

@@ -31,8 +31,10 @@ imported here as well (and listed in ``__all__``).
 
 from pleio_core.testing.api import (
     ApiConformance,
+    basic,
     bearer,
     csrf_token,
+    make_app_password,
     make_token,
     sign_in_client,
 )
@@ -116,6 +118,7 @@ __all__ = [
     "assert_accessible",
     "assert_valid_html",
     "axe_violations",
+    "basic",
     "bearer",
     "browser",
     "clamd",
@@ -130,6 +133,7 @@ __all__ = [
     "free_port",
     "html_errors",
     "live_server_factory",
+    "make_app_password",
     "make_token",
     "memos_plugin",
     "new_page",

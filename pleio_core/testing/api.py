@@ -1,6 +1,6 @@
 """Helpers for tests of the JSON API: clients signed in for it, the CSRF token a script in
-a page would send, API tokens made on the account page, and a check of every answer
-against the OpenAPI document."""
+a page would send, API tokens and app passwords made on the account page, and a check of
+every answer against the OpenAPI document."""
 
 from __future__ import annotations
 
@@ -29,6 +29,22 @@ def make_token(client: Any, site: str, name: str = "script") -> str:
     form["token_name"], form["token_site"] = name, site
     made = form.submit(headers={"Host": "localhost"}, status=200)
     return made.html.find(id="new-token").text.strip()
+
+
+def make_app_password(client: Any, site: str, name: str = "laptop") -> str:
+    """Make an app password on the account page, as its holder would; shown once."""
+    form = client.get("/account", host="localhost").forms["app-password-form"]
+    form["app_password_name"], form["app_password_site"] = name, site
+    made = form.submit(headers={"Host": "localhost"}, status=200)
+    return made.html.find(id="new-app-password").text.strip()
+
+
+def basic(login: str, password: str) -> dict[str, str]:
+    """An ``Authorization: Basic`` header (what a WebDAV client sends)."""
+    import base64
+
+    pair = base64.b64encode(f"{login}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {pair}"}
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -29,6 +29,9 @@ from pleio_core.testing.server import free_port
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 #: What the on-the-spot database calls it (clamd adds ``.UNOFFICIAL`` to what it reports).
 EICAR_SIGNATURE = "Eicar-Signature"
+#: clamd's stream limit in the tests: above the default ``pleio.max_upload_size`` (1 GB),
+#: so that whatever the application takes by default can be scanned.
+DEFAULT_STREAM_MAX = "1100M"
 #: How long clamd may take to load its database and listen.
 START_TIMEOUT = 60.0
 
@@ -56,7 +59,7 @@ class ClamdServer(str):
     process: subprocess.Popen[bytes] | None
 
     def __new__(
-        cls, directory: Path, stream_max_length: str = "100M", tcp: bool = False
+        cls, directory: Path, stream_max_length: str = DEFAULT_STREAM_MAX, tcp: bool = False
     ) -> ClamdServer:
         port = free_port() if tcp else None
         socket_path = None if tcp else directory / "clamd.sock"
@@ -84,6 +87,9 @@ class ClamdServer(str):
             f"LogFile {self.directory / 'clamd.log'}\n"
             f"PidFile {self.directory / 'clamd.pid'}\n"
             f"StreamMaxLength {stream_max_length}\n"
+            # scan all of what it takes, as the operator guide says to configure it
+            f"MaxScanSize {stream_max_length}\n"
+            f"MaxFileSize {stream_max_length}\n"
             "MaxThreads 4\n"
             "SelfCheck 0\n"  # the database does not change while the tests run
             "Bytecode no\n"
@@ -159,7 +165,7 @@ class ClamdServer(str):
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def start_clamd(stream_max_length: str = "100M", tcp: bool = False) -> ClamdServer:
+def start_clamd(stream_max_length: str = DEFAULT_STREAM_MAX, tcp: bool = False) -> ClamdServer:
     """A clamd of one's own, started; ``close()`` stops it and removes its directory. A unix
     socket's path must be short, so it lives under /tmp, not the (long) pytest directory."""
     directory = Path(tempfile.mkdtemp(prefix="pleio-clamd-"))
@@ -183,7 +189,7 @@ def clamd_factory() -> Iterator[Callable[..., ClamdServer]]:
     stops it or needs other limits; every one is closed after the test."""
     started: list[ClamdServer] = []
 
-    def factory(stream_max_length: str = "100M", tcp: bool = False) -> ClamdServer:
+    def factory(stream_max_length: str = DEFAULT_STREAM_MAX, tcp: bool = False) -> ClamdServer:
         started.append(start_clamd(stream_max_length, tcp))
         return started[-1]
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from .limits import add_usage, check_quota, format_size, storage_usage, upload_limit
 from .refusals import FileRefused
-from .scanning import scan_file
+from .scanning import scan_bytes, scan_file
 
 __all__ = [
     "FileRefused",
     "add_usage",
     "check_quota",
     "format_size",
+    "scan_bytes",
     "scan_file",
     "storage_usage",
     "upload_limit",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import socket
 import struct
 from dataclasses import dataclass
-from pathlib import Path
+from typing import BinaryIO
 
 from pleio_core.settings import ScannerSettings
 
@@ -54,9 +54,10 @@ def _connect(scanner: ScannerSettings) -> socket.socket:
     return socket.create_connection((scanner.host, scanner.port), timeout=scanner.timeout)
 
 
-def instream(scanner: ScannerSettings, path: str) -> Verdict:
-    """Stream the file at ``path`` to clamd; its verdict. ScannerUnavailable if there is
-    none (no clamd, a timeout, an error answer other than the size limit)."""
+def instream(scanner: ScannerSettings, source: BinaryIO) -> Verdict:
+    """Stream what ``source`` holds (an open binary file) to clamd; its verdict.
+    ScannerUnavailable if there is none (no clamd, a timeout, an error answer other than the
+    size limit)."""
     try:
         sock = _connect(scanner)
     except OSError as exc:
@@ -65,9 +66,8 @@ def instream(scanner: ScannerSettings, path: str) -> Verdict:
         sent_all = True
         try:
             sock.sendall(b"zINSTREAM\0")
-            with Path(path).open("rb") as source:
-                while chunk := source.read(CHUNK):
-                    sock.sendall(struct.pack("!L", len(chunk)) + chunk)
+            while chunk := source.read(CHUNK):
+                sock.sendall(struct.pack("!L", len(chunk)) + chunk)
             sock.sendall(struct.pack("!L", 0))
         except (BrokenPipeError, ConnectionResetError):
             sent_all = False  # clamd stopped reading: its answer says why

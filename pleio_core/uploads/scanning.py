@@ -10,7 +10,10 @@ says, or padding a file would be a way past the scanner.
 
 from __future__ import annotations
 
+import io
 import logging
+from pathlib import Path
+from typing import BinaryIO
 
 import transaction
 from pyramid.request import Request
@@ -32,11 +35,24 @@ def scan_file(request: Request, path: str, name: str) -> bool:
     """Scan the file at ``path`` (called ``name``, for the messages): True if clamd found it
     clean, False if it was not scanned (no ``pleio.clamd``, or clamd unreachable with
     ``pleio.clamd_unreachable = store``); FileRefused otherwise (422, 413, 503)."""
-    scanner = SETTINGS(request.registry).scanner
-    if scanner is None:
+    if SETTINGS(request.registry).scanner is None:
         return False
+    with Path(path).open("rb") as source:
+        return _scan(request, source, name)
+
+
+def scan_bytes(request: Request, data: bytes, name: str) -> bool:
+    """``scan_file`` for a small upload held in memory (a logo)."""
+    if SETTINGS(request.registry).scanner is None:
+        return False
+    return _scan(request, io.BytesIO(data), name)
+
+
+def _scan(request: Request, source: BinaryIO, name: str) -> bool:
+    scanner = SETTINGS(request.registry).scanner
+    assert scanner is not None
     try:
-        verdict = instream(scanner, path)
+        verdict = instream(scanner, source)
     except ScannerUnavailable as exc:
         if scanner.store_unscanned:
             log.warning("%s; %r stored unscanned (pleio.clamd_unreachable = store)", exc, name)
@@ -87,7 +103,11 @@ def _record_virus(request: Request, name: str, signature: str) -> None:
         return
     databases = SITE_DATABASES(request.registry)
     manager = transaction.TransactionManager()
-    conn = databases.connect(site.name, manager)
+    try:
+        conn = databases.connect(site.name, manager)
+    except Exception:  # the refusal matters more than its record: it still goes out
+        log.exception("cannot record the virus in the audit log of site %s", site.name)
+        return
     try:
         committed(
             manager,
@@ -102,6 +122,8 @@ def _record_virus(request: Request, name: str, signature: str) -> None:
             SETTINGS(request.registry).retry_attempts,
             "pleio: a virus found in an upload",
         )
+    except Exception:
+        log.exception("cannot record the virus in the audit log of site %s", site.name)
     finally:
         databases.release(site.name, conn)
 

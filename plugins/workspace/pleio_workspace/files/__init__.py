@@ -16,10 +16,11 @@ PLACES = ("module", "folder", "group")
 
 def includeme(config: Configurator) -> None:
     config.add_content_type(
-        "folder", WorkspaceFolder, title=_("Folder"), schema=WorkspaceSchema, addable_to=PLACES
-    )
+        "folder", WorkspaceFolder, title=_("Folder"), schema=WorkspaceSchema, addable_to=PLACES,
+        file_names=True,
+    )  # fmt: skip
     config.add_content_type(
         "file", File, title=_("File"), schema=WorkspaceSchema, addable_to=PLACES,
-        searchable_text=searchable_text,
+        searchable_text=searchable_text, file_names=True,
     )  # fmt: skip
     config.include(".views")
