@@ -14,7 +14,8 @@ Then, against one waitress server (bench/serve.py, 4 threads):
 
 * web: the member signs in over HTTP; ``--file-mb`` MB of random bytes go up as one
   multipart POST to ``Uploads/@@upload`` (field ``files``, with the page's CSRF token),
-  then come down from the file's ``@@download``; checked by SHA-256.
+  then come down from the file's ``@@download`` (checked by SHA-256), and once more as
+  the folder's ``@@zip`` (the one large member deflated as it is sent).
 * dav: an app password is made on the account page, as its holder would; the same bytes
   go up by ``PUT`` and come down by ``GET`` under ``/dav/`` with ``Authorization: Basic``.
   Where the server has no WebDAV yet (``/dav/`` answers 404) this part says so and is
@@ -315,7 +316,17 @@ def measure_web(server: Server, browser: Browser, megabytes: int, block: bytes) 
         "content_disposition": got["headers"].get("Content-Disposition", ""),
         "memory": down_memory.figures(),
     }
-    return {"megabytes": megabytes, "upload": upload, "download": download}
+    # the folder that holds it as a ZIP: the large member is deflated as it is sent
+    with MemoryWatch(server.process.pid) as zip_memory:
+        zipped = receive(server, f"{folder}@@zip", cookie)
+    as_zip = {
+        "status": zipped["status"],
+        "seconds": zipped["seconds"],
+        "mb_per_s": rate(size, zipped["seconds"]),
+        "archive_bytes": zipped["bytes"],
+        "memory": zip_memory.figures(),
+    }
+    return {"megabytes": megabytes, "upload": upload, "download": download, "zip": as_zip}
 
 
 def make_app_password(browser: Browser, site: str) -> str:
@@ -384,7 +395,9 @@ def measure_dav(
     }
 
 
-def measure_zip(server: Server, cookie: dict[str, str], tmp: Path, files: int, rounds: int):
+def measure_zip(
+    server: Server, cookie: dict[str, str], tmp: Path, files: int, file_bytes: int, rounds: int
+) -> dict:
     """``Duizend/@@zip`` ``rounds`` + 1 times; the first one's archive checked."""
     path = f"/workspace/{ZIPPED}/@@zip"
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
@@ -416,7 +429,8 @@ def measure_zip(server: Server, cookie: dict[str, str], tmp: Path, files: int, r
         "archive_bytes": archive.stat().st_size,
         "median_s": seconds,
         "files_per_s": files / seconds,
-        "mb_per_s": rate(runs[0]["bytes"], seconds),
+        "archive_mb_per_s": rate(runs[0]["bytes"], seconds),
+        "content_mb_per_s": rate(files * file_bytes, seconds),
         "growth_mb_max": max(r["memory"]["growth_mb"] for r in runs),
         "runs": runs,
     }
@@ -449,6 +463,18 @@ def measure_listing(
     }
 
 
+def loadavg() -> list[str]:
+    return Path("/proc/loadavg").read_text().split()[:3]
+
+
+def environment() -> dict:
+    """What the figures depend on besides the code: the machine's CPUs and how busy it
+    was (other work on the machine slows every transfer here)."""
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, text=True,
+                            capture_output=True).stdout.strip()  # fmt: skip
+    return {"cpus": os.cpu_count(), "loadavg_before": loadavg(), "git_commit": commit}
+
+
 # -- the run --------------------------------------------------------------------------------
 
 
@@ -467,7 +493,8 @@ def main() -> None:
     parts = {args.only} if args.only else {"web", "dav", "zip", "listing"}
     tmp = Path(tempfile.mkdtemp(prefix="pleio-workspace-bench-"))
     root = tmp / "pleio"
-    results: dict = {"command": " ".join(["bench/workspace.py", *sys.argv[1:]])}
+    results: dict = {"command": " ".join(["bench/workspace.py", *sys.argv[1:]]),
+                     "environment": environment()}  # fmt: skip
     try:
         write_site(root, "bench", BENCH_HOST)
         create_member(root, "bench")
@@ -499,8 +526,9 @@ def main() -> None:
             if "zip" in parts:
                 print(f"zip: {args.zip_files} files ...", flush=True)
                 results["zip"] = measure_zip(
-                    servers["pleio"], cookie, tmp, args.zip_files, args.rounds + 1
-                )
+                    servers["pleio"], cookie, tmp, args.zip_files, args.zip_file_kb * 1024,
+                    args.rounds + 1,
+                )  # fmt: skip
             if "listing" in parts:
                 print(f"listing: {args.list_files} files, wrk -d{args.duration} ...", flush=True)
                 results["listing"] = measure_listing(
@@ -516,6 +544,7 @@ def main() -> None:
         raise
     else:
         shutil.rmtree(tmp, ignore_errors=True)
+    results["environment"]["loadavg_after"] = loadavg()
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     report(results)
@@ -529,7 +558,9 @@ def report(results: dict) -> None:
         if "skipped" in found:
             print(f"{part:4} skipped: {found['skipped']}")
             continue
-        for way in ("upload", "download"):
+        for way in ("upload", "download", "zip"):
+            if way not in found:
+                continue
             figures = found[way]
             memory = figures["memory"]
             growth = memory.get("growth_hwm_mb", memory["growth_mb"])
@@ -538,7 +569,8 @@ def report(results: dict) -> None:
     if "zip" in results:
         z = results["zip"]
         print(f"zip  {z['files_in_archive']} files: {z['median_s']:.2f} s"
-              f" ({z['files_per_s']:.0f} files/s), RSS +{z['growth_mb_max']:.1f} MB")  # fmt: skip
+              f" ({z['files_per_s']:.0f} files/s, {z['content_mb_per_s']:.0f} MB/s of files),"
+              f" RSS +{z['growth_mb_max']:.1f} MB")  # fmt: skip
     if "listing" in results:
         for key, ratio in results["listing"]["ratio_to_hello"].items():
             rps = results["listing"]["requests_per_s"][key]

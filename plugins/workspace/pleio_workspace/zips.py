@@ -5,8 +5,9 @@ member's sizes and CRC follow its data (data descriptors) and nothing is held bu
 piece being sent. ZIP64 comes on by itself where a member or the archive needs it; names
 are UTF-8 (flagged as such). Text and other compressible types are deflated; images,
 video, audio, archives and office documents (ZIPs themselves) are stored as they are,
-which costs no CPU and no size. (Deflate at zlib's level 6, its default: within a few
-per cent of 9 at twice the speed.)
+which costs no CPU and no size, and so is a member of another type whose first 64 KiB
+hardly deflate (encrypted or random-looking bytes). Deflate is zlib's level 6, its
+default: within a few per cent of 9 at twice the speed.
 
 Names come from people: anything a Unicode file name may hold. An archive name never
 starts with "/", holds no ".." or "." step, no backslash (a separator to Windows), no
@@ -18,6 +19,7 @@ from __future__ import annotations
 import struct
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import PurePosixPath
@@ -25,6 +27,8 @@ from typing import Protocol
 
 from pleio_core.plugin_api import local_time
 
+#: How much of a member of another type is deflated once, to see whether deflate helps.
+PROBE = 64 << 10
 #: Types that deflate would not make smaller (already compressed).
 _STORED_PREFIXES = ("image/", "video/", "audio/")
 _STORED_TYPES = frozenset(
@@ -114,11 +118,13 @@ def zip_stream(entries: Iterable[Entry]) -> Iterator[bytes]:
             else:
                 info = _info(names.file(arcname), modified)
                 info.external_attr = 0o100644 << 16
-                info.compress_type = compression(stored.media_type)
                 info.file_size = stored.size  # (zipfile then knows whether ZIP64 is needed)
                 chunks = stored.chunks()
                 try:
+                    first = next(chunks, b"")
+                    info.compress_type = compression(stored.media_type, first)
                     with archive.open(info, "w") as member:
+                        member.write(first)
                         for chunk in chunks:
                             member.write(chunk)
                             if sink.held >= HAND_ON:
@@ -132,12 +138,16 @@ def zip_stream(entries: Iterable[Entry]) -> Iterator[bytes]:
     yield sink.take()
 
 
-def compression(media_type: str) -> int:
-    """``ZIP_STORED`` for what is compressed already, ``ZIP_DEFLATED`` for the rest."""
+def compression(media_type: str, start: bytes = b"") -> int:
+    """``ZIP_STORED`` for what is compressed already (by its type, or because its first
+    ``PROBE`` bytes, ``start``, hardly deflate), ``ZIP_DEFLATED`` for the rest."""
     if media_type in _STORED_UNLESS:
         return zipfile.ZIP_DEFLATED
     if media_type in _STORED_TYPES or media_type.startswith(_STORED_PREFIXES + _OFFICE_PREFIXES):
         return zipfile.ZIP_STORED
+    probe = start[:PROBE]
+    if len(probe) == PROBE and len(zlib.compress(probe, 1)) > len(probe) * 0.9:
+        return zipfile.ZIP_STORED  # (random-looking bytes: deflating them costs and gains nothing)
     return zipfile.ZIP_DEFLATED
 
 
