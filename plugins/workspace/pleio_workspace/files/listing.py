@@ -8,6 +8,7 @@ being slower in a folder of 10,000 files, never by being wrong.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -28,14 +29,16 @@ class Page:
 
 
 def _names_by_name(folder: Any, descending: bool) -> Iterator[str]:
-    folders = getattr(folder, "folder_names", None)
-    if folders is None:  # (the module's own folder: a few items, looked at)
-        folders = {name for name, item in folder.items() if isinstance(item, WorkspaceFolder)}
-    names = sorted(folder.keys(), key=lambda n: (n not in folders, n.casefold(), n))
+    if isinstance(folder, WorkspaceFolder):
+        folders, files = folder.in_order(True), folder.in_order(False)
+        if descending:
+            return itertools.chain(list(folders)[::-1], list(files)[::-1])
+        return itertools.chain(folders, files)
+    # the module's own folder: a few items, looked at
+    kinds = {name: isinstance(item, WorkspaceFolder) for name, item in folder.items()}
+    names = sorted(kinds, key=lambda n: (not kinds[n], n.casefold(), n))
     if descending:
-        first = [n for n in names if n in folders][::-1]
-        rest = [n for n in names if n not in folders][::-1]
-        names = first + rest
+        names = [n for n in names if kinds[n]][::-1] + [n for n in names if not kinds[n]][::-1]
     return iter(names)
 
 

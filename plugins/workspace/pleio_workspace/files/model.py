@@ -10,6 +10,7 @@ folder of 10,000 files is read a page at a time; its access level caps what lies
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,31 +24,41 @@ from pleio_core.plugin_api import Content, StoredFile, now
 class WorkspaceFolder(Content):
     """A folder: files and folders inside it, never more visible than itself.
 
-    It knows which of its children are folders (``folder_names``), so a listing puts them
-    first without loading every child.
+    Besides its children by name it keeps their order as people read it (``in_order``):
+    folders first, then files, each by name without regard to case. A listing then reads
+    the names of one page, not every name in a folder of 10,000 files.
     """
 
-    _folders: OOTreeSet | None = None
+    #: (0 for a folder or 1 for a file, the name case-folded, the name) of each child.
+    _order: OOTreeSet | None = None
 
     @property
     def inner_access(self) -> str:
         return self.access
 
-    @property
-    def folder_names(self) -> OOTreeSet:
-        return self._folders if self._folders is not None else OOTreeSet()
+    @staticmethod
+    def order_key(name: str, item: Any) -> tuple[int, str, str]:
+        return (0 if isinstance(item, WorkspaceFolder) else 1, name.casefold(), name)
+
+    def in_order(self, folders: bool) -> Iterator[str]:
+        """The names of the child folders (or the other children) in reading order."""
+        if self._order is None:
+            return iter(())
+        kind = 0 if folders else 1
+        keys = self._order.keys(min=(kind, "", ""), max=(kind + 1, "", ""), excludemax=True)
+        return (key[2] for key in keys)
 
     def add(self, name: str, item: Any) -> Any:
         added = super().add(name, item)
-        if isinstance(item, WorkspaceFolder):
-            if self._folders is None:
-                self._folders = OOTreeSet()
-            self._folders.add(name)
+        if self._order is None:
+            self._order = OOTreeSet()
+        self._order.add(self.order_key(name, item))
         return added
 
     def remove(self, name: str) -> Any:
-        if self._folders is not None and name in self._folders:
-            self._folders.remove(name)
+        item = self.get(name)
+        if self._order is not None and item is not None:
+            self._order.remove(self.order_key(name, item))
         return super().remove(name)
 
 
