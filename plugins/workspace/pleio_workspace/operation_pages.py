@@ -54,8 +54,14 @@ def targets(request: Request, item: Content) -> list[tuple[str, str, int]]:
         found.append(("", _title(request, top), 0))
 
     def walk(folder: Folder, path: str, depth: int) -> None:
-        for name, child in folder.items():
-            # isinstance reads a ghost's class without loading it: files cost nothing here
+        # a workspace folder knows which children are folders (its files are not read);
+        # elsewhere isinstance reads a ghost's class without loading it
+        children: Iterator[tuple[str, Any]]
+        if isinstance(folder, WorkspaceFolder):
+            children = ((n, folder.get(n)) for n in folder.in_order(folders=True))
+        else:
+            children = folder.items()
+        for name, child in children:
             if not isinstance(child, WorkspaceFolder) or child is item:
                 continue
             if not request.has_permission("view", child):
