@@ -392,8 +392,18 @@ def test_any_unicode_as_a_name_or_note_is_stored_or_refused_never_a_500(world, n
         stored = unicodedata.normalize("NFC", name or "x").strip()
         where = answer.location.split(HOST, 1)[1].split("?")[0] + quote(stored)
         page = bert.get(where, expect_errors=True)
-        form = next((f for f in page.forms.values() if f.action.endswith("@@upload")), None)
+        form = next((f for f in page.forms.values() if "file" in f.fields), None)
         if form is not None:
             form["file"] = ("other", b"version two")
             form["note"] = note
             assert form.submit(expect_errors=True).status_int in (303, 400)
+
+
+def test_a_name_taken_by_what_the_uploader_may_not_see_tells_nothing_of_it(world) -> None:
+    anne, bert = world.client("anne"), world.client("bert")
+    upload(anne, "/workspace/", ("verborgen-naam.txt", b"geheim"))
+    with world.changing() as site:
+        site["workspace"]["verborgen-naam.txt"].access = "private"
+    page = upload(bert, "/workspace/", ("verborgen-naam.txt", b"van bert"), status=403)
+    assert "bestaat" not in alert(page) and "verborgen-naam.txt" in alert(page)
+    assert anne.get("/workspace/verborgen-naam.txt/@@download").body == b"geheim"
