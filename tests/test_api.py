@@ -176,6 +176,28 @@ def test_a_stale_edit_is_refused_with_409(member, conformance) -> None:
     assert list(no_serial.json["errors"]) == ["serial"]
 
 
+def test_a_change_keeps_the_stored_publication_as_it_is(member) -> None:
+    """A change that does not touch the publication is checked against the stored start and
+    end as they are: less than a second apart, they must not come back equal from their
+    local time, the end then "before" the start (the fuzz test's 422 on a PATCH that sent
+    neither)."""
+    client, auth = member
+    start, end = "2026-12-01T09:00:00.080387+00:00", "2026-12-01T09:00:00.104172+00:00"
+    made = add_note(client, auth, publish_at=start, publish_until=end).json
+    changed = client.patch_json(
+        "/api/v1/content/notes/hello",
+        {"serial": made["serial"], "title": "Hello again"},
+        headers=auth,
+        host=HOST,
+        status=200,
+    ).json
+    assert changed["title"] == "Hello again"
+    assert (changed["publish_at"], changed["publish_until"]) == (
+        made["publish_at"],
+        made["publish_until"],
+    )
+
+
 def test_unknown_types_paths_and_disabled_modules_are_404(world, member, conformance) -> None:
     setup, app = world
     client, auth = member

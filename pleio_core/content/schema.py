@@ -60,10 +60,14 @@ class LocalDateTime(colander.SchemaType):
     def serialize(self, node: colander.SchemaNode, appstruct: Any) -> Any:
         if appstruct in (colander.null, None):
             return colander.null
-        local = appstruct.astimezone(LOCAL_ZONE).replace(tzinfo=None)
-        # seconds only when there are any (a form gives minutes): a round trip keeps the value;
-        # isoformat, not strftime: a year before 1000 keeps its four digits
-        return local.isoformat(timespec="seconds" if local.second else "minutes")
+        local = appstruct.astimezone(LOCAL_ZONE)
+        # seconds only when there are any (a form gives minutes), and their fraction too: a
+        # round trip keeps the value, to the microsecond (two moments apart by less than a
+        # second would otherwise come back equal, and a change of something else would be
+        # refused as ending its publication before it starts); isoformat, not strftime: a
+        # year before 1000 keeps its four digits
+        timespec = "microseconds" if local.microsecond else "seconds" if local.second else "minutes"
+        return local.replace(tzinfo=None).isoformat(timespec=timespec)
 
     def deserialize(self, node: colander.SchemaNode, cstruct: Any) -> Any:
         if cstruct in (colander.null, "", None):

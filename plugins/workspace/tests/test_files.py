@@ -392,8 +392,36 @@ def test_any_unicode_as_a_name_or_note_is_stored_or_refused_never_a_500(world, n
         stored = unicodedata.normalize("NFC", name or "x").strip()
         where = answer.location.split(HOST, 1)[1].split("?")[0] + quote(stored)
         page = bert.get(where, expect_errors=True)
-        form = next((f for f in page.forms.values() if f.action.endswith("@@upload")), None)
+        form = next((f for f in page.forms.values() if "file" in f.fields), None)
         if form is not None:
             form["file"] = ("other", b"version two")
             form["note"] = note
             assert form.submit(expect_errors=True).status_int in (303, 400)
+
+
+def test_a_name_taken_by_what_the_uploader_may_not_see_tells_nothing_of_it(world) -> None:
+    anne, bert = world.client("anne"), world.client("bert")
+    upload(anne, "/workspace/", ("verborgen-naam.txt", b"geheim"))
+    with world.changing() as site:
+        site["workspace"]["verborgen-naam.txt"].access = "private"
+    page = upload(bert, "/workspace/", ("verborgen-naam.txt", b"van bert"), status=403)
+    assert "bestaat" not in alert(page) and "verborgen-naam.txt" in alert(page)
+    assert anne.get("/workspace/verborgen-naam.txt/@@download").body == b"geheim"
+
+
+def test_orders_by_size_and_date_follow_new_versions_and_edits(world) -> None:
+    anne = world.client("anne")
+    new_folder(anne, "/workspace/", "Volgorde")
+    where = "/workspace/Volgorde/"
+    upload(anne, where, ("a.txt", b"a" * 30), ("b.txt", b"b" * 10), ("c.txt", b"c" * 20))
+    assert names_in(anne, where + "?sort=size") == ["b.txt", "c.txt", "a.txt"]
+    upload(anne, where, ("b.txt", b"b" * 40))  # b's new version is the largest and newest
+    assert names_in(anne, where + "?sort=size") == ["c.txt", "a.txt", "b.txt"]
+    assert names_in(anne, where + "?sort=size&order=desc") == ["b.txt", "a.txt", "c.txt"]
+    assert names_in(anne, where + "?sort=modified&order=desc")[0] == "b.txt"
+    form = anne.get(where + "c.txt/@@edit").forms["content-form"]
+    form["body"] = "Een beschrijving."
+    form.submit("save", status=303)
+    assert names_in(anne, where + "?sort=modified&order=desc")[0] == "c.txt"
+    with world.committed(where) as folder:
+        assert len(list(folder.files_by("size"))) == 3

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pyramid.config import Configurator
 
+from pleio_core.plugin_api import ContentModified
+
 from ..i18n import _
 from .model import File, Lock, Version, WorkspaceFolder, searchable_text
 from .schema import WorkspaceSchema
@@ -14,7 +16,15 @@ __all__ = ["File", "Lock", "Version", "WorkspaceFolder"]
 PLACES = ("module", "folder", "group")
 
 
+def file_modified(event: ContentModified) -> None:
+    """An edited file (its description, its access) changed its moment of change too."""
+    file = event.content
+    if isinstance(file, File) and isinstance(file.__parent__, WorkspaceFolder):
+        file.__parent__.relist(file)
+
+
 def includeme(config: Configurator) -> None:
+    config.add_subscriber(file_modified, ContentModified)
     config.add_content_type(
         "folder", WorkspaceFolder, title=_("Folder"), schema=WorkspaceSchema, addable_to=PLACES,
         file_names=True,

@@ -47,12 +47,15 @@ def _items_by(folder: Any, sort: str, descending: bool) -> Iterator[Any]:
         return (folder[name] for name in _names_by_name(folder, descending))
 
     def key(item: Any) -> Any:
-        value = item.modified if sort == "modified" else getattr(item, "size", 0)
-        return (not isinstance(item, WorkspaceFolder), value)
+        return item.modified if sort == "modified" else getattr(item, "size", 0)
 
+    if isinstance(folder, WorkspaceFolder):  # the files from the folder's order of them
+        folders = sorted((folder[n] for n in folder.in_order(True)), key=key, reverse=descending)
+        names = folder.files_by(sort)
+        files = (folder[n] for n in (list(names)[::-1] if descending else names))
+        return itertools.chain(folders, files)
     items = sorted(folder.values(), key=key, reverse=descending)
-    if descending:  # folders first still
-        items.sort(key=lambda item: not isinstance(item, WorkspaceFolder))
+    items.sort(key=lambda item: not isinstance(item, WorkspaceFolder))  # (stable: folders first)
     return iter(items)
 
 

@@ -31,6 +31,9 @@ class WorkspaceFolder(Content):
 
     #: (0 for a folder or 1 for a file, the name case-folded, the name) of each child.
     _order: OOTreeSet | None = None
+    #: (size, name) and (modified, name) of each file: the other two orders of a listing.
+    _by_size: OOTreeSet | None = None
+    _by_modified: OOTreeSet | None = None
 
     @property
     def inner_access(self) -> str:
@@ -48,18 +51,50 @@ class WorkspaceFolder(Content):
         keys = self._order.keys(min=(kind, "", ""), max=(kind + 1, "", ""), excludemax=True)
         return (key[2] for key in keys)
 
+    def files_by(self, sort: str) -> Iterator[str]:
+        """The names of the files, smallest (``size``) or oldest (``modified``) first."""
+        found = self._by_size if sort == "size" else self._by_modified
+        return (key[1] for key in found) if found is not None else iter(())
+
     def add(self, name: str, item: Any) -> Any:
         added = super().add(name, item)
         if self._order is None:
             self._order = OOTreeSet()
         self._order.add(self.order_key(name, item))
+        if isinstance(item, File):
+            self._list(name, item)
         return added
 
     def remove(self, name: str) -> Any:
         item = self.get(name)
         if self._order is not None and item is not None:
             self._order.remove(self.order_key(name, item))
+        if isinstance(item, File):
+            self._unlist(name, item)
         return super().remove(name)
+
+    def relist(self, file: File) -> None:
+        """``file`` changed its size or its moment of change: its place in the orders."""
+        if file.__name__ is not None and self.get(file.__name__) is file:
+            self._unlist(file.__name__, file)
+            self._list(file.__name__, file)
+
+    def _list(self, name: str, file: File) -> None:
+        if self._by_size is None:
+            self._by_size, self._by_modified = OOTreeSet(), OOTreeSet()
+        assert self._by_modified is not None
+        file.listed = (file.size, file.modified)
+        self._by_size.add((file.size, name))
+        self._by_modified.add((file.modified, name))
+
+    def _unlist(self, name: str, file: File) -> None:
+        if self._by_size is None or self._by_modified is None or file.listed is None:
+            return
+        size, modified = file.listed
+        for tree, key in ((self._by_size, (size, name)), (self._by_modified, (modified, name))):
+            if key in tree:
+                tree.remove(key)
+        file.listed = None
 
 
 class Version(Persistent):
@@ -116,6 +151,8 @@ class File(Content):
     thumbnail: StoredFile | None = None
     #: The text of a PDF, DOCX or ODT file for search (``facts.extract``), or "".
     extracted_text = ""
+    #: (size, modified) as its folder's orders hold it (``WorkspaceFolder.relist``).
+    listed: tuple[int, datetime] | None = None
 
     @property
     def current(self) -> Version:
@@ -138,6 +175,9 @@ class File(Content):
             self.versions = PersistentList()
         self.versions.append(version)
         self.modified = version.created
+        parent = self.__parent__
+        if isinstance(parent, WorkspaceFolder):
+            parent.relist(self)
         return version
 
     def active_lock(self, when: datetime | None = None) -> Lock | None:

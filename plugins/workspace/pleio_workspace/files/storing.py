@@ -151,6 +151,15 @@ def store_upload(
             409, _("A folder here is called “${name}” already.", mapping={"name": spooled.name})
         )
     if existing is not None:
+        if not request.has_permission("view", existing):
+            # (the name is taken by what the visitor may not see: said without saying so)
+            raise FileRefused(
+                403,
+                _(
+                    "You may not store a file called “${name}” here.",
+                    mapping={"name": spooled.name},
+                ),
+            )
         if not request.has_permission("edit", existing):
             raise FileRefused(
                 403,
