@@ -41,6 +41,7 @@ from pleio_core.content.folder import name_of, parent_of
 from pleio_core.content.markup import (
     ITEM_NAME_RULE,
     clean_html,
+    is_file_name,
     is_item_name,
     plain_text,
     render_markdown,
@@ -154,6 +155,7 @@ __all__ = [
     "group_of",
     "hookimpl",
     "is_attached",
+    "is_file_name",
     "is_following",
     "is_inside",
     "is_item_name",

@@ -10,6 +10,8 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from pleio_core.plugin_api import is_file_name
+
 from ..i18n import _
 
 MAX_NAME_BYTES = 255  # what file systems allow
@@ -24,18 +26,22 @@ class BadName(ValueError):
 
 
 def clean_name(raw: object) -> str:
-    """``raw`` as a file or folder name; BadName says why it cannot be one."""
+    """``raw`` as a file or folder name; BadName says why it cannot be one.
+
+    Which names are allowed is the core's rule (``is_file_name``, also what an import
+    accepts); this says why a name is not, in words the uploader can act on.
+    """
     if not isinstance(raw, str):
         raise BadName(_("A name is text."))
     name = unicodedata.normalize("NFC", raw).strip()
+    if is_file_name(name):
+        return name
     if not name:
         raise BadName(_("Give a name."))
     if "/" in name or "\\" in name:
         raise BadName(_("A name holds no / or \\: it is one name, not a path."))
+    if len(name.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+        raise BadName(_("A name is at most ${n} bytes long.", mapping={"n": MAX_NAME_BYTES}))
     if name in (".", "..") or name.startswith("@@"):
         raise BadName(_("“${name}” cannot be a name.", mapping={"name": name}))
-    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") for c in name):
-        raise BadName(_("A name holds no control characters or invisible marks."))
-    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
-        raise BadName(_("A name is at most ${n} bytes long.", mapping={"n": MAX_NAME_BYTES}))
-    return name
+    raise BadName(_("A name holds no control characters or invisible marks."))
