@@ -425,3 +425,15 @@ def test_orders_by_size_and_date_follow_new_versions_and_edits(world) -> None:
     assert names_in(anne, where + "?sort=modified&order=desc")[0] == "c.txt"
     with world.committed(where) as folder:
         assert len(list(folder.files_by("size"))) == 3
+
+
+def test_pages_link_to_what_the_viewer_may_do_with_the_item(world) -> None:
+    anne, bert = world.client("anne"), world.client("bert")
+    new_folder(anne, "/workspace/", "Koppelingen")
+    upload(anne, "/workspace/Koppelingen/", ("k.txt", b"k"))
+    for where in ("/workspace/Koppelingen/", "/workspace/Koppelingen/k.txt"):
+        links = {a["href"].rsplit("@@", 1)[-1] for a in anne.get(where).html.select(".actions a")}
+        assert {"rename", "move", "copy", "delete"} <= links, (where, links)
+        links = {a["href"].rsplit("@@", 1)[-1] for a in bert.get(where).html.select(".actions a")}
+        assert not {"rename", "move", "delete"} & links and "copy" in links, (where, links)
+    assert "@@trash" in anne.get("/workspace/").text

@@ -98,6 +98,11 @@ def _folder_values(request: Request, folder: Any, **extra: Any) -> dict[str, Any
         if is_module and request.identity is not None
         else None,
         "may_edit": not is_module and bool(request.has_permission("edit", folder)),
+        "may_delete": not is_module and bool(request.has_permission("delete", folder)),
+        "may_copy": not is_module and request.identity is not None,
+        "trash_url": request.resource_url(folder, "@@trash")
+        if is_module and request.identity is not None
+        else None,
         "limit": format_size(upload_limit(request), language),
         "max_files": MAX_FILES,
         "problems": problems + list(extra.pop("problems", [])),
@@ -251,6 +256,7 @@ def file_view(context: File, request: Request) -> dict[str, Any]:
         mine=lock is not None and identity is not None and lock.owner == identity.id,
         may_break=lock is not None and may_break(request, context),
         limit=format_size(upload_limit(request), language),
+        may_copy=identity is not None,
         problems=[],
     )
     return values
