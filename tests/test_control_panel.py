@@ -304,3 +304,23 @@ def test_pleio_site_show_prints_the_holders_settings(world, capsys) -> None:
     assert setup.pleio("site", "show", "alpha") == 0
     shown = capsys.readouterr().out
     assert "title:       Alfa van de holder" in shown and "access:      closed" in shown
+
+
+def test_the_front_page_choices_name_each_module_in_the_holders_language(
+    pleio_setup: PleioTestSetup,
+) -> None:
+    """A module's content offered as the front page is named after the module as the holder
+    reads it ("Werkruimte: …"), not after the English title its folder was made with."""
+    pleio_setup.write_site("keuze", modules=("workspace",))
+    pleio_setup.create_account("admin@example.nl", "Admin", keuze="admin")
+    app = pleio_setup.make_app()
+    admin = pleio_setup.signed_in(app, "admin@example.nl", "keuze.localhost")
+    page = admin.get("/workspace/")
+    token = page.forms["upload-form"]["csrf_token"].value
+    admin.post(
+        "/workspace/@@add?type=folder", {"csrf_token": token, "name": "Jaarplan"}, status=303
+    )
+    with SITE_DATABASES(app.registry).get("keuze").transaction() as conn:
+        conn.root()[ROOT_KEY]["workspace"]["Jaarplan"].access = "public"
+    options = [o.text for o in admin.get("/@@control-panel-general").html.select("option")]
+    assert "Werkruimte: Jaarplan" in options, options

@@ -14,6 +14,7 @@ from pyramid.i18n import TranslationString
 from pyramid.request import Request
 
 from pleio_core.content import Content, ModuleFolder, SiteRoot
+from pleio_core.content.views import folder_title
 from pleio_core.i18n import LANGUAGES, _
 from pleio_core.security.accounts import AccountError, normalise_email
 from pleio_core.security.audit import record
@@ -45,9 +46,10 @@ def front_page_choices(request: Request, root: SiteRoot) -> list[tuple[str, str]
         folder = root.get(module)
         if not isinstance(folder, ModuleFolder):
             continue
+        title = folder_title(request, folder)  # (in the holder's language)
         for name, item in folder.items():
             if isinstance(item, Content) and item.is_live():
-                choices.append((f"{module}/{name}", f"{folder.title}: {item.title}"))
+                choices.append((f"{module}/{name}", f"{title}: {item.title}"))
     return choices
 
 
