@@ -122,6 +122,8 @@ def import_extra(
     content.thumbnail = stored_file(thumbnail) if thumbnail is not None else None
     content.extracted_text = text
     add_usage(site_root_of(content), sum(v.stored.size for v in content.versions))
+    if isinstance(content.__parent__, WorkspaceFolder):  # its size, for the folder's orders
+        content.__parent__.relist(content)
 
 
 def personal_data(site: SiteRoot, account_id: str, file_ref: FileRef) -> dict[str, Any] | None:

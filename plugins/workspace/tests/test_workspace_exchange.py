@@ -10,7 +10,7 @@ import zipfile
 from urllib.parse import unquote
 
 import pytest
-from pleio_workspace.files.model import Lock
+from pleio_workspace.files.model import Lock, WorkspaceFolder
 from pleio_workspace.trash import storage_usage
 
 from pleio_core.testing import SiteWorld, rebuild_archive
@@ -62,6 +62,9 @@ def test_a_site_round_trip_keeps_folders_files_and_every_version(ws, tmp_path) -
             assert [v.stored.sha256 for v in item.versions] == digests
             assert [v.number for v in item.versions] == list(range(1, len(digests) + 1))
             assert item.title == item.__name__ and item.lock is None  # locks stay behind
+            if isinstance(item.__parent__, WorkspaceFolder):  # in its folder's orders
+                assert item.listed == (item.size, item.modified)
+                assert item.__name__ in list(item.__parent__.files_by("size"))
     with copy.committed(f"/workspace/{NAMES[0]}/{NAMES[1]}") as folder:
         assert folder.title == NAMES[1] and list(folder.keys()) == [NAMES[2]]
     with copy.committed("/") as site:
