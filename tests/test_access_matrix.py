@@ -501,6 +501,18 @@ def type_path(type_name: str, level: str, state: str) -> str:
     return f"{where}{type_mark(type_name, level, state)}/"
 
 
+def place_item(registry, item, container, mark, level, state, group) -> None:
+    """``item`` as "Matrix item <mark>" at ``level`` and ``state`` (scheduled: a month on),
+    in ``group`` (or none), added to ``container`` as ``mark`` and indexed."""
+    item.title = f"Matrix item {mark}"
+    item.access = level
+    item.state = "draft" if state == "draft" else "published"
+    item.publish_at = datetime.now(UTC) + timedelta(days=30) if state == "scheduled" else None
+    item.group = group.principal if group is not None else None
+    container.add(mark, item)
+    registry.notify(ContentAdded(item))
+
+
 @pytest.fixture(scope="module")
 def groups_world(matrix):
     """Three more groups with pages at every level, and every community type at every level
@@ -515,21 +527,14 @@ def groups_world(matrix):
     registry = matrix.app.registry
     with PLATFORM_DATABASE(registry).transaction() as conn:
         owner_id = conn.root()["pleio_platform"]["accounts"].by_email("owner@example.nl").id
-    soon = datetime.now(UTC) + timedelta(days=30)
     types = CONTENT_TYPES(registry)
     with matrix.db().transaction() as conn:
         site = conn.root()[ROOT_KEY]
 
         def make(type_name, container, mark, level, state, group) -> None:
             item = types[type_name].factory(owner=owner_id)
-            item.title = f"Matrix item {mark}"
             item.set_body(f"The text of {mark}.")
-            item.access = level
-            item.state = "draft" if state == "draft" else "published"
-            item.publish_at = soon if state == "scheduled" else None
-            item.group = group.principal if group is not None else None
-            container.add(mark, item)
-            registry.notify(ContentAdded(item))
+            place_item(registry, item, container, mark, level, state, group)
             activity_log(site, create=True).append("created", owner_id, "owner", item)
 
         for kind, level, state in GROUP_ITEMS:
@@ -664,7 +669,6 @@ def workspace_world(matrix):
     registry = matrix.app.registry
     with PLATFORM_DATABASE(registry).transaction() as conn:
         owner_id = conn.root()["pleio_platform"]["accounts"].by_email("owner@example.nl").id
-    soon = datetime.now(UTC) + timedelta(days=30)
     types = CONTENT_TYPES(registry)
     with matrix.db().transaction() as conn:
         site = conn.root()[ROOT_KEY]
@@ -672,18 +676,14 @@ def workspace_world(matrix):
             for level in LEVELS:
                 for state in TYPE_STATES:
                     mark = workspace_mark(type_name, level, state)
-                    item = types[type_name].factory(title=f"Matrix item {mark}", owner=owner_id)
+                    item = types[type_name].factory(owner=owner_id)
                     if type_name == "file":
                         data = io.BytesIO(f"The text of {mark}.".encode())
                         stored = store_file(data, mark, "text/plain")
                         item.add_version(Version(1, stored, owner_id, "owner", ""))
-                    item.access = level
-                    item.state = "draft" if state == "draft" else "published"
-                    item.publish_at = soon if state == "scheduled" else None
                     group = site["community"]["kring"] if level == "group" else None
-                    item.group = group.principal if group is not None else None
-                    (group if group is not None else site["workspace"]).add(mark, item)
-                    registry.notify(ContentAdded(item))
+                    container = group if group is not None else site["workspace"]
+                    place_item(registry, item, container, mark, level, state, group)
     return matrix
 
 
