@@ -162,7 +162,12 @@ def dav_view(context: Any, request: Request) -> Response:
         request.tm.doom()
     if response.status_int == 401:
         return basic_challenge(request)
-    if response.content_type == "text/html":  # wsgidav's page of a status: its line will do
-        response.content_type, response.charset = "text/plain", "utf-8"
-        response.text = "" if response.status_int < 300 else response.status + "\n"
+    if response.content_type == "text/html":
+        if "Content-Disposition" in response.headers:
+            # a file's own bytes (``FileResource.finalize_headers``): all of them, as text
+            # (as the web's download gives an HTML file)
+            response.headers["Content-Type"] = "text/plain"
+        else:  # wsgidav's page of a status: its line will do
+            response.content_type, response.charset = "text/plain", "utf-8"
+            response.text = "" if response.status_int < 300 else response.status + "\n"
     return response
