@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import http.client
+
 from pleio_workspace.trash import storage_usage
 
-from pleio_core.testing import PleioTestSetup, bearer, make_token, page_csrf, sign_in_client
+from pleio_core.testing import (
+    LiveServer,
+    PleioTestSetup,
+    bearer,
+    make_token,
+    page_csrf,
+    sign_in_client,
+)
 
 from .conftest import WS_HOST, WorkspaceWorld
 
@@ -57,3 +66,45 @@ def test_a_restored_version_counts_in_the_usage_as_the_trash_gives_it_back(
     fields = {"csrf_token": token, "entry": key, "action": "delete", "confirmed": "yes"}
     anne.post("/workspace/@@trash", fields, status=200)
     assert usage(ws) == 10  # b.txt
+
+
+def test_a_multipart_body_without_its_end_stores_nothing(ws) -> None:
+    # (over a real server, a body of the right length that stopped in a file's bytes was
+    # stored: "c2.txt" held "hal", the part that had come)
+    ws.add_file("/workspace/plan.txt", [b"version 1"], owner="anne")
+    anne = ws.client("anne")
+    cookie = "; ".join(f"{c.name}={c.value}" for c in anne.testapp.cookiejar)
+    token = page_csrf(anne.get("/workspace/"))
+    boundary = "pleio-b"
+
+    def part(field: str, name: str, data: str) -> str:
+        disposition = f'form-data; name="{field}"; filename="{name}"'
+        return f"--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n{data}"
+
+    whole = part("files", "c1.txt", "whole") + "\r\n"
+    server = LiveServer(ws.app)
+
+    def post(path: str, body: str) -> int:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        try:
+            headers = {"Host": ws.host, "Cookie": cookie, "X-CSRF-Token": token,
+                       "Content-Type": f"multipart/form-data; boundary={boundary}"}  # fmt: skip
+            conn.request("POST", path, body=body.encode(), headers=headers)
+            answer = conn.getresponse()
+            answer.read()
+            return answer.status
+        finally:
+            conn.close()
+
+    try:
+        assert post("/workspace/@@upload", part("files", "c2.txt", "the first hal")) == 400
+        assert post("/workspace/@@upload", whole + part("files", "c3.txt", "hal")) == 400
+        assert post("/workspace/plan.txt/@@upload", part("file", "x", "version 2, ha")) == 400
+        assert ws.names("/workspace") == ["plan.txt"]
+        assert post("/workspace/@@upload", whole + f"--{boundary}--\r\n") == 303
+        assert post("/workspace/plan.txt/@@upload", part("file", "x", "v2\r\n--pleio-b--")) == 303
+    finally:
+        server.close()
+    assert ws.names("/workspace") == ["c1.txt", "plan.txt"]
+    with ws.committed("/workspace/plan.txt") as file:
+        assert len(file.versions) == 2
