@@ -168,6 +168,10 @@ def copy(
     folder = check_place(request, item, target)
     size = current_size(item)
     check_quota(request, size)
+    existing = folder.get(name)
+    if existing is not None and is_inside(item, existing):
+        # (overwriting it would put the original in the trash with what it replaces)
+        raise refuse(409, _("A folder cannot be replaced by something inside it."))
     make_room(request, folder, name, None, overwrite, token)
     duplicate = _duplicate(request, item, name)
     folder.add(name, duplicate)

@@ -17,3 +17,16 @@ def test_an_html_file_comes_out_whole_and_never_as_a_page(world) -> None:
     assert world.dav("anne", "GET", "/dav/agenda.html").body == page
     status_page = world.dav("anne", "GET", "/dav/", status=403)
     assert status_page.headers["Content-Type"].startswith("text/plain")
+
+
+def test_a_copy_never_overwrites_the_folder_it_comes_from(world) -> None:
+    # (COPY /dav/A/B to /dav/A put A, with B in it, in the trash and A's copy of B there)
+    world.mkcol("anne", "/dav/A")
+    world.mkcol("anne", "/dav/A/B")
+    world.put("anne", "/dav/A/B/x.txt", b"x")
+    world.put("anne", "/dav/A/y.txt", b"y")
+    destination = {"Destination": "http://ws.localhost/dav/A"}
+    world.dav("anne", "COPY", "/dav/A/B", headers=destination, status=409)
+    world.dav("anne", "COPY", "/dav/A/B/x.txt", headers=destination, status=409)
+    assert world.names("/workspace/A") == ["B", "y.txt"]
+    assert world.names("/workspace/A/B") == ["x.txt"]
