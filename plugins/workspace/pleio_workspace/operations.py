@@ -166,14 +166,16 @@ def copy(
     name = new_name_of(new_name) if new_name is not None else name_of(item)
     check_allowed(request, "view", item)
     folder = check_place(request, item, target)
-    size = current_size(item)
+    # (what is copied: what the copier sees; the usage grows by that, which is what the
+    # trash gives back when the copy is deleted for good)
+    duplicate = _duplicate(request, item, name)
+    size = current_size(duplicate)
     check_quota(request, size)
     existing = folder.get(name)
     if existing is not None and is_inside(item, existing):
         # (overwriting it would put the original in the trash with what it replaces)
         raise refuse(409, _("A folder cannot be replaced by something inside it."))
     make_room(request, folder, name, None, overwrite, token)
-    duplicate = _duplicate(request, item, name)
     folder.add(name, duplicate)
     principal = group_of(request, folder)
     for node in content_in(duplicate):

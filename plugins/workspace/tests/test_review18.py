@@ -108,3 +108,15 @@ def test_a_multipart_body_without_its_end_stores_nothing(ws) -> None:
     assert ws.names("/workspace") == ["c1.txt", "plan.txt"]
     with ws.committed("/workspace/plan.txt") as file:
         assert len(file.versions) == 2
+
+
+def test_a_copy_counts_in_the_usage_what_it_holds(ws) -> None:
+    # (it counted what the copier cannot see and does not copy too: deleting the copy for
+    # good gave back less than it took, and the site's room shrank for good)
+    ws.add_folder("/workspace/F", owner="anne")
+    ws.add_file("/workspace/F/a.txt", [b"12345"], owner="anne")
+    ws.add_file("/workspace/F/p.txt", [b"0123456789"], owner="bert", access="private")
+    assert usage(ws) == 15
+    ws.post("anne", "/workspace/F/@@copy", 303, target="", name="F2")
+    assert ws.names("/workspace/F2") == ["a.txt"]
+    assert usage(ws) == 20
