@@ -200,6 +200,10 @@ def _duplicate(request: Request, item: Content, name: str) -> Content:
         made = type(source)(source_name, owner=owner)
         made.owner_name = owner_name
         made.access = source.access
+        # a draft, or what is not yet or no longer published, stays so (the moments are
+        # the source's, scheduled already)
+        made.state = source.state
+        made.publish_at, made.publish_until = source.publish_at, source.publish_until
         made.tags = source.tags
         if source.body:
             made.set_body(source.body)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+from datetime import UTC, datetime, timedelta
 
 from pleio_workspace.trash import storage_usage
 
@@ -120,3 +121,17 @@ def test_a_copy_counts_in_the_usage_what_it_holds(ws) -> None:
     ws.post("anne", "/workspace/F/@@copy", 303, target="", name="F2")
     assert ws.names("/workspace/F2") == ["a.txt"]
     assert usage(ws) == 20
+
+
+def test_a_copy_of_a_draft_is_a_draft(ws) -> None:
+    # (the copy was published: a draft, or a file not yet published, was there for all)
+    ws.add_file("/workspace/concept.txt", [b"not yet"], owner="anne")
+    ws.add_file("/workspace/later.txt", [b"not yet"], owner="anne")
+    with ws.changing() as site:
+        site["workspace"]["concept.txt"].state = "draft"
+        site["workspace"]["later.txt"].publish_at = datetime.now(UTC) + timedelta(days=9)
+    for name in ("concept.txt", "later.txt"):
+        ws.post("anne", f"/workspace/{name}/@@copy", 303, target="", name=f"copy of {name}")
+        ws.client("anne").get(ws.url(f"/workspace/copy of {name}/"), status=200)
+        ws.client("bert").get(ws.url(f"/workspace/copy of {name}/"), status=403)
+    assert "copy of" not in ws.client("bert").get("/workspace/").text
