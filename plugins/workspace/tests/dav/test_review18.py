@@ -30,3 +30,16 @@ def test_a_copy_never_overwrites_the_folder_it_comes_from(world) -> None:
     world.dav("anne", "COPY", "/dav/A/B/x.txt", headers=destination, status=409)
     assert world.names("/workspace/A") == ["B", "y.txt"]
     assert world.names("/workspace/A/B") == ["x.txt"]
+
+
+def test_a_destination_may_name_the_default_port(world) -> None:
+    # (Destination: http://ws.localhost:80/dav/… was "another site", a 502)
+    world.put("anne", "/dav/a.txt", b"a")
+    for destination, status in (
+        ("http://WS.localhost:80/dav/b.txt", (201, 204)),
+        ("http://ws.localhost:8080/dav/c.txt", 502),
+        ("http://two.localhost:80/dav/d.txt", 502),
+    ):
+        world.dav("anne", "COPY", "/dav/a.txt", headers={"Destination": destination},
+                  status=status)  # fmt: skip
+    assert world.names("/workspace") == ["a.txt", "b.txt"]
