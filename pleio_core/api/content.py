@@ -110,6 +110,10 @@ def add_content(context: Any, request: Request) -> Response:
     addable = CONTENT_TYPES(request.registry).addable_in(container, request.enabled_modules)
     if content_type not in addable:
         raise ApiError(422, errors={"type": _("This type cannot be added here.")})
+    if content_type.own_add:
+        raise ApiError(
+            422, errors={"type": _("This type is added through its own pages, not the API.")}
+        )
     values = validated_values(request, content_type, container, data, extra=("type",))
     content = create_content(request, container, content_type, values, owner=identity.id)
     response = Response(json_body=content_json(request, content, content_type), status=201)

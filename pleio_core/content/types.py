@@ -49,6 +49,9 @@ class ContentType:
     #: Its items are named as files are (``markup.is_file_name``: Unicode, spaces), not
     #: as addresses (``is_item_name``); a site import accepts either for it.
     file_names: bool = False
+    #: Its module makes these itself (the workspace's uploads and folders, which need bytes
+    #: or a name): the core's add form and the API's POST do not, and say so.
+    own_add: bool = False
 
     def field_names(self) -> list[str]:
         return [node.name for node in self.schema().children]
@@ -110,9 +113,11 @@ def add_content_type(
     merges_edits: bool = False,
     searchable_text: Callable[[Content], str] | None = None,
     file_names: bool = False,
+    own_add: bool = False,
 ) -> None:
     """Declare a content type. ``module`` defaults to the plugin whose configure hook calls it.
     ``file_names``: its items are named as files (the workspace's), see ``ContentType``.
+    ``own_add``: only the module's own pages add them, see ``ContentType``.
 
     Two declarations of one name, or one class declared twice, stop start-up.
     """
@@ -151,6 +156,7 @@ def add_content_type(
         merges_edits,
         searchable_text,
         file_names,
+        own_add,
     )
     types: ContentTypes = CONTENT_TYPES(config.registry)
 

@@ -158,7 +158,7 @@ def add_form(context: Folder, request: Request) -> Any:
     name = request.params.get("type", "")
     types = CONTENT_TYPES(request.registry).addable_in(context, request.enabled_modules)
     content_type = next((ct for ct in types if ct.name == name), None)
-    if content_type is None:
+    if content_type is None or content_type.own_add:  # (its module's own page adds it)
         raise HTTPNotFound()
     if not request.has_permission(content_type.add_permission, context):
         raise HTTPForbidden()

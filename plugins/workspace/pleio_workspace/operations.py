@@ -166,10 +166,16 @@ def copy(
     name = new_name_of(new_name) if new_name is not None else name_of(item)
     check_allowed(request, "view", item)
     folder = check_place(request, item, target)
-    size = current_size(item)
-    check_quota(request, size)
-    make_room(request, folder, name, None, overwrite, token)
+    # (what is copied: what the copier sees; the usage grows by that, which is what the
+    # trash gives back when the copy is deleted for good)
     duplicate = _duplicate(request, item, name)
+    size = current_size(duplicate)
+    check_quota(request, size)
+    existing = folder.get(name)
+    if existing is not None and is_inside(item, existing):
+        # (overwriting it would put the original in the trash with what it replaces)
+        raise refuse(409, _("A folder cannot be replaced by something inside it."))
+    make_room(request, folder, name, None, overwrite, token)
     folder.add(name, duplicate)
     principal = group_of(request, folder)
     for node in content_in(duplicate):
@@ -194,6 +200,10 @@ def _duplicate(request: Request, item: Content, name: str) -> Content:
         made = type(source)(source_name, owner=owner)
         made.owner_name = owner_name
         made.access = source.access
+        # a draft, or what is not yet or no longer published, stays so (the moments are
+        # the source's, scheduled already)
+        made.state = source.state
+        made.publish_at, made.publish_until = source.publish_at, source.publish_until
         made.tags = source.tags
         if source.body:
             made.set_body(source.body)

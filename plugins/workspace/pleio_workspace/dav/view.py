@@ -79,6 +79,13 @@ def _error(request: Request, error: DAVError) -> Response:
     return response
 
 
+def _host(netloc: str, scheme: str) -> str:
+    """A host as compared: lower case, without the scheme's own port ("h:443" is "h")."""
+    host = netloc.lower()
+    default = {"http": ":80", "https": ":443"}.get(scheme)
+    return host.removesuffix(default) if default else host
+
+
 def _destination(request: Request, environ: dict) -> Response | None:
     """Check a ``Destination`` header and give wsgidav its path only; or the refusal."""
     raw = environ.get("HTTP_DESTINATION")
@@ -92,9 +99,9 @@ def _destination(request: Request, environ: dict) -> Response | None:
         parts = urlsplit(text.strip())
     except ValueError:
         return refusal(request, 400, _("The Destination header cannot be read."))
-    if (parts.netloc and parts.netloc.lower() != request.host.lower()) or (
-        parts.scheme and parts.scheme.lower() != request.scheme
-    ):
+    if (
+        parts.netloc and _host(parts.netloc, request.scheme) != _host(request.host, request.scheme)
+    ) or (parts.scheme and parts.scheme.lower() != request.scheme):
         return refusal(request, 502, _("A file can only be moved or copied within this site."))
     path = unquote(parts.path)
     # "/dav/../api/x" is not in /dav/ (as wsgidav would read it: normalised)
@@ -162,7 +169,12 @@ def dav_view(context: Any, request: Request) -> Response:
         request.tm.doom()
     if response.status_int == 401:
         return basic_challenge(request)
-    if response.content_type == "text/html":  # wsgidav's page of a status: its line will do
-        response.content_type, response.charset = "text/plain", "utf-8"
-        response.text = "" if response.status_int < 300 else response.status + "\n"
+    if response.content_type == "text/html":
+        if "Content-Disposition" in response.headers:
+            # a file's own bytes (``FileResource.finalize_headers``): all of them, as text
+            # (as the web's download gives an HTML file)
+            response.headers["Content-Type"] = "text/plain"
+        else:  # wsgidav's page of a status: its line will do
+            response.content_type, response.charset = "text/plain", "utf-8"
+            response.text = "" if response.status_int < 300 else response.status + "\n"
     return response

@@ -27,10 +27,10 @@ def includeme(config: Configurator) -> None:
     config.add_subscriber(file_modified, ContentModified)
     config.add_content_type(
         "folder", WorkspaceFolder, title=_("Folder"), schema=WorkspaceSchema, addable_to=PLACES,
-        file_names=True,
+        file_names=True, own_add=True,
     )  # fmt: skip
     config.add_content_type(
         "file", File, title=_("File"), schema=WorkspaceSchema, addable_to=PLACES,
-        searchable_text=searchable_text, file_names=True,
+        searchable_text=searchable_text, file_names=True, own_add=True,
     )  # fmt: skip
     config.include(".views")

@@ -237,6 +237,10 @@ def restore_version(request: Request, file: File, number: int, token: str | None
     old = next((v for v in file.versions if v.number == number), None)
     if old is None:
         raise FileRefused(404, _("This file has no version ${n}.", mapping={"n": number}))
+    # every version counts in the usage (what the trash gives back when it is deleted for
+    # good, ``trash.versions_size``): the restored one too, or a restore and a delete
+    # would free room that was never taken
+    check_quota(request, old.stored.size)
     identity = request.identity
     note = _("Version ${n} restored", mapping={"n": number})
     version = Version(
@@ -248,6 +252,7 @@ def restore_version(request: Request, file: File, number: int, token: str | None
     )
     version.scanned = old.scanned
     file.add_version(version)
+    add_usage(request.site_root, old.stored.size)
     with_facts(file, old.stored.blob.committed(), old.stored.media_type)
     file.serial += 1
     request.registry.notify(ContentModified(file, request))

@@ -7,6 +7,8 @@ pages; renaming, moving, copying and the trash are ``operations`` and ``trash``.
 
 from __future__ import annotations
 
+import os
+from email.message import Message
 from typing import Any, NamedTuple
 
 from pyramid.config import Configurator
@@ -40,6 +42,8 @@ TEMPLATES = "pleio_workspace:files/templates/"
 #: At most this many files in one upload (each within the upload limit).
 MAX_FILES = 100
 MAX_PAGE = 100_000
+#: How much of the end of a multipart body is read for its closing delimiter.
+TAIL = 4096
 
 
 def lineage(request: Request, item: Any) -> list[tuple[str, str]]:
@@ -196,6 +200,28 @@ def _refused(request: Request, folder: Any, refused: FileRefused, **extra: Any) 
     return _answer(request, "folder.pt", values, refused.status)
 
 
+def _cut_off(request: Request) -> bool:
+    """Whether the multipart body ends before its closing delimiter (``--boundary--``).
+
+    The form parser takes a body of the right length that stops in a file's bytes for a
+    whole file, the part it got: a client or proxy that cut the upload off would store
+    half a file. (A closing delimiter may be followed by an epilogue; browsers send none,
+    and one of more than a few bytes is not expected.)
+    """
+    message = Message()
+    message["content-type"] = request.headers.get("Content-Type", "")
+    boundary = message.get_param("boundary")
+    if not isinstance(boundary, str) or not boundary:
+        return True
+    body = request.body_file_seekable
+    body.seek(0, os.SEEK_END)
+    size = body.tell()
+    body.seek(max(0, size - TAIL))
+    tail = body.read(TAIL)
+    body.seek(0)
+    return b"--" + boundary.encode("latin-1") + b"--" not in tail
+
+
 def upload(context: Any, request: Request) -> Any:
     """``@@upload``: one or more files into the folder, all or none."""
     if not _may_add(request, context):
@@ -211,9 +237,9 @@ def upload(context: Any, request: Request) -> Any:
         refused = FileRefused(400, _("At most ${n} files at once.", mapping={"n": MAX_FILES}))
         return _refused(request, context, refused)
     try:
+        if _cut_off(request):
+            raise FileRefused(400, _("The upload was cut off: try again."))
         for field in fields:
-            if getattr(field, "done", 0) == -1:  # (the multipart body ended too soon)
-                raise FileRefused(400, _("The upload was cut off: try again."))
             field.file.seek(0)  # (a retried request is given the fields its first try read)
             with spool(request, field.file, field.filename) as spooled:
                 store_upload(request, context, spooled)
@@ -274,6 +300,8 @@ def new_version(context: File, request: Request) -> Any:
     if not hasattr(field, "file"):
         return _file_refused(request, context, FileRefused(400, _("Choose a file.")))
     try:
+        if _cut_off(request):
+            raise FileRefused(400, _("The upload was cut off: try again."))
         field.file.seek(0)
         with spool(request, field.file, context.__name__) as spooled:
             store_upload(request, context.__parent__, spooled, note=request.POST.get("note", ""))
