@@ -15,7 +15,7 @@ from pyramid.request import Request
 from pleio_core.plugin_api import ContentAdded, is_attached
 
 from .model import WorkspaceFolder
-from .names import BadName, clean_name
+from .names import MAX_NAME_BYTES, BadName, clean_name
 
 KEY = "personal_folders"
 
@@ -37,6 +37,8 @@ def make_personal_folder(request: Request, workspace: Any) -> WorkspaceFolder:
         base = clean_name(identity.name)
     except BadName:
         base = "Mijn bestanden" if request.locale_name == "nl" else "My files"
+    while len(f"{base} (999)".encode()) > MAX_NAME_BYTES:  # (room for the number it may get)
+        base = base[:-1].rstrip()
     name, n = base, 1
     while name in workspace:
         n += 1
