@@ -288,9 +288,6 @@ class _Content(_Item):
     def lock_token(self) -> str | None:
         return token_for(self.environ, self.stored) if self.stored is not None else None
 
-    def begin_write(self, *, content_type: str | None = None) -> IO[bytes]:
-        raise NotImplementedError
-
     def end_write(self, *, with_errors: bool) -> None:
         self.provider.forget(self.path)
 
