@@ -14,6 +14,7 @@ One module per concern; import from here (``from pleio_core.testing import X``):
 - ``browser``: Chromium through Playwright, browser sign-in, the axe check
 - ``html``: the W3C Nu checker's HTML validity check
 - ``postgres``: a throw-away PostgreSQL cluster for RelStorage
+- ``processes``: ``pserve`` in child processes, as an operator runs it
 - ``clamd``: Debian's clamd with a database made on the spot that knows ``EICAR``
 - ``smtp``: an SMTP server that keeps what it receives
 - ``archives``: site exports changed on purpose
@@ -72,6 +73,7 @@ from pleio_core.testing.plugins import (
     polls_plugin,
 )
 from pleio_core.testing.postgres import PostgresServer, postgres_server
+from pleio_core.testing.processes import ServerProcess, server_ini, server_processes
 from pleio_core.testing.server import LiveServer, free_port, live_server_factory
 from pleio_core.testing.sites import (
     SECRET,
@@ -113,6 +115,7 @@ __all__ = [
     "PleioTestSetup",
     "PostgresServer",
     "SMTPServer",
+    "ServerProcess",
     "SiteWorld",
     "add_through_form",
     "assert_accessible",
@@ -148,6 +151,8 @@ __all__ = [
     "postgres_server",
     "production_passwords",
     "rebuild_archive",
+    "server_ini",
+    "server_processes",
     "sign_in_client",
     "sign_in_page",
     "signed_in_page",
