@@ -23,8 +23,12 @@ import pytest
 from pleio_core.testing.server import free_port
 from pleio_core.testing.sites import PleioTestSetup
 
-#: The paste server a process runs, unless ``server_ini`` is told another.
-SERVER_USE = "egg:waitress#main"
+#: The paste server a process runs, unless ``server_ini`` is told another: Pleio's own
+#: (waitress with a graceful stop on SIGTERM, ``pleio_core.server``).
+SERVER_USE = "egg:pleio_core#main"
+#: Its drain time in the tests, unless told another: a test that stops a process behind a
+#: proxy sets one long enough for the proxy's checks.
+TEST_DRAIN_SECONDS = "0"
 
 
 def server_ini(
@@ -38,6 +42,8 @@ def server_ini(
     lines += [f"{k} = {v}" for k, v in setup.settings.items() if k != "here"]
     section = {"use": SERVER_USE, "listen": f"127.0.0.1:{port}", "threads": str(threads)}
     section.update(server)
+    if section["use"] == SERVER_USE:
+        section.setdefault("drain_seconds", TEST_DRAIN_SECONDS)
     lines += ["", "[server:main]", *(f"{k} = {v}" for k, v in section.items())]
     lines += [
         "",
