@@ -299,3 +299,35 @@ def test_the_sign_in_throttle_counts_across_processes(cluster) -> None:
     one.stop()
     one.start()
     assert attempt(one, "correct horse battery") == 429
+
+
+# -- readiness, in this process --------------------------------------------------------------
+
+
+def test_ready_on_every_host_and_never_cached(pleio_setup) -> None:
+    pleio_setup.write_site("kia")
+    client = pleio_setup.client()
+    for host in ("localhost", SITE, "unknown.example"):
+        ready = client.get("/_ready", host=host)
+        assert ready.json == {"status": "ready"} and ready.cache_control.no_store
+    draining = client.get("/_ready", extra_environ={"pleio.server_state": "draining"}, status=503)
+    assert draining.json == {"status": "draining"}
+    assert (
+        client.get("/_health", extra_environ={"pleio.server_state": "draining"}).status == "200 OK"
+    )
+    client.post("/_ready", status=405)
+
+
+def test_ready_is_503_while_the_platform_database_does_not_answer(pleio_setup, tmp_path) -> None:
+    zeo = ZEOServer(tmp_path / "zeo", ["kia", "platform"])
+    pleio_setup.settings["pleio.storage_uri"] = zeo.uri("kia").replace("=kia", "={site}")
+    pleio_setup.settings["pleio.platform_storage_uri"] = zeo.uri("platform")
+    try:
+        client = pleio_setup.client()
+        assert client.get("/_ready").json == {"status": "ready"}
+    finally:
+        zeo.stop()
+    wait_for(lambda: client.get("/_ready", expect_errors=True).status_int == 503, timeout=10)
+    answer = client.get("/_ready", status=503).json
+    assert answer == {"status": "unavailable", "reason": "the platform database is not connected"}
+    assert client.get("/_health").json == {"status": "ok"}  # alive: a restart would not help
