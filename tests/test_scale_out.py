@@ -331,3 +331,31 @@ def test_ready_is_503_while_the_platform_database_does_not_answer(pleio_setup, t
     answer = client.get("/_ready", status=503).json
     assert answer == {"status": "unavailable", "reason": "the platform database is not connected"}
     assert client.get("/_health").json == {"status": "ok"}  # alive: a restart would not help
+
+
+# -- what each process does on its own must hold with several --------------------------------
+
+RACE = """
+import sys, time
+from pleio_core.storage.postgres import ensure_postgres_database
+start = float(sys.argv[2])
+while time.time() < start:
+    pass
+ensure_postgres_database(sys.argv[1])
+"""
+
+
+def test_processes_that_create_one_new_database_at_once_all_succeed(postgres_server) -> None:
+    """Two processes opening a new site (or starting on a new platform database) at once:
+    both find it missing, both create it; the one that loses must not fail."""
+    for n in range(3):
+        uri = postgres_server.uri(f"race_{n}_{time.time_ns()}")
+        start = time.time() + 2  # after every interpreter has started
+        racers = [
+            subprocess.Popen(
+                [sys.executable, "-c", RACE, uri, str(start)], stderr=subprocess.PIPE, text=True
+            )
+            for _ in range(4)
+        ]
+        errors = [racer.communicate(timeout=60)[1] for racer in racers]
+        assert [racer.returncode for racer in racers] == [0] * 4, "\n".join(errors)
