@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable
 from types import FrameType
@@ -90,14 +91,17 @@ class GracefulServer:
             self._drain_until = time.monotonic()
 
     def run(self) -> None:
-        previous = signal.signal(signal.SIGTERM, self.stop)
+        """Serve until ``stop`` (SIGTERM, when run in the main thread), then stop gracefully."""
+        in_main_thread = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, self.stop) if in_main_thread else None
         try:
             self.state = "serving"
             self._serve()
             self._stop_accepting()
             self._finish()
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            if in_main_thread:
+                signal.signal(signal.SIGTERM, previous)
             self.state = "stopped"
             close_databases(self.app)
         log.info("stopped")
@@ -157,14 +161,19 @@ def close_databases(app: Any) -> None:
     log.info("databases closed")
 
 
-def serve_paste(app: WSGIApp, global_conf: dict[str, Any], **options: Any) -> int:
-    """The ``paste.server_runner``: serve ``app`` until SIGTERM, then stop gracefully."""
+def make_server(app: WSGIApp, **options: Any) -> GracefulServer:
+    """A ``GracefulServer`` from ``[server:main]``'s options (strings, as pserve gives them)."""
     drain = float(options.pop("drain_seconds", DRAIN_SECONDS))
     finish = float(options.pop("finish_timeout", FINISH_TIMEOUT))
     if drain < 0 or finish < 0:
         raise ValueError("drain_seconds and finish_timeout must be 0 or more")
+    return GracefulServer(app, drain, finish, **options)
+
+
+def serve_paste(app: WSGIApp, global_conf: dict[str, Any], **options: Any) -> int:
+    """The ``paste.server_runner``: serve ``app`` until SIGTERM, then stop gracefully."""
     quiet = asbool(options.pop("quiet", False))
-    server = GracefulServer(app, drain, finish, **options)
+    server = make_server(app, **options)
     if not quiet:
         logging.basicConfig()  # as waitress.serve: idempotent if logging is set up
         server.print_listen()
