@@ -359,3 +359,44 @@ def test_processes_that_create_one_new_database_at_once_all_succeed(postgres_ser
         ]
         errors = [racer.communicate(timeout=60)[1] for racer in racers]
         assert [racer.returncode for racer in racers] == [0] * 4, "\n".join(errors)
+
+
+# -- the example configurations ----------------------------------------------------------------
+
+DOCS = Path(__file__).parents[1] / "docs" / "deploy"
+
+
+def test_the_example_haproxy_config_is_valid_and_checks_as_the_tests_do(tmp_path) -> None:
+    """docs/deploy/haproxy.cfg: what HAProxy accepts (with a certificate made here), with the
+    readiness check, retries and redispatch of the set-up the tests above run."""
+    from pleio_core.testing.processes import HAPROXY_CONFIG
+
+    example = (DOCS / "haproxy.cfg").read_text()
+    tested = [line.strip() for line in HAPROXY_CONFIG.splitlines()]
+    for directive in (
+        "retries 3",
+        "option redispatch 1",
+        "retry-on conn-failure empty-response",
+        "timeout check 2s",
+        "option httpchk",
+        "http-check expect status 200",
+    ):
+        assert directive in tested and directive in example, directive
+    assert "http-check send meth GET uri /_ready ver HTTP/1.1 hdr Host" in example
+    assert "fall 2 rise 2" in example
+    pem = tmp_path / "site.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+         "/CN=pleio.example.nl", "-keyout", str(pem), "-out", str(pem)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    config = tmp_path / "haproxy.cfg"
+    config.write_text(
+        example.replace("/etc/haproxy/certs/", str(pem)).replace(
+            "/run/haproxy/admin.sock", str(tmp_path / "admin.sock")
+        )
+    )
+    checked = subprocess.run(
+        ["haproxy", "-c", "-f", str(config)], capture_output=True, text=True, check=False
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
