@@ -239,8 +239,7 @@ def _stored(db, name: str):
 def test_processes_at_once_lose_no_failures(platform_db) -> None:
     """Threads of two throttles hit one key at once: the conflicts are tried again."""
     throttles = [
-        SharedThrottle("t", limit=1000, window=3600, database=lambda: platform_db)
-        for _ in range(2)
+        SharedThrottle("t", limit=1000, window=3600, database=lambda: platform_db) for _ in range(2)
     ]
     start = threading.Barrier(4)
 
