@@ -301,6 +301,32 @@ def test_the_sign_in_throttle_counts_across_processes(cluster) -> None:
     assert attempt(one, "correct horse battery") == 429
 
 
+def test_what_one_process_commits_the_other_shows_at_once(cluster, pleio_setup) -> None:
+    """What each process keeps (docs/architecture.md) is never stale: a wiki page rendered
+    and kept by one process is rendered again once the other changed it; a new site file is
+    seen by both within the check interval."""
+    _proxy, processes, token = cluster
+    one, two = processes["one"], processes["two"]
+    auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    made = add_page(one.port, token, "Shared").json()
+    page = "/" + made["path"] + "/"
+    assert b"About Shared" in call(two.port, "GET", page).body  # rendered and kept by two
+    assert b"About Shared" in call(two.port, "GET", page).body
+    changed = call(
+        one.port,
+        "PATCH",
+        f"/api/v1/content/{made['path']}",
+        headers=auth,
+        body=json.dumps({"serial": made["serial"], "body": "Changed by one"}).encode(),
+    )
+    assert changed.status == 200, changed.body
+    shown = call(two.port, "GET", page).body
+    assert b"Changed by one" in shown and b"About Shared" not in shown
+    pleio_setup.write_site("later", hosts=["later.localhost"])
+    for process in (one, two):
+        wait_for(lambda p=process: call(p.port, "GET", "/", host="later.localhost").status == 200)
+
+
 # -- readiness, in this process --------------------------------------------------------------
 
 
