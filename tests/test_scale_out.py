@@ -426,3 +426,36 @@ def test_the_example_haproxy_config_is_valid_and_checks_as_the_tests_do(tmp_path
         ["haproxy", "-c", "-f", str(config)], capture_output=True, text=True, check=False
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_the_account_summaries_ask_a_shared_platform_database_safely(postgres_server) -> None:
+    """On RelStorage the database's own storage object is shared by every thread of the
+    process, and asking it for the last transaction used one cursor for all of them
+    ("prepared statement … does not exist": a 500 in the rolling restart above)."""
+    from pleio_core.security.policy import AccountSummaries
+    from pleio_core.storage import open_platform_database
+
+    db = open_platform_database(postgres_server.uri(f"summaries_{time.time_ns()}"))
+    summaries = AccountSummaries(sees_every_commit=False)
+    summaries.use(db)
+    errors: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def ask() -> None:
+        start.wait()
+        for _ in range(200):
+            try:
+                summaries.names_stamp()
+                conn = db.open()  # what the requests beside do
+                conn.root()
+                conn.close()
+            except Exception as exc:
+                errors.append(exc)
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db.close()
+    assert not errors, errors[:3]
