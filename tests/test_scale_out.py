@@ -115,7 +115,9 @@ def storage(request, pleio_setup, tmp_path) -> Iterator[str]:
         pleio_setup.settings["pleio.platform_storage_uri"] = postgres.uri(database + "_platform")
         yield request.param
         return
-    zeo = ZEOServer(tmp_path / "zeo", ["kia", "platform"])
+    # ZEO's own server serves the storages it was configured with: "later" for the site
+    # a test adds (a request to a site without one waits for it, up to ZEO's wait_timeout)
+    zeo = ZEOServer(tmp_path / "zeo", ["kia", "later", "platform"])
     pleio_setup.settings["pleio.storage_uri"] = zeo.uri("kia").replace("=kia", "={site}")
     pleio_setup.settings["pleio.platform_storage_uri"] = zeo.uri("platform")
     try:
