@@ -23,7 +23,7 @@ from pleio_core.content.files import store_file
 from pleio_core.content.site import ROOT_KEY
 from pleio_core.services import SITE_DATABASES
 from pleio_core.storage.databases import open_database
-from pleio_core.testing import PleioTestSetup, bearer, make_token
+from pleio_core.testing import PleioTestSetup, bearer, make_token, wait_for
 
 HOST = "alpha.localhost"
 _run = itertools.count()
@@ -210,6 +210,34 @@ def test_a_restore_is_refused_while_a_process_has_the_database_open(
     setup.close()
     assert setup.pleio("restore", str(backups), "alpha") == 0
     assert status(setup.client(), "/notes/na-de-backup/", HOST) == 404
+    setup.close()
+
+
+def test_a_site_a_running_server_has_closed_is_restored_beside_it_and_gets_its_file(
+    pleio_setup: PleioTestSetup, notes_plugin, memos_plugin, storage, tmp_path, capsys
+) -> None:
+    setup = pleio_setup
+    setup.write_site("alpha", modules=["notes"])
+    setup.write_site("beta", modules=["notes"], hosts=["beta.localhost"])
+    setup.create_account("anne@example.nl", "Anne", alpha="admin")
+    add_note(setup, "Voor de backup")
+    backups = tmp_path / "backups"
+    assert setup.pleio("backup", str(backups)) == 0
+    add_note(setup, "Na de backup")
+    setup.write_site("alpha", modules=["notes", "memos"])  # the operator adds a module
+    app = setup.make_app(**{"pleio.max_open_sites": "1"})
+    client = setup.client(app)
+    wait_for(lambda: status(client, "/memos/", HOST) == 200, timeout=5)
+    assert status(client, "/", "beta.localhost") == 200  # alpha's database is closed now
+    assert SITE_DATABASES(app.registry).open_names() == ["beta"]
+    capsys.readouterr()
+    assert setup.pleio("restore", str(backups), "alpha") == 0
+    assert "applied site_configs/alpha.toml" in capsys.readouterr().out
+    assert status(client, "/notes/voor-de-backup/", HOST) == 200
+    assert status(client, "/notes/na-de-backup/", HOST) == 404
+    # the file's module is on in the restored database as well (this process had applied
+    # the file to the database it replaced, and does not apply it again)
+    assert status(client, "/memos/", HOST) == 200
     setup.close()
 
 

@@ -24,6 +24,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import zc.lockfile
 
+from pleio_core.storage.databases import DatabaseInUse
+
 from . import backup_postgres
 from .backup_postgres import PostgresDatabase
 from .context import Platform, UsageError, load_platform
@@ -143,18 +145,32 @@ def restore(args: argparse.Namespace) -> int:
     what = "the platform" if args.platform else f"site {name}"
     postgres = PostgresDatabase.from_uri(uri)
     if postgres is not None:
-        return restore_postgres_database(
-            args, name, postgres, what, None if args.platform else name
-        )
-    storage = file_storage(uri)
-    if storage is None:
-        raise UsageError(f"{name} is on a {urlsplit(uri).scheme}:// storage: restore it there")
-    return restore_file_storage(args, name, storage, what)
+        restore_postgres_database(args, name, postgres, what, None if args.platform else name)
+    else:
+        storage = file_storage(uri)
+        if storage is None:
+            scheme = urlsplit(uri).scheme
+            raise UsageError(f"{name} is on a {scheme}:// storage: restore it there")
+        restore_file_storage(args, name, storage, what)
+    if not args.platform:
+        apply_site_file(platform, name)
+    return 0
+
+
+def apply_site_file(platform: Platform, name: str) -> None:
+    """Bring the restored database up to the site's file as it is now (modules added to or
+    removed from it since the backup, its access): a running process that applied the file
+    to the database this one replaced would not apply it again."""
+    try:
+        platform.initialise_site(_site(platform, name))
+    except DatabaseInUse:  # a server opened it at once: it applies the file itself
+        return
+    print(f"applied site_configs/{name}.toml to it")
 
 
 def restore_file_storage(
     args: argparse.Namespace, name: str, storage: tuple[Path, Path | None], what: str
-) -> int:
+) -> None:
     data, blobs = storage
     repository = Path(args.directory) / name / "repozo"
     if not repository.is_dir():
@@ -187,12 +203,11 @@ def restore_file_storage(
     finally:
         lock.close()
     print(f"restored {name} from {repository}")
-    return 0
 
 
 def restore_postgres_database(
     args: argparse.Namespace, name: str, database: PostgresDatabase, what: str, site: str | None
-) -> int:
+) -> None:
     dump_file = backup_postgres.chosen_dump(Path(args.directory) / name / "postgres", args.date)
     if dump_file is None:
         when = f" from {args.date} or before" if args.date else ""
@@ -205,7 +220,6 @@ def restore_postgres_database(
     print(f"restored {name} from {dump_file}")
     if aside:
         print(f"the database it replaced is kept as {aside} (dropdb {aside} when done)")
-    return 0
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
