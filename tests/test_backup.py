@@ -18,7 +18,8 @@ import pytest
 import webtest
 
 from pleio_core.catalog import site_catalog
-from pleio_core.cli.context import load_platform
+from pleio_core.cli.backup_postgres import pg_tool, stamp
+from pleio_core.cli.context import UsageError, load_platform
 from pleio_core.content.files import store_file
 from pleio_core.content.site import ROOT_KEY
 from pleio_core.services import SITE_DATABASES
@@ -84,7 +85,9 @@ def can_sign_in(setup: PleioTestSetup, app, email: str) -> bool:
 def postgres_databases(setup: PleioTestSetup) -> list[str]:
     parts = urlsplit(setup.settings["pleio.platform_storage_uri"])
     prefix = parts.path.lstrip("/").removesuffix("platform")
-    conn = psycopg2.connect(dbname="postgres", user="postgres", host=parts.hostname, port=parts.port)
+    conn = psycopg2.connect(
+        dbname="postgres", user="postgres", host=parts.hostname, port=parts.port
+    )
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (prefix + "%",))
@@ -323,3 +326,60 @@ def test_a_backup_taken_while_a_server_writes_restores_to_a_consistent_site(
     assert last in client.get("/notes/").text
     assert last in client.get(f"/@@search?text={last.split()[1]}").text
     setup.close()
+
+
+def test_restore_date_picks_the_last_backup_at_or_before_it(
+    pleio_setup: PleioTestSetup, notes_plugin, storage, tmp_path
+) -> None:
+    setup = pleio_setup
+    setup.write_site("alpha", modules=["notes"])
+    setup.create_account("anne@example.nl", "Anne", alpha="admin")
+    add_note(setup, "Eerste")
+    backups = tmp_path / "backups"
+    assert setup.pleio("backup", str(backups)) == 0
+    time.sleep(1.1)  # the backups are named by the second
+    between = stamp()
+    time.sleep(1.1)
+    add_note(setup, "Tweede")
+    assert setup.pleio("backup", str(backups)) == 0
+    add_note(setup, "Derde")
+    assert setup.pleio("restore", str(backups), "alpha", "--date", between) == 0
+    client = setup.client()
+    assert [status(client, f"/notes/{name}/", HOST) for name in ("eerste", "tweede", "derde")] == [
+        200,
+        404,
+        404,
+    ]
+    setup.close()
+    assert setup.pleio("restore", str(backups), "alpha") == 0  # the newest
+    client = setup.client()
+    assert [status(client, f"/notes/{name}/", HOST) for name in ("eerste", "tweede", "derde")] == [
+        200,
+        200,
+        404,
+    ]
+    setup.close()
+    assert setup.pleio("restore", str(backups), "alpha", "--date", "2001-01-01-00-00-00") == 2
+
+
+def test_a_shared_memcached_must_be_flushed_before_a_restore(
+    pleio_setup: PleioTestSetup, postgres_server, tmp_path, capsys
+) -> None:
+    setup = pleio_setup
+    setup.settings["pleio.storage_uri"] = (
+        postgres_server.uri("memcached_{site}") + "?cache_servers=127.0.0.1:11211"
+    )
+    setup.write_site("alpha")
+    assert setup.pleio("restore", str(tmp_path), "alpha") == 2
+    refused = capsys.readouterr().err
+    assert "memcached" in refused and "--cache-flushed" in refused
+    assert setup.pleio("restore", str(tmp_path), "alpha", "--cache-flushed") == 2
+    assert "no backup of alpha" in capsys.readouterr().err
+
+
+def test_pg_dump_is_found_beside_the_server_when_it_is_not_on_path(monkeypatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    found = Path(pg_tool("pg_dump"))
+    assert found.match("/usr/lib/postgresql/*/bin/pg_dump") and found.exists()
+    with pytest.raises(UsageError, match="pg_nothing was not found"):
+        pg_tool("pg_nothing")

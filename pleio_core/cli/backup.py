@@ -208,6 +208,14 @@ def restore_file_storage(
 def restore_postgres_database(
     args: argparse.Namespace, name: str, database: PostgresDatabase, what: str, site: str | None
 ) -> None:
+    if database.memcache and not args.cache_flushed:
+        raise UsageError(
+            f"{what}'s storage URI shares RelStorage's cache in memcached (cache_servers), "
+            "which still holds the objects of the database a restore replaces, and every "
+            "process would read them back. Stop the processes that use it, flush memcached "
+            "(or give the URI a new cache_prefix), then run the restore again with "
+            "--cache-flushed. Nothing was changed."
+        )
     dump_file = backup_postgres.chosen_dump(Path(args.directory) / name / "postgres", args.date)
     if dump_file is None:
         when = f" from {args.date} or before" if args.date else ""
@@ -240,5 +248,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--date",
         help="the state at this moment or the last backup before it (YYYY-MM-DD-HH-MM-SS, UTC)",
+    )
+    p.add_argument(
+        "--cache-flushed",
+        action="store_true",
+        help="RelStorage's memcached (cache_servers) was flushed: restore anyway",
     )
     p.set_defaults(run=restore)

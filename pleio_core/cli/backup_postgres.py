@@ -67,6 +67,8 @@ class PostgresDatabase:
     #: the blob files, when RelStorage keeps them on disk (``shared_blob_dir``) rather
     #: than in the database (its ``blob_dir`` is then only a cache)
     shared_blobs: Path | None
+    #: RelStorage's ``cache_servers``: a memcached that every process shares
+    memcache: bool = False
 
     @classmethod
     def from_uri(cls, uri: str) -> PostgresDatabase | None:
@@ -84,6 +86,7 @@ class PostgresDatabase:
             host=parts.hostname,
             port=parts.port,
             shared_blobs=Path(blob_dir) if blob_dir and shared else None,
+            memcache=bool(query.get("cache_servers")),
         )
 
     def tool_arguments(self) -> list[str]:
@@ -222,6 +225,20 @@ def in_use_message(what: str, database: str, clients: list[str], site: str | Non
 def restore(database: PostgresDatabase, dump_file: Path, what: str, site: str | None) -> str | None:
     """Restore ``dump_file`` into a fresh database and swap it in; the name the replaced
     database is kept under (None if there was none)."""
+    import psycopg2  # noqa: PLC0415
+
+    try:
+        return _swap_in(database, dump_file, what, site)
+    except psycopg2.Error as exc:  # e.g. a role that may not create or rename databases
+        raise UsageError(
+            f"PostgreSQL refused to restore {database.dbname}: {str(exc).strip()} (the role in "
+            "the storage URI needs CREATEDB and must own the database)"
+        ) from None
+
+
+def _swap_in(
+    database: PostgresDatabase, dump_file: Path, what: str, site: str | None
+) -> str | None:
     import psycopg2  # noqa: PLC0415
 
     fresh = database.aside("restoring")
