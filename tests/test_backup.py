@@ -9,6 +9,7 @@ import json
 import shutil
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -127,7 +128,8 @@ def test_backup_incremental_then_restore_after_losing_everything(
     # while a server holds the database, restoring is refused
     capsys.readouterr()
     assert setup.pleio("restore", str(backups), "alpha") == 2
-    assert "stop the server" in capsys.readouterr().err
+    refused = capsys.readouterr().err
+    assert "in use" in refused and "stop the Pleio processes" in refused
     setup.close()
     assert setup.pleio("restore", str(backups), "nosuchsite") == 2
     assert setup.pleio("restore", str(backups), "alpha", "--date", "gisteren") == 2
@@ -207,8 +209,8 @@ def test_a_restore_is_refused_while_a_process_has_the_database_open(
     refused = capsys.readouterr().err
     assert "the platform's database" in refused and "stop" in refused
     assert status(client, "/notes/na-de-backup/", HOST) == 200  # nothing changed
+    assert "stop them all" in refused
     if storage == "postgres":
-        assert "disabled = true" in refused or "stop them all" in refused
         assert not [name for name in postgres_databases(setup) if "restoring" in name]
     setup.close()
     assert setup.pleio("restore", str(backups), "alpha") == 0
@@ -242,6 +244,49 @@ def test_a_site_a_running_server_has_closed_is_restored_beside_it_and_gets_its_f
     # the file to the database it replaced, and does not apply it again)
     assert status(client, "/memos/", HOST) == 200
     setup.close()
+
+
+def _get(server, path: str, host: str) -> int:
+    request = urllib.request.Request(server.url(path), headers={"Host": host})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_a_site_switched_off_is_restored_while_the_server_runs_on(
+    pleio_setup: PleioTestSetup, notes_plugin, storage, server_processes, tmp_path, capsys
+) -> None:
+    """The operator guide's way: refused while pserve has the site open; switched off and
+    pserve restarted, the site is restored beside it while the other site serves on."""
+    setup = pleio_setup
+    setup.write_site("alpha", modules=["notes"])
+    setup.write_site("beta", modules=["notes"], hosts=["beta.localhost"])
+    setup.create_account("anne@example.nl", "Anne", alpha="admin")
+    add_note(setup, "Voor de backup")
+    backups = tmp_path / "backups"
+    assert setup.pleio("backup", str(backups)) == 0
+    add_note(setup, "Na de backup")
+    server = server_processes(env={"PYTHONPATH": str(tmp_path / "site-packages")})
+    assert _get(server, "/notes/na-de-backup/", HOST) == 200
+    capsys.readouterr()
+    assert setup.pleio("restore", str(backups), "alpha") == 2
+    refused = capsys.readouterr().err
+    assert "stop the Pleio processes" in refused and "disabled = true" in refused
+    if storage == "postgres":
+        assert "from 127.0.0.1" in refused  # who is connected
+    setup.write_site("alpha", modules=["notes"], disabled=True)
+    server.stop()
+    server.start()
+    assert _get(server, "/", HOST) == 503  # switched off
+    assert _get(server, "/", "beta.localhost") == 200
+    assert setup.pleio("restore", str(backups), "alpha") == 0
+    assert _get(server, "/", "beta.localhost") == 200
+    setup.write_site("alpha", modules=["notes"])  # on again: no restart needed
+    wait_for(lambda: _get(server, "/", HOST) == 200, timeout=10)
+    assert _get(server, "/notes/voor-de-backup/", HOST) == 200
+    assert _get(server, "/notes/na-de-backup/", HOST) == 404
 
 
 def _write_notes(url: str, token: str, acknowledged: list[str], stop: threading.Event) -> None:

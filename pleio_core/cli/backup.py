@@ -151,7 +151,7 @@ def restore(args: argparse.Namespace) -> int:
         if storage is None:
             scheme = urlsplit(uri).scheme
             raise UsageError(f"{name} is on a {scheme}:// storage: restore it there")
-        restore_file_storage(args, name, storage, what)
+        restore_file_storage(args, name, storage, what, None if args.platform else name)
     if not args.platform:
         apply_site_file(platform, name)
     return 0
@@ -169,7 +169,11 @@ def apply_site_file(platform: Platform, name: str) -> None:
 
 
 def restore_file_storage(
-    args: argparse.Namespace, name: str, storage: tuple[Path, Path | None], what: str
+    args: argparse.Namespace,
+    name: str,
+    storage: tuple[Path, Path | None],
+    what: str,
+    site: str | None,
 ) -> None:
     data, blobs = storage
     repository = Path(args.directory) / name / "repozo"
@@ -180,8 +184,8 @@ def restore_file_storage(
         lock = zc.lockfile.LockFile(str(data) + ".lock")
     except zc.lockfile.LockError:
         raise UsageError(
-            f"{what}'s database is in use (a FileStorage allows one process): stop the server "
-            "first, then run the restore again"
+            f"{what}'s database is in use (a FileStorage allows one process): "
+            f"{backup_postgres.what_to_do(site)}, then run the restore again"
         ) from None
     try:
         restored = data.with_name(data.name + ".restoring")

@@ -202,23 +202,24 @@ def chosen_dump(directory: Path, date: str | None) -> Path | None:
     return dumps[-1] if dumps else None
 
 
-def in_use_message(what: str, database: str, clients: list[str], site: str | None) -> str:
-    who = "; ".join(clients)
+def what_to_do(site: str | None) -> str:
+    """What the operator must do so that no running process has the database open."""
     if site is None:
-        step = (
+        return (
             "every Pleio process (pserve, and any pleio command still running) has it "
             "open: stop them all"
         )
-    else:
-        step = (
-            "a Pleio process has the site open: stop the processes that serve it (pserve; "
-            f"or switch the site off with `disabled = true` in site_configs/{site}.toml and "
-            "restart them, so none opens it)"
-        )
     return (
-        f"{what}'s database {database} is in use ({who}). Restoring now would leave a running "
-        f"process serving from its cache what the restored database no longer holds: {step}, "
-        "then run the restore again. Nothing was changed."
+        "stop the Pleio processes that serve it (pserve), or switch the site off with "
+        f"`disabled = true` in site_configs/{site}.toml and restart them, so none opens it"
+    )
+
+
+def in_use_message(what: str, database: str, clients: list[str], site: str | None) -> str:
+    return (
+        f"{what}'s database {database} is in use ({'; '.join(clients)}). Restoring now would "
+        "leave a running process serving from its cache what the restored database no longer "
+        f"holds: {what_to_do(site)}, then run the restore again. Nothing was changed."
     )
 
 
