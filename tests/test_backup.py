@@ -428,3 +428,31 @@ def test_pg_dump_is_found_beside_the_server_when_it_is_not_on_path(monkeypatch) 
     assert found.match("/usr/lib/postgresql/*/bin/pg_dump") and found.exists()
     with pytest.raises(UsageError, match="pg_nothing was not found"):
         pg_tool("pg_nothing")
+
+
+def test_a_lost_postgresql_database_is_restored(
+    pleio_setup: PleioTestSetup, notes_plugin, postgres_server, tmp_path, capsys
+) -> None:
+    setup = pleio_setup
+    prefix = f"lost{next(_run)}"
+    setup.settings["pleio.storage_uri"] = postgres_server.uri(f"{prefix}_{{site}}")
+    setup.settings["pleio.platform_storage_uri"] = postgres_server.uri(f"{prefix}_platform")
+    setup.write_site("alpha", modules=["notes"])
+    setup.create_account("anne@example.nl", "Anne", alpha="admin")
+    add_note(setup, "Voor de backup")
+    assert setup.pleio("backup", str(tmp_path / "backups"), "--site", "alpha") == 0
+    assert "backed up alpha" in capsys.readouterr().out
+    assert not (tmp_path / "backups" / "_platform").exists()  # only the site named
+    conn = psycopg2.connect(
+        dbname="postgres", user="postgres", host="127.0.0.1", port=postgres_server.port
+    )
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f"DROP DATABASE {prefix}_alpha")
+    conn.close()
+    assert setup.pleio("restore", str(tmp_path / "backups"), "alpha") == 0
+    out = capsys.readouterr().out
+    assert "restored alpha" in out and "kept as" not in out  # there was nothing to keep
+    assert postgres_databases(setup) == ["alpha", "platform"]
+    assert status(setup.client(), "/notes/voor-de-backup/", HOST) == 200
+    setup.close()
