@@ -22,8 +22,8 @@ from pleio_core.storage.databases import open_database
 from pleio_core.storage.zeo import PLATFORM_STORAGE, ServedFiles, start_server
 from pleio_core.testing import (
     TEST_PASSWORD,
-    PleioTestSetup,
     ZeoServer,
+    development_style,
     free_port,
     server_ini,
     wait_for,
@@ -165,19 +165,8 @@ def test_a_stale_socket_is_replaced_and_a_live_server_is_not(tmp_path) -> None:
     assert not (directory / "zeo.sock").exists()
 
 
-def dev_setup(setup: PleioTestSetup) -> tuple[ZeoServer, Path]:
-    """``setup`` as development.ini has it: its var/ served by a ZEO server on a socket in
-    var/; the ``.ini`` for its commands, with that [pleio:zeo] section."""
-    var = setup.root / "var"
-    zeo = ZeoServer(var, f"{var}/zeo.sock")
-    setup.settings.update(zeo.settings())
-    ini = setup.ini_file()
-    ini.write_text(ini.read_text() + "\n" + zeo.section())
-    return zeo, ini
-
-
 def test_a_command_without_its_zeo_server_opens_the_files(pleio_setup) -> None:
-    zeo, ini = dev_setup(pleio_setup)
+    zeo, ini = development_style(pleio_setup)
     pleio_setup.write_site("kia")
     made = run_pleio(ini, "user", "create", "anne@example.nl", "--name", "Anne",
                      stdin=TEST_PASSWORD + "\n")  # fmt: skip
@@ -202,7 +191,7 @@ def test_make_run_serves_the_demo_beside_zeo_and_stops_with_pserve(pleio_setup) 
     """What ``make run`` does: ``pleio zeo --then "pleio demo" --then "pserve …"``; the
     demo admins' passwords are printed, the sites served, and SIGTERM stops pserve, then
     the ZEO server."""
-    zeo, ini = dev_setup(pleio_setup)
+    zeo, ini = development_style(pleio_setup)
     port = free_port()
     served_ini = server_ini(pleio_setup, port, name="dev")
     log = pleio_setup.root / "make-run.log"

@@ -100,7 +100,7 @@ from pleio_core.testing.translations import (
     used_messages,
 )
 from pleio_core.testing.waiting import clock, wait_for
-from pleio_core.testing.zeo import ZeoServer, zeo_server
+from pleio_core.testing.zeo import ZeoServer, development_style, zeo_server
 
 __all__ = [
     "AXE_TAGS",
@@ -111,7 +111,6 @@ __all__ = [
     "SECRET",
     "TEST_PASSWORD",
     "WIDTHS",
-    "ZeoServer",
     "ApiConformance",
     "ClamdServer",
     "LiveServer",
@@ -121,6 +120,7 @@ __all__ = [
     "SMTPServer",
     "ServerProcess",
     "SiteWorld",
+    "ZeoServer",
     "add_through_form",
     "assert_accessible",
     "assert_valid_html",
@@ -134,6 +134,7 @@ __all__ = [
     "content_type_plugin",
     "counts_without_plural",
     "csrf_token",
+    "development_style",
     "english_pattern",
     "english_texts",
     "fill_form",

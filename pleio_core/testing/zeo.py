@@ -23,6 +23,7 @@ import pytest
 
 from pleio_core.storage.zeo import PLATFORM_STORAGE, answers, parse_address
 from pleio_core.testing.server import free_port
+from pleio_core.testing.sites import PleioTestSetup
 
 
 class ZeoServer:
@@ -114,6 +115,18 @@ class ZeoServer:
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+def development_style(setup: PleioTestSetup) -> tuple[ZeoServer, Path]:
+    """``setup`` as development.ini has it: its ``var/`` served by a ``ZeoServer`` on a
+    Unix socket in ``var/`` (not started yet), and the ``.ini`` for its ``pleio``
+    commands, with that server's ``[pleio:zeo]`` section."""
+    var = setup.root / "var"
+    zeo = ZeoServer(var, f"{var}/zeo.sock")
+    setup.settings.update(zeo.settings())
+    ini = setup.ini_file()
+    ini.write_text(ini.read_text() + "\n" + zeo.section())
+    return zeo, ini
 
 
 @pytest.fixture
