@@ -205,4 +205,10 @@ def test_every_command_beside_the_running_server(installation: Installation) -> 
     ):
         pleio(*command)
     wait_for(lambda: bob.get("/@@notifications", expect_errors=True).status_int != 200)
+    # backup reads the files the ZEO server holds (repozo reads a live FileStorage)
+    backups = installation.setup.root / "backups"
+    done = pleio("backup", str(backups), "--full")
+    for name in ("_platform", "team", "kopie", "kia"):
+        assert f"backed up {name}:" in done
+        assert list((backups / name / "repozo").glob("*.fsz"))
     assert anne.get("/").status_int == 200  # still served, still signed in

@@ -82,7 +82,7 @@ def backup(args: argparse.Namespace) -> int:
     platform = load_platform(args.config)
     target = Path(args.directory)
     for name, uri in _databases(platform, args.site):
-        storage = file_storage(uri)
+        storage = file_storage(platform.file_uri(uri))  # (behind the ZEO server of make run)
         if storage is None:
             print(
                 f"skipped {name}: not a FileStorage (use pg_dump or ZEO's tools)", file=sys.stderr
@@ -115,7 +115,7 @@ def restore(args: argparse.Namespace) -> int:
         uri = platform.storage_uri(name)
     else:
         raise UsageError("name a site, or give --platform")
-    storage = file_storage(uri)
+    storage = file_storage(platform.file_uri(uri))
     if storage is None:
         raise UsageError(f"{name} is not on a FileStorage: restore it with its own tools")
     data, blobs = storage
