@@ -96,6 +96,27 @@ def test_only_site_names_and_the_platform_are_served(tmp_path) -> None:
         server.close()
 
 
+def test_storages_no_client_has_open_are_closed_beyond_a_few(tmp_path) -> None:
+    served = served_files_in(tmp_path, f"{tmp_path}/zeo.sock")
+    server = start_server(served, max_idle=1)
+    try:
+        held = open_database(f"zeo://{tmp_path}/zeo.sock?storage=held", "held")
+        for name in ("alpha", "beta", "gamma"):
+            db = open_database(f"zeo://{tmp_path}/zeo.sock?storage={name}", name)
+            with db.transaction() as conn:
+                conn.root()["name"] = name
+            db.close()
+        # the server hears of each goodbye a moment after the client has gone
+        wait_for(lambda: sorted(server.storages) == ["gamma", "held"])
+        again = open_database(f"zeo://{tmp_path}/zeo.sock?storage=alpha", "alpha")
+        with again.transaction() as conn:
+            assert conn.root()["name"] == "alpha"  # opened anew, as it was
+        again.close()
+        held.close()
+    finally:
+        server.close()
+
+
 def served_files_in(directory: Path, listen: str) -> ServedFiles:
     ini = directory / "only-zeo.ini"
     ini.write_text(ZeoServer(directory, listen).section())

@@ -18,6 +18,7 @@ import logging
 import os
 import socket
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,18 +174,33 @@ def open_file_storage(uri: str) -> Any:
     return factory()
 
 
+#: Storages a server keeps open with no client connected, the most recently left ones:
+#: each open FileStorage holds its index in memory and three files, so a server of
+#: thousands of sites closes the ones nobody uses (a web process closes its least
+#: recently used site databases too, ``pleio.max_open_sites``).
+MAX_IDLE_STORAGES = 32
+
+
 class LazyStorageServer(StorageServer):
     """ZEO's ``StorageServer``, opening each storage when a client first registers for it.
 
     ``open_storage(name)`` gives the storage for a name, or None for a name it does not
-    serve (the client is refused). Storages stay open until the server closes.
+    serve (the client is refused). A storage no client has open is closed again once more
+    than ``max_idle`` are open like that, the longest idle first.
     """
 
     def __init__(
-        self, addr: Address, open_storage: Callable[[str], Any], **options: object
+        self,
+        addr: Address,
+        open_storage: Callable[[str], Any],
+        max_idle: int = MAX_IDLE_STORAGES,
+        **options: object,
     ) -> None:
         self._open_storage = open_storage
-        self._opening = threading.Lock()
+        self._opening = threading.RLock()
+        self.max_idle = max_idle
+        #: open storages without a client, longest idle first
+        self._idle: OrderedDict[str, None] = OrderedDict()
         super().__init__(addr, {}, **options)
 
     def create_client_handler(self) -> ZEOStorage:
@@ -210,6 +226,29 @@ class LazyStorageServer(StorageServer):
             log.info("opened storage %s: %s", name, storage.getName())
             return True
 
+    def register_connection(self, storage_id: str, zeo_storage: ZEOStorage) -> Any:
+        with self._opening:
+            self._idle.pop(storage_id, None)
+            return super().register_connection(storage_id, zeo_storage)
+
+    def close_conn(self, zeo_storage: ZEOStorage) -> None:
+        with self._opening:
+            super().close_conn(zeo_storage)
+            name = zeo_storage.storage_id
+            if name in self.storages and not self.zeo_storages_by_storage_id[name]:
+                self._idle[name] = None
+                self._idle.move_to_end(name)
+            while len(self._idle) > self.max_idle:
+                self._close(self._idle.popitem(last=False)[0])
+
+    def _close(self, name: str) -> None:
+        storage = self.storages.pop(name)
+        for per_storage in (self.invq, self.stats, self.lock_managers):
+            del per_storage[name]
+        del self.zeo_storages_by_storage_id[name]
+        storage.close()
+        log.info("closed storage %s: no client had it open", name)
+
     def _add(self, name: str, storage: Any) -> None:
         # What StorageServer.__init__ does for each storage it is given.
         self._setup_invq(name, storage)
@@ -228,7 +267,7 @@ class LazyZEOStorage(ZEOStorage):
         return super().register(storage_id, read_only)
 
 
-def start_server(served: ServedFiles) -> LazyStorageServer:
+def start_server(served: ServedFiles, max_idle: int = MAX_IDLE_STORAGES) -> LazyStorageServer:
     """A ``LazyStorageServer`` for ``served``, listening (a stale socket file removed) and
     serving in a thread of its own."""
     address = served.address
@@ -244,7 +283,7 @@ def start_server(served: ServedFiles) -> LazyStorageServer:
         return open_file_storage(uri) if uri is not None else None
 
     try:
-        server = LazyStorageServer(address, open_storage)
+        server = LazyStorageServer(address, open_storage, max_idle)
     except OSError as exc:
         raise StorageError(f"the ZEO server cannot listen on {served.listen}: {exc}") from None
     server.start_thread()
