@@ -173,17 +173,20 @@ def test_sigterm_closes_the_storages_and_frees_the_files(zeo_server) -> None:
 
 def test_a_stale_socket_is_replaced_and_a_live_server_is_not(tmp_path) -> None:
     directory = tmp_path / "var"
-    first = ZeoServer(directory, f"{directory}/zeo.sock")
-    first.start()
-    second = ZeoServer(directory, f"{directory}/zeo.sock")
-    with pytest.raises(pytest.fail.Exception, match="a ZEO server already answers on"):
-        second.start()
-    first.kill()  # SIGKILL: its socket file stays behind
-    assert (directory / "zeo.sock").exists()
-    third = ZeoServer(directory, f"{directory}/zeo.sock")
-    third.start()
-    assert third.stop() == 0
-    assert not (directory / "zeo.sock").exists()
+    servers = [ZeoServer(directory, f"{directory}/zeo.sock") for _ in range(3)]
+    first, second, third = servers
+    try:
+        first.start()
+        with pytest.raises(pytest.fail.Exception, match="a ZEO server already answers on"):
+            second.start()
+        first.kill()  # SIGKILL: its socket file stays behind
+        assert (directory / "zeo.sock").exists()
+        third.start()
+        assert third.stop() == 0
+        assert not (directory / "zeo.sock").exists()
+    finally:
+        for server in servers:
+            server.kill()
 
 
 def test_a_command_without_its_zeo_server_opens_the_files(pleio_setup) -> None:
