@@ -194,6 +194,18 @@ def test_every_command_beside_the_running_server(installation: Installation) -> 
     admin = installation.signed_in("beheer@kia.example", "kia.localhost", "demo-kia-wachtwoord")
     assert admin.get("/@@control-panel").status_int == 200
 
+    # the operator's sites page makes a site: the ZEO server opens its new files by name
+    installation.pleio("user", "create", "op@example.nl", "--name", "Olga", "--operator",
+                       stdin=TEST_PASSWORD + "\n")  # fmt: skip
+    operator = installation.setup.signed_in_on_platform(installation.app, "op@example.nl")
+    form = operator.get("/@@operator-sites").forms["create-form"]
+    form["name"], form["title"], form["hosts"] = "nieuw", "Nieuw", "nieuw.localhost"
+    form["modules"] = ["wiki"]
+    assert "done=created" in form.submit(status=303).location
+    assert "Nieuw" in installation.anonymous("nieuw.localhost").get("/").text
+    assert (installation.zeo.directory / "sites" / "nieuw" / "Data.fs").exists()
+    assert "wiki" in pleio("site", "show", "nieuw")  # and a command reads it beside it
+
     # and the rest: each runs beside the server, through it
     for command in (
         ("site", "evolve"),
@@ -208,7 +220,7 @@ def test_every_command_beside_the_running_server(installation: Installation) -> 
     # backup reads the files the ZEO server holds (repozo reads a live FileStorage)
     backups = installation.setup.root / "backups"
     done = pleio("backup", str(backups), "--full")
-    for name in ("_platform", "team", "kopie", "kia"):
+    for name in ("_platform", "team", "kopie", "kia", "nieuw"):
         assert f"backed up {name}:" in done
         assert list((backups / name / "repozo").glob("*.fsz"))
     assert anne.get("/").status_int == 200  # still served, still signed in
