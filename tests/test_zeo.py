@@ -269,3 +269,5 @@ def test_zeo_without_its_section_says_so(pleio_setup) -> None:
     done = run_pleio(pleio_setup.ini_file(), "zeo")
     assert done.returncode == 2
     assert "has no [pleio:zeo] section: nothing to serve" in done.stderr
+    missing = run_pleio(pleio_setup.root / "nope.ini", "zeo")
+    assert missing.returncode == 2 and "nope.ini: no such configuration file" in missing.stderr

@@ -108,6 +108,8 @@ def log_to_stderr() -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
+    if not Path(args.config).exists():
+        raise StorageError(f"{args.config}: no such configuration file")
     served = served_files(args.config)
     if served is None:
         raise StorageError(f"{args.config} has no [{SECTION}] section: nothing to serve")
