@@ -3,6 +3,8 @@ on first use; and a command that finds no ZEO server opens the files itself."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import subprocess
 import sys
@@ -211,10 +213,12 @@ def test_a_command_without_its_zeo_server_opens_the_files(pleio_setup) -> None:
         zeo.stop()
 
 
-def test_make_run_serves_the_demo_beside_zeo_and_stops_with_pserve(pleio_setup) -> None:
+@pytest.mark.parametrize("stop", ["ctrl-c", "sigterm"])
+def test_make_run_serves_the_demo_beside_zeo_and_stops_with_pserve(pleio_setup, stop) -> None:
     """What ``make run`` does: ``pleio zeo --then "pleio demo" --then "pserve …"``; the
-    demo admins' passwords are printed, the sites served, and SIGTERM stops pserve, then
-    the ZEO server."""
+    demo admins' passwords are printed and the sites served. Ctrl-C in the terminal (SIGINT
+    to every process of the group) or SIGTERM to ``pleio zeo`` alone stops pserve, then the
+    ZEO server, with its storages closed."""
     zeo, ini = development_style(pleio_setup)
     port = free_port()
     served_ini = server_ini(pleio_setup, port, name="dev")
@@ -223,7 +227,7 @@ def test_make_run_serves_the_demo_beside_zeo_and_stops_with_pserve(pleio_setup) 
         run = subprocess.Popen(
             [PLEIO, "-c", str(ini), "zeo", "--then", f"{PLEIO} -c {ini} demo --port {port}",
              "--then", f"{Path(sys.executable).with_name('pserve')} {served_ini}"],
-            stdout=out, stderr=subprocess.STDOUT,
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,  # as a terminal's job
         )  # fmt: skip
     try:
         deadline = time.monotonic() + 120
@@ -241,15 +245,20 @@ def test_make_run_serves_the_demo_beside_zeo_and_stops_with_pserve(pleio_setup) 
             pytest.fail(f"make run's set-up did not serve:\n{log.read_text()}")
         text = log.read_text()
         assert "demo-kia-wachtwoord" in text and f"ZEO server on {zeo.listen}" in text
-        run.send_signal(signal.SIGTERM)
-        assert run.wait(60) == 1  # pserve was stopped by the signal
+        if stop == "ctrl-c":
+            os.killpg(run.pid, signal.SIGINT)
+            assert run.wait(60) == 0  # pserve ends well on Ctrl-C, and so does the rest
+        else:
+            run.send_signal(signal.SIGTERM)
+            assert run.wait(60) == 1  # pserve was ended by the signal it was passed
     finally:
-        if run.poll() is None:
-            run.kill()
-            run.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, signal.SIGKILL)  # whatever is left of the group
+        run.wait()
     text = log.read_text()
     assert text.index("Starting server") < text.index(f"ZEO server on {zeo.listen} stopped")
     assert not (zeo.directory / "zeo.sock").exists()
+    assert (zeo.directory / "platform" / "Data.fs.index").exists()  # closed, not abandoned
     assert "Traceback" not in text, text
 
 
