@@ -18,7 +18,9 @@ from ZODB.blob import Blob
 
 from pleio_core.cli.context import load_platform
 from pleio_core.cli.zeo import direct_uri, served_files
+from pleio_core.content.site import ROOT_KEY
 from pleio_core.security.store import accounts_of
+from pleio_core.sites.effective import set_holder_settings
 from pleio_core.storage import StorageError
 from pleio_core.storage.databases import open_database
 from pleio_core.storage.zeo import PLATFORM_STORAGE, ServedFiles, start_server
@@ -280,3 +282,26 @@ def test_zeo_without_its_section_says_so(pleio_setup) -> None:
     assert "has no [pleio:zeo] section: nothing to serve" in done.stderr
     missing = run_pleio(pleio_setup.root / "nope.ini", "zeo")
     assert missing.returncode == 2 and "nope.ini: no such configuration file" in missing.stderr
+
+
+def test_two_web_processes_share_one_zeo_server(pleio_setup, zeo_server, server_processes):
+    """What a FileStorage refuses (tests/test_processes.py): two pserve processes on the
+    same files, through the zeo_server fixture; a change another client commits shows on
+    both."""
+    pleio_setup.settings.update(zeo_server.settings())
+    pleio_setup.write_site("kia", title="Kia")
+    first, second = server_processes("one"), server_processes("two")
+
+    def home(process) -> str:
+        request = urllib.request.Request(process.url("/"), headers={"Host": "kia.localhost"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.read().decode()
+
+    assert "Kia" in home(first) and "Kia" in home(second)
+    assert "Kennisplatform" not in home(first) + home(second)
+    db = open_database(zeo_server.uri("kia", "sites/kia"), "kia")
+    with db.transaction() as conn:  # as the control panel's general page saves a title
+        set_holder_settings(conn.root()[ROOT_KEY], title="Kennisplatform")
+    db.close()
+    for process in (first, second):
+        wait_for(lambda process=process: "Kennisplatform" in home(process))
