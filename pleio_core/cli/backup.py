@@ -91,7 +91,7 @@ def backup(args: argparse.Namespace) -> int:
         if postgres is not None:
             backup_postgres_database(name, postgres, target / name)
             continue
-        storage = file_storage(uri)
+        storage = file_storage(platform.file_uri(uri))  # (behind the ZEO server of make run)
         if storage is None:
             scheme = urlsplit(uri).scheme
             print(
@@ -147,7 +147,7 @@ def restore(args: argparse.Namespace) -> int:
     if postgres is not None:
         restore_postgres_database(args, name, postgres, what, None if args.platform else name)
     else:
-        storage = file_storage(uri)
+        storage = file_storage(platform.file_uri(uri))
         if storage is None:
             scheme = urlsplit(uri).scheme
             raise UsageError(f"{name} is on a {scheme}:// storage: restore it there")
