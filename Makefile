@@ -12,9 +12,12 @@ PYTEST_ARGS ?= -n 2
 
 .PHONY: run test install lint bench clean translations reference nlds
 
+# The web server and the demo set-up run beside a ZEO server for var/'s FileStorages
+# ([pleio:zeo] in development.ini), so every `pleio` command works while it serves; the
+# ZEO server stops when pserve does.
 run: $(STAMP) translations
-	$(BIN)/pleio -c development.ini demo
-	$(BIN)/pserve development.ini
+	$(BIN)/pleio -c development.ini zeo --then "$(BIN)/pleio -c development.ini demo" \
+		--then "$(BIN)/pserve development.ini"
 
 test: lint translations
 	$(BIN)/pytest -q $(PYTEST_ARGS)

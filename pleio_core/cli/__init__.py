@@ -32,6 +32,7 @@ from . import (
     sites,
     twofactor,
     users,
+    zeo,
 )
 from .context import UsageError
 
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_commands(commands)
     secret.add_commands(commands)
     cleaning.add_commands(commands)
+    zeo.add_commands(commands)
     return parser
 
 

@@ -1,13 +1,14 @@
-"""``pleio backup DIR`` and ``pleio restore DIR NAME``: FileStorage sites and the platform.
+"""``pleio backup DIR`` and ``pleio restore DIR NAME``: the sites and the platform database.
 
-Each database is backed up with ZODB's ``repozo`` (incremental after the first, full run),
-then its blob directory is copied — after repozo, so every blob the backed-up data refers
-to is in the copy; blob files never change once written, so only new ones are copied.
-Both are safe while the server runs. A restore needs the server stopped (it takes the
-FileStorage's lock) and keeps the database it replaces next to it.
+On FileStorage each database is backed up with ZODB's ``repozo`` (incremental after the
+first, full run), then its blob directory is copied — after repozo, so every blob the
+backed-up data refers to is in the copy; blob files never change once written, so only new
+ones are copied. Both are safe while the server runs. A restore needs the database closed
+(it takes the FileStorage's lock) and keeps the database it replaces next to it.
 
-RelStorage and ZEO databases are skipped with a note: back them up with their own tools
-(``pg_dump``; see docs/operator-guide.md).
+On PostgreSQL (RelStorage) it is ``pg_dump -Fc`` per database, and a restore into a fresh
+database swapped in by name: see ``backup_postgres``. ZEO databases are skipped with a
+note: back up the storages the ZEO server serves.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import zc.lockfile
 
+from pleio_core.storage.databases import DatabaseInUse
+
+from . import backup_postgres
+from .backup_postgres import PostgresDatabase
 from .context import Platform, UsageError, load_platform
 from .sites import _site
 
@@ -82,10 +87,16 @@ def backup(args: argparse.Namespace) -> int:
     platform = load_platform(args.config)
     target = Path(args.directory)
     for name, uri in _databases(platform, args.site):
-        storage = file_storage(uri)
+        postgres = PostgresDatabase.from_uri(uri)
+        if postgres is not None:
+            backup_postgres_database(name, postgres, target / name)
+            continue
+        storage = file_storage(platform.file_uri(uri))  # (behind the ZEO server of make run)
         if storage is None:
+            scheme = urlsplit(uri).scheme
             print(
-                f"skipped {name}: not a FileStorage (use pg_dump or ZEO's tools)", file=sys.stderr
+                f"skipped {name}: a {scheme}:// storage (back up what its server keeps)",
+                file=sys.stderr,
             )
             continue
         data, blobs = storage
@@ -106,6 +117,17 @@ def backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def backup_postgres_database(name: str, database: PostgresDatabase, target: Path) -> None:
+    """``pg_dump`` of one database, then (after it) the blob files it may refer to."""
+    dumped = backup_postgres.dump(database, target / "postgres")
+    if dumped is None:
+        print(f"skipped {name}: no database {database.dbname} yet", file=sys.stderr)
+        return
+    blobs = database.shared_blobs
+    copied = copy_new_blobs(blobs, target / "blobs") if blobs and blobs.exists() else 0
+    print(f"backed up {name}: {dumped} (+{copied} blob files)")
+
+
 def restore(args: argparse.Namespace) -> int:
     platform = load_platform(args.config)
     if args.platform:
@@ -115,9 +137,44 @@ def restore(args: argparse.Namespace) -> int:
         uri = platform.storage_uri(name)
     else:
         raise UsageError("name a site, or give --platform")
-    storage = file_storage(uri)
-    if storage is None:
-        raise UsageError(f"{name} is not on a FileStorage: restore it with its own tools")
+    if args.date:
+        try:
+            datetime.strptime(args.date, "%Y-%m-%d-%H-%M-%S")
+        except ValueError:
+            raise UsageError(f"--date {args.date}: give YYYY-MM-DD-HH-MM-SS (UTC)") from None
+    what = "the platform" if args.platform else f"site {name}"
+    postgres = PostgresDatabase.from_uri(uri)
+    if postgres is not None:
+        restore_postgres_database(args, name, postgres, what, None if args.platform else name)
+    else:
+        storage = file_storage(platform.file_uri(uri))
+        if storage is None:
+            scheme = urlsplit(uri).scheme
+            raise UsageError(f"{name} is on a {scheme}:// storage: restore it there")
+        restore_file_storage(args, name, storage, what, None if args.platform else name)
+    if not args.platform:
+        apply_site_file(platform, name)
+    return 0
+
+
+def apply_site_file(platform: Platform, name: str) -> None:
+    """Bring the restored database up to the site's file as it is now (modules added to or
+    removed from it since the backup, its access): a running process that applied the file
+    to the database this one replaced would not apply it again."""
+    try:
+        platform.initialise_site(_site(platform, name))
+    except DatabaseInUse:  # a server opened it at once: it applies the file itself
+        return
+    print(f"applied site_configs/{name}.toml to it")
+
+
+def restore_file_storage(
+    args: argparse.Namespace,
+    name: str,
+    storage: tuple[Path, Path | None],
+    what: str,
+    site: str | None,
+) -> None:
     data, blobs = storage
     repository = Path(args.directory) / name / "repozo"
     if not repository.is_dir():
@@ -126,7 +183,10 @@ def restore(args: argparse.Namespace) -> int:
     try:
         lock = zc.lockfile.LockFile(str(data) + ".lock")
     except zc.lockfile.LockError:
-        raise UsageError(f"{name}'s database is in use: stop the server first") from None
+        raise UsageError(
+            f"{what}'s database is in use (a FileStorage allows one process): "
+            f"{backup_postgres.what_to_do(site)}, then run the restore again"
+        ) from None
     try:
         restored = data.with_name(data.name + ".restoring")
         command = [repozo(), "-R", "-r", str(repository), "-o", str(restored)]
@@ -147,19 +207,55 @@ def restore(args: argparse.Namespace) -> int:
     finally:
         lock.close()
     print(f"restored {name} from {repository}")
-    return 0
+
+
+def restore_postgres_database(
+    args: argparse.Namespace, name: str, database: PostgresDatabase, what: str, site: str | None
+) -> None:
+    if database.memcache and not args.cache_flushed:
+        raise UsageError(
+            f"{what}'s storage URI shares RelStorage's cache in memcached (cache_servers), "
+            "which still holds the objects of the database a restore replaces, and every "
+            "process would read them back. Stop the processes that use it, flush memcached "
+            "(or give the URI a new cache_prefix), then run the restore again with "
+            "--cache-flushed. Nothing was changed."
+        )
+    dump_file = backup_postgres.chosen_dump(Path(args.directory) / name / "postgres", args.date)
+    if dump_file is None:
+        when = f" from {args.date} or before" if args.date else ""
+        raise UsageError(f"no backup of {name}{when} in {args.directory}")
+    backed_up_blobs = Path(args.directory) / name / "blobs"
+    if database.shared_blobs is not None and backed_up_blobs.is_dir():
+        # before the swap: the restored database may refer to blobs removed since (packed)
+        copy_new_blobs(backed_up_blobs, database.shared_blobs)
+    aside = backup_postgres.restore(database, dump_file, what, site)
+    print(f"restored {name} from {dump_file}")
+    if aside:
+        print(f"the database it replaced is kept as {aside} (dropdb {aside} when done)")
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser("backup", help="back up FileStorage sites and the platform (repozo)")
+    p = commands.add_parser("backup", help="back up the sites and the platform (repozo, pg_dump)")
     p.add_argument("directory", help="where the backups are kept")
     p.add_argument("--site", action="append", default=[], help="only this site (repeatable)")
-    p.add_argument("--full", action="store_true", help="a full backup, not an incremental one")
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="a full backup, not an incremental one (FileStorage; a dump is always full)",
+    )
     p.set_defaults(run=backup)
 
     p = commands.add_parser("restore", help="restore a site (or the platform) from a backup")
     p.add_argument("directory", help="where the backups are kept")
     p.add_argument("name", nargs="?", help="the site to restore")
     p.add_argument("--platform", action="store_true", help="restore the platform database")
-    p.add_argument("--date", help="the state at this moment (repozo's -D: YYYY-MM-DD-HH-MM-SS)")
+    p.add_argument(
+        "--date",
+        help="the state at this moment or the last backup before it (YYYY-MM-DD-HH-MM-SS, UTC)",
+    )
+    p.add_argument(
+        "--cache-flushed",
+        action="store_true",
+        help="RelStorage's memcached (cache_servers) was flushed: restore anyway",
+    )
     p.set_defaults(run=restore)

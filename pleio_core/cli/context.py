@@ -2,11 +2,16 @@
 
 Commands do not build the whole web application: a running server may hold the platform
 database's lock, and no command needs it.
+
+With a ``[pleio:zeo]`` section (development: ``make run``) the databases are reached
+through that ZEO server while it runs, and opened directly as files while it does not
+(``pleio_core.cli.zeo``).
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +32,9 @@ from pleio_core.sites.config import SiteConfig
 from pleio_core.sites.lifecycle import get_site_root, pending_modules
 from pleio_core.storage import PLATFORM_KEY, site_storage_uri
 from pleio_core.storage.databases import open_database
+from pleio_core.storage.zeo import ServedFiles
+
+from .zeo import direct_settings, direct_uri, served_files
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -52,6 +60,10 @@ def opened(uri: str, name: str, read_only: bool = False) -> Iterator[DB]:
 class Platform:
     registry: Registry
     sites: SiteRegistry
+    #: the files the installation's own ZEO server serves (``[pleio:zeo]``), if it has one
+    served: ServedFiles | None = None
+    #: True when that server did not answer, so this command opens its files itself
+    direct: bool = False
 
     @property
     def settings(self):
@@ -59,7 +71,15 @@ class Platform:
 
     def storage_uri(self, name: str, site: SiteConfig | None = None) -> str:
         sites = {name: site} if site is not None else self.sites
-        return site_storage_uri(self.settings, sites, name)
+        uri = site_storage_uri(self.settings, sites, name)
+        return direct_uri(self.served, uri) if self.direct and self.served else uri
+
+    def file_uri(self, uri: str) -> str:
+        """The ``file://`` URI of the files behind ``uri`` if it reaches them through the
+        installation's own ZEO server (as a backup needs them); else ``uri``."""
+        if self.served is None:
+            return uri
+        return self.served.file_uri_behind(uri) or uri
 
     def initialise_site(self, site: SiteConfig) -> None:
         """Create the site's database and root object (with its modules), if needed."""
@@ -99,6 +119,8 @@ class Platform:
         created and no hooks run.
         """
         uri = self.storage_uri(site.name, site)
+        if self.served is not None and self.served.exists(uri) is False:
+            return None  # through ZEO: opening it would create it
         if urlsplit(uri).scheme == "file":
             if not Path(urlsplit(uri).path).exists():
                 return None
@@ -120,9 +142,13 @@ def load_platform(config_file: str) -> Platform:
     if not Path(config_file).exists():
         raise UsageError(f"{config_file}: no such configuration file")
     here = str(Path(config_file).resolve().parent)
-    config = make_configurator({"here": here, **get_appsettings(config_file)}, full=False)
+    served = served_files(config_file)
+    settings, direct = direct_settings({"here": here, **get_appsettings(config_file)}, served)
+    if direct and served is not None:
+        print(f"pleio: no ZEO server on {served.listen}: opening the files", file=sys.stderr)
+    config = make_configurator(settings, full=False)
     config.commit()
     s = SETTINGS(config.registry)
     sites = SiteRegistry(s.site_configs_dir, PLUGINS(config.registry).names(), s.platform_host)
     sites.load()
-    return Platform(config.registry, sites)
+    return Platform(config.registry, sites, served, direct)

@@ -3,7 +3,8 @@ pytest plugin through the ``pytest11`` entry point, so a plugin's tests get them
 
 Everything is real: FileStorage files in a temporary directory, a waitress server on
 loopback, Debian's Chromium driven by Playwright, axe-core for accessibility, aiosmtpd for
-mail, and a PostgreSQL server started for the session when a test asks for it.
+mail, a PostgreSQL server started for the session when a test asks for it, and a ZEO
+server for a test that asks for one.
 
 One module per concern; import from here (``from pleio_core.testing import X``):
 
@@ -15,6 +16,7 @@ One module per concern; import from here (``from pleio_core.testing import X``):
 - ``html``: the W3C Nu checker's HTML validity check
 - ``postgres``: a throw-away PostgreSQL cluster for RelStorage
 - ``processes``: ``pserve`` in child processes, as an operator runs it
+- ``zeo``: a ZEO server (``pleio zeo``) in a child process over a directory of FileStorages
 - ``clamd``: Debian's clamd with a database made on the spot that knows ``EICAR``
 - ``smtp``: an SMTP server that keeps what it receives
 - ``archives``: site exports changed on purpose
@@ -98,6 +100,7 @@ from pleio_core.testing.translations import (
     used_messages,
 )
 from pleio_core.testing.waiting import clock, wait_for
+from pleio_core.testing.zeo import ZeoServer, development_style, zeo_server
 
 __all__ = [
     "AXE_TAGS",
@@ -117,6 +120,7 @@ __all__ = [
     "SMTPServer",
     "ServerProcess",
     "SiteWorld",
+    "ZeoServer",
     "add_through_form",
     "assert_accessible",
     "assert_valid_html",
@@ -130,6 +134,7 @@ __all__ = [
     "content_type_plugin",
     "counts_without_plural",
     "csrf_token",
+    "development_style",
     "english_pattern",
     "english_texts",
     "fill_form",
@@ -163,6 +168,7 @@ __all__ = [
     "unused",
     "used_messages",
     "wait_for",
+    "zeo_server",
 ]
 
 
