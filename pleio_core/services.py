@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from pleio_core.plugins.widgets import HomeWidget
     from pleio_core.security.app_passwords import AppPasswordPath
     from pleio_core.security.policy import AccountSummaries, PleioSecurityPolicy
-    from pleio_core.security.throttle import SignInThrottle, Throttle
+    from pleio_core.security.throttle import Limiter, SignInThrottle
     from pleio_core.settings import PleioSettings
     from pleio_core.sites import SiteRegistry
     from pleio_core.storage.databases import SiteDatabases
@@ -115,7 +115,7 @@ ACCOUNT_SUMMARIES: Service[AccountSummaries] = Service(
 SIGNIN_THROTTLE: Service[SignInThrottle] = Service(
     "sign-in throttle", "pleio_core.security", "Failed sign-ins per address and account."
 )
-MAIL_THROTTLE: Service[Throttle] = Service(
+MAIL_THROTTLE: Service[Limiter] = Service(
     "mail throttle", "pleio_core.security", "Mail sent on a visitor's request, per address."
 )
 MODULE_FOLDERS: Service[dict[str, str]] = Service(

@@ -1,16 +1,21 @@
-"""The sign-in throttle: limits per key in a sliding window, bounded in memory, thread-safe."""
+"""The sign-in throttle: limits per key in a sliding window, bounded in memory, thread-safe;
+and the same kept in the platform database for processes that share it."""
 
 import threading
+from types import SimpleNamespace
 
 import pytest
+import transaction
 from pyramid.request import Request
 
 from pleio_core.security.throttle import (
+    SharedThrottle,
     SignInThrottle,
     Throttle,
     client_address,
     too_many_requests,
 )
+from pleio_core.storage import PLATFORM_KEY
 
 
 class Clock:
@@ -147,3 +152,105 @@ def test_too_many_requests() -> None:
 def test_client_address() -> None:
     assert client_address(Request.blank("/", remote_addr="192.0.2.7")) == "192.0.2.7"
     assert client_address(Request.blank("/")) == "unknown"  # no REMOTE_ADDR in the environ
+
+
+# -- shared between processes: the counts in the platform database ---------------------------
+
+
+@pytest.fixture
+def platform_db():
+    from pleio_core.storage import open_platform_database
+
+    db = open_platform_database("memory://")
+    yield db
+    db.close()
+
+
+def test_shared_throttle_keeps_the_sliding_window(clock: Clock, platform_db) -> None:
+    throttle = SharedThrottle("t", limit=3, window=60, database=lambda: platform_db, clock=clock)
+    for _ in range(2):
+        throttle.hit("k")
+    assert throttle.retry_after("k") is None
+    clock.now += 10
+    throttle.hit("k")
+    assert throttle.retry_after("k") == 50
+    clock.now += 50
+    assert throttle.retry_after("k") is None and throttle.failures("k") == 1
+    throttle.hit("k")
+    throttle.hit("k")
+    assert throttle.retry_after("k") == 10  # until the one of 50 s ago leaves the window
+    throttle.reset("k")
+    throttle.reset("never seen")
+    assert throttle.failures("k") == 0
+
+
+def test_two_processes_count_the_same_failures(clock: Clock, platform_db) -> None:
+    """Two throttles on one database, as two processes on one RelStorage or ZEO server."""
+
+    def process() -> SignInThrottle:
+        return SignInThrottle(clock=clock, shared_in=lambda: platform_db)
+
+    one, two = process(), process()
+    for i in range(5):
+        (one if i % 2 else two).failed("anne@example.nl", f"10.0.0.{i}")
+    assert one.check("anne@example.nl", "10.0.0.9") == two.check("Anne@example.nl", "x") == 900
+    two.succeeded("anne@example.nl", "10.0.0.9")
+    assert one.check("anne@example.nl", "10.0.0.9") is None
+
+
+def test_a_failure_counts_when_the_request_is_rolled_back(clock: Clock, platform_db) -> None:
+    throttle = SharedThrottle("t", limit=1, window=60, database=lambda: platform_db, clock=clock)
+    request_tm = transaction.TransactionManager()
+    conn = platform_db.open(transaction_manager=request_tm)
+    conn.root()["something"] = 1  # the request's own change
+    throttle.hit("k")
+    request_tm.abort()  # the request failed (a 429, a 500): its own changes go, the count stays
+    conn.close()
+    assert throttle.retry_after("k") == 60
+
+
+def test_shared_counts_are_bounded(clock: Clock, platform_db) -> None:
+    throttle = SharedThrottle(
+        "t", limit=2, window=60, database=lambda: platform_db, clock=clock, max_keys=10
+    )
+    for i in range(25):
+        throttle.hit(f"key{i}")
+    stored = _stored(platform_db, "t")
+    assert len(stored.current) + len(stored.previous) <= 20
+    assert throttle.failures("key24") == 1
+    for _ in range(5):
+        throttle.hit("key24")
+    assert _stored(platform_db, "t").current["key24"] == (clock.now, clock.now)  # latest 2
+    clock.now += 121  # two windows later: both generations are gone at the next failure
+    throttle.hit("new")
+    stored = _stored(platform_db, "t")
+    assert list(stored.current) == ["new"] and not len(stored.previous)
+
+
+def _stored(db, name: str):
+    conn = db.open()
+    try:
+        stored = conn.root()[PLATFORM_KEY]["throttles"][name]
+        return SimpleNamespace(current=dict(stored.current), previous=dict(stored.previous))
+    finally:
+        conn.close()
+
+
+def test_processes_at_once_lose_no_failures(platform_db) -> None:
+    """Threads of two throttles hit one key at once: the conflicts are tried again."""
+    throttles = [
+        SharedThrottle("t", limit=1000, window=3600, database=lambda: platform_db) for _ in range(2)
+    ]
+    start = threading.Barrier(4)
+
+    def fail(n: int) -> None:
+        start.wait()
+        for _ in range(25):
+            throttles[n % 2].hit("shared")
+
+    threads = [threading.Thread(target=fail, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert throttles[0].failures("shared") == 100

@@ -1,4 +1,5 @@
-"""production.ini's waitress settings: idle keep-alive connections do not lock others out."""
+"""production.ini's waitress settings: idle keep-alive connections do not lock others out,
+and a stop lets the request in flight finish."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import threading
 import time
 from pathlib import Path
 
-from waitress.server import create_server
+import pytest
+from pyramid.security import NO_PERMISSION_REQUIRED
 
+from pleio_core.server import GracefulServer, make_server
 from pleio_core.testing import PleioTestSetup
 
 ROOT = Path(__file__).parents[1]
@@ -18,11 +21,12 @@ REQUEST = b"GET /_health HTTP/1.1\r\nHost: localhost\r\n\r\n"
 
 
 def production_server_settings() -> dict[str, str]:
-    """``[server:main]`` of production.ini, as pserve hands it to waitress, on loopback."""
+    """``[server:main]`` of production.ini, as pserve hands it to Pleio's server (waitress
+    with a graceful stop, ``pleio_core.server``), on loopback."""
     parser = configparser.ConfigParser(interpolation=None)
     parser.read(ROOT / "production.ini")
     options = dict(parser["server:main"])
-    assert options.pop("use") == "egg:waitress#main"
+    assert options.pop("use") == "egg:pleio_core#main"
     options["listen"] = "127.0.0.1:0"  # any free port, never the network
     return options
 
@@ -53,6 +57,8 @@ def test_production_settings_are_what_the_operator_guide_documents() -> None:
     assert 60 < int(options["channel_timeout"]) <= 120
     assert int(options["cleanup_interval"]) <= 15
     assert options["clear_untrusted_proxy_headers"] == "yes"
+    assert 2 <= float(options["drain_seconds"]) <= 15  # above a proxy's check, below systemd's
+    assert float(options["finish_timeout"]) + float(options["drain_seconds"]) < 90
     guide = (ROOT / "docs" / "operator-guide.md").read_text()
     for name in options:
         if name != "listen":
@@ -63,8 +69,8 @@ def test_idle_keep_alive_connections_do_not_lock_out_a_new_one(
     pleio_setup: PleioTestSetup,
 ) -> None:
     app = pleio_setup.make_app()
-    server = create_server(app, **production_server_settings())
-    host, port = server.effective_host, server.effective_port
+    server = make_server(app, **production_server_settings())
+    host, port = server.server.effective_host, server.server.effective_port
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     idle: list[socket.socket] = []
@@ -84,7 +90,48 @@ def test_idle_keep_alive_connections_do_not_lock_out_a_new_one(
     finally:
         for sock in idle:
             sock.close()
-        for channel in list(server._map.values()):
-            channel.handle_close()
-        server.task_dispatcher.shutdown(cancel_pending=False, timeout=5)
-        thread.join(timeout=5)
+        server.stop()
+        server.stop()  # the second ends the drain at once
+        thread.join(timeout=30)
+    assert server.state == "stopped"
+
+
+def test_a_stop_finishes_the_request_in_flight_and_closes_idle_connections(
+    pleio_setup: PleioTestSetup,
+) -> None:
+    slow = threading.Event()
+
+    def configure(config) -> None:
+        def slow_view(request):
+            slow.set()
+            time.sleep(1.5)
+            return {"slept": True}
+
+        config.add_route("slow", "/_slow", factory=lambda request: None)
+        config.add_view(
+            slow_view, route_name="slow", renderer="json", permission=NO_PERMISSION_REQUIRED
+        )
+
+    app = pleio_setup.make_app(configure)
+    server = GracefulServer(app, drain_seconds=0.5, finish_timeout=10, listen="127.0.0.1:0")
+    host, port = server.server.effective_host, server.server.effective_port
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    idle = socket.create_connection((host, port), timeout=5)
+    idle.sendall(REQUEST)
+    assert read_response(idle).startswith(b"HTTP/1.1 200")
+    with socket.create_connection((host, port), timeout=10) as busy:
+        busy.sendall(b"GET /_slow HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        assert slow.wait(5)
+        server.stop()
+        with socket.create_connection((host, port), timeout=5) as draining:
+            draining.sendall(b"GET /_ready HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            assert read_response(draining).startswith(b"HTTP/1.1 503")  # still serving
+        answer = read_response(busy)
+    assert answer.startswith(b"HTTP/1.1 200") and b'"slept": true' in answer
+    assert idle.recv(1) == b""  # the idle connection was closed
+    idle.close()
+    thread.join(timeout=10)
+    assert server.state == "stopped" and not thread.is_alive()
+    with pytest.raises(OSError):  # nothing listens any more
+        socket.create_connection((host, port), timeout=2).close()

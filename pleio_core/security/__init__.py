@@ -27,7 +27,7 @@ from .policy import (
     may_be_signed_in,
     site_allows,
 )
-from .throttle import SignInThrottle, Throttle
+from .throttle import Limiter, SharedThrottle, SignInThrottle, Throttle
 
 __all__ = ["AUTH_COOKIE", "PleioSecurityPolicy", "includeme"]
 
@@ -60,10 +60,18 @@ def includeme(config: Configurator) -> None:
         )
     )
     config.set_default_csrf_options(require_csrf=True)
-    # Per process: with N processes an attacker gets at most N times the limit.
-    SIGNIN_THROTTLE.provide(config, SignInThrottle())
+    # In this process's memory when it alone opens the platform database (FileStorage);
+    # else in that database, so every process counts the same failures.
+    registry = config.registry
+    shared_in = None
+    if not is_single_process(settings.platform_storage_uri):
+        shared_in = lambda: PLATFORM_DATABASE(registry)  # noqa: E731 (provided by storage)
+    SIGNIN_THROTTLE.provide(config, SignInThrottle(shared_in=shared_in))
     # Registration and password reset send mail: at most 10 an hour from one address.
-    MAIL_THROTTLE.provide(config, Throttle(limit=10, window=3600))
+    mail: Limiter = Throttle(limit=10, window=3600)
+    if shared_in is not None:
+        mail = SharedThrottle("mail requests", 10, 3600, shared_in)
+    MAIL_THROTTLE.provide(config, mail)
     config.include(".headers")
     config.include(".textinput")
     config.include(".signin")

@@ -86,7 +86,12 @@ class AccountSummaries:
         """What changes when an account's name or photo does, for the caches of pages that
         show them (``pagecache``): a count of the changes this process committed where it
         sees every commit, else the platform's last transaction (any commit counts)."""
-        return self._names_changed if self.enabled else self.db.lastTransaction()
+        if self.enabled:
+            return self._names_changed
+        # On RelStorage the database's own storage object serves every thread, over one
+        # cursor: asked at once by two, one failed ("prepared statement … does not exist")
+        with self._lock:
+            return self.db.lastTransaction()
 
     def names_changed(self, request: Request) -> None:
         """An account's name or photo changes in this request: count it once it commits."""
@@ -105,7 +110,9 @@ class AccountSummaries:
         return None
 
     def load(self, request: Request, account_id: str) -> AccountSummary | None:
-        tid = self.db.lastTransaction()  # before reading: a commit in between only makes it stale
+        # before reading: a commit in between only makes it stale (and only where it is
+        # kept: asking a shared database costs a query, and see ``names_stamp``)
+        tid: bytes = self.db.lastTransaction() if self.enabled else b""
         accounts = platform_accounts(request)
         account = accounts.get(account_id) if accounts is not None else None
         if account is None:

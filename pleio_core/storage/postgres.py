@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from urllib.parse import urlsplit
 
@@ -17,7 +18,7 @@ def ensure_postgres_database(uri: str) -> None:
     """
     # psycopg2 comes with the [postgres] extra: a FileStorage installation need not have it.
     import psycopg2  # noqa: PLC0415
-    from psycopg2 import sql  # noqa: PLC0415
+    from psycopg2 import errors, sql  # noqa: PLC0415
 
     parts = urlsplit(uri)
     dbname = parts.path.lstrip("/")
@@ -38,7 +39,9 @@ def ensure_postgres_database(uri: str) -> None:
             with conn.cursor() as cur:
                 cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,))
                 if cur.fetchone() is None:
-                    cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
+                    # another process may create it after we looked: what we wanted too
+                    with contextlib.suppress(errors.DuplicateDatabase, errors.UniqueViolation):
+                        cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
         finally:
             conn.close()
         _created.add(key)

@@ -9,7 +9,9 @@ shares nothing with the test's process but the storage and the site files.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import socket as socketlib
 import subprocess
 import sys
 import time
@@ -17,27 +19,45 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from pleio_core.testing.server import free_port
 from pleio_core.testing.sites import PleioTestSetup
 
-#: The paste server a process runs, unless ``server_ini`` is told another.
-SERVER_USE = "egg:waitress#main"
+#: The paste server a process runs, unless ``server_ini`` is told another: Pleio's own
+#: (waitress with a graceful stop on SIGTERM, ``pleio_core.server``).
+SERVER_USE = "egg:pleio_core#main"
+#: Its drain time in the tests, unless told another: a test that stops a process behind a
+#: proxy sets one long enough for the proxy's checks.
+TEST_DRAIN_SECONDS = "0"
 
 
 def server_ini(
-    setup: PleioTestSetup, port: int, name: str = "server", threads: int = 4, **server: str
+    setup: PleioTestSetup,
+    port: int,
+    name: str = "server",
+    threads: int = 4,
+    test_delays: bool = False,
+    **server: str,
 ) -> Path:
     """Write ``<setup.root>/<name>.ini``: the setup's settings, served on 127.0.0.1:PORT.
 
-    ``server`` adds or overrides lines of ``[server:main]`` (``use=…`` among them).
+    ``server`` adds or overrides lines of ``[server:main]`` (``use=…`` among them). With
+    ``test_delays`` a request with ``X-Test-Delay: SECONDS`` waits that long before the
+    application sees it (``delayed_requests``): a slow request, for the tests of stopping.
     """
-    lines = ["[app:main]", "use = egg:pleio_core"]
+    app = "pleio" if test_delays else "main"
+    lines = [f"[app:{app}]", "use = egg:pleio_core"]
     lines += [f"{k} = {v}" for k, v in setup.settings.items() if k != "here"]
+    if test_delays:
+        lines += ["", "[filter:delays]", f"use = call:{__name__}:delayed_requests"]
+        lines += ["", "[pipeline:main]", "pipeline = delays pleio"]
     section = {"use": SERVER_USE, "listen": f"127.0.0.1:{port}", "threads": str(threads)}
     section.update(server)
+    if section["use"] == SERVER_USE:
+        section.setdefault("drain_seconds", TEST_DRAIN_SECONDS)
     lines += ["", "[server:main]", *(f"{k} = {v}" for k, v in section.items())]
     lines += [
         "",
@@ -61,6 +81,30 @@ def server_ini(
     path = setup.root / f"{name}.ini"
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+class DelayedRequests:
+    """WSGI middleware for tests: ``X-Test-Delay: SECONDS`` holds a request that long first.
+
+    It keeps the application's ``registry`` so the server still finds the databases to close.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.registry = getattr(app, "registry", None)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        delay = environ.get("HTTP_X_TEST_DELAY")
+        if delay:
+            time.sleep(min(float(delay), 60.0))
+        return self.app(environ, start_response)
+
+
+def delayed_requests(
+    global_conf: dict[str, Any], **settings: Any
+) -> Callable[[Any], DelayedRequests]:
+    """The ``paste.filter_factory`` of ``DelayedRequests`` (``use = call:…``)."""
+    return DelayedRequests
 
 
 class ServerProcess:
@@ -99,6 +143,10 @@ class ServerProcess:
                 return
             time.sleep(0.05)
         pytest.fail(f"pserve {self.ini} did not answer in {timeout} s:\n{self.log_text()}")
+
+    def ready(self) -> bool:
+        """Whether ``/_ready`` answers 200 (what a load balancer asks)."""
+        return self.answers("/_ready")
 
     def answers(self, path: str = "/_health") -> bool:
         try:
@@ -145,16 +193,22 @@ class ServerProcess:
 def server_processes(
     pleio_setup: PleioTestSetup,
 ) -> Iterator[Callable[..., ServerProcess]]:
-    """``start(name="server", threads=4, env=None, **server_lines)``: a started
+    """``start(name="server", threads=4, env=None, test_delays=False, **server_lines)``: a started
     ``ServerProcess`` serving ``pleio_setup``; every one still running is killed after
     the test."""
     started: list[ServerProcess] = []
 
     def start(
-        name: str = "server", threads: int = 4, env: dict[str, str] | None = None, **server: str
+        name: str = "server",
+        threads: int = 4,
+        env: dict[str, str] | None = None,
+        test_delays: bool = False,
+        **server: str,
     ) -> ServerProcess:
         port = free_port()
-        ini = server_ini(pleio_setup, port, name=name, threads=threads, **server)
+        ini = server_ini(
+            pleio_setup, port, name=name, threads=threads, test_delays=test_delays, **server
+        )
         process = ServerProcess(ini, port, env)
         started.append(process)
         process.start()
@@ -163,3 +217,118 @@ def server_processes(
     yield start
     for process in started:
         process.kill()
+
+
+#: The health checks of the test proxy: often, and two failures take a process out (one
+#: would take a busy but healthy process out when one check is slow).
+CHECK_INTERVAL_MS = 200
+
+HAPROXY_CONFIG = """\
+global
+    maxconn 500
+    stats socket {socket} level admin
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 60s
+    timeout server 60s
+    timeout check 2s
+    # a connection refused or closed before an answer goes to the other process
+    retries 3
+    option redispatch 1
+    retry-on conn-failure empty-response
+    option forwardfor
+frontend web
+    bind 127.0.0.1:{port}
+    default_backend pleio
+backend pleio
+    balance roundrobin
+    option httpchk
+    http-check send meth GET uri /_ready ver HTTP/1.1 hdr Host localhost
+    http-check expect status 200
+    default-server inter {interval}ms fall 2 rise 2
+{servers}
+"""
+
+
+class HAProxy:
+    """Debian's ``haproxy`` on a free loopback port in front of ``ServerProcess``es, with
+    health checks on ``/_ready`` (a context manager: stopped at the end)."""
+
+    def __init__(self, base: Path, servers: dict[str, ServerProcess]) -> None:
+        binary = shutil.which("haproxy") or "/usr/sbin/haproxy"
+        if not Path(binary).exists():
+            pytest.fail(
+                "haproxy was not found: install Debian's haproxy package (.ci/run does); "
+                "the tests of more than one process behind a proxy are never skipped",
+                pytrace=False,
+            )
+        self.binary = binary
+        self.port = free_port()
+        self.socket = base / "haproxy.sock"
+        self.config = base / "haproxy.cfg"
+        self.log = base / "haproxy.log"
+        self.names = list(servers)
+        lines = [f"    server {name} 127.0.0.1:{p.port} check" for name, p in servers.items()]
+        self.config.write_text(
+            HAPROXY_CONFIG.format(
+                socket=self.socket,
+                port=self.port,
+                interval=CHECK_INTERVAL_MS,
+                servers="\n".join(lines),
+            )
+        )
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> HAProxy:
+        out = self.log.open("ab")
+        self.process = subprocess.Popen(
+            [self.binary, "-db", "-f", str(self.config)], stdout=out, stderr=subprocess.STDOUT
+        )
+        out.close()
+        for name in self.names:
+            self.wait_for(name, "UP")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def command(self, line: str) -> str:
+        """A line for HAProxy's stats socket; its answer."""
+        with socketlib.socket(socketlib.AF_UNIX) as sock:
+            sock.settimeout(5)
+            sock.connect(str(self.socket))
+            sock.sendall(line.encode() + b"\n")
+            chunks = []
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+        return b"".join(chunks).decode()
+
+    def status(self) -> dict[str, str]:
+        """Each server's state as HAProxy sees it: ``UP``, ``DOWN``, ``MAINT``…"""
+        lines = self.command("show stat").splitlines()
+        header = lines[0].lstrip("# ").split(",")
+        found = {}
+        for line in lines[1:]:
+            row = dict(zip(header, line.split(","), strict=False))
+            if row.get("pxname") == "pleio" and row.get("svname") not in ("BACKEND", None):
+                found[row["svname"]] = row["status"].split()[0]
+        return found
+
+    def wait_for(self, name: str, state: str, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                pytest.fail(f"haproxy exited:\n{self.log.read_text()}", pytrace=False)
+            try:
+                if self.status().get(name) == state:
+                    return
+            except OSError:
+                pass  # its socket is not there yet
+            time.sleep(0.05)
+        pytest.fail(f"haproxy: {name} not {state} in {timeout} s: {self.status()}", pytrace=False)
