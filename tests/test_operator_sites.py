@@ -1,7 +1,11 @@
 """The operator's sites page on the platform host: list, create, switch off and on again."""
 
+import re
+
 import pytest
 
+from pleio_core.jobs import JOB_WORKER
+from pleio_core.services import SITE_DATABASES
 from pleio_core.testing import PleioTestSetup, wait_for
 
 PLATFORM = "localhost"
@@ -24,15 +28,60 @@ def token(client) -> str:
     return client.get("/@@operator-sites").forms["create-form"]["csrf_token"].value
 
 
+def cells_of(page, title: str) -> list[str]:
+    row = page.html.find("a", string=title).find_parent("tr")
+    return [td.get_text(" ", strip=True) for td in row.find_all("td")]
+
+
 def test_the_operator_sees_every_site_with_its_facts(world) -> None:
     _setup, _app, operator = world
     assert "/@@operator-sites" in operator.get("/").text  # the frame links to it
-    page = operator.get("/@@operator-sites")
-    row = page.html.find("a", string="Alpha").find_parent("tr")
-    cells = [td.get_text(" ", strip=True) for td in row.find_all("td")]
+    page = wait_for(
+        lambda: (page := operator.get("/@@operator-sites")) and cells_of(page, "Alpha")[2] == "2"
+        and page
+    )  # fmt: skip
+    cells = cells_of(page, "Alpha")
     assert cells[0] == "alpha.localhost" and cells[1] == "wiki" and cells[2] == "2"
     assert cells[3].endswith("KB") or cells[3].endswith("MB")
+    assert re.fullmatch(r"\d\d-\d\d-\d{4} \d\d:\d\d", cells[5])  # when it was measured
     assert "Beta" in page.text  # closed sites too
+
+
+def test_the_page_reads_no_site_database_and_measures_in_the_background(world, clock) -> None:
+    """The figures come from the platform database with their age; the job that measures
+    them is queued by the page when they are missing or older than ten minutes."""
+    setup, app, operator = world
+    worker = JOB_WORKER(app.registry)
+    worker.stop()
+    databases = SITE_DATABASES(app.registry)
+    databases.close_all()
+    page = operator.get("/@@operator-sites")
+    assert databases.open_names() == []  # no site database was opened for the page
+    assert cells_of(page, "Alpha")[2] == "—" and cells_of(page, "Alpha")[5] == "—"
+    assert "worden nu gemeten" in page.html.select_one("#facts-status").text
+    assert worker.run_one()  # the job the page queued
+    assert sorted(databases.open_names()) == ["alpha", "beta"]
+    databases.close_all()
+    page = operator.get("/@@operator-sites")
+    assert cells_of(page, "Alpha")[2] == "2" and cells_of(page, "Alpha")[5] != "—"
+    assert not page.html.select_one("#facts-status").text.strip()  # fresh: nothing queued
+    assert databases.open_names() == []
+    # a new member shows after the next measuring, which the operator may ask for
+    setup.close()
+    setup.create_account("nel@example.nl", "Nel", alpha="member")
+    app = setup.make_app()
+    worker = JOB_WORKER(app.registry)
+    worker.stop()
+    operator = setup.signed_in_on_platform(app, "op@example.nl")
+    assert cells_of(operator.get("/@@operator-sites"), "Alpha")[2] == "2"  # as measured
+    form = operator.get("/@@operator-sites").forms["measure-form"]
+    assert "done=measure" in form.submit(status=303).location
+    assert worker.run_one()
+    assert cells_of(operator.get("/@@operator-sites"), "Alpha")[2] == "3"
+    # older than ten minutes: the page has them measured again by itself
+    clock.advance(601)
+    assert "worden nu gemeten" in operator.get("/@@operator-sites").text
+    assert worker.run_one() and not worker.run_one()
 
 
 def test_others_get_403(world) -> None:
