@@ -186,7 +186,7 @@ class JobWorker:
         self._wake.set()
 
     def _closed(self) -> bool:
-        return not hasattr(self.db, "storage")  # DB.close() removes it
+        return "_mvcc_storage" not in vars(self.db)  # DB.close() removes it
 
     def _loop(self) -> None:
         while not self._stop.is_set() and not self._closed():
