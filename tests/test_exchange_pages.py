@@ -11,7 +11,13 @@ import pytest
 
 from pleio_core.jobs import JOB_WORKER, job_board
 from pleio_core.services import PLATFORM_DATABASE, SITES
-from pleio_core.testing import TEST_PASSWORD, PleioTestSetup, assert_accessible, wait_for
+from pleio_core.testing import (
+    TEST_PASSWORD,
+    PleioTestSetup,
+    assert_accessible,
+    assert_valid_html,
+    wait_for,
+)
 from pleio_core.testing.sites import page_csrf
 
 HOST = "alpha.localhost"
@@ -211,13 +217,79 @@ def server(alpha, live_server_factory):
     return live_server_factory(app)
 
 
+def set_progress(app, done: int, total: int) -> None:
+    """What the heartbeat of the process running the job writes."""
+    with PLATFORM_DATABASE(app.registry).transaction() as conn:
+        job = job_board(conn.root()["pleio_platform"]).get("export", "alpha")
+        job.done, job.total = done, total
+
+
+def test_every_state_of_the_export_page_is_valid_html(alpha) -> None:
+    setup, app = alpha
+    worker = JOB_WORKER(app.registry)
+    worker.stop()
+    anne = setup.signed_in(app, "anne@example.nl", HOST)
+    pages = {"none": anne.get("/@@export").body}
+    anne.get("/@@export").forms["export-form"].submit(status=303)
+    pages["queued"] = anne.get("/@@export").body
+    pages["refused (409)"] = anne.post(
+        "/@@export", {"csrf_token": page_csrf(anne.get("/@@export"))}, status=409
+    ).body
+    view = worker.claim()
+    set_progress(app, 1, 3)
+    pages["running"] = anne.get("/@@export").body
+    worker.run(view)
+    pages["done"] = anne.get("/@@export").body
+    pages["gone (404)"] = anne.get("/@@export-archive?job=old", status=404).body
+    anne.get("/@@export").forms["export-form"].submit(status=303)
+    view = worker.claim()
+    setup.write_site("alpha", modules=["notes"], disabled=True)
+    SITES(app.registry).refresh(force=True)
+    worker.run(view)
+    setup.write_site("alpha", modules=["notes"])
+    SITES(app.registry).refresh(force=True)
+    pages["failed"] = anne.get("/@@export").body
+    assert b'data-state="failed"' in pages["failed"]
+    assert_valid_html(pages)
+
+
 def test_the_exit_pages_pass_axe_and_work_by_keyboard(server, page) -> None:
+    app = server.app
+    worker = JOB_WORKER(app.registry)
+    worker.stop()  # the test moves the job on, to see each state
     page.goto(server.url(HOST, "/@@login"))
     page.get_by_label("E-mailadres").fill("anne@example.nl")
     page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_url(server.url(HOST, "/"))
-    assert_accessible(page, server.url(HOST, "/@@export"))
+    assert_accessible(page, server.url(HOST, "/@@export"))  # no archive yet
+    page.goto(server.url(HOST, "/@@export"))
+    button = page.get_by_role("button", name="Archief maken")
+    button.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    status = page.get_by_role("status").filter(has_text="archief")
+    assert "wacht" in status.inner_text()
+    assert_accessible(page, server.url(HOST, "/@@export"))  # queued
+    page.goto(server.url(HOST, "/@@export"))
+    view = worker.claim()
+    set_progress(app, 1, 4)
+    # the page follows by itself (export.js): its progress bar and its live status
+    page.locator('#export-progress[value="25"]').wait_for()
+    assert "25 %" in page.locator("#export-status").inner_text()
+    assert page.get_by_role("progressbar").get_attribute("value") == "25"
+    assert_accessible(page, server.url(HOST, "/@@export"))  # running
+    page.goto(server.url(HOST, "/@@export"))
+    page.get_by_role("link", name="Laat zien hoe ver het is").focus()
+    worker.run(view)
+    download_link = page.get_by_role("link", name="Archief downloaden")
+    download_link.wait_for()
+    assert "klaar" in page.locator("#export-status").inner_text()
+    assert page.evaluate("document.activeElement.id") == "export-download"  # focus kept
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename.startswith("alpha-")
+    assert_accessible(page, server.url(HOST, "/@@export"))  # done
     assert_accessible(page, server.url(HOST, "/@@my-data"))
     page.goto(server.url(HOST, "/@@my-data"))
     button = page.get_by_role("button", name="Mijn gegevens downloaden")

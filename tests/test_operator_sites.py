@@ -91,9 +91,17 @@ def test_others_get_403(world) -> None:
     csrf = admin.get("/").forms[0]["csrf_token"].value  # the sign-out form's: a valid token
     data = {"action": "disable", "site": "alpha", "csrf_token": csrf}
     admin.post("/@@operator-sites", data, status=403)
+    admin.post("/@@operator-sites", {**data, "action": "measure"}, status=403)
     assert not setup.site_configs.joinpath("alpha.toml").read_text().count("disabled")
     setup.client(app, PLATFORM).get("/@@operator-sites", status=403)
     assert "/@@operator-sites" not in admin.get("/").text
+
+
+def test_a_bad_action_is_a_400_with_why(world) -> None:
+    _setup, _app, operator = world
+    data = {"action": "nonsense", "csrf_token": token(operator)}
+    answer = operator.post("/@@operator-sites", data, status=400)
+    assert "Kies aanmaken, uitschakelen, inschakelen of meten." in answer.text
 
 
 def test_the_operator_creates_a_site_with_the_rules_of_the_command(world) -> None:
