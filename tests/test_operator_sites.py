@@ -77,6 +77,7 @@ def test_the_page_reads_no_site_database_and_measures_in_the_background(world, c
     form = operator.get("/@@operator-sites").forms["measure-form"]
     assert "done=measure" in form.submit(status=303).location
     assert worker.run_one()
+    SITE_DATABASES(app.registry).close_all()
     assert cells_of(operator.get("/@@operator-sites"), "Alpha")[2] == "3"
     # older than ten minutes: the page has them measured again by itself
     clock.advance(601)
@@ -95,6 +96,15 @@ def test_others_get_403(world) -> None:
     assert not setup.site_configs.joinpath("alpha.toml").read_text().count("disabled")
     setup.client(app, PLATFORM).get("/@@operator-sites", status=403)
     assert "/@@operator-sites" not in admin.get("/").text
+
+
+def test_a_database_open_in_this_process_is_read_at_once(world) -> None:
+    """No opening, a few reads: what this process serves is shown as it is now."""
+    setup, app, operator = world
+    JOB_WORKER(app.registry).stop()
+    assert "alpha" in SITE_DATABASES(app.registry).open_names()  # the fixture's visit
+    assert cells_of(operator.get("/@@operator-sites"), "Alpha")[2] == "2"
+    assert cells_of(operator.get("/@@operator-sites"), "Beta")[2] == "—"  # not open here
 
 
 def test_a_bad_action_is_a_400_with_why(world) -> None:
