@@ -6,7 +6,7 @@ import pytest
 
 from pleio_core.jobs import JOB_WORKER
 from pleio_core.services import SITE_DATABASES
-from pleio_core.testing import PleioTestSetup, wait_for
+from pleio_core.testing import PleioTestSetup, assert_valid_html, wait_for
 
 PLATFORM = "localhost"
 
@@ -100,7 +100,7 @@ def test_others_get_403(world) -> None:
 
 def test_a_database_open_in_this_process_is_read_at_once(world) -> None:
     """No opening, a few reads: what this process serves is shown as it is now."""
-    setup, app, operator = world
+    _setup, app, operator = world
     JOB_WORKER(app.registry).stop()
     assert "alpha" in SITE_DATABASES(app.registry).open_names()  # the fixture's visit
     assert cells_of(operator.get("/@@operator-sites"), "Alpha")[2] == "2"
@@ -173,3 +173,16 @@ def test_a_disabled_site_shows_a_maintenance_page_and_keeps_its_data(world) -> N
         status=303,
     )
     wait_for(lambda: visitor.get("/wiki/", expect_errors=True).status_int == 200)
+
+
+def test_the_sites_page_is_valid_html_measured_and_being_measured(world) -> None:
+    _setup, app, operator = world
+    worker = JOB_WORKER(app.registry)
+    worker.stop()
+    SITE_DATABASES(app.registry).close_all()
+    pages = {"being measured": operator.get("/@@operator-sites").body}
+    assert worker.run_one()
+    SITE_DATABASES(app.registry).close_all()
+    pages["measured"] = operator.get("/@@operator-sites?done=measure").body
+    assert b"2</td>" in pages["measured"] and b"worden nu gemeten" in pages["being measured"]
+    assert_valid_html(pages)
