@@ -3,10 +3,11 @@
 import re
 
 import pytest
+from webtest import Upload
 
 from pleio_core.jobs import JOB_WORKER
 from pleio_core.services import SITE_DATABASES
-from pleio_core.testing import PleioTestSetup, assert_valid_html, wait_for
+from pleio_core.testing import PleioTestSetup, add_through_form, assert_valid_html, wait_for
 
 PLATFORM = "localhost"
 
@@ -111,7 +112,7 @@ def test_a_bad_action_is_a_400_with_why(world) -> None:
     _setup, _app, operator = world
     data = {"action": "nonsense", "csrf_token": token(operator)}
     answer = operator.post("/@@operator-sites", data, status=400)
-    assert "Kies aanmaken, uitschakelen, inschakelen of meten." in answer.text
+    assert "Kies aanmaken, uitschakelen, inschakelen, meten of importeren." in answer.text
 
 
 def test_the_operator_creates_a_site_with_the_rules_of_the_command(world) -> None:
@@ -185,4 +186,64 @@ def test_the_sites_page_is_valid_html_measured_and_being_measured(world) -> None
     SITE_DATABASES(app.registry).close_all()
     pages["measured"] = operator.get("/@@operator-sites?done=measure").body
     assert b"2</td>" in pages["measured"] and b"worden nu gemeten" in pages["being measured"]
+    assert_valid_html(pages)
+
+
+def test_the_operator_imports_a_site_from_an_archive_as_a_job(world, tmp_path) -> None:
+    setup, app, operator = world
+    ada = setup.signed_in(app, "ada@example.nl", "alpha.localhost")
+    add_through_form(ada, "/wiki/", "page", title="Meegenomen", body="Tekst", access="public")
+    setup.close()
+    archive = tmp_path / "alpha.zip"
+    assert setup.pleio("site", "export", "alpha", str(archive)) == 0
+    (tmp_path / "garbage.zip").write_bytes(b"not a zip at all")
+    app = setup.make_app()
+    worker = JOB_WORKER(app.registry)
+    worker.stop()
+    operator = setup.signed_in_on_platform(app, "op@example.nl")
+
+    def submit(status: int, file: str | None = "alpha.zip", **fields: str):
+        form = operator.get("/@@operator-sites").forms["import-form"]
+        for key, value in fields.items():
+            form[key] = value
+        if file is not None:
+            form["archive"] = Upload(str(tmp_path / file))
+        return form.submit(status=status)
+
+    # what is wrong is said, and nothing is queued
+    refused = submit(400, None, name="gamma", hosts="")
+    problems = [li.text for li in refused.html.select("#import-error li")]
+    assert problems == [
+        "Hostnamen: er is minstens één hostnaam nodig",
+        "Archief: kies het archief (een .zip-bestand) om te importeren",
+    ]
+    pages = {"refused (400)": refused.body}
+    refused = submit(400, name="alpha", hosts="new.localhost")
+    assert "er is al een site met de naam 'alpha'" in refused.html.select_one("#import-error").text
+    # queued, then done by a worker: the site is there with its content
+    started = submit(303, name="gamma", hosts="gamma.localhost", title="Gamma")
+    assert "done=import" in started.location
+    page = operator.get(started.location.split("localhost", 1)[1])
+    assert "wordt op de achtergrond geïmporteerd" in page.text
+    pages["queued"] = page.body
+    item = page.html.select_one('#import-status li[data-state="queued"]')
+    assert item is not None and "gamma" in item.text
+    while worker.run_one():  # the import, and the measuring the page asked for
+        pass
+    done = operator.get("/@@operator-sites").html.select_one("#import-status li")
+    assert done["data-state"] == "done" and "Geïmporteerd" in done.text
+    assert (setup.site_configs / "gamma.toml").exists()
+    home = setup.client(app, "gamma.localhost")
+    assert "Meegenomen" in home.get("/wiki/meegenomen/").text
+    # a file that is no archive: the job fails and says why; no site is left behind
+    submit(303, "garbage.zip", name="delta", hosts="delta.localhost")
+    while worker.run_one():
+        pass
+    failed = operator.get("/@@operator-sites").html.select_one(
+        '#import-status li[data-state="failed"]'
+    )
+    assert "Niet geïmporteerd" in failed.text and "geen archief van een site" in failed.text
+    assert not (setup.site_configs / "delta.toml").exists()
+    assert not (setup.root / "var" / "sites" / "delta").exists()
+    pages["done and failed"] = operator.get("/@@operator-sites").body
     assert_valid_html(pages)

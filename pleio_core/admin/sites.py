@@ -32,6 +32,8 @@ from pleio_core.uploads import format_size
 
 from .facts import KIND as FACTS
 from .facts import STALE, measure_site, run_facts, stored_facts
+from .site_import import KIND as IMPORT
+from .site_import import import_values, imports, run_import, start_import
 
 log = logging.getLogger(__name__)
 NAME = "operator-sites"
@@ -44,6 +46,7 @@ FIELD_LABELS = {
     "modules": _("Modules"),
     "access": _("Access"),
     "language": _("Default language"),
+    "archive": _("Archive"),
 }
 
 
@@ -122,8 +125,14 @@ def _said(request: Request, problem: Problem) -> str:
     return f"{problem.key}: {why}" if problem.key else why
 
 
-def _page(request: Request, values: dict[str, Any], errors: list[Problem]) -> dict[str, Any]:
-    """The sites page; ``errors``: why the site in ``values`` was not created."""
+def _page(
+    request: Request,
+    values: dict[str, Any],
+    errors: list[Problem],
+    import_errors: list[Problem] | None = None,
+) -> dict[str, Any]:
+    """The sites page; ``errors``: why the site in ``values`` was not created;
+    ``import_errors``: why the import asked for was not started."""
     translate = request.localizer.translate
     plugins = PLUGINS(request.registry)
     sites = sorted(SITES(request.registry), key=lambda s: s.name)
@@ -151,9 +160,11 @@ def _page(request: Request, values: dict[str, Any], errors: list[Problem]) -> di
     return {
         "rows": rows,
         "measuring": measuring,
+        "imports": [import_values(request, job) for job in imports(request)],
+        "import_errors": [_said(request, problem) for problem in import_errors or ()],
         "values": values,
         "errors": [_said(request, problem) for problem in errors],
-        "done": done if done in ("created", "disabled", "enabled", "measure") else None,
+        "done": done if done in ("created", "disabled", "enabled", "measure", "import") else None,
         "done_site": request.GET.get("site", ""),
         "modules": [(p.name, translate(p.info.title)) for p in plugins],
         "languages": list(LANGUAGES.items()),
@@ -187,8 +198,15 @@ def sites_change(context: PlatformRoot, request: Request) -> Any:
     if action == "measure":
         _measure(request)
         return _back(request, "measure", "")
+    if action == "import":
+        problems = start_import(request)
+        if problems:
+            request.response.status_int = 400
+            return _page(request, dict(EMPTY), [], problems)
+        log.info("import of %s queued by operator %s", request.POST["name"], request.identity.id)
+        return _back(request, "import", request.POST["name"].strip())
     if action not in ("disable", "enable"):
-        raise HTTPBadRequest(_("Choose create, disable, enable or measure."))
+        raise HTTPBadRequest(_("Choose create, disable, enable, measure or import."))
     sites = SITES(request.registry)
     site = sites.get(request.POST.get("site", ""))
     if site is None:
@@ -230,6 +248,7 @@ def _create(request: Request) -> Any:
 
 def includeme(config: Configurator) -> None:
     config.add_job_kind(FACTS, run_facts)
+    config.add_job_kind(IMPORT, run_import)
     renderer = "pleio_core:templates/operator_sites.pt"
     common = {"context": PlatformRoot, "name": NAME, "permission": "manage", "renderer": renderer}
     config.add_view(sites_page, request_method=("GET", "HEAD"), **common)

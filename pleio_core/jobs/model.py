@@ -42,6 +42,9 @@ class JobBusy(Exception):
 class Job(Persistent):
     """One piece of long work, its progress and its outcome (a blob, for an archive)."""
 
+    #: a file the job works on (an uploaded archive), dropped when it ends
+    input: Blob | None = None
+
     def __init__(
         self, kind: str, key: str, created: float, by: str | None, params: dict[str, Any]
     ) -> None:
@@ -232,6 +235,7 @@ class JobBoard(Persistent):
         job.owner = None
         job.message = str(message) if message is not None else None  # the id, not the class
         job.mapping = dict(mapping or {})
+        job.input = None  # its room comes back at the next pack
         self.active.pop(job.slot, None)
 
     def expired(self, now: float) -> list[Job]:
