@@ -186,3 +186,16 @@ def _kind(run):
     from pleio_core.jobs import JobKind
 
     return JobKind("export", run)
+
+
+def test_a_worker_that_finds_nothing_writes_nothing(db) -> None:
+    """Every process polls: looking must not be a write (nor a conflict with anyone)."""
+    before = db.lastTransaction()
+    here = worker(db)
+    assert here.claim() is None and not here.run_one() and here.clean_up(force=True) == 0
+    assert db.lastTransaction() == before
+    queue(db)
+    assert worker(db, me=ELSEWHERE).claim() is not None
+    before = db.lastTransaction()
+    assert here.claim() is None  # held by a live lease: looked at, left alone
+    assert db.lastTransaction() == before
