@@ -94,6 +94,7 @@ def test_others_get_403(world) -> None:
     data = {"action": "disable", "site": "alpha", "csrf_token": csrf}
     admin.post("/@@operator-sites", data, status=403)
     admin.post("/@@operator-sites", {**data, "action": "measure"}, status=403)
+    admin.post("/@@operator-import", {**data, "name": "x", "hosts": "x.localhost"}, status=403)
     assert not setup.site_configs.joinpath("alpha.toml").read_text().count("disabled")
     setup.client(app, PLATFORM).get("/@@operator-sites", status=403)
     assert "/@@operator-sites" not in admin.get("/").text
@@ -112,7 +113,7 @@ def test_a_bad_action_is_a_400_with_why(world) -> None:
     _setup, _app, operator = world
     data = {"action": "nonsense", "csrf_token": token(operator)}
     answer = operator.post("/@@operator-sites", data, status=400)
-    assert "Kies aanmaken, uitschakelen, inschakelen, meten of importeren." in answer.text
+    assert "Kies aanmaken, uitschakelen, inschakelen of meten." in answer.text
 
 
 def test_the_operator_creates_a_site_with_the_rules_of_the_command(world) -> None:
@@ -218,8 +219,10 @@ def test_the_operator_imports_a_site_from_an_archive_as_a_job(world, tmp_path) -
         "Archief: kies het archief (een .zip-bestand) om te importeren",
     ]
     pages = {"refused (400)": refused.body}
+    assert refused.html.select_one('a[href$="/@@operator-sites#import-heading"]') is not None
     refused = submit(400, name="alpha", hosts="new.localhost")
     assert "er is al een site met de naam 'alpha'" in refused.html.select_one("#import-error").text
+    operator.post("/@@operator-import", {"name": "x"}, status=400)  # without its CSRF token
     # queued, then done by a worker: the site is there with its content
     started = submit(303, name="gamma", hosts="gamma.localhost", title="Gamma")
     assert "done=import" in started.location

@@ -18,12 +18,13 @@ from typing import Any
 
 from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
+from pyramid.i18n import TranslationString
 from pyramid.request import Request
 
 from pleio_core.clock import local_time, timestamp
 from pleio_core.content.site import PlatformRoot
 from pleio_core.i18n import LANGUAGES, _
-from pleio_core.jobs import JobBusy, job_of, start_job
+from pleio_core.jobs import JobBusy, JobView, job_of, jobs_of_kind, start_job
 from pleio_core.services import PLUGINS, SETTINGS, SITE_DATABASES, SITES
 from pleio_core.sites.config import ACCESS_LEVELS, SiteConfig, write_site_config
 from pleio_core.sites.creation import Problem, SiteCreationError, create_site
@@ -32,8 +33,6 @@ from pleio_core.uploads import format_size
 
 from .facts import KIND as FACTS
 from .facts import STALE, measure_site, run_facts, stored_facts
-from .site_import import KIND as IMPORT
-from .site_import import import_values, imports, run_import, start_import
 
 log = logging.getLogger(__name__)
 NAME = "operator-sites"
@@ -46,7 +45,6 @@ FIELD_LABELS = {
     "modules": _("Modules"),
     "access": _("Access"),
     "language": _("Default language"),
-    "archive": _("Archive"),
 }
 
 
@@ -88,6 +86,32 @@ def _measure(request: Request) -> None:
         start_job(request, FACTS, "")
 
 
+#: the kind of job the exchange's import is (exchange/import_job.py)
+IMPORT = "import"
+
+
+def _import_values(request: Request, job: JobView) -> dict[str, Any]:
+    """An import job as the page lists it: its site, state and progress, or why it failed."""
+    translate = request.localizer.translate
+    if job.state == "queued":
+        status = _("Waiting to be imported.")
+    elif job.state == "running":
+        status = _("Being imported: ${percent} %.", mapping={"percent": job.percent})
+    elif job.state == "done":
+        status = _("Imported.")
+    else:
+        why = TranslationString(job.message or "?", domain="pleio", mapping=job.mapping)
+        status = _("Not imported: ${why}", mapping={"why": translate(why)})
+    return {
+        "name": job.key,
+        "state": job.state,
+        "active": job.active,
+        "percent": job.percent,
+        "status": translate(status),
+        "hosts": ", ".join(job.params.get("hosts", ())),
+    }
+
+
 def _when(moment: float | None) -> str:
     if not moment:
         return "—"
@@ -125,14 +149,8 @@ def _said(request: Request, problem: Problem) -> str:
     return f"{problem.key}: {why}" if problem.key else why
 
 
-def _page(
-    request: Request,
-    values: dict[str, Any],
-    errors: list[Problem],
-    import_errors: list[Problem] | None = None,
-) -> dict[str, Any]:
-    """The sites page; ``errors``: why the site in ``values`` was not created;
-    ``import_errors``: why the import asked for was not started."""
+def _page(request: Request, values: dict[str, Any], errors: list[Problem]) -> dict[str, Any]:
+    """The sites page; ``errors``: why the site in ``values`` was not created."""
     translate = request.localizer.translate
     plugins = PLUGINS(request.registry)
     sites = sorted(SITES(request.registry), key=lambda s: s.name)
@@ -160,8 +178,7 @@ def _page(
     return {
         "rows": rows,
         "measuring": measuring,
-        "imports": [import_values(request, job) for job in imports(request)],
-        "import_errors": [_said(request, problem) for problem in import_errors or ()],
+        "imports": [_import_values(request, job) for job in jobs_of_kind(request, IMPORT)],
         "values": values,
         "errors": [_said(request, problem) for problem in errors],
         "done": done if done in ("created", "disabled", "enabled", "measure", "import") else None,
@@ -198,15 +215,8 @@ def sites_change(context: PlatformRoot, request: Request) -> Any:
     if action == "measure":
         _measure(request)
         return _back(request, "measure", "")
-    if action == "import":
-        problems = start_import(request)
-        if problems:
-            request.response.status_int = 400
-            return _page(request, dict(EMPTY), [], problems)
-        log.info("import of %s queued by operator %s", request.POST["name"], request.identity.id)
-        return _back(request, "import", request.POST["name"].strip())
     if action not in ("disable", "enable"):
-        raise HTTPBadRequest(_("Choose create, disable, enable, measure or import."))
+        raise HTTPBadRequest(_("Choose create, disable, enable or measure."))
     sites = SITES(request.registry)
     site = sites.get(request.POST.get("site", ""))
     if site is None:
@@ -248,7 +258,6 @@ def _create(request: Request) -> Any:
 
 def includeme(config: Configurator) -> None:
     config.add_job_kind(FACTS, run_facts)
-    config.add_job_kind(IMPORT, run_import)
     renderer = "pleio_core:templates/operator_sites.pt"
     common = {"context": PlatformRoot, "name": NAME, "permission": "manage", "renderer": renderer}
     config.add_view(sites_page, request_method=("GET", "HEAD"), **common)

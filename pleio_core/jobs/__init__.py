@@ -56,6 +56,7 @@ __all__ = [
     "includeme",
     "job_board",
     "job_of",
+    "jobs_of_kind",
     "start_job",
 ]
 
@@ -72,6 +73,16 @@ def job_of(request: Request, kind: str, key: str) -> JobView | None:
     if job is None or (not job.active and (job.expires or 0) < timestamp()):
         return None
     return job.snapshot()
+
+
+def jobs_of_kind(request: Request, kind: str) -> list[JobView]:
+    """Every job of ``kind`` there is (queued, running, or ended and not past its time)."""
+    board = job_board(request.platform_root)
+    if board is None:
+        return []
+    found = board.jobs.values(min=(kind, ""), max=(kind, "\U0010ffff"))
+    now = timestamp()
+    return [job.snapshot() for job in found if job.active or (job.expires or 0) >= now]
 
 
 def stored_job(request: Request, kind: str, key: str) -> Job | None:

@@ -1,37 +1,41 @@
-"""Importing a site from an archive on the operator's sites page, as a job.
+"""Importing a site from an archive, started on the operator's sites page, as a job.
 
-The archive the operator uploads becomes a blob of the job in the platform database (so
-whichever process claims the job reads it), and the job does what ``pleio site import``
-does (``exchange.new_site``): the same checks, a half-written site removed again. The
-upload is dropped when the job ends.
+The sites page (``admin``) has the form and lists the import jobs; this module takes the
+form's POST (``/@@operator-import`` on the platform host, for operators) and runs the job.
+The uploaded archive becomes a blob of the job in the platform database (so whichever
+process claims the job reads it), and the job does what ``pleio site import`` does
+(``new_site``): the same checks, a half-written site removed again. The upload is dropped
+when the job ends.
 """
 
 from __future__ import annotations
 
+import logging
 import shutil
 from typing import Any
 
-from pyramid.i18n import TranslationString
+from pyramid.config import Configurator
+from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.registry import Registry
+from pyramid.renderers import render_to_response
 from pyramid.request import Request
 from ZODB.blob import Blob
 from ZODB.interfaces import IBlobStorage
 
-from pleio_core.exchange import ArchiveError, ArchiveReader, check_plugins
-from pleio_core.exchange.new_site import (
-    NotNewSite,
-    check_storage_is_new,
-    new_site_config,
-    plan_for,
-    write_new_site,
-)
+from pleio_core.content.site import PlatformRoot
 from pleio_core.i18n import _
-from pleio_core.jobs import JobBusy, JobFailed, JobView, RunningJob, job_board, start_job
+from pleio_core.jobs import JobBusy, JobFailed, RunningJob, job_board, start_job
 from pleio_core.services import PLATFORM_DATABASE, SETTINGS, SITES
 from pleio_core.sites.creation import Problem, SiteCreationError, check_new_site
 from pleio_core.storage import PLATFORM_KEY, site_storage_uri
 
-KIND = "import"
+from .archive import ArchiveReader
+from .errors import ArchiveError
+from .importing import check_plugins
+from .new_site import NotNewSite, check_storage_is_new, new_site_config, plan_for, write_new_site
+
+log = logging.getLogger(__name__)
+KIND = "import"  # (the sites page lists the jobs of this kind)
 
 
 def start_import(request: Request) -> list[Problem]:
@@ -68,15 +72,6 @@ def start_import(request: Request) -> list[Problem]:
     with job.input.open("w") as out:
         shutil.copyfileobj(upload, out, 1 << 20)
     return []
-
-
-def imports(request: Request) -> list[JobView]:
-    """The import jobs there are (queued, running, or ended and not yet removed)."""
-    board = job_board(request.platform_root)
-    if board is None:
-        return []
-    found = board.jobs.values(min=(KIND, ""), max=(KIND, "\U0010ffff"))
-    return [job.snapshot() for job in found if job.active or job.expires]
 
 
 def run_import(registry: Registry, running: RunningJob) -> None:
@@ -129,22 +124,36 @@ def run_import(registry: Registry, running: RunningJob) -> None:
     sites.refresh(force=True)
 
 
-def import_values(request: Request, job: JobView) -> dict[str, Any]:
+FIELD_LABELS = {"hosts": _("Host names"), "archive": _("Archive")}
+
+
+def import_start(context: PlatformRoot, request: Request) -> Any:
+    """Queue the import and go back to the sites page; 400 with each problem if it cannot
+    be started."""
+    problems = start_import(request)
+    if not problems:
+        name = request.POST["name"].strip()
+        log.info("import of %s queued by operator %s", name, request.identity.id)
+        location = f"{request.application_url}/@@operator-sites?done=import&site={name}"
+        return HTTPSeeOther(location=location)
     translate = request.localizer.translate
-    if job.state == "queued":
-        status = _("Waiting to be imported.")
-    elif job.state == "running":
-        status = _("Being imported: ${percent} %.", mapping={"percent": job.percent})
-    elif job.state == "done":
-        status = _("Imported.")
-    else:
-        why = TranslationString(job.message or "?", domain="pleio", mapping=job.mapping)
-        status = _("Not imported: ${why}", mapping={"why": translate(why)})
-    return {
-        "name": job.key,
-        "state": job.state,
-        "active": job.active,
-        "percent": job.percent,
-        "status": translate(status),
-        "hosts": ", ".join(job.params.get("hosts", ())),
-    }
+    said = []
+    for problem in problems:
+        label = FIELD_LABELS.get(problem.key or "")
+        why = translate(problem.message)
+        said.append(f"{translate(label)}: {why}" if label is not None else why)
+    request.response.status_int = 400
+    return render_to_response(
+        "pleio_core:templates/import_refused.pt",
+        {"problems": said},
+        request=request,
+        response=request.response,
+    )
+
+
+def includeme(config: Configurator) -> None:
+    config.add_job_kind(KIND, run_import)
+    config.add_view(
+        import_start, context=PlatformRoot, name="operator-import", request_method="POST",
+        permission="manage",
+    )  # fmt: skip
