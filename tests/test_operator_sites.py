@@ -7,7 +7,14 @@ from webtest import Upload
 
 from pleio_core.jobs import JOB_WORKER
 from pleio_core.services import SITE_DATABASES
-from pleio_core.testing import PleioTestSetup, add_through_form, assert_valid_html, wait_for
+from pleio_core.testing import (
+    PleioTestSetup,
+    add_through_form,
+    assert_accessible,
+    assert_valid_html,
+    wait_for,
+)
+from pleio_core.testing.browser import axe_violations, sign_in_page
 
 PLATFORM = "localhost"
 
@@ -250,3 +257,40 @@ def test_the_operator_imports_a_site_from_an_archive_as_a_job(world, tmp_path) -
     assert not (setup.root / "var" / "sites" / "delta").exists()
     pages["done and failed"] = operator.get("/@@operator-sites").body
     assert_valid_html(pages)
+
+
+def test_the_import_by_keyboard_and_its_pages_pass_axe(
+    world, tmp_path, live_server_factory, page
+) -> None:
+    setup, app, _operator = world
+    setup.close()
+    archive = tmp_path / "alpha.zip"
+    assert setup.pleio("site", "export", "alpha", str(archive)) == 0
+    app = setup.make_app()
+    worker = JOB_WORKER(app.registry)
+    worker.stop()
+    server = live_server_factory(app)
+    sign_in_page(page, server, "localhost", "op@example.nl")
+    page.goto(server.url("localhost", "/@@operator-sites"))
+    # without a file: the refusal page says why and leads back
+    page.get_by_label("Naam").last.fill("gamma")
+    page.locator("#import-hosts").fill("gamma.localhost")
+    page.get_by_role("button", name="Site importeren").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "kies het archief" in page.get_by_role("alert").inner_text()
+    assert axe_violations(page) == []  # (a POST's answer: checked where it is)
+    page.get_by_role("link", name="Terug naar de sitespagina").click()
+    page.locator("#import-name").fill("gamma")
+    page.locator("#import-hosts").fill("gamma.localhost")
+    page.locator("#import-archive").set_input_files(str(archive))
+    page.get_by_role("button", name="Site importeren").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "gamma" in page.locator("#import-status").inner_text()
+    assert_accessible(page, page.url)  # queued, with its progress
+    while worker.run_one():
+        pass
+    page.goto(server.url("localhost", "/@@operator-sites"))
+    assert "Geïmporteerd" in page.locator("#import-status").inner_text()
+    assert_accessible(page, page.url)
