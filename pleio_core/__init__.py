@@ -48,6 +48,7 @@ def make_configurator(settings: Mapping[str, Any], full: bool = True) -> Configu
         config.include(".storage")
         config.include(".storage.retry")  # the wait between attempts, and the conflict log
         config.include(".pagecache")  # (its cache hears of databases that close)
+        config.include(".jobs")  # its directive, before the exchange and admin add kinds
         config.include(".security")
         config.include(".sites")
         config.include(".pages")  # the pages every deelsite has

@@ -22,7 +22,7 @@ from pleio_core.content import ContentAdded
 from pleio_core.content.activity import activity_log
 from pleio_core.content.site import ROOT_KEY
 from pleio_core.services import CONTENT_TYPES, PLATFORM_DATABASE, SITE_DATABASES
-from pleio_core.testing import PleioTestSetup, add_through_form
+from pleio_core.testing import PleioTestSetup, add_through_form, wait_for
 
 HOST = "matrix.localhost"
 CSRF = "matrix-csrf-token"
@@ -738,3 +738,28 @@ def test_a_folder_zip_and_listing_hold_only_what_the_viewer_may_see(workspace_wo
                 if (mark in listing.text) != seen or in_zip != seen:
                     wrong.append(f"{mark}: listed {mark in listing.text}, in the ZIP {in_zip}")
     assert not wrong, f"{who}:\n" + "\n".join(wrong)
+
+
+def test_the_sites_archive_and_its_job_are_for_its_admins_only(matrix) -> None:
+    """The export page, starting the job and the archive it made: the site's admins (who
+    see everything, so the archive holds every page); every other viewer a 403, the
+    admin of another site too."""
+    admin = matrix.client("admin")
+    assert call(admin, "POST", "/@@export").status_int in (303, 409)  # 409: one runs already
+    page = wait_for(
+        lambda: "export-download" in (answer := call(admin, "GET", "/@@export")).text and answer,
+        timeout=30,
+    )
+    href = page.html.select_one("#export-download")["href"].split(HOST, 1)[1]
+    archive = call(admin, "GET", href)
+    assert archive.status_int == 200
+    text = everything_in(archive)
+    assert all(f"Matrix page {token(level, state)}" in text for level, state in ITEMS)
+    for who in VIEWERS:
+        if who == "admin":
+            continue
+        client = matrix.client(who)
+        for method, url in (("GET", "/@@export"), ("POST", "/@@export"), ("GET", href)):
+            answer = call(client, method, url)
+            assert answer.status_int == 403, f"{who} {method} {url}: {answer.status_int}"
+            assert "Matrix page" not in answer.text

@@ -12,29 +12,21 @@ import sys
 import time
 from pathlib import Path
 
-from persistent.mapping import PersistentMapping
-from ZODB import DB
-
 from pleio_core.content.site import ROOT_KEY
 from pleio_core.exchange.archive import ArchiveReader
-from pleio_core.exchange.errors import ArchiveError
 from pleio_core.exchange.export import export_site
-from pleio_core.exchange.importing import (
-    AccountPlan,
-    Progress,
-    check_plugins,
-    create_accounts,
-    discard_storage,
-    plan_accounts,
-    storage_exists,
-    write_site,
+from pleio_core.exchange.importing import check_plugins
+from pleio_core.exchange.new_site import (
+    NotNewSite,
+    check_storage_is_new,
+    new_site_config,
+    plan_for,
+    write_new_site,
 )
 from pleio_core.security.store import accounts_of
-from pleio_core.sites.config import SiteConfig, build_site_config, write_site_config
 from pleio_core.storage import PLATFORM_KEY
-from pleio_core.storage.databases import open_database
 
-from .context import Platform, UsageError, load_platform, opened
+from .context import UsageError, load_platform, opened
 from .sites import _site, check_new_site
 
 
@@ -116,18 +108,23 @@ def site_import(args: argparse.Namespace) -> int:
         reader = ArchiveReader(args.file)
     except FileNotFoundError:
         raise UsageError(f"{args.file}: no such file") from None
+    configs = platform.settings.site_configs_dir
     try:
         check_plugins(reader, platform.registry)
         reader.verify(bar.checked)
-        site = _new_site_config(platform, reader, args)
+        site = new_site_config(
+            reader, args.name, args.host, args.title, configs, platform.sites.known_modules
+        )
         uri = platform.storage_uri(site.name, site)
-        if storage_exists(uri):
-            raise UsageError(f"{site.name} has a database already ({uri}): import makes new sites")
+        check_storage_is_new(uri, site.name)
         with opened(platform.settings.platform_storage_uri, "platform") as pdb:
-            with pdb.transaction() as pconn:
-                plan = plan_accounts(reader, accounts_of(pconn.root().get(PLATFORM_KEY) or {}))
-            made = _write_new_site(platform, pdb, uri, reader, site, plan, bar.imported)
+            plan = plan_for(reader, pdb)
+            made = write_new_site(
+                platform.registry, pdb, uri, reader, site, plan, configs, bar.imported
+            )
         count = len(reader.content_members())
+    except NotNewSite as exc:
+        raise UsageError(str(exc)) from None
     finally:
         reader.close()
         bar.finish()
@@ -135,69 +132,6 @@ def site_import(args: argparse.Namespace) -> int:
         f"imported {site.name}: {count} objects, {made} new accounts: http://{site.primary_host}/"
     )
     return 0
-
-
-def _new_site_config(
-    platform: Platform, reader: ArchiveReader, args: argparse.Namespace
-) -> SiteConfig:
-    """The new site's file: its name, hosts and title from the command, the rest from the
-    archive."""
-    settings = reader.manifest["site"]
-    data = {
-        "title": args.title or settings.get("title") or args.name,
-        "description": settings.get("description") or "",
-        "hosts": args.host,
-        "modules": list(settings.get("enabled_modules") or ()),
-        "access": settings.get("access") or "public",
-        "language": settings.get("language") or "nl",
-    }
-    source = str(platform.settings.site_configs_dir / f"{args.name}.toml")
-    try:
-        return build_site_config(args.name, data, source, platform.sites.known_modules)
-    except ValueError as exc:
-        raise ArchiveError(f"the site's settings in the manifest: {exc}") from None
-
-
-def _empty_database(uri: str, name: str) -> DB:
-    db = open_database(uri, name)
-    with db.transaction() as conn:
-        if ROOT_KEY in conn.root():
-            db.close()
-            raise UsageError(f"{name}'s database is not empty: import makes new sites")
-    return db
-
-
-def _write_new_site(
-    platform: Platform,
-    pdb: DB,
-    uri: str,
-    reader: ArchiveReader,
-    site: SiteConfig,
-    plan: AccountPlan,
-    progress: Progress,
-) -> int:
-    """The site's database, then its file, then its new accounts (how many); if any step
-    fails, what was written is removed again."""
-    db = _empty_database(uri, site.name)
-    written = None
-    try:
-        write_site(reader, db, site, platform.registry, plan, progress)
-        written = write_site_config(platform.settings.site_configs_dir, site)
-        with pdb.transaction() as pconn:
-            if PLATFORM_KEY not in pconn.root():  # a new installation
-                pconn.root()[PLATFORM_KEY] = PersistentMapping()
-            accounts = accounts_of(pconn.root()[PLATFORM_KEY], create=True)
-            made = create_accounts(accounts, plan, lambda sha256: reader.open_file(sha256).read())
-    except BaseException:
-        if written is not None:
-            written.unlink(missing_ok=True)
-        if not uri.startswith("file:"):
-            discard_storage(uri, db)
-        db.close()
-        discard_storage(uri)
-        raise
-    db.close()
-    return made
 
 
 def add_commands(site_commands: argparse._SubParsersAction) -> None:

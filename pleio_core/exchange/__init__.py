@@ -22,3 +22,4 @@ __all__ = [
 
 def includeme(config: Configurator) -> None:
     config.include(".views")
+    config.include(".import_job")
