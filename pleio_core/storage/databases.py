@@ -17,10 +17,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import zodburi
 from zc.lockfile import LockError
-from zodburi.resolvers import FileStorageURIResolver
 from ZODB import DB
 from ZODB.Connection import Connection
 from ZODB.FileStorage import FileStorage
+from zodburi.resolvers import FileStorageURIResolver
 
 from .moved import class_factory
 from .postgres import ensure_postgres_database
