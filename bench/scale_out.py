@@ -228,7 +228,7 @@ def kill_tests(tmp: Path) -> dict:
     reports.mkdir()
     cmd = [
         str(Path(sys.executable).with_name("pytest")), "-q", "-n", "0", "-p", "no:cacheprovider",
-        "tests/test_durability.py", "-k", "lose_nothing", "--basetemp", str(tmp / "pytest"),
+        "tests/test_durability.py", "-k", "killed or fstest", "--basetemp", str(tmp / "pytest"),
     ]  # fmt: skip
     done = subprocess.run(
         cmd, cwd=REPO, capture_output=True, text=True,
