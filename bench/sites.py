@@ -7,6 +7,7 @@ The files are written with ``pleio_core.sites.config.write_site_config``, as
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pleio_core.services import CONTENT_TYPES
@@ -16,13 +17,21 @@ SECRET = "bench-secret-0123456789-0123456789-0123456789"
 BENCH_HOST = "bench.localhost"
 
 
+#: In an installation's directory: settings of its own (JSON), e.g. PostgreSQL storage URIs,
+#: seen by every part of the bench that builds it (``serve.py``, ``write_ini``).
+EXTRA_SETTINGS = "bench-settings.json"
+
+
 def base_settings(root: Path) -> dict[str, str]:
-    """The settings of an installation in ``root`` (production defaults, test secret)."""
+    """The settings of an installation in ``root`` (production defaults, test secret, and
+    whatever ``ROOT/bench-settings.json`` adds)."""
+    extra = root / EXTRA_SETTINGS
     return {
         "here": str(root),
         "pleio.site_configs": str(root / "site_configs"),
         "pleio.platform_host": "localhost",
         "pleio.secret": SECRET,
+        **(json.loads(extra.read_text()) if extra.exists() else {}),
     }
 
 

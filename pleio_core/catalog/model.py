@@ -13,7 +13,6 @@ import BTrees
 from hypatia.catalog import Catalog
 from hypatia.field import FieldIndex
 from hypatia.keyword import KeywordIndex
-from hypatia.text import TextIndex
 from persistent import Persistent
 
 from pleio_core.content.model import Content
@@ -21,6 +20,7 @@ from pleio_core.content.site import SiteRoot
 from pleio_core.storage.parts import part
 
 from .document import Document
+from .textindex import make_text_index
 
 FAMILY = BTrees.family64
 TEXT = "text"  # the full-text index's name
@@ -38,7 +38,7 @@ def make_indexes() -> Catalog:
     a member's search subtract the few items hidden from them (see ``document.py``).
     """
     catalog = Catalog(family=FAMILY)
-    catalog["text"] = TextIndex("text", family=FAMILY)
+    catalog["text"] = make_text_index("text", family=FAMILY)
     catalog["type"] = FieldIndex("type", family=FAMILY)
     catalog["module"] = KeywordIndex("module", family=FAMILY)
     catalog["tags"] = KeywordIndex("tags", family=FAMILY)

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import zodburi
 from zc.lockfile import LockError
 from ZODB import DB
 from ZODB.Connection import Connection
+from ZODB.FileStorage import FileStorage
+from zodburi.resolvers import FileStorageURIResolver
 
 from .moved import class_factory
 from .postgres import ensure_postgres_database
@@ -42,8 +45,39 @@ CONNECTION_CACHE_SIZE = 10_000
 
 @functools.lru_cache(maxsize=4096)
 def _resolve(uri: str) -> tuple[Callable[[], object], dict]:
-    """zodburi's resolution of ``uri``, once: it reads every entry point on each call."""
-    return zodburi.resolve_uri(uri)
+    """zodburi's resolution of ``uri``, once: it reads every entry point on each call.
+
+    A ``file://`` URI with ``blobstorage_dir`` opens a FileStorage with its own blob
+    support (``_blob_file_storage``) instead of zodburi's ``BlobStorage`` wrapper.
+    """
+    factory, dbkw = zodburi.resolve_uri(uri)
+    return _blob_file_storage(uri) or factory, dbkw
+
+
+def _blob_file_storage(uri: str) -> Callable[[], object] | None:
+    """``FileStorage(path, blob_dir=…)`` for ``file://PATH?blobstorage_dir=DIR``; None for
+    any other URI (and for the options only zodburi's way has: a layout, a demostorage).
+
+    zodburi wraps the FileStorage in ``ZODB.blob.BlobStorage``, whose ``tpc_abort`` removes
+    the blob files of whichever transaction stored them last, after the FileStorage has
+    let the next transaction in, and even for a transaction the storage is not committing:
+    a request that aborted after a conflict deleted the file of an upload being committed
+    by another thread at that moment, which was then acknowledged with its bytes gone
+    (tests/test_durability.py). A FileStorage's own blob support does that bookkeeping
+    under its lock, only for the transaction it is committing. The files on disk are the
+    same (the same blob directory and layout).
+    """
+    if urlsplit(uri).scheme != "file":
+        return None
+    path, _sep, query = uri.split("file://", 1)[1].partition("?")
+    kw, _unused = FileStorageURIResolver().interpret_kwargs(dict(parse_qsl(query)))
+    blob_dir = kw.pop("blobstorage_dir", None)
+    if blob_dir is None or kw.pop("blobstorage_layout", "automatic") != "automatic":
+        return None
+    if "demostorage" in kw:
+        return None
+    file_name = os.path.normpath(path)
+    return lambda: FileStorage(file_name, blob_dir=blob_dir, **kw)
 
 
 def open_database(uri: str, database_name: str, create: bool = True) -> DB:
