@@ -320,7 +320,7 @@ def everything_in(answer) -> str:
     if answer.content_type != "application/zip":
         return answer.text
     with zipfile.ZipFile(io.BytesIO(answer.body)) as archive:
-        return "\n".join(archive.read(name).decode() for name in archive.namelist())
+        return "\n".join(archive.read(name).decode(errors="replace") for name in archive.namelist())
 
 
 @pytest.mark.parametrize("who", VIEWERS)

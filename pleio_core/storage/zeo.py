@@ -282,9 +282,23 @@ def start_server(served: ServedFiles, max_idle: int = MAX_IDLE_STORAGES) -> Lazy
         uri = served.file_uri(name)
         return open_file_storage(uri) if uri is not None else None
 
-    try:
-        server = LazyStorageServer(address, open_storage, max_idle)
-    except OSError as exc:
-        raise StorageError(f"the ZEO server cannot listen on {served.listen}: {exc}") from None
+    # Made in a thread of its own: ZEO runs an event loop of its own to start listening,
+    # which asyncio refuses in a thread whose loop is running (a caller's, e.g. a test's).
+    made: list[Any] = []
+
+    def make() -> None:
+        try:
+            made.append(LazyStorageServer(address, open_storage, max_idle))
+        except BaseException as exc:  # (raised again in the caller's thread)
+            made.append(exc)
+
+    maker = threading.Thread(target=make)
+    maker.start()
+    maker.join()
+    if isinstance(made[0], OSError):
+        raise StorageError(f"the ZEO server cannot listen on {served.listen}: {made[0]}") from None
+    if isinstance(made[0], BaseException):
+        raise made[0]
+    server = made[0]
     server.start_thread()
     return server
