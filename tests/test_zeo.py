@@ -305,3 +305,19 @@ def test_two_web_processes_share_one_zeo_server(pleio_setup, zeo_server, server_
     db.close()
     for process in (first, second):
         wait_for(lambda process=process: "Kennisplatform" in home(process))
+
+
+def test_the_server_opens_each_filestorage_with_its_own_blob_support(tmp_path) -> None:
+    """Not inside zodburi's BlobStorage wrapper, whose tpc_abort removes the blob files of
+    another transaction being committed (storage/databases.py, tests/test_durability.py)."""
+    from ZODB.FileStorage import FileStorage
+
+    from pleio_core.storage.zeo import open_file_storage
+
+    served = served_files_in(tmp_path, f"{tmp_path}/zeo.sock")
+    storage = open_file_storage(served.file_uri("kia"))
+    try:
+        assert type(storage) is FileStorage
+        assert storage.fshelper is not None  # blobs, in the site's own blob directory
+    finally:
+        storage.close()

@@ -99,22 +99,15 @@ def includeme(config: Configurator) -> None:
         renderer="pleio_core:templates/overview.pt",
         request_method=("GET", "HEAD"),
     )
-    config.add_route("health", "/_health", factory=lambda request: None)
-    config.add_view(
-        health,
-        route_name="health",
-        renderer="json",
-        request_method=("GET", "HEAD"),
-        permission=NO_PERMISSION_REQUIRED,
-    )
-    config.add_route("ready", "/_ready", factory=lambda request: None)
-    config.add_view(
-        ready,
-        route_name="ready",
-        renderer="json",
-        request_method=("GET", "HEAD"),
-        permission=NO_PERMISSION_REQUIRED,
-    )
+    for name, view in (("health", health), ("ready", ready)):  # what a load balancer asks
+        config.add_route(name, f"/_{name}", factory=lambda request: None)
+        config.add_view(
+            view,
+            route_name=name,
+            renderer="json",
+            request_method=("GET", "HEAD"),
+            permission=NO_PERMISSION_REQUIRED,
+        )
     config.include(".panel")
     config.include(".general")
     config.include(".appearance")

@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from pleio_core.storage.postgres import server_connection
+
 from .context import UsageError
 
 #: PostgreSQL's longest name (NAMEDATALEN - 1 bytes); longer ones are cut short silently.
@@ -110,20 +112,12 @@ class PostgresDatabase:
     @contextmanager
     def server(self) -> Iterator[Any]:
         """A connection to the server's ``postgres`` database (to create and rename)."""
-        # psycopg2 comes with the [postgres] extra: a FileStorage installation need not have it.
-        import psycopg2  # noqa: PLC0415
+        import psycopg2  # noqa: PLC0415 (the [postgres] extra: see server_connection)
 
         try:
-            conn = psycopg2.connect(
-                dbname="postgres",
-                user=self.user,
-                password=self.password,
-                host=self.host,
-                port=self.port,
-            )
+            conn = server_connection(self.user, self.password, self.host, self.port)
         except psycopg2.OperationalError as exc:
             raise UsageError(f"cannot connect to PostgreSQL for {self.dbname}: {exc}") from None
-        conn.autocommit = True
         try:
             yield conn
         finally:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterator, MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from BTrees.OOBTree import OOBTree
@@ -82,30 +82,10 @@ class Job(Persistent):
         return self.state in ACTIVE
 
     def snapshot(self) -> JobView:
-        """What a page or the worker needs, as plain values (no ZODB object)."""
-        return JobView(
-            id=self.id,
-            kind=self.kind,
-            key=self.key,
-            state=self.state,
-            created=self.created,
-            by=self.by,
-            params=dict(self.params),
-            attempts=self.attempts,
-            owner=self.owner,
-            lease_until=self.lease_until,
-            started=self.started,
-            finished=self.finished,
-            done=self.done,
-            total=self.total,
-            bytes=self.bytes,
-            message=self.message,
-            mapping=dict(self.mapping),
-            result_name=self.result_name,
-            result_type=self.result_type,
-            result_size=self.result_size,
-            expires=self.expires,
-        )
+        """What a page or the worker needs, as plain values (no ZODB object): the fields
+        of ``JobView``, its dictionaries copied."""
+        values = {f.name: getattr(self, f.name) for f in fields(JobView)}
+        return JobView(**{k: dict(v) if isinstance(v, dict) else v for k, v in values.items()})
 
 
 @dataclass(frozen=True)

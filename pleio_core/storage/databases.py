@@ -44,7 +44,7 @@ CONNECTION_CACHE_SIZE = 10_000
 
 
 @functools.lru_cache(maxsize=4096)
-def _resolve(uri: str) -> tuple[Callable[[], object], dict]:
+def resolve_storage(uri: str) -> tuple[Callable[[], object], dict]:
     """zodburi's resolution of ``uri``, once: it reads every entry point on each call.
 
     A ``file://`` URI with ``blobstorage_dir`` opens a FileStorage with its own blob
@@ -92,7 +92,7 @@ def open_database(uri: str, database_name: str, create: bool = True) -> DB:
     elif create and parts.scheme == "postgres":
         ensure_postgres_database(uri)
     try:
-        factory, dbkw = _resolve(uri)
+        factory, dbkw = resolve_storage(uri)
     except Exception as exc:  # zodburi raises KeyError/ValueError for unknown or bad URIs
         raise StorageError(f"bad storage URI for {database_name}: {exc!r}") from None
     dbkw = dict(dbkw)

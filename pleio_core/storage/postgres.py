@@ -4,10 +4,25 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from typing import Any
 from urllib.parse import urlsplit
 
 _created: set[str] = set()
 _lock = threading.Lock()
+
+
+def server_connection(
+    user: str | None, password: str | None, host: str | None, port: int | None
+) -> Any:
+    """An autocommit connection to the server's ``postgres`` database, where databases are
+    created and renamed (the parts of a ``postgres://`` URI as RelStorage's resolver reads
+    them: not %-decoded)."""
+    # psycopg2 comes with the [postgres] extra: a FileStorage installation need not have it.
+    import psycopg2  # noqa: PLC0415
+
+    conn = psycopg2.connect(dbname="postgres", user=user, password=password, host=host, port=port)
+    conn.autocommit = True
+    return conn
 
 
 def ensure_postgres_database(uri: str) -> None:
@@ -16,9 +31,7 @@ def ensure_postgres_database(uri: str) -> None:
     The role in the URI needs the CREATEDB privilege; without it, create the databases
     beforehand (the operator guide shows how).
     """
-    # psycopg2 comes with the [postgres] extra: a FileStorage installation need not have it.
-    import psycopg2  # noqa: PLC0415
-    from psycopg2 import errors, sql  # noqa: PLC0415
+    from psycopg2 import errors, sql  # noqa: PLC0415 (the [postgres] extra, as above)
 
     parts = urlsplit(uri)
     dbname = parts.path.lstrip("/")
@@ -26,16 +39,8 @@ def ensure_postgres_database(uri: str) -> None:
     with _lock:
         if key in _created:
             return
-        conn = psycopg2.connect(
-            dbname="postgres",
-            # as RelStorage's resolver reads them: not %-decoded
-            user=parts.username,
-            password=parts.password,
-            host=parts.hostname,
-            port=parts.port,
-        )
+        conn = server_connection(parts.username, parts.password, parts.hostname, parts.port)
         try:
-            conn.autocommit = True
             with conn.cursor() as cur:
                 cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,))
                 if cur.fetchone() is None:

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import zodburi
 from zc.lockfile import LockError
 from ZEO.monitor import StorageStats
 from ZEO.StorageServer import (
@@ -36,7 +35,7 @@ from ZEO.StorageServer import (
     ZEOStorage,
 )
 
-from .databases import StorageError
+from .databases import StorageError, resolve_storage
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +169,7 @@ def open_file_storage(uri: str) -> Any:
     blobs = _blob_dir(uri)
     if blobs:
         Path(blobs).mkdir(parents=True, exist_ok=True)
-    factory, _dbkw = zodburi.resolve_uri(uri)
+    factory, _dbkw = resolve_storage(uri)  # (a FileStorage with its own blob support)
     return factory()
 
 
