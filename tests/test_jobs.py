@@ -199,3 +199,30 @@ def test_a_worker_that_finds_nothing_writes_nothing(db) -> None:
     before = db.lastTransaction()
     assert here.claim() is None  # held by a live lease: looked at, left alone
     assert db.lastTransaction() == before
+
+
+def test_the_heartbeat_writes_only_when_the_progress_moved(db, monkeypatch) -> None:
+    """Each beat would be a commit to the platform database, after which every process reads
+    its caches of it again (the account summaries): a beat with nothing new writes nothing."""
+    import time
+
+    from pleio_core.jobs import worker as worker_module
+    from pleio_core.testing import wait_for
+
+    monkeypatch.setattr(worker_module, "BEAT", 0.02)
+    seen = {}
+
+    def run(registry, running):
+        running.progress(1, 3)
+        wait_for(lambda: stored(db).done == 1, timeout=5)  # the first beat wrote it
+        still = db.lastTransaction()
+        time.sleep(0.3)  # about 15 beats, no progress
+        seen["idle beats wrote"] = db.lastTransaction() != still
+        running.progress(2)
+        seen["moved"] = wait_for(lambda: stored(db).done == 2, timeout=5)
+
+    here = worker(db, {"export": _kind(run)})
+    queue(db)
+    assert here.run_one()
+    assert seen == {"idle beats wrote": False, "moved": True}
+    assert stored(db).state == DONE

@@ -68,11 +68,8 @@ JOB_WORKER: Service[JobWorker] = Service(
 def job_of(request: Request, kind: str, key: str) -> JobView | None:
     """The job of ``kind`` for ``key`` as this request's transaction sees it; None if there
     is none, or the one there is past its time."""
-    board = job_board(request.platform_root)
-    job = board.get(kind, key) if board is not None else None
-    if job is None or (not job.active and (job.expires or 0) < timestamp()):
-        return None
-    return job.snapshot()
+    job = stored_job(request, kind, key)
+    return job.snapshot() if job is not None else None
 
 
 def jobs_of_kind(request: Request, kind: str) -> list[JobView]:
@@ -82,14 +79,14 @@ def jobs_of_kind(request: Request, kind: str) -> list[JobView]:
         return []
     found = board.jobs.values(min=(kind, ""), max=(kind, "\U0010ffff"))
     now = timestamp()
-    return [job.snapshot() for job in found if job.active or (job.expires or 0) >= now]
+    return [job.snapshot() for job in found if not job.expired(now)]
 
 
 def stored_job(request: Request, kind: str, key: str) -> Job | None:
     """The stored job itself (for its blob), if it is not past its time."""
     board = job_board(request.platform_root)
     job = board.get(kind, key) if board is not None else None
-    if job is None or (not job.active and (job.expires or 0) < timestamp()):
+    if job is None or job.expired(timestamp()):
         return None
     return job
 

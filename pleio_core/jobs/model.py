@@ -81,11 +81,18 @@ class Job(Persistent):
     def active(self) -> bool:
         return self.state in ACTIVE
 
+    def expired(self, now: float) -> bool:
+        """Ended, and past the time it and its result are kept."""
+        return not self.active and (self.expires or 0) < now
+
     def snapshot(self) -> JobView:
         """What a page or the worker needs, as plain values (no ZODB object): the fields
         of ``JobView``, its dictionaries copied."""
-        values = {f.name: getattr(self, f.name) for f in fields(JobView)}
-        return JobView(**{k: dict(v) if isinstance(v, dict) else v for k, v in values.items()})
+        values: dict[str, Any] = {}
+        for f in fields(JobView):
+            value = getattr(self, f.name)
+            values[f.name] = dict(value) if isinstance(value, dict) else value
+        return JobView(**values)
 
 
 @dataclass(frozen=True)
@@ -218,8 +225,8 @@ class JobBoard(Persistent):
         job.input = None  # its room comes back at the next pack
         self.active.pop(job.slot, None)
 
-    def expired(self, now: float) -> list[Job]:
-        return [j for j in self.jobs.values() if not j.active and (j.expires or 0) < now]
+    def past_their_time(self, now: float) -> list[Job]:
+        return [j for j in self.jobs.values() if j.expired(now)]
 
     def remove(self, job: Job) -> None:
         """Forget an ended job; its blob goes at the next pack of the platform database."""

@@ -3,11 +3,12 @@
 Claiming is a transaction on the platform database that marks the job running for this
 process: two processes that claim one job write the same object, so ZODB lets the first
 commit and gives the second a ``ConflictError`` (on FileStorage, ZEO and RelStorage
-alike) — one job never runs twice at once. While it runs, a heartbeat renews the lease
-and writes the progress every ``BEAT`` seconds; a process that dies (SIGKILL, a crash, a
-restart) stops renewing, and once the lease has run out any live process claims the job
-and starts it again. On the same machine a process whose id is gone is known dead at
-once, so a restart picks its jobs up without waiting for the lease.
+alike) — one job never runs twice at once. While it runs, a heartbeat writes the progress
+(every ``BEAT`` seconds, if it moved) and renews the lease (every third of it); a process
+that dies (SIGKILL, a crash, a restart) stops renewing, and once the lease has run out
+any live process claims the job and starts it again. On the same machine a process whose
+id is gone is known dead at once, so a restart picks its jobs up without waiting for the
+lease.
 """
 
 from __future__ import annotations
@@ -263,29 +264,43 @@ class JobWorker:
         )
         beat.start()
         try:
-            kind = self.kinds.get(view.kind)
-            if kind is None:
-                raise JobFailed(_("This kind of job is not known here."))
-            result = kind.run(self.registry, running)
-        except JobLost:
-            log.warning("job %s was taken over by another process: stopped here", view.id)
-            return
-        except JobFailed as failed:
-            self._end(running, beating, beat, FAILED, failed.message)
-            return
-        except Exception:
-            log.exception("job %s (%s of %r) failed", view.id, view.kind, view.key)
-            message = _("Something went wrong on the server. Try again later.")
-            self._end(running, beating, beat, FAILED, message)
-            return
+            outcome = self._outcome(view, running)
         finally:
             beating.set()
             beat.join()
             self.running.discard(view.id)
-        self._end(running, beating, beat, DONE, None, result)
+        if outcome is not None:
+            self._end(running, *outcome)
+
+    def _outcome(
+        self, view: JobView, running: RunningJob
+    ) -> tuple[str, Any, JobResult | None] | None:
+        """What the job came to: its state, why it failed, its result; None if another
+        process took it over meanwhile."""
+        try:
+            kind = self.kinds.get(view.kind)
+            if kind is None:
+                raise JobFailed(_("This kind of job is not known here."))
+            return DONE, None, kind.run(self.registry, running)
+        except JobLost:
+            log.warning("job %s was taken over by another process: stopped here", view.id)
+            return None
+        except JobFailed as failed:
+            return FAILED, failed.message, None
+        except Exception:
+            log.exception("job %s (%s of %r) failed", view.id, view.kind, view.key)
+            return FAILED, _("Something went wrong on the server. Try again later."), None
 
     def _heartbeat(self, running: RunningJob, stopped: threading.Event) -> None:
+        """Every ``BEAT``: the progress, if it moved; the lease, once a third of it has
+        passed. Each is a commit to the platform database, which every process's caches
+        of it (the account summaries) then read again, so an idle beat writes nothing."""
+        written = (running.done, running.total, running.bytes)
+        renewed = monotonic()
         while not stopped.wait(BEAT):
+            progress = (running.done, running.total, running.bytes)
+            if progress == written and monotonic() - renewed < LEASE / 3:
+                continue
             try:
                 self._renew(running)
             except JobLost:
@@ -293,6 +308,8 @@ class JobWorker:
                 return
             except Exception:  # a conflict, a database that does not answer: next beat
                 log.warning("could not renew the lease of job %s", running.id, exc_info=True)
+                continue
+            written, renewed = progress, monotonic()
 
     def _mine(self, board: JobBoard, running: RunningJob):
         job = board.get(running.kind, running.key)
@@ -307,16 +324,8 @@ class JobWorker:
             job.done, job.total, job.bytes = running.done, running.total, running.bytes
 
     def _end(
-        self,
-        running: RunningJob,
-        beating: threading.Event,
-        beat: threading.Thread,
-        state: str,
-        message: Any,
-        result: JobResult | None = None,
+        self, running: RunningJob, state: str, message: Any, result: JobResult | None = None
     ) -> None:
-        beating.set()
-        beat.join()
         for attempt in range(5):
             # a link of the result: consumeFile moves it into the blob, and an aborted
             # commit removes that; the link is there for the next attempt
@@ -364,7 +373,7 @@ class JobWorker:
         self._cleaned = monotonic()
         try:
             with self._board() as board:
-                gone = board.expired(timestamp())
+                gone = board.past_their_time(timestamp())
                 for job in gone:
                     board.remove(job)
         except ConflictError:
