@@ -6,7 +6,6 @@ persistent reference), so showing a page of hits loads those objects and nothing
 
 from __future__ import annotations
 
-import random
 from typing import Literal, overload
 
 import BTrees
@@ -20,6 +19,7 @@ from pleio_core.content.site import SiteRoot
 from pleio_core.storage.parts import part
 
 from .document import Document
+from .ids import spread_id
 from .textindex import make_text_index
 
 FAMILY = BTrees.family64
@@ -79,15 +79,7 @@ class SiteCatalog(Persistent):
         return len(self.indexes["type"].indexed())
 
     def _new_docid(self) -> int:
-        # Random starting points per process, then counting up (as zope.intid does): two
-        # processes adding at once rarely pick the same id, and a clash is checked.
-        while True:
-            if self._v_next_docid is None:
-                self._v_next_docid = random.randrange(1, 2**31)
-            docid, self._v_next_docid = self._v_next_docid, self._v_next_docid + 1
-            if docid not in self.objects:
-                return docid
-            self._v_next_docid = None
+        return spread_id(self, "_v_next_docid", self.objects, 2**31)
 
     def index(self, content: Content, site: SiteRoot, registry: object) -> int:
         """Index (or index again) ``content``; its docid."""

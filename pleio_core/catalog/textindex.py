@@ -20,12 +20,13 @@ per distinct word (a rare word in a query loads one more object).
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 from hypatia.text import TextIndex
 from hypatia.text.lexicon import CaseNormalizer, Lexicon, Splitter, StopWordRemover
 from hypatia.text.okapiindex import OkapiIndex
+
+from .ids import spread_id
 
 #: Word ids are below this: hypatia's widcode encodes at most 28 bits.
 MAX_WID = 2**28
@@ -41,13 +42,7 @@ class SpreadLexicon(Lexicon):
 
     def _new_wid(self) -> int:
         self.word_count.change(1)  # (still the number of words; no longer the last id)
-        while True:
-            if self._v_next_wid is None or self._v_next_wid >= MAX_WID:
-                self._v_next_wid = random.randrange(1, MAX_WID)
-            wid, self._v_next_wid = self._v_next_wid, self._v_next_wid + 1
-            if wid not in self._words:
-                return wid
-            self._v_next_wid = None
+        return spread_id(self, "_v_next_wid", self._words, MAX_WID)
 
 
 class MergingOkapiIndex(OkapiIndex):
