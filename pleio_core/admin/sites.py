@@ -21,8 +21,9 @@ from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
 from pyramid.i18n import TranslationString
 from pyramid.request import Request
 
-from pleio_core.clock import local_time, timestamp
+from pleio_core.clock import timestamp
 from pleio_core.content.site import PlatformRoot
+from pleio_core.content.views import format_time
 from pleio_core.i18n import LANGUAGES, _
 from pleio_core.jobs import JobBusy, JobView, job_of, jobs_of_kind, start_job
 from pleio_core.services import PLUGINS, SETTINGS, SITE_DATABASES, SITES
@@ -113,9 +114,7 @@ def _import_values(request: Request, job: JobView) -> dict[str, Any]:
 
 
 def _when(moment: float | None) -> str:
-    if not moment:
-        return "—"
-    return local_time(datetime.fromtimestamp(moment, UTC)).strftime("%d-%m-%Y %H:%M")
+    return "—" if not moment else format_time(datetime.fromtimestamp(moment, UTC))
 
 
 def _size(size: int | None) -> str:

@@ -23,8 +23,9 @@ from pyramid.request import Request
 from pyramid.response import FileIter, Response
 from ZODB.interfaces import IBlobStorage
 
-from pleio_core.clock import local_time, now
+from pleio_core.clock import now
 from pleio_core.content.site import SiteRoot
+from pleio_core.content.views import format_time
 from pleio_core.i18n import _
 from pleio_core.jobs import (
     DONE,
@@ -94,9 +95,7 @@ def export_page(context: SiteRoot, request: Request) -> dict[str, Any]:
 
 
 def _when(moment: float | None) -> str:
-    if moment is None:
-        return ""
-    return local_time(datetime.fromtimestamp(moment, UTC)).strftime("%d-%m-%Y %H:%M")
+    return "" if moment is None else format_time(datetime.fromtimestamp(moment, UTC))
 
 
 def _job_values(request: Request, job: JobView) -> dict[str, Any]:
