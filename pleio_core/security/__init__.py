@@ -27,7 +27,7 @@ from .policy import (
     may_be_signed_in,
     site_allows,
 )
-from .throttle import Limiter, SharedThrottle, SignInThrottle, Throttle
+from .throttle import SignInThrottle, make_limiter
 
 __all__ = ["AUTH_COOKIE", "PleioSecurityPolicy", "includeme"]
 
@@ -68,10 +68,7 @@ def includeme(config: Configurator) -> None:
         shared_in = lambda: PLATFORM_DATABASE(registry)  # noqa: E731 (provided by storage)
     SIGNIN_THROTTLE.provide(config, SignInThrottle(shared_in=shared_in))
     # Registration and password reset send mail: at most 10 an hour from one address.
-    mail: Limiter = Throttle(limit=10, window=3600)
-    if shared_in is not None:
-        mail = SharedThrottle("mail requests", 10, 3600, shared_in)
-    MAIL_THROTTLE.provide(config, mail)
+    MAIL_THROTTLE.provide(config, make_limiter("mail requests", 10, 3600, shared_in))
     config.include(".headers")
     config.include(".textinput")
     config.include(".signin")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import math
-import random
 import threading
 import time
 from collections import OrderedDict, deque
@@ -28,10 +27,10 @@ from persistent import Persistent
 from pyramid.httpexceptions import HTTPTooManyRequests
 from pyramid.request import Request
 from ZODB import DB
-from ZODB.POSException import ConflictError
 
 from pleio_core.services import MAIL_THROTTLE, SIGNIN_THROTTLE
 from pleio_core.storage import PLATFORM_KEY
+from pleio_core.storage.retry import committed
 
 from .accounts import Account
 from .passwords import verify_password
@@ -223,25 +222,18 @@ class SharedThrottle:
             conn.close()
 
     def _write(self, change: Callable[[StoredFailures, float], None]) -> None:
-        for attempt in range(1, ATTEMPTS + 1):
-            tm = transaction.TransactionManager()
-            conn = self.database().open(transaction_manager=tm)
-            try:
+        tm = transaction.TransactionManager()
+        conn = self.database().open(transaction_manager=tm)
+        try:
+
+            def work() -> None:
                 stored = self._stored(conn, create=True)
-                assert stored is not None
+                assert stored is not None  # (made when missing)
                 change(stored, self.clock())
-                tm.commit()
-                return
-            except ConflictError:
-                tm.abort()
-                if attempt == ATTEMPTS:
-                    raise
-                time.sleep(random.uniform(0, 0.005 * attempt))  # jitter, not a secret
-            except BaseException:
-                tm.abort()
-                raise
-            finally:
-                conn.close()
+
+            committed(tm, work, ATTEMPTS, f"throttle {self.name}")
+        finally:
+            conn.close()
 
     def hit(self, key: str) -> None:
         def add(stored: StoredFailures, now: float) -> None:
@@ -274,6 +266,22 @@ class SharedThrottle:
         self._write(forget)
 
 
+def make_limiter(
+    name: str,
+    limit: int,
+    window: float,
+    shared_in: Callable[[], DB] | None = None,
+    clock: Callable[[], float] | None = None,
+    max_keys: int = MAX_KEYS,
+) -> Limiter:
+    """A ``Throttle`` in this process's memory (on its monotonic clock), or with
+    ``shared_in`` (the platform database) a ``SharedThrottle`` named ``name`` in it (on the
+    wall clock, the one processes on several machines share)."""
+    if shared_in is None:
+        return Throttle(limit, window, clock or time.monotonic, max_keys)
+    return SharedThrottle(name, limit, window, shared_in, clock or time.time, max_keys)
+
+
 class SignInThrottle:
     """Failed sign-ins limited per account e-mail address and per client address.
 
@@ -292,20 +300,12 @@ class SignInThrottle:
         shared_in: Callable[[], DB] | None = None,
     ) -> None:
         """In this process's memory, or with ``shared_in`` (the platform database) in it."""
-        self.accounts: Limiter
-        self.addresses: Limiter
-        if shared_in is None:
-            clock = clock or time.monotonic
-            self.accounts = Throttle(account_limit, window, clock, max_keys)
-            self.addresses = Throttle(address_limit, window, clock, max_keys)
-        else:
-            clock = clock or time.time
-            self.accounts = SharedThrottle(
-                "sign-in accounts", account_limit, window, shared_in, clock, max_keys
-            )
-            self.addresses = SharedThrottle(
-                "sign-in addresses", address_limit, window, shared_in, clock, max_keys
-            )
+        self.accounts = make_limiter(
+            "sign-in accounts", account_limit, window, shared_in, clock, max_keys
+        )
+        self.addresses = make_limiter(
+            "sign-in addresses", address_limit, window, shared_in, clock, max_keys
+        )
 
     def check(self, email: str, address: str) -> int | None:
         """Seconds until this sign-in may be tried (the longer of both waits), or None."""
