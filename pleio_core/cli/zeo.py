@@ -25,13 +25,12 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 from types import FrameType
-from urllib.parse import parse_qs, urlsplit
 
 import plaster
 
 from pleio_core.sites.config import SITE_NAME
 from pleio_core.storage import StorageError
-from pleio_core.storage.zeo import ServedFiles, answers, start_server, zeo_address
+from pleio_core.storage.zeo import ServedFiles, answers, start_server, zeo_address, zeo_option
 
 SECTION = "pleio:zeo"
 #: the app settings that may point at the ZEO server
@@ -62,8 +61,7 @@ def direct_uri(served: ServedFiles, uri: str) -> str:
     """
     if zeo_address(uri) != served.address:
         return uri
-    storage = parse_qs(urlsplit(uri.replace("zeo://", "http://", 1)).query).get("storage")
-    if storage and storage[0] == "{site}":
+    if zeo_option(uri, "storage") == "{site}":
         served.file_uri_behind(uri.replace("{site}", "site"))  # the same checks, on a name
         return served.storage_uri
     return served.file_uri_behind(uri) or uri

@@ -88,6 +88,11 @@ def zeo_address(uri: str) -> Address | None:
     return os.path.normpath(parts.path)
 
 
+def zeo_option(uri: str, name: str, default: str = "") -> str:
+    """One option of a ``zeo://`` URI's query string (``storage``, ``blob_dir`` …)."""
+    return (parse_qs(urlsplit(uri).query).get(name) or [default])[0]
+
+
 @dataclass(frozen=True)
 class ServedFiles:
     """The FileStorages one ZEO server serves, and the address it listens on.
@@ -135,13 +140,12 @@ class ServedFiles:
         """
         if zeo_address(uri) != self.address:
             return None
-        query = parse_qs(urlsplit(uri.replace("zeo://", "http://", 1)).query)
-        name = (query.get("storage") or ["1"])[0]
+        name = zeo_option(uri, "storage", "1")
         file_uri = self.file_uri(name)
         if file_uri is None:
             raise StorageError(f"{uri}: the ZEO server at {self.listen} serves no {name!r}")
         blobs = _blob_dir(file_uri)
-        client_blobs = query.get("blob_dir", [""])[0]
+        client_blobs = zeo_option(uri, "blob_dir")
         if blobs and client_blobs and os.path.normpath(client_blobs) != blobs:
             raise StorageError(
                 f"{uri}: blob_dir must be the server's own blob directory {blobs} "
