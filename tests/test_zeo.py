@@ -216,7 +216,9 @@ def test_a_command_without_its_zeo_server_opens_the_files(pleio_setup) -> None:
 
 
 @pytest.mark.parametrize("stop", ["ctrl-c", "sigterm"])
-def test_make_run_serves_the_demo_beside_zeo_and_stops_with_pserve(pleio_setup, stop) -> None:
+def test_make_run_serves_the_demo_beside_zeo_and_stops_with_pserve(
+    pleio_setup, stop, template_cache
+) -> None:
     """What ``make run`` does: ``pleio zeo --then "pleio demo" --then "pserve …"``; the
     demo admins' passwords are printed and the sites served. Ctrl-C in the terminal (SIGINT
     to every process of the group) or SIGTERM to ``pleio zeo`` alone stops pserve, then the
@@ -230,6 +232,7 @@ def test_make_run_serves_the_demo_beside_zeo_and_stops_with_pserve(pleio_setup, 
             [PLEIO, "-c", str(ini), "zeo", "--then", f"{PLEIO} -c {ini} demo --port {port}",
              "--then", f"{Path(sys.executable).with_name('pserve')} {served_ini}"],
             stdout=out, stderr=subprocess.STDOUT, start_new_session=True,  # as a terminal's job
+            env={**os.environ, "CHAMELEON_CACHE": str(template_cache)},
         )  # fmt: skip
     try:
         deadline = time.monotonic() + 120

@@ -75,7 +75,12 @@ from pleio_core.testing.plugins import (
     polls_plugin,
 )
 from pleio_core.testing.postgres import PostgresServer, postgres_server
-from pleio_core.testing.processes import ServerProcess, server_ini, server_processes
+from pleio_core.testing.processes import (
+    ServerProcess,
+    server_ini,
+    server_processes,
+    template_cache,
+)
 from pleio_core.testing.server import LiveServer, free_port, live_server_factory
 from pleio_core.testing.sites import (
     SECRET,
@@ -163,6 +168,7 @@ __all__ = [
     "signed_in_page",
     "smtp_server",
     "start_clamd",
+    "template_cache",
     "untranslatable",
     "untranslated",
     "unused",
