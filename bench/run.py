@@ -11,43 +11,20 @@ figure means is in docs/performance.md.
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
-import os
-import platform
-import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from provenance import environment
 from report import figures, format_table
 from scale import run_scale
 from throughput import run_throughput
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-
-
-def git(*args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True)
-    return done.stdout.strip()
-
-
-def environment(argv: list[str]) -> dict:
-    with Path("/proc/loadavg").open() as f:
-        loadavg = f.read().split()[:3]
-    return {
-        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "command": shlex.join([os.path.relpath(sys.executable, REPO), "bench/run.py", *argv]),
-        "git_commit": git("rev-parse", "--short", "HEAD"),
-        "uncommitted_changes": git("status", "--porcelain", "pleio_core", "plugins") != "",
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
-        "loadavg_before": loadavg,
-    }
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -71,7 +48,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
-    results: dict = {"environment": environment(argv)}
+    results: dict = {"environment": environment("bench/run.py", argv)}
     started = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="pleio-bench-"))
     try:

@@ -30,10 +30,8 @@ from __future__ import annotations
 
 import argparse
 import collections
-import datetime
 import json
 import os
-import platform
 import shlex
 import shutil
 import statistics
@@ -45,6 +43,7 @@ import time
 from pathlib import Path
 
 from load import parse_wrk, wrk_command
+from provenance import environment, loadavg
 from servers import Server, warm_up
 from signedin import browser_cookie, check_signed_in_page, create_member
 from sites import BENCH_HOST, CONTENT_PATH, EXTRA_SETTINGS, add_content_page, write_site
@@ -54,11 +53,6 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 CONNECTIONS = 8
 WRITERS = 8
-
-
-def git(*args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True)
-    return done.stdout.strip()
 
 
 def installation(root: Path, settings: dict[str, str]) -> list[str]:
@@ -288,8 +282,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     from pleio_core.testing.postgres import PostgresServer
 
-    with Path("/proc/loadavg").open() as f:
-        load_before = f.read().split()[:3]
+    run = environment("bench/scale_out.py", argv or sys.argv[1:])
     started = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="pleio-scale-out-"))
     postgres = PostgresServer(Path(tempfile.mkdtemp(prefix="pleio-scale-out-pg-")))
@@ -319,19 +312,9 @@ def main(argv: list[str] | None = None) -> None:
         shutil.rmtree(postgres.base, ignore_errors=True)
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
-    with Path("/proc/loadavg").open() as f:
-        load_after = f.read().split()[:3]
     results["environment"] = {
-        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "command": shlex.join(
-            [os.path.relpath(sys.executable, REPO), "bench/scale_out.py", *(argv or sys.argv[1:])]
-        ),
-        "git_commit": git("rev-parse", "--short", "HEAD"),
-        "uncommitted_changes": git("status", "--porcelain", "pleio_core", "plugins") != "",
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
-        "loadavg_before": load_before,
-        "loadavg_after": load_after,
+        **run,
+        "loadavg_after": loadavg(),
         "elapsed_s": time.perf_counter() - started,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
