@@ -240,7 +240,12 @@ def test_a_rolling_restart_under_load_fails_no_request(cluster) -> None:
         f"\nrolling restart: {len(results)} requests ({writes} writes), {len(failed)} failed; "
         f"stops took {', '.join(f'{s:.1f}' for s in stopping)} s"
     )
-    assert not failed, failed[:5]
+    tracebacks = [
+        f"{name}: {log[log.index('Traceback') :][:3000]}"
+        for name, process in processes.items()
+        if "Traceback" in (log := process.log_text())
+    ]  # what a failed request's 500 came from, kept in the report
+    assert not failed, (failed[:5], tracebacks)
     assert writes >= 10 and len(results) >= 50
     for path in made:  # every acknowledged write is there, on either process
         assert call(proxy.port, "GET", f"/api/v1/content/{path}").status == 200, path
