@@ -39,7 +39,24 @@ class JobBusy(Exception):
         self.job = job
 
 
-class Job(Persistent):
+class Slotted:
+    """What a job and a view of it both answer: its slot (one job per kind and key at
+    once) and whether it is still to be done."""
+
+    kind: str
+    key: str
+    state: str
+
+    @property
+    def slot(self) -> Key:
+        return (self.kind, self.key)
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE
+
+
+class Job(Slotted, Persistent):
     """One piece of long work, its progress and its outcome (a blob, for an archive)."""
 
     #: a file the job works on (an uploaded archive), dropped when it ends
@@ -73,14 +90,6 @@ class Job(Persistent):
         #: when it and its result are removed (set when it ends)
         self.expires: float | None = None
 
-    @property
-    def slot(self) -> Key:
-        return (self.kind, self.key)
-
-    @property
-    def active(self) -> bool:
-        return self.state in ACTIVE
-
     def expired(self, now: float) -> bool:
         """Ended, and past the time it and its result are kept."""
         return not self.active and (self.expires or 0) < now
@@ -96,7 +105,7 @@ class Job(Persistent):
 
 
 @dataclass(frozen=True)
-class JobView:
+class JobView(Slotted):
     """A job as read in one transaction."""
 
     id: str
@@ -120,14 +129,6 @@ class JobView:
     result_type: str | None = None
     result_size: int = 0
     expires: float | None = None
-
-    @property
-    def slot(self) -> Key:
-        return (self.kind, self.key)
-
-    @property
-    def active(self) -> bool:
-        return self.state in ACTIVE
 
     @property
     def percent(self) -> int:
