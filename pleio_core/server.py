@@ -32,6 +32,7 @@ from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
 from pleio_core.admin import SERVER_STATE
+from pleio_core.jobs import JOB_WORKER
 from pleio_core.services import PLATFORM_DATABASE, SITE_DATABASES
 
 log = logging.getLogger(__name__)
@@ -150,10 +151,14 @@ class GracefulServer:
 
 
 def close_databases(app: Any) -> None:
-    """Close the application's site databases and its platform database."""
+    """Stop the application's job worker, then close its site databases and its platform
+    database (closed under the worker, a connection it holds would be torn down by two
+    threads at once)."""
     registry = getattr(app, "registry", None)
     if registry is None:
         return
+    if JOB_WORKER.provided(registry):
+        JOB_WORKER(registry).stop()
     if SITE_DATABASES.provided(registry):
         SITE_DATABASES(registry).close_all()
     if PLATFORM_DATABASE.provided(registry):

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from pleio_core.services import PLATFORM_DATABASE, SITE_DATABASES
+from pleio_core.services import SITE_DATABASES
 
 SECRET = "test-secret-0123456789-0123456789-0123456789"
 TEST_PASSWORD = "correct horse battery"
@@ -136,9 +136,10 @@ class PleioTestSetup:
         return client
 
     def close(self) -> None:
+        from pleio_core.server import close_databases
+
         for app in self._apps:
-            SITE_DATABASES(app.registry).close_all()
-            PLATFORM_DATABASE(app.registry).close()
+            close_databases(app)
         self._apps.clear()
 
 
