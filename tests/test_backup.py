@@ -19,6 +19,7 @@ import pytest
 import webtest
 
 from pleio_core.catalog import site_catalog
+from pleio_core.cli import backup_postgres
 from pleio_core.cli.backup_postgres import pg_tool, stamp
 from pleio_core.cli.context import UsageError, load_platform
 from pleio_core.content.files import store_file
@@ -374,7 +375,7 @@ def test_a_backup_taken_while_a_server_writes_restores_to_a_consistent_site(
 
 
 def test_restore_date_picks_the_last_backup_at_or_before_it(
-    pleio_setup: PleioTestSetup, notes_plugin, storage, tmp_path
+    pleio_setup: PleioTestSetup, notes_plugin, storage, tmp_path, monkeypatch
 ) -> None:
     setup = pleio_setup
     setup.write_site("alpha", modules=["notes"])
@@ -388,6 +389,8 @@ def test_restore_date_picks_the_last_backup_at_or_before_it(
     add_note(setup, "Tweede")
     assert setup.pleio("backup", str(backups)) == 0
     add_note(setup, "Derde")
+    # both restores below within one second: each keeps what it replaced, under its own name
+    monkeypatch.setattr(backup_postgres, "stamp", lambda: "2026-12-07-10-03-08")
     assert setup.pleio("restore", str(backups), "alpha", "--date", between) == 0
     client = setup.client()
     assert [status(client, f"/notes/{name}/", HOST) for name in ("eerste", "tweede", "derde")] == [
@@ -404,6 +407,11 @@ def test_restore_date_picks_the_last_backup_at_or_before_it(
         404,
     ]
     setup.close()
+    if storage == "postgres":
+        kept = [name for name in postgres_databases(setup) if "before_restore" in name]
+    else:
+        kept = [p.name for p in (setup.root / "var" / "sites" / "alpha").glob("*before-restore*")]
+    assert len(kept) == 2, kept
     assert setup.pleio("restore", str(backups), "alpha", "--date", "2001-01-01-00-00-00") == 2
 
 

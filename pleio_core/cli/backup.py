@@ -78,7 +78,7 @@ def _databases(platform: Platform, names: list[str]) -> list[tuple[str, str]]:
 def wait_for_a_new_second(repository: Path) -> None:
     """repozo names its files by the second; two backups within one second would share a
     name stem, and a restore would then order a full backup after its own increment."""
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d-%H-%M-%S")
+    stamp = backup_postgres.stamp()
     if any(p.name.startswith(stamp) for p in repository.iterdir()):
         time.sleep(1.05 - datetime.now(UTC).microsecond / 1_000_000)
 
@@ -197,8 +197,12 @@ def restore_file_storage(
             restored.unlink(missing_ok=True)
             raise UsageError(f"repozo could not restore {name}: {result.stderr.strip()}")
         if data.exists():
-            stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
-            data.rename(data.with_name(f"{data.name}.before-restore-{stamp}"))
+            when = backup_postgres.stamp().replace("-", "")
+            kept = backup_postgres.unused_name(
+                lambda n: f"{data.name}.before-restore-{when}{n}",
+                lambda name: data.with_name(name).exists(),
+            )
+            data.rename(data.with_name(kept))
         restored.rename(data)
         data.with_name(data.name + ".index").unlink(missing_ok=True)
         backed_up_blobs = Path(args.directory) / name / "blobs"

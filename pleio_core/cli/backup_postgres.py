@@ -22,10 +22,11 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import count
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -164,6 +165,16 @@ def stamp() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d-%H-%M-%S")
 
 
+def unused_name(name: Callable[[str], str], taken: Callable[[str], bool]) -> str:
+    """The first of ``name("")``, ``name("_2")``, ``name("_3")``… not ``taken``: two restores
+    within one second each keep what they replaced."""
+    return next(
+        candidate
+        for candidate in (name(f"_{n}" if n > 1 else "") for n in count(1))
+        if not taken(candidate)
+    )
+
+
 def dump(database: PostgresDatabase, directory: Path) -> Path | None:
     """``pg_dump -Fc`` of ``database`` into ``directory``; None if it does not exist yet."""
     with database.server() as conn, conn.cursor() as cur:
@@ -247,9 +258,13 @@ def _swap_in(
             execute(cur, "CREATE DATABASE {}", fresh)
         try:
             _pg_restore(database, dump_file, fresh)
-            aside = database.aside("before_restore_" + stamp().replace("-", ""))
+            when = stamp().replace("-", "")
             conn.autocommit = False
             with conn.cursor() as cur:
+                aside = unused_name(
+                    lambda n: database.aside(f"before_restore_{when}{n}"),
+                    lambda name: exists(cur, name),
+                )
                 replaced = exists(cur, database.dbname)
                 if replaced:
                     execute(cur, "ALTER DATABASE {} RENAME TO {}", database.dbname, aside)
