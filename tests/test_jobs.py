@@ -226,3 +226,35 @@ def test_the_heartbeat_writes_only_when_the_progress_moved(db, monkeypatch) -> N
     assert here.run_one()
     assert seen == {"idle beats wrote": False, "moved": True}
     assert stored(db).state == DONE
+
+
+def test_an_end_that_conflicts_is_recorded_again_with_its_result_whole(db, monkeypatch) -> None:
+    """Another process writes the job while this one records its end (the first commit
+    conflicts): the end is tried again, and the result, which the aborted attempt's blob
+    took away with it, is still there whole."""
+    from pleio_core.jobs.model import JobBoard
+
+    end, attempts = JobBoard.end, []
+
+    def end_meanwhile_written(board, job, *args):
+        attempts.append(job.state)
+        if len(attempts) == 1:
+            with db.transaction() as conn:  # another process's write to the same job
+                job_board(conn.root()[PLATFORM_KEY]).get("export", "kia").bytes = 1
+        return end(board, job, *args)
+
+    monkeypatch.setattr(JobBoard, "end", end_meanwhile_written)
+
+    def run(registry, running):
+        path = running.new_file(".zip")
+        path.write_bytes(b"PK archive")
+        return JobResult(path, "kia.zip", "application/zip")
+
+    here = worker(db, {"export": _kind(run)})
+    queue(db)
+    assert here.run_one()
+    assert attempts == [RUNNING, RUNNING] and stored(db).state == DONE  # tried twice
+    with db.transaction() as conn:
+        with job_board(conn.root()[PLATFORM_KEY]).get("export", "kia").result.open() as f:
+            assert f.read() == b"PK archive"
+    assert not list(Path(here._scratch()).glob("pleio-job-*"))  # no link left behind

@@ -34,6 +34,7 @@ from ZODB.POSException import ConflictError
 from pleio_core.clock import monotonic, timestamp
 from pleio_core.i18n import _
 from pleio_core.storage import PLATFORM_KEY
+from pleio_core.storage.retry import committed
 
 from .model import DONE, FAILED, KEEP_DONE, KEEP_FAILED, RUNNING, JobBoard, JobView, job_board
 
@@ -46,6 +47,8 @@ BEAT = 2.0
 POLL = 2.0
 #: seconds between removals of ended jobs past their time
 CLEAN_EVERY = 300.0
+#: attempts at recording a job's end when they conflict (``storage.retry.committed``).
+END_ATTEMPTS = 5
 
 
 class JobFailed(Exception):
@@ -326,45 +329,51 @@ class JobWorker:
     def _end(
         self, running: RunningJob, state: str, message: Any, result: JobResult | None = None
     ) -> None:
-        for attempt in range(5):
-            # a link of the result: consumeFile moves it into the blob, and an aborted
-            # commit removes that; the link is there for the next attempt
-            keep = None
-            if result is not None:
-                keep = result.path.with_name(result.path.name + f".{attempt}")
-                os.link(result.path, keep)
-            try:
-                with self._board() as board:
-                    job = self._mine(board, running)
-                    job.done, job.total, job.bytes = running.done, running.total, running.bytes
-                    if result is not None and keep is not None:
-                        blob = Blob()
-                        blob.consumeFile(str(keep))
-                        job.result = blob
-                        job.result_name = result.name
-                        job.result_type = result.media_type
-                        job.result_size = result.path.stat().st_size
-                    mapping = getattr(message, "mapping", None) or {}
-                    board.end(
-                        job,
-                        state,
-                        timestamp(),
-                        KEEP_DONE if state == DONE else KEEP_FAILED,
-                        message,
-                        {k: str(v) for k, v in mapping.items()},
-                    )
-                break
-            except ConflictError:
-                continue
-            except JobLost:
-                log.warning("job %s was taken over before it ended here", running.id)
-                break
-            finally:
-                if keep is not None:
-                    keep.unlink(missing_ok=True)
-        if result is not None:
-            result.path.unlink(missing_ok=True)
-        log.info("job %s (%s of %r) %s", running.id, running.kind, running.key, state)
+        """Record how the job ended, with its result as a blob of the job; tried again on a
+        write conflict. A job whose end could not be recorded is still running on the
+        board: once its lease runs out it is claimed and run again."""
+        # consumeFile moves the file it is given into the blob, and an aborted commit
+        # removes it from there: each attempt is given a fresh link of the result
+        kept = result.path.with_name(result.path.name + ".kept") if result is not None else None
+        mapping = getattr(message, "mapping", None) or {}
+        tm = transaction.TransactionManager()
+        conn = self.db.open(transaction_manager=tm)
+
+        def record() -> None:
+            board = job_board(conn.root()[PLATFORM_KEY]) or JobBoard()
+            job = self._mine(board, running)
+            job.done, job.total, job.bytes = running.done, running.total, running.bytes
+            if result is not None and kept is not None:
+                kept.unlink(missing_ok=True)
+                os.link(result.path, kept)
+                job.result = Blob()
+                job.result.consumeFile(str(kept))
+                job.result_name = result.name
+                job.result_type = result.media_type
+                job.result_size = result.path.stat().st_size
+            board.end(
+                job,
+                state,
+                timestamp(),
+                KEEP_DONE if state == DONE else KEEP_FAILED,
+                message,
+                {k: str(v) for k, v in mapping.items()},
+            )
+
+        try:
+            committed(tm, record, END_ATTEMPTS, f"pleio: job {running.id} {state}")
+            log.info("job %s (%s of %r) %s", running.id, running.kind, running.key, state)
+        except JobLost:
+            log.warning("job %s was taken over before it ended here", running.id)
+        except ConflictError:
+            log.warning(
+                "job %s: its end conflicted %d times: not recorded", running.id, END_ATTEMPTS
+            )
+        finally:
+            conn.close()
+            for path in (kept, result.path if result is not None else None):
+                if path is not None:
+                    path.unlink(missing_ok=True)
 
     def clean_up(self, force: bool = False) -> int:
         """Remove ended jobs past their time (their results with them); how many."""
