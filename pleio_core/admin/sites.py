@@ -117,14 +117,8 @@ def _when(moment: float | None) -> str:
     return "—" if not moment else format_time(datetime.fromtimestamp(moment, UTC))
 
 
-def _size(size: int | None) -> str:
-    if size is None:
-        return "—"
-    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
-
-
-def _files(request: Request, used: int | None, quota: int | None) -> str:
-    """The bytes the site's files take, of its quota if it has one."""
+def _bytes(request: Request, used: int | None, quota: int | None = None) -> str:
+    """A size (the database's, the files'), of the quota if there is one."""
     if used is None:
         return "—"
     language = request.localizer.locale_name
@@ -167,8 +161,8 @@ def _page(request: Request, values: dict[str, Any], errors: list[Problem]) -> di
                 "href": host_url(request, site.primary_host) + "/",
                 "modules": ", ".join(facts.get("modules", site.modules)) or "—",
                 "members": str(facts["members"]) if "members" in facts else "—",
-                "size": _size(facts.get("size")),
-                "files": _files(request, facts.get("files"), site.quota),
+                "size": _bytes(request, facts.get("size")),
+                "files": _bytes(request, facts.get("files"), site.quota),
                 "measured": _when(facts.get("measured")),
                 "disabled": site.disabled,
             }
