@@ -197,9 +197,8 @@ def restore_file_storage(
             restored.unlink(missing_ok=True)
             raise UsageError(f"repozo could not restore {name}: {result.stderr.strip()}")
         if data.exists():
-            when = backup_postgres.stamp().replace("-", "")
-            kept = backup_postgres.unused_name(
-                lambda n: f"{data.name}.before-restore-{when}{n}",
+            kept = backup_postgres.replaced_name(
+                lambda when: f"{data.name}.before-restore-{when}",
                 lambda name: data.with_name(name).exists(),
             )
             data.rename(data.with_name(kept))

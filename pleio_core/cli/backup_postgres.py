@@ -165,12 +165,14 @@ def stamp() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d-%H-%M-%S")
 
 
-def unused_name(name: Callable[[str], str], taken: Callable[[str], bool]) -> str:
-    """The first of ``name("")``, ``name("_2")``, ``name("_3")``… not ``taken``: two restores
-    within one second each keep what they replaced."""
+def replaced_name(name: Callable[[str], str], taken: Callable[[str], bool]) -> str:
+    """What a restore keeps the database it replaces under: ``name(when)`` for the moment
+    (to the second), or with ``_2``, ``_3``… after it if that is ``taken`` (two restores
+    within one second each keep what they replaced)."""
+    when = stamp().replace("-", "")
     return next(
         candidate
-        for candidate in (name(f"_{n}" if n > 1 else "") for n in count(1))
+        for candidate in (name(f"{when}_{n}" if n > 1 else when) for n in count(1))
         if not taken(candidate)
     )
 
@@ -258,11 +260,10 @@ def _swap_in(
             execute(cur, "CREATE DATABASE {}", fresh)
         try:
             _pg_restore(database, dump_file, fresh)
-            when = stamp().replace("-", "")
             conn.autocommit = False
             with conn.cursor() as cur:
-                aside = unused_name(
-                    lambda n: database.aside(f"before_restore_{when}{n}"),
+                aside = replaced_name(
+                    lambda when: database.aside(f"before_restore_{when}"),
                     lambda name: exists(cur, name),
                 )
                 replaced = exists(cur, database.dbname)
