@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
 from pyramid.config import Configurator
@@ -113,10 +112,6 @@ def _import_values(request: Request, job: JobView) -> dict[str, Any]:
     }
 
 
-def _when(moment: float | None) -> str:
-    return "—" if not moment else format_time(datetime.fromtimestamp(moment, UTC))
-
-
 def _bytes(request: Request, used: int | None, quota: int | None = None) -> str:
     """A size (the database's, the files'), of the quota if there is one."""
     if used is None:
@@ -163,7 +158,7 @@ def _page(request: Request, values: dict[str, Any], errors: list[Problem]) -> di
                 "members": str(facts["members"]) if "members" in facts else "—",
                 "size": _bytes(request, facts.get("size")),
                 "files": _bytes(request, facts.get("files"), site.quota),
-                "measured": _when(facts.get("measured")),
+                "measured": format_time(facts["measured"]) if "measured" in facts else "—",
                 "disabled": site.disabled,
             }
         )

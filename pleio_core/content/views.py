@@ -5,7 +5,7 @@ A type may register its own default view for its class; the forms stay the core'
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import deform
@@ -54,8 +54,11 @@ def publication_note(request: Request, content: Content) -> str:
     return request.localizer.translate(note)
 
 
-def format_time(moment: datetime) -> str:
-    """A moment as the Netherlands' wall-clock time, day first."""
+def format_time(moment: datetime | float) -> str:
+    """A moment (or a ``timestamp()``, as jobs keep them) as the Netherlands' wall-clock
+    time, day first."""
+    if not isinstance(moment, datetime):
+        moment = datetime.fromtimestamp(moment, UTC)
     return local_time(moment).strftime("%d-%m-%Y %H:%M")
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import tempfile
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -95,7 +94,7 @@ def export_page(context: SiteRoot, request: Request) -> dict[str, Any]:
 
 
 def _when(moment: float | None) -> str:
-    return "" if moment is None else format_time(datetime.fromtimestamp(moment, UTC))
+    return "" if moment is None else format_time(moment)
 
 
 def _job_values(request: Request, job: JobView) -> dict[str, Any]:
